@@ -1,0 +1,47 @@
+// Pausing and playing: a pause asked for during a step lets the step finish; the process then
+// waits for `play()` before its next step, and other processes run meanwhile.
+import { Continue, defineProcess, type ProcessHandle } from '../../lib/index.js'
+
+const SimpleProcess = defineProcess({
+  name: 'SimpleProcess',
+  steps: {
+    run(_ctx, { name }) {
+      console.log(name)
+    },
+  },
+})
+
+const PauseProcess = defineProcess({
+  name: 'PauseProcess',
+  steps: {
+    run(_ctx, api) {
+      console.log(`${api.name}: pausing`)
+      void api.pause()
+      console.log(`${api.name}: continue step`)
+      return Continue('nextStep')
+    },
+    nextStep(_ctx, { name }) {
+      console.log(`${name}: next step`)
+    },
+  },
+})
+
+const pauseProc = PauseProcess.create()
+const simpleProc = SimpleProcess.create()
+
+async function play(proc: ProcessHandle) {
+  for (;;) {
+    if (proc.paused) {
+      console.log(`${proc.name}: playing (state=${proc.state})`)
+      proc.play()
+      break
+    }
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+}
+
+await Promise.all([
+  pauseProc.stepUntilTerminated(),
+  simpleProc.stepUntilTerminated(),
+  play(pauseProc),
+])

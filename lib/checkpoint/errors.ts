@@ -1,0 +1,26 @@
+/** Checkpoint errors: typed, naming the process, the tag and the reason. */
+
+/** Why a checkpoint could not be used. */
+export type CheckpointProblem =
+  | 'not-found'
+  | 'unreadable'
+  | 'malformed'
+  | 'unknown-definition'
+  | 'version-mismatch'
+  | 'structure-mismatch'
+  | 'migration-failed'
+
+/** A checkpoint that cannot be loaded. Every other checkpoint stays usable. */
+export class CheckpointError extends Error {
+  override readonly name = 'CheckpointError'
+  constructor(
+    readonly problem: CheckpointProblem,
+    readonly pid: string | undefined,
+    readonly tag: string | undefined,
+    readonly reason: string,
+  ) {
+    super(
+      `checkpoint ${pid ?? '<unknown pid>'}${tag === undefined ? '' : ` (tag ${tag})`}: ${reason}`,
+    )
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The definition registry: the only way a checkpoint finds its code. A checkpoint names a
+ * definition (name, version, structure hash); the registry resolves that name among definitions
+ * registered explicitly, runs the registered migrations when the versions differ, and otherwise
+ * says exactly what does not match. Nothing in a checkpoint can make the loader run other code.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { ProcessDefinition } from '../process/definition.js'
+import { stampOf, type Bundle } from './bundle.js'
+import { decodeCheckpoint, encodeCheckpoint, type CheckpointJson } from './codec.js'
+import { CheckpointError } from './errors.js'
+
+/**
+ * Moves a checkpoint's JSON from one version of a definition to the next. It works on data only
+ * (rename a context key, move a cursor…) and must return the new JSON.
+ */
+export interface Migration {
+  readonly from: number
+  readonly to: number
+  readonly description?: string
+  readonly migrate: (checkpoint: CheckpointJson) => CheckpointJson
+}
+
+interface Entry {
+  readonly definition: ProcessDefinition
+  readonly migrations: readonly Migration[]
+}
+
+/** A checkpoint resolved against the registry: its definition and its (migrated) bundle. */
+export interface Resolved {
+  readonly definition: ProcessDefinition
+  readonly bundle: Bundle
+}
+
+/** Definitions by name, with their migrations. */
+export class DefinitionRegistry {
+  private readonly entries = new Map<string, Entry>()
+
+  /** A registry holding these definitions. */
+  static of(...definitions: ProcessDefinition[]): DefinitionRegistry {
+    const registry = new DefinitionRegistry()
+    for (const definition of definitions) registry.register(definition)
+    return registry
+  }
+
+  /**
+   * Register the current version of a definition, with the migrations that bring older
+   * checkpoints up to it. Registering a second definition under the same name is an error.
+   */
+  register(definition: ProcessDefinition, options: { migrations?: readonly Migration[] } = {}): this {
+    const existing = this.entries.get(definition.name)
+    if (existing !== undefined && existing.definition !== definition)
+      throw new Error(`a definition named '${definition.name}' is already registered`)
+    this.entries.set(definition.name, { definition, migrations: options.migrations ?? [] })
+    return this
+  }
+
+  /** The registered definition of that name. */
+  get(name: string): ProcessDefinition | undefined {
+    return this.entries.get(name)?.definition
+  }
+
+  /** Every registered definition. */
+  definitions(): ProcessDefinition[] {
+    return [...this.entries.values()].map((e) => e.definition)
+  }
+
+  /** Find a checkpoint's definition and bring the checkpoint to its version. */
+  resolve(bundle: Bundle, tag?: string): E.Either<CheckpointError, Resolved> {
+    const stamp = bundle.definition
+    const entry = this.entries.get(stamp.name)
+    const error = (problem: CheckpointError['problem'], reason: string) =>
+      E.left(new CheckpointError(problem, bundle.pid, tag, reason))
+    if (entry === undefined)
+      return error(
+        'unknown-definition',
+        `no definition named '${stamp.name}' is registered (known: ${[...this.entries.keys()].join(', ') || 'none'})`,
+      )
+    const current = stampOf(entry.definition)
+    if (stamp.version === current.version) {
+      if (stamp.hash !== current.hash)
+        return error(
+          'structure-mismatch',
+          `${stamp.name}@${stamp.version} changed shape since the checkpoint was taken ` +
+            `(structure ${stamp.hash}, now ${current.hash}: ${entry.definition.body.structure}); ` +
+            `give the definition a new version and a migration`,
+        )
+      return E.right({ definition: entry.definition, bundle })
+    }
+    return this.migrate(bundle, entry, tag)
+  }
+
+  private migrate(bundle: Bundle, entry: Entry, tag?: string): E.Either<CheckpointError, Resolved> {
+    const target = stampOf(entry.definition)
+    let json = encodeCheckpoint(bundle)
+    let version = bundle.definition.version
+    const path: string[] = []
+    while (version !== target.version) {
+      const step = entry.migrations.find((m) => m.from === version)
+      if (step === undefined)
+        return E.left(
+          new CheckpointError(
+            'version-mismatch',
+            bundle.pid,
+            tag,
+            `checkpoint of ${target.name}@${bundle.definition.version} cannot be loaded by ${target.name}@${target.version}: ` +
+              `no migration from version ${version}${path.length > 0 ? ` (ran ${path.join(', ')})` : ''}`,
+          ),
+        )
+      try {
+        json = { ...step.migrate(json), def: `${target.name}@${step.to}#${target.hash}` }
+      } catch (cause) {
+        return E.left(
+          new CheckpointError('migration-failed', bundle.pid, tag, `migration ${step.from}->${step.to} failed: ${String(cause)}`),
+        )
+      }
+      path.push(`${step.from}->${step.to}`)
+      version = step.to
+    }
+    return E.map((migrated: Bundle) => ({ definition: entry.definition, bundle: migrated }))(
+      decodeCheckpoint(json, { pid: bundle.pid, ...(tag === undefined ? {} : { tag }) }),
+    )
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The persister interface: checkpoints stored by (pid, tag). Every store (in memory, files,
+ * SQLite, PostgreSQL) passes the same conformance suite (`spec/persistence/conformance.ts`).
+ */
+import type { Bundle } from '../checkpoint/bundle.js'
+
+/** The address of one stored checkpoint. `tag` is undefined for the untagged (latest) one. */
+export interface PersistedCheckpoint {
+  readonly pid: string
+  readonly tag: string | undefined
+}
+
+/**
+ * Stores checkpoints. Loading always returns a fresh bundle (never the stored object), and a
+ * checkpoint that cannot be decoded rejects with a `CheckpointError` naming the pid, the tag and
+ * the reason, leaving every other checkpoint usable.
+ */
+export interface Persister {
+  /** Store a checkpoint under (pid, tag), replacing any stored one. */
+  saveCheckpoint(bundle: Bundle, tag?: string): Promise<void>
+  /** Load the checkpoint (pid, tag); a `CheckpointError` ('not-found', 'malformed'…) otherwise. */
+  loadCheckpoint(pid: string, tag?: string): Promise<Bundle>
+  /** Every stored checkpoint's address. */
+  getCheckpoints(): Promise<PersistedCheckpoint[]>
+  /** The addresses of one process's checkpoints. */
+  getProcessCheckpoints(pid: string): Promise<PersistedCheckpoint[]>
+  /** Delete one checkpoint; silent when it does not exist. */
+  deleteCheckpoint(pid: string, tag?: string): Promise<void>
+  /** Delete every checkpoint of a process. */
+  deleteProcessCheckpoints(pid: string): Promise<void>
+  /** Release connections and handles. */
+  close(): Promise<void>
+}

@@ -1,0 +1,160 @@
+/**
+ * The PostgreSQL persister: checkpoints shared by every worker that reaches the database. Every
+ * save is one autocommitted upsert (or, in incremental mode, one statement writing a patch row).
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import pg from 'pg'
+import type { Bundle } from '../../checkpoint/bundle.js'
+import { IncrementalHeads, reassemble, type IncrementalOptions } from '../incremental.js'
+import type { PersistedCheckpoint, Persister } from '../persister.js'
+import { byAddress, checkpointText, notFound, tagKey } from '../stored.js'
+import { POSTGRES_SCHEMA, POSTGRES_STATEMENTS, SCHEMA_LOCK } from './schema.js'
+
+/** Where the database is: a URL to open a pool for, or a pool the caller keeps and ends. */
+export type PostgresTarget = { readonly connectionString: string } | { readonly pool: pg.Pool }
+
+/** Options of {@link PostgresPersister}. */
+export type PostgresPersisterOptions = PostgresTarget & {
+  /** Store successive checkpoints of a process as patches, a whole one every `compactEvery`. */
+  readonly incremental?: IncrementalOptions
+}
+
+type StatementName = keyof typeof POSTGRES_STATEMENTS
+
+interface AddressRow {
+  readonly pid: string
+  readonly tag: string | null
+}
+
+interface LoadRow {
+  readonly body: string
+  readonly version: string
+  readonly base: string
+  readonly patches: string[]
+}
+
+/**
+ * Checkpoints in a PostgreSQL database. The tables are created on first use (or by
+ * `ensureSchema()`), safely when several workers start at once.
+ *
+ * @example
+ * const persister = new PostgresPersister({ connectionString: 'postgres://localhost/plumpy' })
+ * await persister.saveCheckpoint(bundle)
+ * await persister.close()
+ */
+export class PostgresPersister implements Persister {
+  /** The pool, for tools and tests that read the tables directly. */
+  readonly pool: pg.Pool
+  private readonly owned: boolean
+  private readonly heads: IncrementalHeads | undefined
+  private schema: Promise<void> | undefined
+
+  constructor(options: PostgresPersisterOptions) {
+    this.heads = options.incremental && new IncrementalHeads(options.incremental)
+    if ('pool' in options) {
+      this.pool = options.pool
+      this.owned = false
+    } else {
+      this.pool = new pg.Pool({ connectionString: options.connectionString })
+      this.owned = true
+      // An idle connection that breaks must not crash the process: the next query reconnects.
+      this.pool.on('error', () => undefined)
+    }
+  }
+
+  /**
+   * Create the tables if they are missing. Idempotent; runs once per persister (every other
+   * method waits for it). Concurrent `CREATE TABLE IF NOT EXISTS` from two workers can still
+   * collide in the catalog, so the creation holds a transaction-scoped advisory lock.
+   */
+  ensureSchema(): Promise<void> {
+    this.schema ??= this.createSchema().catch((error: unknown) => {
+      this.schema = undefined // let a later call retry, e.g. once the server is up
+      throw error
+    })
+    return this.schema
+  }
+
+  async saveCheckpoint(bundle: Bundle, tag?: string): Promise<void> {
+    const body = checkpointText(bundle)
+    const key = tagKey(tag)
+    const heads = this.heads
+    if (heads === undefined) {
+      await this.query('saveWhole', [bundle.pid, tag ?? null, key, body])
+      return
+    }
+    try {
+      const write = heads.plan(bundle.pid, key, body)
+      if (write._tag === 'Patch') {
+        const patched = await this.query('savePatch', [bundle.pid, key, write.after, write.patch])
+        if (patched.rowCount === 1) {
+          heads.committed(bundle, key, body, write.after + 1, false)
+          return
+        }
+      }
+      const saved = await this.query('saveWhole', [bundle.pid, tag ?? null, key, body])
+      const version = Number((saved.rows[0] as { version: string } | undefined)?.version)
+      heads.committed(bundle, key, body, version, true)
+    } catch (error) {
+      heads.forget(bundle.pid, key)
+      throw error
+    }
+  }
+
+  async loadCheckpoint(pid: string, tag?: string): Promise<Bundle> {
+    const result = await this.query('load', [pid, tagKey(tag)])
+    const row = result.rows[0] as LoadRow | undefined
+    if (row === undefined) throw notFound(pid, tag)
+    const rows = { body: row.body, version: Number(row.version), base: Number(row.base), patches: row.patches }
+    const decoded = reassemble(rows, pid, tag)
+    if (E.isLeft(decoded)) throw decoded.left
+    return decoded.right
+  }
+
+  async getCheckpoints(): Promise<PersistedCheckpoint[]> {
+    return toAddresses((await this.query('listAll', [])).rows as AddressRow[])
+  }
+
+  async getProcessCheckpoints(pid: string): Promise<PersistedCheckpoint[]> {
+    return toAddresses((await this.query('listProcess', [pid])).rows as AddressRow[])
+  }
+
+  async deleteCheckpoint(pid: string, tag?: string): Promise<void> {
+    this.heads?.forget(pid, tagKey(tag))
+    await this.query('deleteOne', [pid, tagKey(tag)])
+  }
+
+  async deleteProcessCheckpoints(pid: string): Promise<void> {
+    this.heads?.forgetProcess(pid)
+    await this.query('deleteProcess', [pid])
+  }
+
+  /** Ends the pool this persister opened; a pool given to it is left to its owner. */
+  async close(): Promise<void> {
+    if (this.owned && !this.pool.ending) await this.pool.end()
+  }
+
+  private async query(name: StatementName, values: unknown[]): Promise<pg.QueryResult> {
+    await this.ensureSchema()
+    // Named: each pooled connection parses and plans the statement once.
+    return this.pool.query({ name: `plumpy_${name}`, text: POSTGRES_STATEMENTS[name], values })
+  }
+
+  private async createSchema(): Promise<void> {
+    const client = await this.pool.connect()
+    try {
+      await client.query('BEGIN')
+      await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK])
+      await client.query(POSTGRES_SCHEMA)
+      await client.query('COMMIT')
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+}
+
+const toAddresses = (rows: readonly AddressRow[]): PersistedCheckpoint[] =>
+  rows.map((row) => ({ pid: row.pid, tag: row.tag ?? undefined })).sort(byAddress)

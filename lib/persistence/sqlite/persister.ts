@@ -1,0 +1,164 @@
+/**
+ * The SQLite persister, the embedded default store: one file, WAL, `synchronous=NORMAL` (a commit
+ * survives a crash of the process; a power cut may lose the last few, never corrupt the file),
+ * statements prepared once. better-sqlite3 is synchronous, so every save is one short native call
+ * and committed when its promise resolves.
+ */
+import Database from 'better-sqlite3'
+import * as E from 'fp-ts/lib/Either.js'
+import type { Bundle } from '../../checkpoint/bundle.js'
+import {
+  IncrementalHeads,
+  reassemble,
+  type IncrementalOptions,
+  type StoredRows,
+} from '../incremental.js'
+import type { PersistedCheckpoint, Persister } from '../persister.js'
+import { byAddress, checkpointText, notFound, tagKey } from '../stored.js'
+import { SQLITE_SCHEMA, SQLITE_STATEMENTS } from './schema.js'
+
+/** Where the database is: a file to open (`':memory:'` works too), or an open connection. */
+export type SqliteTarget =
+  | { readonly path: string }
+  | {
+      /** An open connection; the caller keeps it (and its pragmas), and closes it. */
+      readonly database: Database.Database
+    }
+
+/** Options of {@link SqlitePersister}. */
+export type SqlitePersisterOptions = SqliteTarget & {
+  /** Store successive checkpoints of a process as patches, a whole one every `compactEvery`. */
+  readonly incremental?: IncrementalOptions
+}
+
+interface HeadRow {
+  readonly body: string
+  readonly version: number
+  readonly base: number
+}
+
+interface AddressRow {
+  readonly pid: string
+  readonly tag: string | null
+}
+
+type Statements = { readonly [K in keyof typeof SQLITE_STATEMENTS]: Database.Statement }
+
+/**
+ * Checkpoints in a SQLite database.
+ *
+ * @example
+ * const persister = new SqlitePersister({ path: 'checkpoints.db', incremental: { compactEvery: 50 } })
+ * await persister.saveCheckpoint(bundle)
+ * await persister.close()
+ */
+export class SqlitePersister implements Persister {
+  /** The connection, for tools and tests that read the tables directly. */
+  readonly database: Database.Database
+  private readonly owned: boolean
+  private readonly statements: Statements
+  private readonly heads: IncrementalHeads | undefined
+  private readonly writePatch: (pid: string, key: string, after: number, patch: string) => boolean
+  private readonly readRows: (pid: string, key: string) => StoredRows | undefined
+
+  constructor(options: SqlitePersisterOptions) {
+    this.heads = options.incremental && new IncrementalHeads(options.incremental)
+    if ('database' in options) {
+      this.database = options.database
+      this.owned = false
+    } else {
+      this.database = new Database(options.path)
+      this.owned = true
+      this.database.pragma('journal_mode = WAL')
+      this.database.pragma('synchronous = NORMAL')
+      // Another connection (a second worker) may hold the write lock for a moment.
+      this.database.pragma('busy_timeout = 5000')
+    }
+    this.database.exec(SQLITE_SCHEMA)
+    const prepare = (source: string) => this.database.prepare(source)
+    this.statements = Object.fromEntries(
+      Object.entries(SQLITE_STATEMENTS).map(([name, source]) => [name, prepare(source)]),
+    ) as unknown as Statements
+    const s = this.statements
+    s.saveWhole.pluck(true)
+    s.loadPatches.pluck(true)
+    this.writePatch = this.database.transaction((pid: string, key: string, after: number, patch: string) => {
+      if (s.bumpVersion.run(Date.now(), pid, key, after).changes !== 1) return false
+      s.insertPatch.run(pid, key, after + 1, patch)
+      return true
+    })
+    // One read transaction, so the head and its patches come from the same commit.
+    this.readRows = this.database.transaction((pid: string, key: string): StoredRows | undefined => {
+      const head = s.loadHead.get(pid, key) as HeadRow | undefined
+      if (head === undefined) return undefined
+      const patches = s.loadPatches.all(pid, key, head.base, head.version) as string[]
+      return { ...head, patches }
+    })
+  }
+
+  async saveCheckpoint(bundle: Bundle, tag?: string): Promise<void> {
+    const body = checkpointText(bundle)
+    const key = tagKey(tag)
+    if (this.heads === undefined) {
+      this.statements.saveWhole.run(bundle.pid, tag ?? null, key, body, Date.now())
+      return
+    }
+    const heads = this.heads
+    try {
+      const write = heads.plan(bundle.pid, key, body)
+      if (write._tag === 'Patch' && this.writePatch(bundle.pid, key, write.after, write.patch)) {
+        heads.committed(bundle, key, body, write.after + 1, false)
+        return
+      }
+      const version = this.statements.saveWhole.get(
+        bundle.pid,
+        tag ?? null,
+        key,
+        body,
+        Date.now(),
+      ) as number
+      heads.committed(bundle, key, body, version, true)
+    } catch (error) {
+      heads.forget(bundle.pid, key)
+      throw error
+    }
+  }
+
+  async loadCheckpoint(pid: string, tag?: string): Promise<Bundle> {
+    const key = tagKey(tag)
+    const head = this.statements.loadHead.get(pid, key) as HeadRow | undefined
+    if (head === undefined) throw notFound(pid, tag)
+    // Whole bodies (the common case) need no transaction: one SELECT reads one commit.
+    const rows: StoredRows | undefined =
+      head.version === head.base ? { ...head, patches: [] } : this.readRows(pid, key)
+    if (rows === undefined) throw notFound(pid, tag)
+    const decoded = reassemble(rows, pid, tag)
+    if (E.isLeft(decoded)) throw decoded.left
+    return decoded.right
+  }
+
+  async getCheckpoints(): Promise<PersistedCheckpoint[]> {
+    return toAddresses(this.statements.listAll.all() as AddressRow[])
+  }
+
+  async getProcessCheckpoints(pid: string): Promise<PersistedCheckpoint[]> {
+    return toAddresses(this.statements.listProcess.all(pid) as AddressRow[])
+  }
+
+  async deleteCheckpoint(pid: string, tag?: string): Promise<void> {
+    this.heads?.forget(pid, tagKey(tag))
+    this.statements.deleteOne.run(pid, tagKey(tag))
+  }
+
+  async deleteProcessCheckpoints(pid: string): Promise<void> {
+    this.heads?.forgetProcess(pid)
+    this.statements.deleteProcess.run(pid)
+  }
+
+  async close(): Promise<void> {
+    if (this.owned && this.database.open) this.database.close()
+  }
+}
+
+const toAddresses = (rows: readonly AddressRow[]): PersistedCheckpoint[] =>
+  rows.map((row) => ({ pid: row.pid, tag: row.tag ?? undefined })).sort(byAddress)

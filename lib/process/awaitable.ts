@@ -1,0 +1,28 @@
+/**
+ * References to things a waiting process awaits. They are data: a child is named by its pid, a
+ * promise by an id the runtime gave it; the runtime keeps the live objects.
+ */
+
+/** A child process launched from a step, awaited for its outputs. */
+export interface ChildRef {
+  readonly _tag: 'Child'
+  readonly pid: string
+}
+
+/**
+ * A promise registered by a step. Promises do not survive a restart: a reloaded process waiting
+ * on one is told it was lost (see the runtime).
+ */
+export interface PromiseRef {
+  readonly _tag: 'Promise'
+  readonly id: string
+}
+
+/** Anything a process can wait on. */
+export type AwaitableRef = ChildRef | PromiseRef
+
+/** A child reference. */
+export const childRef = (pid: string): ChildRef => ({ _tag: 'Child', pid })
+
+/** A promise reference. */
+export const promiseRef = (id: string): PromiseRef => ({ _tag: 'Promise', id })

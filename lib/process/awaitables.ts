@@ -1,0 +1,81 @@
+/**
+ * What a step may await: a child process to launch, or a promise the runtime will watch. Both are
+ * descriptions; the runtime launches and watches them after the step returns.
+ */
+import type { AnyDefinition, OutputsOfDefinition, RawInputsOfDefinition } from './definition.js'
+
+/** Launch `definition` with `inputs` as a child; its outputs are the awaited value. */
+export interface Launch<O = unknown> {
+  readonly _tag: 'Launch'
+  readonly definition: AnyDefinition
+  readonly inputs: unknown
+  /** Type only: the child's outputs, which are what awaiting it gives. */
+  readonly _outputs?: O
+}
+
+/**
+ * A promise, or a function that starts one (started by the runtime once the step has returned,
+ * which keeps the step itself free of effects).
+ */
+export interface Task<T = unknown> {
+  readonly _tag: 'Task'
+  readonly start: () => PromiseLike<T>
+}
+
+/** An already running promise handed over by a step (plumpy's `to_context(x=future)`). */
+export interface PromiseAwaitable<T = unknown> {
+  readonly _tag: 'Promise'
+  readonly promise: PromiseLike<T>
+}
+
+/** Everything a step can put in the context. */
+export type Awaitable = Launch | Task | PromiseAwaitable
+
+/** Describe a child launch: the child runs on the same runner once the step has returned. */
+export const launch = <D extends AnyDefinition>(
+  definition: D,
+  ...inputs: {} extends RawInputsOfDefinition<D>
+    ? [inputs?: RawInputsOfDefinition<D>]
+    : [inputs: RawInputsOfDefinition<D>]
+): Launch<OutputsOfDefinition<D>> => ({ _tag: 'Launch', definition, inputs: inputs[0] ?? {} })
+
+/** Describe asynchronous work: `start` is called by the runtime after the step has returned. */
+export const task = <T>(start: () => PromiseLike<T>): Task<T> => ({ _tag: 'Task', start })
+
+/** Anything a step may hand to `toContext`: an awaitable description or a promise. */
+export type AwaitableLike = Awaitable | PromiseLike<unknown>
+
+/** The value awaiting `A` gives: a child's outputs, a task's or a promise's result. */
+export type AwaitedValue<A> =
+  A extends Launch<infer O>
+    ? O
+    : A extends Task<infer T>
+      ? T
+      : A extends PromiseAwaitable<infer T>
+        ? T
+        : A extends PromiseLike<infer T>
+          ? T
+          : A extends Appended<infer Inner>
+            ? AwaitedValue<Inner>[]
+            : never
+
+/** Append the result to a list under the key instead of assigning it (plumpy's `append_`). */
+export interface Appended<A extends AwaitableLike = AwaitableLike> {
+  readonly _tag: 'Append'
+  readonly awaitable: A
+}
+
+/** `append_(awaitable)`: collect several results in a list under one context key. */
+export const append_ = <A extends AwaitableLike>(awaitable: A): Appended<A> => ({
+  _tag: 'Append',
+  awaitable,
+})
+
+/** Wrap a promise or a launch as an awaitable. */
+export const toAwaitable = (value: AwaitableLike): Awaitable =>
+  isAwaitable(value) ? value : { _tag: 'Promise', promise: value }
+
+const isAwaitable = (value: unknown): value is Awaitable => {
+  const tag = (value as { _tag?: unknown } | null)?._tag
+  return tag === 'Launch' || tag === 'Task' || tag === 'Promise'
+}

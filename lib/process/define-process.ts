@@ -1,0 +1,94 @@
+/**
+ * `defineProcess`: a plain process as a value. Steps are named functions (plain or generator);
+ * `Continue`/`Wait` name the next one, so where a process is, is always data.
+ *
+ * @example
+ * const Double = defineProcess({
+ *   name: 'Double',
+ *   spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
+ *   steps: {
+ *     run(_ctx, { inputs, out }) {
+ *       out('y', inputs.x * 2)
+ *     },
+ *   },
+ * })
+ */
+import {
+  buildSpec,
+  type ProcessSpec,
+  type Fields,
+  type InputsOf,
+  type NamespaceOptions,
+  type OutputPath,
+  type OutputsOf,
+  type OutputValue,
+  type RawInputsOf,
+} from '../ports/index.js'
+import type { Hooks, ProcessDefinition, StepFn } from './definition.js'
+import { processBody } from './process-body.js'
+import type { StepApi } from './step-api.js'
+
+/** The spec part of a definition: typed ports, exit codes, root namespace options. */
+export interface SpecConfig<FI extends Fields, FO extends Fields> {
+  readonly inputs?: FI
+  readonly outputs?: FO
+  readonly exitCodes?: Readonly<Record<string, { readonly status: number; readonly message: string }>>
+  readonly inputsOptions?: NamespaceOptions
+  readonly outputsOptions?: NamespaceOptions
+}
+
+/** Output paths mapped to their value types, for the typed `out`. */
+export type OutputValues<FO extends Fields> = { [P in OutputPath<FO>]: OutputValue<FO, P> }
+
+/** The step API of a definition with these ports. */
+export type ApiOf<FI extends Fields, FO extends Fields> = StepApi<
+  InputsOf<FI>,
+  OutputPath<FO>,
+  OutputValues<FO>
+>
+
+/** What `defineProcess` takes. */
+export interface ProcessConfig<FI extends Fields, FO extends Fields> {
+  readonly name: string
+  /** Bump when a change makes old checkpoints mean something else (see migrations). */
+  readonly version?: number
+  readonly spec?: SpecConfig<FI, FO>
+  readonly steps: Readonly<Record<string, StepFn<Record<string, unknown>, ApiOf<FI, FO>>>>
+  /** The first step; defaults to `run` when there is one, else the first step listed. */
+  readonly entry?: string
+  readonly hooks?: Hooks
+  /** Kill the children a killed process waits on (default true). */
+  readonly killChildren?: boolean
+}
+
+/** A plain process definition with its types inferred from the spec. */
+export type ProcessDef<FI extends Fields, FO extends Fields> = ProcessDefinition<
+  InputsOf<FI>,
+  RawInputsOf<FI>,
+  OutputsOf<FO>
+>
+
+/** Build a plain process definition (pure: nothing runs until a runner creates a process). */
+export const defineProcessDefinition = <
+  const FI extends Fields = {},
+  const FO extends Fields = {},
+>(
+  config: ProcessConfig<FI, FO>,
+): ProcessDef<FI, FO> => {
+  const spec = buildSpec((config.spec ?? {}) as never) as ProcessSpec<any, any, any>
+  const steps = config.steps as Readonly<Record<string, StepFn>>
+  const body = processBody(config.name, steps, config.entry)
+  return {
+    _tag: 'ProcessDefinition',
+    kind: 'process',
+    name: config.name,
+    version: config.version ?? 1,
+    spec,
+    body,
+    steps,
+    hooks: config.hooks ?? {},
+    context: () => ({}),
+    killChildren: config.killChildren ?? true,
+    getDescription: () => spec.getDescription(),
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Definitions are values: a name, a version, a spec, a body that knows how to find and run steps,
+ * and optional hooks. `defineProcess` (in `define-process.ts`) and `defineWorkChain` build them;
+ * the runtime adds `create`.
+ */
+import type { Draft } from 'immer'
+import type { ProcessSpec } from '../ports/index.js'
+import type { ToContextEntry, Yieldable } from './commands.js'
+import type { HookName } from './effects.js'
+import type { StepOutcome } from './events.js'
+import type { Position } from './position.js'
+import type { StepApi } from './step-api.js'
+import type { StateName } from './state.js'
+
+/** A step: a plain function or a generator function over a context draft and the step API. */
+export type StepFn<Ctx = any, Api = StepApi> = (
+  ctx: Draft<Ctx>,
+  api: Api,
+) => unknown | Generator<Yieldable, unknown, any>
+
+/** A generator step's generator. */
+export type StepGenerator = Generator<Yieldable, unknown, any>
+
+/** What a body found at a position: a step to call, or the end of the road. */
+export type Located =
+  | {
+      readonly _tag: 'Step'
+      readonly name: string
+      readonly fn: StepFn
+      /** The position naming this step itself, kept when a generator suspends inside it. */
+      readonly at: Position
+      readonly args: readonly unknown[]
+    }
+  | { readonly _tag: 'Done'; readonly outcome: BodyOutcome }
+
+/** A located step. */
+export type LocatedStep = Extract<Located, { readonly _tag: 'Step' }>
+
+/** A step's outcome as a body computes it: like `StepOutcome`, but awaitables not yet launched. */
+export type BodyOutcome =
+  | Exclude<StepOutcome, { readonly _tag: 'Wait' }>
+  | {
+      readonly _tag: 'Wait'
+      readonly position: Position
+      readonly message: string | undefined
+      readonly data: unknown
+      readonly entries: readonly ToContextEntry[]
+    }
+
+/**
+ * How a kind of definition runs: where it starts, how it finds the step at a position (work
+ * chains evaluate their predicates here, on the same draft), and what a step's return means.
+ */
+export interface Body {
+  readonly initial: Position
+  locate(position: Position, draft: Draft<any>, api: StepApi): Located
+  /**
+   * What the step's return value means. `entries` are the awaitables the step registered through
+   * `api.toContext`.
+   */
+  complete(located: LocatedStep, returned: unknown, entries: readonly ToContextEntry[]): BodyOutcome
+  /** A JSON description of the body (the outline of a work chain). */
+  describe(): unknown
+  /** A stable summary of the body's structure, recorded in checkpoints to detect changed code. */
+  readonly structure: string
+}
+
+/** A read-only view of a process handed to hooks. */
+export interface ProcessView {
+  readonly pid: string
+  readonly state: StateName
+  readonly status: string | undefined
+  readonly outputs: Readonly<Record<string, unknown>>
+  readonly ctx: unknown
+}
+
+/** Optional lifecycle hooks, called in plumpy's order (see SEMANTICS.md). */
+export type Hooks = {
+  readonly [H in HookName]?: (process: ProcessView, ...args: any[]) => void
+}
+
+/**
+ * A process definition. The type parameters are for inference only: `I` the parsed inputs, `R`
+ * what `create` accepts, `O` the outputs.
+ */
+export interface ProcessDefinition<I = any, R = any, O = any> {
+  readonly _tag: 'ProcessDefinition'
+  readonly kind: 'process' | 'workchain'
+  readonly name: string
+  readonly version: number
+  readonly spec: ProcessSpec<any, any, any>
+  readonly body: Body
+  /** The step functions (predicates included), by name. */
+  readonly steps: Readonly<Record<string, StepFn>>
+  readonly hooks: Hooks
+  /** Builds the first context from the parsed inputs (an empty object for plain processes). */
+  readonly context: (inputs: I) => object
+  /** Kill the children a killed process waits on (AiiDA's behaviour); on by default. */
+  readonly killChildren: boolean
+  /** The spec (and, for work chains, the outline) as a JSON tree. */
+  getDescription(): unknown
+  /** Type carriers, never set at run time. */
+  readonly _types?: { readonly inputs: I; readonly rawInputs: R; readonly outputs: O }
+}
+
+/** Any definition. */
+export type AnyDefinition = ProcessDefinition<any, any, any>
+
+/** What `create` accepts for a definition. */
+export type RawInputsOfDefinition<D> = D extends ProcessDefinition<any, infer R, any> ? R : never
+
+/** The parsed inputs of a definition. */
+export type InputsOfDefinition<D> = D extends ProcessDefinition<infer I, any, any> ? I : never
+
+/** The outputs of a definition. */
+export type OutputsOfDefinition<D> = D extends ProcessDefinition<any, any, infer O> ? O : never

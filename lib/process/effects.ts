@@ -1,0 +1,136 @@
+/**
+ * Effects: what the reducer asks its host to do. They are plain data; the runtime performs them in
+ * order, and so can your own loop (see the README, "Embedding").
+ */
+import type { ErrorInfo } from './errors.js'
+import type { StateName } from './state.js'
+import type { AwaitableRef } from './awaitable.js'
+
+/** Hooks a definition may implement, in the order plumpy calls them. */
+export type HookName =
+  | 'onCreate'
+  | 'onRun'
+  | 'onRunning'
+  | 'onExitRunning'
+  | 'onWait'
+  | 'onWaiting'
+  | 'onExitWaiting'
+  | 'onFinish'
+  | 'onFinished'
+  | 'onExcept'
+  | 'onExcepted'
+  | 'onKill'
+  | 'onKilled'
+  | 'onPause'
+  | 'onPlay'
+  | 'onOutputEmitted'
+  | 'onClose'
+  | 'onTerminated'
+
+/** What process listeners are told (SEMANTICS.md "Listeners"). */
+export type ListenerEvent =
+  | { readonly _tag: 'created' }
+  | { readonly _tag: 'running' }
+  | { readonly _tag: 'waiting' }
+  | { readonly _tag: 'paused' }
+  | { readonly _tag: 'played' }
+  | {
+      readonly _tag: 'outputEmitted'
+      readonly port: string
+      readonly value: unknown
+      readonly dynamic: boolean
+    }
+  | { readonly _tag: 'finished'; readonly outputs: Readonly<Record<string, unknown>> }
+  | { readonly _tag: 'excepted'; readonly error: ErrorInfo }
+  | { readonly _tag: 'killed'; readonly message: string | undefined }
+
+/** Call a definition hook. A throwing hook is reported back as a `Fail` event. */
+export interface CallHook {
+  readonly _tag: 'Hook'
+  readonly hook: HookName
+  readonly args: readonly unknown[]
+}
+
+/** Tell the listeners. A throwing listener is logged and ignored. */
+export interface Notify {
+  readonly _tag: 'Notify'
+  readonly event: ListenerEvent
+}
+
+/** The state changed (`from` is null when the process is created): broadcast, checkpoint. */
+export interface StateChanged {
+  readonly _tag: 'StateChanged'
+  readonly from: StateName | null
+  readonly to: StateName
+}
+
+/** Run the step at the current RUNNING position (the host chooses when: now, or on its loop). */
+export interface RunStep {
+  readonly _tag: 'RunStep'
+}
+
+/** Watch the awaitable in `slot` and report it with `AwaitableSettled` / `AwaitableFailed`. */
+export interface Await {
+  readonly _tag: 'Await'
+  readonly slot: number
+  readonly ref: AwaitableRef
+}
+
+/** Kill the children a killed process was waiting on. */
+export interface KillChildren {
+  readonly _tag: 'KillChildren'
+  readonly pids: readonly string[]
+  readonly message: string | undefined
+}
+
+/** The answer to a request (`pause`, `play`, `kill`, `resume`) known at once. */
+export interface Reply {
+  readonly _tag: 'Reply'
+  readonly value: boolean
+}
+
+/** The request was deferred until the running step finishes; a `Settle` will follow. */
+export interface Defer {
+  readonly _tag: 'Defer'
+  readonly action: 'pause' | 'kill'
+}
+
+/** A deferred request was carried out (`true`) or cancelled or overtaken (`false`). */
+export interface Settle {
+  readonly _tag: 'Settle'
+  readonly action: 'pause' | 'kill'
+  readonly value: boolean
+}
+
+/** The request is not valid in this state (for example `resume` while RUNNING). */
+export interface Reject {
+  readonly _tag: 'Reject'
+  readonly error: ErrorInfo
+}
+
+/** A terminal state was entered: finish closing (then send `Close`) and settle the futures. */
+export interface Terminate {
+  readonly _tag: 'Terminate'
+}
+
+/** Something worth a log line that changes nothing. */
+export interface Log {
+  readonly _tag: 'Log'
+  readonly level: 'info' | 'warn' | 'error'
+  readonly message: string
+}
+
+/** Every effect. */
+export type Effect =
+  | CallHook
+  | Notify
+  | StateChanged
+  | RunStep
+  | Await
+  | KillChildren
+  | Reply
+  | Defer
+  | Settle
+  | Reject
+  | Terminate
+  | Log

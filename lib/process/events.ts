@@ -1,0 +1,164 @@
+/**
+ * Events: everything that can happen to a process, as data. The runtime (or your own loop) feeds
+ * them to `transition`.
+ */
+import type { ErrorInfo } from './errors.js'
+import type { Position } from './position.js'
+import type { Pending } from './state.js'
+
+/** Take the first step. */
+export interface Start {
+  readonly _tag: 'Start'
+}
+
+/** A step function is about to be called. */
+export interface StepStarted {
+  readonly _tag: 'StepStarted'
+}
+
+/** What a finished step asks for, with positions already computed by the definition's body. */
+export type StepOutcome =
+  | { readonly _tag: 'Continue'; readonly position: Position }
+  | {
+      readonly _tag: 'Wait'
+      readonly position: Position
+      readonly message: string | undefined
+      readonly data: unknown
+      readonly awaiting: readonly Pending[]
+    }
+  | {
+      readonly _tag: 'Stop'
+      readonly result: unknown
+      readonly successful: boolean
+      readonly exitStatus: number
+      readonly exitMessage: string | undefined
+    }
+  | { readonly _tag: 'Kill'; readonly message: string | undefined }
+
+/** One output emitted during a step, for listeners. */
+export interface EmittedOutput {
+  readonly port: string
+  readonly value: unknown
+  readonly dynamic: boolean
+}
+
+/** The step function returned: its outcome, the new context and outputs. */
+export interface StepCompleted {
+  readonly _tag: 'StepCompleted'
+  readonly outcome: StepOutcome
+  readonly ctx: unknown
+  readonly outputs: Readonly<Record<string, unknown>>
+  readonly emitted: readonly EmittedOutput[]
+}
+
+/** The step function threw (or emitted an invalid output). */
+export interface StepFailed {
+  readonly _tag: 'StepFailed'
+  readonly error: ErrorInfo
+}
+
+/** `resume(value)` on a WAITING process. */
+export interface Resume {
+  readonly _tag: 'Resume'
+  readonly value: unknown
+}
+
+/** `pause(message)`. */
+export interface Pause {
+  readonly _tag: 'Pause'
+  readonly message: string | undefined
+}
+
+/** `play()`. */
+export interface Play {
+  readonly _tag: 'Play'
+}
+
+/** `kill(message, { force })`. */
+export interface KillRequested {
+  readonly _tag: 'Kill'
+  readonly message: string | undefined
+  readonly force: boolean
+}
+
+/** The awaitable in slot `slot` of a WAITING process settled with `value`. */
+export interface AwaitableSettled {
+  readonly _tag: 'AwaitableSettled'
+  readonly slot: number
+  readonly value: unknown
+}
+
+/** The awaitable in slot `slot` failed. */
+export interface AwaitableFailed {
+  readonly _tag: 'AwaitableFailed'
+  readonly slot: number
+  readonly error: ErrorInfo
+}
+
+/** A hook (or the runtime acting for the process) failed. */
+export interface Fail {
+  readonly _tag: 'Fail'
+  readonly error: ErrorInfo
+}
+
+/** The terminal hooks have run; the process is closed for good. */
+export interface Close {
+  readonly _tag: 'Close'
+}
+
+/** Set the status text. */
+export interface SetStatus {
+  readonly _tag: 'SetStatus'
+  readonly status: string | undefined
+}
+
+/** Every event. */
+export type ProcessEvent =
+  | Start
+  | StepStarted
+  | StepCompleted
+  | StepFailed
+  | Resume
+  | Pause
+  | Play
+  | KillRequested
+  | AwaitableSettled
+  | AwaitableFailed
+  | Fail
+  | Close
+  | SetStatus
+
+/** Event constructors, for the runtime and for tests that script events. */
+export const Events = {
+  start: (): Start => START,
+  stepStarted: (): StepStarted => STEP_STARTED,
+  stepCompleted: (
+    outcome: StepOutcome,
+    ctx: unknown,
+    outputs: Readonly<Record<string, unknown>>,
+    emitted: readonly EmittedOutput[] = [],
+  ): StepCompleted => ({ _tag: 'StepCompleted', outcome, ctx, outputs, emitted }),
+  stepFailed: (error: ErrorInfo): StepFailed => ({ _tag: 'StepFailed', error }),
+  resume: (value?: unknown): Resume => ({ _tag: 'Resume', value }),
+  pause: (message?: string): Pause => ({ _tag: 'Pause', message }),
+  play: (): Play => PLAY,
+  kill: (message?: string, force = false): KillRequested => ({ _tag: 'Kill', message, force }),
+  awaitableSettled: (slot: number, value: unknown): AwaitableSettled => ({
+    _tag: 'AwaitableSettled',
+    slot,
+    value,
+  }),
+  awaitableFailed: (slot: number, error: ErrorInfo): AwaitableFailed => ({
+    _tag: 'AwaitableFailed',
+    slot,
+    error,
+  }),
+  fail: (error: ErrorInfo): Fail => ({ _tag: 'Fail', error }),
+  close: (): Close => CLOSE,
+  setStatus: (status: string | undefined): SetStatus => ({ _tag: 'SetStatus', status }),
+}
+
+const START: Start = { _tag: 'Start' }
+const STEP_STARTED: StepStarted = { _tag: 'StepStarted' }
+const PLAY: Play = { _tag: 'Play' }
+const CLOSE: Close = { _tag: 'Close' }

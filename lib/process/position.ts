@@ -1,0 +1,54 @@
+/**
+ * Where a process is, as data. The reducer treats positions as opaque: the step executor of a
+ * definition knows how to run one and how to compute the next.
+ */
+
+/**
+ * The short record of a generator step interrupted inside itself: the results it has been given
+ * so far. While a step is suspended the snapshot keeps the context the step started from; steps
+ * are pure, so replaying the generator from that context with these results puts it back exactly
+ * where it was.
+ */
+export interface Journal {
+  readonly results: readonly unknown[]
+}
+
+/** A named step of a plain process, with the arguments `Continue` (or `resume`) gave it. */
+export interface StepPosition {
+  readonly _tag: 'Step'
+  readonly step: string
+  readonly args: readonly unknown[]
+  readonly journal?: Journal
+}
+
+/**
+ * A place in a work chain's outline. `cursor` is a path of indices (see `lib/workchain/cursor.ts`).
+ * With a journal, the cursor names the step that is suspended inside itself.
+ */
+export interface OutlinePosition {
+  readonly _tag: 'Outline'
+  readonly cursor: readonly number[]
+  readonly journal?: Journal
+}
+
+/** Every kind of position. */
+export type Position = StepPosition | OutlinePosition
+
+/** A step position. */
+export const stepPosition = (step: string, args: readonly unknown[] = []): StepPosition => ({
+  _tag: 'Step',
+  step,
+  args,
+})
+
+/** An outline position. */
+export const outlinePosition = (cursor: readonly number[]): OutlinePosition => ({
+  _tag: 'Outline',
+  cursor,
+})
+
+/** The same position with one more journal result (or a first journal). */
+export const withJournal = (position: Position, journal: Journal): Position => ({
+  ...position,
+  journal,
+})

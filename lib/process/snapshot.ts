@@ -1,0 +1,62 @@
+/**
+ * The process snapshot: the complete, immutable state of one process as the reducer sees it.
+ * Everything in it is plain data, so it can be compared, printed and checkpointed.
+ */
+import type { ProcessState } from './state.js'
+import type { Position } from './position.js'
+
+/** A graceful pause asked for while a step was running. */
+export interface PendingPause {
+  readonly message: string | undefined
+}
+
+/** A graceful kill asked for while a step was running. */
+export interface PendingKill {
+  readonly message: string | undefined
+}
+
+/** The state of one process. */
+export interface ProcessSnapshot {
+  readonly pid: string
+  readonly state: ProcessState
+  /** Paused processes take no step until played. Independent of the state. */
+  readonly paused: boolean
+  /** Free status text; pausing keeps the previous text in `prePauseStatus`. */
+  readonly status: string | undefined
+  readonly prePauseStatus: string | undefined
+  /** True while a step function runs: interruptions then wait for it to finish. */
+  readonly stepping: boolean
+  readonly pendingPause: PendingPause | undefined
+  readonly pendingKill: PendingKill | undefined
+  /**
+   * False while a terminal state's hooks are still being run; a failing finishing hook may then
+   * still turn the process EXCEPTED. Once closed, nothing changes any more.
+   */
+  readonly closed: boolean
+  /** The work chain context (an empty object for plain processes), deeply frozen. */
+  readonly ctx: unknown
+  /** Outputs emitted so far, deeply frozen. */
+  readonly outputs: Readonly<Record<string, unknown>>
+}
+
+/** A fresh snapshot in CREATED, about to take its first step at `position`. */
+export const createdSnapshot = (
+  pid: string,
+  position: Position,
+  ctx: unknown,
+  status?: string,
+): ProcessSnapshot => ({
+  pid,
+  state: { _tag: 'CREATED', position },
+  paused: false,
+  status,
+  prePauseStatus: undefined,
+  stepping: false,
+  pendingPause: undefined,
+  pendingKill: undefined,
+  closed: false,
+  ctx,
+  outputs: EMPTY_OUTPUTS,
+})
+
+const EMPTY_OUTPUTS: Readonly<Record<string, unknown>> = Object.freeze({})

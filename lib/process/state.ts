@@ -1,0 +1,103 @@
+/**
+ * Process states as tagged data. A state carries everything needed to continue from it, so a
+ * snapshot is a complete description of where a process is.
+ */
+import type { ErrorInfo } from './errors.js'
+import type { Position } from './position.js'
+import type { AwaitableRef } from './awaitable.js'
+
+/** The six states of plumpy's process state machine. */
+export type StateName = 'CREATED' | 'RUNNING' | 'WAITING' | 'FINISHED' | 'EXCEPTED' | 'KILLED'
+
+/** The names in lifecycle order, for iteration and codecs. */
+export const STATE_NAMES: readonly StateName[] = [
+  'CREATED',
+  'RUNNING',
+  'WAITING',
+  'FINISHED',
+  'EXCEPTED',
+  'KILLED',
+]
+
+/** Created, inputs validated, not yet started. */
+export interface Created {
+  readonly _tag: 'CREATED'
+  readonly position: Position
+}
+
+/** About to run (or running) the step at `position`. */
+export interface Running {
+  readonly _tag: 'RUNNING'
+  readonly position: Position
+  /** Set when this RUNNING was entered by `resume`, so a second resume is a no-op, not an error. */
+  readonly resumed: boolean
+}
+
+/** One thing a WAITING process waits for, and what came back so far. */
+export interface Pending {
+  readonly key: string
+  readonly ref: AwaitableRef
+  /** Append to a list under `key` instead of assigning. */
+  readonly append: boolean
+  readonly done: boolean
+  readonly value?: unknown
+}
+
+/**
+ * Waiting: for `resume(value)` when `awaiting` is empty, otherwise for every awaitable to settle.
+ * `position` is where to continue afterwards.
+ */
+export interface Waiting {
+  readonly _tag: 'WAITING'
+  readonly position: Position
+  readonly message: string | undefined
+  readonly data: unknown
+  readonly awaiting: readonly Pending[]
+}
+
+/** Finished: the body returned. `successful` is false for an unsuccessful result or exit code. */
+export interface Finished {
+  readonly _tag: 'FINISHED'
+  readonly result: unknown
+  readonly successful: boolean
+  readonly exitStatus: number
+  readonly exitMessage: string | undefined
+}
+
+/** Excepted: a step, a hook or an awaitable failed, or an illegal move was asked for. */
+export interface Excepted {
+  readonly _tag: 'EXCEPTED'
+  readonly error: ErrorInfo
+}
+
+/** Killed, gracefully or by force. */
+export interface Killed {
+  readonly _tag: 'KILLED'
+  readonly message: string | undefined
+}
+
+/** Every process state. */
+export type ProcessState = Created | Running | Waiting | Finished | Excepted | Killed
+
+/** Terminal states can never be left. */
+export type TerminalState = Finished | Excepted | Killed
+
+/** True for FINISHED, EXCEPTED and KILLED. */
+export const isTerminal = (state: ProcessState): state is TerminalState =>
+  state._tag === 'FINISHED' || state._tag === 'EXCEPTED' || state._tag === 'KILLED'
+
+/** True for a state name that can never be left. */
+export const isTerminalName = (name: StateName): boolean =>
+  name === 'FINISHED' || name === 'EXCEPTED' || name === 'KILLED'
+
+const LEGAL: Readonly<Record<StateName, readonly StateName[]>> = {
+  CREATED: ['RUNNING', 'KILLED', 'EXCEPTED'],
+  RUNNING: ['RUNNING', 'WAITING', 'FINISHED', 'KILLED', 'EXCEPTED'],
+  WAITING: ['RUNNING', 'WAITING', 'FINISHED', 'KILLED', 'EXCEPTED'],
+  FINISHED: [],
+  EXCEPTED: [],
+  KILLED: [],
+}
+
+/** The legal moves of SEMANTICS.md "Process lifecycle". */
+export const isLegalMove = (from: StateName, to: StateName): boolean => LEGAL[from].includes(to)

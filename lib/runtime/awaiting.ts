@@ -1,0 +1,105 @@
+/**
+ * Awaitables at run time: launching the children and starting the tasks a step registered, and
+ * watching them until they settle. Settlements reach the process on a later turn of the loop,
+ * as asyncio's future callbacks do, which gives the tutorial's interleaving.
+ */
+import type { ToContextEntry } from '../process/commands.js'
+import type { BodyOutcome } from '../process/definition.js'
+import { errorInfo } from '../process/errors.js'
+import { Events, type StepOutcome } from '../process/events.js'
+import { childRef, promiseRef, type AwaitableRef } from '../process/awaitable.js'
+import type { Pending } from '../process/state.js'
+import type { ProcessHandle } from './handle.js'
+
+/** The live promises of a process, by the id its checkpoint knows them by. */
+export interface LiveAwaitables {
+  readonly promises: Map<string, PromiseLike<unknown>>
+}
+
+/** Turn a body outcome into a step outcome: awaitables become references to live things. */
+export const startAwaitables = (process: ProcessHandle, outcome: BodyOutcome): StepOutcome => {
+  if (outcome._tag !== 'Wait') return outcome
+  const awaiting: Pending[] = outcome.entries.map((entry) => ({
+    key: entry.key,
+    ref: start(process, entry),
+    append: entry.append,
+    done: false,
+  }))
+  return {
+    _tag: 'Wait',
+    position: outcome.position,
+    message: outcome.message,
+    data: outcome.data,
+    awaiting,
+  }
+}
+
+const start = (process: ProcessHandle, entry: ToContextEntry): AwaitableRef => {
+  const awaitable = entry.awaitable
+  switch (awaitable._tag) {
+    case 'Launch':
+      return childRef(process.host.launchChild(awaitable.definition, awaitable.inputs, process).pid)
+    case 'Task':
+    case 'Promise': {
+      const id = process.host.newId()
+      const promise =
+        awaitable._tag === 'Task' ? startLater(process, awaitable.start) : awaitable.promise
+      process.awaitables.promises.set(id, promise)
+      return promiseRef(id)
+    }
+  }
+}
+
+/**
+ * Tasks start on the next turn of the loop, as `asyncio.ensure_future` does: every chain that
+ * registers one in this turn has finished its step before any task runs.
+ */
+const startLater = (process: ProcessHandle, start: () => PromiseLike<unknown>) =>
+  new Promise<unknown>((resolve, reject) =>
+    process.host.schedule(() => {
+      try {
+        Promise.resolve(start()).then(resolve, reject)
+      } catch (error) {
+        reject(error)
+      }
+    }),
+  )
+
+/** Watch one awaitable and deliver its settlement to the process on a later turn. */
+export const watchAwaitable = (process: ProcessHandle, slot: number, ref: AwaitableRef): void => {
+  const later = (event: Parameters<ProcessHandle['deliver']>[0]) =>
+    process.host.schedule(() => process.deliver(event))
+  if (ref._tag === 'Promise') {
+    const promise = process.awaitables.promises.get(ref.id)
+    if (promise === undefined) {
+      const lost = new Error(`awaited promise ${ref.id} was lost (the process was reloaded)`)
+      process.recordError(lost)
+      return later(Events.awaitableFailed(slot, errorInfo(lost)))
+    }
+    promise.then(
+      (value) => {
+        process.awaitables.promises.delete(ref.id)
+        later(Events.awaitableSettled(slot, value))
+      },
+      (error: unknown) => {
+        process.awaitables.promises.delete(ref.id)
+        process.recordError(error)
+        later(Events.awaitableFailed(slot, errorInfo(error)))
+      },
+    )
+    return
+  }
+  const child = process.host.get(ref.pid)
+  if (child === undefined) {
+    const lost = new Error(`awaited child ${ref.pid} cannot be found`)
+    process.recordError(lost)
+    return later(Events.awaitableFailed(slot, errorInfo(lost)))
+  }
+  child.onTerminated(() => {
+    const state = child.snapshot.state
+    if (state._tag === 'FINISHED') return later(Events.awaitableSettled(slot, child.outputs))
+    const error = child.failure() ?? new Error(`child ${child.pid} ended ${state._tag}`)
+    process.recordError(error)
+    later(Events.awaitableFailed(slot, errorInfo(error)))
+  })
+}

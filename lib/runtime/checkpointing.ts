@@ -1,0 +1,55 @@
+/**
+ * Automatic checkpoints: a runner plugin that saves a checkpoint of every process at every state
+ * change (each step is one), so that any process can be continued after a restart. Saves of one
+ * process are written in order; `flush()` waits for every write in flight.
+ */
+import { bundle } from '../checkpoint/bundle.js'
+import type { Persister } from '../persistence/persister.js'
+import type { StateName } from '../process/state.js'
+import type { ProcessHandle } from './handle.js'
+import type { RunnerPlugin } from './runner.js'
+
+/** Options of `checkpointing`. */
+export interface CheckpointingOptions {
+  /** Which tag to save under (default: the untagged, latest checkpoint). */
+  readonly tag?: (process: ProcessHandle, from: StateName | null, to: StateName) => string | undefined
+  /** Called when a save fails (default: log it on the runner's logger). */
+  readonly onError?: (error: unknown, process: ProcessHandle) => void
+}
+
+/** A plugin that checkpoints at every transition, with a way to wait for the writes. */
+export interface Checkpointing extends RunnerPlugin {
+  /** Resolves when every save started so far has been written. */
+  flush(): Promise<void>
+}
+
+/** Checkpoint every process of a runner at every state change into `persister`. */
+export const checkpointing = (
+  persister: Persister,
+  options: CheckpointingOptions = {},
+): Checkpointing => {
+  const inFlight = new Map<string, Promise<void>>()
+  const save = (process: ProcessHandle, from: StateName | null, to: StateName) => {
+    const pid = process.pid
+    const tag = options.tag?.(process, from, to)
+    const data = bundle(process)
+    const previous = inFlight.get(pid) ?? Promise.resolve()
+    const write = previous
+      .then(() => persister.saveCheckpoint(data, tag))
+      .catch((error: unknown) =>
+        options.onError !== undefined
+          ? options.onError(error, process)
+          : process.host.logger.error(`checkpoint of ${pid} failed: ${String(error)}`),
+      )
+    inFlight.set(pid, write)
+    void write.then(() => {
+      if (inFlight.get(pid) === write) inFlight.delete(pid)
+    })
+  }
+  return {
+    stateChanged: save,
+    flush: async () => {
+      while (inFlight.size > 0) await Promise.all([...inFlight.values()])
+    },
+  }
+}

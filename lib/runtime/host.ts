@@ -1,0 +1,24 @@
+/**
+ * What a process handle needs from the runner that hosts it. Kept as an interface so that the
+ * handle does not depend on the runner's other concerns (persistence, communications).
+ */
+import type { AnyDefinition } from '../process/definition.js'
+import type { StateName } from '../process/state.js'
+import type { Logger, Scheduler } from './environment.js'
+import type { ProcessHandle } from './handle.js'
+
+/** The runner as its processes see it. */
+export interface ProcessHost {
+  readonly logger: Logger
+  readonly schedule: Scheduler
+  /** A fresh id for a registered promise or a child. */
+  newId(): string
+  /** A live process on this runner. */
+  get(pid: string): ProcessHandle | undefined
+  /** Create a child of `parent` and schedule its start; throws on invalid inputs. */
+  launchChild(definition: AnyDefinition, inputs: unknown, parent: ProcessHandle): ProcessHandle
+  /** A state change: checkpoint, broadcast. */
+  stateChanged(process: ProcessHandle, from: StateName | null, to: StateName): void
+  /** The process has terminated and closed. */
+  terminated(process: ProcessHandle): void
+}

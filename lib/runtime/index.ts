@@ -1,0 +1,20 @@
+/** The runtime: runner, process handles, listeners and the ports of the outside world. */
+export { Runner, defaultRunner } from './runner.js'
+export type { RunnerOptions, RunnerPlugin, CreateOptions } from './runner.js'
+export { ProcessHandle } from './handle.js'
+export type { ActionResult } from './handle.js'
+export type { ProcessListener } from './listener.js'
+export { defineProcess, defineWorkChain, withCreate } from './define.js'
+export type { Definition, CreateArgs, CreateProcessOptions } from './define.js'
+export { InvalidInputsError } from './errors.js'
+export {
+  uuidIds,
+  systemClock,
+  immediateScheduler,
+  consoleLogger,
+  silentLogger,
+} from './environment.js'
+export type { IdSource, Clock, Scheduler, Logger } from './environment.js'
+export { checkpointing } from './checkpointing.js'
+export type { Checkpointing, CheckpointingOptions } from './checkpointing.js'
+export { loadProcess, continueProcess, restoreBundle } from './load.js'

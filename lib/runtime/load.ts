@@ -1,0 +1,85 @@
+/**
+ * Bringing processes back from checkpoints. The definition is resolved in an explicit registry
+ * (with migrations between versions); a chain that was waiting on children gets its children back
+ * first, from their own checkpoints, so it resumes with them.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { Bundle } from '../checkpoint/bundle.js'
+import { CheckpointError } from '../checkpoint/errors.js'
+import type { DefinitionRegistry } from '../checkpoint/registry.js'
+import type { Persister } from '../persistence/persister.js'
+import type { ProcessHandle } from './handle.js'
+import type { Runner } from './runner.js'
+
+/**
+ * Host a bundle on a runner as a process handle (nothing runs yet). Throws the registry's
+ * `CheckpointError` when its definition cannot be resolved.
+ */
+export const restoreBundle = (
+  runner: Runner,
+  registry: DefinitionRegistry,
+  data: Bundle,
+  tag?: string,
+): ProcessHandle => {
+  const resolved = registry.resolve(data, tag)
+  if (E.isLeft(resolved)) throw resolved.left
+  const { definition, bundle } = resolved.right
+  return runner.restore(
+    definition,
+    bundle.snapshot,
+    deepFreeze(bundle.inputs),
+    bundle.rawInputs,
+    bundle.parentPid,
+  )
+}
+
+/**
+ * Load a process (and, for a waiting chain, the children it waits on) from `persister` onto
+ * `runner`. A live process with that pid is returned as it is. Children that were still running
+ * are continued on the runner; the loaded process itself is left for the caller to run.
+ */
+export const loadProcess = async (
+  runner: Runner,
+  persister: Persister,
+  registry: DefinitionRegistry,
+  pid: string,
+  tag?: string,
+): Promise<ProcessHandle> => {
+  const live = runner.get(pid)
+  if (live !== undefined) return live
+  const data = await persister.loadCheckpoint(pid, tag)
+  const state = data.snapshot.state
+  if (state._tag === 'WAITING')
+    for (const pending of state.awaiting) {
+      if (pending.done || pending.ref._tag !== 'Child') continue
+      try {
+        const child = await loadProcess(runner, persister, registry, pending.ref.pid)
+        if (!child.hasTerminated()) runner.schedule(() => void child.stepUntilTerminated())
+      } catch (error) {
+        if (!(error instanceof CheckpointError)) throw error
+        runner.logger.warn(`child ${pending.ref.pid} of ${pid} cannot be reloaded: ${error.message}`)
+      }
+    }
+  return restoreBundle(runner, registry, data, tag)
+}
+
+/** Load a process from its checkpoint and run it to its end; resolves to the handle. */
+export const continueProcess = async (
+  runner: Runner,
+  persister: Persister,
+  registry: DefinitionRegistry,
+  pid: string,
+  tag?: string,
+): Promise<ProcessHandle> => {
+  const process = await loadProcess(runner, persister, registry, pid, tag)
+  await process.stepUntilTerminated()
+  return process
+}
+
+const deepFreeze = <A>(value: A): A => {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const inner of Object.values(value)) deepFreeze(inner)
+  }
+  return value
+}

@@ -1,0 +1,169 @@
+/**
+ * The runner: creates and hosts processes on the Node event loop. Several processes interleave
+ * only where they wait; children launched from steps run on the same runner. Persistence and
+ * communications plug in through `RunnerPlugin`s.
+ */
+import type { AnyDefinition, ProcessDefinition } from '../process/definition.js'
+import { createdSnapshot, type ProcessSnapshot } from '../process/snapshot.js'
+import type { StateName } from '../process/state.js'
+import { creationEffects } from '../process/transition.js'
+import {
+  consoleLogger,
+  immediateScheduler,
+  systemClock,
+  uuidIds,
+  type Clock,
+  type IdSource,
+  type Logger,
+  type Scheduler,
+} from './environment.js'
+import { InvalidInputsError } from './errors.js'
+import { ProcessHandle } from './handle.js'
+import type { ProcessHost } from './host.js'
+import type { ProcessListener } from './listener.js'
+
+/** Something that follows the processes of a runner (a persister, a communicator…). */
+export interface RunnerPlugin {
+  created?(process: ProcessHandle): void
+  stateChanged?(process: ProcessHandle, from: StateName | null, to: StateName): void
+  terminated?(process: ProcessHandle): void
+}
+
+/** Runner settings; every port has a default. */
+export interface RunnerOptions {
+  readonly ids?: IdSource
+  readonly clock?: Clock
+  readonly scheduler?: Scheduler
+  readonly logger?: Logger
+  readonly plugins?: readonly RunnerPlugin[]
+}
+
+/** Options of one process creation. */
+export interface CreateOptions<P = ProcessHandle> {
+  /** Use this pid instead of a fresh one. */
+  readonly pid?: string
+  /** Listeners added before the process is announced, so they hear `created`. */
+  readonly listeners?: readonly ProcessListener<P>[]
+  readonly status?: string
+  readonly parentPid?: string
+}
+
+/** Runs processes. */
+export class Runner implements ProcessHost {
+  readonly logger: Logger
+  readonly schedule: Scheduler
+  readonly clock: Clock
+  private readonly ids: IdSource
+  private readonly plugins: RunnerPlugin[]
+  private readonly live = new Map<string, ProcessHandle>()
+  /** Terminated processes restored from checkpoints, kept so that a reloaded parent finds them. */
+  private readonly restoredTerminal = new Map<string, ProcessHandle>()
+
+  constructor(options: RunnerOptions = {}) {
+    this.ids = options.ids ?? uuidIds
+    this.clock = options.clock ?? systemClock
+    this.schedule = options.scheduler ?? immediateScheduler
+    this.logger = options.logger ?? consoleLogger
+    this.plugins = [...(options.plugins ?? [])]
+  }
+
+  /** Follow this runner's processes from now on. */
+  use(plugin: RunnerPlugin): void {
+    this.plugins.push(plugin)
+  }
+
+  /**
+   * Create a process: parse and validate the inputs (an `InvalidInputsError` listing every bad
+   * path, and nothing created, when they are wrong), then announce it in CREATED.
+   */
+  create<I, R, O>(
+    definition: ProcessDefinition<I, R, O>,
+    rawInputs: R | undefined = undefined,
+    options: CreateOptions<ProcessHandle<I, O>> = {},
+  ): ProcessHandle<I, O> {
+    const raw = rawInputs ?? {}
+    const parsed = definition.spec.inputs.parse(raw)
+    if (parsed._tag === 'Left') throw new InvalidInputsError(definition.name, parsed.left)
+    const inputs = parsed.right as I
+    const pid = options.pid ?? this.ids()
+    const ctx = Object.freeze(definition.context(inputs))
+    const snapshot = createdSnapshot(pid, definition.body.initial, ctx, options.status)
+    const handle = new ProcessHandle<I, O>(definition, snapshot, inputs, raw, this, options.parentPid)
+    for (const listener of options.listeners ?? []) handle.addProcessListener(listener)
+    this.live.set(pid, handle as ProcessHandle)
+    for (const plugin of this.plugins) plugin.created?.(handle as ProcessHandle)
+    handle.announceCreation(creationEffects())
+    return handle
+  }
+
+  /**
+   * Host a process rebuilt from a snapshot (a checkpoint). Nothing runs until it is stepped or
+   * continued; a RUNNING one is scheduled by `continueProcess`.
+   */
+  restore<I, O>(
+    definition: ProcessDefinition<I, any, O>,
+    snapshot: ProcessSnapshot,
+    inputs: I,
+    rawInputs: unknown,
+    parentPid?: string,
+  ): ProcessHandle<I, O> {
+    const handle = new ProcessHandle<I, O>(definition, snapshot, inputs, rawInputs, this, parentPid)
+    if (handle.hasTerminated()) {
+      this.restoredTerminal.set(snapshot.pid, handle as ProcessHandle)
+      return handle
+    }
+    this.live.set(snapshot.pid, handle as ProcessHandle)
+    for (const plugin of this.plugins) plugin.created?.(handle as ProcessHandle)
+    handle.reattach()
+    return handle
+  }
+
+  /** A live (not yet terminated) process of this runner. */
+  get(pid: string): ProcessHandle | undefined {
+    return this.live.get(pid) ?? this.restoredTerminal.get(pid)
+  }
+
+  /** The live processes. */
+  list(): ProcessHandle[] {
+    return [...this.live.values()]
+  }
+
+  newId(): string {
+    return this.ids()
+  }
+
+  launchChild(definition: AnyDefinition, inputs: unknown, parent: ProcessHandle): ProcessHandle {
+    const child = this.create(definition, inputs, { parentPid: parent.pid })
+    this.schedule(() => void child.stepUntilTerminated())
+    return child
+  }
+
+  stateChanged(process: ProcessHandle, from: StateName | null, to: StateName): void {
+    for (const plugin of this.plugins) {
+      try {
+        plugin.stateChanged?.(process, from, to)
+      } catch (error) {
+        this.logger.error(`plugin failed on ${process.pid} ${from} -> ${to}: ${String(error)}`)
+      }
+    }
+  }
+
+  terminated(process: ProcessHandle): void {
+    this.live.delete(process.pid)
+    for (const plugin of this.plugins) {
+      try {
+        plugin.terminated?.(process)
+      } catch (error) {
+        this.logger.error(`plugin failed on ${process.pid} termination: ${String(error)}`)
+      }
+    }
+  }
+}
+
+let shared: Runner | undefined
+
+/**
+ * The runner `create` uses when none is given: made on first use, with the default ports.
+ * Programs that want their own ports pass a runner explicitly.
+ */
+export const defaultRunner = (): Runner => (shared ??= new Runner())

@@ -1,0 +1,107 @@
+/**
+ * The body of a work chain: positions are outline cursors. Finding the step at a cursor evaluates
+ * the predicates on the way, on the same context draft as the step, so a predicate may change the
+ * context too; after a step the cursor advances, and the chain finishes in the same step call when
+ * nothing but the end (or a `return_`) follows.
+ */
+import type { Draft } from 'immer'
+import { isCommand, type ToContextEntry } from '../process/commands.js'
+import type { Body, BodyOutcome, LocatedStep, StepFn } from '../process/definition.js'
+import { terminalOutcome, waitAt } from '../process/outcomes.js'
+import { outlinePosition, type Position } from '../process/position.js'
+import type { StepApi } from '../process/step-api.js'
+import { Cursor, type Resolution } from './cursor.js'
+import { describeOutline, structureOf } from './describe.js'
+import type { Block } from './outline.js'
+
+/** Exit codes a `return_(code)` may name, by label. */
+export type ExitCodeTable = Readonly<Record<string, { readonly status: number; readonly message: string }>>
+
+/** Build the body of a work chain. */
+export const workChainBody = (
+  name: string,
+  steps: Readonly<Record<string, StepFn>>,
+  outline: Block,
+  exitCodes: ExitCodeTable,
+): Body => {
+  const step = (stepName: string): StepFn => steps[stepName] as StepFn
+
+  const finish = (resolution: Exclude<Resolution, { _tag: 'Step' }>): BodyOutcome =>
+    resolution._tag === 'End' ? returnOutcome(undefined, exitCodes) : returnOutcome(resolution.exitCode, exitCodes)
+
+  const next = (located: LocatedStep, entries: readonly ToContextEntry[]): BodyOutcome => {
+    const cursor = (located.at as { cursor: Cursor }).cursor
+    const after = Cursor.advance(cursor)
+    if (entries.length > 0) return waitAt(outlinePosition(after), entries)
+    const settled = Cursor.settledAfter(outline, cursor)
+    if (settled !== undefined && settled._tag !== 'Step') return finish(settled)
+    return { _tag: 'Continue', position: outlinePosition(after) }
+  }
+
+  return {
+    initial: outlinePosition(Cursor.start()),
+    structure: structureOf(outline),
+    describe: () => describeOutline(outline),
+    locate(position: Position, draft: Draft<any>, api: StepApi) {
+      if (position._tag !== 'Outline')
+        throw new Error(`${name} is a work chain: it runs at outline positions`)
+      if (position.journal !== undefined) {
+        // A generator step suspended inside itself: the cursor names the step; no predicate runs.
+        const resolved = Cursor.resolve(outline, position.cursor, () => {
+          throw new Error(`${name}: a journal position must name a step`)
+        })
+        if (resolved._tag !== 'Step') throw new Error(`${name}: no step at the journal position`)
+        return located(resolved.name, position.cursor)
+      }
+      const resolution = Cursor.resolve(outline, position.cursor, (predicate) =>
+        Boolean(step(predicate)(draft, api)),
+      )
+      if (resolution._tag !== 'Step') return { _tag: 'Done', outcome: finish(resolution) }
+      return located(resolution.name, resolution.cursor)
+    },
+    complete(located: LocatedStep, returned: unknown, entries: readonly ToContextEntry[]) {
+      if (returned === undefined) return next(located, entries)
+      if (!isCommand(returned))
+        throw new Error(
+          `${name}.${located.name} returned ${show(returned)}: a work chain step returns nothing or a command`,
+        )
+      if (returned._tag === 'ToContext') return next(located, [...entries, ...returned.entries])
+      const terminal = terminalOutcome(returned)
+      if (terminal !== undefined) return terminal
+      throw new Error(
+        `${name}.${located.name} returned ${returned._tag}: the outline decides what runs next`,
+      )
+    },
+  }
+
+  function located(stepName: string, cursor: Cursor): LocatedStep {
+    return { _tag: 'Step', name: stepName, fn: step(stepName), at: outlinePosition(cursor), args: [] }
+  }
+}
+
+const returnOutcome = (exitCode: number | string | undefined, table: ExitCodeTable): BodyOutcome => {
+  if (exitCode === undefined)
+    return { _tag: 'Stop', result: undefined, successful: true, exitStatus: 0, exitMessage: undefined }
+  const declared =
+    typeof exitCode === 'string'
+      ? table[exitCode]
+      : Object.values(table).find((code) => code.status === exitCode)
+  if (typeof exitCode === 'string' && declared === undefined)
+    throw new Error(`return_('${exitCode}'): no exit code with that label in the spec`)
+  const status = typeof exitCode === 'number' ? exitCode : (declared?.status ?? 1)
+  return {
+    _tag: 'Stop',
+    result: undefined,
+    successful: status === 0,
+    exitStatus: status,
+    exitMessage: declared?.message,
+  }
+}
+
+const show = (value: unknown): string => {
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The cursor: where a work chain is in its outline, as a path of indices. At each level the first
+ * number is an index into a block; an `if_` that has been entered adds the index of the branch
+ * taken (the `else_` block counts as the branch after the last one), then the path inside it; a
+ * `while_` that has been entered adds the path inside its body. A path that stops at an `if_` or
+ * `while_` means "not entered yet": its conditions are still to be evaluated.
+ */
+import type { Block, Instruction } from './outline.js'
+
+/** A position in an outline. */
+export type Cursor = readonly number[]
+
+/** What resolving a cursor found. */
+export type Resolution =
+  | { readonly _tag: 'Step'; readonly name: string; readonly cursor: Cursor }
+  | { readonly _tag: 'Return'; readonly exitCode: number | string | undefined }
+  | { readonly _tag: 'End' }
+
+/** Evaluates a predicate step by name. */
+export type PredicateEvaluator = (name: string) => boolean
+
+type BlockResult = Resolution | { readonly _tag: 'BlockEnd' }
+
+/** The cursor operations. */
+export const Cursor = {
+  /** The start of an outline. */
+  start: (): Cursor => [0],
+
+  /**
+   * Find the next step from `cursor`, evaluating the predicates on the way (an `if_`'s once when
+   * it is entered, a `while_`'s before each iteration).
+   */
+  resolve(outline: Block, cursor: Cursor, evaluate: PredicateEvaluator): Resolution {
+    const result = resolveBlock(outline, cursor, evaluate)
+    return result._tag === 'BlockEnd' ? END : result
+  },
+
+  /**
+   * What follows the step at `cursor` when that is known without evaluating any predicate: the
+   * end of the outline or a `return_`. Otherwise undefined, and the next step call resolves it.
+   */
+  settledAfter(outline: Block, stepCursor: Cursor): Resolution | undefined {
+    try {
+      const result = resolveBlock(outline, Cursor.advance(stepCursor), refuse)
+      return result._tag === 'Step' ? undefined : result._tag === 'BlockEnd' ? END : result
+    } catch (error) {
+      if (error === NEEDS_PREDICATE) return undefined
+      throw error
+    }
+  },
+
+  /** The cursor just after the step at `stepCursor`, in the same block. */
+  advance(stepCursor: Cursor): Cursor {
+    const last = stepCursor[stepCursor.length - 1] ?? 0
+    return [...stepCursor.slice(0, -1), last + 1]
+  },
+
+  /** The cursor as plumpy prints its stepper: `1:while_(whileStep)(0:conditionalStep)`. */
+  format(outline: Block, cursor: Cursor): string {
+    return formatBlock(outline, cursor)
+  },
+}
+
+const END: Resolution = { _tag: 'End' }
+const BLOCK_END: BlockResult = { _tag: 'BlockEnd' }
+const NEEDS_PREDICATE = Symbol('needs a predicate')
+const refuse: PredicateEvaluator = () => {
+  throw NEEDS_PREDICATE
+}
+
+const resolveBlock = (block: Block, cursor: Cursor, evaluate: PredicateEvaluator): BlockResult => {
+  let index = cursor[0] ?? 0
+  let rest = cursor.slice(1)
+  while (index < block.length) {
+    const instruction = block[index] as Instruction
+    const inner = resolveInstruction(instruction, rest, evaluate)
+    if (inner === 'next') {
+      index += 1
+      rest = []
+      continue
+    }
+    if (inner === 'again') {
+      rest = []
+      continue
+    }
+    if (inner._tag === 'Step') return { ...inner, cursor: [index, ...inner.cursor] }
+    return inner
+  }
+  return BLOCK_END
+}
+
+/** Resolve inside one instruction: a result, 'next' to move on, or 'again' to re-check a loop. */
+const resolveInstruction = (
+  instruction: Instruction,
+  rest: Cursor,
+  evaluate: PredicateEvaluator,
+): Resolution | 'next' | 'again' => {
+  switch (instruction._tag) {
+    case 'Step':
+      return { _tag: 'Step', name: instruction.name, cursor: [] }
+    case 'Return':
+      return { _tag: 'Return', exitCode: instruction.exitCode }
+    case 'If': {
+      let branch = rest[0]
+      if (branch === undefined) {
+        branch = instruction.branches.findIndex((b) => evaluate(b.predicate))
+        if (branch === -1) branch = instruction.branches.length
+      }
+      const body =
+        branch < instruction.branches.length
+          ? instruction.branches[branch]?.body
+          : instruction.otherwise
+      if (body === undefined) return 'next'
+      const result = resolveBlock(body, rest.slice(1), evaluate)
+      if (result._tag === 'BlockEnd') return 'next'
+      return result._tag === 'Step' ? { ...result, cursor: [branch, ...result.cursor] } : result
+    }
+    case 'While': {
+      if (rest.length === 0 && !evaluate(instruction.predicate)) return 'next'
+      const result = resolveBlock(instruction.body, rest, evaluate)
+      return result._tag === 'BlockEnd' ? 'again' : result
+    }
+  }
+}
+
+const formatBlock = (block: Block, cursor: Cursor): string => {
+  const index = cursor[0] ?? 0
+  const instruction = block[index]
+  if (instruction === undefined) return `${index}:<end>`
+  return `${index}:${formatInstruction(instruction, cursor.slice(1))}`
+}
+
+const formatInstruction = (instruction: Instruction, rest: Cursor): string => {
+  switch (instruction._tag) {
+    case 'Step':
+      return instruction.name
+    case 'Return':
+      return instruction.exitCode === undefined ? 'return_' : `return_(${instruction.exitCode})`
+    case 'While':
+      return `while_(${instruction.predicate})(${rest.length === 0 ? '' : formatBlock(instruction.body, rest)})`
+    case 'If': {
+      const branch = rest[0]
+      if (branch === undefined) return `if_(${instruction.branches.map((b) => b.predicate).join(', ')})()`
+      const taken = instruction.branches[branch]
+      const body = taken?.body ?? instruction.otherwise ?? []
+      const label = taken === undefined ? 'else_' : `${branch === 0 ? 'if_' : 'elif_'}(${taken.predicate})`
+      return `${label}(${formatBlock(body, rest.slice(1))})`
+    }
+  }
+}

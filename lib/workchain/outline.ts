@@ -1,0 +1,166 @@
+/**
+ * The outline DSL: steps, `if_(p)(...).elif_(q)(...).else_(...)`, `while_(p)(...)`, `return_`
+ * and `return_(exitCode)`. Builders make small values; `normaliseOutline` turns them into plain
+ * instruction data and rejects anything malformed, naming the place.
+ */
+
+/** A reference to a named step (or predicate) of the definition. */
+export interface StepRef {
+  readonly _tag: 'StepRef'
+  readonly name: string
+}
+
+/** Run a step. */
+export interface StepInstruction {
+  readonly _tag: 'Step'
+  readonly name: string
+}
+
+/** One `if_`/`elif_` branch: a predicate step and its block. */
+export interface Branch {
+  readonly predicate: string
+  readonly body: Block
+}
+
+/** `if_(p)(...).elif_(q)(...).else_(...)`: conditions are evaluated once, on entry. */
+export interface IfInstruction {
+  readonly _tag: 'If'
+  readonly branches: readonly Branch[]
+  readonly otherwise: Block | undefined
+}
+
+/** `while_(p)(...)`: the predicate is checked before each iteration. */
+export interface WhileInstruction {
+  readonly _tag: 'While'
+  readonly predicate: string
+  readonly body: Block
+}
+
+/** `return_` / `return_(exitCode)`: finish now, with an exit code when one is given. */
+export interface ReturnInstruction {
+  readonly _tag: 'Return'
+  readonly exitCode: number | string | undefined
+}
+
+/** An outline instruction, as data. */
+export type Instruction = StepInstruction | IfInstruction | WhileInstruction | ReturnInstruction
+
+/** A sequence of instructions. */
+export type Block = readonly Instruction[]
+
+/** What may stand in an outline as the user writes it. */
+export type OutlineItem = StepRef | IfBuilder | WhileInstruction | ReturnInstruction | typeof return_
+
+/** An `if_` being built: add `elif_` branches and one `else_`. */
+export interface IfBuilder {
+  readonly _tag: 'IfBuilder'
+  readonly branches: readonly { readonly predicate: StepRef; readonly body: readonly OutlineItem[] }[]
+  readonly otherwise: readonly OutlineItem[] | undefined
+  /** Problems found while building (a second `else_`…), reported when the definition is built. */
+  readonly problems: readonly string[]
+  elif_(predicate: StepRef): (...body: OutlineItem[]) => IfBuilder
+  else_(...body: OutlineItem[]): IfBuilder
+}
+
+const ifBuilder = (
+  branches: IfBuilder['branches'],
+  otherwise: IfBuilder['otherwise'],
+  problems: readonly string[],
+): IfBuilder => ({
+  _tag: 'IfBuilder',
+  branches,
+  otherwise,
+  problems,
+  elif_: (predicate) => (...body) =>
+    otherwise === undefined
+      ? ifBuilder([...branches, { predicate, body }], otherwise, problems)
+      : ifBuilder(branches, otherwise, [...problems, `elif_(${refName(predicate)}) after else_`]),
+  else_: (...body) =>
+    otherwise === undefined
+      ? ifBuilder(branches, body, problems)
+      : ifBuilder(branches, otherwise, [...problems, 'a second else_']),
+})
+
+/** `if_(predicate)(...steps)`, then optionally `.elif_(q)(...)` and `.else_(...)`. */
+export const if_ =
+  (predicate: StepRef) =>
+  (...body: OutlineItem[]): IfBuilder =>
+    ifBuilder([{ predicate, body }], undefined, [])
+
+/** `while_(predicate)(...steps)`. */
+export const while_ =
+  (predicate: StepRef) =>
+  (...body: OutlineItem[]): WhileInstruction => ({
+    _tag: 'While',
+    predicate: refName(predicate),
+    body: body as unknown as Block,
+  })
+
+/** `return_` finishes the chain; `return_(exitCode)` finishes it with that exit code. */
+export function return_(exitCode: number | string): ReturnInstruction {
+  return { _tag: 'Return', exitCode }
+}
+
+const refName = (ref: unknown): string =>
+  (ref as StepRef | undefined)?._tag === 'StepRef' ? (ref as StepRef).name : String(ref)
+
+/** An outline that cannot be built, with the place named. */
+export class OutlineError extends Error {
+  override readonly name = 'OutlineError'
+}
+
+/**
+ * Turn what the user wrote into instruction data, checking every item: steps and predicates
+ * must be steps of the definition, and builders must be well formed.
+ */
+export const normaliseOutline = (
+  items: readonly unknown[],
+  stepNames: ReadonlySet<string>,
+  place = 'outline',
+): Block => {
+  if (!Array.isArray(items)) throw new OutlineError(`${place}: expected a list of instructions`)
+  return items.map((item, index) => normaliseItem(item, stepNames, `${place}[${index}]`))
+}
+
+const normaliseItem = (item: unknown, steps: ReadonlySet<string>, place: string): Instruction => {
+  if (item === return_) return { _tag: 'Return', exitCode: undefined }
+  const tag = (item as { _tag?: unknown } | null)?._tag
+  switch (tag) {
+    case 'StepRef':
+      return { _tag: 'Step', name: checkStep((item as StepRef).name, steps, place) }
+    case 'Return':
+      return item as ReturnInstruction
+    case 'While': {
+      const w = item as WhileInstruction
+      const predicate = checkStep(w.predicate, steps, `${place}.while_`)
+      const body = normaliseOutline(w.body, steps, `${place}.while_(${predicate})`)
+      if (body.length === 0)
+        throw new OutlineError(`${place}: while_(${predicate}) needs at least one instruction`)
+      return { _tag: 'While', predicate, body }
+    }
+    case 'IfBuilder': {
+      const b = item as IfBuilder
+      if (b.problems.length > 0) throw new OutlineError(`${place}: if_ has ${b.problems.join(', ')}`)
+      const branches = b.branches.map((branch, i) => {
+        const predicate = checkStep(refName(branch.predicate), steps, `${place}.branch[${i}]`)
+        const label = `${place}.${i === 0 ? 'if_' : 'elif_'}(${predicate})`
+        return { predicate, body: normaliseOutline(branch.body, steps, label) }
+      })
+      const otherwise =
+        b.otherwise === undefined ? undefined : normaliseOutline(b.otherwise, steps, `${place}.else_`)
+      return { _tag: 'If', branches, otherwise }
+    }
+    default:
+      throw new OutlineError(`${place}: expected a step, if_, while_ or return_, got ${show(item)}`)
+  }
+}
+
+const checkStep = (name: string, steps: ReadonlySet<string>, place: string): string => {
+  if (!steps.has(name)) throw new OutlineError(`${place}: '${name}' is not a step of this work chain`)
+  return name
+}
+
+const show = (value: unknown): string =>
+  typeof value === 'function'
+    ? `function ${value.name || '(anonymous)'} (use the step refs the outline function receives)`
+    : JSON.stringify(value) ?? String(value)
