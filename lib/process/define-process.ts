@@ -75,7 +75,8 @@ export const defineProcessDefinition = <
 >(
   config: ProcessConfig<FI, FO>,
 ): ProcessDef<FI, FO> => {
-  const spec = buildSpec((config.spec ?? {}) as never) as ProcessSpec<any, any, any>
+  // The spec's own generics are checked where the config is typed; here it is built as data.
+  const spec = (buildSpec as (definition: unknown) => ProcessSpec<any, any, any>)(config.spec ?? {})
   const steps = config.steps as Readonly<Record<string, StepFn>>
   const body = processBody(config.name, steps, config.entry)
   return {

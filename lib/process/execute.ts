@@ -22,6 +22,8 @@ export type Execution =
       readonly ctx: unknown
       readonly outputs: Readonly<Record<string, unknown>>
       readonly emitted: readonly EmittedOutput[]
+      /** Checkpoints the step asked for (by tag), to take after its transition. */
+      readonly checkpoints: readonly (string | undefined)[]
     }
   | { readonly _tag: 'Failed'; readonly error: unknown }
 
@@ -52,7 +54,13 @@ export const executeStep = (
   if (snapshot.state._tag !== 'RUNNING')
     return { _tag: 'Failed', error: new Error(`cannot run a step while ${snapshot.state._tag}`) }
   const position = snapshot.state.position
-  const record: StepRecord = { outputs: snapshot.outputs, emitted: [], entries: [], replaying: false }
+  const record: StepRecord = {
+    outputs: snapshot.outputs,
+    emitted: [],
+    entries: [],
+    checkpoints: [],
+    replaying: false,
+  }
   api.record = record
   api.state = 'RUNNING'
   api.status = snapshot.status
@@ -212,6 +220,7 @@ const settle = (
     ctx: step.entryCtx,
     outputs: record.outputs,
     emitted: record.emitted,
+    checkpoints: record.checkpoints,
   }
 }
 
@@ -230,6 +239,7 @@ const completed = (
     ctx: freeze(ctx, true),
     outputs: record.outputs,
     emitted: record.emitted,
+    checkpoints: record.checkpoints,
   }
 }
 

@@ -35,6 +35,11 @@ export interface StepApi<I = any, P extends string = string, V = any> extends Pr
   out<K extends P>(port: K, value: OutputValueAt<V, K>): void
   /** Register awaitables under context keys; the process waits for them after the step. */
   toContext(awaitables: Readonly<Record<string, AwaitableLike | Appended>>): void
+  /**
+   * Ask for a checkpoint under `tag` once this step's transition has applied (plumpy's
+   * `persister.save_checkpoint(self, tag)` from inside a step). Needs a runner with a persister.
+   */
+  checkpoint(tag?: string): void
 }
 
 /** The value type at an output path, given a map from paths to value types. */
@@ -51,6 +56,8 @@ export interface StepRecord {
   outputs: Readonly<Record<string, unknown>>
   emitted: EmittedOutput[]
   entries: ToContextEntry[]
+  /** Checkpoints asked for, by tag (undefined: the untagged one). */
+  checkpoints: (string | undefined)[]
   /** While replaying a journal, outputs are set again but not reported a second time. */
   replaying: boolean
 }
@@ -81,6 +88,11 @@ export class MutableStepApi implements StepApi {
 
   readonly toContext = (awaitables: Readonly<Record<string, AwaitableLike | Appended>>): void => {
     this.activeRecord('toContext').entries.push(...ToContext(awaitables).entries)
+  }
+
+  readonly checkpoint = (tag?: string): void => {
+    const record = this.activeRecord('checkpoint')
+    if (!record.replaying) record.checkpoints.push(tag)
   }
 
   readonly pause = (message?: string) => this.controls.pause(message)

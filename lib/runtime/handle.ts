@@ -450,6 +450,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
     this.dispatch(
       Events.stepCompleted(outcome, execution.ctx, execution.outputs, execution.emitted),
     )
+    for (const tag of execution.checkpoints) this.host.saveCheckpoint(this, tag)
   }
 
   private stepFailed(error: unknown): void {

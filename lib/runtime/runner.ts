@@ -17,6 +17,9 @@ import {
   type Logger,
   type Scheduler,
 } from './environment.js'
+import { bundle } from '../checkpoint/bundle.js'
+import type { Persister } from '../persistence/persister.js'
+import { checkpointing, type Checkpointing } from './checkpointing.js'
 import { InvalidInputsError } from './errors.js'
 import { ProcessHandle } from './handle.js'
 import type { ProcessHost } from './host.js'
@@ -36,6 +39,10 @@ export interface RunnerOptions {
   readonly scheduler?: Scheduler
   readonly logger?: Logger
   readonly plugins?: readonly RunnerPlugin[]
+  /** Where checkpoints go: those steps ask for, and every transition's with `checkpoints`. */
+  readonly persister?: Persister
+  /** `'every-transition'`: checkpoint each process at each state change (needs `persister`). */
+  readonly checkpoints?: 'every-transition' | 'on-request'
 }
 
 /** Options of one process creation. */
@@ -53,8 +60,11 @@ export class Runner implements ProcessHost {
   readonly logger: Logger
   readonly schedule: Scheduler
   readonly clock: Clock
+  readonly persister: Persister | undefined
   private readonly ids: IdSource
   private readonly plugins: RunnerPlugin[]
+  private readonly automatic: Checkpointing | undefined
+  private readonly requested = new Set<Promise<void>>()
   private readonly live = new Map<string, ProcessHandle>()
   /** Terminated processes restored from checkpoints, kept so that a reloaded parent finds them. */
   private readonly restoredTerminal = new Map<string, ProcessHandle>()
@@ -65,6 +75,13 @@ export class Runner implements ProcessHost {
     this.schedule = options.scheduler ?? immediateScheduler
     this.logger = options.logger ?? consoleLogger
     this.plugins = [...(options.plugins ?? [])]
+    this.persister = options.persister
+    if (options.checkpoints === 'every-transition') {
+      if (this.persister === undefined)
+        throw new Error("checkpoints: 'every-transition' needs a persister")
+      this.automatic = checkpointing(this.persister)
+      this.plugins.unshift(this.automatic)
+    }
   }
 
   /** Follow this runner's processes from now on. */
@@ -136,6 +153,24 @@ export class Runner implements ProcessHost {
     const child = this.create(definition, inputs, { parentPid: parent.pid })
     this.schedule(() => void child.stepUntilTerminated())
     return child
+  }
+
+  saveCheckpoint(process: ProcessHandle, tag: string | undefined): void {
+    if (this.persister === undefined) {
+      this.logger.warn(`${process.pid} asked for a checkpoint, but the runner has no persister`)
+      return
+    }
+    const write = this.persister
+      .saveCheckpoint(bundle(process), tag)
+      .catch((error: unknown) => this.logger.error(`checkpoint of ${process.pid} failed: ${String(error)}`))
+      .finally(() => this.requested.delete(write))
+    this.requested.add(write)
+  }
+
+  /** Resolves when every checkpoint started so far has been written. */
+  async flush(): Promise<void> {
+    await this.automatic?.flush()
+    while (this.requested.size > 0) await Promise.all([...this.requested])
   }
 
   stateChanged(process: ProcessHandle, from: StateName | null, to: StateName): void {

@@ -1,0 +1,149 @@
+/**
+ * Resume equivalence: for a definition and inputs, take a checkpoint at every transition, reload
+ * each one in a fresh runner, run it to the end, and compare the outputs, result and final state
+ * with those of the uninterrupted run. This is DESIGN.md's second invariant as a helper you can
+ * run over your own workflows.
+ */
+import { bundle, type Bundle } from '../checkpoint/bundle.js'
+import { DefinitionRegistry } from '../checkpoint/registry.js'
+import { InMemoryPersister } from '../persistence/memory.js'
+import type { ProcessDefinition } from '../process/definition.js'
+import type { ProcessHandle } from '../runtime/handle.js'
+import { loadProcess } from '../runtime/load.js'
+import { Runner, type RunnerPlugin } from '../runtime/runner.js'
+import { silentLogger } from '../runtime/environment.js'
+
+/** How to drive the runs. */
+export interface EquivalenceOptions {
+  /** Definitions of the children the workflow launches (needed to reload them). */
+  readonly children?: readonly ProcessDefinition[]
+  /** The value to resume a process waiting for `resume` with (default: undefined). */
+  readonly resumeWith?: (process: ProcessHandle) => unknown
+}
+
+/** What a run ended with, in comparable form. */
+export interface Outcome {
+  readonly state: string
+  readonly successful: boolean
+  readonly exitStatus: number | undefined
+  readonly outputs: unknown
+  readonly result: unknown
+}
+
+/** The verdict for one checkpoint. */
+export type CheckpointVerdict =
+  | { readonly index: number; readonly state: string; readonly verdict: 'equivalent' }
+  | { readonly index: number; readonly state: string; readonly verdict: 'skipped'; readonly reason: string }
+  | {
+      readonly index: number
+      readonly state: string
+      readonly verdict: 'different'
+      readonly outcome: Outcome
+    }
+
+/** The report: the reference outcome and one verdict per checkpoint of the process. */
+export interface EquivalenceReport {
+  readonly reference: Outcome
+  readonly verdicts: readonly CheckpointVerdict[]
+  /** True when no checkpoint resumed to a different outcome. */
+  readonly equivalent: boolean
+}
+
+/** Check that resuming from every checkpoint gives the uninterrupted run's outcome. */
+export const checkResumeEquivalence = async (
+  definition: ProcessDefinition,
+  inputs: unknown = {},
+  options: EquivalenceOptions = {},
+): Promise<EquivalenceReport> => {
+  const registry = DefinitionRegistry.of(definition, ...(options.children ?? []))
+  const timeline: Bundle[] = []
+  const recorder: RunnerPlugin = {
+    stateChanged: (process) => void timeline.push(bundle(process)),
+  }
+  const reference = new Runner({ logger: silentLogger, plugins: [recorder, driver(options)] })
+  const root = reference.create(definition, inputs)
+  await root.stepUntilTerminated()
+  const expected = outcomeOf(root)
+
+  const verdicts: CheckpointVerdict[] = []
+  for (let index = 0; index < timeline.length; index++) {
+    const checkpoint = timeline[index] as Bundle
+    if (checkpoint.pid !== root.pid) continue
+    const state = checkpoint.snapshot.state._tag
+    const latest = latestBefore(timeline, index)
+    const lost = awaitsPromise(latest)
+    if (lost !== undefined) {
+      verdicts.push({ index, state, verdict: 'skipped', reason: lost })
+      continue
+    }
+    const persister = new InMemoryPersister()
+    for (const b of latest.values()) await persister.saveCheckpoint(b)
+    const runner = new Runner({ logger: silentLogger, plugins: [driver(options)] })
+    const process = await loadProcess(runner, persister, registry, root.pid)
+    if (process.paused) process.play()
+    if (waitsForResume(process)) process.resume(options.resumeWith?.(process))
+    await process.stepUntilTerminated()
+    const outcome = outcomeOf(process)
+    verdicts.push(
+      same(outcome, expected)
+        ? { index, state, verdict: 'equivalent' }
+        : { index, state, verdict: 'different', outcome },
+    )
+  }
+  return { reference: expected, verdicts, equivalent: verdicts.every((v) => v.verdict !== 'different') }
+}
+
+/** Plays paused processes and resumes those waiting for `resume`, on a later turn. */
+const driver = (options: EquivalenceOptions): RunnerPlugin => ({
+  created: (process) =>
+    process.addProcessListener({
+      onProcessPaused: (p) => process.host.schedule(() => void p.play()),
+    }),
+  stateChanged: (process, _from, to) => {
+    if (to === 'WAITING' && waitsForResume(process))
+      process.host.schedule(() => {
+        if (waitsForResume(process)) process.resume(options.resumeWith?.(process))
+      })
+  },
+})
+
+const waitsForResume = (process: ProcessHandle): boolean => {
+  const state = process.snapshot.state
+  return state._tag === 'WAITING' && state.awaiting.length === 0
+}
+
+/** The latest checkpoint of every process up to and including `index`. */
+const latestBefore = (timeline: readonly Bundle[], index: number): Map<string, Bundle> => {
+  const latest = new Map<string, Bundle>()
+  for (const b of timeline.slice(0, index + 1)) latest.set(b.pid, b)
+  return latest
+}
+
+const awaitsPromise = (bundles: Map<string, Bundle>): string | undefined => {
+  for (const b of bundles.values()) {
+    const state = b.snapshot.state
+    if (state._tag === 'WAITING' && state.awaiting.some((p) => !p.done && p.ref._tag === 'Promise'))
+      return `${b.pid} awaits a promise, which does not survive a restart`
+  }
+  return undefined
+}
+
+const outcomeOf = (process: ProcessHandle): Outcome => {
+  const state = process.snapshot.state
+  return {
+    state: state._tag,
+    successful: process.isSuccessful,
+    exitStatus: process.exitStatus,
+    outputs: process.outputs,
+    result:
+      state._tag === 'FINISHED'
+        ? state.result
+        : state._tag === 'EXCEPTED'
+          ? state.error.message
+          : state._tag === 'KILLED'
+            ? state.message
+            : undefined,
+  }
+}
+
+const same = (a: Outcome, b: Outcome): boolean => JSON.stringify(a) === JSON.stringify(b)
