@@ -1,0 +1,51 @@
+// Embedding the interpreter: drive `transition` with your own loop and perform the effects
+// yourself. No runner, no timers: this loop runs a process to its end synchronously.
+import {
+  Events,
+  MutableStepApi,
+  createdSnapshot,
+  defineProcess,
+  executeStep,
+  input,
+  output,
+  transition,
+  Continue,
+  type ProcessEvent,
+  type ProcessSnapshot,
+} from '../../lib/index.js'
+import * as t from 'io-ts'
+
+const Double = defineProcess({
+  name: 'Double',
+  spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
+  steps: {
+    run: (_ctx, { inputs }) => Continue('emit', inputs.x * 2),
+    emit: (_ctx, { args, out }) => out('y', args[0] as number),
+  },
+})
+
+const inputs = Double.spec.inputs.parse({ x: 21 })
+if (inputs._tag === 'Left') throw new Error('bad inputs')
+let snapshot: ProcessSnapshot = createdSnapshot('my-pid', Double.body.initial, {})
+const api = new MutableStepApi('my-pid', Double.name, inputs.right, () => ({ dynamic: false }), {
+  pause: () => false,
+  play: () => false,
+  kill: () => false,
+})
+
+const events: ProcessEvent[] = [Events.start()]
+while (events.length > 0) {
+  const [next, effects] = transition(snapshot, events.shift() as ProcessEvent)
+  snapshot = next
+  for (const effect of effects) {
+    if (effect._tag === 'StateChanged') console.log(`${effect.from} -> ${effect.to}`)
+    if (effect._tag !== 'RunStep') continue
+    // Your host decides when a step runs: here, at once.
+    ;[snapshot] = transition(snapshot, Events.stepStarted())
+    const run = executeStep(Double, snapshot, api, { live: undefined })
+    if (run._tag === 'Failed') events.push(Events.stepFailed({ name: 'Error', message: String(run.error) }))
+    else if (run.outcome._tag === 'Wait') throw new Error('this loop does not wait')
+    else events.push(Events.stepCompleted(run.outcome, run.ctx, run.outputs, run.emitted))
+  }
+}
+console.log(snapshot.state._tag, snapshot.outputs) // FINISHED { y: 42 }
