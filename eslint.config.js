@@ -32,10 +32,23 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'The pure core does no I/O.' },
             {
-              group: ['fs', 'path', 'os', 'crypto', 'timers', 'uuid', 'pg', 'amqplib', 'better-sqlite3'],
+              group: [
+                'fs',
+                'path',
+                'os',
+                'crypto',
+                'timers',
+                'uuid',
+                'pg',
+                'amqplib',
+                'better-sqlite3',
+              ],
               message: 'The pure core does no I/O and reads no clock or randomness.',
             },
-            { group: ['**/runtime/**', '**/persistence/**', '**/comms/**', '**/cli/**'], message: 'The pure core knows nothing of the layers above it.' },
+            {
+              group: ['**/runtime/**', '**/persistence/**', '**/comms/**', '**/cli/**'],
+              message: 'The pure core knows nothing of the layers above it.',
+            },
           ],
         },
       ],
@@ -59,7 +72,10 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: 'FunctionDeclaration[async=true]', message: 'No async code in the pure core.' },
-        { selector: 'ArrowFunctionExpression[async=true]', message: 'No async code in the pure core.' },
+        {
+          selector: 'ArrowFunctionExpression[async=true]',
+          message: 'No async code in the pure core.',
+        },
         { selector: 'FunctionExpression[async=true]', message: 'No async code in the pure core.' },
         { selector: 'AwaitExpression', message: 'No async code in the pure core.' },
       ],
