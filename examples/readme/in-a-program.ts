@@ -1,7 +1,14 @@
 // Running processes on a runner inside an existing program: your own runner (its own ids, clock,
 // logger and store), several processes at once, and a listener to report progress.
 import * as t from 'io-ts'
-import { InMemoryPersister, Runner, defineProcess, input, output, silentLogger } from '../../lib/index.js'
+import {
+  InMemoryPersister,
+  Runner,
+  defineProcess,
+  input,
+  output,
+  silentLogger,
+} from '../../lib/index.js'
 
 const Square = defineProcess({
   name: 'Square',
@@ -14,7 +21,9 @@ const runner = new Runner({
   persister: new InMemoryPersister(),
   checkpoints: 'every-transition',
 })
-const listener = { onProcessFinished: (p: { pid: string }) => console.log('finished', p.pid.length) }
+const listener = {
+  onProcessFinished: (p: { pid: string }) => console.log('finished', p.pid.length),
+}
 const results = await Promise.all(
   [1, 2, 3].map((x) => Square.create({ x }, { runner, listeners: [listener] }).execute()),
 )

@@ -39,11 +39,13 @@ while (events.length > 0) {
   snapshot = next
   for (const effect of effects) {
     if (effect._tag === 'StateChanged') console.log(`${effect.from} -> ${effect.to}`)
-    if (effect._tag !== 'RunStep') continue
-    // Your host decides when a step runs: here, at once.
+    if (effect._tag !== 'RunStep')
+      continue
+      // Your host decides when a step runs: here, at once.
     ;[snapshot] = transition(snapshot, Events.stepStarted())
     const run = executeStep(Double, snapshot, api, { live: undefined })
-    if (run._tag === 'Failed') events.push(Events.stepFailed({ name: 'Error', message: String(run.error) }))
+    if (run._tag === 'Failed')
+      events.push(Events.stepFailed({ name: 'Error', message: String(run.error) }))
     else if (run.outcome._tag === 'Wait') throw new Error('this loop does not wait')
     else events.push(Events.stepCompleted(run.outcome, run.ctx, run.outputs, run.emitted))
   }

@@ -1,6 +1,12 @@
 // Listeners: objects told about a process's state changes. This one resumes the process as soon
 // as it waits.
-import { Stop, Wait, defineProcess, type ProcessHandle, type ProcessListener } from '../../lib/index.js'
+import {
+  Stop,
+  Wait,
+  defineProcess,
+  type ProcessHandle,
+  type ProcessListener,
+} from '../../lib/index.js'
 
 const waitListener: ProcessListener<ProcessHandle> = {
   onProcessRunning(process) {

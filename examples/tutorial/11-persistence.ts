@@ -35,7 +35,10 @@ const PersistWorkChain = defineWorkChain({
 const show = (process: { name: string; ctx: unknown }) =>
   `${process.name}(ctx=${JSON.stringify(process.ctx)})`
 
-const workchain = PersistWorkChain.create({}, { runner, pid: '0175da80-5715-4067-a9db-1a7a7ee01eec' })
+const workchain = PersistWorkChain.create(
+  {},
+  { runner, pid: '0175da80-5715-4067-a9db-1a7a7ee01eec' },
+)
 await workchain.execute()
 await runner.flush()
 console.log(show(workchain))

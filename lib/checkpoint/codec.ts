@@ -10,7 +10,13 @@ import { PathReporter } from 'io-ts/lib/PathReporter.js'
 import type { ErrorInfo } from '../process/errors.js'
 import type { Journal, Position } from '../process/position.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
-import { STATE_NAMES, isTerminal, type Pending, type ProcessState, type StateName } from '../process/state.js'
+import {
+  STATE_NAMES,
+  isTerminal,
+  type Pending,
+  type ProcessState,
+  type StateName,
+} from '../process/state.js'
 import type { Bundle } from './bundle.js'
 import { CheckpointError } from './errors.js'
 
@@ -165,7 +171,10 @@ export const decodeCheckpoint = (
   }
   const decoded = CheckpointJson.decode(value)
   if (E.isLeft(decoded)) {
-    const pid = typeof (value as { pid?: unknown } | null)?.pid === 'string' ? (value as { pid: string }).pid : source.pid
+    const pid =
+      typeof (value as { pid?: unknown } | null)?.pid === 'string'
+        ? (value as { pid: string }).pid
+        : source.pid
     return fail(PathReporter.report(decoded).slice(0, 3).join('; '), pid)
   }
   const json = decoded.right
@@ -197,7 +206,8 @@ export const decodeCheckpoint = (
 }
 
 const decodeState = (json: CheckpointJson): ProcessState | string => {
-  const needsPosition = json.state === 'CREATED' || json.state === 'RUNNING' || json.state === 'WAITING'
+  const needsPosition =
+    json.state === 'CREATED' || json.state === 'RUNNING' || json.state === 'WAITING'
   const position = decodePosition(json)
   if (needsPosition && position === undefined)
     return `a ${json.state} checkpoint needs a position ('step' or 'at')`
@@ -235,7 +245,8 @@ const decodePosition = (json: CheckpointJson): Position | undefined => {
   const journal: Journal | undefined =
     json.journal === undefined ? undefined : { results: json.journal }
   const extra = journal === undefined ? {} : { journal }
-  if (json.step !== undefined) return { _tag: 'Step', step: json.step, args: json.args ?? [], ...extra }
+  if (json.step !== undefined)
+    return { _tag: 'Step', step: json.step, args: json.args ?? [], ...extra }
   if (json.at !== undefined) return { _tag: 'Outline', cursor: json.at, ...extra }
   return undefined
 }
@@ -250,4 +261,7 @@ const decodePending = (p: t.TypeOf<typeof PendingC>): Pending => ({
 
 const isEmpty = (value: unknown): boolean =>
   value === undefined ||
-  (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0)
+  (typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 0)

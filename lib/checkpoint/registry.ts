@@ -47,7 +47,10 @@ export class DefinitionRegistry {
    * Register the current version of a definition, with the migrations that bring older
    * checkpoints up to it. Registering a second definition under the same name is an error.
    */
-  register(definition: ProcessDefinition, options: { migrations?: readonly Migration[] } = {}): this {
+  register(
+    definition: ProcessDefinition,
+    options: { migrations?: readonly Migration[] } = {},
+  ): this {
     const existing = this.entries.get(definition.name)
     if (existing !== undefined && existing.definition !== definition)
       throw new Error(`a definition named '${definition.name}' is already registered`)
@@ -111,7 +114,12 @@ export class DefinitionRegistry {
         json = { ...step.migrate(json), def: `${target.name}@${step.to}#${target.hash}` }
       } catch (cause) {
         return E.left(
-          new CheckpointError('migration-failed', bundle.pid, tag, `migration ${step.from}->${step.to} failed: ${String(cause)}`),
+          new CheckpointError(
+            'migration-failed',
+            bundle.pid,
+            tag,
+            `migration ${step.from}->${step.to} failed: ${String(cause)}`,
+          ),
         )
       }
       path.push(`${step.from}->${step.to}`)

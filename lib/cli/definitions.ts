@@ -11,10 +11,14 @@ import type { ProcessDefinition } from '../process/definition.js'
 /** The registry a definitions module provides. */
 export const loadRegistry = async (modulePath: string): Promise<DefinitionRegistry> => {
   const module = (await import(pathToFileURL(resolve(modulePath)).href)) as Record<string, unknown>
-  const exported = module['registry'] ?? (module['default'] as Record<string, unknown> | undefined)?.['registry']
+  const exported =
+    module['registry'] ?? (module['default'] as Record<string, unknown> | undefined)?.['registry']
   if (exported instanceof DefinitionRegistry) return exported
   const registry = new DefinitionRegistry()
-  const candidates = [...Object.values(module), ...Object.values((module['default'] ?? {}) as object)]
+  const candidates = [
+    ...Object.values(module),
+    ...Object.values((module['default'] ?? {}) as object),
+  ]
   for (const value of candidates) if (isDefinition(value)) registry.register(value)
   if (registry.definitions().length === 0)
     throw new Error(`${modulePath} exports no process definitions (nor a 'registry')`)
@@ -22,4 +26,6 @@ export const loadRegistry = async (modulePath: string): Promise<DefinitionRegist
 }
 
 const isDefinition = (value: unknown): value is ProcessDefinition =>
-  typeof value === 'object' && value !== null && (value as { _tag?: unknown })._tag === 'ProcessDefinition'
+  typeof value === 'object' &&
+  value !== null &&
+  (value as { _tag?: unknown })._tag === 'ProcessDefinition'

@@ -14,9 +14,14 @@ const program = new Command()
 
 program
   .command('check')
-  .description('Load every stored checkpoint against the current definitions; list those that would not load.')
+  .description(
+    'Load every stored checkpoint against the current definitions; list those that would not load.',
+  )
   .requiredOption('--store <url>', 'checkpoint store: sqlite:<file>, file:<dir>, postgres://…')
-  .requiredOption('--definitions <module>', 'module exporting the current definitions (or a registry)')
+  .requiredOption(
+    '--definitions <module>',
+    'module exporting the current definitions (or a registry)',
+  )
   .action(async (options: { store: string; definitions: string }) => {
     const registry = await loadRegistry(options.definitions)
     const persister = await openPersister(options.store)

@@ -68,7 +68,14 @@ export interface ToContextEntry {
 }
 
 /** Every command. */
-export type Command = Continue | Wait | Stop | Kill | UnsuccessfulResult | ExitCodeCommand | ToContext
+export type Command =
+  | Continue
+  | Wait
+  | Stop
+  | Kill
+  | UnsuccessfulResult
+  | ExitCodeCommand
+  | ToContext
 
 const COMMAND_TAGS: ReadonlySet<string> = new Set([
   'Continue',

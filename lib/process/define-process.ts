@@ -32,7 +32,9 @@ import type { StepApi } from './step-api.js'
 export interface SpecConfig<FI extends Fields, FO extends Fields> {
   readonly inputs?: FI
   readonly outputs?: FO
-  readonly exitCodes?: Readonly<Record<string, { readonly status: number; readonly message: string }>>
+  readonly exitCodes?: Readonly<
+    Record<string, { readonly status: number; readonly message: string }>
+  >
   readonly inputsOptions?: NamespaceOptions
   readonly outputsOptions?: NamespaceOptions
 }
@@ -69,14 +71,13 @@ export type ProcessDef<FI extends Fields, FO extends Fields> = ProcessDefinition
 >
 
 /** Build a plain process definition (pure: nothing runs until a runner creates a process). */
-export const defineProcessDefinition = <
-  const FI extends Fields = {},
-  const FO extends Fields = {},
->(
+export const defineProcessDefinition = <const FI extends Fields = {}, const FO extends Fields = {}>(
   config: ProcessConfig<FI, FO>,
 ): ProcessDef<FI, FO> => {
   // The spec's own generics are checked where the config is typed; here it is built as data.
-  const spec = (buildSpec as (definition: unknown) => ProcessSpec<any, any, any>)(config.spec ?? {})
+  const spec = (buildSpec as unknown as (definition: unknown) => ProcessSpec<any, any, any>)(
+    config.spec ?? {},
+  )
   const steps = config.steps as Readonly<Record<string, StepFn>>
   const body = processBody(config.name, steps, config.entry)
   return {

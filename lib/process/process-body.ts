@@ -36,7 +36,13 @@ export const processBody = (
       if (position._tag !== 'Step')
         throw new Error(`${name} is a process: it cannot run at an outline position`)
       const at: Position = { _tag: 'Step', step: position.step, args: position.args }
-      return { _tag: 'Step', name: position.step, fn: lookup(position.step), at, args: position.args }
+      return {
+        _tag: 'Step',
+        name: position.step,
+        fn: lookup(position.step),
+        at,
+        args: position.args,
+      }
     },
     complete(_located: LocatedStep, returned: unknown, entries: readonly ToContextEntry[]) {
       if (entries.length > 0)
@@ -62,7 +68,9 @@ const commandOutcome = (returned: unknown, lookup: (step: string) => StepFn): Bo
       lookup(returned.step)
       return waitAt(stepPosition(returned.step), [], returned.message, returned.data)
     case 'ToContext':
-      throw new Error('ToContext is for work chains; in a process, yield it inside a generator step')
+      throw new Error(
+        'ToContext is for work chains; in a process, yield it inside a generator step',
+      )
     default:
       throw new Error(`unexpected command ${returned._tag}`)
   }

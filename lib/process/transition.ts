@@ -38,7 +38,10 @@ const reduce = (s: ProcessSnapshot, e: ProcessEvent): Transition => {
   switch (e._tag) {
     case 'Start':
       if (s.state._tag !== 'CREATED') return illegal(s, `cannot start a ${s.state._tag} process`)
-      return finish(s, enter(s, { _tag: 'RUNNING', position: s.state.position, resumed: false }, []))
+      return finish(
+        s,
+        enter(s, { _tag: 'RUNNING', position: s.state.position, resumed: false }, []),
+      )
     case 'StepStarted':
       if (s.state._tag !== 'RUNNING' || s.paused || s.stepping || s.closed)
         return illegal(s, `cannot start a step while ${describe(s)}`)
@@ -87,13 +90,16 @@ const stepCompleted = (s: ProcessSnapshot, e: StepCompleted): Transition => {
     return illegal(s, `a step completed while ${describe(s)}`)
   const effects: Effect[] = []
   for (const out of e.emitted) {
-    effects.push({ _tag: 'Hook', hook: 'onOutputEmitted', args: [out.port, out.value, out.dynamic] })
+    effects.push({
+      _tag: 'Hook',
+      hook: 'onOutputEmitted',
+      args: [out.port, out.value, out.dynamic],
+    })
     effects.push({ _tag: 'Notify', event: { _tag: 'outputEmitted', ...out } })
   }
   const stepped: ProcessSnapshot = { ...s, stepping: false, ctx: e.ctx, outputs: e.outputs }
   const next = outcomeState(e.outcome)
-  const withStatus =
-    e.outcome._tag === 'Kill' ? { ...stepped, status: e.outcome.message } : stepped
+  const withStatus = e.outcome._tag === 'Kill' ? { ...stepped, status: e.outcome.message } : stepped
   return afterStep(enter(withStatus, next, effects))
 }
 
@@ -147,7 +153,19 @@ const afterStep = ([s, effects]: Transition): Transition => {
     snapshot = pausedNow({ ...snapshot, pendingPause: undefined }, message, out)
     out.push({ _tag: 'Settle', action: 'pause', value: true })
   }
-  return finish(snapshot, [snapshot, out])
+  return finish(snapshot, [snapshot, closingLast(out)])
+}
+
+/**
+ * The closing effects of a terminal state (onClose, onTerminated, Terminate) go after the
+ * interruptions applied at the end of the step: closing settles every request still pending, so
+ * a pause that applies after the step's last transition would otherwise be settled false first.
+ */
+const closingLast = (effects: Effect[]): Effect[] => {
+  const start = effects.indexOf(HOOK_CLOSE)
+  if (start < 0 || start + 3 === effects.length) return effects
+  effects.push(...effects.splice(start, 3))
+  return effects
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -355,8 +373,7 @@ const enterUnchecked = (s: ProcessSnapshot, next: ProcessState, effects: Effect[
 
 /** Every transition ends here: a RUNNING process that is not paused asks for its step. */
 const finish = (_before: ProcessSnapshot, [s, effects]: Transition): Transition => {
-  if (s.state._tag === 'RUNNING' && !s.paused && !s.stepping)
-    (effects as Effect[]).push(RUN_STEP)
+  if (s.state._tag === 'RUNNING' && !s.paused && !s.stepping) (effects as Effect[]).push(RUN_STEP)
   return [s, effects]
 }
 

@@ -12,7 +12,11 @@ import type { RunnerPlugin } from './runner.js'
 /** Options of `checkpointing`. */
 export interface CheckpointingOptions {
   /** Which tag to save under (default: the untagged, latest checkpoint). */
-  readonly tag?: (process: ProcessHandle, from: StateName | null, to: StateName) => string | undefined
+  readonly tag?: (
+    process: ProcessHandle,
+    from: StateName | null,
+    to: StateName,
+  ) => string | undefined
   /** Called when a save fails (default: log it on the runner's logger). */
   readonly onError?: (error: unknown, process: ProcessHandle) => void
 }

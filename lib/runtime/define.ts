@@ -5,14 +5,8 @@
 import type { Fields } from '../ports/index.js'
 import type { ProcessDefinition, StepFn } from '../process/definition.js'
 import type { ApiOf } from '../process/define-process.js'
-import {
-  defineWorkChainDefinition,
-  type WorkChainConfig,
-} from '../workchain/define-workchain.js'
-import {
-  defineProcessDefinition,
-  type ProcessConfig,
-} from '../process/define-process.js'
+import { defineWorkChainDefinition, type WorkChainConfig } from '../workchain/define-workchain.js'
+import { defineProcessDefinition, type ProcessConfig } from '../process/define-process.js'
 import type { ProcessHandle } from './handle.js'
 import { defaultRunner, type CreateOptions, type Runner } from './runner.js'
 
@@ -36,7 +30,9 @@ export interface Definition<I = any, R = any, O = any> extends ProcessDefinition
 }
 
 /** Give a pure definition its `create`. */
-export const withCreate = <I, R, O>(definition: ProcessDefinition<I, R, O>): Definition<I, R, O> => {
+export const withCreate = <I, R, O>(
+  definition: ProcessDefinition<I, R, O>,
+): Definition<I, R, O> => {
   const created: Definition<I, R, O> = {
     ...definition,
     create: (...args: CreateArgs<R, ProcessHandle<I, O>>) => {

@@ -34,6 +34,8 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
   private readonly slot: LiveSlot = { live: undefined }
   private readonly queue: Effect[] = []
   private draining = false
+  /** The index in `queue` of the effect being performed. */
+  private performing = 0
   private runnable = false
   private inLoop = false
   private scheduled = false
@@ -253,7 +255,8 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
   /** Resume a WAITING process with `value`; an `InvalidStateError` in any other state. */
   resume(value?: unknown): void {
     const replies = this.dispatch(Events.resume(value))
-    for (const reply of replies) if (reply._tag === 'Reject') throw new ProcessError(reply.error)
+    for (const reply of replies)
+      if (reply._tag === 'Reject') throw new InvalidStateError(reply.error.message)
   }
 
   /**
@@ -315,6 +318,8 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
   dispatch(event: ProcessEvent): readonly Effect[] {
     const [next, effects] = transition(this.snap, event)
     this.snap = next
+    // A step that killed its process by force sees it KILLED for the rest of the step.
+    if (this.api.record !== undefined) this.api.state = next.state._tag
     let replies: Effect[] | undefined
     for (const effect of effects) {
       if (effect._tag === 'Reply' || effect._tag === 'Defer' || effect._tag === 'Reject')
@@ -335,7 +340,8 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
     if (this.draining) return
     this.draining = true
     try {
-      for (let i = 0; i < this.queue.length; i++) this.perform(this.queue[i] as Effect)
+      for (this.performing = 0; this.performing < this.queue.length; this.performing++)
+        this.perform(this.queue[this.performing] as Effect)
     } finally {
       this.queue.length = 0
       this.draining = false
@@ -367,7 +373,9 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
       case 'Terminate':
         return this.close()
       case 'Log':
-        return this.host.logger[effect.level](`${this.definition.name} ${this.pid}: ${effect.message}`)
+        return this.host.logger[effect.level](
+          `${this.definition.name} ${this.pid}: ${effect.message}`,
+        )
       case 'Reply':
       case 'Defer':
       case 'Reject':
@@ -384,8 +392,21 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
       hook(this, ...args)
     } catch (error) {
       this.originalError = error
+      const queued = this.queue.length
       this.dispatch(Events.fail(errorInfo(error)))
+      this.dropSupersededClosing(queued)
     }
+  }
+
+  /**
+   * A failing hook of a terminal move (onFinish, onKilled…) turns the process EXCEPTED, and that
+   * move closes the process. The closing still queued for the interrupted move (before `end`)
+   * is dropped, so that onClose, onTerminated and the runner's `terminated` happen once.
+   */
+  private dropSupersededClosing(end: number): void {
+    if (!this.queue.slice(end).some((effect) => effect._tag === 'Terminate')) return
+    for (let i = end - 1; i > this.performing; i--)
+      if (isClosing(this.queue[i] as Effect)) this.queue.splice(i, 1)
   }
 
   private notify(event: ListenerEvent): void {
@@ -465,6 +486,10 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
 }
 
 const NO_REPLIES: readonly Effect[] = Object.freeze([])
+
+const isClosing = (effect: Effect): boolean =>
+  effect._tag === 'Terminate' ||
+  (effect._tag === 'Hook' && (effect.hook === 'onClose' || effect.hook === 'onTerminated'))
 
 const settleAll = (pending: Deferred<boolean>[], value: boolean): void => {
   for (const d of pending.splice(0)) d.resolve(value)

@@ -57,7 +57,9 @@ export const loadProcess = async (
         if (!child.hasTerminated()) runner.schedule(() => void child.stepUntilTerminated())
       } catch (error) {
         if (!(error instanceof CheckpointError)) throw error
-        runner.logger.warn(`child ${pending.ref.pid} of ${pid} cannot be reloaded: ${error.message}`)
+        runner.logger.warn(
+          `child ${pending.ref.pid} of ${pid} cannot be reloaded: ${error.message}`,
+        )
       }
     }
   return restoreBundle(runner, registry, data, tag)

@@ -105,7 +105,14 @@ export class Runner implements ProcessHost {
     const pid = options.pid ?? this.ids()
     const ctx = Object.freeze(definition.context(inputs))
     const snapshot = createdSnapshot(pid, definition.body.initial, ctx, options.status)
-    const handle = new ProcessHandle<I, O>(definition, snapshot, inputs, raw, this, options.parentPid)
+    const handle = new ProcessHandle<I, O>(
+      definition,
+      snapshot,
+      inputs,
+      raw,
+      this,
+      options.parentPid,
+    )
     for (const listener of options.listeners ?? []) handle.addProcessListener(listener)
     this.live.set(pid, handle as ProcessHandle)
     for (const plugin of this.plugins) plugin.created?.(handle as ProcessHandle)
@@ -162,7 +169,9 @@ export class Runner implements ProcessHost {
     }
     const write = this.persister
       .saveCheckpoint(bundle(process), tag)
-      .catch((error: unknown) => this.logger.error(`checkpoint of ${process.pid} failed: ${String(error)}`))
+      .catch((error: unknown) =>
+        this.logger.error(`checkpoint of ${process.pid} failed: ${String(error)}`),
+      )
       .finally(() => this.requested.delete(write))
     this.requested.add(write)
   }

@@ -33,7 +33,12 @@ export interface Outcome {
 /** The verdict for one checkpoint. */
 export type CheckpointVerdict =
   | { readonly index: number; readonly state: string; readonly verdict: 'equivalent' }
-  | { readonly index: number; readonly state: string; readonly verdict: 'skipped'; readonly reason: string }
+  | {
+      readonly index: number
+      readonly state: string
+      readonly verdict: 'skipped'
+      readonly reason: string
+    }
   | {
       readonly index: number
       readonly state: string
@@ -90,7 +95,11 @@ export const checkResumeEquivalence = async (
         : { index, state, verdict: 'different', outcome },
     )
   }
-  return { reference: expected, verdicts, equivalent: verdicts.every((v) => v.verdict !== 'different') }
+  return {
+    reference: expected,
+    verdicts,
+    equivalent: verdicts.every((v) => v.verdict !== 'different'),
+  }
 }
 
 /** Plays paused processes and resumes those waiting for `resume`, on a later turn. */

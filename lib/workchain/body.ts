@@ -15,7 +15,9 @@ import { describeOutline, structureOf } from './describe.js'
 import type { Block } from './outline.js'
 
 /** Exit codes a `return_(code)` may name, by label. */
-export type ExitCodeTable = Readonly<Record<string, { readonly status: number; readonly message: string }>>
+export type ExitCodeTable = Readonly<
+  Record<string, { readonly status: number; readonly message: string }>
+>
 
 /** Build the body of a work chain. */
 export const workChainBody = (
@@ -27,7 +29,9 @@ export const workChainBody = (
   const step = (stepName: string): StepFn => steps[stepName] as StepFn
 
   const finish = (resolution: Exclude<Resolution, { _tag: 'Step' }>): BodyOutcome =>
-    resolution._tag === 'End' ? returnOutcome(undefined, exitCodes) : returnOutcome(resolution.exitCode, exitCodes)
+    resolution._tag === 'End'
+      ? returnOutcome(undefined, exitCodes)
+      : returnOutcome(resolution.exitCode, exitCodes)
 
   const next = (located: LocatedStep, entries: readonly ToContextEntry[]): BodyOutcome => {
     const cursor = (located.at as { cursor: Cursor }).cursor
@@ -75,13 +79,28 @@ export const workChainBody = (
   }
 
   function located(stepName: string, cursor: Cursor): LocatedStep {
-    return { _tag: 'Step', name: stepName, fn: step(stepName), at: outlinePosition(cursor), args: [] }
+    return {
+      _tag: 'Step',
+      name: stepName,
+      fn: step(stepName),
+      at: outlinePosition(cursor),
+      args: [],
+    }
   }
 }
 
-const returnOutcome = (exitCode: number | string | undefined, table: ExitCodeTable): BodyOutcome => {
+const returnOutcome = (
+  exitCode: number | string | undefined,
+  table: ExitCodeTable,
+): BodyOutcome => {
   if (exitCode === undefined)
-    return { _tag: 'Stop', result: undefined, successful: true, exitStatus: 0, exitMessage: undefined }
+    return {
+      _tag: 'Stop',
+      result: undefined,
+      successful: true,
+      exitStatus: 0,
+      exitMessage: undefined,
+    }
   const declared =
     typeof exitCode === 'string'
       ? table[exitCode]

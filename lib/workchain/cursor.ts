@@ -140,10 +140,12 @@ const formatInstruction = (instruction: Instruction, rest: Cursor): string => {
       return `while_(${instruction.predicate})(${rest.length === 0 ? '' : formatBlock(instruction.body, rest)})`
     case 'If': {
       const branch = rest[0]
-      if (branch === undefined) return `if_(${instruction.branches.map((b) => b.predicate).join(', ')})()`
+      if (branch === undefined)
+        return `if_(${instruction.branches.map((b) => b.predicate).join(', ')})()`
       const taken = instruction.branches[branch]
       const body = taken?.body ?? instruction.otherwise ?? []
-      const label = taken === undefined ? 'else_' : `${branch === 0 ? 'if_' : 'elif_'}(${taken.predicate})`
+      const label =
+        taken === undefined ? 'else_' : `${branch === 0 ? 'if_' : 'elif_'}(${taken.predicate})`
       return `${label}(${formatBlock(body, rest.slice(1))})`
     }
   }

@@ -57,7 +57,10 @@ export const defineWorkChainDefinition = <
 >(
   config: WorkChainConfig<FI, FO, Ctx, S>,
 ): WorkChainDefinition<InputsOf<FI>, RawInputsOf<FI>, OutputsOf<FO>> => {
-  const spec = buildSpec((config.spec ?? {}) as never) as ProcessSpec<any, any, any>
+  // The spec's own generics are checked where the config is typed; here it is built as data.
+  const spec = (buildSpec as unknown as (definition: unknown) => ProcessSpec<any, any, any>)(
+    config.spec ?? {},
+  )
   const steps = config.steps as Readonly<Record<string, StepFn>>
   for (const [name, fn] of Object.entries(steps))
     if (typeof fn !== 'function')
@@ -69,6 +72,7 @@ export const defineWorkChainDefinition = <
     config.outline(refs),
     new Set(Object.keys(steps)),
     `${config.name}.outline`,
+    new Set(Object.keys(config.spec?.exitCodes ?? {})),
   )
   const body = workChainBody(config.name, steps, outline, config.spec?.exitCodes ?? {})
   return {

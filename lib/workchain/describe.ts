@@ -18,7 +18,9 @@ const describeInstruction = (instruction: Instruction): unknown => {
     case 'If': {
       const description: Record<string, unknown> = {}
       instruction.branches.forEach((branch, i) => {
-        description[`${i === 0 ? 'if_' : 'elif_'}(${branch.predicate})`] = describeOutline(branch.body)
+        description[`${i === 0 ? 'if_' : 'elif_'}(${branch.predicate})`] = describeOutline(
+          branch.body,
+        )
       })
       if (instruction.otherwise !== undefined)
         description['else_'] = describeOutline(instruction.otherwise)

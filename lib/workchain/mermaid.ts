@@ -11,7 +11,10 @@ interface Exit {
 }
 
 /** Render an outline (or a definition that has one) as a Mermaid `flowchart TD`. */
-export const toMermaid = (definition: { readonly name?: string; readonly outline: Block }): string => {
+export const toMermaid = (definition: {
+  readonly name?: string
+  readonly outline: Block
+}): string => {
   const lines: string[] = ['flowchart TD', '  start([start])']
   let counter = 0
   const node = (shape: (id: string) => string): string => {
@@ -21,7 +24,11 @@ export const toMermaid = (definition: { readonly name?: string; readonly outline
   }
   const connect = (exits: readonly Exit[], to: string): void => {
     for (const exit of exits)
-      lines.push(exit.label === undefined ? `  ${exit.from} --> ${to}` : `  ${exit.from} -->|${exit.label}| ${to}`)
+      lines.push(
+        exit.label === undefined
+          ? `  ${exit.from} --> ${to}`
+          : `  ${exit.from} -->|${exit.label}| ${to}`,
+      )
   }
 
   const block = (instructions: Block, entry: readonly Exit[]): Exit[] => {
@@ -38,7 +45,8 @@ export const toMermaid = (definition: { readonly name?: string; readonly outline
         return [{ from: id }]
       }
       case 'Return': {
-        const label = instruction.exitCode === undefined ? 'return_' : `return_(${instruction.exitCode})`
+        const label =
+          instruction.exitCode === undefined ? 'return_' : `return_(${instruction.exitCode})`
         const id = node((n) => `${n}([${quote(label)}])`)
         connect(entry, id)
         lines.push(`  ${id} --> finish`)
@@ -60,7 +68,11 @@ export const toMermaid = (definition: { readonly name?: string; readonly outline
           exits.push(...block(branch.body, [{ from: id, label: 'true' }]))
           pending = [{ from: id, label: 'false' }]
         })
-        exits.push(...(instruction.otherwise === undefined ? pending : block(instruction.otherwise, pending)))
+        exits.push(
+          ...(instruction.otherwise === undefined
+            ? pending
+            : block(instruction.otherwise, pending)),
+        )
         return exits
       }
     }

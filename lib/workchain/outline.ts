@@ -49,12 +49,20 @@ export type Instruction = StepInstruction | IfInstruction | WhileInstruction | R
 export type Block = readonly Instruction[]
 
 /** What may stand in an outline as the user writes it. */
-export type OutlineItem = StepRef | IfBuilder | WhileInstruction | ReturnInstruction | typeof return_
+export type OutlineItem =
+  | StepRef
+  | IfBuilder
+  | WhileInstruction
+  | ReturnInstruction
+  | typeof return_
 
 /** An `if_` being built: add `elif_` branches and one `else_`. */
 export interface IfBuilder {
   readonly _tag: 'IfBuilder'
-  readonly branches: readonly { readonly predicate: StepRef; readonly body: readonly OutlineItem[] }[]
+  readonly branches: readonly {
+    readonly predicate: StepRef
+    readonly body: readonly OutlineItem[]
+  }[]
   readonly otherwise: readonly OutlineItem[] | undefined
   /** Problems found while building (a second `else_`…), reported when the definition is built. */
   readonly problems: readonly string[]
@@ -71,10 +79,12 @@ const ifBuilder = (
   branches,
   otherwise,
   problems,
-  elif_: (predicate) => (...body) =>
-    otherwise === undefined
-      ? ifBuilder([...branches, { predicate, body }], otherwise, problems)
-      : ifBuilder(branches, otherwise, [...problems, `elif_(${refName(predicate)}) after else_`]),
+  elif_:
+    (predicate) =>
+    (...body) =>
+      otherwise === undefined
+        ? ifBuilder([...branches, { predicate, body }], otherwise, problems)
+        : ifBuilder(branches, otherwise, [...problems, `elif_(${refName(predicate)}) after else_`]),
   else_: (...body) =>
     otherwise === undefined
       ? ifBuilder(branches, body, problems)
@@ -102,7 +112,11 @@ export function return_(exitCode: number | string): ReturnInstruction {
 }
 
 const refName = (ref: unknown): string =>
-  (ref as StepRef | undefined)?._tag === 'StepRef' ? (ref as StepRef).name : String(ref)
+  (ref as StepRef | undefined)?._tag === 'StepRef'
+    ? (ref as StepRef).name
+    : typeof ref === 'function'
+      ? `function ${ref.name || '(anonymous)'}`
+      : String(ref)
 
 /** An outline that cannot be built, with the place named. */
 export class OutlineError extends Error {
@@ -117,37 +131,50 @@ export const normaliseOutline = (
   items: readonly unknown[],
   stepNames: ReadonlySet<string>,
   place = 'outline',
+  exitLabels?: ReadonlySet<string>,
 ): Block => {
   if (!Array.isArray(items)) throw new OutlineError(`${place}: expected a list of instructions`)
-  return items.map((item, index) => normaliseItem(item, stepNames, `${place}[${index}]`))
+  const steps: Known = { steps: stepNames, exitLabels }
+  return items.map((item, index) => normaliseItem(item, steps, `${place}[${index}]`))
 }
 
-const normaliseItem = (item: unknown, steps: ReadonlySet<string>, place: string): Instruction => {
+/** What an outline may refer to: the steps, and (when known) the spec's exit code labels. */
+interface Known {
+  readonly steps: ReadonlySet<string>
+  readonly exitLabels: ReadonlySet<string> | undefined
+}
+
+const normaliseItem = (item: unknown, steps: Known, place: string): Instruction => {
   if (item === return_) return { _tag: 'Return', exitCode: undefined }
   const tag = (item as { _tag?: unknown } | null)?._tag
   switch (tag) {
     case 'StepRef':
       return { _tag: 'Step', name: checkStep((item as StepRef).name, steps, place) }
-    case 'Return':
-      return item as ReturnInstruction
+    case 'Return': {
+      const { exitCode } = item as ReturnInstruction
+      if (typeof exitCode === 'string' && steps.exitLabels?.has(exitCode) === false)
+        throw new OutlineError(`${place}: return_('${exitCode}') names no exit code of the spec`)
+      return { _tag: 'Return', exitCode }
+    }
     case 'While': {
       const w = item as WhileInstruction
       const predicate = checkStep(w.predicate, steps, `${place}.while_`)
-      const body = normaliseOutline(w.body, steps, `${place}.while_(${predicate})`)
+      const body = normaliseBlock(w.body, steps, `${place}.while_(${predicate})`)
       if (body.length === 0)
         throw new OutlineError(`${place}: while_(${predicate}) needs at least one instruction`)
       return { _tag: 'While', predicate, body }
     }
     case 'IfBuilder': {
       const b = item as IfBuilder
-      if (b.problems.length > 0) throw new OutlineError(`${place}: if_ has ${b.problems.join(', ')}`)
+      if (b.problems.length > 0)
+        throw new OutlineError(`${place}: if_ has ${b.problems.join(', ')}`)
       const branches = b.branches.map((branch, i) => {
         const predicate = checkStep(refName(branch.predicate), steps, `${place}.branch[${i}]`)
         const label = `${place}.${i === 0 ? 'if_' : 'elif_'}(${predicate})`
-        return { predicate, body: normaliseOutline(branch.body, steps, label) }
+        return { predicate, body: normaliseBlock(branch.body, steps, label) }
       })
       const otherwise =
-        b.otherwise === undefined ? undefined : normaliseOutline(b.otherwise, steps, `${place}.else_`)
+        b.otherwise === undefined ? undefined : normaliseBlock(b.otherwise, steps, `${place}.else_`)
       return { _tag: 'If', branches, otherwise }
     }
     default:
@@ -155,12 +182,16 @@ const normaliseItem = (item: unknown, steps: ReadonlySet<string>, place: string)
   }
 }
 
-const checkStep = (name: string, steps: ReadonlySet<string>, place: string): string => {
-  if (!steps.has(name)) throw new OutlineError(`${place}: '${name}' is not a step of this work chain`)
+const normaliseBlock = (items: readonly unknown[], known: Known, place: string): Block =>
+  normaliseOutline(items, known.steps, place, known.exitLabels)
+
+const checkStep = (name: string, known: Known, place: string): string => {
+  if (!known.steps.has(name))
+    throw new OutlineError(`${place}: '${name}' is not a step of this work chain`)
   return name
 }
 
 const show = (value: unknown): string =>
   typeof value === 'function'
     ? `function ${value.name || '(anonymous)'} (use the step refs the outline function receives)`
-    : JSON.stringify(value) ?? String(value)
+    : (JSON.stringify(value) ?? String(value))

@@ -1,0 +1,65 @@
+/**
+ * The messages processes, launchers and controllers exchange, as io-ts codecs: every incoming
+ * message is decoded, and a malformed one is refused with the reason instead of crashing anyone.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import { PathReporter } from 'io-ts/lib/PathReporter.js'
+import { InvalidMessageError } from './errors.js'
+
+/** What a process answers to: status, pause, play, kill (RPC or broadcast). */
+export const IntentMessage = t.union([
+  t.type({ intent: t.literal('status') }),
+  t.intersection([t.type({ intent: t.literal('pause') }), t.partial({ message: t.string })]),
+  t.type({ intent: t.literal('play') }),
+  t.intersection([
+    t.type({ intent: t.literal('kill') }),
+    t.partial({ message: t.string, force: t.boolean }),
+  ]),
+])
+export type IntentMessage = t.TypeOf<typeof IntentMessage>
+
+/** Tasks a `ProcessLauncher` takes. */
+export const LaunchTask = t.intersection([
+  t.type({ task: t.literal('launch'), definition: t.string, pid: t.string }),
+  t.partial({ inputs: t.unknown, persist: t.boolean, nowait: t.boolean }),
+])
+export const ContinueTask = t.intersection([
+  t.type({ task: t.literal('continue'), pid: t.string }),
+  t.partial({ tag: t.string, nowait: t.boolean }),
+])
+export const CreateTask = t.intersection([
+  t.type({ task: t.literal('create'), definition: t.string, pid: t.string }),
+  t.partial({ inputs: t.unknown, persist: t.boolean }),
+])
+export type LaunchTask = t.TypeOf<typeof LaunchTask>
+export type ContinueTask = t.TypeOf<typeof ContinueTask>
+export type CreateTask = t.TypeOf<typeof CreateTask>
+export const LauncherTask = t.union([LaunchTask, ContinueTask, CreateTask])
+export type LauncherTask = t.TypeOf<typeof LauncherTask>
+
+/** A process's answer to `status`. */
+export interface ProcessStatus {
+  /** Creation time, in seconds since the epoch (as plumpy reports it). */
+  readonly ctime: number
+  readonly paused: boolean
+  readonly process_string: string
+  readonly state: string
+  readonly status?: string
+}
+
+/** Decode a message or say precisely what is wrong with it. */
+export const decodeMessage = <A>(codec: t.Type<A, unknown, unknown>, value: unknown): A => {
+  const decoded = codec.decode(value)
+  if (E.isRight(decoded)) return decoded.right
+  throw new InvalidMessageError(
+    `malformed ${codec.name} message: ${PathReporter.report(decoded).slice(0, 3).join('; ')}`,
+  )
+}
+
+/** The broadcast subject of a process's state change (`from` is `None` for the first). */
+export const stateChangedSubject = (from: string | null, to: string): string =>
+  `state_changed.${from ?? 'None'}.${to}`
+
+/** The broadcast subject of an intent sent to every process. */
+export const intentSubject = (intent: IntentMessage['intent']): string => `intent.${intent}`
