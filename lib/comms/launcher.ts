@@ -3,14 +3,27 @@
  * a runner. Tasks carry the pid, so they are idempotent: a launch delivered again (its first
  * worker died) continues the process from its checkpoint instead of starting it twice, and a
  * continue for a process already live here joins it.
+ *
+ * With an `ownership` (several workers on one store), a process runs on one worker at a time:
+ * the launcher claims a pid before it creates or loads the process, and releases it once the
+ * process has terminated and its last checkpoint is written. Every process of the runner is
+ * claimed, the children that steps launch included. A task for a pid that another worker holds:
+ * - a `continue` sent afresh is refused with {@link ProcessRunningElsewhereError} (it would run
+ *   the process twice);
+ * - a `launch`, or a task delivered again, is **followed**: the launcher waits until the process
+ *   ends on its owner and answers its outcome from the store, or takes it over from its
+ *   checkpoint if the owner dies meanwhile (its claims vanish with it);
+ * - with `nowait`, the pid is the answer: the process runs, elsewhere.
  */
 import { bundle } from '../checkpoint/bundle.js'
+import type { Bundle } from '../checkpoint/bundle.js'
 import { CheckpointError } from '../checkpoint/errors.js'
 import type { DefinitionRegistry } from '../checkpoint/registry.js'
 import type { Persister } from '../persistence/persister.js'
+import { KilledError, ProcessError } from '../process/errors.js'
 import type { ProcessHandle } from '../runtime/handle.js'
 import { loadProcess } from '../runtime/load.js'
-import type { Runner } from '../runtime/runner.js'
+import { Runner } from '../runtime/runner.js'
 import type { Communicator, TaskDelivery } from './communicator.js'
 import { TaskRejected } from './errors.js'
 import {
@@ -20,6 +33,31 @@ import {
   type CreateTask,
   type LaunchTask,
 } from './messages.js'
+
+/** What a launcher needs of an ownership (the worker's `Ownership` is one). */
+export interface LauncherOwnership {
+  /** True when this worker holds `pid` afterwards; false when another one does. */
+  claim(pid: string): Promise<boolean>
+  release(pid: string): Promise<void>
+  /** Who holds `pid`, if anyone. */
+  ownerOf(pid: string): Promise<string | undefined>
+}
+
+/** What a launcher reports, for a worker's log. */
+export type LauncherEvent =
+  | { readonly _tag: 'TaskReceived'; readonly task: LauncherTask; readonly redelivered: boolean }
+  | {
+      readonly _tag: 'TaskAcknowledged'
+      readonly pid: string
+      readonly reason: 'nowait' | 'hold-limit'
+    }
+  | {
+      readonly _tag: 'RunningElsewhere'
+      readonly pid: string
+      readonly owner: string
+      readonly action: 'refused' | 'following' | 'answered'
+    }
+  | { readonly _tag: 'TakenOver'; readonly pid: string }
 
 /** Where a launcher runs processes. */
 export interface LauncherOptions {
@@ -35,11 +73,65 @@ export interface LauncherOptions {
   readonly holdLimitMs?: number
   /** Refuse new tasks (they go to another subscriber), e.g. while shutting down. */
   readonly accepting?: () => boolean
+  /** Claim processes before running them, so that no two workers run one process. */
+  readonly ownership?: LauncherOwnership
+  /**
+   * Resolves once every checkpoint of `pid` saved so far is written; a claim is released and an
+   * answer sent only then. Default: `runner.flush()` (every process's).
+   */
+  readonly written?: (pid: string) => Promise<void>
+  /** Told of tasks received, acknowledged, refused or followed. */
+  readonly onEvent?: (event: LauncherEvent) => void
+  /** First delay between two looks at a process running elsewhere (ms, doubling to 2 s). */
+  readonly followIntervalMs?: number
 }
+
+/** A continue task for a process that another worker runs. */
+export class ProcessRunningElsewhereError extends Error {
+  override readonly name = 'ProcessRunningElsewhereError'
+  constructor(
+    readonly pid: string,
+    readonly owner: string,
+  ) {
+    super(
+      `process ${pid} is running on worker ${owner}: not continued here (a process runs on ` +
+        `one worker at a time)`,
+    )
+  }
+}
+
+type Obtained =
+  | { readonly _tag: 'Here'; readonly process: ProcessHandle }
+  | { readonly _tag: 'Elsewhere'; readonly owner: string }
 
 /** Runs tasks on a runner. */
 export class ProcessLauncher {
-  constructor(private readonly options: LauncherOptions) {}
+  /** Starts in progress, by pid: two tasks for one pid never build two processes. */
+  private readonly starting = new Map<string, Promise<Obtained>>()
+  /** Claims being released once a terminated process's last checkpoint is written. */
+  private readonly releasing = new Map<string, Promise<void>>()
+  /** Pids whose task is held unacknowledged, with how many such tasks. */
+  private readonly held = new Map<string, number>()
+
+  constructor(private readonly options: LauncherOptions) {
+    const { ownership } = options
+    if (ownership === undefined) return
+    options.runner.use({
+      // Children run where their parent runs: claimed as they are created or reloaded.
+      created: (process) => {
+        if (process.parentPid === undefined) return
+        void ownership.claim(process.pid).then(
+          (claimed) => {
+            if (!claimed)
+              options.runner.logger.error(`child ${process.pid} is claimed by another worker`)
+          },
+          (error: unknown) =>
+            options.runner.logger.error(`child ${process.pid} not claimed: ${String(error)}`),
+        )
+      },
+      terminated: (process) => this.releaseWhenWritten(process.pid),
+    })
+  }
 
   /** Subscribe to `communicator`'s tasks; resolves to the subscriber id. */
   subscribe(communicator: Communicator, slots?: number): Promise<string> {
@@ -49,51 +141,105 @@ export class ProcessLauncher {
     )
   }
 
+  /**
+   * Whether a task for `pid` is held unacknowledged here: if this worker stops, the broker
+   * hands it to another one. A process without such a task needs a continue task to go on.
+   */
+  holdsTask(pid: string): boolean {
+    return (this.held.get(pid) ?? 0) > 0
+  }
+
   /** Handle one task (decoded with io-ts; a malformed one is refused with the reason). */
   async handle(raw: unknown, delivery?: TaskDelivery): Promise<unknown> {
     if (this.options.accepting?.() === false) throw new TaskRejected('this launcher is stopping')
     const task = decodeMessage(LauncherTask, raw)
-    switch (task.task) {
-      case 'launch':
-        return this.launch(task, delivery)
-      case 'continue':
-        return this.continue(task, delivery)
-      case 'create':
-        return this.create(task)
+    this.options.onEvent?.({
+      _tag: 'TaskReceived',
+      task,
+      redelivered: delivery?.redelivered ?? false,
+    })
+    if (task.task === 'create') return this.create(task)
+    if (task.task === 'launch' && task.persist === true) this.requirePersister('persist')
+    if (task.task === 'continue') this.requirePersister('continue')
+    const tracked = delivery === undefined ? undefined : this.track(task.pid, delivery)
+    try {
+      return await this.start(task, tracked)
+    } finally {
+      tracked?.done()
     }
   }
 
-  private async launch(task: LaunchTask, delivery?: TaskDelivery): Promise<unknown> {
-    if (task.persist === true) this.requirePersister('persist')
-    const process = (await this.existing(task.pid)) ?? this.createProcess(task)
-    if (task.persist === true) await this.checkpointNow(process)
-    return this.run(process, task.nowait === true, delivery)
+  private async start(task: LaunchTask | ContinueTask, delivery?: TrackedDelivery) {
+    const live = this.options.runner.get(task.pid)
+    if (live !== undefined) return this.run(live, task.nowait === true, delivery)
+    const obtained = await this.obtain(task)
+    if (obtained._tag === 'Here') return this.run(obtained.process, task.nowait === true, delivery)
+    return this.elsewhere(task, obtained.owner, delivery)
   }
 
-  private async continue(task: ContinueTask, delivery?: TaskDelivery): Promise<unknown> {
-    const persister = this.requirePersister('continue')
-    const process = await loadProcess(
-      this.options.runner,
-      persister,
-      this.options.registry,
-      task.pid,
-      task.tag,
-    )
-    // A paused checkpoint stays paused: it runs on once someone plays it.
-    return this.run(process, task.nowait === true, delivery)
+  /** Claim the pid, then load or create the process (once, however many tasks ask at once). */
+  private obtain(task: LaunchTask | ContinueTask): Promise<Obtained> {
+    const pending = this.starting.get(task.pid)
+    if (pending !== undefined) return pending
+    const started = this.claimAndBuild(task).finally(() => this.starting.delete(task.pid))
+    this.starting.set(task.pid, started)
+    return started
+  }
+
+  private async claimAndBuild(task: LaunchTask | ContinueTask): Promise<Obtained> {
+    const { ownership } = this.options
+    const pid = task.pid
+    if (ownership !== undefined) {
+      await this.releasing.get(pid)
+      if (!(await ownership.claim(pid))) {
+        const owner = await ownership.ownerOf(pid).catch(() => undefined)
+        return { _tag: 'Elsewhere', owner: owner ?? 'another worker' }
+      }
+    }
+    try {
+      if (this.options.accepting?.() === false) throw new TaskRejected('this launcher is stopping')
+      const process = task.task === 'continue' ? await this.load(task) : await this.build(task)
+      // A terminal checkpoint: nothing will run, nothing will be written.
+      if (process.hasTerminated()) await ownership?.release(pid)
+      return { _tag: 'Here', process }
+    } catch (error) {
+      await ownership?.release(pid).catch(() => undefined)
+      throw error
+    }
+  }
+
+  private async build(task: LaunchTask): Promise<ProcessHandle> {
+    const stored = await this.fromCheckpoint(task.pid)
+    if (stored !== undefined) return stored
+    const process = this.createProcess(task, this.options.runner)
+    // A task acknowledged at once must leave a checkpoint behind: the way back if we die.
+    if (this.options.persister !== undefined && (task.persist === true || task.nowait === true))
+      await this.checkpointNow(process)
+    return process
+  }
+
+  private load(task: ContinueTask): Promise<ProcessHandle> {
+    const { runner, registry } = this.options
+    return loadProcess(runner, this.requirePersister('continue'), registry, task.pid, task.tag)
   }
 
   private async create(task: CreateTask): Promise<string> {
     if (task.persist === true) this.requirePersister('persist')
-    const process = (await this.existing(task.pid)) ?? this.createProcess(task)
-    if (task.persist === true) await this.checkpointNow(process)
-    return process.pid
+    const persister = this.options.persister
+    if (persister === undefined) {
+      const existing = this.options.runner.get(task.pid)
+      return (existing ?? this.createProcess(task, this.options.runner)).pid
+    }
+    // Created where it will not run: a continue task brings it back on whichever worker.
+    if (this.options.runner.get(task.pid) !== undefined || (await this.stored(task.pid)))
+      return task.pid
+    const scratch = new Runner({ logger: this.options.runner.logger })
+    await persister.saveCheckpoint(bundle(this.createProcess(task, scratch)))
+    return task.pid
   }
 
-  /** The live process with this pid, or the one its checkpoint describes (a redelivery). */
-  private async existing(pid: string): Promise<ProcessHandle | undefined> {
-    const live = this.options.runner.get(pid)
-    if (live !== undefined) return live
+  /** The process a checkpoint describes (a launch delivered again), if there is one. */
+  private async fromCheckpoint(pid: string): Promise<ProcessHandle | undefined> {
     const persister = this.options.persister
     if (persister === undefined) return undefined
     try {
@@ -104,31 +250,147 @@ export class ProcessLauncher {
     }
   }
 
-  private createProcess(task: LaunchTask | CreateTask): ProcessHandle {
+  private createProcess(task: LaunchTask | CreateTask, runner: Runner): ProcessHandle {
     const definition = this.options.registry.get(task.definition)
     if (definition === undefined)
       throw new Error(`no definition named '${task.definition}' is registered with this launcher`)
-    return this.options.runner.create(definition, task.inputs ?? {}, { pid: task.pid })
+    return runner.create(definition, task.inputs ?? {}, { pid: task.pid })
   }
 
-  private async run(process: ProcessHandle, nowait: boolean, delivery?: TaskDelivery) {
+  private async run(process: ProcessHandle, nowait: boolean, delivery?: TrackedDelivery) {
     const done = process.stepUntilTerminated()
     if (nowait) {
-      delivery?.ack()
+      delivery?.ack('nowait')
       return process.pid
     }
-    const limit = this.options.holdLimitMs ?? 600_000
-    const timer =
-      delivery === undefined || this.options.persister === undefined
-        ? undefined
-        : setTimeout(() => delivery.ack(), limit)
+    const hold = delivery === undefined ? undefined : this.holdLimit(process.pid, delivery)
     try {
       await done
     } finally {
-      if (timer !== undefined) clearTimeout(timer)
+      hold?.cancel()
     }
-    await this.options.runner.flush()
+    await this.written(process.pid)
     return outcome(process)
+  }
+
+  /** A process another worker holds: refuse, answer the pid, or follow it to its end. */
+  private elsewhere(task: LaunchTask | ContinueTask, owner: string, delivery?: TrackedDelivery) {
+    const report = (action: 'refused' | 'following' | 'answered') =>
+      this.options.onEvent?.({ _tag: 'RunningElsewhere', pid: task.pid, owner, action })
+    if (task.task === 'continue' && delivery?.redelivered !== true) {
+      report('refused')
+      throw new ProcessRunningElsewhereError(task.pid, owner)
+    }
+    if (task.nowait === true) {
+      report('answered')
+      delivery?.ack('nowait')
+      return task.pid
+    }
+    report('following')
+    return this.follow(task, delivery)
+  }
+
+  /**
+   * Wait for a process that another worker runs: answer its outcome once its checkpoint is
+   * terminal, or take it over (claim, load, run) if its owner goes away first.
+   */
+  private async follow(task: LaunchTask | ContinueTask, delivery?: TrackedDelivery) {
+    const limit = this.options.holdLimitMs ?? 600_000
+    const since = Date.now()
+    let delay = this.options.followIntervalMs ?? 200
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, delay).unref())
+      delay = Math.min(delay * 2, 2_000)
+      if (this.options.accepting?.() === false) throw new TaskRejected('this launcher is stopping')
+      const ended = await this.terminalCheckpoint(task.pid)
+      if (ended !== undefined) return outcomeOf(ended)
+      const obtained = await this.obtain(task)
+      if (obtained._tag === 'Here') {
+        this.options.onEvent?.({ _tag: 'TakenOver', pid: task.pid })
+        return this.run(obtained.process, false, delivery)
+      }
+      if (Date.now() - since > limit) delivery?.ack('hold-limit')
+    }
+  }
+
+  private async terminalCheckpoint(pid: string): Promise<Bundle | undefined> {
+    const persister = this.options.persister
+    if (persister === undefined) return undefined
+    const stored = await persister.loadCheckpoint(pid).catch((error: unknown) => {
+      if (error instanceof CheckpointError && error.problem === 'not-found') return undefined
+      throw error
+    })
+    const state = stored?.snapshot.state._tag
+    return state === 'FINISHED' || state === 'EXCEPTED' || state === 'KILLED' ? stored : undefined
+  }
+
+  /** Acknowledge a long-held task once a checkpoint of its process is stored. */
+  private holdLimit(pid: string, delivery: TrackedDelivery): { cancel(): void } | undefined {
+    const persister = this.options.persister
+    if (persister === undefined) return undefined
+    const limit = this.options.holdLimitMs ?? 600_000
+    let cancelled = false
+    let timer: NodeJS.Timeout | undefined
+    const arm = (ms: number) => {
+      timer = setTimeout(() => void check(), ms).unref()
+    }
+    const check = async () => {
+      const stored = await this.stored(pid).catch(() => false)
+      if (cancelled) return
+      if (stored) delivery.ack('hold-limit')
+      else arm(Math.min(limit, 1_000))
+    }
+    arm(limit)
+    return {
+      cancel: () => {
+        cancelled = true
+        clearTimeout(timer)
+      },
+    }
+  }
+
+  private async stored(pid: string): Promise<boolean> {
+    const addresses = await this.requirePersister('continue').getProcessCheckpoints(pid)
+    return addresses.some((address) => address.tag === undefined)
+  }
+
+  private releaseWhenWritten(pid: string): void {
+    const { ownership } = this.options
+    if (ownership === undefined || this.releasing.has(pid)) return
+    const released = this.written(pid)
+      .then(() => ownership.release(pid))
+      .catch((error: unknown) =>
+        this.options.runner.logger.error(`claim of ${pid} not released: ${String(error)}`),
+      )
+      .finally(() => this.releasing.delete(pid))
+    this.releasing.set(pid, released)
+  }
+
+  private written(pid: string): Promise<void> {
+    return this.options.written?.(pid) ?? this.options.runner.flush()
+  }
+
+  /** Counts a held task until it is acknowledged or settled, and reports early acks. */
+  private track(pid: string, delivery: TaskDelivery): TrackedDelivery {
+    this.held.set(pid, (this.held.get(pid) ?? 0) + 1)
+    let holding = true
+    const done = () => {
+      if (!holding) return
+      holding = false
+      const left = (this.held.get(pid) ?? 1) - 1
+      if (left > 0) this.held.set(pid, left)
+      else this.held.delete(pid)
+    }
+    return {
+      redelivered: delivery.redelivered,
+      ack: (reason) => {
+        if (!holding) return
+        delivery.ack()
+        done()
+        this.options.onEvent?.({ _tag: 'TaskAcknowledged', pid, reason })
+      },
+      done,
+    }
   }
 
   private async checkpointNow(process: ProcessHandle): Promise<void> {
@@ -142,9 +404,24 @@ export class ProcessLauncher {
   }
 }
 
+/** A delivery as the launcher holds it. */
+interface TrackedDelivery {
+  readonly redelivered: boolean
+  ack(reason: 'nowait' | 'hold-limit'): void
+  done(): void
+}
+
 /** The outputs of a finished process; its failure (as an error) otherwise. */
 const outcome = (process: ProcessHandle): unknown => {
   const failure = process.failure()
   if (failure !== undefined) throw failure
   return process.outputs
+}
+
+/** The same, read from a terminal checkpoint. */
+const outcomeOf = (stored: Bundle): unknown => {
+  const state = stored.snapshot.state
+  if (state._tag === 'KILLED') throw new KilledError(state.message)
+  if (state._tag === 'EXCEPTED') throw new ProcessError(state.error)
+  return stored.snapshot.outputs
 }

@@ -2,6 +2,7 @@
  * What a step may await: a child process to launch, or a promise the runtime will watch. Both are
  * descriptions; the runtime launches and watches them after the step returns.
  */
+import type { NoOptions as NoFields } from '../ports/index.js'
 import type { AnyDefinition, OutputsOfDefinition, RawInputsOfDefinition } from './definition.js'
 
 /** Launch `definition` with `inputs` as a child; its outputs are the awaited value. */
@@ -34,7 +35,7 @@ export type Awaitable = Launch | Task | PromiseAwaitable
 /** Describe a child launch: the child runs on the same runner once the step has returned. */
 export const launch = <D extends AnyDefinition>(
   definition: D,
-  ...inputs: {} extends RawInputsOfDefinition<D>
+  ...inputs: NoFields extends RawInputsOfDefinition<D>
     ? [inputs?: RawInputsOfDefinition<D>]
     : [inputs: RawInputsOfDefinition<D>]
 ): Launch<OutputsOfDefinition<D>> => ({ _tag: 'Launch', definition, inputs: inputs[0] ?? {} })

@@ -23,6 +23,7 @@ import {
   type OutputsOf,
   type OutputValue,
   type RawInputsOf,
+  type NoOptions as NoFields,
 } from '../ports/index.js'
 import type { Hooks, ProcessDefinition, StepFn } from './definition.js'
 import { processBody } from './process-body.js'
@@ -71,7 +72,10 @@ export type ProcessDef<FI extends Fields, FO extends Fields> = ProcessDefinition
 >
 
 /** Build a plain process definition (pure: nothing runs until a runner creates a process). */
-export const defineProcessDefinition = <const FI extends Fields = {}, const FO extends Fields = {}>(
+export const defineProcessDefinition = <
+  const FI extends Fields = NoFields,
+  const FO extends Fields = NoFields,
+>(
   config: ProcessConfig<FI, FO>,
 ): ProcessDef<FI, FO> => {
   // The spec's own generics are checked where the config is typed; here it is built as data.

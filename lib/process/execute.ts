@@ -231,12 +231,13 @@ const completed = (
   draft: Draft<any>,
   record: StepRecord,
 ): Execution => {
+  // immer freezes what the step changed; the rest came from a frozen snapshot already.
   const ctx = finishDraft(draft)
   return {
     _tag: 'Completed',
     step,
     outcome: checkFinalOutputs(definition, outcome, record.outputs),
-    ctx: freeze(ctx, true),
+    ctx,
     outputs: record.outputs,
     emitted: record.emitted,
     checkpoints: record.checkpoints,

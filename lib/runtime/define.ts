@@ -2,7 +2,7 @@
  * The public `defineProcess`: the pure definition plus `create`, which validates the inputs and
  * makes a process on a runner (the default one unless you pass yours).
  */
-import type { Fields } from '../ports/index.js'
+import type { Fields, NoOptions as NoFields } from '../ports/index.js'
 import type { ProcessDefinition, StepFn } from '../process/definition.js'
 import type { ApiOf } from '../process/define-process.js'
 import { defineWorkChainDefinition, type WorkChainConfig } from '../workchain/define-workchain.js'
@@ -16,7 +16,7 @@ export interface CreateProcessOptions<P> extends CreateOptions<P> {
 }
 
 /** The arguments of `create`: inputs may be left out when none is required. */
-export type CreateArgs<R, P> = {} extends R
+export type CreateArgs<R, P> = NoFields extends R
   ? [inputs?: R, options?: CreateProcessOptions<P>]
   : [inputs: R, options?: CreateProcessOptions<P>]
 
@@ -55,7 +55,10 @@ export const withCreate = <I, R, O>(
  * })
  * const outputs = await Hello.create({ who: 'world' }).execute() // { greeting: 'hello world' }
  */
-export const defineProcess = <const FI extends Fields = {}, const FO extends Fields = {}>(
+export const defineProcess = <
+  const FI extends Fields = NoFields,
+  const FO extends Fields = NoFields,
+>(
   config: ProcessConfig<FI, FO>,
 ) => withCreate(defineProcessDefinition<FI, FO>(config))
 
@@ -77,12 +80,10 @@ export const defineProcess = <const FI extends Fields = {}, const FO extends Fie
  * await WhileWorkChain.create().execute()
  */
 export const defineWorkChain = <
-  const FI extends Fields = {},
-  const FO extends Fields = {},
-  Ctx extends object = {},
-  S extends Readonly<Record<string, StepFn<Ctx, ApiOf<FI, FO>>>> = Readonly<
-    Record<string, StepFn<Ctx, ApiOf<FI, FO>>>
-  >,
+  const FI extends Fields = NoFields,
+  const FO extends Fields = NoFields,
+  Ctx extends object = NoFields,
+  S = NoFields,
 >(
   config: WorkChainConfig<FI, FO, Ctx, S>,
 ) => {

@@ -40,13 +40,7 @@ export const Cursor = {
    * end of the outline or a `return_`. Otherwise undefined, and the next step call resolves it.
    */
   settledAfter(outline: Block, stepCursor: Cursor): Resolution | undefined {
-    try {
-      const result = resolveBlock(outline, Cursor.advance(stepCursor), refuse)
-      return result._tag === 'Step' ? undefined : result._tag === 'BlockEnd' ? END : result
-    } catch (error) {
-      if (error === NEEDS_PREDICATE) return undefined
-      throw error
-    }
+    return settled(outline, stepCursor, 0)
   },
 
   /** The cursor just after the step at `stepCursor`, in the same block. */
@@ -63,9 +57,42 @@ export const Cursor = {
 
 const END: Resolution = { _tag: 'End' }
 const BLOCK_END: BlockResult = { _tag: 'BlockEnd' }
-const NEEDS_PREDICATE = Symbol('needs a predicate')
-const refuse: PredicateEvaluator = () => {
-  throw NEEDS_PREDICATE
+
+/**
+ * What follows the step at `cursor[depth..]` inside `block`, structurally: the end (of this
+ * block and every enclosing one), a `return_`, or undefined when a step or a predicate comes
+ * first. Called after every step, so it allocates nothing.
+ */
+const settled = (block: Block, cursor: Cursor, depth: number): Resolution | undefined => {
+  const index = cursor[depth] ?? 0
+  const instruction = block[index]
+  if (instruction === undefined) return undefined
+  if (depth < cursor.length - 1) {
+    // Inside a compound instruction: what follows inside it first.
+    if (instruction._tag === 'While') {
+      // A return_ may still follow inside the body; the end of the body runs the predicate again.
+      const inner = settled(instruction.body, cursor, depth + 1)
+      return inner === END ? undefined : inner
+    }
+    if (instruction._tag !== 'If') return undefined
+    const branch = cursor[depth + 1] ?? 0
+    const body =
+      branch < instruction.branches.length
+        ? instruction.branches[branch]?.body
+        : instruction.otherwise
+    if (body === undefined) return undefined
+    const inner = settled(body, cursor, depth + 2)
+    if (inner !== END) return inner
+    return restOf(block, index + 1)
+  }
+  return restOf(block, index + 1)
+}
+
+/** The instructions of `block` from `from` on, when they hold no step and no predicate. */
+const restOf = (block: Block, from: number): Resolution | undefined => {
+  const next = block[from]
+  if (next === undefined) return END
+  return next._tag === 'Return' ? { _tag: 'Return', exitCode: next.exitCode } : undefined
 }
 
 const resolveBlock = (block: Block, cursor: Cursor, evaluate: PredicateEvaluator): BlockResult => {

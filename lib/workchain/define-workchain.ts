@@ -10,6 +10,7 @@ import {
   type InputsOf,
   type OutputsOf,
   type RawInputsOf,
+  type NoOptions as NoFields,
 } from '../ports/index.js'
 import type { ApiOf, SpecConfig } from '../process/define-process.js'
 import type { Hooks, ProcessDefinition, StepFn } from '../process/definition.js'
@@ -21,19 +22,18 @@ import { normaliseOutline, type Block, type OutlineItem, type StepRef } from './
 export type StepRefs<S> = { readonly [K in keyof S]: StepRef }
 
 /** What `defineWorkChain` takes. */
-export interface WorkChainConfig<
-  FI extends Fields,
-  FO extends Fields,
-  Ctx extends object,
-  S extends Readonly<Record<string, StepFn<Ctx, ApiOf<FI, FO>>>>,
-> {
+export interface WorkChainConfig<FI extends Fields, FO extends Fields, Ctx extends object, S> {
   readonly name: string
   readonly version?: number
   readonly spec?: SpecConfig<FI, FO>
   /** The first context, from the parsed inputs (an empty object by default). */
   readonly context?: (inputs: InputsOf<FI>) => Ctx
-  /** Steps and predicates: `(ctx, api)`, where `ctx` is an immer draft of the context. */
-  readonly steps: S
+  /**
+   * Steps and predicates: `(ctx, api)`, where `ctx` is an immer draft of the context. (`S` only
+   * carries the step names for the outline; an intersection, so that TypeScript infers the
+   * context from `context` before it types the steps.)
+   */
+  readonly steps: S & Readonly<Record<string, StepFn<Ctx, ApiOf<FI, FO>>>>
   /** The outline, built from the step references: `(s) => [s.init, while_(s.more)(s.work)]`. */
   readonly outline: (steps: StepRefs<S>) => readonly OutlineItem[]
   readonly hooks?: Hooks
@@ -48,12 +48,10 @@ export interface WorkChainDefinition<I = any, R = any, O = any> extends ProcessD
 
 /** Build a work chain definition (pure). */
 export const defineWorkChainDefinition = <
-  const FI extends Fields = {},
-  const FO extends Fields = {},
-  Ctx extends object = {},
-  S extends Readonly<Record<string, StepFn<Ctx, ApiOf<FI, FO>>>> = Readonly<
-    Record<string, StepFn<Ctx, ApiOf<FI, FO>>>
-  >,
+  const FI extends Fields = NoFields,
+  const FO extends Fields = NoFields,
+  Ctx extends object = NoFields,
+  S = NoFields,
 >(
   config: WorkChainConfig<FI, FO, Ctx, S>,
 ): WorkChainDefinition<InputsOf<FI>, RawInputsOf<FI>, OutputsOf<FO>> => {

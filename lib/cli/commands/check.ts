@@ -1,0 +1,35 @@
+/** `plumpy-ts check`: list the stored checkpoints that the current definitions cannot load. */
+import type { Command } from 'commander'
+import { checkCheckpoints } from '../check.js'
+import { loadRegistry } from '../definitions.js'
+import { EXIT } from '../errors.js'
+import { openStore, storeOption, type StoreOptions } from '../connect.js'
+
+/** Registers `check` on the program. */
+export const checkCommand = (program: Command): void => {
+  const command = program
+    .command('check')
+    .description(
+      'Load every stored checkpoint against the current definitions; list those that would not load.',
+    )
+  storeOption(command)
+    .requiredOption(
+      '--definitions <module>',
+      'module exporting the current definitions (or a registry)',
+    )
+    .action(async (options: StoreOptions & { readonly definitions: string }) => {
+      const registry = await loadRegistry(options.definitions)
+      const persister = await openStore(options.store)
+      try {
+        const report = await checkCheckpoints(persister, registry)
+        for (const f of report.failures)
+          console.log(`FAIL ${f.pid} ${f.tag ?? '-'} ${f.problem}: ${f.reason}`)
+        console.log(
+          `${report.checked} checkpoints checked, ${report.failures.length} would not load`,
+        )
+        process.exitCode = report.failures.length === 0 ? EXIT.ok : EXIT.refused
+      } finally {
+        await persister.close()
+      }
+    })
+}

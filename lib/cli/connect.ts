@@ -1,0 +1,126 @@
+/**
+ * Shared options of the commands, and opening what they name (broker, store, ownership), with
+ * errors that say which URL failed and why.
+ */
+import { InvalidArgumentError, type Command } from 'commander'
+import { redactUrl } from '../comms/amqp/options.js'
+import type { Communicator } from '../comms/communicator.js'
+import type { Persister } from '../persistence/persister.js'
+import { openPersister } from '../persistence/url.js'
+import type { Logger } from '../runtime/environment.js'
+import { LocalOwnership, OWNER_APPLICATION_PREFIX, type Ownership } from '../worker/ownership.js'
+import { CliError } from './errors.js'
+
+/** `--broker`, `--prefix`. */
+export interface BrokerOptions {
+  readonly broker: string
+  readonly prefix: string
+}
+
+/** `--store`. */
+export interface StoreOptions {
+  readonly store: string
+}
+
+/** Adds `--broker <url>` and `--prefix <name>` (defaults from PLUMPY_BROKER, PLUMPY_PREFIX). */
+export const brokerOptions = (command: Command): Command =>
+  command
+    .requiredOption(
+      '--broker <url>',
+      'RabbitMQ URL, e.g. amqp://guest:guest@127.0.0.1:5672?heartbeat=10 (env PLUMPY_BROKER)',
+      process.env['PLUMPY_BROKER'],
+    )
+    .option(
+      '--prefix <name>',
+      'name prefix of the queue and exchanges: workers and clients talk only on the same one ' +
+        '(env PLUMPY_PREFIX)',
+      process.env['PLUMPY_PREFIX'] ?? 'plumpy',
+    )
+
+/** Adds `--store <url>` (default from PLUMPY_STORE). */
+export const storeOption = (command: Command, required = true): Command => {
+  const description =
+    'checkpoint store: postgres://…, sqlite:<file>, file:<dir> (env PLUMPY_STORE)'
+  const fallback = process.env['PLUMPY_STORE']
+  return required
+    ? command.requiredOption('--store <url>', description, fallback)
+    : command.option('--store <url>', description, fallback)
+}
+
+/** A positive integer option value. */
+export const positiveInteger = (value: string): number => {
+  const parsed = Number(value)
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new InvalidArgumentError(`'${value}' is not a positive integer.`)
+  return parsed
+}
+
+/** Warnings to stderr, information dropped: the commands print their own output. */
+export const quietLogger: Logger = {
+  info: () => undefined,
+  warn: (message) => console.error(`plumpy-ts: warning: ${message}`),
+  error: (message) => console.error(`plumpy-ts: error: ${message}`),
+}
+
+/** Connects to the broker, or says which one could not be reached. */
+export const openBroker = async (
+  options: BrokerOptions,
+  logger: Logger = quietLogger,
+): Promise<Communicator> => {
+  if (!/^amqps?:\/\//.test(options.broker))
+    throw new CliError(`'${redactUrl(options.broker)}' is not a broker URL: use amqp://…`)
+  // Loaded on demand: the commands that only read the store never load amqplib.
+  const { AmqpCommunicator } = await import('../comms/amqp/communicator.js')
+  try {
+    return await AmqpCommunicator.connect(options.broker, { prefix: options.prefix, logger })
+  } catch (error) {
+    throw new CliError(error instanceof Error ? error.message : String(error))
+  }
+}
+
+/** Opens the store, or says what is wrong with its URL. */
+export const openStore = async (url: string): Promise<Persister> => {
+  try {
+    return await openPersister(url)
+  } catch (error) {
+    throw new CliError(error instanceof Error ? error.message : String(error))
+  }
+}
+
+/** Whether a store URL names a PostgreSQL database (whose claims every program can see). */
+export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//.test(url)
+
+/**
+ * The store URL a worker connects with: for PostgreSQL, its connections carry the worker's name
+ * (`application_name`), so that `pg_stat_activity` shows who is who.
+ */
+export const workerStoreUrl = (url: string, name: string): string => {
+  if (!isPostgresUrl(url)) return url
+  const parsed = new URL(url)
+  if (!parsed.searchParams.has('application_name'))
+    parsed.searchParams.set('application_name', `${OWNER_APPLICATION_PREFIX}${name}`.slice(0, 63))
+  return parsed.toString()
+}
+
+/**
+ * The ownership for a store: shared advisory locks for PostgreSQL; in this program's memory for
+ * the single-machine stores.
+ */
+export const openOwnership = async (
+  storeUrl: string,
+  name: string,
+  onLost?: (error: Error) => void,
+): Promise<Ownership> => {
+  if (!isPostgresUrl(storeUrl)) return new LocalOwnership(name)
+  const { PostgresOwnership } = await import('../worker/postgres-ownership.js')
+  try {
+    return await PostgresOwnership.connect({
+      url: storeUrl,
+      name,
+      ...(onLost === undefined ? {} : { onLost }),
+    })
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new CliError(`cannot reach the store at ${redactUrl(storeUrl)}: ${reason}`)
+  }
+}
