@@ -39,8 +39,7 @@ export const brokerOptions = (command: Command): Command =>
 
 /** Adds `--store <url>` (default from PLUMPY_STORE). */
 export const storeOption = (command: Command, required = true): Command => {
-  const description =
-    'checkpoint store: postgres://…, sqlite:<file>, file:<dir> (env PLUMPY_STORE)'
+  const description = 'checkpoint store: postgres://…, sqlite:<file>, file:<dir> (env PLUMPY_STORE)'
   const fallback = process.env['PLUMPY_STORE']
   return required
     ? command.requiredOption('--store <url>', description, fallback)

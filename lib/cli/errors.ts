@@ -40,15 +40,15 @@ export class CliError extends Error {
 export const exitCodeOf = (error: unknown): number => {
   if (error instanceof CliError) return error.exitCode
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.error
-  if (error instanceof UnknownProcessError || error instanceof UnroutableError)
-    return EXIT.notFound
+  if (error instanceof UnknownProcessError || error instanceof UnroutableError) return EXIT.notFound
   return EXIT.error
 }
 
 /** The message for an error that reached the top (commander already printed its own). */
 export const messageOf = (error: unknown): string | undefined => {
   if (error instanceof CommanderError) return undefined
-  if (error instanceof RemoteError) return `the worker answered ${error.remoteName}: ${error.message}`
+  if (error instanceof RemoteError)
+    return `the worker answered ${error.remoteName}: ${error.message}`
   return error instanceof Error ? error.message : String(error)
 }
 

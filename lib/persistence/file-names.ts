@@ -78,7 +78,9 @@ export const hashedHeader = (pid: string, tag: string | undefined): string =>
 /** Split a hashed file into its address and checkpoint text; undefined when the header is bad. */
 export const splitHashed = (
   text: string,
-): { readonly pid: string; readonly tag: string | undefined; readonly body: string } | undefined => {
+):
+  | { readonly pid: string; readonly tag: string | undefined; readonly body: string }
+  | undefined => {
   const newline = text.indexOf('\n')
   if (newline < 0) return undefined
   try {

@@ -8,7 +8,7 @@ import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises
 import { join } from 'node:path'
 import type { Bundle } from '../checkpoint/bundle.js'
 import { CheckpointError } from '../checkpoint/errors.js'
-import { fileNameOf, hashedHeader, parseFileName, splitHashed } from './file-names.js'
+import { encodePart, fileNameOf, hashedHeader, parseFileName, splitHashed } from './file-names.js'
 import type { PersistedCheckpoint, Persister } from './persister.js'
 import { byAddress, checkpointText, loadStored, notFound } from './stored.js'
 
@@ -79,6 +79,34 @@ export class FilePersister implements Persister {
   }
 
   async getCheckpoints(): Promise<PersistedCheckpoint[]> {
+    return this.list(() => true)
+  }
+
+  async getProcessCheckpoints(pid: string): Promise<PersistedCheckpoint[]> {
+    // Names start with the encoded pid: skip the others without parsing (or reading) them.
+    const stem = encodePart(pid)
+    const mine = (name: string) =>
+      name === `${stem}.json` || name.startsWith(`${stem}~`) || name.startsWith('#')
+    return (await this.list(mine)).filter((checkpoint) => checkpoint.pid === pid)
+  }
+
+  async deleteCheckpoint(pid: string, tag?: string): Promise<void> {
+    try {
+      await unlink(join(this.directory, fileNameOf(pid, tag).name))
+    } catch (error) {
+      if (!isMissing(error)) throw error
+    }
+  }
+
+  async deleteProcessCheckpoints(pid: string): Promise<void> {
+    for (const { tag } of await this.getProcessCheckpoints(pid))
+      await this.deleteCheckpoint(pid, tag)
+  }
+
+  async close(): Promise<void> {}
+
+  /** The checkpoints among the directory's entries whose names pass `keep`. */
+  private async list(keep: (name: string) => boolean): Promise<PersistedCheckpoint[]> {
     let names: string[]
     try {
       names = await readdir(this.directory)
@@ -87,7 +115,7 @@ export class FilePersister implements Persister {
       throw error
     }
     const all: PersistedCheckpoint[] = []
-    for (const name of names) {
+    for (const name of names.filter(keep)) {
       const parsed = parseFileName(name)
       if (parsed._tag === 'Named') all.push({ pid: parsed.pid, tag: parsed.tag })
       if (parsed._tag === 'Hashed') {
@@ -100,24 +128,6 @@ export class FilePersister implements Persister {
     }
     return all.sort(byAddress)
   }
-
-  async getProcessCheckpoints(pid: string): Promise<PersistedCheckpoint[]> {
-    return (await this.getCheckpoints()).filter((checkpoint) => checkpoint.pid === pid)
-  }
-
-  async deleteCheckpoint(pid: string, tag?: string): Promise<void> {
-    try {
-      await unlink(join(this.directory, fileNameOf(pid, tag).name))
-    } catch (error) {
-      if (!isMissing(error)) throw error
-    }
-  }
-
-  async deleteProcessCheckpoints(pid: string): Promise<void> {
-    for (const { tag } of await this.getProcessCheckpoints(pid)) await this.deleteCheckpoint(pid, tag)
-  }
-
-  async close(): Promise<void> {}
 
   private ready(): Promise<void> {
     if (this.made === undefined) {

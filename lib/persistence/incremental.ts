@@ -26,9 +26,9 @@ export interface IncrementalOptions {
   readonly remember?: number
 }
 
-/** What one save writes. */
+/** What one save writes. `json` is the body parsed, for `committed`. */
 export type Write =
-  | { readonly _tag: 'Whole'; readonly body: string }
+  | { readonly _tag: 'Whole'; readonly body: string; readonly json: unknown }
   | {
       readonly _tag: 'Patch'
       readonly patch: string
@@ -36,6 +36,7 @@ export type Write =
       readonly after: number
       /** The whole body, to write instead when the stored version has moved on. */
       readonly body: string
+      readonly json: unknown
     }
 
 interface Head {
@@ -62,13 +63,19 @@ export class IncrementalHeads {
 
   /** What to write to save `body` (a checkpoint's text) under (pid, tagKey). */
   plan(pid: string, tagKey: string, body: string): Write {
+    // Parsed from the text, never taken from the bundle, whose objects a caller may still change.
+    const json: unknown = JSON.parse(body)
     const head = this.heads.get(pid)?.get(tagKey)
-    if (head === undefined || head.saves >= this.compactEvery) return { _tag: 'Whole', body }
-    return { _tag: 'Patch', patch: encodePatches(diffJson(head.json, JSON.parse(body))), after: head.version, body }
+    if (head === undefined || head.saves >= this.compactEvery) return { _tag: 'Whole', body, json }
+    const patch = encodePatches(diffJson(head.json, json))
+    return { _tag: 'Patch', patch, after: head.version, body, json }
   }
 
-  /** Remember a committed save: `version` is the stored version now, `whole` what was written. */
-  committed(bundle: Bundle, tagKey: string, body: string, version: number, whole: boolean): void {
+  /**
+   * Remember a committed save of `write`: `version` is the stored version now, and `whole` says
+   * whether a whole body was written (a patch whose version check failed is written whole).
+   */
+  committed(bundle: Bundle, tagKey: string, write: Write, version: number, whole: boolean): void {
     const previous = this.heads.get(bundle.pid)?.get(tagKey)
     this.forget(bundle.pid, tagKey)
     // A finished process takes no more checkpoints: remembering it would only hold memory.
@@ -76,8 +83,7 @@ export class IncrementalHeads {
     const saves = whole || previous === undefined ? 1 : previous.saves + 1
     let tags = this.heads.get(bundle.pid)
     if (tags === undefined) this.heads.set(bundle.pid, (tags = new Map()))
-    // Parsed from the text, never the bundle's own objects, which a caller may still change.
-    tags.set(tagKey, { json: JSON.parse(body), version, saves })
+    tags.set(tagKey, { json: write.json, version, saves })
     this.size += 1
     if (this.size > this.remember) this.forgetOldest()
   }
@@ -119,11 +125,15 @@ export const reassemble = (
   pid: string,
   tag: string | undefined,
 ): E.Either<CheckpointError, Bundle> => {
-  if (rows.version === rows.base && rows.patches.length === 0) return decodeStored(rows.body, pid, tag)
+  if (rows.version === rows.base && rows.patches.length === 0)
+    return decodeStored(rows.body, pid, tag)
   const fail = (problem: 'unreadable' | 'malformed', reason: string) =>
     E.left(new CheckpointError(problem, pid, tag, reason))
   if (rows.patches.length !== rows.version - rows.base) {
-    return fail('malformed', `expected ${rows.version - rows.base} patches after the whole body, found ${rows.patches.length}`)
+    return fail(
+      'malformed',
+      `expected ${rows.version - rows.base} patches after the whole body, found ${rows.patches.length}`,
+    )
   }
   let base: unknown
   try {
@@ -134,7 +144,8 @@ export const reassemble = (
   const patches: Patch[] = []
   for (const [index, text] of rows.patches.entries()) {
     const decoded = decodePatches(text)
-    if (typeof decoded === 'string') return fail('unreadable', `patch ${rows.base + index + 1}: ${decoded}`)
+    if (typeof decoded === 'string')
+      return fail('unreadable', `patch ${rows.base + index + 1}: ${decoded}`)
     patches.push(...decoded)
   }
   try {

@@ -24,7 +24,7 @@ const UNSAFE = Symbol('unsafe')
  * The patches that turn `previous` into `next`, both JSON values: objects key by key, arrays by
  * their common prefix (then appends, or removals from the end), anything else replaced whole.
  * Unchanged parts cost nothing; `applyJsonPatches(previous, diffJson(previous, next))` deep-equals
- * `next`.
+ * `next`, down to the order of keys (an object whose keys were reordered is replaced whole).
  *
  * @example
  * diffJson({ at: [0, 1], ctx: { i: 1 } }, { at: [0, 1], ctx: { i: 2 } })
@@ -51,7 +51,8 @@ const diffInto = (a: unknown, b: unknown, path: (string | number)[], out: Patch[
 const diffArrays = (a: unknown[], b: unknown[], path: (string | number)[], out: Patch[]) => {
   const common = Math.min(a.length, b.length)
   for (let i = 0; i < common; i++) diffInto(a[i], b[i], [...path, i], out)
-  for (let i = common; i < b.length; i++) out.push({ op: 'add', path: [...path, i], value: checkedValue(b[i]) })
+  for (let i = common; i < b.length; i++)
+    out.push({ op: 'add', path: [...path, i], value: checkedValue(b[i]) })
   // From the end, so each index is still the one meant when it is removed.
   for (let i = a.length - 1; i >= common; i--) out.push({ op: 'remove', path: [...path, i] })
 }
@@ -62,11 +63,21 @@ const diffObjects = (
   path: (string | number)[],
   out: Patch[],
 ) => {
-  for (const key of Object.keys(a)) {
+  const aKeys = Object.keys(a)
+  const bKeys = Object.keys(b)
+  const kept = aKeys.filter((key) => Object.hasOwn(b, key))
+  // Patching keeps the kept keys in their order and appends new ones. When `b` orders its keys
+  // otherwise, replace it whole: key order shows in `Object.keys`, so a resumed process must see
+  // the same order as one that never stopped.
+  if (kept.some((key, index) => bKeys[index] !== key)) {
+    out.push({ op: 'replace', path, value: checkedValue(b) })
+    return
+  }
+  for (const key of aKeys) {
     if (UNSAFE_KEYS.has(key)) throw UNSAFE
     if (!Object.hasOwn(b, key)) out.push({ op: 'remove', path: [...path, key] })
   }
-  for (const key of Object.keys(b)) {
+  for (const key of bKeys) {
     if (UNSAFE_KEYS.has(key)) throw UNSAFE
     if (Object.hasOwn(a, key)) diffInto(a[key], b[key], [...path, key], out)
     else out.push({ op: 'add', path: [...path, key], value: checkedValue(b[key]) })
@@ -122,7 +133,11 @@ export const decodePatches = (text: string): Patch[] | string => {
       return 'a patch path must be a list of strings and non-negative integers'
     }
     const keys = path as (string | number)[]
-    patches.push(entry.length === 1 ? { op: 'remove', path: keys } : { op: 'replace', path: keys, value: entry[1] })
+    patches.push(
+      entry.length === 1
+        ? { op: 'remove', path: keys }
+        : { op: 'replace', path: keys, value: entry[1] },
+    )
   }
   return patches
 }

@@ -15,8 +15,7 @@ import { CheckpointError } from '../checkpoint/errors.js'
 export const tagKey = (tag: string | undefined): string => (tag === undefined ? '' : `=${tag}`)
 
 /** The tag a `tagKey` came from. */
-export const tagOfKey = (key: string): string | undefined =>
-  key === '' ? undefined : key.slice(1)
+export const tagOfKey = (key: string): string | undefined => (key === '' ? undefined : key.slice(1))
 
 /** The stored text of a bundle: its compact JSON form. */
 export const checkpointText = (bundle: Bundle): string => JSON.stringify(encodeCheckpoint(bundle))

@@ -42,7 +42,7 @@ export interface PortDescriptor<
 }
 
 /**
- * Options of a namespace.
+ * Options of a namespace whose validator sees values `V` and whose default is given as `R`.
  *
  * - `required` (default `true`): an absent required namespace is validated as `{}`, so its
  *   required children report; an absent optional one is skipped, validator included.
@@ -53,19 +53,26 @@ export interface PortDescriptor<
  * - `populateDefaults` (default `true`): `false` leaves an absent namespace absent instead of
  *   filling in the defaults of its ports.
  */
-export interface NamespaceOptions<F = Fields> {
+export interface NamespaceOptions<V = Readonly<Record<string, unknown>>, R = V> {
   readonly help?: string
   readonly required?: boolean
   // Method syntax on purpose, see PortOptions.validator.
-  validator?(values: NamespaceValues<F>, namespace: NamespaceInfo): string | undefined
-  readonly default?: RawInputsOf<F> | (() => RawInputsOf<F>)
+  validator?(values: V, namespace: NamespaceInfo): string | undefined
+  readonly default?: R | (() => R)
   readonly dynamic?: boolean
   readonly valueType?: t.Any
   readonly populateDefaults?: boolean
 }
 
+/**
+ * The options of a namespace of fields `F`: the validator sees `F`'s values, the default is
+ * given as raw inputs. `NamespaceOptions` takes the computed types rather than `F` itself so that
+ * the compiler never has to compare the computations generically (which it does very slowly).
+ */
+export type NamespaceOptionsFor<F> = NamespaceOptions<NamespaceValues<F>, RawInputsOf<F>>
+
 /** A namespace as defined: its fields (dotted keys not yet expanded) and the options as given. */
-export interface NamespaceDescriptor<F = Fields, O = NamespaceOptions<F>> {
+export interface NamespaceDescriptor<F = Fields, O = NamespaceOptions> {
   readonly _tag: 'NamespaceDescriptor'
   readonly fields: F
   readonly options: O
@@ -141,7 +148,7 @@ export function output(codec?: t.Any, options?: PortOptions<t.Any>): PortDescrip
  * })
  */
 export function namespace<const F extends Fields>(fields: F): NamespaceDescriptor<F, NoOptions>
-export function namespace<const F extends Fields, const O extends NamespaceOptions<F>>(
+export function namespace<const F extends Fields, const O extends NamespaceOptionsFor<F>>(
   fields: F,
   options: O,
 ): NamespaceDescriptor<F, O>

@@ -35,7 +35,7 @@ export interface ExposeOptions {
 }
 
 /** What can be exposed: a spec (its inputs) or a namespace of a spec. */
-export type ExposeSource = ProcessSpec<any, any, any> | PortNamespace<any>
+export type ExposeSource = ProcessSpec<any, any, any, any> | PortNamespace<any, any>
 
 /** A tree of include or exclude rules: a name maps to the whole child or to rules inside it. */
 type Rules = Map<string, 'whole' | Rules>

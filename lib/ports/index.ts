@@ -28,6 +28,7 @@ export {
   type Fields,
   type NamespaceDescriptor,
   type NamespaceOptions,
+  type NamespaceOptionsFor,
   type NoOptions,
   type PortDescriptor,
   type PortOptions,

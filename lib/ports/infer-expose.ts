@@ -10,9 +10,9 @@ import type { ProcessSpec } from './spec.js'
 
 /** The root descriptor of what is exposed: a spec's inputs, or a namespace's definition. */
 type SourceOf<S> =
-  S extends ProcessSpec<infer I, any, any>
+  S extends ProcessSpec<infer I, any, any, any>
     ? I
-    : S extends PortNamespace<infer D>
+    : S extends PortNamespace<any, infer D>
       ? D
       : NamespaceDescriptor
 

@@ -9,7 +9,6 @@ import { fillNamespace } from './defaults.js'
 import { describeNamespace, type NamespaceDescription } from './describe.js'
 import type { NamespaceDescriptor } from './descriptors.js'
 import { renderValue, validationError, type ValidationError } from './errors.js'
-import type { InputsOf } from './infer.js'
 import type { DefaultSpec, NamespaceInfo, PortInfo } from './node.js'
 import { deepFreeze, isPlainObject } from './plain.js'
 import { checkNamespace } from './validate.js'
@@ -36,10 +35,14 @@ export interface PortNamespaceAttributes<D> {
 }
 
 /**
- * A built namespace of ports. `D` is the descriptor it was built from: it types `parse`, and it
- * lets `expose` carry the static types of the ports it copies.
+ * A built namespace of ports. `P` is the type of what `parse` returns; `D` is the descriptor the
+ * namespace was built from, which lets `expose` carry the static types of the ports it copies.
+ * `P` is computed where the namespace is built (`InputsOf<D>`), not here: a class whose members
+ * apply `InputsOf` to its own parameter is very slow to compare.
  */
-export class PortNamespace<D = NamespaceDescriptor> implements NamespaceInfo {
+export class PortNamespace<P = Readonly<Record<string, unknown>>, D = NamespaceDescriptor>
+  implements NamespaceInfo
+{
   readonly _tag = 'PortNamespace'
   /** The definition as given (dotted keys not expanded), for the static types. */
   readonly definition: D
@@ -80,7 +83,7 @@ export class PortNamespace<D = NamespaceDescriptor> implements NamespaceInfo {
    * returns the decoded values deeply frozen, or every error found. `raw` is never modified;
    * `undefined` stands for no inputs at all.
    */
-  parse(raw: unknown): E.Either<ValidationError[], InputsOf<D>> {
+  parse(raw: unknown): E.Either<ValidationError[], P> {
     const values = raw === undefined ? {} : raw
     if (!isPlainObject(values)) {
       return E.left([validationError(this.path, `expected an object, got ${renderValue(raw)}`)])
@@ -91,7 +94,7 @@ export class PortNamespace<D = NamespaceDescriptor> implements NamespaceInfo {
     )
     if (E.isLeft(checked)) return checked
     // The runtime checks above are what make the values fit the static type.
-    return E.right(deepFreeze(checked.right) as unknown as InputsOf<D>)
+    return E.right(deepFreeze(checked.right) as unknown as P)
   }
 
   /** Validates values as they are, without filling defaults (the final outputs of a process). */

@@ -4,7 +4,14 @@
  */
 import { buildNamespace } from './build.js'
 import type { NamespaceDescription } from './describe.js'
-import type { Fields, NamespaceDescriptor, NamespaceOptions, NoOptions } from './descriptors.js'
+import type {
+  Fields,
+  NamespaceDescriptor,
+  NamespaceOptions,
+  NamespaceOptionsFor,
+  NoOptions,
+} from './descriptors.js'
+import type { InputsOf } from './infer.js'
 import { SpecError } from './errors.js'
 import type { PortNamespace } from './namespace.js'
 
@@ -47,15 +54,17 @@ export interface SpecDefinition<I, O, X, IO, OO> {
 
 /**
  * A built process spec. `I` and `O` are the descriptors of the root namespaces: they carry the
- * static types (`InputsOf<I>`, `OutputPath<O>`...).
+ * static types (`InputsOf<I>`, `OutputPath<O>`...). `PI` is `InputsOf<I>`, computed once where
+ * the spec type is written rather than inside this interface (see `PortNamespace`).
  */
 export interface ProcessSpec<
   I = NamespaceDescriptor,
   O = NamespaceDescriptor,
   X = ExitCodeDefinitions,
+  PI = InputsOf<I>,
 > {
-  readonly inputs: PortNamespace<I>
-  readonly outputs: PortNamespace<O>
+  readonly inputs: PortNamespace<PI, I>
+  readonly outputs: PortNamespace<Readonly<Record<string, unknown>>, O>
   readonly exitCodes: ExitCodesOf<X>
   /** The spec as a JSON tree: `{ inputs, outputs }`, plus `exit_codes` when there are any. */
   getDescription(): SpecDescription
@@ -108,8 +117,8 @@ export function buildSpec<
   const I extends Fields = NoFields,
   const O extends Fields = NoFields,
   const X extends ExitCodeDefinitions = NoFields,
-  const IO extends NamespaceOptions<I> = NoOptions,
-  const OO extends NamespaceOptions<O> = NoOptions,
+  const IO extends NamespaceOptionsFor<I> = NoOptions,
+  const OO extends NamespaceOptionsFor<O> = NoOptions,
 >(
   definition: SpecDefinition<I, O, X, IO, OO>,
 ): ProcessSpec<NamespaceDescriptor<I, IO>, NamespaceDescriptor<O, OO>, X>

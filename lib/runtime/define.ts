@@ -3,8 +3,7 @@
  * makes a process on a runner (the default one unless you pass yours).
  */
 import type { Fields, NoOptions as NoFields } from '../ports/index.js'
-import type { ProcessDefinition, StepFn } from '../process/definition.js'
-import type { ApiOf } from '../process/define-process.js'
+import type { ProcessDefinition } from '../process/definition.js'
 import { defineWorkChainDefinition, type WorkChainConfig } from '../workchain/define-workchain.js'
 import { defineProcessDefinition, type ProcessConfig } from '../process/define-process.js'
 import type { ProcessHandle } from './handle.js'

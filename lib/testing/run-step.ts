@@ -57,7 +57,9 @@ export const runStep = <Ctx = any>(
   const steps = stepsOf(definition)
   const fn = steps[step]
   if (fn === undefined)
-    throw new Error(`${definition.name} has no step '${step}' (its steps: ${Object.keys(steps).join(', ')})`)
+    throw new Error(
+      `${definition.name} has no step '${step}' (its steps: ${Object.keys(steps).join(', ')})`,
+    )
   const inputs = parseInputs(definition, input.inputs)
   const requests: ControlRequest[] = []
   const api = new MutableStepApi(
@@ -74,7 +76,8 @@ export const runStep = <Ctx = any>(
       pause: (message) => (requests.push({ _tag: 'pause', message }), true),
       play: () => (requests.push({ _tag: 'play' }), true),
       kill: (message, options) => (
-        requests.push({ _tag: 'kill', message, force: options?.force ?? false }), true
+        requests.push({ _tag: 'kill', message, force: options?.force ?? false }),
+        true
       ),
     },
   )
@@ -82,6 +85,7 @@ export const runStep = <Ctx = any>(
     outputs: input.outputs ?? {},
     emitted: [],
     entries: [],
+    checkpoints: [],
     replaying: false,
   }
   api.record = record
@@ -93,7 +97,7 @@ export const runStep = <Ctx = any>(
   let command = isCommand(returned) ? returned : undefined
   let finalCtx: unknown
   if (isGenerator(returned)) {
-    command = driveGenerator(returned, api, input.answers ?? [])
+    command = driveGenerator(returned, draft as Record<string, unknown>, api, input.answers ?? [])
     finalCtx = freeze(current(draft), true)
   } else {
     finalCtx = freeze(finishDraft(draft), true)
@@ -113,6 +117,7 @@ export const runStep = <Ctx = any>(
 
 const driveGenerator = (
   generator: StepGenerator,
+  draft: Record<string, unknown>,
   api: MutableStepApi,
   answers: readonly unknown[],
 ): Command | undefined => {
@@ -121,16 +126,37 @@ const driveGenerator = (
   for (;;) {
     if (next.done === true) return isCommand(next.value) ? next.value : undefined
     const yielded: unknown = next.value
-    if ((yielded as { _tag?: unknown })._tag === 'Out') {
+    if ((yielded as { _tag?: unknown } | null | undefined)?._tag === 'Out') {
       const out = yielded as { port: string; value: unknown }
       api.out(out.port, out.value)
       next = generator.next()
       continue
     }
     if (!isCommand(yielded)) throw new Error(`a generator step yielded ${String(yielded)}`)
-    const suspends = yielded._tag === 'ToContext' || (yielded._tag === 'Wait' && yielded.step === undefined)
+    const suspends =
+      yielded._tag === 'ToContext' || (yielded._tag === 'Wait' && yielded.step === undefined)
     if (!suspends || index >= answers.length) return yielded
-    next = generator.next(answers[index++])
+    const answer = answers[index++]
+    // As when the process runs: awaited results also land in the context under their keys.
+    if (yielded._tag === 'ToContext') feed(draft, yielded.entries, answer)
+    next = generator.next(answer)
+  }
+}
+
+const feed = (
+  draft: Record<string, unknown>,
+  entries: readonly ToContextEntry[],
+  answer: unknown,
+): void => {
+  const results = (answer ?? {}) as Record<string, unknown>
+  for (const key of new Set(entries.map((entry) => entry.key))) {
+    const value = results[key]
+    if (entries.some((entry) => entry.key === key && entry.append)) {
+      const list = Array.isArray(draft[key]) ? (draft[key] as unknown[]) : []
+      draft[key] = [...list, ...(Array.isArray(value) ? value : [value])]
+    } else {
+      draft[key] = value
+    }
   }
 }
 

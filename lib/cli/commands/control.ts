@@ -18,7 +18,10 @@ const PAST: Record<Action, string> = { pause: 'paused', play: 'played', kill: 'k
 /** Registers `pause`, `play` and `kill` on the program. */
 export const controlCommands = (program: Command): void => {
   const define = (action: Action, description: string) => {
-    const command = program.command(action).description(description).argument('<pid>', 'the process')
+    const command = program
+      .command(action)
+      .description(description)
+      .argument('<pid>', 'the process')
     brokerOptions(command).option(
       '--timeout <ms>',
       'how long to wait for the answer (a graceful pause or kill waits for the running step)',

@@ -13,9 +13,7 @@ interface ShowOptions extends StoreOptions {
 export const showCommand = (program: Command): void => {
   const command = program
     .command('show')
-    .description(
-      "Show a stored process: state, context, position in its outline, outputs, error.",
-    )
+    .description('Show a stored process: state, context, position in its outline, outputs, error.')
     .argument('<pid>', 'the process')
   storeOption(command)
     .option(

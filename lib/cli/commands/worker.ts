@@ -41,7 +41,7 @@ export const workerCommand = (program: Command): void => {
     .option('--slots <n>', 'tasks held at once (the prefetch)', positiveInteger, 100)
     .option(
       '--hold-limit-ms <ms>',
-      "acknowledge a task held longer than this once its process is checkpointed (keep it " +
+      'acknowledge a task held longer than this once its process is checkpointed (keep it ' +
         "below the broker's consumer_timeout)",
       positiveInteger,
       600_000,

@@ -88,13 +88,13 @@ export class PostgresPersister implements Persister {
       if (write._tag === 'Patch') {
         const patched = await this.query('savePatch', [bundle.pid, key, write.after, write.patch])
         if (patched.rowCount === 1) {
-          heads.committed(bundle, key, body, write.after + 1, false)
+          heads.committed(bundle, key, write, write.after + 1, false)
           return
         }
       }
       const saved = await this.query('saveWhole', [bundle.pid, tag ?? null, key, body])
       const version = Number((saved.rows[0] as { version: string } | undefined)?.version)
-      heads.committed(bundle, key, body, version, true)
+      heads.committed(bundle, key, write, version, true)
     } catch (error) {
       heads.forget(bundle.pid, key)
       throw error
@@ -105,7 +105,12 @@ export class PostgresPersister implements Persister {
     const result = await this.query('load', [pid, tagKey(tag)])
     const row = result.rows[0] as LoadRow | undefined
     if (row === undefined) throw notFound(pid, tag)
-    const rows = { body: row.body, version: Number(row.version), base: Number(row.base), patches: row.patches }
+    const rows = {
+      body: row.body,
+      version: Number(row.version),
+      base: Number(row.base),
+      patches: row.patches,
+    }
     const decoded = reassemble(rows, pid, tag)
     if (E.isLeft(decoded)) throw decoded.left
     return decoded.right

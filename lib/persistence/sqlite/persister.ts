@@ -1,8 +1,9 @@
 /**
  * The SQLite persister, the embedded default store: one file, WAL, `synchronous=NORMAL` (a commit
  * survives a crash of the process; a power cut may lose the last few, never corrupt the file),
- * statements prepared once. better-sqlite3 is synchronous, so every save is one short native call
- * and committed when its promise resolves.
+ * statements prepared once. better-sqlite3 is synchronous: a save is one short native call, and
+ * saves asked for together share one transaction (see `group-commit.ts`). Either way a save is
+ * committed when its promise resolves.
  */
 import Database from 'better-sqlite3'
 import * as E from 'fp-ts/lib/Either.js'
@@ -15,6 +16,7 @@ import {
 } from '../incremental.js'
 import type { PersistedCheckpoint, Persister } from '../persister.js'
 import { byAddress, checkpointText, notFound, tagKey } from '../stored.js'
+import { GroupCommit } from './group-commit.js'
 import { SQLITE_SCHEMA, SQLITE_STATEMENTS } from './schema.js'
 
 /** Where the database is: a file to open (`':memory:'` works too), or an open connection. */
@@ -42,6 +44,14 @@ interface AddressRow {
   readonly tag: string | null
 }
 
+/** One queued save. */
+interface Save {
+  readonly bundle: Bundle
+  readonly tag: string | undefined
+  readonly key: string
+  readonly body: string
+}
+
 type Statements = { readonly [K in keyof typeof SQLITE_STATEMENTS]: Database.Statement }
 
 /**
@@ -58,7 +68,7 @@ export class SqlitePersister implements Persister {
   private readonly owned: boolean
   private readonly statements: Statements
   private readonly heads: IncrementalHeads | undefined
-  private readonly writePatch: (pid: string, key: string, after: number, patch: string) => boolean
+  private readonly saves: GroupCommit<Save>
   private readonly readRows: (pid: string, key: string) => StoredRows | undefined
 
   constructor(options: SqlitePersisterOptions) {
@@ -82,42 +92,55 @@ export class SqlitePersister implements Persister {
     const s = this.statements
     s.saveWhole.pluck(true)
     s.loadPatches.pluck(true)
-    this.writePatch = this.database.transaction((pid: string, key: string, after: number, patch: string) => {
-      if (s.bumpVersion.run(Date.now(), pid, key, after).changes !== 1) return false
-      s.insertPatch.run(pid, key, after + 1, patch)
-      return true
+    this.saves = new GroupCommit<Save>({
+      write: (save) => this.write(save),
+      transaction: (body) => this.database.transaction(body)(),
+      rolledBack: (save) => this.heads?.forget(save.bundle.pid, save.key),
     })
     // One read transaction, so the head and its patches come from the same commit.
-    this.readRows = this.database.transaction((pid: string, key: string): StoredRows | undefined => {
-      const head = s.loadHead.get(pid, key) as HeadRow | undefined
-      if (head === undefined) return undefined
-      const patches = s.loadPatches.all(pid, key, head.base, head.version) as string[]
-      return { ...head, patches }
-    })
+    this.readRows = this.database.transaction(
+      (pid: string, key: string): StoredRows | undefined => {
+        const head = s.loadHead.get(pid, key) as HeadRow | undefined
+        if (head === undefined) return undefined
+        const patches = s.loadPatches.all(pid, key, head.base, head.version) as string[]
+        return { ...head, patches }
+      },
+    )
   }
 
-  async saveCheckpoint(bundle: Bundle, tag?: string): Promise<void> {
-    const body = checkpointText(bundle)
-    const key = tagKey(tag)
-    if (this.heads === undefined) {
-      this.statements.saveWhole.run(bundle.pid, tag ?? null, key, body, Date.now())
+  /**
+   * Queue the save; it is committed (alone, or with the saves asked for in the same burst) before
+   * the promise resolves. A bundle that cannot be encoded rejects at once.
+   */
+  saveCheckpoint(bundle: Bundle, tag?: string): Promise<void> {
+    let save: Save
+    try {
+      save = { bundle, tag, key: tagKey(tag), body: checkpointText(bundle) }
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return this.saves.submit(save)
+  }
+
+  /** Write one save: whole, or in incremental mode as a patch when the stored version allows. */
+  private write({ bundle, tag, key, body }: Save): void {
+    const s = this.statements
+    const heads = this.heads
+    if (heads === undefined) {
+      s.saveWhole.run(bundle.pid, tag ?? null, key, body, Date.now())
       return
     }
-    const heads = this.heads
     try {
       const write = heads.plan(bundle.pid, key, body)
-      if (write._tag === 'Patch' && this.writePatch(bundle.pid, key, write.after, write.patch)) {
-        heads.committed(bundle, key, body, write.after + 1, false)
+      if (
+        write._tag === 'Patch' &&
+        s.savePatch.run(write.patch, bundle.pid, key, write.after).changes === 1
+      ) {
+        heads.committed(bundle, key, write, write.after + 1, false)
         return
       }
-      const version = this.statements.saveWhole.get(
-        bundle.pid,
-        tag ?? null,
-        key,
-        body,
-        Date.now(),
-      ) as number
-      heads.committed(bundle, key, body, version, true)
+      const version = s.saveWhole.get(bundle.pid, tag ?? null, key, body, Date.now()) as number
+      heads.committed(bundle, key, write, version, true)
     } catch (error) {
       heads.forget(bundle.pid, key)
       throw error
@@ -125,6 +148,7 @@ export class SqlitePersister implements Persister {
   }
 
   async loadCheckpoint(pid: string, tag?: string): Promise<Bundle> {
+    this.saves.flush()
     const key = tagKey(tag)
     const head = this.statements.loadHead.get(pid, key) as HeadRow | undefined
     if (head === undefined) throw notFound(pid, tag)
@@ -138,25 +162,31 @@ export class SqlitePersister implements Persister {
   }
 
   async getCheckpoints(): Promise<PersistedCheckpoint[]> {
+    this.saves.flush()
     return toAddresses(this.statements.listAll.all() as AddressRow[])
   }
 
   async getProcessCheckpoints(pid: string): Promise<PersistedCheckpoint[]> {
+    this.saves.flush()
     return toAddresses(this.statements.listProcess.all(pid) as AddressRow[])
   }
 
   async deleteCheckpoint(pid: string, tag?: string): Promise<void> {
+    this.saves.flush()
     this.heads?.forget(pid, tagKey(tag))
     this.statements.deleteOne.run(pid, tagKey(tag))
   }
 
   async deleteProcessCheckpoints(pid: string): Promise<void> {
+    this.saves.flush()
     this.heads?.forgetProcess(pid)
     this.statements.deleteProcess.run(pid)
   }
 
   async close(): Promise<void> {
-    if (this.owned && this.database.open) this.database.close()
+    if (!this.database.open) return
+    this.saves.flush()
+    if (this.owned) this.database.close()
   }
 }
 
