@@ -2,8 +2,9 @@
 // namespaces (a dotted name creates the namespace on the way).
 import * as t from 'io-ts'
 import { defineProcess, input, namespace, output } from '../../lib/index.js'
+import { isMain } from './is-main.js'
 
-const SpecProcess = defineProcess({
+export const SpecProcess = defineProcess({
   name: 'SpecProcess',
   spec: {
     inputs: {
@@ -28,10 +29,15 @@ const SpecProcess = defineProcess({
   },
 })
 
-console.log(JSON.stringify(SpecProcess.getDescription(), null, 2))
-const proc = SpecProcess.create({
-  input1: 'my input',
-  input2: { input2a: 'other input' },
-})
-await proc.execute()
-console.log(JSON.stringify(proc.outputs, null, 2))
+/** Runs the cell, printing what the notebook prints. */
+export async function main(): Promise<void> {
+  console.log(JSON.stringify(SpecProcess.getDescription(), null, 2))
+  const proc = SpecProcess.create({
+    input1: 'my input',
+    input2: { input2a: 'other input' },
+  })
+  await proc.execute()
+  console.log(JSON.stringify(proc.outputs, null, 2))
+}
+
+if (isMain(import.meta.url)) await main()

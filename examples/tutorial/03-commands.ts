@@ -1,8 +1,9 @@
 // Commands and actions: a step returns a command saying what happens next. `Continue` names the
 // next step; `Kill` ends the process, its message kept as the status.
 import { Continue, Kill, KilledError, defineProcess } from '../../lib/index.js'
+import { isMain } from './is-main.js'
 
-const ContinueProcess = defineProcess({
+export const ContinueProcess = defineProcess({
   name: 'ContinueProcess',
   steps: {
     run() {
@@ -17,13 +18,18 @@ const ContinueProcess = defineProcess({
   },
 })
 
-const proc = ContinueProcess.create()
-try {
-  await proc.execute()
-} catch (error) {
-  if (!(error instanceof KilledError)) throw error
+/** Runs the cell, printing what the notebook prints. */
+export async function main(): Promise<void> {
+  const proc = ContinueProcess.create()
+  try {
+    await proc.execute()
+  } catch (error) {
+    if (!(error instanceof KilledError)) throw error
+  }
+
+  console.log(proc.state)
+  console.log(proc.status)
+  console.log(proc.isSuccessful)
 }
 
-console.log(proc.state)
-console.log(proc.status)
-console.log(proc.isSuccessful)
+if (isMain(import.meta.url)) await main()

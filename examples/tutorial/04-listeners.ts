@@ -7,6 +7,7 @@ import {
   type ProcessHandle,
   type ProcessListener,
 } from '../../lib/index.js'
+import { isMain } from './is-main.js'
 
 const waitListener: ProcessListener<ProcessHandle> = {
   onProcessRunning(process) {
@@ -18,7 +19,7 @@ const waitListener: ProcessListener<ProcessHandle> = {
   },
 }
 
-const WaitProcess = defineProcess({
+export const WaitProcess = defineProcess({
   name: 'WaitProcess',
   steps: {
     run: () => Wait('resumeFn'),
@@ -26,8 +27,13 @@ const WaitProcess = defineProcess({
   },
 })
 
-const proc = WaitProcess.create()
-console.log(proc.state)
-proc.addProcessListener(waitListener)
-await proc.execute()
-console.log(proc.state)
+/** Runs the cell, printing what the notebook prints. */
+export async function main(): Promise<void> {
+  const proc = WaitProcess.create()
+  console.log(proc.state)
+  proc.addProcessListener(waitListener)
+  await proc.execute()
+  console.log(proc.state)
+}
+
+if (isMain(import.meta.url)) await main()

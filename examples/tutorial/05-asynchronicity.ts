@@ -2,6 +2,7 @@
 // `Continue` never gives the loop away, so the two processes do not interleave.
 import * as t from 'io-ts'
 import { Continue, defineProcess, input } from '../../lib/index.js'
+import { isMain } from './is-main.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -11,7 +12,7 @@ async function asyncFn() {
   console.log('async_fn end')
 }
 
-const NamedProcess = defineProcess({
+export const NamedProcess = defineProcess({
   name: 'NamedProcess',
   spec: { inputs: { name: input(t.string) } },
   steps: {
@@ -25,7 +26,12 @@ const NamedProcess = defineProcess({
   },
 })
 
-const process1 = NamedProcess.create({ name: 'process1' })
-const process2 = NamedProcess.create({ name: 'process2' })
+/** Runs the cell, printing what the notebook prints. */
+export async function main(): Promise<void> {
+  const process1 = NamedProcess.create({ name: 'process1' })
+  const process2 = NamedProcess.create({ name: 'process2' })
 
-await Promise.all([asyncFn(), process1.stepUntilTerminated(), process2.stepUntilTerminated()])
+  await Promise.all([asyncFn(), process1.stepUntilTerminated(), process2.stepUntilTerminated()])
+}
+
+if (isMain(import.meta.url)) await main()

@@ -1,8 +1,9 @@
 // Pausing and playing: a pause asked for during a step lets the step finish; the process then
 // waits for `play()` before its next step, and other processes run meanwhile.
 import { Continue, defineProcess, type ProcessHandle } from '../../lib/index.js'
+import { isMain } from './is-main.js'
 
-const SimpleProcess = defineProcess({
+export const SimpleProcess = defineProcess({
   name: 'SimpleProcess',
   steps: {
     run(_ctx, { name }) {
@@ -11,7 +12,7 @@ const SimpleProcess = defineProcess({
   },
 })
 
-const PauseProcess = defineProcess({
+export const PauseProcess = defineProcess({
   name: 'PauseProcess',
   steps: {
     run(_ctx, api) {
@@ -26,22 +27,27 @@ const PauseProcess = defineProcess({
   },
 })
 
-const pauseProc = PauseProcess.create()
-const simpleProc = SimpleProcess.create()
+/** Runs the cell, printing what the notebook prints. */
+export async function main(): Promise<void> {
+  const pauseProc = PauseProcess.create()
+  const simpleProc = SimpleProcess.create()
 
-async function play(proc: ProcessHandle) {
-  for (;;) {
-    if (proc.paused) {
-      console.log(`${proc.name}: playing (state=${proc.state})`)
-      proc.play()
-      break
+  async function play(proc: ProcessHandle) {
+    for (;;) {
+      if (proc.paused) {
+        console.log(`${proc.name}: playing (state=${proc.state})`)
+        proc.play()
+        break
+      }
+      await new Promise((resolve) => setImmediate(resolve))
     }
-    await new Promise((resolve) => setImmediate(resolve))
   }
+
+  await Promise.all([
+    pauseProc.stepUntilTerminated(),
+    simpleProc.stepUntilTerminated(),
+    play(pauseProc),
+  ])
 }
 
-await Promise.all([
-  pauseProc.stepUntilTerminated(),
-  simpleProc.stepUntilTerminated(),
-  play(pauseProc),
-])
+if (isMain(import.meta.url)) await main()

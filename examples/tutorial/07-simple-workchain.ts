@@ -1,7 +1,8 @@
 // Work chains: an outline of steps, run one after the other.
 import { defineWorkChain } from '../../lib/index.js'
+import { isMain } from './is-main.js'
 
-const SimpleWorkChain = defineWorkChain({
+export const SimpleWorkChain = defineWorkChain({
   name: 'SimpleWorkChain',
   steps: {
     step1() {
@@ -14,4 +15,9 @@ const SimpleWorkChain = defineWorkChain({
   outline: (s) => [s.step1, s.step2],
 })
 
-await SimpleWorkChain.create().execute()
+/** Runs the cell, printing what the notebook prints. */
+export async function main(): Promise<void> {
+  await SimpleWorkChain.create().execute()
+}
+
+if (isMain(import.meta.url)) await main()

@@ -2,8 +2,9 @@
 // value.
 import * as t from 'io-ts'
 import { defineWorkChain, if_, input } from '../../lib/index.js'
+import { isMain } from './is-main.js'
 
-const IfWorkChain = defineWorkChain({
+export const IfWorkChain = defineWorkChain({
   name: 'IfWorkChain',
   spec: { inputs: { run: input(t.boolean) } },
   steps: {
@@ -18,8 +19,13 @@ const IfWorkChain = defineWorkChain({
   outline: (s) => [if_(s.ifStep)(s.conditionalStep)],
 })
 
-console.log('execute False')
-await IfWorkChain.create({ run: false }).execute()
+/** Runs the cell, printing what the notebook prints. */
+export async function main(): Promise<void> {
+  console.log('execute False')
+  await IfWorkChain.create({ run: false }).execute()
 
-console.log('execute True')
-await IfWorkChain.create({ run: true }).execute()
+  console.log('execute True')
+  await IfWorkChain.create({ run: true }).execute()
+}
+
+if (isMain(import.meta.url)) await main()

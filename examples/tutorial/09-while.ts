@@ -2,8 +2,9 @@
 // immutable snapshot that each step (and predicate) changes through an immer draft.
 import * as t from 'io-ts'
 import { defineWorkChain, input, while_ } from '../../lib/index.js'
+import { isMain } from './is-main.js'
 
-const WhileWorkChain = defineWorkChain({
+export const WhileWorkChain = defineWorkChain({
   name: 'WhileWorkChain',
   spec: { inputs: { steps: input(t.number, { default: 3 }) } },
   context: () => ({ iterator: 0 }),
@@ -22,4 +23,9 @@ const WhileWorkChain = defineWorkChain({
   outline: (s) => [s.initStep, while_(s.whileStep)(s.conditionalStep)],
 })
 
-await WhileWorkChain.create().execute()
+/** Runs the cell, printing what the notebook prints. */
+export async function main(): Promise<void> {
+  await WhileWorkChain.create().execute()
+}
+
+if (isMain(import.meta.url)) await main()

@@ -3,6 +3,7 @@
 // The results land in the context under their keys.
 import * as t from 'io-ts'
 import { defineProcess, defineWorkChain, input, launch, output, task } from '../../lib/index.js'
+import { isMain } from './is-main.js'
 
 // Both chains' tasks start on the same turn of the loop and sleep 10 ms, so in the notebook they
 // wake together. Node fires two timers set a few microseconds apart one by one, on different
@@ -28,7 +29,7 @@ async function awaitableFunc(msg: string) {
   return true
 }
 
-const InternalProcess = defineProcess({
+export const InternalProcess = defineProcess({
   name: 'InternalProcess',
   spec: {
     inputs: { name: input(t.string, { default: 'process' }) },
@@ -42,7 +43,7 @@ const InternalProcess = defineProcess({
   },
 })
 
-const InterstepWorkChain = defineWorkChain({
+export const InterstepWorkChain = defineWorkChain({
   name: 'InterstepWorkChain',
   spec: {
     inputs: {
@@ -71,19 +72,24 @@ const InterstepWorkChain = defineWorkChain({
   outline: (s) => [s.step1, s.step2, s.step3],
 })
 
-type Inputs = { process?: boolean; awaitable?: boolean }
+/** Runs the cell, printing what the notebook prints. */
+export async function main(): Promise<void> {
+  type Inputs = { process?: boolean; awaitable?: boolean }
 
-async function runTwo(options: Inputs) {
-  const wkchain1 = InterstepWorkChain.create({ name: 'wkchain1', ...options })
-  const wkchain2 = InterstepWorkChain.create({ name: 'wkchain2', ...options })
-  await Promise.all([wkchain1.stepUntilTerminated(), wkchain2.stepUntilTerminated()])
+  async function runTwo(options: Inputs) {
+    const wkchain1 = InterstepWorkChain.create({ name: 'wkchain1', ...options })
+    const wkchain2 = InterstepWorkChain.create({ name: 'wkchain2', ...options })
+    await Promise.all([wkchain1.stepUntilTerminated(), wkchain2.stepUntilTerminated()])
+  }
+
+  // Without awaitables, each work chain runs to completion before the next one starts.
+  await runTwo({})
+  // With an interstep process, a WAITING chain lets the other one start.
+  await runTwo({ process: true })
+  // The same with an asynchronous task.
+  await runTwo({ awaitable: true })
+  // Both.
+  await runTwo({ process: true, awaitable: true })
 }
 
-// Without awaitables, each work chain runs to completion before the next one starts.
-await runTwo({})
-// With an interstep process, a WAITING chain lets the other one start.
-await runTwo({ process: true })
-// The same with an asynchronous task.
-await runTwo({ awaitable: true })
-// Both.
-await runTwo({ process: true, awaitable: true })
+if (isMain(import.meta.url)) await main()

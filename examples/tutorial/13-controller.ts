@@ -14,8 +14,9 @@ import {
   processControl,
   while_,
 } from '../../lib/index.js'
+import { isMain } from './is-main.js'
 
-const ControlledWorkChain = defineWorkChain({
+export const ControlledWorkChain = defineWorkChain({
   name: 'ControlledWorkChain',
   spec: {
     inputs: { steps: input(t.number, { default: 10 }) },
@@ -37,25 +38,30 @@ const ControlledWorkChain = defineWorkChain({
   outline: (s) => [s.initStep, while_(s.whileStep)(s.loopStep), s.finalStep],
 })
 
-const communicator = new LocalCommunicator()
-const runner = new Runner()
-runner.use(processControl(communicator))
-await new ProcessLauncher({
-  runner,
-  registry: DefinitionRegistry.of(ControlledWorkChain),
-}).subscribe(communicator)
-const controller = new RemoteProcessController(communicator)
+/** Runs the cell, printing what the notebook prints. */
+export async function main(): Promise<void> {
+  const communicator = new LocalCommunicator()
+  const runner = new Runner()
+  runner.use(processControl(communicator))
+  await new ProcessLauncher({
+    runner,
+    registry: DefinitionRegistry.of(ControlledWorkChain),
+  }).subscribe(communicator)
+  const controller = new RemoteProcessController(communicator)
 
-console.log(await controller.launchProcess(ControlledWorkChain))
-// The pid is given here only so that this file prints the same every time.
-console.log(
-  await controller.launchProcess(
-    ControlledWorkChain,
-    {},
-    {
-      nowait: true,
-      pid: '3f43527d-4ca6-403b-935b-b6fb94624bc0',
-    },
-  ),
-)
-await communicator.close()
+  console.log(await controller.launchProcess(ControlledWorkChain))
+  // The pid is given here only so that this file prints the same every time.
+  console.log(
+    await controller.launchProcess(
+      ControlledWorkChain,
+      {},
+      {
+        nowait: true,
+        pid: '3f43527d-4ca6-403b-935b-b6fb94624bc0',
+      },
+    ),
+  )
+  await communicator.close()
+}
+
+if (isMain(import.meta.url)) await main()

@@ -1,4 +1,5 @@
-// Runs every tutorial cell in order, on the embedded defaults (no server needed).
+// `npm start`: runs every tutorial cell in order, in this one program, on the embedded defaults
+// (no server needed).
 import { readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -10,6 +11,9 @@ const cells = readdirSync(here)
 
 for (const cell of cells) {
   console.log(`\n=== ${cell} ===`)
-  await import(pathToFileURL(join(here, cell)).href)
+  const module = (await import(pathToFileURL(join(here, cell)).href)) as {
+    main: () => Promise<void>
+  }
+  await module.main()
 }
 console.log(`\n${cells.length} tutorial cells ran.`)

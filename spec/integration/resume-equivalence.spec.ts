@@ -1,0 +1,184 @@
+/**
+ * DESIGN.md invariant 2 over every tutorial and example workflow: checkpoint at every transition,
+ * resume each checkpoint in a fresh runner, and end exactly as the uninterrupted run did.
+ */
+import * as t from 'io-ts'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import {
+  Continue,
+  Wait,
+  append_,
+  defineProcess,
+  defineWorkChain,
+  if_,
+  input,
+  launch,
+  output,
+  return_,
+  toContext,
+  waitForResume,
+  while_,
+  type ProcessDefinition,
+} from '../../lib/index.js'
+import { checkResumeEquivalence, type EquivalenceOptions } from '../../lib/testing/index.js'
+import * as cell01 from '../../examples/tutorial/01-simple-process.js'
+import * as cell02 from '../../examples/tutorial/02-inputs-outputs.js'
+import * as cell03 from '../../examples/tutorial/03-commands.js'
+import * as cell04 from '../../examples/tutorial/04-listeners.js'
+import * as cell05 from '../../examples/tutorial/05-asynchronicity.js'
+import * as cell06 from '../../examples/tutorial/06-pause-play.js'
+import * as cell07 from '../../examples/tutorial/07-simple-workchain.js'
+import * as cell08 from '../../examples/tutorial/08-conditionals.js'
+import * as cell09 from '../../examples/tutorial/09-while.js'
+import * as cell10 from '../../examples/tutorial/10-interstep.js'
+import * as cell11 from '../../examples/tutorial/11-persistence.js'
+import * as cell12 from '../../examples/tutorial/12-communicator.js'
+import * as cell13 from '../../examples/tutorial/13-controller.js'
+
+const Child = defineProcess({
+  name: 'Child',
+  spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
+  steps: { run: (_ctx, { inputs, out }) => out('y', inputs.x * 2) },
+})
+
+/** A chain that waits on children (one at a time, several at once, appended, and in a generator). */
+const Family = defineWorkChain({
+  name: 'Family',
+  spec: { inputs: { n: input(t.number, { default: 3 }) }, outputs: { total: output(t.number) } },
+  context: () => ({ i: 0, total: 0 }),
+  steps: {
+    more: (ctx, { inputs }) => ctx.i < inputs.n,
+    spawn(ctx, { toContext }) {
+      toContext({ kid: launch(Child, { x: ctx.i }), many: append_(launch(Child, { x: 1 })) })
+    },
+    add(ctx) {
+      ctx.total += (ctx as unknown as { kid: { y: number } }).kid.y
+      ctx.i += 1
+    },
+    *inside(ctx) {
+      const { late } = yield* toContext({ late: launch(Child, { x: 50 }) })
+      ctx.total += late.y
+    },
+    big: (ctx) => ctx.total > 1000,
+    done(ctx, { out }) {
+      out('total', ctx.total)
+    },
+  },
+  outline: (s) => [while_(s.more)(s.spawn, s.add), s.inside, if_(s.big)(return_(1)), s.done],
+})
+
+/** A process that waits for resume, twice, once inside a generator step. */
+const Patient = defineProcess({
+  name: 'Patient',
+  spec: { outputs: { got: output() } },
+  steps: {
+    run: () => Wait('second'),
+    *second(_ctx, { args, out }) {
+      const again = yield* waitForResume<number>()
+      out('got', [args[0], again])
+      return Continue('last', 'a', 'b')
+    },
+    last: (_ctx, { args }) => args,
+  },
+})
+
+/** A chain that pauses itself in the middle. */
+const Pausing = defineWorkChain({
+  name: 'Pausing',
+  spec: { outputs: { steps: output(t.number) } },
+  context: () => ({ steps: 0 }),
+  steps: {
+    one(ctx, { pause }) {
+      ctx.steps += 1
+      void pause('taking a break')
+    },
+    two(ctx, { out }) {
+      ctx.steps += 1
+      out('steps', ctx.steps)
+    },
+  },
+  outline: (s) => [s.one, s.two],
+})
+
+const cases: [string, ProcessDefinition, unknown, EquivalenceOptions?][] = [
+  ['01 SimpleProcess', cell01.SimpleProcess, {}],
+  ['02 SpecProcess', cell02.SpecProcess, { input1: 'my input', input2: { input2a: 'other' } }],
+  ['03 ContinueProcess (killed)', cell03.ContinueProcess, {}],
+  ['04 WaitProcess (waiting)', cell04.WaitProcess, {}],
+  ['05 NamedProcess', cell05.NamedProcess, { name: 'process1' }],
+  ['06 PauseProcess (paused)', cell06.PauseProcess, {}],
+  ['07 SimpleWorkChain', cell07.SimpleWorkChain, {}],
+  ['08 IfWorkChain', cell08.IfWorkChain, { run: true }],
+  ['09 WhileWorkChain', cell09.WhileWorkChain, {}],
+  [
+    '10 InterstepWorkChain with a child',
+    cell10.InterstepWorkChain,
+    { process: true },
+    { children: [cell10.InternalProcess] },
+  ],
+  [
+    '10 InterstepWorkChain with a child and a task',
+    cell10.InterstepWorkChain,
+    { process: true, awaitable: true },
+    { children: [cell10.InternalProcess] },
+  ],
+  ['11 PersistWorkChain', cell11.PersistWorkChain, {}],
+  ['12 SimpleProcess', cell12.SimpleProcess, {}],
+  ['13 ControlledWorkChain', cell13.ControlledWorkChain, { steps: 4 }],
+  ['a chain waiting on children', Family, {}, { children: [Child] }],
+  ['a chain ending with an exit code', Family, { n: 40 }, { children: [Child] }],
+  ['a process waiting for resume', Patient, {}, { resumeWith: (p) => p.pid.length }],
+  ['a chain that pauses itself', Pausing, {}],
+]
+
+describe('checkResumeEquivalence over the examples', () => {
+  beforeAll(() => {
+    vi.spyOn(console, 'log').mockImplementation(() => {})
+  })
+  afterAll(() => {
+    vi.restoreAllMocks()
+  })
+
+  it.each(cases)(
+    '%s resumes from every checkpoint to the same end',
+    async (_name, definition, inputs, options) => {
+      const report = await checkResumeEquivalence(definition, inputs, options)
+      const different = report.verdicts.filter((v) => v.verdict === 'different')
+      expect(different).toEqual([])
+      const checked = report.verdicts.filter((v) => v.verdict === 'equivalent')
+      // Every checkpoint is checked, except those waiting on a promise (which cannot survive a
+      // restart); the first (CREATED) and the last (terminal) at least.
+      expect(checked.length).toBeGreaterThanOrEqual(2)
+      for (const skipped of report.verdicts.filter((v) => v.verdict === 'skipped'))
+        expect(skipped).toMatchObject({
+          state: 'WAITING',
+          reason: expect.stringMatching(/promise/),
+        })
+    },
+  )
+
+  it('checks the waiting checkpoints of a chain that waits on children', async () => {
+    const report = await checkResumeEquivalence(Family, {}, { children: [Child] })
+    expect(report.reference).toMatchObject({ state: 'FINISHED', outputs: { total: 106 } })
+    const waiting = report.verdicts.filter((v) => v.state === 'WAITING')
+    expect(waiting.length).toBe(4)
+    expect(waiting.every((v) => v.verdict === 'equivalent')).toBe(true)
+  })
+
+  it('notices a workflow whose resumed run ends differently', async () => {
+    let calls = 0
+    const Impure = defineWorkChain({
+      name: 'Impure',
+      spec: { outputs: { calls: output(t.number) } },
+      steps: {
+        a() {
+          calls += 1
+        },
+        b: (_ctx, { out }) => out('calls', calls),
+      },
+      outline: (s) => [s.a, s.b],
+    })
+    const report = await checkResumeEquivalence(Impure, {})
+    expect(report.equivalent).toBe(false)
+  })
+})
