@@ -52,6 +52,7 @@ export const checkpointing = (
   }
   return {
     stateChanged: save,
+    pausedChanged: (process) => save(process, process.state, process.state),
     flush: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight.values()])
     },

@@ -353,6 +353,8 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
       case 'Hook':
         return this.callHook(effect.hook, effect.args)
       case 'Notify':
+        if (effect.event._tag === 'paused' || effect.event._tag === 'played')
+          this.host.pausedChanged(this)
         return this.notify(effect.event)
       case 'StateChanged':
         return this.host.stateChanged(this, effect.from, effect.to)

@@ -19,6 +19,8 @@ export interface ProcessHost {
   launchChild(definition: AnyDefinition, inputs: unknown, parent: ProcessHandle): ProcessHandle
   /** A state change: checkpoint, broadcast. */
   stateChanged(process: ProcessHandle, from: StateName | null, to: StateName): void
+  /** The process was paused or played (a checkpoint records it). */
+  pausedChanged(process: ProcessHandle): void
   /** Save a checkpoint a step asked for. */
   saveCheckpoint(process: ProcessHandle, tag: string | undefined): void
   /** The process has terminated and closed. */

@@ -30,6 +30,8 @@ export interface RunnerPlugin {
   created?(process: ProcessHandle): void
   stateChanged?(process: ProcessHandle, from: StateName | null, to: StateName): void
   terminated?(process: ProcessHandle): void
+  /** The process was paused or played. */
+  pausedChanged?(process: ProcessHandle): void
 }
 
 /** Runner settings; every port has a default. */
@@ -188,6 +190,16 @@ export class Runner implements ProcessHost {
         plugin.stateChanged?.(process, from, to)
       } catch (error) {
         this.logger.error(`plugin failed on ${process.pid} ${from} -> ${to}: ${String(error)}`)
+      }
+    }
+  }
+
+  pausedChanged(process: ProcessHandle): void {
+    for (const plugin of this.plugins) {
+      try {
+        plugin.pausedChanged?.(process)
+      } catch (error) {
+        this.logger.error(`plugin failed on ${process.pid} pause/play: ${String(error)}`)
       }
     }
   }
