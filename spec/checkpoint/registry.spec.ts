@@ -1,0 +1,138 @@
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import {
+  DefinitionRegistry,
+  bundle,
+  decodeCheckpoint,
+  defineWorkChain,
+  encodeCheckpoint,
+  restoreBundle,
+  Runner,
+  silentLogger,
+  type Bundle,
+  type CheckpointError,
+} from '../../lib/index.js'
+
+const countingChain = (version: number, key: 'count' | 'total', extra = false) =>
+  defineWorkChain({
+    name: 'Counter',
+    version,
+    context: () => ({ [key]: 0 }) as Record<string, number>,
+    steps: {
+      first(ctx) {
+        ctx[key] = (ctx[key] ?? 0) + 1
+      },
+      second(ctx) {
+        ctx[key] = (ctx[key] ?? 0) + 10
+      },
+      ...(extra ? { third() {} } : {}),
+    },
+    outline: (s) => (extra ? [s.first, s.second, s['third']!] : [s.first, s.second]),
+  })
+
+/** A checkpoint of `definition` taken between its first and second step, through JSON. */
+const checkpointAfterFirstStep = async (definition: ReturnType<typeof countingChain>) => {
+  const runner = new Runner({ logger: silentLogger })
+  const process = definition.create({}, { runner })
+  let taken: Bundle | undefined
+  process.addProcessListener({
+    onProcessRunning: (p) => {
+      if (
+        taken === undefined &&
+        (p.ctx as Record<string, number>)[Object.keys(p.ctx as object)[0]!] === 1
+      )
+        taken = bundle(p)
+    },
+  })
+  await process.execute()
+  const json = JSON.parse(JSON.stringify(encodeCheckpoint(taken as Bundle)))
+  const decoded = decodeCheckpoint(json)
+  if (E.isLeft(decoded)) throw decoded.left
+  return decoded.right
+}
+
+const problem = (result: E.Either<CheckpointError, unknown>) =>
+  E.isLeft(result) ? { problem: result.left.problem, message: result.left.message } : undefined
+
+describe('DefinitionRegistry', () => {
+  it('resolves a checkpoint to the definition registered under its name', async () => {
+    const V1 = countingChain(1, 'count')
+    const checkpoint = await checkpointAfterFirstStep(V1)
+    const resolved = DefinitionRegistry.of(V1).resolve(checkpoint)
+    expect(E.isRight(resolved) && resolved.right.definition).toBe(V1)
+  })
+
+  it('refuses an unknown name with a typed error naming it', async () => {
+    const checkpoint = await checkpointAfterFirstStep(countingChain(1, 'count'))
+    const result = new DefinitionRegistry().resolve(checkpoint, 'some-tag')
+    expect(problem(result)).toMatchObject({ problem: 'unknown-definition' })
+    expect(problem(result)?.message).toContain("no definition named 'Counter'")
+    expect(problem(result)?.message).toContain('some-tag')
+    expect(problem(result)?.message).toContain(checkpoint.pid)
+  })
+
+  it('refuses another version without a migration, naming both versions', async () => {
+    const checkpoint = await checkpointAfterFirstStep(countingChain(1, 'count'))
+    const result = DefinitionRegistry.of(countingChain(2, 'count')).resolve(checkpoint)
+    expect(problem(result)).toMatchObject({ problem: 'version-mismatch' })
+    expect(problem(result)?.message).toMatch(/Counter@1 cannot be loaded by Counter@2/)
+  })
+
+  it('refuses the same version whose outline changed, saying what it is now', async () => {
+    const checkpoint = await checkpointAfterFirstStep(countingChain(1, 'count'))
+    const result = DefinitionRegistry.of(countingChain(1, 'count', true)).resolve(checkpoint)
+    expect(problem(result)).toMatchObject({ problem: 'structure-mismatch' })
+    expect(problem(result)?.message).toContain('third')
+  })
+
+  it('runs the registered migrations in order and the migrated process finishes', async () => {
+    const checkpoint = await checkpointAfterFirstStep(countingChain(1, 'count'))
+    const V3 = countingChain(3, 'total')
+    const order: string[] = []
+    const registry = new DefinitionRegistry().register(V3, {
+      migrations: [
+        {
+          from: 2,
+          to: 3,
+          migrate: (json) => {
+            order.push('2->3')
+            const { count, ...rest } = json.ctx as { count: number }
+            return { ...json, ctx: { ...rest, total: count } }
+          },
+        },
+        { from: 1, to: 2, migrate: (json) => (order.push('1->2'), json) },
+      ],
+    })
+    const resolved = registry.resolve(checkpoint)
+    expect(E.isRight(resolved)).toBe(true)
+    expect(order).toEqual(['1->2', '2->3'])
+    const process = restoreBundle(new Runner({ logger: silentLogger }), registry, checkpoint)
+    await process.stepUntilTerminated()
+    expect(process.state).toBe('FINISHED')
+    expect(process.ctx).toEqual({ total: 11 })
+  })
+
+  it('reports a migration that throws as a failed migration', async () => {
+    const checkpoint = await checkpointAfterFirstStep(countingChain(1, 'count'))
+    const registry = new DefinitionRegistry().register(countingChain(2, 'count'), {
+      migrations: [
+        {
+          from: 1,
+          to: 2,
+          migrate: () => {
+            throw new Error('cannot read this one')
+          },
+        },
+      ],
+    })
+    const result = registry.resolve(checkpoint)
+    expect(problem(result)).toMatchObject({ problem: 'migration-failed' })
+    expect(problem(result)?.message).toContain('cannot read this one')
+  })
+
+  it('refuses two different definitions under one name', () => {
+    expect(() =>
+      DefinitionRegistry.of(countingChain(1, 'count'), countingChain(2, 'count')),
+    ).toThrow(/already registered/)
+  })
+})
