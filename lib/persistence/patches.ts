@@ -8,9 +8,6 @@ export type { Patch } from 'immer'
 
 enablePatches()
 
-/** A JSON value, as `JSON.parse` returns it. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
-
 /**
  * Keys immer refuses in a path, or that an assignment would turn into a prototype change. A diff
  * that would touch one replaces the whole value instead, which immer applies without copying.

@@ -1,0 +1,95 @@
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PostgresPersister } from '../../lib/persistence/postgres/index.js'
+import type { IncrementalOptions } from '../../lib/persistence/incremental.js'
+import { freshPgDatabase, type FreshDatabase } from '../support/services.js'
+import { expectSame, persisterConformance, type PersisterUnderTest } from './conformance.js'
+import { created } from './fixtures.js'
+
+// One database for the file; each test starts from empty tables.
+let database: FreshDatabase
+beforeAll(async () => {
+  database = await freshPgDatabase('persistence')
+})
+afterAll(async () => {
+  await database?.drop()
+})
+
+const makeStore = async (incremental?: IncrementalOptions): Promise<PersisterUnderTest> => {
+  const target = { connectionString: database.url }
+  const options = incremental === undefined ? target : { ...target, incremental }
+  const persister = new PostgresPersister(options)
+  await persister.ensureSchema()
+  await persister.pool.query('TRUNCATE checkpoints, checkpoint_patches')
+  const others: PostgresPersister[] = []
+  return {
+    persister,
+    cleanup: async () => {
+      for (const other of others) await other.close()
+      await persister.close()
+    },
+    corrupt: async (pid, tag) => {
+      await persister.pool.query(
+        `UPDATE checkpoints SET body = 'garbage{' WHERE pid = $1 AND tag IS NOT DISTINCT FROM $2`,
+        [pid, tag ?? null],
+      )
+    },
+    corruptLatestPatch: async (pid, tag) => {
+      await persister.pool.query(
+        `UPDATE checkpoint_patches p SET patch = '[[["at",{}]]]' FROM checkpoints c
+         WHERE c.pid = p.pid AND c.tag_key = p.tag_key AND p.version = c.version
+           AND p.pid = $1 AND p.tag_key = $2`,
+        [pid, tag === undefined ? '' : `=${tag}`],
+      )
+    },
+    another: async () => {
+      const other = new PostgresPersister(options)
+      others.push(other)
+      return other
+    },
+  }
+}
+
+persisterConformance('PostgresPersister', () => makeStore())
+persisterConformance('PostgresPersister, incremental', () => makeStore({ compactEvery: 5 }), {
+  compactEvery: 5,
+})
+
+describe('PostgresPersister', () => {
+  it('creates its tables once, even when several workers start at the same time', async () => {
+    const fresh = await freshPgDatabase('persistence_schema')
+    try {
+      const workers = Array.from(
+        { length: 6 },
+        () => new PostgresPersister({ connectionString: fresh.url }),
+      )
+      await Promise.all(workers.map((worker) => worker.ensureSchema()))
+      await Promise.all(workers.map((worker) => worker.ensureSchema()))
+      await workers[0]?.saveCheckpoint(created)
+      expectSame((await workers[5]?.loadCheckpoint(created.pid)) ?? created, created)
+      await Promise.all(workers.map((worker) => worker.close()))
+    } finally {
+      await fresh.drop()
+    }
+  })
+
+  it('leaves a pool it was given open, and ends the one it opened', async () => {
+    const pool = new pg.Pool({ connectionString: database.url })
+    try {
+      const borrowing = new PostgresPersister({ pool })
+      await borrowing.saveCheckpoint(created, 'borrowed')
+      await borrowing.close()
+      const count = await pool.query('SELECT count(*)::int AS n FROM checkpoints WHERE tag = $1', [
+        'borrowed',
+      ])
+      expect(count.rows[0]).toEqual({ n: 1 })
+    } finally {
+      await pool.end()
+    }
+    const owning = new PostgresPersister({ connectionString: database.url })
+    await owning.getCheckpoints()
+    await owning.close()
+    expect(owning.pool.ended).toBe(true)
+    await owning.close()
+  })
+})
