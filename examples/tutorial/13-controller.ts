@@ -49,7 +49,7 @@ export async function main(): Promise<void> {
   }).subscribe(communicator)
   const controller = new RemoteProcessController(communicator)
 
-  console.log(await controller.launchProcess(ControlledWorkChain))
+  console.log(JSON.stringify(await controller.launchProcess(ControlledWorkChain), null, 2))
   // The pid is given here only so that this file prints the same every time.
   console.log(
     await controller.launchProcess(

@@ -69,12 +69,16 @@ const startLater = (process: ProcessHandle, start: () => PromiseLike<unknown>) =
 export const watchAwaitable = (process: ProcessHandle, slot: number, ref: AwaitableRef): void => {
   const later = (event: Parameters<ProcessHandle['deliver']>[0]) =>
     process.host.schedule(() => process.deliver(event))
+  // An awaitable's error becomes the process's only when its failure is what ends the process.
+  const failLater = (error: unknown) =>
+    process.host.schedule(() => {
+      if (process.state === 'WAITING') process.recordError(error)
+      process.deliver(Events.awaitableFailed(slot, errorInfo(error)))
+    })
   if (ref._tag === 'Promise') {
     const promise = process.awaitables.promises.get(ref.id)
     if (promise === undefined) {
-      const lost = new Error(`awaited promise ${ref.id} was lost (the process was reloaded)`)
-      process.recordError(lost)
-      return later(Events.awaitableFailed(slot, errorInfo(lost)))
+      return failLater(new Error(`awaited promise ${ref.id} was lost (the process was reloaded)`))
     }
     promise.then(
       (value) => {
@@ -83,23 +87,18 @@ export const watchAwaitable = (process: ProcessHandle, slot: number, ref: Awaita
       },
       (error: unknown) => {
         process.awaitables.promises.delete(ref.id)
-        process.recordError(error)
-        later(Events.awaitableFailed(slot, errorInfo(error)))
+        failLater(error)
       },
     )
     return
   }
   const child = process.host.get(ref.pid)
   if (child === undefined) {
-    const lost = new Error(`awaited child ${ref.pid} cannot be found`)
-    process.recordError(lost)
-    return later(Events.awaitableFailed(slot, errorInfo(lost)))
+    return failLater(new Error(`awaited child ${ref.pid} cannot be found`))
   }
   child.onTerminated(() => {
     const state = child.snapshot.state
     if (state._tag === 'FINISHED') return later(Events.awaitableSettled(slot, child.outputs))
-    const error = child.failure() ?? new Error(`child ${child.pid} ended ${state._tag}`)
-    process.recordError(error)
-    later(Events.awaitableFailed(slot, errorInfo(error)))
+    failLater(child.failure() ?? new Error(`child ${child.pid} ended ${state._tag}`))
   })
 }

@@ -1,0 +1,77 @@
+/**
+ * The vocabulary of `driveDefinition`: what a script answers (requests for awaitables, resumes)
+ * and what a drive gives back (a trace of the steps taken and the state it stopped in).
+ */
+import type { EmittedOutput, StepOutcome } from '../process/events.js'
+import type { ProcessSnapshot } from '../process/snapshot.js'
+import type { StateName } from '../process/state.js'
+import type { ControlRequest } from './run-step.js'
+
+/** Something a step registered and the script is asked to answer. */
+export type AwaitRequest =
+  | {
+      readonly key: string
+      readonly kind: 'launch'
+      /** The child definition's name. */
+      readonly definition: string
+      /** The child's inputs, as given to `launch`. */
+      readonly inputs: unknown
+      /** Whether the result is appended to a list under `key` (`append_`). */
+      readonly append: boolean
+    }
+  | { readonly key: string; readonly kind: 'task' | 'promise'; readonly append: boolean }
+
+/** What `script.answer` returns to leave a request unanswered: the process then blocks. */
+export const unanswered: unique symbol = Symbol('unanswered')
+
+/** How the world answers a driven process. Everything is optional. */
+export interface DriveScript {
+  /**
+   * The value of an awaitable (a child's outputs, a task's result), an `Error` to fail it, or
+   * `unanswered` to leave it pending. Without `answer`, nothing is answered.
+   */
+  readonly answer?: (request: AwaitRequest) => unknown
+  /** Values for `resume(value)`, used in order each time the process waits for a resume. */
+  readonly resumes?: readonly unknown[]
+  /** Steps allowed before the drive gives up with an error (default 10,000). */
+  readonly maxSteps?: number
+  /** The pid (default `'test-pid'`). */
+  readonly pid?: string
+}
+
+/** One step the process took. */
+export interface TraceEntry {
+  /** The step that ran; undefined when only predicates ran and the outline ended. */
+  readonly step: string | undefined
+  /** Where: `Cursor.format` of the step's place for a work chain, the step name for a process. */
+  readonly cursor: string
+  /** What the step led to: the outcome's tag, or `'Failed'` when it threw. */
+  readonly outcome: StepOutcome['_tag'] | 'Failed'
+  /** The context after the step (frozen). */
+  readonly ctx: unknown
+  /** The outputs the step emitted, in order. */
+  readonly emitted: readonly EmittedOutput[]
+}
+
+/** Why the drive stopped: a terminal state, a wait nobody answers, or a pause. */
+export type Stopped = 'terminal' | 'blocked' | 'paused'
+
+/** What driving a definition gave. */
+export interface DriveResult<O = Record<string, unknown>> {
+  readonly trace: readonly TraceEntry[]
+  /** The final snapshot (plain data). */
+  readonly snapshot: ProcessSnapshot
+  readonly state: StateName
+  readonly stopped: Stopped
+  readonly outputs: Readonly<Partial<O>>
+  /** The body's result when FINISHED. */
+  readonly result: unknown
+  /** The original error when EXCEPTED, a `KilledError` when KILLED. */
+  readonly error: Error | undefined
+  /** Every awaitable the steps registered, in order. */
+  readonly requests: readonly AwaitRequest[]
+  /** When blocked on awaitables: the ones left unanswered. */
+  readonly blockedOn: readonly AwaitRequest[]
+  /** Pause, play and kill calls made from inside steps. */
+  readonly controls: readonly ControlRequest[]
+}

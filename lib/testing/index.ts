@@ -1,0 +1,20 @@
+/**
+ * `plumpy-ts/testing`: test steps and whole definitions as pure functions, with no runner, no
+ * timers and no broker.
+ *
+ * - `runStep` calls one step (or predicate) on a context snapshot and inputs;
+ * - `driveDefinition` runs a whole definition, answering its awaitables and resumes from a script;
+ * - `checkResumeEquivalence` checks that resuming from any checkpoint ends as the uninterrupted run.
+ */
+export { runStep } from './run-step.js'
+export type { StepInput, StepRun, ControlRequest } from './run-step.js'
+export { driveDefinition } from './drive.js'
+export { unanswered } from './drive-script.js'
+export type { AwaitRequest, DriveResult, DriveScript, Stopped, TraceEntry } from './drive-script.js'
+export { checkResumeEquivalence } from './resume-equivalence.js'
+export type {
+  EquivalenceOptions,
+  EquivalenceReport,
+  CheckpointVerdict,
+  Outcome,
+} from './resume-equivalence.js'

@@ -1,0 +1,293 @@
+/**
+ * Property: for any outline and any outcomes of its predicates, the work chain visits exactly the
+ * steps and predicates a direct recursive interpretation of the outline visits, and ends the same
+ * way. Predicates answer from a scripted list of booleans, in evaluation order (false once the
+ * list runs out, which is what makes every while_ end).
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  Cursor,
+  Runner,
+  defineWorkChain,
+  if_,
+  return_,
+  silentLogger,
+  while_,
+  type Block,
+  type IfBuilder,
+  type OutlineItem,
+  type StepRef,
+} from '../../lib/index.js'
+import { driveDefinition } from '../../lib/testing/index.js'
+
+// ---------------------------------------------------------------------------------------------
+// Random outlines
+
+/** An outline's shape, before names are given. */
+type Shape =
+  | { readonly t: 'step' }
+  | { readonly t: 'return'; readonly code: number | undefined }
+  | { readonly t: 'if'; readonly branches: Shape[][]; readonly otherwise: Shape[] | undefined }
+  | { readonly t: 'while'; readonly body: Shape[] }
+
+const { outline: outlineShapes } = fc.letrec<{
+  node: Shape
+  block: Shape[]
+  loopBody: Shape[]
+  outline: Shape[]
+}>((tie) => ({
+  node: fc.oneof(
+    { maxDepth: 4, depthSize: 'small' },
+    { arbitrary: fc.constant<Shape>({ t: 'step' }), weight: 4 },
+    {
+      arbitrary: fc.record({
+        t: fc.constant('return' as const),
+        code: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+      }),
+      weight: 1,
+    },
+    {
+      arbitrary: fc.record({
+        t: fc.constant('if' as const),
+        branches: fc.array(tie('block'), { minLength: 1, maxLength: 3 }),
+        otherwise: fc.option(tie('block'), { nil: undefined }),
+      }),
+      weight: 2,
+    },
+    {
+      arbitrary: fc.record({ t: fc.constant('while' as const), body: tie('loopBody') }),
+      weight: 2,
+    },
+  ),
+  block: fc.array(tie('node'), { maxLength: 3 }),
+  loopBody: fc.array(tie('node'), { minLength: 1, maxLength: 3 }),
+  outline: fc.array(tie('node'), { minLength: 1, maxLength: 5 }),
+}))
+
+/** The same outline with a unique name for every step and predicate. */
+type Named =
+  | { readonly t: 'step'; readonly name: string }
+  | { readonly t: 'return'; readonly code: number | undefined }
+  | {
+      readonly t: 'if'
+      readonly branches: readonly { readonly predicate: string; readonly body: Named[] }[]
+      readonly otherwise: Named[] | undefined
+    }
+  | { readonly t: 'while'; readonly predicate: string; readonly body: Named[] }
+
+const nameShapes = (shapes: readonly Shape[]) => {
+  const steps: string[] = []
+  const predicates: string[] = []
+  const stepName = () => `s${steps.push(`s${steps.length}`) - 1}`
+  const predicateName = () => `p${predicates.push(`p${predicates.length}`) - 1}`
+  const block = (list: readonly Shape[]): Named[] => list.map(node)
+  const node = (shape: Shape): Named => {
+    switch (shape.t) {
+      case 'step':
+        return { t: 'step', name: stepName() }
+      case 'return':
+        return shape
+      case 'if':
+        return {
+          t: 'if',
+          branches: shape.branches.map((body) => ({
+            predicate: predicateName(),
+            body: block(body),
+          })),
+          otherwise: shape.otherwise === undefined ? undefined : block(shape.otherwise),
+        }
+      case 'while':
+        return { t: 'while', predicate: predicateName(), body: block(shape.body) }
+    }
+  }
+  const outline = block(shapes)
+  return { outline, steps, predicates }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reference: a direct recursive interpretation
+
+interface Visit {
+  readonly log: string[]
+  i: number
+  readonly script: readonly boolean[]
+}
+
+type Ended = { readonly code: number | undefined } | undefined
+
+const ask = (predicate: string, visit: Visit): boolean => {
+  visit.log.push(predicate)
+  return visit.script[visit.i++] ?? false
+}
+
+const interpretBlock = (block: readonly Named[], visit: Visit): Ended => {
+  for (const node of block) {
+    const ended = interpretNode(node, visit)
+    if (ended !== undefined) return ended
+  }
+  return undefined
+}
+
+const interpretNode = (node: Named, visit: Visit): Ended => {
+  switch (node.t) {
+    case 'step':
+      visit.log.push(node.name)
+      return undefined
+    case 'return':
+      return { code: node.code }
+    case 'if': {
+      for (const branch of node.branches)
+        if (ask(branch.predicate, visit)) return interpretBlock(branch.body, visit)
+      return node.otherwise === undefined ? undefined : interpretBlock(node.otherwise, visit)
+    }
+    case 'while':
+      while (ask(node.predicate, visit)) {
+        const ended = interpretBlock(node.body, visit)
+        if (ended !== undefined) return ended
+      }
+      return undefined
+  }
+}
+
+const interpret = (outline: readonly Named[], script: readonly boolean[]) => {
+  const visit: Visit = { log: [], i: 0, script }
+  const ended = interpretBlock(outline, visit)
+  return { log: visit.log, exitStatus: ended?.code ?? 0 }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The same outline as a work chain whose steps and predicates record their names in the context
+
+interface Ctx {
+  log: string[]
+  i: number
+}
+
+const toItems = (block: readonly Named[], s: Readonly<Record<string, StepRef>>): OutlineItem[] =>
+  block.map((node): OutlineItem => {
+    const ref = (name: string) => s[name] as StepRef
+    switch (node.t) {
+      case 'step':
+        return ref(node.name)
+      case 'return':
+        return node.code === undefined ? return_ : return_(node.code)
+      case 'if': {
+        const [first, ...rest] = node.branches
+        if (first === undefined) throw new Error('an if_ has at least one branch')
+        let built: IfBuilder = if_(ref(first.predicate))(...toItems(first.body, s))
+        for (const branch of rest)
+          built = built.elif_(ref(branch.predicate))(...toItems(branch.body, s))
+        return node.otherwise === undefined ? built : built.else_(...toItems(node.otherwise, s))
+      }
+      case 'while':
+        return while_(ref(node.predicate))(...toItems(node.body, s))
+    }
+  })
+
+const chainOf = (shapes: readonly Shape[], script: readonly boolean[]) => {
+  const { outline, steps, predicates } = nameShapes(shapes)
+  const fns: Record<string, (ctx: Ctx) => unknown> = {}
+  for (const name of steps) fns[name] = (ctx) => void ctx.log.push(name)
+  for (const name of predicates)
+    fns[name] = (ctx) => {
+      ctx.log.push(name)
+      return script[ctx.i++] ?? false
+    }
+  const definition = defineWorkChain({
+    name: 'Random',
+    context: (): Ctx => ({ log: [], i: 0 }),
+    steps: fns,
+    outline: (s) => toItems(outline, s),
+  })
+  return { definition, outline }
+}
+
+const scripts = fc.array(fc.boolean(), { maxLength: 24 })
+
+/** The cursor of every step of an outline. */
+const stepCursors = (block: Block, prefix: readonly number[] = []): number[][] =>
+  block.flatMap((instruction, i) => {
+    switch (instruction._tag) {
+      case 'Step':
+        return [[...prefix, i]]
+      case 'Return':
+        return []
+      case 'While':
+        return stepCursors(instruction.body, [...prefix, i])
+      case 'If':
+        return [
+          ...instruction.branches.map((branch) => branch.body),
+          ...(instruction.otherwise === undefined ? [] : [instruction.otherwise]),
+        ].flatMap((body, branch) => stepCursors(body, [...prefix, i, branch]))
+    }
+  })
+
+const NEEDS_PREDICATE = Symbol('needs a predicate')
+
+/** What follows a step when no predicate needs to run: resolving with predicates refused. */
+const settledByResolving = (outline: Block, cursor: readonly number[]) => {
+  try {
+    const resolution = Cursor.resolve(outline, Cursor.advance(cursor), () => {
+      throw NEEDS_PREDICATE
+    })
+    return resolution._tag === 'Step' ? undefined : resolution
+  } catch (error) {
+    if (error === NEEDS_PREDICATE) return undefined
+    throw error
+  }
+}
+
+describe('Cursor (property)', () => {
+  it('visits what a recursive interpretation of the outline visits, and ends the same way', () => {
+    fc.assert(
+      fc.property(outlineShapes, scripts, (shapes, script) => {
+        const { definition, outline } = chainOf(shapes, script)
+        const expected = interpret(outline, script)
+        const run = driveDefinition(definition, {})
+        expect(run.stopped).toBe('terminal')
+        expect(run.state).toBe('FINISHED')
+        expect((run.snapshot.ctx as Ctx).log).toEqual(expected.log)
+        expect(run.snapshot.state).toMatchObject({
+          exitStatus: expected.exitStatus,
+          successful: expected.exitStatus === 0,
+        })
+        // One step call per step visited (plus, at most, a last call that only ran predicates).
+        const stepsRun = run.trace.flatMap((entry) =>
+          entry.step === undefined ? [] : [entry.step],
+        )
+        expect(stepsRun).toEqual(expected.log.filter((name) => name.startsWith('s')))
+        for (const entry of run.trace)
+          if (entry.step !== undefined) expect(entry.cursor).toContain(`:${entry.step}`)
+      }),
+      { numRuns: 400 },
+    )
+  })
+
+  it('settles after a step exactly when resolving would need no predicate and find no step', () => {
+    fc.assert(
+      fc.property(outlineShapes, (shapes) => {
+        const { definition } = chainOf(shapes, [])
+        for (const cursor of stepCursors(definition.outline))
+          expect(Cursor.settledAfter(definition.outline, cursor)).toEqual(
+            settledByResolving(definition.outline, cursor),
+          )
+      }),
+      { numRuns: 400 },
+    )
+  })
+
+  it('visits the same way on the runner', async () => {
+    await fc.assert(
+      fc.asyncProperty(outlineShapes, scripts, async (shapes, script) => {
+        const { definition, outline } = chainOf(shapes, script)
+        const expected = interpret(outline, script)
+        const process = definition.create({}, { runner: new Runner({ logger: silentLogger }) })
+        await process.execute()
+        expect((process.ctx as Ctx).log).toEqual(expected.log)
+        expect(process.exitStatus).toBe(expected.exitStatus)
+      }),
+      { numRuns: 60 },
+    )
+  })
+})

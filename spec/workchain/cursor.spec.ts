@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest'
+import { Cursor, type Block } from '../../lib/index.js'
+
+const step = (name: string) => ({ _tag: 'Step', name }) as const
+
+/** The tutorial's WhileWorkChain: `[initStep, while_(whileStep)(conditionalStep)]`. */
+const whileOutline: Block = [
+  step('initStep'),
+  { _tag: 'While', predicate: 'whileStep', body: [step('conditionalStep')] },
+]
+
+/** `[a, if_(p)(b).elif_(q)(c, return_(5)).else_(d), while_(w)(e, f), return_]` */
+const outline: Block = [
+  step('a'),
+  {
+    _tag: 'If',
+    branches: [
+      { predicate: 'p', body: [step('b')] },
+      { predicate: 'q', body: [step('c'), { _tag: 'Return', exitCode: 5 }] },
+    ],
+    otherwise: [step('d')],
+  },
+  { _tag: 'While', predicate: 'w', body: [step('e'), step('f')] },
+  { _tag: 'Return', exitCode: undefined },
+]
+
+/** An evaluator answering from a table, recording what it was asked. */
+const scripted = (answers: Record<string, boolean[]>) => {
+  const asked: string[] = []
+  const evaluate = (name: string) => {
+    asked.push(name)
+    const next = answers[name]?.shift()
+    if (next === undefined) throw new Error(`unexpected predicate ${name}`)
+    return next
+  }
+  return { asked, evaluate }
+}
+
+const never = () => {
+  throw new Error('no predicate should run')
+}
+
+describe('Cursor.format', () => {
+  it("prints like plumpy's stepper", () => {
+    expect(Cursor.format(whileOutline, [0])).toBe('0:initStep')
+    expect(Cursor.format(whileOutline, [1, 0])).toBe('1:while_(whileStep)(0:conditionalStep)')
+  })
+
+  it('prints if_ branches, elif_ and else_ by the branch taken', () => {
+    expect(Cursor.format(outline, [1, 0, 0])).toBe('1:if_(p)(0:b)')
+    expect(Cursor.format(outline, [1, 1, 1])).toBe('1:elif_(q)(1:return_(5))')
+    expect(Cursor.format(outline, [1, 2, 0])).toBe('1:else_(0:d)')
+  })
+
+  it('prints a compound instruction not entered yet with empty parentheses', () => {
+    expect(Cursor.format(outline, [1])).toBe('1:if_(p, q)()')
+    expect(Cursor.format(outline, [2])).toBe('2:while_(w)()')
+  })
+
+  it('prints return_ and the end of a block', () => {
+    expect(Cursor.format(outline, [3])).toBe('3:return_')
+    expect(Cursor.format(outline, [4])).toBe('4:<end>')
+    expect(Cursor.format(outline, [2, 2])).toBe('2:while_(w)(2:<end>)')
+  })
+})
+
+describe('Cursor.resolve', () => {
+  it('finds the first step at the start', () => {
+    expect(Cursor.resolve(outline, Cursor.start(), never)).toEqual({
+      _tag: 'Step',
+      name: 'a',
+      cursor: [0],
+    })
+  })
+
+  it('evaluates if_ and elif_ conditions in order, stopping at the first true one', () => {
+    const first = scripted({ p: [true] })
+    expect(Cursor.resolve(outline, [1], first.evaluate)).toMatchObject({
+      name: 'b',
+      cursor: [1, 0, 0],
+    })
+    expect(first.asked).toEqual(['p'])
+
+    const second = scripted({ p: [false], q: [true] })
+    expect(Cursor.resolve(outline, [1], second.evaluate)).toMatchObject({
+      name: 'c',
+      cursor: [1, 1, 0],
+    })
+    expect(second.asked).toEqual(['p', 'q'])
+
+    const otherwise = scripted({ p: [false], q: [false] })
+    expect(Cursor.resolve(outline, [1], otherwise.evaluate)).toMatchObject({
+      name: 'd',
+      cursor: [1, 2, 0],
+    })
+    expect(otherwise.asked).toEqual(['p', 'q'])
+  })
+
+  it('does not evaluate the conditions again inside an if_ that has been entered', () => {
+    expect(Cursor.resolve(outline, [1, 1, 1], never)).toEqual({ _tag: 'Return', exitCode: 5 })
+  })
+
+  it('leaves an entered if_ at the end of its branch, checking the while_ that follows', () => {
+    const { asked, evaluate } = scripted({ w: [true] })
+    expect(Cursor.resolve(outline, [1, 0, 1], evaluate)).toMatchObject({
+      name: 'e',
+      cursor: [2, 0],
+    })
+    expect(asked).toEqual(['w'])
+  })
+
+  it('checks a while_ before each iteration, and not inside one', () => {
+    expect(Cursor.resolve(outline, [2, 1], never)).toMatchObject({ name: 'f', cursor: [2, 1] })
+    const again = scripted({ w: [true] })
+    expect(Cursor.resolve(outline, [2, 2], again.evaluate)).toMatchObject({ cursor: [2, 0] })
+    const done = scripted({ w: [false] })
+    expect(Cursor.resolve(outline, [2, 2], done.evaluate)).toEqual({
+      _tag: 'Return',
+      exitCode: undefined,
+    })
+    expect(done.asked).toEqual(['w'])
+  })
+
+  it('reports the end of the outline', () => {
+    expect(Cursor.resolve(whileOutline, [2], never)).toEqual({ _tag: 'End' })
+    const { evaluate } = scripted({ whileStep: [false] })
+    expect(Cursor.resolve(whileOutline, [1], evaluate)).toEqual({ _tag: 'End' })
+  })
+})
+
+describe('Cursor.advance', () => {
+  it('moves to the next instruction of the same block', () => {
+    expect(Cursor.advance([0])).toEqual([1])
+    expect(Cursor.advance([2, 1])).toEqual([2, 2])
+    expect(Cursor.advance([1, 2, 0])).toEqual([1, 2, 1])
+  })
+})
+
+describe('Cursor.settledAfter', () => {
+  it('knows the end of the outline follows the last step', () => {
+    expect(Cursor.settledAfter([step('a'), step('b')], [1])).toEqual({ _tag: 'End' })
+  })
+
+  it('knows a return_ follows, without evaluating anything', () => {
+    expect(Cursor.settledAfter(outline, [1, 1, 0])).toEqual({ _tag: 'Return', exitCode: 5 })
+  })
+
+  it('knows a return_ follows inside a while_ body', () => {
+    const loop: Block = [
+      {
+        _tag: 'While',
+        predicate: 'w',
+        body: [
+          {
+            _tag: 'If',
+            branches: [{ predicate: 'p', body: [step('a'), { _tag: 'Return', exitCode: 2 }] }],
+            otherwise: undefined,
+          },
+          step('b'),
+        ],
+      },
+    ]
+    expect(Cursor.settledAfter(loop, [0, 0, 0, 0])).toEqual({ _tag: 'Return', exitCode: 2 })
+    // At the end of the body the predicate decides.
+    expect(Cursor.settledAfter(loop, [0, 1])).toBeUndefined()
+  })
+
+  it('is undefined when a step follows or a predicate must decide', () => {
+    expect(Cursor.settledAfter(outline, [0])).toBeUndefined()
+    expect(Cursor.settledAfter(outline, [2, 0])).toBeUndefined()
+    expect(Cursor.settledAfter(outline, [2, 1])).toBeUndefined()
+    expect(Cursor.settledAfter(whileOutline, [0])).toBeUndefined()
+  })
+})
