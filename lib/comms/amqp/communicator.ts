@@ -1,0 +1,281 @@
+/**
+ * `AmqpCommunicator`: the communicator over RabbitMQ (amqplib), for workers on several machines.
+ *
+ * Topology (names from {@link AmqpCommunicatorOptions}): a durable task queue, persistent
+ * tasks published with confirms, one consumer channel per task subscriber (prefetch = slots,
+ * acknowledged after the handler); a direct exchange for RPC and a fanout exchange for
+ * broadcasts, both delivered to the communicator's exclusive inbox, which also receives the
+ * replies (`replyTo` + `correlationId`). See `wire.ts` for the messages. RPC identifiers are
+ * unique per communicator; two communicators that serve the same identifier both receive its
+ * calls and the sender keeps the first answer (the broker cannot tell them apart).
+ *
+ * Reconnection: when the connection drops (broker restart, network), amqplib reconnects with
+ * backoff and every subscriber is restored on the new connection. Meanwhile:
+ * - sends **in flight** (published but not yet confirmed, or waiting for their answer) reject
+ *   with `ConnectionLostError`: the reply queue died with the connection, and a task may or may
+ *   not have been queued, so resending is the caller's decision (a blind retry could run a
+ *   task twice);
+ * - sends **made while disconnected** wait for the reconnection, then go out normally;
+ * - tasks that this worker held unacknowledged are requeued by the broker and redelivered
+ *   (`redelivered: true`); their handlers run on, but their acknowledgement is void;
+ * - subscribing and unsubscribing work as usual: the next connection is built from the
+ *   subscriptions of the moment.
+ */
+import type { ChannelModel } from 'amqplib'
+import { v4 as uuidv4 } from 'uuid'
+import { consoleLogger, type Logger } from '../../runtime/environment.js'
+import {
+  taskSlots,
+  type BroadcastFilterOptions,
+  type BroadcastHandler,
+  type BroadcastSendOptions,
+  type Communicator,
+  type RpcHandler,
+  type TaskHandler,
+  type TaskSendOptions,
+  type TaskSubscriberOptions,
+} from '../communicator.js'
+import {
+  CommunicatorClosedError,
+  ConnectionLostError,
+  DuplicateSubscriberError,
+  UnroutableError,
+} from '../errors.js'
+import { broadcastPredicate } from '../filters.js'
+import { PendingAnswers } from '../pending.js'
+import { Link } from './link.js'
+import { topologyOf, type AmqpCommunicatorOptions, type Topology } from './options.js'
+import { Session } from './session.js'
+import type { TaskSubscription } from './task-consumer.js'
+import { Dispatcher } from './dispatcher.js'
+import { Subscribers } from './subscribers.js'
+import { encodeEnvelope, type ReplyAddress } from './wire.js'
+
+/**
+ * A communicator over RabbitMQ.
+ *
+ * @example
+ * const communicator = await AmqpCommunicator.connect('amqp://127.0.0.1?heartbeat=10')
+ * await communicator.addTaskSubscriber((task, { redelivered }) => ({ task, redelivered }))
+ * await communicator.taskSend({ x: 1 }) // { task: { x: 1 }, redelivered: false }
+ * await communicator.close()
+ */
+export class AmqpCommunicator implements Communicator {
+  private readonly subscribers = new Subscribers()
+  private readonly answers = new PendingAnswers()
+  private readonly topology: Topology
+  private readonly logger: Logger
+  private readonly dispatcher: Dispatcher
+  private link: Link | undefined
+  private closed = false
+
+  private constructor(options: AmqpCommunicatorOptions) {
+    this.topology = topologyOf(options)
+    this.logger = options.logger ?? consoleLogger
+    this.dispatcher = new Dispatcher(
+      this.subscribers,
+      this.answers,
+      this.logger,
+      (address, content) => this.sendAnswer(address, content),
+    )
+  }
+
+  /**
+   * Connects to the broker at `url` (heartbeat from `?heartbeat=N`; prefer a few seconds to
+   * the broker's 60 s so that a dead peer is noticed quickly) and declares the topology.
+   * Rejects when the broker cannot be reached (after `reconnect.initialRetries` retries).
+   */
+  static async connect(url: string, options: AmqpCommunicatorOptions = {}) {
+    const communicator = new AmqpCommunicator(options)
+    communicator.link = await Link.open(url, options.reconnect ?? {}, {
+      logger: communicator.logger,
+      onConnect: options.onConnect,
+      openSession: (model) => communicator.openSession(model),
+      disconnected: () =>
+        communicator.answers.failAll(() => new ConnectionLostError('waiting for an answer')),
+      gaveUp: (error) => {
+        communicator.logger.error(`gave up reconnecting to the broker: ${error.message}`)
+        void communicator.close()
+      },
+    })
+    return communicator
+  }
+
+  /** Whether a connection is up right now (false while reconnecting). */
+  isConnected(): boolean {
+    return this.link?.current()?.alive === true
+  }
+
+  async addTaskSubscriber(handler: TaskHandler, options: TaskSubscriberOptions = {}) {
+    const link = this.open('addTaskSubscriber')
+    const slots = taskSlots(options)
+    const id = uuidv4()
+    const subscription: TaskSubscription = { handler, slots }
+    this.subscribers.tasks.set(id, subscription)
+    const undo = () => this.subscribers.tasks.delete(id)
+    await link.apply((session) => session.startConsumer(id, subscription), undo)
+    return id
+  }
+
+  async removeTaskSubscriber(id: string) {
+    const link = this.open('removeTaskSubscriber')
+    if (!this.subscribers.tasks.delete(id)) return
+    await link.apply((session) => session.stopConsumer(id))
+  }
+
+  async taskSend(task: unknown, options: TaskSendOptions = {}) {
+    this.open('taskSend')
+    const content = encodeEnvelope({ _tag: 'Task', body: task })
+    const queue = this.topology.taskQueue
+    const missing = () => new UnroutableError(`the task queue '${queue}' does not exist`)
+    if (options.noReply === true) {
+      await this.publish('taskSend', (session) =>
+        session.publisher.publish('', queue, content, { persistent: true, unroutable: missing }),
+      )
+      return undefined
+    }
+    return this.ask('taskSend', (session, correlationId) =>
+      session.publisher.publish('', queue, content, {
+        persistent: true,
+        correlationId,
+        replyTo: session.inbox.queue,
+        unroutable: missing,
+      }),
+    )
+  }
+
+  async addRpcSubscriber(handler: RpcHandler, identifier: string) {
+    const link = this.open('addRpcSubscriber')
+    const id = this.subscribers.addRpc(handler, identifier)
+    if (id === undefined) throw new DuplicateSubscriberError(identifier)
+    const undo = () => this.subscribers.removeRpc(id)
+    await link.apply((session) => session.inbox.bindRpc(identifier), undo)
+    return id
+  }
+
+  async removeRpcSubscriber(id: string) {
+    const link = this.open('removeRpcSubscriber')
+    const identifier = this.subscribers.removeRpc(id)
+    if (identifier === undefined) return
+    // A new subscriber for the same identifier may have come in the meantime: keep its binding.
+    await link.apply(async (session) => {
+      if (!this.subscribers.hasRpcIdentifier(identifier)) await session.inbox.unbindRpc(identifier)
+    })
+  }
+
+  async rpcSend(recipientId: string, message: unknown) {
+    this.open('rpcSend')
+    const content = encodeEnvelope({ _tag: 'Rpc', body: message })
+    return this.ask('rpcSend', (session, correlationId) =>
+      session.publisher.publish(this.topology.rpcExchange, recipientId, content, {
+        correlationId,
+        replyTo: session.inbox.queue,
+        unroutable: () => new UnroutableError(`no RPC subscriber for '${recipientId}'`),
+      }),
+    )
+  }
+
+  async addBroadcastSubscriber(handler: BroadcastHandler, options: BroadcastFilterOptions = {}) {
+    const link = this.open('addBroadcastSubscriber')
+    const id = uuidv4()
+    this.subscribers.broadcasts.set(id, { handler, matches: broadcastPredicate(options) })
+    await link.apply((session) => this.syncBroadcasts(session))
+    return id
+  }
+
+  async removeBroadcastSubscriber(id: string) {
+    const link = this.open('removeBroadcastSubscriber')
+    if (!this.subscribers.broadcasts.delete(id)) return
+    await link.apply((session) => this.syncBroadcasts(session))
+  }
+
+  async broadcastSend(body: unknown, options: BroadcastSendOptions = {}) {
+    this.open('broadcastSend')
+    const { sender, subject, correlationId } = options
+    const content = encodeEnvelope({ _tag: 'Broadcast', body, sender, subject, correlationId })
+    await this.publish('broadcastSend', (session) =>
+      session.publisher.publish(this.topology.broadcastExchange, '', content, {}),
+    )
+  }
+
+  async close() {
+    if (this.closed) return
+    this.closed = true
+    const refused = () => new CommunicatorClosedError('waiting for an answer')
+    this.answers.failAll(refused)
+    await this.link?.close(refused)
+  }
+
+  isClosed(): boolean {
+    return this.closed
+  }
+
+  private open(operation: string): Link {
+    if (this.closed || this.link === undefined) throw new CommunicatorClosedError(operation)
+    return this.link
+  }
+
+  private session(operation: string): Promise<Session> {
+    return this.open(operation).next(operation)
+  }
+
+  /**
+   * Publishes on the live session (waiting for one while reconnecting). A send overtaken by
+   * `close()` rejects with `CommunicatorClosedError`, whatever the channel said.
+   */
+  private async publish(operation: string, publish: (session: Session) => Promise<void>) {
+    const session = await this.session(operation)
+    this.open(operation)
+    await publish(session).catch((error: unknown) => {
+      throw this.closed ? new CommunicatorClosedError(operation) : error
+    })
+  }
+
+  /** Publishes with a fresh correlation id and resolves to the answer. */
+  private async ask(
+    operation: string,
+    publish: (session: Session, correlationId: string) => Promise<void>,
+  ): Promise<unknown> {
+    const correlationId = uuidv4()
+    const answer = this.answers.expect(correlationId)
+    await this.publish(operation, (session) => publish(session, correlationId)).catch(
+      (error: unknown) => this.answers.fail(correlationId, error),
+    )
+    return answer
+  }
+
+  /** Sends an answer over the live connection, waiting for one if need be. */
+  private async sendAnswer(address: ReplyAddress, content: Buffer): Promise<void> {
+    if (this.closed) return
+    const session = await this.session('reply').catch(() => undefined)
+    session?.publisher.send('', address.replyTo, content, address.correlationId)
+  }
+
+  private syncBroadcasts(session: Session): Promise<void> {
+    return session.inbox.receiveBroadcasts(this.subscribers.broadcasts.size > 0)
+  }
+
+  private openSession(model: ChannelModel): Promise<Session> {
+    return Session.open(model, this.topology, this.subscribers.registry(), {
+      logger: this.logger,
+      receive: (message, routingKey) => this.dispatcher.receive(message, routingKey),
+      reply: (address, outcome) => void this.dispatcher.reply(address, outcome),
+      taskConsumerLost: (session, id) => this.restoreConsumer(session, id),
+    })
+  }
+
+  /** A task consumer's channel closed on its own: a new channel, same subscriber. */
+  private restoreConsumer(session: Session, id: string): void {
+    setImmediate(() => {
+      void this.link?.lock.run(async () => {
+        const subscription = this.subscribers.tasks.get(id)
+        if (!session.alive || this.closed || subscription === undefined) return
+        this.logger.warn(`task subscriber ${id} lost its channel: subscribing again`)
+        await session.stopConsumer(id)
+        await session.startConsumer(id, subscription).catch(() => {
+          session.dropConnection(`task subscriber ${id} could not subscribe again`)
+        })
+      })
+    })
+  }
+}

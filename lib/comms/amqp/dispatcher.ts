@@ -1,0 +1,83 @@
+/**
+ * The receiving half of an AMQP communicator: what to do with what arrives in the inbox
+ * (replies settle our sends, RPCs run their handler, broadcasts reach the matching
+ * subscribers), and how answers are encoded before they go back.
+ */
+import type { Logger } from '../../runtime/environment.js'
+import type { BroadcastMessage } from '../communicator.js'
+import { InvalidMessageError, TaskRejected } from '../errors.js'
+import { failed, REJECTED, runHandler, unroutable, type Outcome } from '../outcome.js'
+import type { PendingAnswers } from '../pending.js'
+import type { Subscribers } from './subscribers.js'
+import { encodeEnvelope, type InboxMessage, type ReplyAddress } from './wire.js'
+
+/** Sends encoded answers over whatever connection is live. */
+export type AnswerSender = (address: ReplyAddress, content: Buffer) => Promise<void>
+
+/** Dispatches inbox messages to subscribers and pending sends. */
+export class Dispatcher {
+  constructor(
+    private readonly subscribers: Subscribers,
+    private readonly answers: PendingAnswers,
+    private readonly logger: Logger,
+    private readonly send: AnswerSender,
+  ) {}
+
+  /** Handles one decoded inbox message; `routingKey` is the RPC recipient identifier. */
+  receive(message: InboxMessage, routingKey: string): void {
+    switch (message._tag) {
+      case 'Reply':
+        if (!this.answers.settle(message.correlationId, message.outcome)) {
+          this.logger.info(`late or unknown reply ${message.correlationId} ignored`)
+        }
+        return
+      case 'Rpc':
+        void this.answerRpc(routingKey, message.body, message.address)
+        return
+      case 'Broadcast':
+        this.deliverBroadcast(message.message)
+        return
+      default:
+        return message satisfies never
+    }
+  }
+
+  /**
+   * Sends an outcome back to its sender. A result that is not JSON goes back as a failure the
+   * sender can read, rather than as nothing.
+   */
+  async reply(address: ReplyAddress, outcome: Outcome): Promise<void> {
+    let content: Buffer
+    try {
+      content = encodeEnvelope({ _tag: 'Reply', outcome })
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      const notJson = new InvalidMessageError(`the result is not JSON (${reason})`)
+      content = encodeEnvelope({ _tag: 'Reply', outcome: failed(notJson) })
+    }
+    await this.send(address, content)
+  }
+
+  private async answerRpc(identifier: string, body: unknown, address: ReplyAddress) {
+    const handler = this.subscribers.rpcHandler(identifier)
+    if (handler === undefined) {
+      // Unsubscribed while the message was on its way.
+      await this.reply(address, unroutable(`no RPC subscriber for '${identifier}'`))
+      return
+    }
+    const result = await runHandler(() => handler(body))
+    await this.reply(address, result === REJECTED ? failed(new TaskRejected()) : result)
+  }
+
+  private deliverBroadcast(message: BroadcastMessage): void {
+    for (const [id, { handler, matches }] of this.subscribers.broadcasts) {
+      if (!matches(message)) continue
+      void runHandler(() => handler(message)).then((result) => {
+        if (result !== REJECTED && result._tag === 'Failed') {
+          const { name, message: text } = result.error
+          this.logger.warn(`broadcast subscriber ${id} threw ${name}: ${text}`)
+        }
+      })
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * A communicator's inbox: one exclusive, server-named queue per connection that receives
+ * - replies to its tasks and RPCs (it is the `replyTo` of everything it sends),
+ * - RPCs for its identifiers (one binding per identifier on the direct RPC exchange; an
+ *   identifier bound nowhere makes a mandatory publish come back: unroutable),
+ * - broadcasts, while it has broadcast subscribers (bound to the fanout exchange).
+ *
+ * One queue and one consumer however many processes subscribe: a process costs a binding, not
+ * a queue. Deliveries are unacknowledged (`noAck`): these messages are only useful to this
+ * connection, and the queue dies with it.
+ */
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib'
+import * as E from 'fp-ts/lib/Either.js'
+import type { Logger } from '../../runtime/environment.js'
+import type { Topology } from './options.js'
+import { decodeInbox, type InboxMessage } from './wire.js'
+
+/** Where the inbox hands what it receives. */
+export interface InboxHooks {
+  readonly logger: Logger
+  readonly receive: (message: InboxMessage, routingKey: string) => void
+  /** The channel closed or the consumer was cancelled while the connection lives. */
+  readonly lost: () => void
+}
+
+/** The inbox queue and its bindings on one connection. */
+export class Inbox {
+  private closing = false
+  private broadcastsBound = false
+
+  private constructor(
+    private readonly channel: Channel,
+    /** The queue name: the `replyTo` of our messages. */
+    readonly queue: string,
+    private readonly topology: Topology,
+  ) {}
+
+  static async open(model: ChannelModel, topology: Topology, hooks: InboxHooks): Promise<Inbox> {
+    const channel = await model.createChannel()
+    channel.on('error', (error: Error) => hooks.logger.warn(`inbox channel: ${error.message}`))
+    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true })
+    const inbox = new Inbox(channel, queue, topology)
+    channel.on('close', () => {
+      if (!inbox.closing) hooks.lost()
+    })
+    const onMessage = (message: ConsumeMessage | null) => {
+      if (message === null) {
+        hooks.lost()
+        return
+      }
+      const decoded = decodeInbox(message)
+      if (E.isLeft(decoded)) {
+        hooks.logger.error(`malformed message in inbox ${queue} dropped: ${decoded.left}`)
+        return
+      }
+      hooks.receive(decoded.right, message.fields.routingKey)
+    }
+    await channel.consume(queue, onMessage, { noAck: true })
+    return inbox
+  }
+
+  /** Receive RPCs sent to `identifier`. */
+  async bindRpc(identifier: string): Promise<void> {
+    await this.channel.bindQueue(this.queue, this.topology.rpcExchange, identifier)
+  }
+
+  /** Stop receiving RPCs sent to `identifier`. */
+  async unbindRpc(identifier: string): Promise<void> {
+    await this.channel.unbindQueue(this.queue, this.topology.rpcExchange, identifier)
+  }
+
+  /** Receive broadcasts (`wanted`) or not; does nothing when already so. */
+  async receiveBroadcasts(wanted: boolean): Promise<void> {
+    if (wanted === this.broadcastsBound) return
+    if (wanted) await this.channel.bindQueue(this.queue, this.topology.broadcastExchange, '')
+    else await this.channel.unbindQueue(this.queue, this.topology.broadcastExchange, '')
+    this.broadcastsBound = wanted
+  }
+
+  /** Closes the channel on purpose; the queue goes with it. */
+  async close(): Promise<void> {
+    this.closing = true
+    await this.channel.close().catch(() => undefined)
+  }
+}

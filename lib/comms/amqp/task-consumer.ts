@@ -1,0 +1,141 @@
+/**
+ * One task subscriber on one connection: a channel of its own, whose prefetch is the
+ * subscriber's slot count (RabbitMQ applies prefetch per channel consumer), consuming the
+ * durable task queue with manual acknowledgement.
+ *
+ * For each delivery: decode (a malformed message is logged and dropped for good: nack without
+ * requeue, so it cannot come back and poison the queue); run the handler; send the outcome to
+ * the sender; then acknowledge. Replying before acknowledging means a worker that dies in
+ * between causes a redelivery (the sender keeps the first answer), never a lost answer.
+ * `TaskRejected` nacks with requeue (after a short pause), so the broker offers the task to
+ * another consumer.
+ *
+ * A channel of its own also confines the broker's `consumer_timeout` (which closes the channel
+ * of a consumer that holds a delivery too long) to this subscriber: `lost` restores it.
+ */
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib'
+import * as E from 'fp-ts/lib/Either.js'
+import type { Logger } from '../../runtime/environment.js'
+import type { TaskHandler } from '../communicator.js'
+import { TaskRejected } from '../errors.js'
+import { failed, REJECTED, runHandler, type Outcome } from '../outcome.js'
+import { decodeTask, type ReplyAddress } from './wire.js'
+
+/**
+ * How long a rejected task stays with its subscriber before going back to the queue. The broker
+ * requeues at once and may offer the task to the same subscriber again: without a pause, a
+ * task that every subscriber rejects would bounce thousands of times a second.
+ */
+const REQUEUE_DELAY_MS = 50
+
+/** A registered task subscriber. */
+export interface TaskSubscription {
+  readonly handler: TaskHandler
+  readonly slots: number
+}
+
+/** What a consumer needs from its communicator. */
+export interface TaskConsumerHooks {
+  readonly logger: Logger
+  /** Sends an outcome to a sender (over whatever connection is current). */
+  readonly reply: (address: ReplyAddress, outcome: Outcome) => void
+  /** The channel closed or the consumer was cancelled by the broker, not by us. */
+  readonly lost: () => void
+}
+
+/** A running consumer of the task queue for one subscriber. */
+export class TaskConsumer {
+  private stopping = false
+  private inFlight = 0
+  private consumerTag: string | undefined
+
+  private constructor(
+    private readonly channel: Channel,
+    private readonly subscription: TaskSubscription,
+    private readonly hooks: TaskConsumerHooks,
+  ) {}
+
+  static async start(
+    model: ChannelModel,
+    queue: string,
+    subscription: TaskSubscription,
+    hooks: TaskConsumerHooks,
+  ): Promise<TaskConsumer> {
+    const channel = await model.createChannel()
+    channel.on('error', (error: Error) => hooks.logger.warn(`task channel: ${error.message}`))
+    const consumer = new TaskConsumer(channel, subscription, hooks)
+    channel.on('close', () => {
+      if (!consumer.stopping) hooks.lost()
+    })
+    await channel.prefetch(subscription.slots)
+    const reply = await channel.consume(queue, (message) => consumer.receive(message), {
+      noAck: false,
+    })
+    consumer.consumerTag = reply.consumerTag
+    return consumer
+  }
+
+  /**
+   * Takes no more tasks; those in hand run to the end and are acknowledged, then the channel
+   * closes (closing it at once would requeue them while their handlers still run).
+   */
+  async stop(): Promise<void> {
+    this.stopping = true
+    if (this.consumerTag !== undefined) {
+      await this.channel.cancel(this.consumerTag).catch(() => undefined)
+    }
+    if (this.inFlight === 0) await this.channel.close().catch(() => undefined)
+  }
+
+  private receive(message: ConsumeMessage | null): void {
+    if (message === null) {
+      // The broker cancelled us (the queue was deleted): the communicator sets things right.
+      if (!this.stopping) this.hooks.lost()
+      return
+    }
+    const decoded = decodeTask(message)
+    if (E.isLeft(decoded)) {
+      this.hooks.logger.error(`malformed task rejected for good: ${decoded.left}`)
+      this.settle(() => this.channel.nack(message, false, false))
+      return
+    }
+    void this.handle(message, decoded.right.body, decoded.right.address)
+  }
+
+  private async handle(message: ConsumeMessage, body: unknown, address?: ReplyAddress) {
+    this.inFlight += 1
+    let acked = false
+    const ack = () => {
+      if (acked) return
+      acked = true
+      this.settle(() => this.channel.ack(message))
+    }
+    const delivery = { redelivered: message.fields.redelivered, ack }
+    const result = await runHandler(() => this.subscription.handler(body, delivery))
+    if (result === REJECTED && !acked) {
+      await new Promise((resolve) => setTimeout(resolve, REQUEUE_DELAY_MS))
+      this.settle(() => this.channel.nack(message, false, true))
+    } else {
+      const outcome =
+        result === REJECTED
+          ? failed(new TaskRejected('task rejected after it was acknowledged'))
+          : result
+      if (address !== undefined) this.hooks.reply(address, outcome)
+      ack()
+    }
+    this.inFlight -= 1
+    if (this.stopping && this.inFlight === 0) await this.channel.close().catch(() => undefined)
+  }
+
+  /**
+   * Acknowledges on the channel the delivery came from. When that channel is gone (the
+   * connection dropped) the broker has already requeued the task: nothing to do.
+   */
+  private settle(action: () => void): void {
+    try {
+      action()
+    } catch (error) {
+      this.hooks.logger.info(`task outcome not acknowledged, its channel is gone: ${String(error)}`)
+    }
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * What travels through RabbitMQ: JSON envelopes tagged by kind, checked by io-ts on arrival.
+ * Anything else on our queues (not JSON, another shape, a missing reply address) is decoded to
+ * a `Left` naming the problem, so that one bad message never crashes a consumer.
+ *
+ * | kind      | queue / exchange                   | properties                         |
+ * |-----------|------------------------------------|------------------------------------|
+ * | Task      | the task queue, persistent         | correlationId + replyTo, or none   |
+ * | Rpc       | RPC exchange, key = recipient id   | correlationId + replyTo            |
+ * | Reply     | the sender's inbox (default exch.) | correlationId                      |
+ * | Broadcast | broadcast exchange (fanout)        | none                               |
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import type { BroadcastMessage } from '../communicator.js'
+import { toJsonText, type Outcome } from '../outcome.js'
+
+const optionalString = t.union([t.string, t.undefined])
+
+const TaskEnvelope = t.type({ _tag: t.literal('Task'), body: t.unknown })
+
+const RpcEnvelope = t.type({ _tag: t.literal('Rpc'), body: t.unknown })
+
+const OutcomeCodec = t.union(
+  [
+    t.type({ _tag: t.literal('Ok'), value: t.unknown }),
+    t.type({ _tag: t.literal('Failed'), error: t.type({ name: t.string, message: t.string }) }),
+    t.type({ _tag: t.literal('Unroutable'), message: t.string }),
+  ],
+  'Ok | Failed | Unroutable',
+)
+
+const ReplyEnvelope = t.type({ _tag: t.literal('Reply'), outcome: OutcomeCodec })
+
+const BroadcastEnvelope = t.type({
+  _tag: t.literal('Broadcast'),
+  body: t.unknown,
+  sender: optionalString,
+  subject: optionalString,
+  correlationId: optionalString,
+})
+
+/** The envelope codecs by kind: a message names its kind first, then its shape is checked. */
+type Codecs<A> = Readonly<Record<string, t.Decoder<unknown, A>>>
+const TASK_CODECS: Codecs<t.TypeOf<typeof TaskEnvelope>> = { Task: TaskEnvelope }
+const INBOX_CODECS: Codecs<
+  t.TypeOf<typeof RpcEnvelope> | t.TypeOf<typeof ReplyEnvelope> | t.TypeOf<typeof BroadcastEnvelope>
+> = { Rpc: RpcEnvelope, Reply: ReplyEnvelope, Broadcast: BroadcastEnvelope }
+
+/** Envelopes we send. */
+export type Envelope =
+  | t.TypeOf<typeof TaskEnvelope>
+  | t.TypeOf<typeof RpcEnvelope>
+  | t.TypeOf<typeof ReplyEnvelope>
+  | t.TypeOf<typeof BroadcastEnvelope>
+
+/** Where the answer to a message goes. */
+export interface ReplyAddress {
+  readonly replyTo: string
+  readonly correlationId: string
+}
+
+/** The message properties we read (amqplib gives `undefined` for absent ones). */
+const Properties = t.partial({ correlationId: t.string, replyTo: t.string })
+
+/** A task as a subscriber receives it: no address when the sender wants no reply. */
+export interface TaskMessage {
+  readonly body: unknown
+  readonly address: ReplyAddress | undefined
+}
+
+/** What arrives in a communicator's inbox. */
+export type InboxMessage =
+  | { readonly _tag: 'Rpc'; readonly body: unknown; readonly address: ReplyAddress }
+  | { readonly _tag: 'Reply'; readonly correlationId: string; readonly outcome: Outcome }
+  | { readonly _tag: 'Broadcast'; readonly message: BroadcastMessage }
+
+/** The raw parts of a delivery that decoding looks at. */
+export interface RawMessage {
+  readonly content: Buffer
+  readonly properties: { readonly correlationId?: unknown; readonly replyTo?: unknown }
+}
+
+/** Encodes an envelope; throws `InvalidMessageError` when the body or result is not JSON. */
+export const encodeEnvelope = (envelope: Envelope): Buffer =>
+  Buffer.from(toJsonText(envelope, `the ${envelope._tag.toLowerCase()}`) ?? 'null')
+
+/**
+ * io-ts errors in a line: `path: expected type, got value`, once per path. (PathReporter's
+ * report repeats the whole envelope type for every branch of every union.)
+ */
+const describeErrors = (errors: t.Errors): string => {
+  const lines = new Set<string>()
+  for (const error of errors) {
+    const named = error.context.filter((entry) => entry.key !== '' && !/^\d+$/.test(entry.key))
+    const last = named[named.length - 1] ?? error.context[0]
+    const path = named.map((entry) => entry.key).join('.') || 'message'
+    lines.add(`${path}: expected ${last?.type.name ?? '?'}, got ${JSON.stringify(error.value)}`)
+  }
+  return [...lines].slice(0, 3).join('; ')
+}
+
+const decodeWith = <A>(codec: t.Decoder<unknown, A>, value: unknown): E.Either<string, A> => {
+  const decoded = codec.decode(value)
+  return E.isRight(decoded) ? decoded : E.left(describeErrors(decoded.left))
+}
+
+const parseJson = (content: Buffer): E.Either<string, unknown> => {
+  try {
+    return E.right(JSON.parse(content.toString('utf8')) as unknown)
+  } catch (error) {
+    return E.left(`not JSON (${String(error)})`)
+  }
+}
+
+/** Decodes the envelope with the codec its `_tag` names, among `codecs`. */
+const decodeEnvelope = <A>(codecs: Codecs<A>, json: unknown): E.Either<string, A> => {
+  const tag =
+    typeof json === 'object' && json !== null ? (json as { _tag?: unknown })._tag : undefined
+  const codec = typeof tag === 'string' && Object.hasOwn(codecs, tag) ? codecs[tag] : undefined
+  if (codec === undefined) {
+    const kinds = Object.keys(codecs).join(' or ')
+    return E.left(`_tag: expected ${kinds}, got ${JSON.stringify(tag)}`)
+  }
+  return decodeWith(codec, json)
+}
+
+/** The envelope and the properties of a delivery, or what is wrong with them. */
+const decodeParts = <A>(codecs: Codecs<A>, raw: RawMessage) => {
+  const properties = decodeWith(Properties, {
+    correlationId: raw.properties.correlationId,
+    replyTo: raw.properties.replyTo,
+  })
+  if (E.isLeft(properties)) return properties
+  const envelope = E.chain((json: unknown) => decodeEnvelope(codecs, json))(parseJson(raw.content))
+  return E.map((body: A) => ({ envelope: body, ...properties.right }))(envelope)
+}
+
+const addressOf = (properties: { correlationId?: string; replyTo?: string }) =>
+  properties.replyTo !== undefined && properties.correlationId !== undefined
+    ? { replyTo: properties.replyTo, correlationId: properties.correlationId }
+    : undefined
+
+/** Decodes a delivery from the task queue. */
+export const decodeTask = (raw: RawMessage): E.Either<string, TaskMessage> => {
+  const parts = decodeParts(TASK_CODECS, raw)
+  if (E.isLeft(parts)) return parts
+  const { envelope, ...properties } = parts.right
+  const address = addressOf(properties)
+  if (address === undefined && properties.replyTo !== undefined) {
+    return E.left('a task with replyTo needs a correlationId')
+  }
+  return E.right({ body: envelope.body, address })
+}
+
+/** Decodes a delivery from a communicator's inbox. */
+export const decodeInbox = (raw: RawMessage): E.Either<string, InboxMessage> => {
+  const parts = decodeParts(INBOX_CODECS, raw)
+  if (E.isLeft(parts)) return parts
+  const { envelope, ...properties } = parts.right
+  switch (envelope._tag) {
+    case 'Rpc': {
+      const address = addressOf(properties)
+      return address === undefined
+        ? E.left('an RPC needs replyTo and correlationId')
+        : E.right({ _tag: 'Rpc', body: envelope.body, address })
+    }
+    case 'Reply':
+      return properties.correlationId === undefined
+        ? E.left('a reply needs a correlationId')
+        : E.right({
+            _tag: 'Reply',
+            correlationId: properties.correlationId,
+            outcome: envelope.outcome,
+          })
+    case 'Broadcast': {
+      const { body, sender, subject, correlationId } = envelope
+      return E.right({ _tag: 'Broadcast', message: { body, sender, subject, correlationId } })
+    }
+    default:
+      return envelope satisfies never
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Communications: the `Communicator` interface (tasks, RPC, broadcasts), its errors, broadcast
+ * filters and the in-process `LocalCommunicator`. The RabbitMQ communicator lives in
+ * `plumpy-ts/amqp`, so that this entry point never loads amqplib.
+ */
+export type {
+  BroadcastFilterOptions,
+  BroadcastHandler,
+  BroadcastMessage,
+  BroadcastSendOptions,
+  Communicator,
+  RpcHandler,
+  TaskDelivery,
+  TaskHandler,
+  TaskSendOptions,
+  TaskSubscriberOptions,
+} from './communicator.js'
+export { DEFAULT_TASK_SLOTS } from './communicator.js'
+export {
+  CommunicatorClosedError,
+  ConnectionLostError,
+  DuplicateSubscriberError,
+  InvalidFilterError,
+  InvalidMessageError,
+  RemoteError,
+  TaskRejected,
+  UnroutableError,
+} from './errors.js'
+export {
+  broadcastPredicate,
+  compileFilter,
+  matchesFilter,
+  type FilterPredicate,
+} from './filters.js'
+export { LocalBus } from './local/bus.js'
+export { LocalCommunicator, type LocalCommunicatorOptions } from './local.js'
+export { processControl, statusOf } from './process-control.js'
+export type { ProcessControl, ProcessControlOptions } from './process-control.js'
+export { ProcessLauncher } from './launcher.js'
+export type { LauncherOptions } from './launcher.js'
+export { RemoteProcessController } from './controller.js'
+export type { LaunchOptions } from './controller.js'
+export {
+  IntentMessage,
+  LauncherTask,
+  decodeMessage,
+  intentSubject,
+  stateChangedSubject,
+} from './messages.js'
+export type { ProcessStatus } from './messages.js'

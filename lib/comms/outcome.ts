@@ -1,0 +1,93 @@
+/**
+ * What running a handler came to, as it travels back to the sender, and the JSON rules that
+ * every message and result obeys in both communicators.
+ */
+import { InvalidMessageError, RemoteError, TaskRejected, UnroutableError } from './errors.js'
+
+/** An error as it crosses the wire: its class name and message. */
+export interface RemoteFailure {
+  readonly name: string
+  readonly message: string
+}
+
+/** The answer to a task or an RPC. */
+export type Outcome =
+  | { readonly _tag: 'Ok'; readonly value: unknown }
+  | { readonly _tag: 'Failed'; readonly error: RemoteFailure }
+  | { readonly _tag: 'Unroutable'; readonly message: string }
+
+/** A handler's result. */
+export const ok = (value: unknown): Outcome => ({ _tag: 'Ok', value })
+
+/** A handler's exception, reduced to what can cross the wire. */
+export const failed = (error: unknown): Outcome => ({
+  _tag: 'Failed',
+  error:
+    error instanceof Error
+      ? { name: error.name, message: error.message }
+      : { name: 'Error', message: String(error) },
+})
+
+/** Nobody took the message. */
+export const unroutable = (message: string): Outcome => ({ _tag: 'Unroutable', message })
+
+/** The value of an outcome for the sender: the result, or the error it stands for. */
+export const settleOutcome = (outcome: Outcome): unknown => {
+  switch (outcome._tag) {
+    case 'Ok':
+      return outcome.value
+    case 'Failed':
+      throw new RemoteError(outcome.error.name, outcome.error.message)
+    case 'Unroutable':
+      throw new UnroutableError(outcome.message)
+    default:
+      return outcome satisfies never
+  }
+}
+
+/** The handler threw `TaskRejected`: the task goes back to the queue. */
+export const REJECTED = 'rejected'
+
+/**
+ * Runs a handler to its end: its awaited result (a Promise that resolves to a Promise resolves
+ * through), its exception, or {@link REJECTED}. Never throws, never runs the handler
+ * synchronously inside a send: callers schedule it.
+ */
+export const runHandler = async (call: () => unknown): Promise<Outcome | typeof REJECTED> => {
+  try {
+    return ok(await call())
+  } catch (error) {
+    return error instanceof TaskRejected ? REJECTED : failed(error)
+  }
+}
+
+/**
+ * JSON text of a value, or `InvalidMessageError` naming `what` when it has none (a BigInt, a
+ * cycle). `undefined` (and functions) give `undefined`, as in an object field.
+ */
+export const toJsonText = (value: unknown, what: string): string | undefined => {
+  try {
+    return JSON.stringify(value)
+  } catch (error) {
+    throw new InvalidMessageError(`${what} is not JSON: ${String(error)}`)
+  }
+}
+
+/** A copy of a value through JSON, as if it had crossed the wire. */
+export const copyThroughJson = (value: unknown, what: string): unknown => {
+  const text = toJsonText(value, what)
+  return text === undefined ? undefined : (JSON.parse(text) as unknown)
+}
+
+/**
+ * An outcome whose value has crossed the wire: a result that is not JSON becomes a failure the
+ * sender can read, instead of an exception on the receiving side.
+ */
+export const copyOutcome = (outcome: Outcome): Outcome => {
+  if (outcome._tag !== 'Ok') return outcome
+  try {
+    return ok(copyThroughJson(outcome.value, 'the result'))
+  } catch (error) {
+    return failed(error)
+  }
+}
