@@ -90,6 +90,10 @@ export type Fields = { readonly [name: string]: Descriptor }
 const makePort = (codec: t.Any, options: PortOptions<t.Any>): PortDescriptor =>
   Object.freeze({ _tag: 'PortDescriptor', codec, options })
 
+// Overloads rather than optional parameters: inside a fields record the call is contextually
+// typed, and a type parameter left without an argument would be inferred from that context
+// (as `t.Any`, wide options), losing the very information the builders exist to keep.
+
 /**
  * Defines an input port. Without a codec the port accepts anything (`t.unknown`).
  *
@@ -98,9 +102,6 @@ const makePort = (codec: t.Any, options: PortOptions<t.Any>): PortDescriptor =>
  *   inputs: { x: input(t.number, { help: 'how many', default: 3 }), label: input(t.string) },
  * })
  */
-// Overloads rather than optional parameters: inside a fields record the call is contextually
-// typed, and a type parameter left without an argument would be inferred from that context
-// (as `t.Any`, wide options), losing the very information the builders exist to keep.
 export function input(): PortDescriptor<t.UnknownC, NoOptions>
 export function input<C extends t.Any>(codec: C): PortDescriptor<C, NoOptions>
 export function input<const O extends PortOptions<t.UnknownC>>(

@@ -12,6 +12,12 @@
  *   defaults are populated and it is required, has a default, or holds a default below;
  * - a dynamic namespace adds an index signature of its value type;
  * - dotted keys (`'sub.x'`) are expanded into nested namespaces first (`Normalize`).
+ *
+ * One rule for every conditional type below, for speed: the type after `extends` never mentions
+ * the alias's own parameters (a computed type is first bound with `X extends infer Y`). Other
+ * modules put these types inside generic interfaces; to compare two instantiations of those, the
+ * compiler compares the conditional types generically, and it has a fast path only when the
+ * `extends` sides are identical. Without it, one `defineProcess` took a minute to check.
  */
 import type * as t from 'io-ts'
 import type { NamespaceDescriptor, NoOptions, PortDescriptor } from './descriptors.js'
@@ -40,8 +46,11 @@ export type DeepReadonly<T> = T extends
         ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
         : T
 
-/** Flattens an intersection into one object type, so that hovers and type tests read well. */
-type Simplify<T> = { [K in keyof T]: T[K] }
+/**
+ * Flattens an intersection into one object type, so that hovers and type tests read well.
+ * Exported so that declaration files of modules using these types can name it.
+ */
+export type Simplify<T> = { [K in keyof T]: T[K] }
 
 // ---------------------------------------------------------------------------------------------
 // Reading options literally (the builders capture them with `const` type parameters)
@@ -54,7 +63,7 @@ type DeclaredOptional<O> = O extends { readonly required: infer R }
   : false
 
 /** The options carry a default (a value or a lazy function). */
-type HasDefault<O> = 'default' extends keyof O ? true : false
+type HasDefault<O> = keyof O extends infer K ? ('default' extends K ? true : false) : never
 
 type PopulatesDefaults<O> = O extends { readonly populateDefaults: false } ? false : true
 
@@ -74,7 +83,11 @@ type Heads<F> = { [K in keyof F & string]: K extends `${infer H}.${string}` ? H 
 
 /** The entries under head `H`, keyed by the rest of their dotted key. */
 type Under<F, H extends string> = {
-  [K in keyof F & string as K extends `${H}.${infer Rest}` ? Rest : never]: F[K]
+  [K in keyof F & string as K extends `${infer Head}.${infer Rest}`
+    ? H extends Head
+      ? Rest
+      : never
+    : never]: F[K]
 }
 
 /**
@@ -84,11 +97,11 @@ type Under<F, H extends string> = {
  */
 type NormalEntry<F, H extends string> = [keyof Under<F, H>] extends [never]
   ? F[H & keyof F]
-  : H extends keyof F
-    ? F[H] extends NamespaceDescriptor<infer G, infer O>
+  : [F[H & keyof F]] extends [never]
+    ? NamespaceDescriptor<Under<F, H>, NoOptions>
+    : F[H & keyof F] extends NamespaceDescriptor<infer G, infer O>
       ? NamespaceDescriptor<G & Under<F, H>, O>
       : never
-    : NamespaceDescriptor<Under<F, H>, NoOptions>
 
 /** A fields record with its dotted keys expanded one level. */
 export type Normalize<F> = { [H in Heads<F>]: NormalEntry<F, H> }
@@ -106,7 +119,11 @@ type MustSupply<D> =
         : SomeMustSupply<Normalize<G>>
       : false
 
-type SomeMustSupply<N> = true extends { [K in keyof N]: MustSupply<N[K]> }[keyof N] ? true : false
+type SomeMustSupply<N> = { [K in keyof N]: MustSupply<N[K]> }[keyof N] extends infer Each
+  ? true extends Each
+    ? true
+    : false
+  : never
 
 /** Whether filling defaults into this entry, absent, gives something. */
 type HoldsDefault<D> =
@@ -120,12 +137,14 @@ type HoldsDefault<D> =
           : SomeHoldsDefault<Normalize<G>>
       : false
 
-type SomeHoldsDefault<N> = true extends { [K in keyof N]: HoldsDefault<N[K]> }[keyof N]
-  ? true
-  : false
+type SomeHoldsDefault<N> = { [K in keyof N]: HoldsDefault<N[K]> }[keyof N] extends infer Each
+  ? true extends Each
+    ? true
+    : false
+  : never
 
-// The recursive helpers above are never passed as arguments to Or/And: checking such an
-// argument against its `boolean` constraint makes the compiler expand the recursion eagerly.
+// The recursions above test their results with `extends true` instead of passing them to `Or`:
+// checking such an argument against Or's `boolean` constraint expands the recursion eagerly.
 
 /** Whether an entry is present in parsed inputs whatever the caller passed. */
 type PresentAfterParse<D> =
@@ -181,12 +200,14 @@ type DynamicValues<N, O, M extends Mode> = [DynamicCodec<O>] extends [never]
     }
 
 /** A wide `Fields` type (not a literal record) gives a wide record of values. */
-type Values<F, O, M extends Mode> = string extends keyof F
-  ? { readonly [key: string]: unknown }
-  : Simplify<ExplicitValues<Normalize<F>, M> & DynamicValues<Normalize<F>, O, M>>
+type Values<F, O, M extends Mode> = keyof F extends infer K
+  ? string extends K
+    ? { readonly [key: string]: unknown }
+    : Simplify<ExplicitValues<Normalize<F>, M> & DynamicValues<Normalize<F>, O, M>>
+  : never
 
-type RootValues<X, M extends Mode> =
-  X extends NamespaceDescriptor<infer F, infer O> ? Values<F, O, M> : Values<X, NoOptions, M>
+// The four public types below repeat the same conditional instead of sharing an alias: a type
+// printed in another module's declarations then keeps their (exported) name.
 
 /**
  * The inputs a step sees, after parsing: defaults filled in, deeply readonly.
@@ -195,33 +216,47 @@ type RootValues<X, M extends Mode> =
  * const fields = { x: input(t.number, { default: 1 }), y: input(t.string, { required: false }) }
  * type I = InputsOf<typeof fields> // { readonly x: number; readonly y?: string }
  */
-export type InputsOf<X> = RootValues<X, 'parsed'>
+export type InputsOf<X> =
+  X extends NamespaceDescriptor<infer F, infer O>
+    ? Values<F, O, 'parsed'>
+    : Values<X, NoOptions, 'parsed'>
 
 /**
  * The inputs a caller passes when creating a process: ports with a default or `required: false`
  * may be left out, and so may namespaces with nothing that must be supplied.
  */
-export type RawInputsOf<X> = RootValues<X, 'raw'>
+export type RawInputsOf<X> =
+  X extends NamespaceDescriptor<infer F, infer O>
+    ? Values<F, O, 'raw'>
+    : Values<X, NoOptions, 'raw'>
 
 /** The outputs of a process: optional where the port is not required. */
-export type OutputsOf<X> = RootValues<X, 'outputs'>
+export type OutputsOf<X> =
+  X extends NamespaceDescriptor<infer F, infer O>
+    ? Values<F, O, 'outputs'>
+    : Values<X, NoOptions, 'outputs'>
 
 /**
  * The values of a namespace as its validator sees them: decoded, and optional wherever presence
  * is not guaranteed (the same validator serves parsed inputs and outputs).
  */
-export type NamespaceValues<X> = RootValues<X, 'outputs'>
+export type NamespaceValues<X> =
+  X extends NamespaceDescriptor<infer F, infer O>
+    ? Values<F, O, 'outputs'>
+    : Values<X, NoOptions, 'outputs'>
 
 // ---------------------------------------------------------------------------------------------
 // Output paths
 
-type PathsIn<F, O> = string extends keyof F
-  ? string
-  :
-      | ([DynamicCodec<O>] extends [never] ? never : string)
-      | {
-          [K in keyof Normalize<F> & string]: EntryPaths<K, Normalize<F>[K]>
-        }[keyof Normalize<F> & string]
+type PathsIn<F, O> = keyof F extends infer K
+  ? string extends K
+    ? string
+    :
+        | ([DynamicCodec<O>] extends [never] ? never : string)
+        | {
+            [H in keyof Normalize<F> & string]: EntryPaths<H, Normalize<F>[H]>
+          }[keyof Normalize<F> & string]
+  : never
 
 type EntryPaths<K extends string, D> =
   D extends PortDescriptor<any, any>
@@ -241,17 +276,21 @@ type DynamicValue<O> = [DynamicCodec<O>] extends [never]
   ? never
   : CodecValue<DynamicCodec<O>, 'outputs'>
 
-type ValueAt<F, O, P extends string> = string extends keyof F
-  ? unknown
-  : P extends keyof Normalize<F>
-    ? EntryValue<Normalize<F>[P], 'outputs'>
-    : P extends `${infer H}.${infer Rest}`
-      ? H extends keyof Normalize<F>
-        ? Normalize<F>[H] extends NamespaceDescriptor<infer G, infer O2>
-          ? ValueAt<G, O2, Rest>
-          : never
-        : DynamicValue<O>
-      : DynamicValue<O>
+type ValueAt<F, O, P extends string> = keyof F extends infer K
+  ? string extends K
+    ? unknown
+    : Normalize<F> extends infer N
+      ? P extends keyof N
+        ? EntryValue<N[P], 'outputs'>
+        : P extends `${infer H}.${infer Rest}`
+          ? H extends keyof N
+            ? N[H] extends NamespaceDescriptor<infer G, infer O2>
+              ? ValueAt<G, O2, Rest>
+              : never
+            : DynamicValue<O>
+          : DynamicValue<O>
+      : never
+  : never
 
 /** The value type of the output at a dotted path (see {@link OutputPath}). */
 export type OutputValue<X, P extends string> =

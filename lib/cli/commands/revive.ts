@@ -61,7 +61,7 @@ const runRevive = async (options: ReviveCommandOptions): Promise<void> => {
       const continued = count('Continued')
       console.log(
         `${continued} ${dryRun ? 'to continue' : 'continued'}, ${count('Claimed')} running, ` +
-          `${count('WithParent')} with their parent, ` +
+          `${count('WithParent')} with their parent, ${count('Orphan')} orphans, ` +
           `${count('Unresolvable') + count('Failed')} not revivable`,
       )
       if (count('Failed') > 0) process.exitCode = EXIT.refused
