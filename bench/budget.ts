@@ -1,0 +1,121 @@
+/**
+ * The performance budget of BENCH.md as data: for each row, plumpy 0.26's figure and our goal.
+ * Ratios compare with plumpy's best figure (the fast end of its range), so they never flatter us.
+ */
+
+/** plumpy 0.26's figure for a row, as BENCH.md prints it and as the number to compare with. */
+export interface PlumpyFigure {
+  readonly text: string
+  /** The best of plumpy's runs, in the row's unit; undefined when plumpy has no such figure. */
+  readonly best: number | undefined
+}
+
+/** A goal: how BENCH.md states it, and the test of a median against it. */
+export interface Goal {
+  readonly text: string
+  /** Undefined for rows reported for information only. */
+  readonly met: ((median: number) => boolean) | undefined
+}
+
+/** One row of the budget. */
+export interface BudgetRow {
+  readonly workload: string
+  readonly plumpy: PlumpyFigure
+  readonly goal: Goal
+}
+
+const atLeast = (limit: number, text: string): Goal => ({ text, met: (m) => m >= limit })
+const atMost = (limit: number, text: string): Goal => ({ text, met: (m) => m <= limit })
+
+/** The budget rows by measurement id; B6's rows hold for every size it is run at. */
+export const BUDGET: Readonly<Record<string, BudgetRow>> = {
+  B1: {
+    workload: 'one chain while_(i < N)(inc), N = 10,000: steps/s',
+    plumpy: { text: '40,000–43,400 /s', best: 43_400 },
+    goal: atLeast(1_000_000, '≥ 1,000,000 /s'),
+  },
+  B2: {
+    workload: '1,000 3-step chains created, run concurrently: processes/s',
+    plumpy: { text: '5,300–5,800 /s', best: 5_800 },
+    goal: atLeast(150_000, '≥ 150,000 /s'),
+  },
+  B3a: {
+    workload: '1,000-step chain, checkpoint per RUNNING entry, in memory: checkpoints/s',
+    plumpy: { text: '7,350–7,680 /s', best: 7_680 },
+    goal: atLeast(250_000, '≥ 250,000 /s'),
+  },
+  B3b: {
+    workload: 'the same into SQLite (WAL), each committed: checkpoints/s',
+    plumpy: { text: '2,700–3,360 /s (pickle files)', best: 3_360 },
+    goal: atLeast(30_000, '≥ 30,000 /s'),
+  },
+  'B3c-whole': {
+    workload: 'bytes of one checkpoint of that chain (ctx = {i})',
+    plumpy: { text: '801 B', best: 801 },
+    goal: atMost(200, '≤ 200 B'),
+  },
+  'B3c-increment': {
+    workload: 'bytes of one increment between successive checkpoints',
+    plumpy: { text: '801 B (whole; no increments)', best: 801 },
+    goal: atMost(64, '≤ 64 B'),
+  },
+  B4: {
+    workload: 'reload between steps 1 and 2 of a 3-step chain, run, check ×1,000: reloads/s',
+    plumpy: { text: '5,800 /s', best: 5_800 },
+    goal: atLeast(150_000, '≥ 150,000 /s'),
+  },
+  B5: {
+    workload: '10,000 live processes created, not run: rss per process',
+    plumpy: { text: '2.4 KiB', best: 2.4 },
+    goal: atMost(0.5, '≤ 0.5 KiB'),
+  },
+  'B5-heap': {
+    workload: 'the same: V8 heapUsed per process (for information)',
+    plumpy: { text: '—', best: undefined },
+    goal: { text: '—', met: undefined },
+  },
+  B6: {
+    workload: 'load a checkpoint taken after {after} steps, finish 10 more: time per resume',
+    plumpy: { text: '0.82–0.86 ms', best: 820 },
+    goal: atMost(20, '≤ 20 µs, equal at both sizes'),
+  },
+  'B6-size': {
+    workload: 'size of the checkpoint taken after {after} steps',
+    plumpy: { text: '791–800 B', best: 791 },
+    goal: { text: 'equal at both sizes (O(1))', met: undefined },
+  },
+}
+
+/** The budget row of a measurement id (`B6@100000` → `B6`, `B6@10-size` → `B6-size`). */
+export const budgetOf = (id: string): BudgetRow | undefined => {
+  const match = /^(B6)@(\d+)(-size)?$/.exec(id)
+  if (match === null) return BUDGET[id]
+  const row = BUDGET[`${match[1]}${match[3] ?? ''}`]
+  return (
+    row && {
+      ...row,
+      workload: row.workload.replace('{after}', Number(match[2]).toLocaleString('en-US')),
+    }
+  )
+}
+
+/** How much better than plumpy (> 1 is better), against plumpy's best figure. */
+export const ratioToPlumpy = (
+  median: number,
+  better: 'higher' | 'lower',
+  plumpyBest: number | undefined,
+): number | undefined => {
+  if (plumpyBest === undefined || median === 0) return undefined
+  return better === 'higher' ? median / plumpyBest : plumpyBest / median
+}
+
+/** B7 needs RabbitMQ and a launcher that do not exist yet: a row that says so. */
+export const NOT_MEASURED = [
+  {
+    id: 'B7',
+    workload: '1,000 launches through RabbitMQ (1 and 2 workers), round trips, CPU per launch',
+    plumpy: '294 /s, 272 /s, 201 round trips/s, 5.7 ms CPU per launch',
+    goal: '≥ 3,000 /s; ≥ 400 round trips/s; no stalls; ≤ 1.1 ms CPU',
+    reason: 'not measured (needs the communications layer)',
+  },
+] as const

@@ -1,0 +1,220 @@
+/**
+ * `npm run bench`: runs the workloads of BENCH.md, each in a fresh Node process of its own, prints
+ * a table against plumpy 0.26's figures and our goals, and writes the figures as JSON.
+ *
+ *   npm run bench                        every workload, full sizes → bench/results/latest.json
+ *   npm run bench -- --only B1,B4        some workloads (a prefix: B3 is B3a, B3b and B3c)
+ *   npm run bench -- --smoke             tiny sizes, no goals checked → bench/results/smoke.json
+ *   npm run bench -- --out other.json    write the JSON elsewhere
+ *   npm run bench -- --tsx               run the TypeScript through tsx instead of compiled
+ *
+ * A full run first compiles `lib/` and `bench/` as TypeScript emits them (see `compile.ts`: tsx's
+ * own transform doubles a live process's heap), then starts a fresh Node process on that code for
+ * each workload (and five for B5, one sample each), so that no workload's JIT or heap state leaks
+ * into another's figures. A smoke run only checks that the workloads still run, quickly: it runs
+ * the sources in this process, except B5, which needs a fresh one with `--expose-gc` (and keeps
+ * the process protocol exercised).
+ *
+ * The exit code is 0 when every workload ran (whether or not it met its goal): benchmarks are
+ * measurements, never tests.
+ */
+import { spawn } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { NOT_MEASURED } from './budget.js'
+import { COMPILED_DIR, compileForBench, compiledPath } from './compile.js'
+import {
+  RESULT_PREFIX,
+  median,
+  parseWorkloadArgs,
+  type Measurement,
+  type WorkloadArgs,
+} from './harness.js'
+import { machineInfo } from './machine.js'
+import { printTable, rowsOf } from './table.js'
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url))
+const ROOT = resolve(BENCH_DIR, '..')
+
+/** One workload process to start: which file, with which arguments, how many times. */
+interface Job {
+  readonly ids: readonly string[]
+  readonly file: string
+  readonly args: readonly string[]
+  readonly nodeFlags: readonly string[]
+  /** Fresh processes to start; their samples are pooled (B5 takes one sample per process). */
+  readonly processes: number
+  /** Whether it needs a fresh process even in a smoke run. */
+  readonly alwaysFresh: boolean
+}
+
+const jobs = (smoke: boolean): Job[] => {
+  const job = (ids: string[], file: string, more: Partial<Job> = {}): Job => ({
+    ids,
+    file,
+    args: [],
+    nodeFlags: [],
+    processes: 1,
+    alwaysFresh: false,
+    ...more,
+  })
+  const longHistory = smoke ? 1_000 : 100_000
+  return [
+    job(['B1'], 'b1-steps.ts'),
+    job(['B2'], 'b2-processes.ts'),
+    job(['B3a'], 'b3a-checkpoints-memory.ts'),
+    job(['B3b'], 'b3b-checkpoints-sqlite.ts'),
+    job(['B3c'], 'b3c-checkpoint-size.ts'),
+    job(['B4'], 'b4-reload.ts'),
+    job(['B5'], 'b5-memory.ts', {
+      nodeFlags: ['--expose-gc'],
+      processes: smoke ? 1 : 5,
+      alwaysFresh: true,
+    }),
+    job(['B6@10'], 'b6-resume.ts', { args: ['--after', '10'] }),
+    job([`B6@${longHistory}`], 'b6-resume.ts', { args: ['--after', String(longHistory)] }),
+  ]
+}
+
+/** Which code the workload processes run: compiled JavaScript, or TypeScript through tsx. */
+type Code = 'compiled' | 'tsx'
+
+/** Start one workload process and collect its measurements. */
+const runProcess = (job: Job, smoke: boolean, code: Code): Promise<Measurement[]> =>
+  new Promise((done, fail) => {
+    const program =
+      code === 'compiled'
+        ? [compiledPath(job.file)]
+        : ['--import', 'tsx', join(BENCH_DIR, job.file)]
+    const args = [...job.nodeFlags, ...program, ...job.args, ...(smoke ? ['--smoke'] : [])]
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', fail)
+    child.on('close', (code) => {
+      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX))
+      if (code !== 0 || line === undefined)
+        return fail(new Error(`${job.file} ${job.args.join(' ')} exited ${code}:\n${stderr}`))
+      done(JSON.parse(line.slice(RESULT_PREFIX.length)) as Measurement[])
+    })
+  })
+
+/** Run a workload module's `main` in this process (smoke runs). */
+const runHere = async (job: Job): Promise<Measurement[]> => {
+  const module = (await import(pathToFileURL(join(BENCH_DIR, job.file)).href)) as {
+    main: (args: WorkloadArgs) => Promise<Measurement[]>
+  }
+  return module.main(parseWorkloadArgs([...job.args, '--smoke']))
+}
+
+/** Pool the measurements of several processes of one job: same ids, samples concatenated. */
+const pool = (runs: readonly Measurement[][]): Measurement[] => {
+  const first = runs[0] ?? []
+  return first.map((m) => {
+    const same = runs.map((r) => r.find((x) => x.id === m.id) as Measurement)
+    const samples = same.flatMap((x) => x.samples)
+    const pooled: Measurement = { ...m, samples, median: median(samples) }
+    if (m.cpuSamples === undefined) return pooled
+    const cpuSamples = same.flatMap((x) => x.cpuSamples ?? [])
+    return { ...pooled, cpuSamples, cpuMedian: median(cpuSamples) }
+  })
+}
+
+interface Options {
+  readonly smoke: boolean
+  readonly code: Code
+  readonly only: readonly string[] | undefined
+  readonly out: string
+}
+
+const parseOptions = (argv: readonly string[]): Options => {
+  const smoke = argv.includes('--smoke')
+  const value = (name: string) => {
+    const at = argv.indexOf(name)
+    return at < 0 ? undefined : argv[at + 1]
+  }
+  const only = value('--only')
+    ?.split(',')
+    .map((id) => id.trim().toUpperCase())
+    .filter((id) => id !== '')
+  const out = value('--out') ?? join(BENCH_DIR, 'results', smoke ? 'smoke.json' : 'latest.json')
+  const code = smoke || argv.includes('--tsx') ? 'tsx' : 'compiled'
+  return { smoke, code, only, out: resolve(out) }
+}
+
+const selected = (job: Job, only: readonly string[] | undefined): boolean =>
+  only === undefined || job.ids.some((id) => only.some((f) => id.toUpperCase().startsWith(f)))
+
+const main = async (): Promise<void> => {
+  const options = parseOptions(process.argv.slice(2))
+  const chosen = jobs(options.smoke).filter((job) => selected(job, options.only))
+  if (chosen.length === 0) throw new Error(`--only ${options.only?.join(',')} selects no workload`)
+  const machine = machineInfo()
+  console.log(
+    `plumpy-ts benchmarks${options.smoke ? ' (smoke: tiny sizes, no goals)' : ''} on ` +
+      `${machine.cpu} × ${machine.cores}, Node ${machine.node}, load ${machine.loadAverage.join(' ')}`,
+  )
+  if (options.code === 'compiled') {
+    const started = performance.now()
+    const files = compileForBench()
+    console.log(
+      `  compiled ${files} files to ${relative(ROOT, COMPILED_DIR)} in ` +
+        `${((performance.now() - started) / 1000).toFixed(1)} s`,
+    )
+  } else console.log('  running the TypeScript sources through tsx')
+  const measurements: Measurement[] = []
+  const failures: string[] = []
+  for (const job of chosen) {
+    const label = `${job.ids.join(', ')} (${job.file}${job.args.length > 0 ? ' ' + job.args.join(' ') : ''})`
+    process.stdout.write(`  running ${label} …`)
+    const started = performance.now()
+    try {
+      const runs: Measurement[][] = []
+      if (options.smoke && !job.alwaysFresh) runs.push(await runHere(job))
+      else
+        for (let i = 0; i < job.processes; i++)
+          runs.push(await runProcess(job, options.smoke, options.code))
+      measurements.push(...pool(runs))
+      console.log(` ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    } catch (error) {
+      console.log(' failed')
+      console.error(error instanceof Error ? error.message : error)
+      failures.push(label)
+    }
+  }
+  const loadAfter = machineInfo().loadAverage
+  const rows = rowsOf(measurements, options.smoke, options.only)
+  console.log()
+  printTable(rows)
+  if (machine.loadAverage[0] > machine.cores || (loadAfter[0] ?? 0) > machine.cores)
+    console.log(
+      `\nNote: the load average (${machine.loadAverage[0]} before, ${loadAfter[0]} after) exceeds ` +
+        `the ${machine.cores} cores: other programs shared the CPU, so wall-clock figures are low ` +
+        'and noisy; the CPU-time column is steadier.',
+    )
+  const report = {
+    mode: options.smoke ? 'smoke' : 'full',
+    code: options.code,
+    only: options.only ?? null,
+    machine: { ...machine, loadAverageAfter: loadAfter },
+    rows,
+    notMeasured: NOT_MEASURED,
+    measurements,
+    failures,
+  }
+  mkdirSync(dirname(options.out), { recursive: true })
+  writeFileSync(options.out, JSON.stringify(report, null, 2) + '\n')
+  console.log(`\nFigures written to ${options.out}`)
+  if (failures.length > 0) {
+    console.error(`\n${failures.length} workload(s) failed: ${failures.join('; ')}`)
+    process.exitCode = 1
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exitCode = 1
+})

@@ -1,0 +1,139 @@
+/**
+ * The table `bench/run.ts` prints: one row per figure, with plumpy 0.26's figure, the ratio
+ * (> 1 means plumpy-ts is better) and whether the goal is met, plus the derived B6 row (are the
+ * two histories equal within noise?) and the rows of workloads that cannot be measured yet.
+ */
+import { NOT_MEASURED, budgetOf, ratioToPlumpy } from './budget.js'
+import { formatNumber, mad, type Measurement } from './harness.js'
+
+/** One printed (and stored) row. */
+export interface Row {
+  readonly id: string
+  readonly workload: string
+  /** Our median, formatted with its unit, or why there is none. */
+  readonly ours: string
+  readonly oursCpu: string
+  readonly median: number | null
+  readonly unit: string
+  readonly plumpy: string
+  readonly ratio: number | null
+  readonly goal: string
+  /** null: not judged (smoke run, information only, or not measured). */
+  readonly met: boolean | null
+}
+
+const withUnit = (value: number, unit: string): string =>
+  unit.endsWith('/s') ? `${formatNumber(value)} /s` : `${formatNumber(value)} ${unit}`
+
+/** The rows of these measurements; goals and ratios are left out of smoke runs. */
+export const rowsOf = (
+  measurements: readonly Measurement[],
+  smoke: boolean,
+  only: readonly string[] | undefined,
+): Row[] => {
+  const rows: Row[] = measurements.map((m) => {
+    const budget = budgetOf(m.id)
+    const ratio = smoke ? undefined : ratioToPlumpy(m.median, m.better, budget?.plumpy.best)
+    const judge = smoke ? undefined : budget?.goal.met
+    return {
+      id: m.id,
+      workload: budget?.workload ?? m.what,
+      ours: withUnit(m.median, m.unit),
+      oursCpu: m.cpuMedian === undefined ? '' : withUnit(m.cpuMedian, m.unit),
+      median: m.median,
+      unit: m.unit,
+      plumpy: budget?.plumpy.text ?? '—',
+      ratio: ratio ?? null,
+      goal: budget?.goal.text ?? '—',
+      met: judge === undefined ? null : judge(m.median),
+    }
+  })
+  const equal = b6Equality(measurements, smoke)
+  if (equal !== undefined) rows.push(equal)
+  for (const row of NOT_MEASURED)
+    if (only === undefined || only.some((f) => row.id.startsWith(f)))
+      rows.push({
+        id: row.id,
+        workload: row.workload,
+        ours: row.reason,
+        oursCpu: '',
+        median: null,
+        unit: '',
+        plumpy: row.plumpy,
+        ratio: null,
+        goal: row.goal,
+        met: null,
+      })
+  return rows
+}
+
+/**
+ * B6 asks for the same resume time at both histories. Two medians count as equal within noise
+ * when they differ by less than twice the larger median absolute deviation of their samples, or
+ * by less than 10 % of the smaller one.
+ */
+const b6Equality = (measurements: readonly Measurement[], smoke: boolean): Row | undefined => {
+  const times = measurements.filter((m) => /^B6@\d+$/.test(m.id))
+  const sizes = measurements.filter((m) => /^B6@\d+-size$/.test(m.id))
+  const [short, long] = times
+  if (short === undefined || long === undefined) return undefined
+  const difference = Math.abs(long.median - short.median)
+  const noise = Math.max(
+    2 * Math.max(mad(short.samples), mad(long.samples)),
+    0.1 * Math.min(short.median, long.median),
+  )
+  const grown = (sizes[1]?.median ?? 0) - (sizes[0]?.median ?? 0)
+  return {
+    id: 'B6-equal',
+    workload: `resume after ${long.id.slice(3)} vs after ${short.id.slice(3)} steps`,
+    ours: `time ×${(long.median / short.median).toFixed(2)}, size +${grown} B`,
+    oursCpu:
+      long.cpuMedian !== undefined && short.cpuMedian !== undefined
+        ? `time ×${(long.cpuMedian / short.cpuMedian).toFixed(2)}`
+        : '',
+    median: long.median / short.median,
+    unit: '×',
+    plumpy: '0.82–0.86 ms at both',
+    ratio: null,
+    goal: 'equal within noise',
+    met: smoke ? null : difference <= noise,
+  }
+}
+
+const HEADERS = [
+  'id',
+  'workload',
+  'ours (median)',
+  'ours (CPU time)',
+  'plumpy 0.26',
+  'ours vs plumpy',
+  'goal',
+  'met',
+] as const
+
+/** Print the rows as a Markdown table. */
+export const printTable = (rows: readonly Row[]): void => {
+  const cells = rows.map((row) => [
+    row.id,
+    row.workload,
+    row.ours,
+    row.oursCpu,
+    row.plumpy,
+    row.ratio === null ? '—' : `×${row.ratio >= 10 ? row.ratio.toFixed(0) : row.ratio.toFixed(2)}`,
+    row.goal,
+    row.met === null ? '—' : row.met ? 'yes' : 'no',
+  ])
+  const widths = HEADERS.map((header, i) =>
+    Math.max(header.length, ...cells.map((line) => (line[i] as string).length)),
+  )
+  const line = (values: readonly string[]) =>
+    `| ${values.map((v, i) => v.padEnd(widths[i] as number)).join(' | ')} |`
+  console.log(line(HEADERS))
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)
+  for (const row of cells) console.log(line(row))
+  console.log(
+    '\nours vs plumpy: > 1 means plumpy-ts is better (rates: ours / plumpy; sizes and times: ' +
+      "plumpy / ours), against plumpy's best figure. CPU time: the same figure from the " +
+      "process's CPU time (all its threads) instead of wall-clock time.",
+  )
+}

@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..')
+
+interface Ran {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+const runBench = (args: readonly string[]): Promise<Ran> =>
+  new Promise((done) => {
+    execFile(
+      'npx',
+      ['tsx', 'bench/run.ts', ...args],
+      { cwd: ROOT, timeout: 150_000, maxBuffer: 16 * 2 ** 20 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1
+        done({ code, stdout, stderr })
+      },
+    )
+  })
+
+/** The cell of the "ours (median)" column in the printed row of `id`, if there is such a row. */
+const oursCell = (stdout: string, id: string): string | undefined => {
+  const row = stdout.split('\n').find((line) => line.split('|')[1]?.trim() === id)
+  return row?.split('|')[3]?.trim()
+}
+
+describe('bench/run.ts --smoke', () => {
+  it('runs every workload and prints a row with a number for each of B1 to B6', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'plumpy-bench-smoke-'))
+    try {
+      const out = join(directory, 'smoke.json')
+      const ran = await runBench(['--smoke', '--out', out])
+      expect(ran.code, ran.stderr).toBe(0)
+      for (const id of [
+        'B1',
+        'B2',
+        'B3a',
+        'B3b',
+        'B3c-whole',
+        'B3c-increment',
+        'B4',
+        'B5',
+        'B6@10',
+      ])
+        expect(oursCell(ran.stdout, id), `row ${id}`).toMatch(/^\d[\d,.]*\s/)
+      expect(ran.stdout).toMatch(/^\| B7 .*not measured \(needs the communications layer\)/m)
+      const report = JSON.parse(await readFile(out, 'utf8')) as {
+        mode: string
+        machine: { cpu: string; cores: number; node: string; date: string }
+        rows: { id: string; median: number | null }[]
+      }
+      expect(report.mode).toBe('smoke')
+      expect(report.machine.cores).toBeGreaterThan(0)
+      expect(report.machine.node).toBe(process.version)
+      const measured = report.rows.filter((row) => row.id !== 'B7')
+      expect(measured.every((row) => typeof row.median === 'number' && row.median > 0)).toBe(true)
+    } finally {
+      await rm(directory, { recursive: true, force: true })
+    }
+  }, 180_000)
+})
