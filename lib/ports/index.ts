@@ -44,6 +44,7 @@ export type {
   OutputsOf,
   OutputValue,
   RawInputsOf,
+  Simplify,
 } from './infer.js'
 export type { ExposedFields } from './infer-expose.js'
 export { PortNamespace, type Port } from './namespace.js'
