@@ -4,7 +4,8 @@
  * what happened as data. It is shared by the runtime and by the pure testing helpers; it never
  * touches the snapshot itself.
  */
-import { createDraft, current, finishDraft, freeze, type Draft } from 'immer'
+import type { Draft } from 'immer'
+import { closeContext, discardContext, openContext, snapshotContext } from './context.js'
 import { isCommand, type ToContextEntry, type Wait } from './commands.js'
 import type { BodyOutcome, LocatedStep, ProcessDefinition, StepGenerator } from './definition.js'
 import type { EmittedOutput } from './events.js'
@@ -75,26 +76,26 @@ export const executeStep = (
       const step = { generator: live.generator, located: live.located, entryCtx: snapshot.ctx }
       return settle(definition, step, draft, record, driven, slot, journal)
     }
-    draft = createDraft(snapshot.ctx as object)
+    draft = openContext(snapshot.ctx)
     const located = definition.body.locate(position, draft, api)
     if (located._tag === 'Done')
-      return completed(definition, undefined, located.outcome, draft, record)
+      return completed(definition, undefined, located.outcome, draft, snapshot.ctx, record)
     api.args = located.args
     const returned = located.fn(draft, api)
     if (!isGenerator(returned)) {
       const outcome = definition.body.complete(located, returned, record.entries)
-      return completed(definition, located.name, outcome, draft, record)
+      return completed(definition, located.name, outcome, draft, snapshot.ctx, record)
     }
     // The generator's body has not run yet: this is the context the step was entered with (after
     // any predicates), the one a replay starts from.
-    const entryCtx = position.journal === undefined ? freeze(current(draft), true) : snapshot.ctx
+    const entryCtx = position.journal === undefined ? snapshotContext(draft) : snapshot.ctx
     const journal = position.journal?.results ?? []
     const driven = drive(returned, draft, api, record, journal, 0)
     const step = { generator: returned, located, entryCtx }
     return settle(definition, step, draft, record, driven, slot, journal)
   } catch (error) {
     slot.live = undefined
-    if (draft !== undefined) discard(draft)
+    if (draft !== undefined) discardContext(draft)
     return { _tag: 'Failed', error }
   } finally {
     api.record = undefined
@@ -197,7 +198,7 @@ const settle = (
 ): Execution => {
   if (driven._tag === 'Returned') {
     const outcome = definition.body.complete(step.located, driven.value, record.entries)
-    return completed(definition, step.located.name, outcome, draft, record)
+    return completed(definition, step.located.name, outcome, draft, step.entryCtx, record)
   }
   // Suspended inside the step: the snapshot keeps the context the step was entered with, and the
   // position names the step with its journal so far. The live generator is kept as a cache.
@@ -229,10 +230,11 @@ const completed = (
   step: string | undefined,
   outcome: BodyOutcome,
   draft: Draft<any>,
+  base: unknown,
   record: StepRecord,
 ): Execution => {
-  // immer freezes what the step changed; the rest came from a frozen snapshot already.
-  const ctx = finishDraft(draft)
+  // Only what the step changed is frozen anew; the rest came from a frozen snapshot already.
+  const ctx = closeContext(draft, base)
   return {
     _tag: 'Completed',
     step,
@@ -255,14 +257,6 @@ const checkFinalOutputs = (
   if (checked._tag === 'Right') return outcome
   const reasons = checked.left.map((e) => `${e.path}: ${e.message}`).join('; ')
   return { ...outcome, successful: false, exitMessage: `invalid outputs: ${reasons}` }
-}
-
-const discard = (draft: Draft<any>): void => {
-  try {
-    finishDraft(draft)
-  } catch {
-    // The draft belonged to a failed step: nothing of it is kept.
-  }
 }
 
 const isGenerator = (value: unknown): value is StepGenerator =>

@@ -60,3 +60,56 @@ export const createdSnapshot = (
 })
 
 const EMPTY_OUTPUTS: Readonly<Record<string, unknown>> = Object.freeze({})
+
+// The copies below write every field out: a step makes a few of them, and an explicit literal
+// costs a tenth of an object spread of the same snapshot (see bench/PROFILE.md).
+
+/** The snapshot with `stepping` set. */
+export const withStepping = (s: ProcessSnapshot, stepping: boolean): ProcessSnapshot => ({
+  pid: s.pid,
+  state: s.state,
+  paused: s.paused,
+  status: s.status,
+  prePauseStatus: s.prePauseStatus,
+  stepping,
+  pendingPause: s.pendingPause,
+  pendingKill: s.pendingKill,
+  closed: s.closed,
+  ctx: s.ctx,
+  outputs: s.outputs,
+})
+
+/** The snapshot after a step: not stepping, with the step's context and outputs. */
+export const afterStepSnapshot = (
+  s: ProcessSnapshot,
+  state: ProcessState,
+  ctx: unknown,
+  outputs: Readonly<Record<string, unknown>>,
+): ProcessSnapshot => ({
+  pid: s.pid,
+  state,
+  paused: s.paused,
+  status: s.status,
+  prePauseStatus: s.prePauseStatus,
+  stepping: false,
+  pendingPause: s.pendingPause,
+  pendingKill: s.pendingKill,
+  closed: s.closed,
+  ctx,
+  outputs,
+})
+
+/** The snapshot in another state. */
+export const withState = (s: ProcessSnapshot, state: ProcessState): ProcessSnapshot => ({
+  pid: s.pid,
+  state,
+  paused: s.paused,
+  status: s.status,
+  prePauseStatus: s.prePauseStatus,
+  stepping: s.stepping,
+  pendingPause: s.pendingPause,
+  pendingKill: s.pendingKill,
+  closed: s.closed,
+  ctx: s.ctx,
+  outputs: s.outputs,
+})

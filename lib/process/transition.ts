@@ -9,8 +9,9 @@ import type { Effect, HookName, ListenerEvent } from './effects.js'
 import { errorInfo, type ErrorInfo } from './errors.js'
 import type { ProcessEvent, StepCompleted, StepOutcome } from './events.js'
 import type { Position } from './position.js'
-import type { ProcessSnapshot } from './snapshot.js'
+import { afterStepSnapshot, withState, withStepping, type ProcessSnapshot } from './snapshot.js'
 import {
+  STATE_NAMES,
   isLegalMove,
   isTerminal,
   type Pending,
@@ -45,7 +46,7 @@ const reduce = (s: ProcessSnapshot, e: ProcessEvent): Transition => {
     case 'StepStarted':
       if (s.state._tag !== 'RUNNING' || s.paused || s.stepping || s.closed)
         return illegal(s, `cannot start a step while ${describe(s)}`)
-      return [{ ...s, stepping: true }, NO_EFFECTS]
+      return [withStepping(s, true), NO_EFFECTS]
     case 'StepCompleted':
       return stepCompleted(s, e)
     case 'StepFailed':
@@ -88,6 +89,17 @@ const stepCompleted = (s: ProcessSnapshot, e: StepCompleted): Transition => {
   if (isTerminal(s.state) && s.stepping) return [{ ...s, stepping: false }, NO_EFFECTS]
   if (s.state._tag !== 'RUNNING' || !s.stepping)
     return illegal(s, `a step completed while ${describe(s)}`)
+  if (
+    e.outcome._tag === 'Continue' &&
+    e.emitted.length === 0 &&
+    s.pendingKill === undefined &&
+    s.pendingPause === undefined &&
+    !s.paused
+  ) {
+    // The common case, a step that continues to the next: one shared list of effects.
+    const next: ProcessState = { _tag: 'RUNNING', position: e.outcome.position, resumed: false }
+    return [afterStepSnapshot(s, next, e.ctx, e.outputs), CONTINUE_EFFECTS]
+  }
   const effects: Effect[] = []
   for (const out of e.emitted) {
     effects.push({
@@ -368,7 +380,7 @@ const enterUnchecked = (s: ProcessSnapshot, next: ProcessState, effects: Effect[
   }
   effects.push(stateChanged(from, next._tag))
   if (isTerminal(next)) effects.push(HOOK_CLOSE, HOOK_TERMINATED, TERMINATE)
-  return [{ ...s, state: next }, effects]
+  return [withState(s, next), effects]
 }
 
 /** Every transition ends here: a RUNNING process that is not paused asks for its step. */
@@ -413,16 +425,18 @@ const hook = (name: HookName, args: readonly unknown[]): Effect => ({
 })
 const notify = (event: ListenerEvent): Effect => ({ _tag: 'Notify', event })
 
-const STATE_CHANGES = new Map<string, Effect>()
-const stateChanged = (from: StateName | null, to: StateName): Effect => {
-  const key = `${from}.${to}`
-  let effect = STATE_CHANGES.get(key)
-  if (effect === undefined) {
-    effect = { _tag: 'StateChanged', from, to }
-    STATE_CHANGES.set(key, effect)
-  }
-  return effect
-}
+/** Every state change effect, made once: `STATE_CHANGES[from ?? 'null'][to]`. */
+const STATE_CHANGES: Readonly<Record<string, Readonly<Record<StateName, Effect>>>> =
+  Object.fromEntries(
+    [null, ...STATE_NAMES].map((from) => [
+      String(from),
+      Object.fromEntries(
+        STATE_NAMES.map((to) => [to, { _tag: 'StateChanged', from, to } as Effect]),
+      ) as Record<StateName, Effect>,
+    ]),
+  )
+const stateChanged = (from: StateName | null, to: StateName): Effect =>
+  (STATE_CHANGES[String(from)] as Record<StateName, Effect>)[to]
 
 const absurd = (value: never): never => {
   throw new Error(`unexpected ${JSON.stringify(value)}`)
@@ -450,6 +464,14 @@ const HOOK_CLOSE = hook('onClose', [])
 const HOOK_TERMINATED = hook('onTerminated', [])
 const NOTIFY_RUNNING = notify({ _tag: 'running' })
 const NOTIFY_WAITING = notify({ _tag: 'waiting' })
+const CONTINUE_EFFECTS: readonly Effect[] = Object.freeze([
+  HOOK_EXIT_RUNNING,
+  HOOK_RUN,
+  HOOK_RUNNING,
+  NOTIFY_RUNNING,
+  stateChanged('RUNNING', 'RUNNING'),
+  RUN_STEP,
+])
 const CREATION: readonly Effect[] = Object.freeze([
   hook('onCreate', []),
   notify({ _tag: 'created' }),

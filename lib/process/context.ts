@@ -1,0 +1,60 @@
+/**
+ * Opening and closing a step's view of the context. Contexts are drafted with immer; a small
+ * context of primitive values (a counter, a flag, a name) is copied instead, which behaves the
+ * same for a step (assign, delete, `'k' in ctx`, a frozen result that is the old object when
+ * nothing changed) at a fraction of the cost of a draft.
+ */
+import { createDraft, current, finishDraft, freeze, isDraft, type Draft } from 'immer'
+
+const SMALL = 16
+
+const isSmallFlat = (ctx: unknown): ctx is Record<string, unknown> => {
+  if (typeof ctx !== 'object' || ctx === null || Array.isArray(ctx)) return false
+  if (Object.getPrototypeOf(ctx) !== Object.prototype) return false
+  let count = 0
+  for (const key in ctx) {
+    const value = (ctx as Record<string, unknown>)[key]
+    if (typeof value === 'object' && value !== null) return false
+    if (++count > SMALL) return false
+  }
+  return true
+}
+
+/** A mutable view of `ctx` for one step. */
+export const openContext = (ctx: unknown): Draft<any> =>
+  isSmallFlat(ctx) ? { ...ctx } : createDraft(ctx as object)
+
+/** The frozen context after the step: `base` itself when nothing changed. */
+export const closeContext = (view: Draft<any>, base: unknown): unknown => {
+  if (isDraft(view)) return finishDraft(view)
+  const copy = view as Record<string, unknown>
+  // Frozen either way, so that a view a step kept on the side cannot be written later (as a
+  // revoked draft cannot).
+  for (const key in copy) freeze(copy[key], true)
+  Object.freeze(copy)
+  return sameEntries(copy, base as Record<string, unknown>) ? base : copy
+}
+
+/** A frozen snapshot of the view as it is now (the view stays open). */
+export const snapshotContext = (view: Draft<any>): unknown =>
+  freeze(isDraft(view) ? current(view) : { ...(view as object) }, true)
+
+/** Drop a view without keeping anything of it. */
+export const discardContext = (view: Draft<any>): void => {
+  if (!isDraft(view)) return
+  try {
+    finishDraft(view)
+  } catch {
+    // The view belonged to a failed step: nothing of it is kept.
+  }
+}
+
+const sameEntries = (a: Record<string, unknown>, b: Record<string, unknown>): boolean => {
+  let count = 0
+  for (const key in a) {
+    if (!Object.is(a[key], b[key]) || !(key in b)) return false
+    count += 1
+  }
+  for (const _key in b) count -= 1
+  return count === 0
+}
