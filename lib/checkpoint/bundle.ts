@@ -25,12 +25,21 @@ export interface Bundle {
   readonly rawInputs: unknown
 }
 
-/** The stamp of a definition. */
-export const stampOf = (definition: ProcessDefinition): DefinitionStamp => ({
-  name: definition.name,
-  version: definition.version,
-  hash: fingerprint(definition.body.structure),
-})
+const stamps = new WeakMap<ProcessDefinition, DefinitionStamp>()
+
+/** The stamp of a definition (computed once per definition: every checkpoint needs it). */
+export const stampOf = (definition: ProcessDefinition): DefinitionStamp => {
+  let stamp = stamps.get(definition)
+  if (stamp === undefined) {
+    stamp = Object.freeze({
+      name: definition.name,
+      version: definition.version,
+      hash: fingerprint(definition.body.structure),
+    })
+    stamps.set(definition, stamp)
+  }
+  return stamp
+}
 
 /** What a live process offers to be bundled. */
 export interface Bundleable {

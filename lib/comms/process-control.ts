@@ -7,6 +7,7 @@ import type { ProcessHandle } from '../runtime/handle.js'
 import type { RunnerPlugin } from '../runtime/runner.js'
 import type { Clock, Logger } from '../runtime/environment.js'
 import type { Communicator } from './communicator.js'
+import { ConnectionLostError } from './errors.js'
 import {
   decodeMessage,
   IntentMessage,
@@ -107,9 +108,12 @@ export const processControl = (
           { pid: process.pid, from, to },
           { sender: process.pid, subject: stateChangedSubject(from, to) },
         )
-        .catch((error: unknown) =>
-          log(`state change of ${process.pid} not broadcast: ${String(error)}`),
-        )
+        .catch((error: unknown) => {
+          const message = `state change of ${process.pid} not broadcast: ${String(error)}`
+          // The communicator already warned that the connection dropped: one line is enough.
+          if (error instanceof ConnectionLostError) options.logger?.info(message)
+          else log(message)
+        })
     },
     terminated: (process) => unfollow(process.pid),
     reachable: async (pid) => {

@@ -30,7 +30,8 @@ export type ActionResult = Promise<boolean>
 /** A live process. `I` parsed inputs, `O` outputs. */
 export class ProcessHandle<I = any, O = any> implements ProcessView {
   private snap: ProcessSnapshot
-  private readonly api: MutableStepApi
+  /** Made on the first step: a created process that never runs costs no step API. */
+  private stepApi: MutableStepApi | undefined
   private readonly slot: LiveSlot = { live: undefined }
   private readonly queue: Effect[] = []
   private draining = false
@@ -57,22 +58,21 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
     readonly parentPid: string | undefined = undefined,
   ) {
     this.snap = snapshot
-    this.api = new MutableStepApi(
-      snapshot.pid,
-      definition.name,
-      inputs,
+  }
+
+  private get api(): MutableStepApi {
+    return (this.stepApi ??= new MutableStepApi(
+      this.snap.pid,
+      this.definition.name,
+      this.inputs,
       (port, value) => {
-        const checked = definition.spec.outputs.checkOutput(port, value)
+        const checked = this.definition.spec.outputs.checkOutput(port, value)
         return checked._tag === 'Right'
           ? checked.right
           : { error: checked.left.map((e) => `${e.path}: ${e.message}`).join('; ') }
       },
-      {
-        pause: (message) => this.pause(message),
-        play: () => this.play(),
-        kill: (message, options) => this.kill(message, options),
-      },
-    )
+      this,
+    ))
   }
 
   // -------------------------------------------------------------------------------------------
@@ -319,7 +319,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
     const [next, effects] = transition(this.snap, event)
     this.snap = next
     // A step that killed its process by force sees it KILLED for the rest of the step.
-    if (this.api.record !== undefined) this.api.state = next.state._tag
+    if (this.stepApi?.record !== undefined) this.stepApi.state = next.state._tag
     let replies: Effect[] | undefined
     for (const effect of effects) {
       if (effect._tag === 'Reply' || effect._tag === 'Defer' || effect._tag === 'Reject')

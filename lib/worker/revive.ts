@@ -1,0 +1,116 @@
+/**
+ * Revive: find the processes that nobody will continue, and send each a continue task.
+ *
+ * A process is continued by the task that launched it while that task is in the queue or held
+ * by a live worker. Once a task was acknowledged early (the hold limit, `nowait`) and its worker
+ * died, only the store remembers the process: non-terminal, and claimed by nobody. Those are the
+ * ones revived. Safe while workers run: claimed processes are skipped, children come back with
+ * their parent (and are never revived on their own: a child whose parent has ended is awaited by
+ * nobody), and a continue that arrives while someone runs the process is refused by the
+ * launcher's claim.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type { DefinitionRegistry } from '../checkpoint/registry.js'
+import type { Communicator } from '../comms/communicator.js'
+import type { Persister } from '../persistence/persister.js'
+import { isTerminal } from '../process/state.js'
+import type { Ownership } from './ownership.js'
+
+/** What happened to one stored process. */
+export type ReviveOutcome =
+  | { readonly _tag: 'Continued'; readonly pid: string; readonly state: string }
+  | { readonly _tag: 'Claimed'; readonly pid: string; readonly owner: string }
+  | { readonly _tag: 'WithParent'; readonly pid: string; readonly parent: string }
+  | { readonly _tag: 'Orphan'; readonly pid: string; readonly parent: string; readonly why: string }
+  | { readonly _tag: 'Unresolvable'; readonly pid: string; readonly reason: string }
+  | { readonly _tag: 'Failed'; readonly pid: string; readonly reason: string }
+
+/** What revive needs. */
+export interface ReviveOptions {
+  readonly persister: Persister
+  /** Tells who runs what; for a store that several workers share, `PostgresOwnership`. */
+  readonly ownership: Pick<Ownership, 'ownerOf'>
+  readonly communicator: Communicator
+  /** The current definitions: processes whose checkpoint they cannot load are reported. */
+  readonly registry: DefinitionRegistry
+  /** Only look, send nothing. */
+  readonly dryRun?: boolean
+}
+
+/** Revive every non-terminal, unclaimed process of the store; one outcome per such process. */
+export const revive = async (options: ReviveOptions): Promise<ReviveOutcome[]> => {
+  const { persister, ownership, communicator, registry } = options
+  const addresses = (await persister.getCheckpoints()).filter(({ tag }) => tag === undefined)
+  const outcomes: ReviveOutcome[] = []
+  const states = new Map<string, boolean>() // pid → terminal?
+  const stored = []
+  for (const { pid } of addresses) {
+    try {
+      const data = await persister.loadCheckpoint(pid)
+      states.set(pid, isTerminal(data.snapshot.state))
+      stored.push(data)
+    } catch (error) {
+      outcomes.push({ _tag: 'Unresolvable', pid, reason: reasonOf(error) })
+    }
+  }
+  for (const data of stored) {
+    const pid = data.pid
+    if (isTerminal(data.snapshot.state)) continue
+    const resolved = registry.resolve(data)
+    if (E.isLeft(resolved)) {
+      outcomes.push({ _tag: 'Unresolvable', pid, reason: resolved.left.reason })
+      continue
+    }
+    // A child is loaded by its parent, wherever the parent goes next; a child whose parent has
+    // ended is awaited by nobody (typically launched by a step that ran again after a crash).
+    const parent = data.parentPid
+    if (parent !== undefined) {
+      const ended = states.get(parent)
+      if (ended === false) outcomes.push({ _tag: 'WithParent', pid, parent })
+      else
+        outcomes.push({
+          _tag: 'Orphan',
+          pid,
+          parent,
+          why: ended === undefined ? 'its parent is not in the store' : 'its parent has ended',
+        })
+      continue
+    }
+    try {
+      const owner = await ownership.ownerOf(pid)
+      if (owner !== undefined) {
+        outcomes.push({ _tag: 'Claimed', pid, owner })
+        continue
+      }
+      if (options.dryRun !== true)
+        await communicator.taskSend({ task: 'continue', pid }, { noReply: true })
+      outcomes.push({ _tag: 'Continued', pid, state: data.snapshot.state._tag })
+    } catch (error) {
+      outcomes.push({ _tag: 'Failed', pid, reason: reasonOf(error) })
+    }
+  }
+  return outcomes
+}
+
+/** One line for an outcome. */
+export const describeReviveOutcome = (outcome: ReviveOutcome, dryRun = false): string => {
+  switch (outcome._tag) {
+    case 'Continued':
+      return `${outcome.pid} ${outcome.state}: ${dryRun ? 'would send' : 'sent'} a continue task`
+    case 'Claimed':
+      return `${outcome.pid} skipped: running on worker ${outcome.owner}`
+    case 'WithParent':
+      return `${outcome.pid} skipped: comes back with its parent ${outcome.parent}`
+    case 'Orphan':
+      return `${outcome.pid} skipped: ${outcome.why} (${outcome.parent}), nothing awaits it`
+    case 'Unresolvable':
+      return `${outcome.pid} NOT revived: ${outcome.reason}`
+    case 'Failed':
+      return `${outcome.pid} NOT revived: ${outcome.reason}`
+    default:
+      return outcome satisfies never
+  }
+}
+
+const reasonOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error)

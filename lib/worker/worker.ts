@@ -1,0 +1,227 @@
+/**
+ * The worker: runs the processes that tasks ask for, on a runner that checkpoints every
+ * transition into a shared store, with every process claimed so that no other worker runs it.
+ *
+ * What it guarantees, and how (see also `ownership.ts`, `store.ts` and the launcher):
+ * - **Nothing lost.** A task is acknowledged only when its process has ended, or early (the hold
+ *   limit, `nowait`) once a checkpoint of it is stored. A worker that dies leaves either an
+ *   unacknowledged task, which the broker hands to another worker, or a stored, unclaimed,
+ *   non-terminal process, which `plumpy-ts revive` finds.
+ * - **Nothing twice.** A process runs only where it is claimed; a redelivered task for a process
+ *   that its owner still runs waits for it instead of running it again. Steps run only once the
+ *   checkpoints before them are committed (`writeAheadScheduler`), so after a crash the steps run
+ *   again are at most those run since the last checkpoint was committed.
+ * - **Never silent on the wire.** The loop turns whenever a process waits, and every step waits
+ *   for its predecessors' checkpoints: heartbeats and RPC flow while processes run. (A run of
+ *   steps that never waits is one synchronous turn: keep such runs short.)
+ * - **Graceful stop** (`shutdown`): no new tasks, every process paused between two steps, every
+ *   checkpoint written, claims released, then the connection closed: the broker hands the tasks
+ *   this worker held to others, which continue the processes from their checkpoints.
+ */
+import { bundle } from '../checkpoint/bundle.js'
+import type { DefinitionRegistry } from '../checkpoint/registry.js'
+import type { Communicator } from '../comms/communicator.js'
+import { ProcessLauncher } from '../comms/launcher.js'
+import { processControl, type ProcessControl } from '../comms/process-control.js'
+import type { Persister } from '../persistence/persister.js'
+import { consoleLogger, type Logger } from '../runtime/environment.js'
+import { Runner } from '../runtime/runner.js'
+import { workerLog, type LogLine } from './events.js'
+import type { Ownership } from './ownership.js'
+import { checkpointEveryTransition, WorkerStore, writeAheadScheduler } from './store.js'
+
+/** What a worker is made of. */
+export interface WorkerOptions {
+  /** The worker's id, in its log lines and as the owner of its processes. */
+  readonly name: string
+  readonly communicator: Communicator
+  /** The shared checkpoint store. */
+  readonly store: Persister
+  readonly ownership: Ownership
+  readonly registry: DefinitionRegistry
+  /** Tasks held at once (the prefetch): the bound on processes started here. Default 100. */
+  readonly slots?: number
+  /** Acknowledge tasks held longer than this, once checkpointed (default 10 minutes). */
+  readonly holdLimitMs?: number
+  /** Where the one-line events go (default stdout). */
+  readonly log?: LogLine
+  /** Where warnings and errors go (default stderr). */
+  readonly logger?: Logger
+  /** How long shutdown waits to send the continue tasks of early-acknowledged processes. */
+  readonly sendTimeoutMs?: number
+}
+
+/** How a worker stopped. */
+export interface WorkerStopped {
+  /** `shutdown` (graceful) or `lost` (its claims were lost: stopped at once). */
+  readonly reason: 'shutdown' | 'lost'
+  /** Processes it paused and gave back. */
+  readonly processes: number
+}
+
+/** A running worker. */
+export class Worker {
+  readonly runner: Runner
+  readonly store: WorkerStore
+  readonly launcher: ProcessLauncher
+  private readonly control: ProcessControl
+  private readonly say: (text: string) => void
+  /** Resolves once the worker has stopped, gracefully or not. */
+  readonly stopped: Promise<WorkerStopped>
+  private accepting = true
+  private subscriber: string | undefined
+  private stopping: Promise<WorkerStopped> | undefined
+  private markStopped: (how: WorkerStopped) => void = () => undefined
+
+  private constructor(private readonly options: WorkerOptions) {
+    this.stopped = new Promise((resolve) => {
+      this.markStopped = resolve
+    })
+    const logger = options.logger ?? consoleLogger
+    const log = workerLog(options.name, options.log)
+    this.say = log.say
+    this.store = new WorkerStore(options.store)
+    // Every transition is checkpointed by `checkpointEveryTransition` (see there for why not the
+    // runner's own); the runner's persister takes the checkpoints that steps ask for.
+    this.runner = new Runner({
+      persister: this.store,
+      checkpoints: 'on-request',
+      scheduler: writeAheadScheduler(this.store),
+      plugins: [checkpointEveryTransition(this.store, logger)],
+      logger,
+    })
+    this.control = processControl(options.communicator, { logger })
+    this.runner.use(this.control)
+    this.runner.use(log.plugin)
+    this.launcher = new ProcessLauncher({
+      runner: this.runner,
+      registry: options.registry,
+      persister: this.store,
+      ...(options.holdLimitMs === undefined ? {} : { holdLimitMs: options.holdLimitMs }),
+      accepting: () => this.accepting,
+      ownership: options.ownership,
+      written: (pid) => this.store.written(pid),
+      onEvent: log.launcherEvent,
+    })
+  }
+
+  /** Builds the worker and starts taking tasks. */
+  static async start(options: WorkerOptions): Promise<Worker> {
+    const worker = new Worker(options)
+    const slots = options.slots ?? 100
+    worker.subscriber = await worker.launcher.subscribe(options.communicator, slots)
+    worker.say(
+      `ready: ${slots} slots, hold limit ${options.holdLimitMs ?? 600_000} ms, ` +
+        `${options.registry.definitions().length} definitions`,
+    )
+    return worker
+  }
+
+  /** The name of this worker. */
+  get name(): string {
+    return this.options.name
+  }
+
+  /**
+   * Stop gracefully: take no more tasks, pause every process between two steps, write every
+   * checkpoint, release the claims, make sure each process has a task in the queue, close.
+   * Resolves when done; calling it again returns the same promise.
+   */
+  shutdown(reason = 'shutdown requested'): Promise<WorkerStopped> {
+    if (this.stopping === undefined) {
+      this.stopping = this.stopGracefully(reason)
+      void this.stopping.then(this.markStopped, () => undefined)
+    }
+    return this.stopping
+  }
+
+  /**
+   * The claims are gone (the ownership connection dropped): another worker may take these
+   * processes over now, so stop them at once and write nothing more.
+   */
+  abort(error: Error): Promise<WorkerStopped> {
+    if (this.stopping !== undefined) {
+      this.store.fence()
+      return this.stopping
+    }
+    this.say(`lost the claims of its processes (${error.message}): stopping them now`)
+    this.store.fence()
+    const paused = this.pauseAll()
+    this.stopping = (async () => {
+      this.accepting = false
+      await this.closeConnections()
+      this.say('stopped')
+      return { reason: 'lost' as const, processes: paused.length }
+    })()
+    void this.stopping.then(this.markStopped, () => undefined)
+    return this.stopping
+  }
+
+  private async stopGracefully(reason: string): Promise<WorkerStopped> {
+    const { communicator, ownership } = this.options
+    this.say(`${reason}: shutting down`)
+    this.accepting = false
+    if (this.subscriber !== undefined)
+      await communicator.removeTaskSubscriber(this.subscriber).catch((error: unknown) => {
+        this.say(`could not unsubscribe (${String(error)}): the connection close will do it`)
+      })
+    this.say('stopped taking tasks')
+
+    // One synchronous turn: no step runs in between, and nothing after it is written.
+    const userPaused = this.runner.list().filter((process) => process.paused)
+    this.store.fence()
+    const live = this.pauseAll()
+    this.say(`paused ${live.length} processes (${userPaused.length} were paused already)`)
+
+    await this.store.flush()
+    // A pause is no transition: the checkpoints of processes paused by their users may not say
+    // so yet. Those processes stay paused wherever they go next.
+    for (const process of userPaused) await this.store.inner.saveCheckpoint(bundle(process))
+    this.say('checkpoints written')
+
+    for (const process of live) await ownership.release(process.pid)
+    this.say(`released ${live.length} claims`)
+
+    // Tasks held here go back to the queue when the connection closes; a process whose task was
+    // acknowledged early gets a continue task instead (sent after its claim is released).
+    const roots = live.filter((process) => process.parentPid === undefined)
+    const orphans = roots.filter((process) => !this.launcher.holdsTask(process.pid))
+    let sent = 0
+    for (const process of orphans) if (await this.sendContinue(process.pid)) sent += 1
+    this.say(
+      `${roots.length - orphans.length} tasks go back to the queue, ` +
+        `${sent} continue tasks sent` +
+        (sent < orphans.length ? ` (${orphans.length - sent} left for plumpy-ts revive)` : ''),
+    )
+    this.pauseAll() // anything a task built meanwhile
+    await this.closeConnections()
+    this.say('stopped')
+    return { reason: 'shutdown', processes: live.length }
+  }
+
+  private pauseAll() {
+    const live = this.runner.list()
+    for (const process of live) void process.pause('worker shutting down').catch(() => undefined)
+    return live
+  }
+
+  private async sendContinue(pid: string): Promise<boolean> {
+    const timeout = this.options.sendTimeoutMs ?? 10_000
+    const sent = this.options.communicator
+      .taskSend({ task: 'continue', pid }, { noReply: true })
+      .then(() => true)
+    const timedOut = new Promise<false>((resolve) => setTimeout(resolve, timeout, false).unref())
+    return Promise.race([sent, timedOut]).catch((error: unknown) => {
+      this.say(`continue task for ${pid} not sent: ${String(error)}`)
+      return false
+    })
+  }
+
+  private async closeConnections(): Promise<void> {
+    await this.control.close().catch(() => undefined)
+    await this.options.communicator.close()
+    this.say('connection to the broker closed: held tasks are back in the queue')
+    await this.options.ownership.close().catch(() => undefined)
+    await this.store.close().catch(() => undefined)
+  }
+}
