@@ -6,7 +6,7 @@ import importX from 'eslint-plugin-import-x'
 const pureFolders = ['lib/ports/**', 'lib/process/**', 'lib/workchain/**', 'lib/checkpoint/**']
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', '.tmp/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { 'import-x': importX },

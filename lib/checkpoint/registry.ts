@@ -53,7 +53,9 @@ export class DefinitionRegistry {
   ): this {
     for (const m of options.migrations ?? [])
       if (m.to <= m.from)
-        throw new Error(`${definition.name}: a migration must go forward (got ${m.from} -> ${m.to})`)
+        throw new Error(
+          `${definition.name}: a migration must go forward (got ${m.from} -> ${m.to})`,
+        )
     const existing = this.entries.get(definition.name)
     if (existing !== undefined && existing.definition !== definition)
       throw new Error(`a definition named '${definition.name}' is already registered`)
