@@ -1,0 +1,181 @@
+/**
+ * Processes on a communicator, launcher and controller, over the LocalCommunicator: RPC under the
+ * pid, broadcasts to all, state-change broadcasts, unsubscribing at the end, and the tasks.
+ */
+import * as t from 'io-ts'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  DefinitionRegistry,
+  InMemoryPersister,
+  LocalCommunicator,
+  ProcessLauncher,
+  RemoteError,
+  RemoteProcessController,
+  Runner,
+  UnroutableError,
+  Wait,
+  defineProcess,
+  input,
+  output,
+  processControl,
+  silentLogger,
+  type BroadcastMessage,
+} from '../../lib/index.js'
+
+const Waiter = defineProcess({
+  name: 'Waiter',
+  spec: { outputs: { got: output() } },
+  steps: {
+    run: () => Wait('done'),
+    done: (_ctx, { args, out }) => out('got', args[0] ?? null),
+  },
+})
+
+const Double = defineProcess({
+  name: 'Double',
+  spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
+  steps: { run: (_ctx, { inputs, out }) => out('y', inputs.x * 2) },
+})
+
+const opened: LocalCommunicator[] = []
+afterEach(async () => {
+  for (const c of opened.splice(0)) await c.close()
+})
+
+const setup = (persister?: InMemoryPersister) => {
+  const communicator = new LocalCommunicator({ logger: silentLogger })
+  opened.push(communicator)
+  const runner = new Runner({
+    logger: silentLogger,
+    ...(persister === undefined ? {} : { persister, checkpoints: 'every-transition' as const }),
+  })
+  const control = processControl(communicator, { logger: silentLogger })
+  runner.use(control)
+  return { communicator, runner, control, controller: new RemoteProcessController(communicator) }
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve))
+
+describe('processControl', () => {
+  it('answers status, pause, play and kill under the pid', async () => {
+    const { runner, control, controller } = setup()
+    const process = Waiter.create({}, { runner })
+    await control.reachable(process.pid)
+    expect(await controller.getStatus(process.pid)).toMatchObject({
+      paused: false,
+      state: 'CREATED',
+      process_string: '<Waiter> (CREATED)',
+    })
+    void process.stepUntilTerminated()
+    expect(await controller.pauseProcess(process.pid, 'hold on')).toBe(true)
+    expect(process.paused).toBe(true)
+    expect(await controller.getStatus(process.pid)).toMatchObject({
+      state: 'WAITING',
+      paused: true,
+      status: 'hold on',
+    })
+    expect(await controller.playProcess(process.pid)).toBe(true)
+    expect(process.paused).toBe(false)
+    expect(await controller.killProcess(process.pid, 'enough')).toBe(true)
+    expect(process.state).toBe('KILLED')
+    expect(process.status).toBe('enough')
+  })
+
+  it('unsubscribes a process when it ends: its pid is then unroutable', async () => {
+    const { runner, control, controller } = setup()
+    const process = Double.create({ x: 1 }, { runner })
+    await control.reachable(process.pid)
+    await process.execute()
+    await turn()
+    await expect(controller.getStatus(process.pid)).rejects.toBeInstanceOf(UnroutableError)
+  })
+
+  it('obeys pause, play and kill broadcasts to every process', async () => {
+    const { runner, controller } = setup()
+    const a = Waiter.create({}, { runner })
+    const b = Waiter.create({}, { runner })
+    void a.stepUntilTerminated()
+    void b.stepUntilTerminated()
+    await controller.pauseAll('all stop')
+    await turn()
+    expect([a.paused, b.paused]).toEqual([true, true])
+    await controller.playAll()
+    await turn()
+    expect([a.paused, b.paused]).toEqual([false, false])
+    await controller.killAll('all gone')
+    await turn()
+    expect([a.state, b.state]).toEqual(['KILLED', 'KILLED'])
+  })
+
+  it('broadcasts every state change as state_changed.<from>.<to>', async () => {
+    const { communicator, runner } = setup()
+    const seen: BroadcastMessage[] = []
+    await communicator.addBroadcastSubscriber((message) => void seen.push(message), {
+      subjectFilter: 'state_changed',
+    })
+    const process = Double.create({ x: 2 }, { runner })
+    await process.execute()
+    await turn()
+    await turn()
+    expect(seen.filter((m) => m.sender === process.pid).map((m) => m.subject)).toEqual([
+      'state_changed.None.CREATED',
+      'state_changed.CREATED.RUNNING',
+      'state_changed.RUNNING.FINISHED',
+    ])
+  })
+})
+
+describe('ProcessLauncher and RemoteProcessController', () => {
+  it('launches and waits for the outputs, or returns the pid with nowait', async () => {
+    const { communicator, runner, controller } = setup()
+    await new ProcessLauncher({ runner, registry: DefinitionRegistry.of(Double) }).subscribe(
+      communicator,
+    )
+    expect(await controller.launchProcess(Double, { x: 21 })).toEqual({ y: 42 })
+    const pid = await controller.launchProcess(Double, { x: 1 }, { nowait: true, pid: 'my-pid' })
+    expect(pid).toBe('my-pid')
+  })
+
+  it('reports invalid inputs and unknown definitions to the sender as remote errors', async () => {
+    const { communicator, runner, controller } = setup()
+    await new ProcessLauncher({ runner, registry: DefinitionRegistry.of(Double) }).subscribe(
+      communicator,
+    )
+    await expect(controller.launchProcess(Double, { x: 'no' })).rejects.toThrow(/inputs\.x/)
+    await expect(controller.launchProcess('Nope')).rejects.toBeInstanceOf(RemoteError)
+  })
+
+  it('refuses persist and continue tasks without a persister', async () => {
+    const { communicator, runner, controller } = setup()
+    await new ProcessLauncher({ runner, registry: DefinitionRegistry.of(Double) }).subscribe(
+      communicator,
+    )
+    await expect(controller.launchProcess(Double, { x: 1 }, { persist: true })).rejects.toThrow(
+      /persister/,
+    )
+    await expect(controller.continueProcess('some-pid')).rejects.toThrow(/persister/)
+  })
+
+  it('executes a process through a create task then a continue task', async () => {
+    const persister = new InMemoryPersister()
+    const { communicator, runner, controller } = setup(persister)
+    const registry = DefinitionRegistry.of(Double)
+    await new ProcessLauncher({ runner, registry, persister }).subscribe(communicator)
+    expect(await controller.executeProcess(Double, { x: 5 })).toEqual({ y: 10 })
+    const stored = await persister.getCheckpoints()
+    expect(stored).toHaveLength(1)
+    expect((await persister.loadCheckpoint(stored[0]!.pid)).snapshot.state._tag).toBe('FINISHED')
+  })
+
+  it('tells the sender of a launch that its process was killed', async () => {
+    const { communicator, runner, control, controller } = setup()
+    await new ProcessLauncher({ runner, registry: DefinitionRegistry.of(Waiter) }).subscribe(
+      communicator,
+    )
+    const launched = controller.launchProcess(Waiter, {}, { pid: 'doomed' })
+    while (runner.get('doomed') === undefined) await turn()
+    await control.reachable('doomed')
+    await controller.killProcess('doomed', 'stop it')
+    await expect(launched).rejects.toThrow(/stop it/)
+  })
+})
