@@ -25,9 +25,15 @@ const expectPatched = (a: unknown, b: unknown) => {
   expectSameJson(applyJsonPatches(a, stored), JSON.parse(JSON.stringify(b)))
 }
 
+/**
+ * JSON values as a checkpoint holds them: parsed from text, so without -0 (which JSON text
+ * cannot carry; a stored checkpoint never has one).
+ */
+const jsonValue = () => fc.jsonValue().map((value) => JSON.parse(JSON.stringify(value)) as unknown)
+
 /** A JSON value and an edited copy of it, so the diff has shared structure to find. */
 const editedPair = fc
-  .tuple(fc.jsonValue(), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.jsonValue()), { maxLength: 6 }))
+  .tuple(jsonValue(), fc.array(fc.tuple(fc.nat(), fc.nat(), jsonValue()), { maxLength: 6 }))
   .map(([a, edits]) => {
     const b = structuredClone(a)
     const root = { value: b as unknown }
@@ -68,7 +74,7 @@ function edit(
 describe('diffJson', () => {
   it('gives patches that turn a into b, for any two JSON values', () => {
     fc.assert(
-      fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
+      fc.property(jsonValue(), jsonValue(), (a, b) => {
         expectPatched(a, b)
       }),
       { numRuns: 500 },
