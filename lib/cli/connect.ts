@@ -7,7 +7,7 @@ import { redactUrl } from '../comms/amqp/options.js'
 import type { Communicator } from '../comms/communicator.js'
 import type { Persister } from '../persistence/persister.js'
 import { openPersister } from '../persistence/url.js'
-import type { Logger } from '../runtime/environment.js'
+import { silentLogger, type Logger } from '../runtime/environment.js'
 import { LocalOwnership, OWNER_APPLICATION_PREFIX, type Ownership } from '../worker/ownership.js'
 import { CliError } from './errors.js'
 
@@ -54,12 +54,11 @@ export const positiveInteger = (value: string): number => {
   return parsed
 }
 
-/** Warnings to stderr, information dropped: the commands print their own output. */
-export const quietLogger: Logger = {
-  info: () => undefined,
-  warn: (message) => console.error(`plumpy-ts: warning: ${message}`),
-  error: (message) => console.error(`plumpy-ts: error: ${message}`),
-}
+/**
+ * Nothing: a short command reports its own failures (a broker that cannot be reached is its
+ * error, not a warning and an error before it).
+ */
+export const quietLogger: Logger = silentLogger
 
 /** Connects to the broker, or says which one could not be reached. */
 export const openBroker = async (

@@ -4,6 +4,10 @@
  * worker died) continues the process from its checkpoint instead of starting it twice, and a
  * continue for a process already live here joins it.
  *
+ * A task is acknowledged when its handler settles, or early once its process has a stored
+ * checkpoint (the way back if this worker dies): at once for `nowait`, after `holdLimitMs` for
+ * the others, so that no delivery outlives the broker's consumer timeout.
+ *
  * With an `ownership` (several workers on one store), a process runs on one worker at a time:
  * the launcher claims a pid before it creates or loads the process, and releases it once the
  * process has terminated and its last checkpoint is written. Every process of the runner is
@@ -15,8 +19,7 @@
  *   checkpoint if the owner dies meanwhile (its claims vanish with it);
  * - with `nowait`, the pid is the answer: the process runs, elsewhere.
  */
-import { bundle } from '../checkpoint/bundle.js'
-import type { Bundle } from '../checkpoint/bundle.js'
+import { bundle, type Bundle } from '../checkpoint/bundle.js'
 import { CheckpointError } from '../checkpoint/errors.js'
 import type { DefinitionRegistry } from '../checkpoint/registry.js'
 import type { Persister } from '../persistence/persister.js'
@@ -73,6 +76,12 @@ export interface LauncherOptions {
   readonly holdLimitMs?: number
   /** Refuse new tasks (they go to another subscriber), e.g. while shutting down. */
   readonly accepting?: () => boolean
+  /**
+   * At most this many processes started by tasks (children not counted) live on the runner:
+   * a task for one more goes back to the queue. Slots bound the tasks held unacknowledged; this
+   * bounds the processes, also once their tasks were acknowledged early. Default: no bound.
+   */
+  readonly maxProcesses?: number
   /** Claim processes before running them, so that no two workers run one process. */
   readonly ownership?: LauncherOwnership
   /**
@@ -172,9 +181,24 @@ export class ProcessLauncher {
   private async start(task: LaunchTask | ContinueTask, delivery?: TrackedDelivery) {
     const live = this.options.runner.get(task.pid)
     if (live !== undefined) return this.run(live, task.nowait === true, delivery)
+    if (!this.hasRoom()) throw new TaskRejected('no room for another process on this worker')
     const obtained = await this.obtain(task)
     if (obtained._tag === 'Here') return this.run(obtained.process, task.nowait === true, delivery)
     return this.elsewhere(task, obtained.owner, delivery)
+  }
+
+  /** How many processes started by tasks live here (or are being started). */
+  processCount(): number {
+    const { runner } = this.options
+    let roots = 0
+    for (const process of runner.list()) if (process.parentPid === undefined) roots++
+    for (const pid of this.starting.keys()) if (runner.get(pid) === undefined) roots++
+    return roots
+  }
+
+  private hasRoom(): boolean {
+    const max = this.options.maxProcesses
+    return max === undefined || this.processCount() < max
   }
 
   /** Claim the pid, then load or create the process (once, however many tasks ask at once). */
@@ -191,21 +215,30 @@ export class ProcessLauncher {
     const pid = task.pid
     if (ownership !== undefined) {
       await this.releasing.get(pid)
-      if (!(await ownership.claim(pid))) {
+      // No claim, no run: the task goes back to the queue for a worker that can claim.
+      const claimed = await ownership.claim(pid).catch((error: unknown) => {
+        throw new TaskRejected(`cannot claim ${pid}: ${String(error)}`)
+      })
+      if (!claimed) {
         const owner = await ownership.ownerOf(pid).catch(() => undefined)
         return { _tag: 'Elsewhere', owner: owner ?? 'another worker' }
       }
     }
+    let process: ProcessHandle
     try {
       if (this.options.accepting?.() === false) throw new TaskRejected('this launcher is stopping')
-      const process = task.task === 'continue' ? await this.load(task) : await this.build(task)
-      // A terminal checkpoint: nothing will run, nothing will be written.
-      if (process.hasTerminated()) await ownership?.release(pid)
-      return { _tag: 'Here', process }
+      process = task.task === 'continue' ? await this.load(task) : await this.build(task)
     } catch (error) {
       await ownership?.release(pid).catch(() => undefined)
       throw error
     }
+    // A terminal checkpoint: nothing will run, nothing will be written.
+    if (process.hasTerminated()) await ownership?.release(pid)
+    // Stopping meanwhile: the task goes back, and the claim stays until this worker lets go of
+    // everything (a loaded process's children may have started).
+    else if (this.options.accepting?.() === false)
+      throw new TaskRejected('this launcher is stopping')
+    return { _tag: 'Here', process }
   }
 
   private async build(task: LaunchTask): Promise<ProcessHandle> {
@@ -301,7 +334,13 @@ export class ProcessLauncher {
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, delay).unref())
       delay = Math.min(delay * 2, 2_000)
-      if (this.options.accepting?.() === false) throw new TaskRejected('this launcher is stopping')
+      if (this.options.accepting?.() === false) {
+        if (delivery?.acknowledged !== true) throw new TaskRejected('this launcher is stopping')
+        throw new Error(
+          `the worker following process ${task.pid} (running elsewhere) stopped: send the task ` +
+            'again to wait for its outcome',
+        )
+      }
       const ended = await this.terminalCheckpoint(task.pid)
       if (ended !== undefined) return outcomeOf(ended)
       const obtained = await this.obtain(task)
@@ -381,10 +420,15 @@ export class ProcessLauncher {
       if (left > 0) this.held.set(pid, left)
       else this.held.delete(pid)
     }
+    let acknowledged = false
     return {
       redelivered: delivery.redelivered,
+      get acknowledged() {
+        return acknowledged
+      },
       ack: (reason) => {
         if (!holding) return
+        acknowledged = true
         delivery.ack()
         done()
         this.options.onEvent?.({ _tag: 'TaskAcknowledged', pid, reason })
@@ -407,6 +451,7 @@ export class ProcessLauncher {
 /** A delivery as the launcher holds it. */
 interface TrackedDelivery {
   readonly redelivered: boolean
+  readonly acknowledged: boolean
   ack(reason: 'nowait' | 'hold-limit'): void
   done(): void
 }

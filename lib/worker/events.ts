@@ -4,6 +4,7 @@
  * acknowledged early, refused or followed, and the steps of a shutdown.
  */
 import type { LauncherEvent } from '../comms/launcher.js'
+import type { Logger } from '../runtime/environment.js'
 import type { RunnerPlugin } from '../runtime/runner.js'
 
 /** Where log lines go (stdout by default). */
@@ -49,3 +50,10 @@ export const describeLauncherEvent = (event: LauncherEvent): string => {
       return event satisfies never
   }
 }
+
+/** Warnings and errors of a worker, to stderr, with its name (information is dropped). */
+export const workerLogger = (name: string): Logger => ({
+  info: () => undefined,
+  warn: (message) => console.error(`[worker ${name}] warning: ${message}`),
+  error: (message) => console.error(`[worker ${name}] error: ${message}`),
+})

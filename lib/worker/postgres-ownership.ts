@@ -55,7 +55,14 @@ const OWNER_QUERY = `
     AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid
   LIMIT 1`
 
-/** Claims as PostgreSQL advisory locks. */
+/**
+ * Claims as PostgreSQL advisory locks.
+ *
+ * @example
+ * const ownership = await PostgresOwnership.connect({ url, name: 'worker-1', onLost: stop })
+ * if (await ownership.claim(pid)) run(pid)
+ * else console.log(`running on ${await ownership.ownerOf(pid)}`)
+ */
 export class PostgresOwnership implements Ownership {
   private readonly mine = new Set<string>()
   /** One query at a time on the connection (pg no longer queues them for us). */

@@ -37,7 +37,13 @@ export interface ReviveOptions {
   readonly dryRun?: boolean
 }
 
-/** Revive every non-terminal, unclaimed process of the store; one outcome per such process. */
+/**
+ * Revive every non-terminal, unclaimed process of the store; one outcome per such process.
+ *
+ * @example
+ * const outcomes = await revive({ persister, ownership, communicator, registry })
+ * for (const outcome of outcomes) console.log(describeReviveOutcome(outcome))
+ */
 export const revive = async (options: ReviveOptions): Promise<ReviveOutcome[]> => {
   const { persister, ownership, communicator, registry } = options
   const addresses = (await persister.getCheckpoints()).filter(({ tag }) => tag === undefined)

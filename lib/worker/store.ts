@@ -18,6 +18,7 @@
 import { bundle, type Bundle } from '../checkpoint/bundle.js'
 import type { PersistedCheckpoint, Persister } from '../persistence/persister.js'
 import type { Logger, Scheduler } from '../runtime/environment.js'
+import type { ProcessHandle } from '../runtime/handle.js'
 import type { RunnerPlugin } from '../runtime/runner.js'
 
 /** The worker's view of its store. */
@@ -49,10 +50,8 @@ export class WorkerStore implements Persister {
     }
     const pid = data.pid
     if (data.parentPid !== undefined) this.childrenOf(data.parentPid).add(pid)
-    const before = [
-      this.writes.get(pid),
-      ...[...this.childrenOf(pid)].map((c) => this.writes.get(c)),
-    ]
+    const children = [...(this.children.get(pid) ?? [])]
+    const before = [this.writes.get(pid), ...children.map((child) => this.writes.get(child))]
     const write = Promise.all(before).then(() => this.inner.saveCheckpoint(data, tag))
     const settled = write.then(
       () => undefined,
@@ -126,7 +125,7 @@ export class WorkerStore implements Persister {
 
   /** A terminated process's last write is done: no later write needs to wait for it. */
   private forget(pid: string, parentPid: string | undefined): void {
-    if ((this.children.get(pid)?.size ?? 0) === 0) this.children.delete(pid)
+    this.children.delete(pid)
     if (parentPid === undefined) return
     const siblings = this.children.get(parentPid)
     siblings?.delete(pid)
@@ -143,7 +142,9 @@ class WriteSequence {
   private readonly open: number[] = []
   private head = 0
   private readonly finished = new Set<number>()
-  private readonly waiters: { upTo: number; callback: () => void }[] = []
+  /** Callbacks by the number they wait for (in that order: numbers only grow). */
+  private waiters: { upTo: number; callback: () => void }[] = []
+  private nextWaiter = 0
 
   begin(): number {
     this.issued += 1
@@ -161,9 +162,16 @@ class WriteSequence {
       this.open.splice(0, this.head)
       this.head = 0
     }
-    // Waiters come in the order of their numbers: the ready ones are at the front.
     const done = this.doneUpTo()
-    while ((this.waiters[0]?.upTo ?? Infinity) <= done) this.waiters.shift()?.callback()
+    while ((this.waiters[this.nextWaiter]?.upTo ?? Infinity) <= done) {
+      const waiter = this.waiters[this.nextWaiter]
+      this.nextWaiter += 1
+      waiter?.callback()
+    }
+    if (this.nextWaiter === this.waiters.length || this.nextWaiter > 1024) {
+      this.waiters = this.waiters.slice(this.nextWaiter)
+      this.nextWaiter = 0
+    }
   }
 
   /** Every write numbered up to this one is done. */
@@ -195,17 +203,26 @@ export const writeAheadScheduler =
     queueMicrotask(() => store.afterWrites(() => setImmediate(callback)))
 
 /**
- * Checkpoint every process at every state change, handing each checkpoint to the store at once
- * (in the transition's own turn). The runner's built-in `checkpoints: 'every-transition'` queues
- * a process's next checkpoint behind its previous write before handing it over, so the store
- * could not count it yet when the next step is scheduled: write-ahead needs this one.
+ * Checkpoint every process at every state change, and when it is paused or played, handing each
+ * checkpoint to the store at once (in the transition's own turn).
+ *
+ * - The runner's built-in `checkpoints: 'every-transition'` queues a process's next checkpoint
+ *   behind its previous write before handing it over, so the store could not count it yet when
+ *   the next step is scheduled: write-ahead needs this one.
+ * - A pause is no transition, but a process paused by its user must come back paused wherever
+ *   it is loaded next (a pause while the worker shuts down is not written: the store is fenced).
  */
-export const checkpointEveryTransition = (store: WorkerStore, logger: Logger): RunnerPlugin => ({
-  stateChanged: (process) => {
+export const checkpointEveryTransition = (store: WorkerStore, logger: Logger): RunnerPlugin => {
+  const save = (process: ProcessHandle) => {
     store
       .saveCheckpoint(bundle(process))
       .catch((error: unknown) =>
         logger.error(`checkpoint of ${process.pid} failed: ${String(error)}`),
       )
-  },
-})
+  }
+  return {
+    created: (process) =>
+      process.addProcessListener({ onProcessPaused: save, onProcessPlayed: save }),
+    stateChanged: save,
+  }
+}

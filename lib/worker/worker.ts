@@ -18,7 +18,6 @@
  *   checkpoint written, claims released, then the connection closed: the broker hands the tasks
  *   this worker held to others, which continue the processes from their checkpoints.
  */
-import { bundle } from '../checkpoint/bundle.js'
 import type { DefinitionRegistry } from '../checkpoint/registry.js'
 import type { Communicator } from '../comms/communicator.js'
 import { ProcessLauncher } from '../comms/launcher.js'
@@ -39,7 +38,10 @@ export interface WorkerOptions {
   readonly store: Persister
   readonly ownership: Ownership
   readonly registry: DefinitionRegistry
-  /** Tasks held at once (the prefetch): the bound on processes started here. Default 100. */
+  /**
+   * Processes run at once (children not counted), and tasks held unacknowledged (the prefetch).
+   * Default 100.
+   */
   readonly slots?: number
   /** Acknowledge tasks held longer than this, once checkpointed (default 10 minutes). */
   readonly holdLimitMs?: number
@@ -59,7 +61,20 @@ export interface WorkerStopped {
   readonly processes: number
 }
 
-/** A running worker. */
+/**
+ * A running worker.
+ *
+ * @example
+ * const worker = await Worker.start({
+ *   name: 'worker-1',
+ *   communicator: await AmqpCommunicator.connect('amqp://127.0.0.1?heartbeat=10'),
+ *   store: new PostgresPersister({ connectionString: url }),
+ *   ownership: await PostgresOwnership.connect({ url, name: 'worker-1' }),
+ *   registry: DefinitionRegistry.of(Pipeline, Work),
+ *   slots: 50,
+ * })
+ * process.once('SIGTERM', () => void worker.shutdown('SIGTERM'))
+ */
 export class Worker {
   readonly runner: Runner
   readonly store: WorkerStore
@@ -69,7 +84,10 @@ export class Worker {
   /** Resolves once the worker has stopped, gracefully or not. */
   readonly stopped: Promise<WorkerStopped>
   private accepting = true
+  /** The task subscription, while the worker takes tasks. */
   private subscriber: string | undefined
+  /** Subscription changes, one after another. */
+  private consumption: Promise<void> = Promise.resolve()
   private stopping: Promise<WorkerStopped> | undefined
   private markStopped: (how: WorkerStopped) => void = () => undefined
 
@@ -93,12 +111,17 @@ export class Worker {
     this.control = processControl(options.communicator, { logger })
     this.runner.use(this.control)
     this.runner.use(log.plugin)
+    const regulate = (process: { readonly parentPid: string | undefined }) => {
+      if (process.parentPid === undefined) this.regulate()
+    }
+    this.runner.use({ created: regulate, terminated: regulate })
     this.launcher = new ProcessLauncher({
       runner: this.runner,
       registry: options.registry,
       persister: this.store,
       ...(options.holdLimitMs === undefined ? {} : { holdLimitMs: options.holdLimitMs }),
       accepting: () => this.accepting,
+      maxProcesses: this.slots,
       ownership: options.ownership,
       written: (pid) => this.store.written(pid),
       onEvent: log.launcherEvent,
@@ -108,13 +131,40 @@ export class Worker {
   /** Builds the worker and starts taking tasks. */
   static async start(options: WorkerOptions): Promise<Worker> {
     const worker = new Worker(options)
-    const slots = options.slots ?? 100
-    worker.subscriber = await worker.launcher.subscribe(options.communicator, slots)
+    worker.subscriber = await worker.launcher.subscribe(options.communicator, worker.slots)
     worker.say(
-      `ready: ${slots} slots, hold limit ${options.holdLimitMs ?? 600_000} ms, ` +
+      `ready: ${worker.slots} slots, hold limit ${options.holdLimitMs ?? 600_000} ms, ` +
         `${options.registry.definitions().length} definitions`,
     )
     return worker
+  }
+
+  private get slots(): number {
+    return this.options.slots ?? 100
+  }
+
+  /**
+   * Slots bound the tasks held unacknowledged; once tasks are acknowledged early, the worker
+   * bounds its processes by taking no task while it runs `slots` of them.
+   */
+  private regulate(): void {
+    this.consumption = this.consumption
+      .then(async () => {
+        if (!this.accepting) return
+        const full = this.launcher.processCount() >= this.slots
+        if (full && this.subscriber !== undefined) {
+          const subscriber = this.subscriber
+          this.subscriber = undefined
+          await this.options.communicator.removeTaskSubscriber(subscriber)
+          this.say(`at capacity (${this.slots} processes): not taking tasks`)
+        } else if (!full && this.subscriber === undefined) {
+          this.subscriber = await this.launcher.subscribe(this.options.communicator, this.slots)
+          this.say('taking tasks again')
+        }
+      })
+      .catch((error: unknown) =>
+        this.say(`could not change the task subscription: ${String(error)}`),
+      )
   }
 
   /** The name of this worker. */
@@ -149,6 +199,9 @@ export class Worker {
     const paused = this.pauseAll()
     this.stopping = (async () => {
       this.accepting = false
+      // Its tasks go to other workers when the connection closes: let the writes already under
+      // way land first, so that they cannot overwrite the checkpoints of a worker taking over.
+      await Promise.race([this.store.flush(), sleep(5_000)])
       await this.closeConnections()
       this.say('stopped')
       return { reason: 'lost' as const, processes: paused.length }
@@ -161,22 +214,20 @@ export class Worker {
     const { communicator, ownership } = this.options
     this.say(`${reason}: shutting down`)
     this.accepting = false
+    await this.consumption
     if (this.subscriber !== undefined)
       await communicator.removeTaskSubscriber(this.subscriber).catch((error: unknown) => {
         this.say(`could not unsubscribe (${String(error)}): the connection close will do it`)
       })
     this.say('stopped taking tasks')
 
-    // One synchronous turn: no step runs in between, and nothing after it is written.
-    const userPaused = this.runner.list().filter((process) => process.paused)
+    // One synchronous turn: no step runs in between, and nothing after it is written (so the
+    // checkpoints do not say "paused", except for processes that their users paused).
+    const userPaused = this.runner.list().filter((process) => process.paused).length
     this.store.fence()
     const live = this.pauseAll()
-    this.say(`paused ${live.length} processes (${userPaused.length} were paused already)`)
-
+    this.say(`paused ${live.length} processes (${userPaused} were paused already)`)
     await this.store.flush()
-    // A pause is no transition: the checkpoints of processes paused by their users may not say
-    // so yet. Those processes stay paused wherever they go next.
-    for (const process of userPaused) await this.store.inner.saveCheckpoint(bundle(process))
     this.say('checkpoints written')
 
     for (const process of live) await ownership.release(process.pid)
@@ -210,8 +261,7 @@ export class Worker {
     const sent = this.options.communicator
       .taskSend({ task: 'continue', pid }, { noReply: true })
       .then(() => true)
-    const timedOut = new Promise<false>((resolve) => setTimeout(resolve, timeout, false).unref())
-    return Promise.race([sent, timedOut]).catch((error: unknown) => {
+    return Promise.race([sent, sleep(timeout).then(() => false)]).catch((error: unknown) => {
       this.say(`continue task for ${pid} not sent: ${String(error)}`)
       return false
     })
@@ -225,3 +275,5 @@ export class Worker {
     await this.store.close().catch(() => undefined)
   }
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref())

@@ -5,6 +5,7 @@
  */
 import { hostname } from 'node:os'
 import type { Command } from 'commander'
+import { workerLogger } from '../../worker/events.js'
 import { Worker } from '../../worker/worker.js'
 import { loadRegistry } from '../definitions.js'
 import {
@@ -38,7 +39,12 @@ export const workerCommand = (program: Command): void => {
   brokerOptions(command)
   storeOption(command)
     .requiredOption('--definitions <module>', 'module exporting the definitions (or a registry)')
-    .option('--slots <n>', 'tasks held at once (the prefetch)', positiveInteger, 100)
+    .option(
+      '--slots <n>',
+      'processes run at once (and tasks held unacknowledged: the prefetch)',
+      positiveInteger,
+      100,
+    )
     .option(
       '--hold-limit-ms <ms>',
       'acknowledge a task held longer than this once its process is checkpointed (keep it ' +
@@ -61,7 +67,8 @@ const runWorker = async (options: WorkerCommandOptions): Promise<void> => {
     void started.worker?.abort(error)
   })
   const store = await openStore(workerStoreUrl(options.store, options.name))
-  const communicator = await openBroker(options)
+  const logger = workerLogger(options.name)
+  const communicator = await openBroker(options, logger)
   if (!isPostgresUrl(options.store))
     console.log(
       `[worker ${options.name}] the store is not PostgreSQL: claims are kept in this program, ` +
@@ -75,6 +82,7 @@ const runWorker = async (options: WorkerCommandOptions): Promise<void> => {
     registry,
     slots: options.slots,
     holdLimitMs: options.holdLimitMs,
+    logger,
   })
   started.worker = running
   const stopped = new Promise<number>((resolve) => {

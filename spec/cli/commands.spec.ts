@@ -1,0 +1,170 @@
+/**
+ * The control commands against a running worker (a real OS process), each command run as the
+ * user would: `plumpy-ts <command> …`, checking what it prints and its exit code.
+ */
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AmqpCommunicator } from '../../lib/comms/amqp/index.js'
+import { RemoteProcessController } from '../../lib/comms/controller.js'
+import { Pipeline } from '../../examples/scaling/definitions.js'
+import { amqpUrl, freshPgDatabase, type FreshDatabase } from '../support/services.js'
+import {
+  DEFINITIONS,
+  freshPrefix,
+  killAllWorkers,
+  removeTopology,
+  runCli,
+  scratchDir,
+  startWorker,
+  waitUntil,
+  type WorkerProcess,
+} from '../worker/harness.js'
+
+describe('plumpy-ts list, status, show, pause, play, kill', () => {
+  let db: FreshDatabase
+  let worker: WorkerProcess
+  let communicator: AmqpCommunicator
+  const prefix = freshPrefix('cli')
+  const dir = scratchDir('cli')
+  const broker = () => ['--broker', amqpUrl(), '--prefix', prefix]
+  const store = () => ['--store', db.url]
+
+  beforeAll(async () => {
+    db = await freshPgDatabase('cli')
+    worker = await startWorker({ name: 'cli', broker: amqpUrl(), store: db.url, prefix, dir })
+    communicator = await AmqpCommunicator.connect(amqpUrl(), { prefix })
+  }, 60_000)
+  afterAll(async () => {
+    await communicator?.close()
+    worker?.signal('SIGTERM')
+    await worker?.exited
+    await killAllWorkers()
+    await removeTopology(amqpUrl(), prefix).catch(() => undefined)
+    await db?.drop()
+  })
+
+  it('inspects and controls a process that a worker runs', async () => {
+    const controller = new RemoteProcessController(communicator)
+    await controller.launchProcess(Pipeline, { n: 2 }, { pid: 'short' })
+    expect(
+      await controller.launchProcess(Pipeline, { n: 1e6 }, { pid: 'long', nowait: true }),
+    ).toBe('long')
+
+    const list = await runCli(['list', ...store()])
+    expect(list.code).toBe(0)
+    expect(list.stdout).toMatch(/^pid  definition  state  paused  status$/m)
+    expect(list.stdout).toMatch(/^long  Pipeline@1  (RUNNING|WAITING)  -  -$/m)
+    expect(list.stdout).toMatch(/^short  Pipeline@1  FINISHED  -  -$/m)
+
+    const live = await runCli(['status', 'long', ...broker()])
+    expect(live.code).toBe(0)
+    expect(live.stdout).toMatch(
+      /^long {2}(RUNNING|WAITING) {2}<Pipeline> \(\w+\) {2}status: - {2}\(live on a worker\)$/m,
+    )
+
+    const pause = await runCli(['pause', 'long', ...broker(), '--message', 'for the test'])
+    expect(pause).toMatchObject({ code: 0, stdout: 'long paused\n' })
+    const paused = await runCli(['status', 'long', ...broker()])
+    expect(paused.stdout).toMatch(/\(paused\).*status: for the test/)
+
+    const show = await runCli(['show', 'long', ...store(), '--definitions', DEFINITIONS])
+    expect(show.code).toBe(0)
+    expect(show.stdout).toMatch(/^state {7}(RUNNING|WAITING) \(paused\)$/m)
+    expect(show.stdout).toMatch(/^status {6}for the test$/m)
+    expect(show.stdout).toMatch(/^position {4}0:while_\(more\)\(\d:(submit|collect)\)$/m)
+    expect(show.stdout).toMatch(/^context {5}\{"i":\d+,"total":\d+/m)
+    const raw = await runCli(['show', 'long', ...store()])
+    expect(raw.stdout).toMatch(/^position {4}\[0, \d\]$/m)
+
+    expect(await runCli(['play', 'long', ...broker()])).toMatchObject({
+      code: 0,
+      stdout: 'long played\n',
+    })
+    const kill = await runCli(['kill', 'long', ...broker(), '--message', 'enough'])
+    expect(kill).toMatchObject({ code: 0, stdout: 'long killed\n' })
+
+    await waitUntil('the kill to reach the store', async () =>
+      (await runCli(['list', ...store()])).stdout.includes('long  Pipeline@1  KILLED'),
+    )
+    const gone = await runCli(['status', 'long', ...broker()])
+    expect(gone.code).toBe(3)
+    expect(gone.stderr).toMatch(/process long is not live on any worker \(give --store/)
+    const stored = await runCli(['status', 'long', ...broker(), ...store()])
+    expect(stored.code).toBe(0)
+    expect(stored.stdout).toMatch(
+      /^long {2}KILLED .*\(not live on any worker: from its checkpoint\)$/m,
+    )
+    expect((await runCli(['show', 'long', ...store()])).stdout).toMatch(/^killed {6}enough$/m)
+    const finished = await runCli(['show', 'short', ...store()])
+    expect(finished.stdout).toMatch(/^outputs {5}\{"total":1,"rounds":2\}$/m)
+    expect(finished.stdout).toMatch(/^result {6}.*\(successful, exit status 0\)$/m)
+  }, 120_000)
+
+  it('fails with a clear message and a distinct exit code', async () => {
+    const sqlite = `sqlite:${join(dir, 'empty.db')}`
+    const [
+      noBroker,
+      notABroker,
+      badStore,
+      unknownInStore,
+      unknownLive,
+      killEnded,
+      reviveSqlite,
+      missingOption,
+      empty,
+      check,
+      help,
+    ] = await Promise.all([
+      runCli(['status', 'p', '--broker', 'amqp://guest:guest@127.0.0.1:1', '--prefix', prefix]),
+      runCli(['pause', 'p', '--broker', 'http://127.0.0.1', '--prefix', prefix]),
+      runCli(['list', '--store', 'bogus://x']),
+      runCli(['show', 'nobody', ...store()]),
+      runCli(['status', 'nobody', ...broker()]),
+      runCli(['kill', 'short', ...broker()]),
+      runCli(['revive', '--store', sqlite, ...broker(), '--definitions', DEFINITIONS]),
+      runCli(['worker', ...broker()]),
+      runCli(['list', '--store', sqlite]),
+      runCli(['check', ...store(), '--definitions', DEFINITIONS]),
+      runCli(['--help']),
+    ])
+    expect(noBroker.code).toBe(2)
+    expect(noBroker.stderr).toMatch(
+      /^plumpy-ts: cannot connect to the broker at amqp:\/\/guest:\*\*\*@127\.0\.0\.1:1/,
+    )
+    expect(notABroker).toMatchObject({
+      code: 2,
+      stderr: "plumpy-ts: 'http://127.0.0.1' is not a broker URL: use amqp://…\n",
+    })
+    expect(badStore.code).toBe(2)
+    expect(badStore.stderr).toMatch(/^plumpy-ts: unknown persister URL 'bogus:\/\/x'/)
+    expect(unknownInStore).toMatchObject({
+      code: 3,
+      stderr: 'plumpy-ts: no process nobody in the store\n',
+    })
+    expect(unknownLive.code).toBe(3)
+    expect(unknownLive.stderr).toMatch(/process nobody is not live on any worker/)
+    expect(killEnded.code).toBe(3)
+    expect(killEnded.stderr).toMatch(/process short is not live on any worker: it has terminated/)
+    expect(reviveSqlite.code).toBe(2)
+    expect(reviveSqlite.stderr).toMatch(/only a PostgreSQL store shares that/)
+    expect(missingOption.code).toBe(2)
+    expect(missingOption.stderr).toMatch(/required option '--store <url>' not specified/)
+    expect(empty).toMatchObject({ code: 0, stdout: 'no processes in the store\n' })
+    expect(check.code).toBe(0)
+    expect(check.stdout).toMatch(/checkpoints checked, 0 would not load/)
+    expect(help.code).toBe(0)
+    for (const command of [
+      'worker',
+      'revive',
+      'list',
+      'show',
+      'status',
+      'pause',
+      'play',
+      'kill',
+      'check',
+    ])
+      expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'))
+    expect(help.stdout).toMatch(/Exit codes: 0 done/)
+  }, 120_000)
+})

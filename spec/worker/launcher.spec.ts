@@ -1,0 +1,239 @@
+/**
+ * The launcher with an ownership: two "workers" (runners with launchers) on one in-memory store
+ * and one set of claims, driven task by task, with no broker.
+ */
+import * as t from 'io-ts'
+import { afterEach, describe, expect, it } from 'vitest'
+import { DefinitionRegistry } from '../../lib/checkpoint/registry.js'
+import { TaskRejected } from '../../lib/comms/errors.js'
+import { ProcessLauncher, ProcessRunningElsewhereError } from '../../lib/comms/launcher.js'
+import { InMemoryPersister, type MemoryStore } from '../../lib/persistence/memory.js'
+import { Wait, defineProcess, input, output } from '../../lib/index.js'
+import { silentLogger } from '../../lib/runtime/environment.js'
+import { Runner } from '../../lib/runtime/runner.js'
+import { LocalClaims, LocalOwnership } from '../../lib/worker/ownership.js'
+import { Pipeline, Work } from '../../examples/scaling/definitions.js'
+import { waitUntil } from './harness.js'
+
+/** Waits for `resume(value)`, then outputs the value. */
+const Waiter = defineProcess({
+  name: 'Waiter',
+  spec: { outputs: { value: output(t.number) } },
+  steps: {
+    run: () => Wait('done'),
+    done: (_ctx, { args, out }) => out('value', args[0] as number),
+  },
+})
+
+const Doubler = defineProcess({
+  name: 'Doubler',
+  spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
+  steps: { run: (_ctx, { inputs, out }) => out('y', inputs.x * 2) },
+})
+
+const registry = DefinitionRegistry.of(Waiter, Doubler, Pipeline, Work)
+
+interface FakeDelivery {
+  readonly redelivered: boolean
+  acks: number
+  ack(): void
+}
+
+const delivery = (redelivered = false): FakeDelivery => ({
+  redelivered,
+  acks: 0,
+  ack() {
+    this.acks += 1
+  },
+})
+
+const open: LocalOwnership[] = []
+
+/** A worker's launcher on the shared store and claims. */
+const worker = (name: string, store: MemoryStore, claims: LocalClaims, holdLimitMs?: number) => {
+  const runner = new Runner({
+    persister: new InMemoryPersister({ store }),
+    checkpoints: 'every-transition',
+    logger: silentLogger,
+  })
+  const ownership = new LocalOwnership(name, claims)
+  open.push(ownership)
+  const launcher = new ProcessLauncher({
+    runner,
+    registry,
+    persister: new InMemoryPersister({ store }),
+    ownership,
+    followIntervalMs: 5,
+    ...(holdLimitMs === undefined ? {} : { holdLimitMs }),
+  })
+  return { runner, ownership, launcher }
+}
+
+const setUp = () => {
+  const store: MemoryStore = new Map()
+  const claims = new LocalClaims()
+  return { store, claims, a: worker('a', store, claims), b: worker('b', store, claims) }
+}
+
+afterEach(async () => {
+  for (const ownership of open.splice(0)) await ownership.close()
+})
+
+describe('ProcessLauncher with an ownership', () => {
+  it('claims what it runs and releases it once it has ended', async () => {
+    const { claims, a } = setUp()
+    expect(
+      await a.launcher.handle({
+        task: 'launch',
+        definition: 'Doubler',
+        pid: 'd1',
+        inputs: { x: 2 },
+      }),
+    ).toEqual({ y: 4 })
+    await waitUntil('the release', () => !claims.byPid.has('d1'))
+    void a.launcher.handle({ task: 'launch', definition: 'Waiter', pid: 'w1', nowait: true })
+    await waitUntil('the claim', () => claims.byPid.get('w1') === 'a')
+  })
+
+  it('claims the children that steps launch, and releases them', async () => {
+    const { claims, a } = setUp()
+    const children = new Set<string>()
+    a.runner.use({ created: (p) => void (p.parentPid !== undefined && children.add(p.pid)) })
+    const seen = new Set<string>()
+    a.runner.use({ stateChanged: (p) => void (claims.byPid.get(p.pid) === 'a' && seen.add(p.pid)) })
+    const outputs = await a.launcher.handle({
+      task: 'launch',
+      definition: 'Pipeline',
+      pid: 'p1',
+      inputs: { n: 3 },
+    })
+    expect(outputs).toEqual({ total: 5, rounds: 3 })
+    expect(children.size).toBe(3)
+    for (const child of children) expect(seen.has(child), child).toBe(true)
+    await waitUntil('every release', () => claims.byPid.size === 0)
+  })
+
+  it('refuses a continue for a process that another worker runs, naming it', async () => {
+    const { a, b } = setUp()
+    await a.launcher.handle({ task: 'launch', definition: 'Waiter', pid: 'w1', nowait: true })
+    const refused = b.launcher.handle({ task: 'continue', pid: 'w1' }, delivery())
+    await expect(refused).rejects.toThrow(ProcessRunningElsewhereError)
+    await expect(refused).rejects.toThrow(/process w1 is running on worker a/)
+    expect(b.runner.get('w1')).toBeUndefined()
+  })
+
+  it('follows a launch of a process that another worker runs, and answers its outputs', async () => {
+    const { a, b } = setUp()
+    await a.launcher.handle({ task: 'launch', definition: 'Waiter', pid: 'w1', nowait: true })
+    const followed = b.launcher.handle(
+      { task: 'launch', definition: 'Waiter', pid: 'w1' },
+      delivery(),
+    )
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(b.runner.get('w1')).toBeUndefined()
+    a.runner.get('w1')?.resume(7)
+    expect(await followed).toEqual({ value: 7 })
+  })
+
+  it('follows a redelivered continue instead of refusing it', async () => {
+    const { a, b } = setUp()
+    await a.launcher.handle({ task: 'launch', definition: 'Waiter', pid: 'w1', nowait: true })
+    const followed = b.launcher.handle({ task: 'continue', pid: 'w1' }, delivery(true))
+    a.runner.get('w1')?.resume(8)
+    expect(await followed).toEqual({ value: 8 })
+  })
+
+  it('takes a followed process over from its checkpoint when its owner goes away', async () => {
+    const { a, b } = setUp()
+    await a.launcher.handle({ task: 'launch', definition: 'Waiter', pid: 'w1', nowait: true })
+    await a.runner.flush()
+    const followed = b.launcher.handle(
+      { task: 'launch', definition: 'Waiter', pid: 'w1' },
+      delivery(true),
+    )
+    await a.ownership.close() // worker a dies: its claims go with it
+    await waitUntil('b to take it over', () => b.runner.get('w1')?.state === 'WAITING')
+    b.runner.get('w1')?.resume(9)
+    expect(await followed).toEqual({ value: 9 })
+  })
+
+  it('answers a launch of a finished process from its checkpoint, running nothing', async () => {
+    const { a, b } = setUp()
+    await a.launcher.handle({ task: 'launch', definition: 'Doubler', pid: 'd1', inputs: { x: 5 } })
+    await a.runner.flush()
+    expect(
+      await b.launcher.handle({
+        task: 'launch',
+        definition: 'Doubler',
+        pid: 'd1',
+        inputs: { x: 5 },
+      }),
+    ).toEqual({ y: 10 })
+  })
+
+  it('builds one process for two tasks of one pid that arrive together', async () => {
+    const { a } = setUp()
+    const first = a.launcher.handle({ task: 'launch', definition: 'Waiter', pid: 'w1' }, delivery())
+    const second = a.launcher.handle(
+      { task: 'launch', definition: 'Waiter', pid: 'w1' },
+      delivery(true),
+    )
+    await waitUntil('the process', () => a.runner.get('w1')?.state === 'WAITING')
+    a.runner.get('w1')?.resume(1)
+    expect(await Promise.all([first, second])).toEqual([{ value: 1 }, { value: 1 }])
+  })
+
+  it('leaves a checkpoint before it acknowledges a nowait launch', async () => {
+    const { store, a } = setUp()
+    const held = delivery()
+    await a.launcher.handle({ task: 'launch', definition: 'Waiter', pid: 'w1', nowait: true }, held)
+    expect(held.acks).toBe(1)
+    expect(store.has('w1')).toBe(true)
+    expect(a.launcher.holdsTask('w1')).toBe(false)
+  })
+
+  it('acknowledges a task held past the hold limit once its process is checkpointed', async () => {
+    const store: MemoryStore = new Map()
+    const a = worker('a', store, new LocalClaims(), 20)
+    const held = delivery()
+    const running = a.launcher.handle({ task: 'launch', definition: 'Waiter', pid: 'w1' }, held)
+    expect(a.launcher.holdsTask('w1')).toBe(true)
+    await waitUntil('the early acknowledgement', () => held.acks === 1)
+    expect(a.launcher.holdsTask('w1')).toBe(false)
+    a.runner.get('w1')?.resume(3)
+    expect(await running).toEqual({ value: 3 })
+    expect(held.acks).toBe(1)
+  })
+
+  it('stores a created process without keeping it: a continue runs it on any worker', async () => {
+    const { a, b } = setUp()
+    expect(
+      await a.launcher.handle({
+        task: 'create',
+        definition: 'Doubler',
+        pid: 'd1',
+        inputs: { x: 4 },
+        persist: true,
+      }),
+    ).toBe('d1')
+    expect(a.runner.get('d1')).toBeUndefined()
+    expect(await b.launcher.handle({ task: 'continue', pid: 'd1' })).toEqual({ y: 8 })
+  })
+
+  it('sends a task back when as many processes as it may run are live', async () => {
+    const launcher = new ProcessLauncher({
+      runner: new Runner({ logger: silentLogger }),
+      registry,
+      maxProcesses: 1,
+    })
+    await launcher.handle({ task: 'launch', definition: 'Waiter', pid: 'w1', nowait: true })
+    expect(launcher.processCount()).toBe(1)
+    await expect(
+      launcher.handle({ task: 'launch', definition: 'Waiter', pid: 'w2', nowait: true }),
+    ).rejects.toThrow(TaskRejected)
+    // A task for a process it already runs is no new process.
+    expect(
+      await launcher.handle({ task: 'launch', definition: 'Waiter', pid: 'w1', nowait: true }),
+    ).toBe('w1')
+  })
+})

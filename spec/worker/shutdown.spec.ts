@@ -1,0 +1,207 @@
+/**
+ * Graceful shutdown: a worker told to stop (SIGTERM) pauses its processes between two steps,
+ * writes their checkpoints, releases them and gives their tasks back; another worker finishes
+ * them from there. Nothing runs twice.
+ */
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AmqpCommunicator } from '../../lib/comms/amqp/index.js'
+import { RemoteProcessController } from '../../lib/comms/controller.js'
+import { PostgresPersister } from '../../lib/persistence/postgres/index.js'
+import { expectedTotal, Pipeline } from '../../examples/scaling/definitions.js'
+import { amqpUrl, freshPgDatabase, type FreshDatabase } from '../support/services.js'
+import {
+  freshPrefix,
+  killAllWorkers,
+  prepareHistory,
+  readExecutions,
+  readHistory,
+  removeTopology,
+  scratchDir,
+  startWorker,
+  waitUntil,
+} from './harness.js'
+
+const WAITED = 20
+const NOWAIT = 10
+const ROUNDS = 80
+
+describe('a worker stopped with SIGTERM', () => {
+  let db: FreshDatabase
+  const prefix = freshPrefix('shutdown')
+  const dir = scratchDir('shutdown')
+  const record = `${dir}/executions.log`
+
+  beforeAll(async () => {
+    db = await freshPgDatabase('worker_shutdown')
+  })
+  afterAll(async () => {
+    await killAllWorkers()
+    await removeTopology(amqpUrl(), prefix).catch(() => undefined)
+    await db?.drop()
+  })
+
+  it('hands its processes, checkpointed and paused, to another worker which finishes them', async () => {
+    const env = { PLUMPY_SCALING_RECORD: record }
+    const common = { broker: amqpUrl(), store: db.url, prefix, dir, env }
+    const [a, b] = await Promise.all([
+      startWorker({ ...common, name: 'a' }),
+      startWorker({ ...common, name: 'b' }),
+    ])
+    const communicator = await AmqpCommunicator.connect(amqpUrl(), { prefix })
+    const controller = new RemoteProcessController(communicator)
+    const waited = Array.from({ length: WAITED }, (_, i) => `waited-${i}`)
+    const detached = Array.from({ length: NOWAIT }, (_, i) => `nowait-${i}`)
+    const outputs = waited.map((pid) => controller.launchProcess(Pipeline, { n: ROUNDS }, { pid }))
+    const launched = Promise.all(
+      detached.map((pid) =>
+        controller.launchProcess(Pipeline, { n: ROUNDS }, { pid, nowait: true }),
+      ),
+    )
+    const total = (WAITED + NOWAIT) * ROUNDS * 2
+    await waitUntil(
+      'worker a to be well into its share',
+      () => readExecutions(record).filter((e) => e.osPid === a.pid).length >= total / 20,
+    )
+    expect(await launched).toEqual(detached)
+    const started = Date.now()
+    a.signal('SIGTERM')
+    expect(await a.exited).toEqual({ code: 0, signal: null })
+    const stopMs = Date.now() - started
+
+    const log = a.log()
+    expect(log).toMatch(/SIGTERM: shutting down/)
+    expect(log).toMatch(/stopped taking tasks/)
+    const paused = Number(/paused (\d+) processes/.exec(log)?.[1])
+    expect(paused).toBeGreaterThan(0)
+    expect(log).toMatch(/checkpoints written/)
+    expect(log).toMatch(new RegExp(`released ${paused} claims`))
+    // Pipelines launched to be waited for go back with their task; the others get a continue.
+    const handedBack = /(\d+) tasks go back to the queue, (\d+) continue tasks sent/.exec(log)
+    const back = Number(handedBack?.[1])
+    const continued = Number(handedBack?.[2])
+    expect(back).toBeGreaterThan(0)
+    expect(continued).toBeGreaterThan(0)
+    expect(log).toMatch(/\] stopped\n/)
+
+    // The waiting launches get their outputs from worker b; the others end in the store.
+    for (const result of await Promise.all(outputs))
+      expect(result).toEqual({ total: expectedTotal(ROUNDS), rounds: ROUNDS })
+    const store = new PostgresPersister({ connectionString: db.url })
+    try {
+      await waitUntil('the detached pipelines to finish', async () => {
+        const states = await Promise.all(
+          detached.map(async (pid) => (await store.loadCheckpoint(pid)).snapshot.state._tag),
+        )
+        return states.every((state) => state === 'FINISHED')
+      })
+      for (const pid of [...waited, ...detached]) {
+        const stored = await store.loadCheckpoint(pid)
+        expect(stored.snapshot.paused, pid).toBe(false)
+        expect(stored.snapshot.outputs, pid).toEqual({
+          total: expectedTotal(ROUNDS),
+          rounds: ROUNDS,
+        })
+      }
+    } finally {
+      await store.close()
+    }
+    await communicator.close()
+    b.signal('SIGTERM')
+    expect((await b.exited).code).toBe(0)
+
+    // Every step ran exactly once: worker a wrote every checkpoint before it let go.
+    const executions = readExecutions(record)
+    const seen = new Map<string, number>()
+    for (const e of executions) {
+      const key = `${e.pipeline} ${e.step} ${e.index}`
+      seen.set(key, (seen.get(key) ?? 0) + 1)
+    }
+    expect([...seen.values()].every((count) => count === 1)).toBe(true)
+    expect(seen.size).toBe((WAITED + NOWAIT) * ROUNDS * 2)
+    const byA = executions.filter((e) => e.osPid === a.pid).length
+    expect(byA).toBeGreaterThan(0)
+    expect(byA).toBeLessThan(executions.length)
+    console.log(
+      `shutdown: worker a stopped in ${stopMs} ms after ${byA} of ${executions.length} step ` +
+        `executions, pausing ${paused} processes (${back} tasks back to the queue, ` +
+        `${continued} continue tasks); worker b finished the rest`,
+    )
+  }, 120_000)
+})
+
+describe('a worker that loses its claims (its ownership connection ends)', () => {
+  let db: FreshDatabase
+  const prefix = freshPrefix('claims-lost')
+  const dir = scratchDir('claims-lost')
+  const record = `${dir}/executions.log`
+
+  beforeAll(async () => {
+    db = await freshPgDatabase('worker_claims_lost')
+    await prepareHistory(db.url)
+  })
+  afterAll(async () => {
+    await killAllWorkers()
+    await removeTopology(amqpUrl(), prefix).catch(() => undefined)
+    await db?.drop()
+  })
+
+  it('stops at once, writing nothing more, and another worker finishes its processes', async () => {
+    const env = { PLUMPY_SCALING_RECORD: record }
+    const common = { broker: amqpUrl(), store: db.url, prefix, dir, env }
+    const [a, b] = await Promise.all([
+      startWorker({ ...common, name: 'a' }),
+      startWorker({ ...common, name: 'b' }),
+    ])
+    const communicator = await AmqpCommunicator.connect(amqpUrl(), { prefix })
+    const controller = new RemoteProcessController(communicator)
+    const pids = Array.from({ length: WAITED }, (_, i) => `pipeline-${i}`)
+    const outputs = Promise.all(
+      pids.map((pid) => controller.launchProcess(Pipeline, { n: ROUNDS }, { pid })),
+    )
+    await waitUntil(
+      'worker a to be well into its share',
+      () =>
+        readExecutions(record).filter((e) => e.osPid === a.pid).length >= (WAITED * ROUNDS) / 20,
+    )
+    // The database ends worker a's claiming session (as a server restart would).
+    const admin = new pg.Client({ connectionString: db.url })
+    await admin.connect()
+    try {
+      const { rows } = await admin.query<{ ended: boolean }>(
+        `SELECT pg_terminate_backend(s.pid) AS ended FROM pg_stat_activity s
+         WHERE s.application_name = 'plumpy-ts worker a'
+           AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = s.pid AND l.locktype = 'advisory')`,
+      )
+      expect(rows).toEqual([{ ended: true }])
+    } finally {
+      await admin.end()
+    }
+    expect(await a.exited).toEqual({ code: 1, signal: null })
+    expect(a.log()).toMatch(/lost the claims of its processes .*: stopping them now/)
+
+    for (const result of await outputs)
+      expect(result).toEqual({ total: expectedTotal(ROUNDS), rounds: ROUNDS })
+    await communicator.close()
+    b.signal('SIGTERM')
+    expect((await b.exited).code).toBe(0)
+
+    // Nothing ran twice past a checkpoint that worker a had committed.
+    const committedByA = new Map<string, number>()
+    for (const row of await readHistory(db.url))
+      if (row.writer === 'a' && pids.includes(row.pid))
+        committedByA.set(row.pid, Math.max(committedByA.get(row.pid) ?? 0, Number(row.ctx['i'])))
+    const runs = new Map<string, number[]>()
+    for (const e of readExecutions(record)) {
+      const key = `${e.pipeline} ${e.step} ${e.index}`
+      runs.set(key, [...(runs.get(key) ?? []), e.osPid])
+    }
+    expect(runs.size).toBe(WAITED * ROUNDS * 2)
+    for (const [key, who] of runs) {
+      if (who.length === 1) continue
+      expect(who, key).toEqual([a.pid, b.pid])
+      const [pid, , index] = key.split(' ')
+      expect(Number(index), key).toBeGreaterThanOrEqual(committedByA.get(pid ?? '') ?? 0)
+    }
+  }, 120_000)
+})

@@ -1,0 +1,182 @@
+/** The worker's store: write order, written/barrier, fence, and the write-ahead scheduler. */
+import * as t from 'io-ts'
+import { describe, expect, it } from 'vitest'
+import { bundle, type Bundle } from '../../lib/checkpoint/bundle.js'
+import { InMemoryPersister } from '../../lib/persistence/memory.js'
+import { defineProcess, defineWorkChain, input, launch, while_ } from '../../lib/index.js'
+import { Runner } from '../../lib/runtime/runner.js'
+import { silentLogger } from '../../lib/runtime/environment.js'
+import {
+  checkpointEveryTransition,
+  WorkerStore,
+  writeAheadScheduler,
+} from '../../lib/worker/store.js'
+
+/** An in-memory persister whose saves complete only when the test says so. */
+class GatedPersister extends InMemoryPersister {
+  readonly started: string[] = []
+  readonly committed: string[] = []
+  private readonly gates: (() => void)[] = []
+
+  override async saveCheckpoint(data: Bundle, tag?: string): Promise<void> {
+    const name = `${data.pid}:${data.snapshot.state._tag}`
+    this.started.push(name)
+    await new Promise<void>((resolve) => this.gates.push(resolve))
+    await super.saveCheckpoint(data, tag)
+    this.committed.push(name)
+  }
+
+  /** Lets the oldest waiting save complete. */
+  async openOne(): Promise<void> {
+    await turn()
+    this.gates.shift()?.()
+    await turn()
+    await turn()
+  }
+
+  get waiting(): number {
+    return this.gates.length
+  }
+}
+
+const Noop = defineProcess({ name: 'Noop', steps: { run() {} } })
+
+const bundleOf = (pid: string, parentPid?: string): Bundle =>
+  bundle(
+    new Runner({ logger: silentLogger }).create(
+      Noop,
+      {},
+      {
+        pid,
+        ...(parentPid === undefined ? {} : { parentPid }),
+      },
+    ),
+  )
+
+const turn = () => new Promise((resolve) => setImmediate(resolve))
+
+describe('WorkerStore', () => {
+  it("writes a parent's checkpoint only after its children's writes in flight", async () => {
+    const inner = new GatedPersister()
+    const store = new WorkerStore(inner)
+    const child = store.saveCheckpoint(bundleOf('child', 'parent'))
+    const parent = store.saveCheckpoint(bundleOf('parent'))
+    await turn()
+    expect(inner.started).toEqual(['child:CREATED'])
+    await inner.openOne()
+    await child
+    expect(inner.started).toEqual(['child:CREATED', 'parent:CREATED'])
+    await inner.openOne()
+    await parent
+    expect(inner.committed).toEqual(['child:CREATED', 'parent:CREATED'])
+  })
+
+  it('writes the checkpoints of one process one after another, and says when they are written', async () => {
+    const inner = new GatedPersister()
+    const store = new WorkerStore(inner)
+    void store.saveCheckpoint(bundleOf('p'))
+    void store.saveCheckpoint(bundleOf('p'), 'tagged')
+    let written = false
+    void store.written('p').then(() => (written = true))
+    await turn()
+    expect(inner.waiting).toBe(1)
+    await inner.openOne()
+    expect(written).toBe(false)
+    await inner.openOne()
+    await turn()
+    expect(written).toBe(true)
+  })
+
+  it('drops saves once fenced, and still completes those already started', async () => {
+    const inner = new GatedPersister()
+    const store = new WorkerStore(inner)
+    const before = store.saveCheckpoint(bundleOf('p'))
+    store.fence()
+    await store.saveCheckpoint(bundleOf('q'))
+    expect(store.droppedSaves).toBe(1)
+    await inner.openOne()
+    await before
+    await store.flush()
+    expect(await inner.getCheckpoints()).toEqual([{ pid: 'p', tag: undefined }])
+  })
+
+  it('reports a failed save to its caller, and counts it as done', async () => {
+    const failing = new InMemoryPersister()
+    failing.saveCheckpoint = () => Promise.reject(new Error('disk full'))
+    const store = new WorkerStore(failing)
+    await expect(store.saveCheckpoint(bundleOf('p'))).rejects.toThrow('disk full')
+    await store.barrier()
+    await store.written('p')
+  })
+})
+
+describe('writeAheadScheduler', () => {
+  it('runs a callback once every checkpoint saved before it (in its synchronous run) is written', async () => {
+    const inner = new GatedPersister()
+    const store = new WorkerStore(inner)
+    const schedule = writeAheadScheduler(store)
+    const ran: string[] = []
+    void store.saveCheckpoint(bundleOf('a'))
+    void store.saveCheckpoint(bundleOf('b'))
+    schedule(() => ran.push('after a and b'))
+    await Promise.resolve() // the end of this synchronous run
+    void store.saveCheckpoint(bundleOf('c'))
+    schedule(() => ran.push('after c'))
+    await turn()
+    expect(ran).toEqual([])
+    await inner.openOne() // a
+    expect(ran).toEqual([])
+    await inner.openOne() // b
+    expect(ran).toEqual(['after a and b'])
+    await inner.openOne() // c
+    expect(ran).toEqual(['after a and b', 'after c'])
+  })
+
+  it('never lets a work chain step past a checkpoint that is not written', async () => {
+    const events: string[] = []
+    const Child = defineProcess({
+      name: 'Child',
+      spec: { inputs: { i: input(t.number) } },
+      steps: { run: (_ctx, { inputs }) => void events.push(`child ${inputs.i} runs`) },
+    })
+    const Chain = defineWorkChain({
+      name: 'Chain',
+      context: () => ({ i: 0 }),
+      steps: {
+        more: (ctx) => ctx.i < 3,
+        submit: (ctx, { toContext }) => toContext({ child: launch(Child, { i: ctx.i }) }),
+        collect(ctx) {
+          events.push(`chain collects ${ctx.i}`)
+          ctx.i += 1
+        },
+      },
+      outline: (s) => [while_(s.more)(s.submit, s.collect)],
+    })
+    class SlowPersister extends InMemoryPersister {
+      override async saveCheckpoint(data: Bundle, tag?: string) {
+        await new Promise((resolve) => setTimeout(resolve, 2))
+        await super.saveCheckpoint(data, tag)
+        const ctx = data.snapshot.ctx as { i?: number }
+        events.push(`${data.definition.name} ${data.snapshot.state._tag} ${ctx.i ?? ''} written`)
+      }
+    }
+    const store = new WorkerStore(new SlowPersister())
+    const runner = new Runner({
+      persister: store,
+      scheduler: writeAheadScheduler(store),
+      plugins: [checkpointEveryTransition(store, silentLogger)],
+      logger: silentLogger,
+    })
+    await runner.create(Chain).execute()
+    await store.flush()
+    // Each child runs after the chain's WAITING checkpoint is written, and the chain collects
+    // only after the child's FINISHED checkpoint is.
+    for (let i = 0; i < 3; i++) {
+      const runs = events.indexOf(`child ${i} runs`)
+      const waiting = events.findIndex((e, at) => at < runs && e === `Chain WAITING ${i} written`)
+      expect(waiting, events.join('\n')).toBeGreaterThanOrEqual(0)
+      const collects = events.indexOf(`chain collects ${i}`)
+      expect(events.slice(runs, collects)).toContain('Child FINISHED  written')
+    }
+  })
+})
