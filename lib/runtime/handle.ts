@@ -449,8 +449,15 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
   private runLoop(): void {
     if (this.inLoop || this.draining) return this.kick()
     this.inLoop = true
+    const slice = this.host.timeSliceMs
+    const until = slice === undefined ? Infinity : performance.now() + slice
+    let yielded = false
     try {
       while (this.runnable) {
+        if (performance.now() > until) {
+          yielded = true
+          break
+        }
         this.runnable = false
         const s = this.snap
         if (s.state._tag === 'RUNNING' && !s.paused && !s.stepping && !s.closed) this.step()
@@ -458,6 +465,9 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
     } finally {
       this.inLoop = false
     }
+    // A host with a time slice (a worker) lets the loop turn between long runs of steps, so
+    // that heartbeats and RPCs are served; the next step runs on the next turn.
+    if (yielded) this.kick()
   }
 
   private step(): void {

@@ -11,6 +11,11 @@ import type { ProcessHandle } from './handle.js'
 export interface ProcessHost {
   readonly logger: Logger
   readonly schedule: Scheduler
+  /**
+   * When set, a process that has stepped for this long without waiting gives the event loop a
+   * turn before its next step. Unset (the default), steps never yield the loop by themselves.
+   */
+  readonly timeSliceMs?: number | undefined
   /** A fresh id for a registered promise or a child. */
   newId(): string
   /** A live process on this runner. */

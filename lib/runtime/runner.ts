@@ -44,6 +44,11 @@ export interface RunnerOptions {
   readonly plugins?: readonly RunnerPlugin[]
   /** Where checkpoints go: those steps ask for, and every transition's with `checkpoints`. */
   readonly persister?: Persister
+  /**
+   * Let the event loop turn after this many milliseconds of uninterrupted steps (for workers,
+   * whose heartbeats and RPCs must flow). Unset: steps never yield the loop by themselves.
+   */
+  readonly timeSliceMs?: number
   /** `'every-transition'`: checkpoint each process at each state change (needs `persister`). */
   readonly checkpoints?: 'every-transition' | 'on-request'
 }
@@ -63,6 +68,7 @@ export class Runner implements ProcessHost {
   readonly logger: Logger
   readonly schedule: Scheduler
   readonly clock: Clock
+  readonly timeSliceMs: number | undefined
   readonly persister: Persister | undefined
   private readonly ids: IdSource
   private readonly plugins: RunnerPlugin[]
@@ -79,6 +85,7 @@ export class Runner implements ProcessHost {
     this.logger = options.logger ?? consoleLogger
     this.plugins = [...(options.plugins ?? [])]
     this.persister = options.persister
+    this.timeSliceMs = options.timeSliceMs
     if (options.checkpoints === 'every-transition') {
       if (this.persister === undefined)
         throw new Error("checkpoints: 'every-transition' needs a persister")

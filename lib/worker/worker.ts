@@ -107,6 +107,8 @@ export class Worker {
       scheduler: writeAheadScheduler(this.store),
       plugins: [checkpointEveryTransition(this.store, logger)],
       logger,
+      // A long run of steps without a wait still lets heartbeats and RPCs through.
+      timeSliceMs: 50,
     })
     this.control = processControl(options.communicator, { logger })
     this.runner.use(this.control)
