@@ -19,10 +19,10 @@
  * measurements, never tests.
  */
 import { spawn } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { NOT_MEASURED } from './budget.js'
+import type { Unmeasured } from './budget.js'
 import { COMPILED_DIR, compileForBench, compiledPath } from './compile.js'
 import {
   RESULT_PREFIX,
@@ -47,6 +47,23 @@ interface Job {
   readonly processes: number
   /** Whether it needs a fresh process even in a smoke run. */
   readonly alwaysFresh: boolean
+  /** Why it cannot run here (then its row says so instead), or undefined when it can. */
+  readonly unavailable?: () => string | undefined
+}
+
+/**
+ * B7 needs a broker: the URL in `PLUMPY_BENCH_AMQP_URL` (or `PLUMPY_TEST_AMQP_URL`), or RabbitMQ
+ * installed so that the workload starts a private node. A smoke run without a URL skips it, so
+ * that smoke runs stay fast.
+ */
+const b7Unavailable = (smoke: boolean) => (): string | undefined => {
+  const url = process.env['PLUMPY_BENCH_AMQP_URL'] || process.env['PLUMPY_TEST_AMQP_URL']
+  if (url) return undefined
+  if (smoke) return 'not run (smoke run without PLUMPY_BENCH_AMQP_URL)'
+  const bin = process.env['PLUMPY_RABBITMQ_BIN'] || '/usr/lib/rabbitmq/bin'
+  return existsSync(join(bin, 'rabbitmq-server'))
+    ? undefined
+    : 'not measured (RabbitMQ not installed)'
 }
 
 const jobs = (smoke: boolean): Job[] => {
@@ -74,6 +91,9 @@ const jobs = (smoke: boolean): Job[] => {
     }),
     job(['B6@10'], 'b6-resume.ts', { args: ['--after', '10'] }),
     job([`B6@${longHistory}`], 'b6-resume.ts', { args: ['--after', String(longHistory)] }),
+    job(['B7-1w', 'B7-2w', 'B7-rt', 'B7-stalls', 'B7-cpu'], 'b7-rabbitmq.ts', {
+      unavailable: b7Unavailable(smoke),
+    }),
   ]
 }
 
@@ -167,7 +187,14 @@ const main = async (): Promise<void> => {
   } else console.log('  running the TypeScript sources through tsx')
   const measurements: Measurement[] = []
   const failures: string[] = []
+  const unmeasured: Unmeasured[] = []
   for (const job of chosen) {
+    const reason = job.unavailable?.()
+    if (reason !== undefined) {
+      console.log(`  skipping ${job.ids.join(', ')} (${job.file}): ${reason}`)
+      unmeasured.push({ id: job.ids[0]?.replace(/-.*$/, '') ?? job.file, reason })
+      continue
+    }
     const label = `${job.ids.join(', ')} (${job.file}${job.args.length > 0 ? ' ' + job.args.join(' ') : ''})`
     process.stdout.write(`  running ${label} …`)
     const started = performance.now()
@@ -183,10 +210,12 @@ const main = async (): Promise<void> => {
       console.log(' failed')
       console.error(error instanceof Error ? error.message : error)
       failures.push(label)
+      if (job.ids.some((id) => id.startsWith('B7')))
+        unmeasured.push({ id: 'B7', reason: 'not measured (the workload failed)' })
     }
   }
   const loadAfter = machineInfo().loadAverage
-  const rows = rowsOf(measurements, options.smoke, options.only)
+  const rows = rowsOf(measurements, options.smoke, unmeasured)
   console.log()
   printTable(rows)
   if (machine.loadAverage[0] > machine.cores || (loadAfter[0] ?? 0) > machine.cores)
@@ -201,7 +230,7 @@ const main = async (): Promise<void> => {
     only: options.only ?? null,
     machine: { ...machine, loadAverageAfter: loadAfter },
     rows,
-    notMeasured: NOT_MEASURED,
+    notMeasured: unmeasured,
     measurements,
     failures,
   }

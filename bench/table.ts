@@ -3,7 +3,7 @@
  * (> 1 means plumpy-ts is better) and whether the goal is met, plus the derived B6 row (are the
  * two histories equal within noise?) and the rows of workloads that cannot be measured yet.
  */
-import { NOT_MEASURED, budgetOf, ratioToPlumpy } from './budget.js'
+import { NOT_MEASURED, budgetOf, ratioToPlumpy, type Unmeasured } from './budget.js'
 import { formatNumber, mad, type Measurement } from './harness.js'
 
 /** One printed (and stored) row. */
@@ -29,7 +29,7 @@ const withUnit = (value: number, unit: string): string =>
 export const rowsOf = (
   measurements: readonly Measurement[],
   smoke: boolean,
-  only: readonly string[] | undefined,
+  unmeasured: readonly Unmeasured[],
 ): Row[] => {
   const rows: Row[] = measurements.map((m) => {
     const budget = budgetOf(m.id)
@@ -50,12 +50,13 @@ export const rowsOf = (
   })
   const equal = b6Equality(measurements, smoke)
   if (equal !== undefined) rows.push(equal)
-  for (const row of NOT_MEASURED)
-    if (only === undefined || only.some((f) => row.id.startsWith(f)))
+  for (const { id, reason } of unmeasured) {
+    const row = NOT_MEASURED.find((r) => r.id === id)
+    if (row !== undefined)
       rows.push({
         id: row.id,
         workload: row.workload,
-        ours: row.reason,
+        ours: reason,
         oursCpu: '',
         median: null,
         unit: '',
@@ -64,6 +65,7 @@ export const rowsOf = (
         goal: row.goal,
         met: null,
       })
+  }
   return rows
 }
 
