@@ -51,7 +51,10 @@ describe('bench/run.ts --smoke', () => {
         'B6@10',
       ])
         expect(oursCell(ran.stdout, id), `row ${id}`).toMatch(/^\d[\d,.]*\s/)
-      expect(ran.stdout).toMatch(/^\| B7 .*not measured \(needs the communications layer\)/m)
+      // B7 needs a broker: with one (as under `npm test`), its smoke rows carry numbers too.
+      const broker = process.env['PLUMPY_BENCH_AMQP_URL'] || process.env['PLUMPY_TEST_AMQP_URL']
+      if (broker) expect(oursCell(ran.stdout, 'B7-1w'), 'row B7-1w').toMatch(/^\d[\d,.]*\s/)
+      else expect(ran.stdout).toMatch(/^\| B7 .*not run \(smoke run without/m)
       const report = JSON.parse(await readFile(out, 'utf8')) as {
         mode: string
         machine: { cpu: string; cores: number; node: string; date: string }
@@ -60,8 +63,13 @@ describe('bench/run.ts --smoke', () => {
       expect(report.mode).toBe('smoke')
       expect(report.machine.cores).toBeGreaterThan(0)
       expect(report.machine.node).toBe(process.version)
-      const measured = report.rows.filter((row) => row.id !== 'B7')
-      expect(measured.every((row) => typeof row.median === 'number' && row.median > 0)).toBe(true)
+      const measured = report.rows.filter((row) => !row.id.startsWith('B7'))
+      // At smoke sizes a memory figure may round to 0 (RSS grows by whole pages); rates and sizes
+      // are always positive.
+      const positive = (row: { id: string; median: number | null }) =>
+        typeof row.median === 'number' &&
+        (row.id.startsWith('B5') ? row.median >= 0 : row.median > 0)
+      expect(measured.filter((row) => !positive(row))).toEqual([])
     } finally {
       await rm(directory, { recursive: true, force: true })
     }
