@@ -40,14 +40,20 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
   private runnable = false
   private inLoop = false
   private scheduled = false
-  private readonly listeners = new Set<ProcessListener<ProcessHandle<I, O>>>()
-  private readonly pendingPauses: Deferred<boolean>[] = []
-  private readonly pendingKills: Deferred<boolean>[] = []
-  private readonly terminationWaiters: (() => void)[] = []
+  // Made on first use: most processes never get a listener, a pending action or a waiter, and
+  // a created process should cost little (BENCH B5).
+  private listeners: Set<ProcessListener<ProcessHandle<I, O>>> | undefined
+  private pendingPauses: Deferred<boolean>[] | undefined
+  private pendingKills: Deferred<boolean>[] | undefined
+  private terminationWaiters: (() => void)[] | undefined
   private terminated: Deferred<void> | undefined
   private originalError: unknown = undefined
   /** Promises and children this process awaits, by slot. */
-  readonly awaitables: LiveAwaitables = { promises: new Map() }
+  private live: LiveAwaitables | undefined
+  /** Promises this process awaits, by the id its checkpoint knows them by. */
+  get awaitables(): LiveAwaitables {
+    return (this.live ??= { promises: new Map() })
+  }
 
   constructor(
     readonly definition: ProcessDefinition<I, any, O>,
@@ -200,7 +206,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
   /** Call `callback` once the process has terminated (synchronously if it has). */
   onTerminated(callback: () => void): void {
     if (this.hasTerminated() && this.snap.closed) callback()
-    else this.terminationWaiters.push(callback)
+    else (this.terminationWaiters ??= []).push(callback)
   }
 
   /**
@@ -264,7 +270,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
    * terminated.
    */
   pause(message?: string): ActionResult {
-    return this.answer(this.dispatch(Events.pause(message)), this.pendingPauses)
+    return this.answer(this.dispatch(Events.pause(message)), (this.pendingPauses ??= []))
   }
 
   /** Unpause, or cancel a pause asked for during the running step. */
@@ -279,7 +285,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
    */
   kill(message?: string, options?: { readonly force?: boolean }): ActionResult {
     const replies = this.dispatch(Events.kill(message, options?.force ?? false))
-    return this.answer(replies, this.pendingKills)
+    return this.answer(replies, (this.pendingKills ??= []))
   }
 
   /** Set the free status text. */
@@ -288,11 +294,11 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
   }
 
   addProcessListener(listener: ProcessListener<ProcessHandle<I, O>>): void {
-    this.listeners.add(listener)
+    ;(this.listeners ??= new Set()).add(listener)
   }
 
   removeProcessListener(listener: ProcessListener<ProcessHandle<I, O>>): void {
-    this.listeners.delete(listener)
+    this.listeners?.delete(listener)
   }
 
   private answer(replies: readonly Effect[], pending: Deferred<boolean>[]): ActionResult {
@@ -412,7 +418,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
   }
 
   private notify(event: ListenerEvent): void {
-    if (this.listeners.size === 0) return
+    if (this.listeners === undefined || this.listeners.size === 0) return
     for (const listener of [...this.listeners]) {
       try {
         callListener(listener, this, event)
@@ -431,7 +437,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
     this.slot.live = undefined
     this.host.terminated(this)
     this.terminated?.resolve()
-    for (const waiter of this.terminationWaiters.splice(0)) waiter()
+    for (const waiter of this.terminationWaiters?.splice(0) ?? []) waiter()
   }
 
   // -------------------------------------------------------------------------------------------
@@ -503,8 +509,8 @@ const isClosing = (effect: Effect): boolean =>
   effect._tag === 'Terminate' ||
   (effect._tag === 'Hook' && (effect.hook === 'onClose' || effect.hook === 'onTerminated'))
 
-const settleAll = (pending: Deferred<boolean>[], value: boolean): void => {
-  for (const d of pending.splice(0)) d.resolve(value)
+const settleAll = (pending: Deferred<boolean>[] | undefined, value: boolean): void => {
+  for (const d of pending?.splice(0) ?? []) d.resolve(value)
 }
 
 const callListener = <P>(listener: ProcessListener<P>, process: P, event: ListenerEvent): void => {
