@@ -259,9 +259,5 @@ const decodePending = (p: t.TypeOf<typeof PendingC>): Pending => ({
   ...(p.done === true ? { value: p.value } : {}),
 })
 
-const isEmpty = (value: unknown): boolean =>
-  value === undefined ||
-  (typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Object.keys(value).length === 0)
+/** Empty as JSON sees it (what a stored checkpoint would hold): left out of the encoding. */
+const isEmpty = (value: unknown): boolean => value === undefined || JSON.stringify(value) === '{}'
