@@ -20,7 +20,7 @@ import { MutableStepApi } from '../process/step-api.js'
 import { isTerminal, type StateName } from '../process/state.js'
 import { transition } from '../process/transition.js'
 import { deferred, type Deferred } from './deferred.js'
-import type { ProcessListener } from './listener.js'
+import { callListener, type ProcessListener } from './listener.js'
 import type { ProcessHost } from './host.js'
 import { startAwaitables, watchAwaitable, type LiveAwaitables } from './awaiting.js'
 
@@ -511,31 +511,6 @@ const isClosing = (effect: Effect): boolean =>
 
 const settleAll = (pending: Deferred<boolean>[] | undefined, value: boolean): void => {
   for (const d of pending?.splice(0) ?? []) d.resolve(value)
-}
-
-const callListener = <P>(listener: ProcessListener<P>, process: P, event: ListenerEvent): void => {
-  switch (event._tag) {
-    case 'created':
-      return listener.onProcessCreated?.(process)
-    case 'running':
-      return listener.onProcessRunning?.(process)
-    case 'waiting':
-      return listener.onProcessWaiting?.(process)
-    case 'paused':
-      return listener.onProcessPaused?.(process)
-    case 'played':
-      return listener.onProcessPlayed?.(process)
-    case 'outputEmitted':
-      return listener.onOutputEmitted?.(process, event.port, event.value, event.dynamic)
-    case 'finished':
-      return listener.onProcessFinished?.(process, event.outputs)
-    case 'excepted':
-      return listener.onProcessExcepted?.(process, event.error)
-    case 'killed':
-      return listener.onProcessKilled?.(process, event.message)
-    default:
-      return absurd(event)
-  }
 }
 
 const absurd = (value: never): never => {

@@ -2,6 +2,7 @@
  * Process listeners: objects told synchronously about a process's life. Every callback is
  * optional; a throwing listener is logged and ignored.
  */
+import type { ListenerEvent } from '../process/effects.js'
 import type { ErrorInfo } from '../process/errors.js'
 
 /** What listeners see of a process (the handle). */
@@ -21,4 +22,34 @@ export interface ProcessListener<P = any> {
   onProcessFinished?(process: P, outputs: Readonly<Record<string, unknown>>): void
   onProcessExcepted?(process: P, reason: ErrorInfo): void
   onProcessKilled?(process: P, message: string | undefined): void
+}
+
+/** Tell one listener about one event, through the callback that matches it. */
+export const callListener = <P>(
+  listener: ProcessListener<P>,
+  process: P,
+  event: ListenerEvent,
+): void => {
+  switch (event._tag) {
+    case 'created':
+      return listener.onProcessCreated?.(process)
+    case 'running':
+      return listener.onProcessRunning?.(process)
+    case 'waiting':
+      return listener.onProcessWaiting?.(process)
+    case 'paused':
+      return listener.onProcessPaused?.(process)
+    case 'played':
+      return listener.onProcessPlayed?.(process)
+    case 'outputEmitted':
+      return listener.onOutputEmitted?.(process, event.port, event.value, event.dynamic)
+    case 'finished':
+      return listener.onProcessFinished?.(process, event.outputs)
+    case 'excepted':
+      return listener.onProcessExcepted?.(process, event.error)
+    case 'killed':
+      return listener.onProcessKilled?.(process, event.message)
+    default:
+      return event satisfies never
+  }
 }
