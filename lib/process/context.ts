@@ -8,6 +8,24 @@ import { createDraft, current, finishDraft, freeze, isDraft, type Draft } from '
 
 const SMALL = 16
 
+/** The context of every process whose context starts empty: one frozen object, shared. */
+const EMPTY_CONTEXT: object = Object.freeze({})
+
+/**
+ * A process's first context, deeply frozen. An empty one is the shared empty context, so that a
+ * process with no context (most plain processes) holds none of its own.
+ */
+export const initialContext = (value: object): unknown => {
+  if (isPlainEmpty(value)) return EMPTY_CONTEXT
+  return freeze(value, true)
+}
+
+const isPlainEmpty = (value: object): boolean => {
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false
+  for (const _key in value) return false
+  return Reflect.ownKeys(value).length === 0
+}
+
 const isSmallFlat = (ctx: unknown): ctx is Record<string, unknown> => {
   if (typeof ctx !== 'object' || ctx === null || Array.isArray(ctx)) return false
   if (Object.getPrototypeOf(ctx) !== Object.prototype) return false

@@ -47,7 +47,7 @@ export const createdSnapshot = (
   status?: string,
 ): ProcessSnapshot => ({
   pid,
-  state: { _tag: 'CREATED', position },
+  state: createdState(position),
   paused: false,
   status,
   prePauseStatus: undefined,
@@ -60,6 +60,21 @@ export const createdSnapshot = (
 })
 
 const EMPTY_OUTPUTS: Readonly<Record<string, unknown>> = Object.freeze({})
+
+/**
+ * Every process of a definition is created at the same position, so they all share one CREATED
+ * state (states are immutable data): a created process then costs its snapshot and no more.
+ */
+const CREATED_STATES = new WeakMap<Position, ProcessState>()
+
+const createdState = (position: Position): ProcessState => {
+  let state = CREATED_STATES.get(position)
+  if (state === undefined) {
+    state = { _tag: 'CREATED', position }
+    CREATED_STATES.set(position, state)
+  }
+  return state
+}
 
 // The copies below write every field out: a step makes a few of them, and an explicit literal
 // costs a tenth of an object spread of the same snapshot (see bench/PROFILE.md).

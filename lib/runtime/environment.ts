@@ -2,9 +2,9 @@
  * The ports through which the outside world reaches processes: ids, time, scheduling and logging.
  * The pure core never reads any of them; the runtime does, and tests can replace them.
  */
-import { v4 as uuidv4 } from 'uuid'
+import { flatUuid } from './flat-uuid.js'
 
-/** Where ids come from (uuid v4 by default). */
+/** Where ids come from (random UUIDs by default). */
 export type IdSource = () => string
 
 /** Where time comes from, in milliseconds since the epoch. */
@@ -23,8 +23,8 @@ export interface Logger {
   error(message: string): void
 }
 
-/** The default ids. */
-export const uuidIds: IdSource = () => uuidv4()
+/** The default ids: random (version 4) UUIDs. */
+export const uuidIds: IdSource = flatUuid
 
 /** The default clock. */
 export const systemClock: Clock = () => Date.now()

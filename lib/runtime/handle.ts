@@ -14,7 +14,7 @@ import {
   type ErrorInfo,
 } from '../process/errors.js'
 import { Events, type ProcessEvent } from '../process/events.js'
-import { executeStep, type LiveSlot } from '../process/execute.js'
+import { executeStep, type LiveSlot, type LiveStep } from '../process/execute.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import { MutableStepApi } from '../process/step-api.js'
 import { isTerminal, type StateName } from '../process/state.js'
@@ -28,32 +28,26 @@ import { startAwaitables, watchAwaitable, type LiveAwaitables } from './awaiting
 export type ActionResult = Promise<boolean>
 
 /** A live process. `I` parsed inputs, `O` outputs. */
-export class ProcessHandle<I = any, O = any> implements ProcessView {
+export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
   private snap: ProcessSnapshot
   /** Made on the first step: a created process that never runs costs no step API. */
-  private stepApi: MutableStepApi | undefined
-  private readonly slot: LiveSlot = { live: undefined }
-  private readonly queue: Effect[] = []
-  private draining = false
-  /** The index in `queue` of the effect being performed. */
+  private stepApi: MutableStepApi | undefined = undefined
+  /** A generator step suspended inside itself, kept so that resuming needs no replay. */
+  live: LiveStep | undefined = undefined
+  /**
+   * The effects being performed in place (those of the outermost event), and the effects queued
+   * behind them by events raised meanwhile (see `perform`).
+   */
+  private batch: readonly Effect[] | undefined = undefined
+  private queue: Effect[] | undefined = undefined
+  /** The index of the effect being performed, in `batch`, or in `queue` once it is drained. */
   private performing = 0
+  private draining = false
   private runnable = false
   private inLoop = false
   private scheduled = false
-  // Made on first use: most processes never get a listener, a pending action or a waiter, and
-  // a created process should cost little (BENCH B5).
-  private listeners: Set<ProcessListener<ProcessHandle<I, O>>> | undefined
-  private pendingPauses: Deferred<boolean>[] | undefined
-  private pendingKills: Deferred<boolean>[] | undefined
-  private terminationWaiters: (() => void)[] | undefined
-  private terminated: Deferred<void> | undefined
-  private originalError: unknown = undefined
-  /** Promises and children this process awaits, by slot. */
-  private live: LiveAwaitables | undefined
-  /** Promises this process awaits, by the id its checkpoint knows them by. */
-  get awaitables(): LiveAwaitables {
-    return (this.live ??= { promises: new Map() })
-  }
+  /** What most processes never need (listeners, pending actions, waiters…), made on first use. */
+  private rare: Rare<I, O> | undefined = undefined
 
   constructor(
     readonly definition: ProcessDefinition<I, any, O>,
@@ -61,9 +55,24 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
     readonly inputs: I,
     readonly rawInputs: unknown,
     readonly host: ProcessHost,
-    readonly parentPid: string | undefined = undefined,
+    parentPid: string | undefined = undefined,
   ) {
     this.snap = snapshot
+    if (parentPid !== undefined) this.extras.parentPid = parentPid
+  }
+
+  private get extras(): Rare<I, O> {
+    return (this.rare ??= new Rare())
+  }
+
+  /** The pid of the process that launched this one, if any. */
+  get parentPid(): string | undefined {
+    return this.rare?.parentPid
+  }
+
+  /** Promises this process awaits, by the id its checkpoint knows them by. */
+  get awaitables(): LiveAwaitables {
+    return (this.extras.awaited ??= { promises: new Map() })
   }
 
   private get api(): MutableStepApi {
@@ -166,7 +175,8 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
   exception(): Error | undefined {
     const state = this.snap.state
     if (state._tag !== 'EXCEPTED') return undefined
-    return this.originalError instanceof Error ? this.originalError : new ProcessError(state.error)
+    const original = this.rare?.originalError
+    return original instanceof Error ? original : new ProcessError(state.error)
   }
 
   /** Why the process did not finish: `KilledError` when KILLED, the error when EXCEPTED. */
@@ -199,14 +209,13 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
   /** Resolves when the process has terminated (never rejects). */
   whenTerminated(): Promise<void> {
     if (this.hasTerminated() && this.snap.closed) return Promise.resolve()
-    this.terminated ??= deferred<void>()
-    return this.terminated.promise
+    return (this.extras.terminated ??= deferred<void>()).promise
   }
 
   /** Call `callback` once the process has terminated (synchronously if it has). */
   onTerminated(callback: () => void): void {
     if (this.hasTerminated() && this.snap.closed) callback()
-    else (this.terminationWaiters ??= []).push(callback)
+    else (this.extras.terminationWaiters ??= []).push(callback)
   }
 
   /**
@@ -214,8 +223,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
    * change), after the listeners given at creation were added.
    */
   announceCreation(effects: readonly Effect[]): void {
-    this.queue.push(...effects)
-    this.drain()
+    this.perform(effects)
   }
 
   /**
@@ -270,7 +278,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
    * terminated.
    */
   pause(message?: string): ActionResult {
-    return this.answer(this.dispatch(Events.pause(message)), (this.pendingPauses ??= []))
+    return this.answer(this.dispatch(Events.pause(message)), 'pause')
   }
 
   /** Unpause, or cancel a pause asked for during the running step. */
@@ -285,7 +293,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
    */
   kill(message?: string, options?: { readonly force?: boolean }): ActionResult {
     const replies = this.dispatch(Events.kill(message, options?.force ?? false))
-    return this.answer(replies, (this.pendingKills ??= []))
+    return this.answer(replies, 'kill')
   }
 
   /** Set the free status text. */
@@ -294,19 +302,21 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
   }
 
   addProcessListener(listener: ProcessListener<ProcessHandle<I, O>>): void {
-    ;(this.listeners ??= new Set()).add(listener)
+    ;(this.extras.listeners ??= new Set()).add(listener)
   }
 
   removeProcessListener(listener: ProcessListener<ProcessHandle<I, O>>): void {
-    this.listeners?.delete(listener)
+    this.rare?.listeners?.delete(listener)
   }
 
-  private answer(replies: readonly Effect[], pending: Deferred<boolean>[]): ActionResult {
+  private answer(replies: readonly Effect[], action: 'pause' | 'kill'): ActionResult {
     for (const reply of replies) {
       if (reply._tag === 'Reply') return Promise.resolve(reply.value)
       if (reply._tag === 'Defer') {
         const later = deferred<boolean>()
-        pending.push(later)
+        const extras = this.extras
+        if (action === 'pause') (extras.pendingPauses ??= []).push(later)
+        else (extras.pendingKills ??= []).push(later)
         return later.promise
       }
     }
@@ -327,12 +337,10 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
     // A step that killed its process by force sees it KILLED for the rest of the step.
     if (this.stepApi?.record !== undefined) this.stepApi.state = next.state._tag
     let replies: Effect[] | undefined
-    for (const effect of effects) {
+    for (const effect of effects)
       if (effect._tag === 'Reply' || effect._tag === 'Defer' || effect._tag === 'Reject')
         (replies ??= []).push(effect)
-      else this.queue.push(effect)
-    }
-    this.drain()
+    this.perform(effects)
     return replies ?? NO_REPLIES
   }
 
@@ -342,19 +350,50 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
     this.runLoop()
   }
 
-  private drain(): void {
-    if (this.draining) return
+  /**
+   * Perform effects in order. The effects of the outermost event are performed where they are,
+   * without a copy (most events raise no other); an event raised while they are being performed
+   * first moves the rest of them to the queue, then queues its own behind them.
+   */
+  private perform(effects: readonly Effect[]): void {
+    if (effects.length === 0) return
+    if (this.draining) {
+      this.spill().push(...effects)
+      return
+    }
     this.draining = true
     try {
-      for (this.performing = 0; this.performing < this.queue.length; this.performing++)
-        this.perform(this.queue[this.performing] as Effect)
+      this.batch = effects
+      for (this.performing = 0; this.performing < effects.length; this.performing++) {
+        this.performOne(effects[this.performing] as Effect)
+        if (this.batch === undefined) break
+      }
+      this.batch = undefined
+      const queue = this.queue
+      if (queue !== undefined)
+        for (this.performing = 0; this.performing < queue.length; this.performing++)
+          this.performOne(queue[this.performing] as Effect)
     } finally {
-      this.queue.length = 0
+      this.batch = undefined
+      this.queue = undefined
       this.draining = false
     }
   }
 
-  private perform(effect: Effect): void {
+  /**
+   * The queue, with the rest of the batch being performed in place moved to its front. The
+   * effect being performed is then in neither: `performing` says -1.
+   */
+  private spill(): Effect[] {
+    const batch = this.batch
+    if (batch === undefined) return (this.queue ??= [])
+    this.batch = undefined
+    this.queue = batch.slice(this.performing + 1)
+    this.performing = -1
+    return this.queue
+  }
+
+  private performOne(effect: Effect): void {
     switch (effect._tag) {
       case 'Hook':
         return this.callHook(effect.hook, effect.args)
@@ -375,7 +414,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
         return
       case 'Settle':
         return settleAll(
-          effect.action === 'pause' ? this.pendingPauses : this.pendingKills,
+          effect.action === 'pause' ? this.rare?.pendingPauses : this.rare?.pendingKills,
           effect.value,
         )
       case 'Terminate':
@@ -399,8 +438,8 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
     try {
       hook(this, ...args)
     } catch (error) {
-      this.originalError = error
-      const queued = this.queue.length
+      this.recordError(error)
+      const queued = this.spill().length
       this.dispatch(Events.fail(errorInfo(error)))
       this.dropSupersededClosing(queued)
     }
@@ -412,14 +451,16 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
    * is dropped, so that onClose, onTerminated and the runner's `terminated` happen once.
    */
   private dropSupersededClosing(end: number): void {
-    if (!this.queue.slice(end).some((effect) => effect._tag === 'Terminate')) return
+    const queue = this.spill()
+    if (!queue.slice(end).some((effect) => effect._tag === 'Terminate')) return
     for (let i = end - 1; i > this.performing; i--)
-      if (isClosing(this.queue[i] as Effect)) this.queue.splice(i, 1)
+      if (isClosing(queue[i] as Effect)) queue.splice(i, 1)
   }
 
   private notify(event: ListenerEvent): void {
-    if (this.listeners === undefined || this.listeners.size === 0) return
-    for (const listener of [...this.listeners]) {
+    const listeners = this.rare?.listeners
+    if (listeners === undefined || listeners.size === 0) return
+    for (const listener of [...listeners]) {
       try {
         callListener(listener, this, event)
       } catch (error) {
@@ -432,12 +473,13 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
 
   private close(): void {
     this.dispatch(Events.close())
-    settleAll(this.pendingPauses, false)
-    settleAll(this.pendingKills, this.snap.state._tag === 'KILLED')
-    this.slot.live = undefined
+    const rare = this.rare
+    settleAll(rare?.pendingPauses, false)
+    settleAll(rare?.pendingKills, this.snap.state._tag === 'KILLED')
+    this.live = undefined
     this.host.terminated(this)
-    this.terminated?.resolve()
-    for (const waiter of this.terminationWaiters?.splice(0) ?? []) waiter()
+    rare?.terminated?.resolve()
+    for (const waiter of rare?.terminationWaiters?.splice(0) ?? []) waiter()
   }
 
   // -------------------------------------------------------------------------------------------
@@ -478,7 +520,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
 
   private step(): void {
     this.dispatch(Events.stepStarted())
-    const execution = executeStep(this.definition, this.snap, this.api, this.slot)
+    const execution = executeStep(this.definition, this.snap, this.api, this)
     if (execution._tag === 'Failed') return this.stepFailed(execution.error)
     let outcome
     try {
@@ -493,14 +535,27 @@ export class ProcessHandle<I = any, O = any> implements ProcessView {
   }
 
   private stepFailed(error: unknown): void {
-    this.originalError = error
+    this.recordError(error)
     this.dispatch(Events.stepFailed(errorInfo(error)))
   }
 
-  /** Record the original error of an awaitable that failed, for `exception()`. */
+  /** Record the original error (of a step, a hook or an awaitable), for `exception()`. */
   recordError(error: unknown): void {
-    this.originalError = error
+    this.extras.originalError = error
   }
+}
+
+/** The parts of a handle that most processes never use, kept apart so that they cost nothing. */
+class Rare<I, O> {
+  parentPid: string | undefined = undefined
+  listeners: Set<ProcessListener<ProcessHandle<I, O>>> | undefined = undefined
+  pendingPauses: Deferred<boolean>[] | undefined = undefined
+  pendingKills: Deferred<boolean>[] | undefined = undefined
+  terminationWaiters: (() => void)[] | undefined = undefined
+  terminated: Deferred<void> | undefined = undefined
+  originalError: unknown = undefined
+  /** Promises and children this process awaits. */
+  awaited: LiveAwaitables | undefined = undefined
 }
 
 const NO_REPLIES: readonly Effect[] = Object.freeze([])

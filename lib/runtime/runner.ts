@@ -3,7 +3,7 @@
  * only where they wait; children launched from steps run on the same runner. Persistence and
  * communications plug in through `RunnerPlugin`s.
  */
-import { freeze } from 'immer'
+import { initialContext } from '../process/context.js'
 import type { AnyDefinition, ProcessDefinition } from '../process/definition.js'
 import { createdSnapshot, type ProcessSnapshot } from '../process/snapshot.js'
 import type { StateName } from '../process/state.js'
@@ -113,7 +113,7 @@ export class Runner implements ProcessHost {
     if (parsed._tag === 'Left') throw new InvalidInputsError(definition.name, parsed.left)
     const inputs = parsed.right as I
     const pid = options.pid ?? this.ids()
-    const ctx = freeze(definition.context(inputs), true)
+    const ctx = initialContext(definition.context(inputs))
     const snapshot = createdSnapshot(pid, definition.body.initial, ctx, options.status)
     const handle = new ProcessHandle<I, O>(
       definition,

@@ -11,7 +11,7 @@
  * run.trace.map((entry) => entry.cursor) // ['0:launchChild', '1:useResult']
  * run.state // 'FINISHED'
  */
-import { freeze } from 'immer'
+import { initialContext } from '../process/context.js'
 import { childRef, promiseRef, type AwaitableRef } from '../process/awaitable.js'
 import type { Body, BodyOutcome, Located, ProcessDefinition } from '../process/definition.js'
 import type { Effect } from '../process/effects.js'
@@ -73,7 +73,7 @@ class Driver {
   ) {
     const pid = script.pid ?? 'test-pid'
     const inputs = parseInputs(definition, rawInputs)
-    const ctx = freeze(definition.context(inputs), true)
+    const ctx = initialContext(definition.context(inputs))
     this.snap = createdSnapshot(pid, definition.body.initial, ctx)
     this.outline = (definition as { outline?: Block }).outline
     this.traced = { ...definition, body: this.tracedBody(definition.body) }

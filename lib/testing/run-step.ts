@@ -4,6 +4,7 @@
  * the awaitables it registered and the command it returned or yielded.
  */
 import { createDraft, current, finishDraft, freeze } from 'immer'
+import { initialContext } from '../process/context.js'
 import { isCommand, type Command, type ToContextEntry } from '../process/commands.js'
 import type { ProcessDefinition, StepGenerator } from '../process/definition.js'
 import type { EmittedOutput } from '../process/events.js'
@@ -91,7 +92,7 @@ export const runStep = <Ctx = any>(
   api.record = record
   api.state = 'RUNNING'
   api.args = input.args ?? []
-  const ctx = input.ctx ?? freeze(definition.context(inputs), true)
+  const ctx = input.ctx ?? initialContext(definition.context(inputs))
   const draft = createDraft(ctx as object)
   const returned = fn(draft as never, api)
   let command = isCommand(returned) ? returned : undefined
