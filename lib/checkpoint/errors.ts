@@ -9,6 +9,7 @@ export type CheckpointProblem =
   | 'version-mismatch'
   | 'structure-mismatch'
   | 'migration-failed'
+  | 'cyclic'
 
 /** A checkpoint that cannot be loaded. Every other checkpoint stays usable. */
 export class CheckpointError extends Error {

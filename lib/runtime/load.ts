@@ -44,19 +44,49 @@ export const loadProcess = async (
   registry: DefinitionRegistry,
   pid: string,
   tag?: string,
+): Promise<ProcessHandle> => loadWithChildren(runner, persister, registry, pid, tag, [])
+
+/**
+ * `loading` is the chain of processes being loaded above this one: a checkpoint that waits on
+ * one of them (itself included) is damaged, and following it would never end.
+ */
+const loadWithChildren = async (
+  runner: Runner,
+  persister: Persister,
+  registry: DefinitionRegistry,
+  pid: string,
+  tag: string | undefined,
+  loading: readonly string[],
 ): Promise<ProcessHandle> => {
   const live = runner.get(pid)
   if (live !== undefined) return live
   const data = await persister.loadCheckpoint(pid, tag)
   const state = data.snapshot.state
+  const chain = [...loading, pid]
   if (state._tag === 'WAITING')
     for (const pending of state.awaiting) {
       if (pending.done || pending.ref._tag !== 'Child') continue
+      const childPid = pending.ref.pid
+      if (chain.includes(childPid))
+        throw new CheckpointError(
+          'cyclic',
+          chain[0],
+          tag,
+          `it waits on itself: ${[...chain, childPid].join(' → ')}`,
+        )
       try {
-        const child = await loadProcess(runner, persister, registry, pending.ref.pid)
+        const child = await loadWithChildren(
+          runner,
+          persister,
+          registry,
+          childPid,
+          undefined,
+          chain,
+        )
         if (!child.hasTerminated()) runner.schedule(() => void child.stepUntilTerminated())
       } catch (error) {
-        if (!(error instanceof CheckpointError)) throw error
+        // A child that cannot be reloaded leaves its parent usable; a cycle leaves nothing usable.
+        if (!(error instanceof CheckpointError) || error.problem === 'cyclic') throw error
         runner.logger.warn(
           `child ${pending.ref.pid} of ${pid} cannot be reloaded: ${error.message}`,
         )

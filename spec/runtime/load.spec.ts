@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest'
+import type { Bundle } from '../../lib/checkpoint/bundle.js'
+import { CheckpointError } from '../../lib/checkpoint/errors.js'
+import { DefinitionRegistry } from '../../lib/checkpoint/registry.js'
+import { InMemoryPersister } from '../../lib/persistence/memory.js'
+import { loadProcess } from '../../lib/runtime/load.js'
+import { Runner } from '../../lib/runtime/runner.js'
+import { silentLogger } from '../../lib/runtime/environment.js'
+import { waitingOnChildren, withPid } from '../persistence/fixtures.js'
+
+/** A waiting chain whose only pending child is `childPid`. */
+const waitingOn = (pid: string, childPid: string): Bundle => {
+  const bundle = withPid(waitingOnChildren, pid)
+  const state = bundle.snapshot.state
+  if (state._tag !== 'WAITING') throw new Error('fixture is not waiting')
+  return {
+    ...bundle,
+    snapshot: {
+      ...bundle.snapshot,
+      state: {
+        ...state,
+        awaiting: [
+          { key: 'kid', ref: { _tag: 'Child', pid: childPid }, append: false, done: false },
+        ],
+      },
+    },
+  }
+}
+
+const loadFrom = async (bundles: readonly Bundle[], pid: string) => {
+  const persister = new InMemoryPersister()
+  for (const bundle of bundles) await persister.saveCheckpoint(bundle)
+  const runner = new Runner({ logger: silentLogger })
+  return loadProcess(runner, persister, new DefinitionRegistry(), pid)
+}
+
+describe('loadProcess on damaged waiting checkpoints', () => {
+  it('rejects a checkpoint that waits on itself, naming the cycle', async () => {
+    const error = await loadFrom([waitingOn('a', 'a')], 'a').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(CheckpointError)
+    expect((error as CheckpointError).problem).toBe('cyclic')
+    expect((error as CheckpointError).message).toContain('a → a')
+  })
+
+  it('rejects processes that wait on each other, however deep the loop', async () => {
+    const bundles = [waitingOn('a', 'b'), waitingOn('b', 'c'), waitingOn('c', 'a')]
+    const error = await loadFrom(bundles, 'a').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(CheckpointError)
+    expect((error as CheckpointError).problem).toBe('cyclic')
+    expect((error as CheckpointError).pid).toBe('a')
+    expect((error as CheckpointError).message).toContain('a → b → c → a')
+  })
+
+  it('still reports a child that is merely missing as the problem of that child', async () => {
+    // `a` waits on `b`, which has no checkpoint: loading goes on to `a` itself, whose definition
+    // this empty registry does not know.
+    const error = await loadFrom([waitingOn('a', 'b')], 'a').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(CheckpointError)
+    expect((error as CheckpointError).problem).toBe('unknown-definition')
+    expect((error as CheckpointError).pid).toBe('a')
+  })
+})
