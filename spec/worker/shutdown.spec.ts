@@ -26,7 +26,7 @@ const WAITED = 20
 const NOWAIT = 10
 const ROUNDS = 80
 
-describe('a worker stopped with SIGTERM', () => {
+describe('a worker stopped with SIGTERM (sent twice)', () => {
   let db: FreshDatabase
   const prefix = freshPrefix('shutdown')
   const dir = scratchDir('shutdown')
@@ -66,11 +66,15 @@ describe('a worker stopped with SIGTERM', () => {
     expect(await launched).toEqual(detached)
     const started = Date.now()
     a.signal('SIGTERM')
+    // A repeated signal (a supervisor's retry, a second Ctrl-C) does not cut the stop short.
+    await waitUntil('worker a to start stopping', () => /SIGTERM: shutting down/.test(a.log()))
+    a.signal('SIGTERM')
     expect(await a.exited).toEqual({ code: 0, signal: null })
     const stopMs = Date.now() - started
 
     const log = a.log()
     expect(log).toMatch(/SIGTERM: shutting down/)
+    expect(log).toMatch(/SIGTERM again; still stopping gracefully/)
     expect(log).toMatch(/stopped taking tasks/)
     const paused = Number(/paused (\d+) processes/.exec(log)?.[1])
     expect(paused).toBeGreaterThan(0)

@@ -86,8 +86,16 @@ const runWorker = async (options: WorkerCommandOptions): Promise<void> => {
   })
   started.worker = running
   const stopped = new Promise<number>((resolve) => {
+    let stopping = false
+    // A second signal must not cut the graceful stop short (a terminal sends SIGINT twice, a
+    // supervisor may repeat SIGTERM): it is noted and the stop goes on.
     const stop = (signal: string) => {
       if (started.lost !== undefined) return
+      if (stopping) {
+        console.log(`[worker ${options.name}] ${signal} again; still stopping gracefully`)
+        return
+      }
+      stopping = true
       void running.shutdown(signal).then(
         () => resolve(0),
         (error: unknown) => {
@@ -96,8 +104,8 @@ const runWorker = async (options: WorkerCommandOptions): Promise<void> => {
         },
       )
     }
-    process.once('SIGTERM', () => stop('SIGTERM'))
-    process.once('SIGINT', () => stop('SIGINT'))
+    process.on('SIGTERM', () => stop('SIGTERM'))
+    process.on('SIGINT', () => stop('SIGINT'))
     if (started.lost !== undefined) void running.abort(started.lost)
     void running.stopped.then((how) => {
       if (how.reason === 'lost') resolve(1)
