@@ -32,6 +32,14 @@ export interface TaskDelivery {
    * Calling it more than once is harmless.
    */
   ack(): void
+  /**
+   * Hands the answer over to a new task: `task` is queued (persistently) with this task's
+   * return address, so the sender gets the result of the handler that takes *it*; whatever
+   * this handler returns or throws afterwards is dropped. Acknowledges this task. For work that
+   * moves to another worker after an early `ack()` (a worker stopping while a launch it
+   * acknowledged is still awaited). Resolves once the new task is queued.
+   */
+  passOn(task: unknown): Promise<void>
 }
 
 /**

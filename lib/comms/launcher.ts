@@ -121,6 +121,8 @@ export class ProcessLauncher {
   private readonly releasing = new Map<string, Promise<void>>()
   /** Pids whose task is held unacknowledged, with how many such tasks. */
   private readonly held = new Map<string, number>()
+  /** Deliveries of waited tasks acknowledged early whose senders still wait, by pid. */
+  private readonly waiting = new Map<string, Set<TaskDelivery>>()
 
   constructor(private readonly options: LauncherOptions) {
     const { ownership } = options
@@ -158,6 +160,19 @@ export class ProcessLauncher {
     return (this.held.get(pid) ?? 0) > 0
   }
 
+  /**
+   * Hands the senders still waiting for `pid` (tasks acknowledged early, not yet answered) over
+   * to continue tasks: whichever worker takes one runs or follows the process and answers the
+   * sender. Resolves to how many were handed over; with none, a stopping worker sends a plain
+   * continue task instead.
+   */
+  async passOnWaiting(pid: string): Promise<number> {
+    const waiting = [...(this.waiting.get(pid) ?? [])]
+    this.waiting.delete(pid)
+    for (const delivery of waiting) await delivery.passOn({ task: 'continue', pid, follow: true })
+    return waiting.length
+  }
+
   /** Handle one task (decoded with io-ts; a malformed one is refused with the reason). */
   async handle(raw: unknown, delivery?: TaskDelivery): Promise<unknown> {
     if (this.options.accepting?.() === false) throw new TaskRejected('this launcher is stopping')
@@ -175,6 +190,7 @@ export class ProcessLauncher {
       return await this.start(task, tracked)
     } finally {
       tracked?.done()
+      if (delivery !== undefined) this.waiting.get(task.pid)?.delete(delivery)
     }
   }
 
@@ -310,7 +326,7 @@ export class ProcessLauncher {
   private elsewhere(task: LaunchTask | ContinueTask, owner: string, delivery?: TrackedDelivery) {
     const report = (action: 'refused' | 'following' | 'answered') =>
       this.options.onEvent?.({ _tag: 'RunningElsewhere', pid: task.pid, owner, action })
-    if (task.task === 'continue' && delivery?.redelivered !== true) {
+    if (task.task === 'continue' && task.follow !== true && delivery?.redelivered !== true) {
       report('refused')
       throw new ProcessRunningElsewhereError(task.pid, owner)
     }
@@ -431,6 +447,10 @@ export class ProcessLauncher {
         acknowledged = true
         delivery.ack()
         done()
+        if (reason === 'hold-limit') {
+          const senders = this.waiting.get(pid) ?? new Set()
+          this.waiting.set(pid, senders.add(delivery))
+        }
         this.options.onEvent?.({ _tag: 'TaskAcknowledged', pid, reason })
       },
       done,

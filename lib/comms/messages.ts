@@ -26,7 +26,8 @@ export const LaunchTask = t.intersection([
 ])
 export const ContinueTask = t.intersection([
   t.type({ task: t.literal('continue'), pid: t.string }),
-  t.partial({ tag: t.string, nowait: t.boolean }),
+  // `follow`: a sender waits for the outcome, even if the process runs on another worker.
+  t.partial({ tag: t.string, nowait: t.boolean, follow: t.boolean }),
 ])
 export const CreateTask = t.intersection([
   t.type({ task: t.literal('create'), definition: t.string, pid: t.string }),

@@ -240,6 +240,7 @@ export class Worker {
     const roots = live.filter((process) => process.parentPid === undefined)
     const orphans = roots.filter((process) => !this.launcher.holdsTask(process.pid))
     let sent = 0
+    // Senders still waiting on an early-acknowledged launch are answered by the next worker.
     for (const process of orphans) if (await this.sendContinue(process.pid)) sent += 1
     this.say(
       `${roots.length - orphans.length} tasks go back to the queue, ` +
@@ -260,8 +261,13 @@ export class Worker {
 
   private async sendContinue(pid: string): Promise<boolean> {
     const timeout = this.options.sendTimeoutMs ?? 10_000
-    const sent = this.options.communicator
-      .taskSend({ task: 'continue', pid }, { noReply: true })
+    const sent = this.launcher
+      .passOnWaiting(pid)
+      .then((handedOver) =>
+        handedOver > 0
+          ? undefined
+          : this.options.communicator.taskSend({ task: 'continue', pid }, { noReply: true }),
+      )
       .then(() => true)
     return Promise.race([sent, sleep(timeout).then(() => false)]).catch((error: unknown) => {
       this.say(`continue task for ${pid} not sent: ${String(error)}`)

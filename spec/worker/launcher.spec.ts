@@ -37,6 +37,8 @@ interface FakeDelivery {
   readonly redelivered: boolean
   acks: number
   ack(): void
+  readonly passedOn: unknown[]
+  passOn(task: unknown): Promise<void>
 }
 
 const delivery = (redelivered = false): FakeDelivery => ({
@@ -44,6 +46,10 @@ const delivery = (redelivered = false): FakeDelivery => ({
   acks: 0,
   ack() {
     this.acks += 1
+  },
+  passedOn: [],
+  async passOn(task) {
+    this.passedOn.push(task)
   },
 })
 

@@ -209,3 +209,54 @@ describe('a worker that loses its claims (its ownership connection ends)', () =>
     }
   }, 120_000)
 })
+
+describe('a worker stopped while senders wait on launches it acknowledged early', () => {
+  let db: FreshDatabase
+  const prefix = freshPrefix('shutdown-acked')
+  const dir = scratchDir('shutdown-acked')
+  const record = `${dir}/executions.log`
+
+  beforeAll(async () => {
+    db = await freshPgDatabase('worker_shutdown_acked')
+  })
+  afterAll(async () => {
+    await killAllWorkers()
+    await removeTopology(amqpUrl(), prefix).catch(() => undefined)
+    await db?.drop()
+  })
+
+  // Long enough that they are still running when worker a stops.
+  const LONG = 400
+
+  it('hands each waiting sender to the worker that finishes the process', async () => {
+    const env = { PLUMPY_SCALING_RECORD: record }
+    const common = { broker: amqpUrl(), store: db.url, prefix, dir, env }
+    // Only worker a takes the launches; its hold limit acknowledges them early.
+    const a = await startWorker({ ...common, name: 'a', holdLimitMs: 200 })
+    const communicator = await AmqpCommunicator.connect(amqpUrl(), { prefix })
+    const controller = new RemoteProcessController(communicator)
+    const pids = Array.from({ length: 8 }, (_, i) => `acked-${i}`)
+    const outputs = pids.map((pid) => controller.launchProcess(Pipeline, { n: LONG }, { pid }))
+    await waitUntil('every launch to be acknowledged early', () => {
+      const acked = a.log().match(/acknowledged early \(hold limit\)/g)?.length ?? 0
+      return acked >= pids.length
+    })
+    const b = await startWorker({ ...common, name: 'b' })
+    a.signal('SIGTERM')
+    expect(await a.exited).toEqual({ code: 0, signal: null })
+    expect(a.log()).toMatch(new RegExp(`${pids.length} continue tasks sent`))
+
+    for (const result of await Promise.all(outputs))
+      expect(result).toEqual({ total: expectedTotal(LONG), rounds: LONG })
+    await communicator.close()
+    b.signal('SIGTERM')
+    expect((await b.exited).code).toBe(0)
+    const seen = new Set<string>()
+    for (const e of readExecutions(record)) {
+      const key = `${e.pipeline} ${e.step} ${e.index}`
+      expect(seen.has(key), `${key} ran twice`).toBe(false)
+      seen.add(key)
+    }
+    expect(seen.size).toBe(pids.length * LONG * 2)
+  }, 120_000)
+})

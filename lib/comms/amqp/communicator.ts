@@ -144,6 +144,20 @@ export class AmqpCommunicator implements Communicator {
     )
   }
 
+  /** A task sent on behalf of the sender at `address`: its answer goes there. */
+  private async forwardTask(body: unknown, address: ReplyAddress | undefined): Promise<void> {
+    const content = encodeEnvelope({ _tag: 'Task', body })
+    const queue = this.topology.taskQueue
+    const missing = () => new UnroutableError(`the task queue '${queue}' does not exist`)
+    await this.publish('taskSend', (session) =>
+      session.publisher.publish('', queue, content, {
+        persistent: true,
+        unroutable: missing,
+        ...(address === undefined ? {} : address),
+      }),
+    )
+  }
+
   async addRpcSubscriber(handler: RpcHandler, identifier: string) {
     const link = this.open('addRpcSubscriber')
     const id = this.subscribers.addRpc(handler, identifier)
@@ -260,6 +274,7 @@ export class AmqpCommunicator implements Communicator {
       logger: this.logger,
       receive: (message, routingKey) => this.dispatcher.receive(message, routingKey),
       reply: (address, outcome) => void this.dispatcher.reply(address, outcome),
+      forward: (body, address) => this.forwardTask(body, address),
       taskConsumerLost: (session, id) => this.restoreConsumer(session, id),
     })
   }

@@ -24,6 +24,8 @@ export interface SessionHooks {
   readonly logger: Logger
   readonly receive: (message: InboxMessage, routingKey: string) => void
   readonly reply: (address: ReplyAddress, outcome: Outcome) => void
+  /** Queues a task whose answer goes to `address` (see `TaskDelivery.passOn`). */
+  readonly forward: (body: unknown, address: ReplyAddress | undefined) => Promise<void>
   /** A task subscriber's channel closed on its own (e.g. the broker's consumer timeout). */
   readonly taskConsumerLost: (session: Session, subscriberId: string) => void
 }
@@ -78,6 +80,7 @@ export class Session {
     const consumer = await TaskConsumer.start(this.model, this.topology.taskQueue, subscription, {
       logger: this.hooks.logger,
       reply: this.hooks.reply,
+      forward: this.hooks.forward,
       lost: () => this.hooks.taskConsumerLost(this, id),
     })
     this.consumers.set(id, consumer)

@@ -41,6 +41,8 @@ export interface TaskConsumerHooks {
   readonly reply: (address: ReplyAddress, outcome: Outcome) => void
   /** The channel closed or the consumer was cancelled by the broker, not by us. */
   readonly lost: () => void
+  /** Queues a task (persistently) whose answer goes to `address` (none if undefined). */
+  readonly forward: (body: unknown, address: ReplyAddress | undefined) => Promise<void>
 }
 
 /** A running consumer of the task queue for one subscriber. */
@@ -110,9 +112,19 @@ export class TaskConsumer {
       acked = true
       this.settle(() => this.channel.ack(message))
     }
-    const delivery = { redelivered: message.fields.redelivered, ack }
+    let passedOn = false
+    const passOn = async (next: unknown) => {
+      if (passedOn) return
+      passedOn = true
+      // Queued before this task is acknowledged: a crash in between delivers both (the launcher
+      // copes with a task for a process that exists), never neither.
+      await this.hooks.forward(next, address)
+      ack()
+    }
+    const delivery = { redelivered: message.fields.redelivered, ack, passOn }
     const result = await runHandler(() => this.subscription.handler(body, delivery))
-    if (result === REJECTED && !acked) {
+    if (passedOn) ack()
+    else if (result === REJECTED && !acked) {
       await new Promise((resolve) => setTimeout(resolve, REQUEUE_DELAY_MS))
       this.settle(() => this.channel.nack(message, false, true))
     } else {

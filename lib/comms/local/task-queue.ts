@@ -38,6 +38,8 @@ interface Holding {
   readonly task: QueuedTask
   acked: boolean
   abandoned: boolean
+  /** The answer went to another task (`passOn`). */
+  passedOn: boolean
 }
 
 interface Entry {
@@ -123,7 +125,7 @@ export class LocalTaskQueue {
   }
 
   private hand(task: QueuedTask, entry: Entry): void {
-    const holding: Holding = { task, acked: false, abandoned: false }
+    const holding: Holding = { task, acked: false, abandoned: false, passedOn: false }
     entry.holdings.add(holding)
     entry.used += 1
     let slotHeld = true
@@ -133,17 +135,29 @@ export class LocalTaskQueue {
       entry.used -= 1
       this.scheduleDispatch()
     }
+    const ack = () => {
+      if (holding.abandoned) return
+      holding.acked = true
+      freeSlot()
+    }
     const delivery = {
       redelivered: task.redelivered,
-      ack: () => {
-        if (holding.abandoned) return
-        holding.acked = true
-        freeSlot()
+      ack,
+      passOn: async (next: unknown) => {
+        if (holding.abandoned || holding.passedOn) return
+        holding.passedOn = true
+        ack()
+        this.enqueue({
+          text: JSON.stringify(next),
+          redelivered: false,
+          rejectedBy: new Set(),
+          settle: task.settle,
+        })
       },
     }
     void runHandler(() => entry.subscriber.handler(parse(task.text), delivery)).then((result) => {
       entry.holdings.delete(holding)
-      if (holding.abandoned) return
+      if (holding.abandoned || holding.passedOn) return
       freeSlot()
       if (result !== REJECTED) task.settle?.(copyOutcome(result))
       else if (holding.acked) {

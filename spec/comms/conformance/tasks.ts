@@ -116,6 +116,39 @@ export const taskCases = (peers: Peers): void => {
       expect(await Promise.all([third, fourth])).toEqual(['ack at once', 'runs beside it'])
     })
 
+    it('passOn() hands the answer to a new task: its handler answers the sender', async () => {
+      const never = gate()
+      const handled: unknown[] = []
+      await b.addTaskSubscriber(async (task, delivery) => {
+        handled.push(task)
+        const { step } = task as { step: number }
+        if (step < 2) {
+          await delivery.passOn({ step: step + 1 })
+          // Whatever the handler does after passing on is dropped.
+          await never.opened
+          return 'dropped'
+        }
+        return { answeredAt: step }
+      })
+      expect(await a.taskSend({ step: 0 })).toEqual({ answeredAt: 2 })
+      expect(handled).toEqual([{ step: 0 }, { step: 1 }, { step: 2 }])
+      // The original handlers still hang: settling them now sends nothing more.
+      never.open()
+      await sleep(QUIET_MS)
+    })
+
+    it('passOn() from a task sent without a reply queues a task without one', async () => {
+      const handled: unknown[] = []
+      await b.addTaskSubscriber(async (task, delivery) => {
+        handled.push(task)
+        if (task === 'first') await delivery.passOn('second')
+        return task
+      })
+      expect(await a.taskSend('first', { noReply: true })).toBeUndefined()
+      await waitFor('the passed-on task', () => handled.length === 2)
+      expect(handled).toEqual(['first', 'second'])
+    })
+
     it('refuses a subscriber without a positive whole number of slots', async () => {
       for (const slots of [0, -1, 1.5]) {
         expect(await rejectionOf(b.addTaskSubscriber(() => 1, { slots }))).toBeInstanceOf(
