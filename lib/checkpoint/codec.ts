@@ -169,6 +169,16 @@ export const decodeCheckpoint = (
       )
     }
   }
+  // A bundle itself, sent through JSON (which drops its `undefined` fields), loads too: it is
+  // brought to the checkpoint form, which is then checked like any other.
+  if (isBundleShaped(value)) {
+    const pid = typeof value['pid'] === 'string' ? value['pid'] : undefined
+    try {
+      value = encodeCheckpoint(value as unknown as Bundle)
+    } catch (error) {
+      return fail(`not a bundle: ${String(error)}`, pid)
+    }
+  }
   const decoded = CheckpointJson.decode(value)
   if (E.isLeft(decoded)) {
     const pid =
@@ -261,3 +271,13 @@ const decodePending = (p: t.TypeOf<typeof PendingC>): Pending => ({
 
 /** Empty as JSON sees it (what a stored checkpoint would hold): left out of the encoding. */
 const isEmpty = (value: unknown): boolean => value === undefined || JSON.stringify(value) === '{}'
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** The in-memory form (`{ pid, definition, snapshot, ... }`) rather than the stored one. */
+const isBundleShaped = (value: unknown): value is Record<string, unknown> =>
+  isObject(value) &&
+  isObject(value['snapshot']) &&
+  isObject(value['definition']) &&
+  isObject(value['snapshot']['state'])
