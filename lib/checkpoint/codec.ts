@@ -179,7 +179,13 @@ export const decodeCheckpoint = (
       return fail(`not a bundle: ${String(error)}`, pid)
     }
   }
-  const decoded = CheckpointJson.decode(value)
+  // Every codec here only checks (none transforms), so a value that passes the guard is its own
+  // decoding; the guard allocates nothing, and `decode` runs only to report what is wrong. Only
+  // for parsed text: the guard's array check skips the holes a sparse array may have.
+  const decoded =
+    typeof input === 'string' && CheckpointJson.is(value)
+      ? E.right(value)
+      : CheckpointJson.decode(value)
   if (E.isLeft(decoded)) {
     const pid =
       typeof (value as { pid?: unknown } | null)?.pid === 'string'

@@ -23,6 +23,12 @@ export const ownValue = (record: Readonly<Record<string, unknown>>, key: string)
  * as the prototype setter instead of data.
  */
 export const setOwn = (record: Record<string, unknown>, key: string, value: unknown): void => {
+  // Only `__proto__` has a setter on Object.prototype: every other key assigns as data, and
+  // plain assignment is several times faster than defineProperty on V8.
+  if (key !== '__proto__') {
+    record[key] = value
+    return
+  }
   Object.defineProperty(record, key, {
     value,
     enumerable: true,
