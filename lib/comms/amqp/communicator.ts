@@ -126,36 +126,29 @@ export class AmqpCommunicator implements Communicator {
   async taskSend(task: unknown, options: TaskSendOptions = {}) {
     this.open('taskSend')
     const content = encodeEnvelope({ _tag: 'Task', body: task })
-    const queue = this.topology.taskQueue
-    const missing = () => new UnroutableError(`the task queue '${queue}' does not exist`)
     if (options.noReply === true) {
-      await this.publish('taskSend', (session) =>
-        session.publisher.publish('', queue, content, { persistent: true, unroutable: missing }),
-      )
+      await this.publish('taskSend', (session) => this.enqueueTask(session, content))
       return undefined
     }
     return this.ask('taskSend', (session, correlationId) =>
-      session.publisher.publish('', queue, content, {
-        persistent: true,
-        correlationId,
-        replyTo: session.inbox.queue,
-        unroutable: missing,
-      }),
+      this.enqueueTask(session, content, { correlationId, replyTo: session.inbox.queue }),
     )
   }
 
   /** A task sent on behalf of the sender at `address`: its answer goes there. */
   private async forwardTask(body: unknown, address: ReplyAddress | undefined): Promise<void> {
     const content = encodeEnvelope({ _tag: 'Task', body })
+    await this.publish('taskSend', (session) => this.enqueueTask(session, content, address))
+  }
+
+  /** Publishes an encoded task, persistently, answered at `address` if there is one. */
+  private enqueueTask(session: Session, content: Buffer, address?: ReplyAddress): Promise<void> {
     const queue = this.topology.taskQueue
-    const missing = () => new UnroutableError(`the task queue '${queue}' does not exist`)
-    await this.publish('taskSend', (session) =>
-      session.publisher.publish('', queue, content, {
-        persistent: true,
-        unroutable: missing,
-        ...(address === undefined ? {} : address),
-      }),
-    )
+    return session.publisher.publish('', queue, content, {
+      persistent: true,
+      unroutable: () => new UnroutableError(`the task queue '${queue}' does not exist`),
+      ...address,
+    })
   }
 
   async addRpcSubscriber(handler: RpcHandler, identifier: string) {
