@@ -9,6 +9,7 @@ export type CheckpointProblem =
   | 'version-mismatch'
   | 'structure-mismatch'
   | 'migration-failed'
+  | 'invalid-position'
   | 'cyclic'
 
 /** A checkpoint that cannot be loaded. Every other checkpoint stays usable. */

@@ -93,9 +93,11 @@ export class DefinitionRegistry {
             `(structure ${stamp.hash}, now ${current.hash}: ${entry.definition.body.structure}); ` +
             `give the definition a new version and a migration`,
         )
-      return E.right({ definition: entry.definition, bundle })
+      return checked(entry.definition, bundle, tag)
     }
-    return this.migrate(bundle, entry, tag)
+    return E.chain((r: Resolved) => checked(r.definition, r.bundle, tag))(
+      this.migrate(bundle, entry, tag),
+    )
   }
 
   private migrate(bundle: Bundle, entry: Entry, tag?: string): E.Either<CheckpointError, Resolved> {
@@ -130,8 +132,52 @@ export class DefinitionRegistry {
       path.push(`${step.from}->${step.to}`)
       version = step.to
     }
-    return E.map((migrated: Bundle) => ({ definition: entry.definition, bundle: migrated }))(
-      decodeCheckpoint(json, { pid: bundle.pid, ...(tag === undefined ? {} : { tag }) }),
-    )
+    const decoded = decodeCheckpoint(json, {
+      pid: bundle.pid,
+      ...(tag === undefined ? {} : { tag }),
+    })
+    if (E.isLeft(decoded)) return decoded
+    // Children and stores find a process by its pid: a migration that changed it would orphan
+    // the checkpoint's children and save the process under another name.
+    if (decoded.right.pid !== bundle.pid)
+      return E.left(
+        new CheckpointError(
+          'migration-failed',
+          bundle.pid,
+          tag,
+          `migrations ${path.join(', ')} changed the pid to '${decoded.right.pid}': a migration must keep the pid`,
+        ),
+      )
+    return E.right({ definition: entry.definition, bundle: decoded.right })
   }
+}
+
+/**
+ * The resolved checkpoint, once its position is known to be one of its definition's: a cursor
+ * past the outline's end or an unknown step would otherwise read as "finished" or fail later.
+ */
+const checked = (
+  definition: ProcessDefinition,
+  bundle: Bundle,
+  tag: string | undefined,
+): E.Either<CheckpointError, Resolved> => {
+  const state = bundle.snapshot.state
+  if (state._tag === 'CREATED' || state._tag === 'RUNNING' || state._tag === 'WAITING') {
+    const reason = definition.body.checkPosition(state.position)
+    if (reason !== undefined) {
+      const position =
+        state.position._tag === 'Outline'
+          ? `[${state.position.cursor.join(', ')}]`
+          : `'${state.position.step}'`
+      return E.left(
+        new CheckpointError(
+          'invalid-position',
+          bundle.pid,
+          tag,
+          `position ${position} is outside ${definition.name}@${definition.version}: ${reason}`,
+        ),
+      )
+    }
+  }
+  return E.right({ definition, bundle })
 }

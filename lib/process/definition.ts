@@ -59,6 +59,11 @@ export interface Body {
    * `api.toContext`.
    */
   complete(located: LocatedStep, returned: unknown, entries: readonly ToContextEntry[]): BodyOutcome
+  /**
+   * Why `position` is not one this body can run from, or undefined when it is. Loading a
+   * checkpoint asks this, so a damaged position is refused instead of silently finishing.
+   */
+  checkPosition(position: Position): string | undefined
   /** A JSON description of the body (the outline of a work chain). */
   describe(): unknown
   /** A stable summary of the body's structure, recorded in checkpoints to detect changed code. */

@@ -32,6 +32,12 @@ export const processBody = (
     initial: stepPosition(first),
     structure: `process(${names.join(',')})`,
     describe: () => ({ steps: names, entry: first }),
+    checkPosition(position: Position) {
+      if (position._tag !== 'Step') return `${name} is a process: it has no outline positions`
+      return Object.hasOwn(steps, position.step)
+        ? undefined
+        : `'${position.step}' is not a step of ${name} (its steps: ${names.join(', ')})`
+    },
     locate(position: Position) {
       if (position._tag !== 'Step')
         throw new Error(`${name} is a process: it cannot run at an outline position`)

@@ -46,6 +46,11 @@ export const workChainBody = (
     initial: outlinePosition(Cursor.start()),
     structure: structureOf(outline),
     describe: () => describeOutline(outline),
+    checkPosition(position: Position) {
+      if (position._tag !== 'Outline')
+        return `${name} is a work chain: it runs at outline positions`
+      return Cursor.check(outline, position.cursor, position.journal !== undefined)
+    },
     locate(position: Position, draft: Draft<any>, api: StepApi) {
       if (position._tag !== 'Outline')
         throw new Error(`${name} is a work chain: it runs at outline positions`)

@@ -49,6 +49,18 @@ export const Cursor = {
     return [...stepCursor.slice(0, -1), last + 1]
   },
 
+  /**
+   * Why `cursor` is not a place in `outline`, or undefined when it is. Accepted are the cursors a
+   * chain can reach: every index within its block or just past its end, descending only into an
+   * `if_` branch that exists or a `while_` body. With `atStep` (a generator step suspended inside
+   * itself) the cursor must name a step exactly. Checked when a checkpoint is loaded, so that a
+   * damaged cursor is refused there rather than read as "the chain has ended".
+   */
+  check(outline: Block, cursor: Cursor, atStep = false): string | undefined {
+    if (cursor.length === 0) return 'an outline cursor needs at least one index'
+    return checkBlock(outline, cursor, 0, atStep)
+  },
+
   /** The cursor as plumpy prints its stepper: `1:while_(whileStep)(0:conditionalStep)`. */
   format(outline: Block, cursor: Cursor): string {
     return formatBlock(outline, cursor)
@@ -149,6 +161,55 @@ const resolveInstruction = (
     }
   }
 }
+
+const checkBlock = (
+  block: Block,
+  cursor: Cursor,
+  depth: number,
+  atStep: boolean,
+): string | undefined => {
+  const index = cursor[depth] as number
+  const deeper = depth < cursor.length - 1
+  const instruction = block[index]
+  const where = depth === 0 ? 'the outline' : 'its block'
+  if (index > block.length || (index === block.length && (deeper || atStep)))
+    return `index ${index} is past the end of ${where} (${block.length} instructions)`
+  if (instruction === undefined) return undefined
+  if (!deeper)
+    return atStep && instruction._tag !== 'Step'
+      ? `index ${index} is ${describeTag(instruction)}, not a step`
+      : undefined
+  switch (instruction._tag) {
+    case 'Step':
+    case 'Return':
+      return `index ${index} is ${describeTag(instruction)}, which has nothing inside`
+    case 'While':
+      return checkBlock(instruction.body, cursor, depth + 1, atStep)
+    case 'If': {
+      const branch = cursor[depth + 1] as number
+      const body =
+        branch < instruction.branches.length
+          ? instruction.branches[branch]?.body
+          : branch === instruction.branches.length
+            ? instruction.otherwise
+            : undefined
+      if (body === undefined)
+        return `branch ${branch} of the if_ at index ${index} does not exist (${instruction.branches.length} branches${instruction.otherwise === undefined ? '' : ' and an else_'})`
+      if (depth + 1 === cursor.length - 1)
+        return atStep ? `branch ${branch} is an if_ branch, not a step` : undefined
+      return checkBlock(body, cursor, depth + 2, atStep)
+    }
+  }
+}
+
+const describeTag = (instruction: Instruction): string =>
+  instruction._tag === 'Step'
+    ? `step '${instruction.name}'`
+    : instruction._tag === 'Return'
+      ? 'a return_'
+      : instruction._tag === 'If'
+        ? 'an if_'
+        : 'a while_'
 
 const formatBlock = (block: Block, cursor: Cursor): string => {
   const index = cursor[0] ?? 0

@@ -4,6 +4,7 @@ import {
   DefinitionRegistry,
   bundle,
   decodeCheckpoint,
+  defineProcess,
   defineWorkChain,
   encodeCheckpoint,
   restoreBundle,
@@ -11,6 +12,7 @@ import {
   silentLogger,
   type Bundle,
   type CheckpointError,
+  type Position,
 } from '../../lib/index.js'
 
 const countingChain = (version: number, key: 'count' | 'total', extra = false) =>
@@ -49,6 +51,14 @@ const checkpointAfterFirstStep = async (definition: ReturnType<typeof countingCh
   const decoded = decodeCheckpoint(json)
   if (E.isLeft(decoded)) throw decoded.left
   return decoded.right
+}
+
+/** The same checkpoint at another position (its state keeps its tag). */
+const atPosition = (checkpoint: Bundle, position: Position): Bundle => {
+  const state = checkpoint.snapshot.state
+  if (state._tag !== 'CREATED' && state._tag !== 'RUNNING' && state._tag !== 'WAITING')
+    throw new Error('fixture has no position')
+  return { ...checkpoint, snapshot: { ...checkpoint.snapshot, state: { ...state, position } } }
 }
 
 const problem = (result: E.Either<CheckpointError, unknown>) =>
@@ -134,5 +144,58 @@ describe('DefinitionRegistry', () => {
     expect(() =>
       DefinitionRegistry.of(countingChain(1, 'count'), countingChain(2, 'count')),
     ).toThrow(/already registered/)
+  })
+
+  it('refuses a cursor outside the outline, naming pid, tag and definition', async () => {
+    const V1 = countingChain(1, 'count')
+    const checkpoint = atPosition(await checkpointAfterFirstStep(V1), {
+      _tag: 'Outline',
+      cursor: [99],
+    })
+    const result = DefinitionRegistry.of(V1).resolve(checkpoint, 'later')
+    expect(problem(result)).toMatchObject({ problem: 'invalid-position' })
+    expect(problem(result)?.message).toBe(
+      `checkpoint ${checkpoint.pid} (tag later): position [99] is outside Counter@1: ` +
+        'index 99 is past the end of the outline (2 instructions)',
+    )
+  })
+
+  it('refuses a process position naming a step the process does not have', async () => {
+    const Single = defineProcess({ name: 'Single', steps: { run: () => 1 } })
+    const runner = new Runner({ logger: silentLogger })
+    const created = bundle(Single.create({}, { runner }))
+    const checkpoint = atPosition(created, { _tag: 'Step', step: 'nowhere', args: [] })
+    const result = DefinitionRegistry.of(Single).resolve(checkpoint)
+    expect(problem(result)).toMatchObject({ problem: 'invalid-position' })
+    expect(problem(result)?.message).toContain(
+      "position 'nowhere' is outside Single@1: 'nowhere' is not a step of Single (its steps: run)",
+    )
+    const chainPosition = atPosition(created, { _tag: 'Outline', cursor: [0] })
+    expect(problem(DefinitionRegistry.of(Single).resolve(chainPosition))?.message).toMatch(
+      /Single is a process: it has no outline positions/,
+    )
+  })
+
+  it('refuses a migration whose result has a position outside the new outline', async () => {
+    const checkpoint = await checkpointAfterFirstStep(countingChain(1, 'count'))
+    const registry = new DefinitionRegistry().register(countingChain(2, 'count'), {
+      migrations: [{ from: 1, to: 2, migrate: (json) => ({ ...json, at: [5] }) }],
+    })
+    const result = registry.resolve(checkpoint)
+    expect(problem(result)).toMatchObject({ problem: 'invalid-position' })
+    expect(problem(result)?.message).toContain('position [5] is outside Counter@2')
+  })
+
+  it('refuses a migration that changes the pid', async () => {
+    const checkpoint = await checkpointAfterFirstStep(countingChain(1, 'count'))
+    const registry = new DefinitionRegistry().register(countingChain(2, 'count'), {
+      migrations: [{ from: 1, to: 2, migrate: (json) => ({ ...json, pid: 'someone-else' }) }],
+    })
+    const result = registry.resolve(checkpoint)
+    expect(problem(result)).toMatchObject({ problem: 'migration-failed' })
+    expect(E.isLeft(result) && result.left.pid).toBe(checkpoint.pid)
+    expect(problem(result)?.message).toContain(
+      "migrations 1->2 changed the pid to 'someone-else': a migration must keep the pid",
+    )
   })
 })

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import type { Bundle } from '../../lib/checkpoint/bundle.js'
+import { bundle, type Bundle } from '../../lib/checkpoint/bundle.js'
 import { CheckpointError } from '../../lib/checkpoint/errors.js'
 import { DefinitionRegistry } from '../../lib/checkpoint/registry.js'
 import { InMemoryPersister } from '../../lib/persistence/memory.js'
 import { loadProcess } from '../../lib/runtime/load.js'
 import { Runner } from '../../lib/runtime/runner.js'
 import { silentLogger } from '../../lib/runtime/environment.js'
+import { defineWorkChain } from '../../lib/runtime/define.js'
 import { waitingOnChildren, withPid } from '../persistence/fixtures.js'
 
 /** A waiting chain whose only pending child is `childPid`. */
@@ -58,5 +59,36 @@ describe('loadProcess on damaged waiting checkpoints', () => {
     expect(error).toBeInstanceOf(CheckpointError)
     expect((error as CheckpointError).problem).toBe('unknown-definition')
     expect((error as CheckpointError).pid).toBe('a')
+  })
+})
+
+describe('loadProcess on a checkpoint whose position is not in the outline', () => {
+  it('fails with a typed error instead of loading a chain that "finishes"', async () => {
+    const Chain = defineWorkChain({
+      name: 'TwoSteps',
+      steps: { a() {}, b() {} },
+      outline: (s) => [s.a, s.b],
+    })
+    const runner = new Runner({ logger: silentLogger })
+    const created = bundle(Chain.create({}, { runner }))
+    const damaged: Bundle = {
+      ...created,
+      snapshot: {
+        ...created.snapshot,
+        state: { _tag: 'CREATED', position: { _tag: 'Outline', cursor: [99] } },
+      },
+    }
+    const persister = new InMemoryPersister()
+    await persister.saveCheckpoint(damaged, 'bad')
+    const error = await loadProcess(
+      new Runner({ logger: silentLogger }),
+      persister,
+      DefinitionRegistry.of(Chain),
+      created.pid,
+      'bad',
+    ).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(CheckpointError)
+    expect(error).toMatchObject({ problem: 'invalid-position', pid: created.pid, tag: 'bad' })
+    expect((error as CheckpointError).reason).toMatch(/^position \[99\] is outside TwoSteps@1/)
   })
 })

@@ -172,3 +172,50 @@ describe('Cursor.settledAfter', () => {
     expect(Cursor.settledAfter(whileOutline, [0])).toBeUndefined()
   })
 })
+
+describe('Cursor.check', () => {
+  it('accepts every cursor a chain can reach, the end of a block included', () => {
+    for (const cursor of [
+      [0],
+      [1],
+      [1, 0, 0],
+      [1, 1, 1],
+      [1, 1, 2],
+      [1, 2, 0],
+      [2],
+      [2, 1],
+      [2, 2],
+      [3],
+      [4],
+    ])
+      expect(Cursor.check(outline, cursor), String(cursor)).toBeUndefined()
+  })
+
+  it('refuses an index past the end of a block, saying how long the block is', () => {
+    expect(Cursor.check(outline, [99])).toBe(
+      'index 99 is past the end of the outline (4 instructions)',
+    )
+    expect(Cursor.check(outline, [2, 3])).toMatch(/index 3 is past the end of its block \(2 /)
+    expect(Cursor.check(outline, [4, 0])).toMatch(/index 4 is past the end/)
+  })
+
+  it('refuses a path into a step, a return_ or a branch that does not exist', () => {
+    expect(Cursor.check(outline, [0, 0])).toBe("index 0 is step 'a', which has nothing inside")
+    expect(Cursor.check(outline, [3, 0])).toMatch(/a return_, which has nothing inside/)
+    expect(Cursor.check(outline, [1, 3, 0])).toMatch(
+      /branch 3 of the if_ at index 1 does not exist/,
+    )
+    expect(Cursor.check(whileOutline, [1, 0, 0])).toMatch(/step 'conditionalStep'/)
+  })
+
+  it('refuses an empty cursor', () => {
+    expect(Cursor.check(outline, [])).toMatch(/at least one index/)
+  })
+
+  it('asks a suspended step position to name a step exactly', () => {
+    expect(Cursor.check(outline, [2, 1], true)).toBeUndefined()
+    expect(Cursor.check(outline, [1], true)).toBe('index 1 is an if_, not a step')
+    expect(Cursor.check(outline, [3], true)).toBe('index 3 is a return_, not a step')
+    expect(Cursor.check(outline, [4], true)).toMatch(/past the end/)
+  })
+})
