@@ -5,8 +5,10 @@
  */
 import type { ProcessDefinition } from '../process/definition.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
-import { isTerminal } from '../process/state.js'
+import { isTerminal, type ProcessState } from '../process/state.js'
 import { fingerprint } from '../workchain/describe.js'
+import { CheckpointError } from './errors.js'
+import { notJsonItems, notJsonReason } from './json-values.js'
 
 /** Which definition a checkpoint belongs to: name, version and a hash of its structure. */
 export interface DefinitionStamp {
@@ -53,18 +55,61 @@ export interface Bundleable {
 /**
  * Bundle a process. Checkpoints are taken between steps, so a bundle never records a running
  * step or the pending actions of one: those live only as long as their callers' promises.
+ * Throws a `CheckpointError` ('not-json') naming the first value that JSON would not bring back
+ * as it is (a Date, a Map, NaN…): such a checkpoint would load as another process.
  */
-export const bundle = (process: Bundleable): Bundle => ({
-  pid: process.snapshot.pid,
-  definition: stampOf(process.definition),
-  parentPid: process.parentPid,
-  snapshot: {
-    ...process.snapshot,
-    stepping: false,
-    pendingPause: undefined,
-    pendingKill: undefined,
-    closed: isTerminal(process.snapshot.state),
-  },
-  inputs: process.inputs,
-  rawInputs: process.rawInputs,
-})
+export const bundle = (process: Bundleable): Bundle => {
+  const snapshot = process.snapshot
+  const reason =
+    notJsonReason(snapshot.ctx, 'ctx') ??
+    notJsonReason(snapshot.outputs, 'outputs') ??
+    stateReason(snapshot.state) ??
+    notJsonReason(process.inputs, 'inputs') ??
+    notJsonReason(process.rawInputs, 'rawInputs')
+  if (reason !== undefined) throw new CheckpointError('not-json', snapshot.pid, undefined, reason)
+  return {
+    pid: snapshot.pid,
+    definition: stampOf(process.definition),
+    parentPid: process.parentPid,
+    snapshot: {
+      ...snapshot,
+      stepping: false,
+      pendingPause: undefined,
+      pendingKill: undefined,
+      closed: isTerminal(snapshot.state),
+    },
+    inputs: process.inputs,
+    rawInputs: process.rawInputs,
+  }
+}
+
+/** The first value of a state that is not JSON (the rest of the state is strings and numbers). */
+const stateReason = (state: ProcessState): string | undefined => {
+  switch (state._tag) {
+    case 'FINISHED':
+      return state.result === undefined ? undefined : notJsonReason(state.result, 'result')
+    case 'EXCEPTED':
+    case 'KILLED':
+      return undefined
+    case 'WAITING': {
+      for (const pending of state.awaiting)
+        if (pending.done && pending.value !== undefined) {
+          const reason = notJsonReason(pending.value, `ctx.${pending.key}`)
+          if (reason !== undefined) return reason
+        }
+      if (state.data !== undefined) {
+        const reason = notJsonReason(state.data, 'data')
+        if (reason !== undefined) return reason
+      }
+      break
+    }
+    case 'CREATED':
+    case 'RUNNING':
+      break
+  }
+  const position = state.position
+  return (
+    (position._tag === 'Step' ? notJsonItems(position.args, 'args') : undefined) ??
+    (position.journal === undefined ? undefined : notJsonItems(position.journal.results, 'journal'))
+  )
+}

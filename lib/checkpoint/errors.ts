@@ -1,6 +1,6 @@
 /** Checkpoint errors: typed, naming the process, the tag and the reason. */
 
-/** Why a checkpoint could not be used. */
+/** Why a checkpoint could not be used (or, for 'not-json', taken). */
 export type CheckpointProblem =
   | 'not-found'
   | 'unreadable'
@@ -10,9 +10,10 @@ export type CheckpointProblem =
   | 'structure-mismatch'
   | 'migration-failed'
   | 'invalid-position'
+  | 'not-json'
   | 'cyclic'
 
-/** A checkpoint that cannot be loaded. Every other checkpoint stays usable. */
+/** A checkpoint that cannot be loaded (or taken). Every other checkpoint stays usable. */
 export class CheckpointError extends Error {
   override readonly name = 'CheckpointError'
   constructor(

@@ -10,6 +10,7 @@ import { Events, type StepOutcome } from '../process/events.js'
 import { childRef, promiseRef, type AwaitableRef } from '../process/awaitable.js'
 import type { Pending } from '../process/state.js'
 import type { ProcessHandle } from './handle.js'
+import { notJsonValue } from './json-guard.js'
 
 /** The live promises of a process, by the id its checkpoint knows them by. */
 export interface LiveAwaitables {
@@ -83,6 +84,9 @@ export const watchAwaitable = (process: ProcessHandle, slot: number, ref: Awaita
     promise.then(
       (value) => {
         process.awaitables.promises.delete(ref.id)
+        const notJson =
+          process.host.keepsJson === true ? notJsonAwaited(process, slot, value) : undefined
+        if (notJson !== undefined) return failLater(notJson)
         later(Events.awaitableSettled(slot, value))
       },
       (error: unknown) => {
@@ -101,4 +105,11 @@ export const watchAwaitable = (process: ProcessHandle, slot: number, ref: Awaita
     if (state._tag === 'FINISHED') return later(Events.awaitableSettled(slot, child.outputs))
     failLater(child.failure() ?? new Error(`child ${child.pid} ended ${state._tag}`))
   })
+}
+
+/** A promise's value that a checkpoint could not hold, named by the context key it is for. */
+const notJsonAwaited = (process: ProcessHandle, slot: number, value: unknown) => {
+  const state = process.snapshot.state
+  const key = state._tag === 'WAITING' ? state.awaiting[slot]?.key : undefined
+  return notJsonValue(process.pid, value, key === undefined ? 'the awaited value' : `ctx.${key}`)
 }

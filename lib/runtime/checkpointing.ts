@@ -51,6 +51,7 @@ export const checkpointing = (
     })
   }
   return {
+    takesCheckpoints: true,
     stateChanged: save,
     pausedChanged: (process) => save(process, process.state, process.state),
     flush: async () => {

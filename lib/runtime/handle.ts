@@ -23,6 +23,7 @@ import { deferred, type Deferred } from './deferred.js'
 import { callListener, type ProcessListener } from './listener.js'
 import type { ProcessHost } from './host.js'
 import { startAwaitables, watchAwaitable, type LiveAwaitables } from './awaiting.js'
+import { notJsonStep, notJsonValue } from './json-guard.js'
 
 /** The options `pause`/`kill` return with: settled at once, or when the running step ends. */
 export type ActionResult = Promise<boolean>
@@ -266,8 +267,15 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
   // -------------------------------------------------------------------------------------------
   // Requests
 
-  /** Resume a WAITING process with `value`; an `InvalidStateError` in any other state. */
+  /**
+   * Resume a WAITING process with `value`; an `InvalidStateError` in any other state, and a
+   * `CheckpointError` ('not-json') when the runner checkpoints and the value is not JSON.
+   */
   resume(value?: unknown): void {
+    if (this.host.keepsJson === true) {
+      const notJson = notJsonValue(this.pid, value, 'the resume value')
+      if (notJson !== undefined) throw notJson
+    }
     const replies = this.dispatch(Events.resume(value))
     for (const reply of replies)
       if (reply._tag === 'Reject') throw new InvalidStateError(reply.error.message)
@@ -522,6 +530,10 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
     this.dispatch(Events.stepStarted())
     const execution = executeStep(this.definition, this.snap, this.api, this)
     if (execution._tag === 'Failed') return this.stepFailed(execution.error)
+    if (this.host.keepsJson === true || execution.checkpoints.length > 0) {
+      const notJson = notJsonStep(this.pid, execution)
+      if (notJson !== undefined) return this.stepFailed(notJson)
+    }
     let outcome
     try {
       outcome = startAwaitables(this, execution.outcome)

@@ -16,6 +16,11 @@ export interface ProcessHost {
    * turn before its next step. Unset (the default), steps never yield the loop by themselves.
    */
   readonly timeSliceMs?: number | undefined
+  /**
+   * True when the host checkpoints its processes: what a step leaves behind (and what is handed
+   * to a process) must then be JSON, and is checked before it is applied.
+   */
+  readonly keepsJson?: boolean
   /** A fresh id for a registered promise or a child. */
   newId(): string
   /** A live process on this runner. */

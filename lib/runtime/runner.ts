@@ -22,6 +22,7 @@ import { bundle } from '../checkpoint/bundle.js'
 import type { Persister } from '../persistence/persister.js'
 import { checkpointing, type Checkpointing } from './checkpointing.js'
 import { InvalidInputsError } from './errors.js'
+import { notJsonValue } from './json-guard.js'
 import { ProcessHandle } from './handle.js'
 import type { ProcessHost } from './host.js'
 import type { ProcessListener } from './listener.js'
@@ -33,6 +34,12 @@ export interface RunnerPlugin {
   terminated?(process: ProcessHandle): void
   /** The process was paused or played. */
   pausedChanged?(process: ProcessHandle): void
+  /**
+   * Set by plugins that checkpoint: the runner then refuses data that is not JSON where it
+   * enters (inputs, step results, awaited values), naming its path, rather than let a checkpoint
+   * change it or fail to save.
+   */
+  readonly takesCheckpoints?: boolean
 }
 
 /** Runner settings; every port has a default. */
@@ -70,6 +77,7 @@ export class Runner implements ProcessHost {
   readonly clock: Clock
   readonly timeSliceMs: number | undefined
   readonly persister: Persister | undefined
+  keepsJson = false
   private readonly ids: IdSource
   private readonly plugins: RunnerPlugin[]
   private readonly automatic: Checkpointing | undefined
@@ -92,11 +100,13 @@ export class Runner implements ProcessHost {
       this.automatic = checkpointing(this.persister)
       this.plugins.unshift(this.automatic)
     }
+    this.keepsJson = this.plugins.some((p) => p.takesCheckpoints === true)
   }
 
   /** Follow this runner's processes from now on. */
   use(plugin: RunnerPlugin): void {
     this.plugins.push(plugin)
+    if (plugin.takesCheckpoints === true) this.keepsJson = true
   }
 
   /**
@@ -113,6 +123,10 @@ export class Runner implements ProcessHost {
     if (parsed._tag === 'Left') throw new InvalidInputsError(definition.name, parsed.left)
     const inputs = parsed.right as I
     const pid = options.pid ?? this.ids()
+    if (this.keepsJson) {
+      const notJson = notJsonValue(pid, inputs, 'inputs') ?? notJsonValue(pid, raw, 'rawInputs')
+      if (notJson !== undefined) throw notJson
+    }
     const ctx = initialContext(definition.context(inputs))
     const snapshot = createdSnapshot(pid, definition.body.initial, ctx, options.status)
     const handle = new ProcessHandle<I, O>(

@@ -221,6 +221,7 @@ export const checkpointEveryTransition = (store: WorkerStore, logger: Logger): R
       )
   }
   return {
+    takesCheckpoints: true,
     created: (process) =>
       process.addProcessListener({ onProcessPaused: save, onProcessPlayed: save }),
     stateChanged: save,
