@@ -10,7 +10,7 @@ import {
   silentLogger,
 } from '../../lib/index.js'
 
-const Square = defineProcess({
+export const Square = defineProcess({
   name: 'Square',
   spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
   steps: { run: (_ctx, { inputs, out }) => out('y', inputs.x ** 2) },

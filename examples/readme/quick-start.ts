@@ -2,7 +2,7 @@
 import * as t from 'io-ts'
 import { defineWorkChain, input, output, while_ } from '../../lib/index.js'
 
-const Countdown = defineWorkChain({
+export const Countdown = defineWorkChain({
   name: 'Countdown',
   spec: {
     inputs: { from: input(t.number, { default: 3 }) },

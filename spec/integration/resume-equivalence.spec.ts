@@ -34,6 +34,25 @@ import * as cell10 from '../../examples/tutorial/10-interstep.js'
 import * as cell11 from '../../examples/tutorial/11-persistence.js'
 import * as cell12 from '../../examples/tutorial/12-communicator.js'
 import * as cell13 from '../../examples/tutorial/13-controller.js'
+import { Pipeline, Work, expectedTotal } from '../../examples/scaling/definitions.js'
+
+/**
+ * The README examples are scripts that run when imported: they are imported once, quietly, for
+ * the definitions they export.
+ */
+const readme = await (async () => {
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+  try {
+    const [quickStart, inAProgram, ownLoop] = await Promise.all([
+      import('../../examples/readme/quick-start.js'),
+      import('../../examples/readme/in-a-program.js'),
+      import('../../examples/readme/own-loop.js'),
+    ])
+    return { ...quickStart, ...inAProgram, ...ownLoop }
+  } finally {
+    log.mockRestore()
+  }
+})()
 
 const Child = defineProcess({
   name: 'Child',
@@ -107,9 +126,12 @@ const cases: [string, ProcessDefinition, unknown, EquivalenceOptions?][] = [
   ['04 WaitProcess (waiting)', cell04.WaitProcess, {}],
   ['05 NamedProcess', cell05.NamedProcess, { name: 'process1' }],
   ['06 PauseProcess (paused)', cell06.PauseProcess, {}],
+  ['06 SimpleProcess', cell06.SimpleProcess, {}],
   ['07 SimpleWorkChain', cell07.SimpleWorkChain, {}],
   ['08 IfWorkChain', cell08.IfWorkChain, { run: true }],
   ['09 WhileWorkChain', cell09.WhileWorkChain, {}],
+  ['10 InternalProcess', cell10.InternalProcess, { name: 'alone' }],
+  ['10 InterstepWorkChain', cell10.InterstepWorkChain, {}],
   [
     '10 InterstepWorkChain with a child',
     cell10.InterstepWorkChain,
@@ -125,6 +147,11 @@ const cases: [string, ProcessDefinition, unknown, EquivalenceOptions?][] = [
   ['11 PersistWorkChain', cell11.PersistWorkChain, {}],
   ['12 SimpleProcess', cell12.SimpleProcess, {}],
   ['13 ControlledWorkChain', cell13.ControlledWorkChain, { steps: 4 }],
+  ['README Countdown', readme.Countdown, { from: 3 }],
+  ['README Square', readme.Square, { x: 3 }],
+  ['README Double', readme.Double, { x: 21 }],
+  ['scaling Work', Work, { pipeline: 'p', index: 4 }],
+  ['scaling Pipeline', Pipeline, { n: 3 }, { children: [Work] }],
   ['a chain waiting on children', Family, {}, { children: [Child] }],
   ['a chain ending with an exit code', Family, { n: 40 }, { children: [Child] }],
   ['a process waiting for resume', Patient, {}, { resumeWith: (p) => p.pid.length }],
@@ -162,6 +189,17 @@ describe('checkResumeEquivalence over the examples', () => {
     expect(report.reference).toMatchObject({ state: 'FINISHED', outputs: { total: 106 } })
     const waiting = report.verdicts.filter((v) => v.state === 'WAITING')
     expect(waiting.length).toBe(4)
+    expect(waiting.every((v) => v.verdict === 'equivalent')).toBe(true)
+  })
+
+  it('checks every waiting checkpoint of a scaling pipeline, which ends with its total', async () => {
+    const report = await checkResumeEquivalence(Pipeline, { n: 3 }, { children: [Work] })
+    expect(report.reference).toMatchObject({
+      state: 'FINISHED',
+      outputs: { total: expectedTotal(3), rounds: 3 },
+    })
+    const waiting = report.verdicts.filter((v) => v.state === 'WAITING')
+    expect(waiting.length).toBe(3)
     expect(waiting.every((v) => v.verdict === 'equivalent')).toBe(true)
   })
 
