@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { Bundle } from '../checkpoint/bundle.js'
 import { CheckpointError } from '../checkpoint/errors.js'
 import { encodePart, fileNameOf, hashedHeader, parseFileName, splitHashed } from './file-names.js'
-import type { PersistedCheckpoint, Persister } from './persister.js'
+import type { DamagedEntry, PersistedCheckpoint, Persister } from './persister.js'
 import { byAddress, checkpointText, loadStored, notFound } from './stored.js'
 
 /** Options of {@link FilePersister}. */
@@ -103,17 +103,43 @@ export class FilePersister implements Persister {
       await this.deleteCheckpoint(pid, tag)
   }
 
+  /**
+   * Files that look like checkpoints but cannot be listed: a hashed file whose header line is
+   * damaged, or a `.json` file whose name this store never writes (renamed by hand, say).
+   */
+  async damaged(): Promise<DamagedEntry[]> {
+    const damaged: DamagedEntry[] = []
+    for (const name of await this.names()) {
+      if (!name.endsWith('.json') || name.startsWith('.')) continue
+      const parsed = parseFileName(name)
+      if (parsed._tag === 'Other')
+        damaged.push({ name, reason: 'not a checkpoint file name this store writes' })
+      if (parsed._tag === 'Hashed') {
+        const text = await this.read(name)
+        if (text !== undefined && splitHashed(text) === undefined)
+          damaged.push({
+            name,
+            reason: 'its header line (the pid and tag of a long name) is unreadable',
+          })
+      }
+    }
+    return damaged.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  }
+
   async close(): Promise<void> {}
 
-  /** The checkpoints among the directory's entries whose names pass `keep`. */
-  private async list(keep: (name: string) => boolean): Promise<PersistedCheckpoint[]> {
-    let names: string[]
+  private async names(): Promise<string[]> {
     try {
-      names = await readdir(this.directory)
+      return await readdir(this.directory)
     } catch (error) {
       if (isMissing(error)) return []
       throw error
     }
+  }
+
+  /** The checkpoints among the directory's entries whose names pass `keep`. */
+  private async list(keep: (name: string) => boolean): Promise<PersistedCheckpoint[]> {
+    const names = await this.names()
     const all: PersistedCheckpoint[] = []
     for (const name of names.filter(keep)) {
       const parsed = parseFileName(name)

@@ -3,7 +3,7 @@
  * PostgreSQL are subpaths of their own (`plumpy-ts/sqlite`, `plumpy-ts/postgres`), so importing
  * the library never loads a native module; `openPersister` imports them only when asked for.
  */
-export type { PersistedCheckpoint, Persister } from './persister.js'
+export type { DamagedEntry, PersistedCheckpoint, Persister } from './persister.js'
 export { InMemoryPersister } from './memory.js'
 export type { InMemoryPersisterOptions, MemoryStore } from './memory.js'
 export { FilePersister } from './file.js'

@@ -10,6 +10,13 @@ export interface PersistedCheckpoint {
   readonly tag: string | undefined
 }
 
+/** An entry of a store that should hold a checkpoint but cannot even be listed as one. */
+export interface DamagedEntry {
+  /** Where it is (a file name). */
+  readonly name: string
+  readonly reason: string
+}
+
 /**
  * Stores checkpoints. Loading always returns a fresh bundle (never the stored object), and a
  * checkpoint that cannot be decoded rejects with a `CheckpointError` naming the pid, the tag and
@@ -28,6 +35,12 @@ export interface Persister {
   deleteCheckpoint(pid: string, tag?: string): Promise<void>
   /** Delete every checkpoint of a process. */
   deleteProcessCheckpoints(pid: string): Promise<void>
+  /**
+   * Entries that `getCheckpoints` leaves out because their address cannot be read (a file whose
+   * header line is damaged…), for `plumpy-ts check`. Stores whose every entry is listed by key
+   * need not offer it: their damaged entries fail to load instead.
+   */
+  damaged?(): Promise<DamagedEntry[]>
   /** Release connections and handles. */
   close(): Promise<void>
 }

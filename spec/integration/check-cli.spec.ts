@@ -3,13 +3,20 @@
  * against the current definitions; those that would not load are listed with why.
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
-import { Runner, bundle, defineWorkChain, silentLogger } from '../../lib/index.js'
+import {
+  FilePersister,
+  Runner,
+  bundle,
+  defineWorkChain,
+  silentLogger,
+  type Bundle,
+} from '../../lib/index.js'
 import { SqlitePersister } from '../../lib/persistence/sqlite/index.js'
 
 const run = promisify(execFile)
@@ -87,5 +94,58 @@ describe('plumpy-ts check', () => {
     const { code, stdout } = await check(`sqlite:${path}`)
     expect(code).toBe(0)
     expect(stdout).toContain('1 checkpoints checked, 0 would not load')
+  }, 60_000)
+
+  it('reports invalid positions, missing children and damaged files of a file store', async () => {
+    const directory = join(dir, 'files')
+    const persister = new FilePersister({ directory, durable: false })
+    const runner = new Runner({ logger: silentLogger })
+    const good = bundle(runner.create(greeter(2), {}))
+    const lost = bundle(runner.create(greeter(2), {}))
+    const parent = bundle(runner.create(greeter(2), {}))
+    const at = (b: Bundle, state: Bundle['snapshot']['state']): Bundle => ({
+      ...b,
+      snapshot: { ...b.snapshot, state },
+    })
+    await persister.saveCheckpoint(good)
+    await persister.saveCheckpoint(
+      at(lost, { _tag: 'RUNNING', position: { _tag: 'Outline', cursor: [99] }, resumed: false }),
+    )
+    await persister.saveCheckpoint(
+      at(parent, {
+        _tag: 'WAITING',
+        position: { _tag: 'Outline', cursor: [1] },
+        message: undefined,
+        data: undefined,
+        awaiting: [
+          { key: 'kid', ref: { _tag: 'Child', pid: 'ghost' }, append: false, done: false },
+          { key: 'here', ref: { _tag: 'Child', pid: good.pid }, append: false, done: false },
+        ],
+      }),
+    )
+    // A tag long enough for a hashed file name, whose header line (its address) is then damaged.
+    await persister.saveCheckpoint(good, 'x'.repeat(300))
+    const hashed = readdirSync(directory).find((name) => name.startsWith('#')) as string
+    const text = readFileSync(join(directory, hashed), 'utf8')
+    writeFileSync(join(directory, hashed), `{"pid":${text.slice(text.indexOf('\n'))}`)
+    // A checkpoint renamed by hand: a name this store never writes.
+    writeFileSync(
+      join(directory, 'Renamed.json'),
+      readFileSync(join(directory, `${good.pid}.json`)),
+    )
+
+    const { code, stdout } = await check(`file:${directory}`)
+    expect(code).toBe(1)
+    expect(stdout).toMatch(
+      new RegExp(`FAIL ${lost.pid} - invalid-position: position \\[99\\] is outside Greeter@2`),
+    )
+    expect(stdout).toContain(
+      `FAIL ${parent.pid} - missing-child: it waits on child ghost (ctx.kid), which has no checkpoint in the store`,
+    )
+    expect(stdout).not.toContain(`child ${good.pid}`)
+    expect(stdout).toContain(`DAMAGED ${hashed}: its header line`)
+    expect(stdout).toContain('DAMAGED Renamed.json: not a checkpoint file name this store writes')
+    expect(stdout).toContain('3 checkpoints checked, 2 would not load, 2 damaged')
+    expect(stdout).not.toContain(`FAIL ${good.pid}`)
   }, 60_000)
 })

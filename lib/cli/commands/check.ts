@@ -10,7 +10,7 @@ export const checkCommand = (program: Command): void => {
   const command = program
     .command('check')
     .description(
-      'Load every stored checkpoint against the current definitions; list those that would not load.',
+      'Load every stored checkpoint against the current definitions; list those that would not load, those waiting on children missing from the store, and damaged entries.',
     )
   storeOption(command)
     .requiredOption(
@@ -24,10 +24,13 @@ export const checkCommand = (program: Command): void => {
         const report = await checkCheckpoints(persister, registry)
         for (const f of report.failures)
           console.log(`FAIL ${f.pid} ${f.tag ?? '-'} ${f.problem}: ${f.reason}`)
+        for (const d of report.damaged) console.log(`DAMAGED ${d.name}: ${d.reason}`)
+        const damaged = report.damaged.length === 0 ? '' : `, ${report.damaged.length} damaged`
         console.log(
-          `${report.checked} checkpoints checked, ${report.failures.length} would not load`,
+          `${report.checked} checkpoints checked, ${report.failures.length} would not load${damaged}`,
         )
-        process.exitCode = report.failures.length === 0 ? EXIT.ok : EXIT.refused
+        const clean = report.failures.length === 0 && report.damaged.length === 0
+        process.exitCode = clean ? EXIT.ok : EXIT.refused
       } finally {
         await persister.close()
       }
