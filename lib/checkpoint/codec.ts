@@ -18,6 +18,7 @@ import {
   type StateName,
 } from '../process/state.js'
 import type { Bundle } from './bundle.js'
+import { shortReport } from './decode-report.js'
 import { CheckpointError } from './errors.js'
 
 const StateNameC = t.keyof(
@@ -25,7 +26,7 @@ const StateNameC = t.keyof(
   'StateName',
 )
 
-const Index = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'Index')
+const Index = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0')
 
 const ErrorInfoC = t.intersection([
   t.type({ name: t.string, message: t.string }),
@@ -157,8 +158,8 @@ export const decodeCheckpoint = (
   input: unknown,
   source: CheckpointSource = {},
 ): E.Either<CheckpointError, Bundle> => {
-  const fail = (reason: string, pid = source.pid) =>
-    E.left(new CheckpointError('malformed', pid, source.tag, reason))
+  const fail = (reason: string, pid = source.pid, detail?: string) =>
+    E.left(new CheckpointError('malformed', pid, source.tag, reason, detail))
   let value = input
   if (typeof input === 'string') {
     try {
@@ -191,7 +192,7 @@ export const decodeCheckpoint = (
       typeof (value as { pid?: unknown } | null)?.pid === 'string'
         ? (value as { pid: string }).pid
         : source.pid
-    return fail(PathReporter.report(decoded).slice(0, 3).join('; '), pid)
+    return fail(shortReport(decoded.left), pid, PathReporter.report(decoded).join('\n'))
   }
   const json = decoded.right
   const def = DEF_PATTERN.exec(json.def)

@@ -21,6 +21,8 @@ export class CheckpointError extends Error {
     readonly pid: string | undefined,
     readonly tag: string | undefined,
     readonly reason: string,
+    /** The full story when `reason` is a summary (every io-ts decode error, for one). */
+    readonly detail?: string,
   ) {
     super(
       `checkpoint ${pid ?? '<unknown pid>'}${tag === undefined ? '' : ` (tag ${tag})`}: ${reason}`,
