@@ -27,7 +27,8 @@ export const Double = defineProcess({
 const inputs = Double.spec.inputs.parse({ x: 21 })
 if (inputs._tag === 'Left') throw new Error('bad inputs')
 let snapshot: ProcessSnapshot = createdSnapshot('my-pid', Double.body.initial, {})
-const api = new MutableStepApi('my-pid', Double.name, inputs.right, () => ({ dynamic: false }), {
+// The step API: outputs are checked against the definition's output ports.
+const api = new MutableStepApi('my-pid', Double.name, inputs.right, Double.spec.outputs, {
   pause: () => false,
   play: () => false,
   kill: () => false,
@@ -39,9 +40,8 @@ while (events.length > 0) {
   snapshot = next
   for (const effect of effects) {
     if (effect._tag === 'StateChanged') console.log(`${effect.from} -> ${effect.to}`)
-    if (effect._tag !== 'RunStep')
-      continue
-      // Your host decides when a step runs: here, at once.
+    // Your host decides when a step runs: here, at once.
+    if (effect._tag !== 'RunStep') continue
     ;[snapshot] = transition(snapshot, Events.stepStarted())
     const run = executeStep(Double, snapshot, api, { live: undefined })
     if (run._tag === 'Failed')

@@ -14,8 +14,14 @@ export interface OutputCheck {
 /** The message for an output name that no port declares, in a namespace that is not dynamic. */
 export const UNKNOWN_PORT_MESSAGE = 'unknown port (namespace is not dynamic)'
 
-const declared = E.map((): OutputCheck => ({ dynamic: false }))
-const dynamic = E.map((): OutputCheck => ({ dynamic: true }))
+// Shared answers, and plain branches instead of `E.map`: this runs for every emitted output.
+const DECLARED: E.Either<never, OutputCheck> = E.right(Object.freeze({ dynamic: false }))
+const DYNAMIC: E.Either<never, OutputCheck> = E.right(Object.freeze({ dynamic: true }))
+
+const declared = (checked: E.Either<ValidationError[], unknown>) =>
+  E.isLeft(checked) ? checked : DECLARED
+const dynamic = (checked: E.Either<ValidationError[], unknown>) =>
+  E.isLeft(checked) ? checked : DYNAMIC
 
 /**
  * Walks the dotted path from `root`: a declared port checks the value with its codec and
@@ -28,31 +34,39 @@ export const checkOutputAt = (
   dottedPath: string,
   value: unknown,
 ): E.Either<ValidationError[], OutputCheck> => {
-  const fullPath = childPath(root.path, dottedPath)
-  const segments = dottedPath.split('.')
-  if (segments.some((segment) => segment === '')) {
-    return E.left([validationError(fullPath, 'invalid port name (empty segment)')])
+  const segments = dottedPath.includes('.') ? dottedPath.split('.') : [dottedPath]
+  if (segments.includes('')) {
+    return E.left([
+      validationError(childPath(root.path, dottedPath), 'invalid port name (empty segment)'),
+    ])
   }
   if (value === undefined) {
     // `undefined` means "absent" everywhere else: an output holding it would vanish from JSON.
-    return E.left([validationError(fullPath, 'an output value cannot be undefined')])
+    return E.left([
+      validationError(childPath(root.path, dottedPath), 'an output value cannot be undefined'),
+    ])
   }
   let namespace = root
-  for (const [index, segment] of segments.entries()) {
-    const isLast = index === segments.length - 1
+  const last = segments.length - 1
+  for (let index = 0; index <= last; index++) {
+    const segment = segments[index] as string
     const child = namespace.ports.get(segment)
-    const here = childPath(namespace.path, segment)
     if (child === undefined) {
-      if (!namespace.dynamic) return E.left([validationError(here, UNKNOWN_PORT_MESSAGE)])
+      if (!namespace.dynamic) {
+        return E.left([validationError(childPath(namespace.path, segment), UNKNOWN_PORT_MESSAGE)])
+      }
+      const fullPath = childPath(root.path, dottedPath)
       return dynamic(checkDynamicValue(namespace.valueType, value, fullPath))
     }
     if (child._tag === 'Port') {
-      if (!isLast) return E.left([validationError(here, 'is a port, not a namespace')])
-      return declared(checkPortValue(child, value))
+      if (index === last) return declared(checkPortValue(child, value))
+      return E.left([
+        validationError(childPath(namespace.path, segment), 'is a port, not a namespace'),
+      ])
     }
-    if (isLast) return declared(checkNamespace(child, value))
+    if (index === last) return declared(checkNamespace(child, value))
     namespace = child
   }
   // Unreachable: `split` gives at least one segment and the last one always returns.
-  return E.left([validationError(fullPath, 'invalid port name')])
+  return E.left([validationError(childPath(root.path, dottedPath), 'invalid port name')])
 }

@@ -38,9 +38,8 @@ const fillAbsent = (child: PortNode): Filled => {
   if (child._tag === 'Port') return evaluateDefault(child.path, child.default)
   if (!child.populateDefaults) return E.right(undefined)
   if (child.default._tag !== 'NoDefault') {
-    return E.chain((value: unknown) => fillPresent(child, value))(
-      evaluateDefault(child.path, child.default),
-    )
+    const value = evaluateDefault(child.path, child.default)
+    return E.isLeft(value) ? value : fillPresent(child, value.right)
   }
   return child.declaredRequired || child.holdsDefault
     ? fillNamespace(child, {})

@@ -3,7 +3,6 @@
  * inputs, validate outputs, check one emitted output, look up a port, describe itself.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { pipe } from 'fp-ts/lib/function.js'
 import { checkOutputAt, type OutputCheck } from './check-output.js'
 import { fillNamespace } from './defaults.js'
 import { describeNamespace, type NamespaceDescription } from './describe.js'
@@ -88,10 +87,11 @@ export class PortNamespace<P = Readonly<Record<string, unknown>>, D = NamespaceD
     if (!isPlainObject(values)) {
       return E.left([validationError(this.path, `expected an object, got ${renderValue(raw)}`)])
     }
-    const checked = pipe(
-      fillNamespace(this, values),
-      E.chain((filled) => checkNamespace(this, filled)),
-    )
+    // Plain branches rather than `pipe`/`E.chain`: fp-ts builds those through `dual`, which
+    // copies its arguments into fresh arrays on every call, and this runs once per process.
+    const filled = fillNamespace(this, values)
+    if (E.isLeft(filled)) return filled
+    const checked = checkNamespace(this, filled.right)
     if (E.isLeft(checked)) return checked
     // The runtime checks above are what make the values fit the static type.
     return E.right(deepFreeze(checked.right) as unknown as P)
@@ -99,10 +99,8 @@ export class PortNamespace<P = Readonly<Record<string, unknown>>, D = NamespaceD
 
   /** Validates values as they are, without filling defaults (the final outputs of a process). */
   validate(values: unknown): E.Either<ValidationError[], void> {
-    return pipe(
-      checkNamespace(this, values === undefined ? {} : values),
-      E.map(() => undefined),
-    )
+    const checked = checkNamespace(this, values === undefined ? {} : values)
+    return E.isLeft(checked) ? checked : E.right(undefined)
   }
 
   /**

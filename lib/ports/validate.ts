@@ -77,7 +77,8 @@ const checkChild = (child: PortNode, value: unknown): Checked => {
     if (child._tag === 'Port') return E.left([validationError(child.path, REQUIRED_MESSAGE)])
     // A required namespace that is absent is validated as empty, so that its own required
     // children are the ones reported; if that passes it stays absent.
-    return E.map(() => undefined)(checkNamespace(child, {}))
+    const checked = checkNamespace(child, {})
+    return E.isLeft(checked) ? checked : E.right(undefined)
   }
   return child._tag === 'Port' ? checkPortValue(child, value) : checkNamespace(child, value)
 }

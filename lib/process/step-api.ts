@@ -7,6 +7,7 @@ import type { ToContextEntry } from './commands.js'
 import { ToContext } from './commands.js'
 import type { EmittedOutput } from './events.js'
 import type { StateName } from './state.js'
+import type { Either } from 'fp-ts/lib/Either.js'
 
 /** Pause, play and kill, as the host (runner or test driver) provides them to steps. */
 export interface ProcessControls {
@@ -45,11 +46,16 @@ export interface StepApi<I = any, P extends string = string, V = any> extends Pr
 /** The value type at an output path, given a map from paths to value types. */
 export type OutputValueAt<V, K> = K extends keyof V ? V[K] : unknown
 
-/** Validates one output; returns an error message, or undefined when it is valid. */
-export type OutputChecker = (
-  port: string,
-  value: unknown,
-) => { readonly error: string } | { readonly dynamic: boolean }
+/** The output ports of a definition, as `out` checks a value against them. */
+export interface OutputPorts {
+  checkOutput(
+    port: string,
+    value: unknown,
+  ): Either<
+    readonly { readonly path: string; readonly message: string }[],
+    { readonly dynamic: boolean }
+  >
+}
 
 /** What one step recorded: outputs (with their new whole object) and awaitables. */
 export interface StepRecord {
@@ -62,50 +68,92 @@ export interface StepRecord {
   replaying: boolean
 }
 
-/** The mutable per-process step API: the host updates its fields before each step. */
+/**
+ * The mutable per-process step API: the host updates its fields before each step.
+ *
+ * Steps may destructure the functions (`run(ctx, { inputs, out })`), so each is a closure bound
+ * to this object; they are made on first use, since most steps touch one or two of them and a
+ * process that makes all six pays for them in B2's and B5's figures.
+ */
 export class MutableStepApi implements StepApi {
   state: StateName = 'CREATED'
   args: readonly unknown[] = []
   status: string | undefined = undefined
   record: StepRecord | undefined = undefined
+  private bound: BoundControls | undefined = undefined
 
   constructor(
     readonly pid: string,
     readonly name: string,
     readonly inputs: unknown,
-    private readonly checkOutput: OutputChecker,
+    private readonly outputs: OutputPorts,
     private readonly controls: ProcessControls,
   ) {}
 
-  // Arrow properties, so that steps can destructure them: `run(ctx, { inputs, out })`.
-  readonly out = (port: string, value: unknown): void => {
+  get out(): (port: string, value: unknown) => void {
+    return (this.boundControls().out ??= (port, value) => this.emit(port, value))
+  }
+
+  get toContext(): (awaitables: Readonly<Record<string, AwaitableLike | Appended>>) => void {
+    return (this.boundControls().toContext ??= (awaitables) => {
+      this.activeRecord('toContext').entries.push(...ToContext(awaitables).entries)
+    })
+  }
+
+  get checkpoint(): (tag?: string) => void {
+    return (this.boundControls().checkpoint ??= (tag) => {
+      const record = this.activeRecord('checkpoint')
+      if (!record.replaying) record.checkpoints.push(tag)
+    })
+  }
+
+  get pause(): ProcessControls['pause'] {
+    return (this.boundControls().pause ??= (message) => this.controls.pause(message))
+  }
+
+  get play(): ProcessControls['play'] {
+    return (this.boundControls().play ??= () => this.controls.play())
+  }
+
+  get kill(): ProcessControls['kill'] {
+    return (this.boundControls().kill ??= (message, options) =>
+      this.controls.kill(message, options))
+  }
+
+  private emit(port: string, value: unknown): void {
     const record = this.activeRecord('out')
-    const checked = this.checkOutput(port, value)
-    if ('error' in checked) throw new OutputError(port, checked.error)
+    const checked = this.outputs.checkOutput(port, value)
+    if (checked._tag === 'Left') {
+      throw new OutputError(port, checked.left.map((e) => `${e.path}: ${e.message}`).join('; '))
+    }
     record.outputs = setPath(record.outputs, port.split('.'), value)
-    if (!record.replaying) record.emitted.push({ port, value, dynamic: checked.dynamic })
+    if (!record.replaying) record.emitted.push({ port, value, dynamic: checked.right.dynamic })
   }
 
-  readonly toContext = (awaitables: Readonly<Record<string, AwaitableLike | Appended>>): void => {
-    this.activeRecord('toContext').entries.push(...ToContext(awaitables).entries)
+  private boundControls(): BoundControls {
+    return (this.bound ??= {
+      out: undefined,
+      toContext: undefined,
+      checkpoint: undefined,
+      pause: undefined,
+      play: undefined,
+      kill: undefined,
+    })
   }
-
-  readonly checkpoint = (tag?: string): void => {
-    const record = this.activeRecord('checkpoint')
-    if (!record.replaying) record.checkpoints.push(tag)
-  }
-
-  readonly pause = (message?: string) => this.controls.pause(message)
-
-  readonly play = () => this.controls.play()
-
-  readonly kill = (message?: string, options?: { readonly force?: boolean }) =>
-    this.controls.kill(message, options)
 
   private activeRecord(what: string): StepRecord {
     if (this.record === undefined) throw new Error(`${what}() can only be called while a step runs`)
     return this.record
   }
+}
+
+interface BoundControls {
+  out: ((port: string, value: unknown) => void) | undefined
+  toContext: ((awaitables: Readonly<Record<string, AwaitableLike | Appended>>) => void) | undefined
+  checkpoint: ((tag?: string) => void) | undefined
+  pause: ProcessControls['pause'] | undefined
+  play: ProcessControls['play'] | undefined
+  kill: ProcessControls['kill'] | undefined
 }
 
 /** An output that does not fit its port: the step fails and the process becomes EXCEPTED. */

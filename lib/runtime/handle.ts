@@ -81,12 +81,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
       this.snap.pid,
       this.definition.name,
       this.inputs,
-      (port, value) => {
-        const checked = this.definition.spec.outputs.checkOutput(port, value)
-        return checked._tag === 'Right'
-          ? checked.right
-          : { error: checked.left.map((e) => `${e.path}: ${e.message}`).join('; ') }
-      },
+      this.definition.spec.outputs,
       this,
     ))
   }
@@ -345,9 +340,12 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
     // A step that killed its process by force sees it KILLED for the rest of the step.
     if (this.stepApi?.record !== undefined) this.stepApi.state = next.state._tag
     let replies: Effect[] | undefined
-    for (const effect of effects)
+    // An indexed loop: `for … of` here allocated an iterator result per effect (measured).
+    for (let i = 0; i < effects.length; i++) {
+      const effect = effects[i] as Effect
       if (effect._tag === 'Reply' || effect._tag === 'Defer' || effect._tag === 'Reject')
         (replies ??= []).push(effect)
+    }
     this.perform(effects)
     return replies ?? NO_REPLIES
   }
@@ -487,7 +485,8 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
     this.live = undefined
     this.host.terminated(this)
     rare?.terminated?.resolve()
-    for (const waiter of rare?.terminationWaiters?.splice(0) ?? []) waiter()
+    const waiters = rare?.terminationWaiters
+    if (waiters !== undefined) for (const waiter of waiters.splice(0)) waiter()
   }
 
   // -------------------------------------------------------------------------------------------
@@ -510,7 +509,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
     let yielded = false
     try {
       while (this.runnable) {
-        if (performance.now() > until) {
+        if (slice !== undefined && performance.now() > until) {
           yielded = true
           break
         }
@@ -543,7 +542,8 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
     this.dispatch(
       Events.stepCompleted(outcome, execution.ctx, execution.outputs, execution.emitted),
     )
-    for (const tag of execution.checkpoints) this.host.saveCheckpoint(this, tag)
+    const tags = execution.checkpoints
+    for (let i = 0; i < tags.length; i++) this.host.saveCheckpoint(this, tags[i])
   }
 
   private stepFailed(error: unknown): void {

@@ -207,9 +207,10 @@ export class Runner implements ProcessHost {
   }
 
   stateChanged(process: ProcessHandle, from: StateName | null, to: StateName): void {
-    for (const plugin of this.plugins) {
+    const plugins = this.plugins
+    for (let i = 0; i < plugins.length; i++) {
       try {
-        plugin.stateChanged?.(process, from, to)
+        ;(plugins[i] as RunnerPlugin).stateChanged?.(process, from, to)
       } catch (error) {
         this.logger.error(`plugin failed on ${process.pid} ${from} -> ${to}: ${String(error)}`)
       }
@@ -217,9 +218,10 @@ export class Runner implements ProcessHost {
   }
 
   pausedChanged(process: ProcessHandle): void {
-    for (const plugin of this.plugins) {
+    const plugins = this.plugins
+    for (let i = 0; i < plugins.length; i++) {
       try {
-        plugin.pausedChanged?.(process)
+        ;(plugins[i] as RunnerPlugin).pausedChanged?.(process)
       } catch (error) {
         this.logger.error(`plugin failed on ${process.pid} pause/play: ${String(error)}`)
       }
@@ -228,9 +230,10 @@ export class Runner implements ProcessHost {
 
   terminated(process: ProcessHandle): void {
     this.live.delete(process.pid)
-    for (const plugin of this.plugins) {
+    const plugins = this.plugins
+    for (let i = 0; i < plugins.length; i++) {
       try {
-        plugin.terminated?.(process)
+        ;(plugins[i] as RunnerPlugin).terminated?.(process)
       } catch (error) {
         this.logger.error(`plugin failed on ${process.pid} termination: ${String(error)}`)
       }

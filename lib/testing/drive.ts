@@ -77,32 +77,21 @@ class Driver {
     this.snap = createdSnapshot(pid, definition.body.initial, ctx)
     this.outline = (definition as { outline?: Block }).outline
     this.traced = { ...definition, body: this.tracedBody(definition.body) }
-    this.api = new MutableStepApi(
-      pid,
-      definition.name,
-      inputs,
-      (port, value) => {
-        const checked = definition.spec.outputs.checkOutput(port, value)
-        return checked._tag === 'Right'
-          ? checked.right
-          : { error: checked.left.map((e) => `${e.path}: ${e.message}`).join('; ') }
+    this.api = new MutableStepApi(pid, definition.name, inputs, definition.spec.outputs, {
+      pause: (message) => {
+        this.controls.push({ _tag: 'pause', message })
+        return accepted(this.dispatch(Events.pause(message)))
       },
-      {
-        pause: (message) => {
-          this.controls.push({ _tag: 'pause', message })
-          return accepted(this.dispatch(Events.pause(message)))
-        },
-        play: () => {
-          this.controls.push({ _tag: 'play' })
-          return accepted(this.dispatch(Events.play()))
-        },
-        kill: (message, options) => {
-          const force = options?.force ?? false
-          this.controls.push({ _tag: 'kill', message, force })
-          return accepted(this.dispatch(Events.kill(message, force)))
-        },
+      play: () => {
+        this.controls.push({ _tag: 'play' })
+        return accepted(this.dispatch(Events.play()))
       },
-    )
+      kill: (message, options) => {
+        const force = options?.force ?? false
+        this.controls.push({ _tag: 'kill', message, force })
+        return accepted(this.dispatch(Events.kill(message, force)))
+      },
+    })
   }
 
   run(): DriveResult<any> {

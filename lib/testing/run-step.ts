@@ -63,25 +63,14 @@ export const runStep = <Ctx = any>(
     )
   const inputs = parseInputs(definition, input.inputs)
   const requests: ControlRequest[] = []
-  const api = new MutableStepApi(
-    'test-pid',
-    definition.name,
-    inputs,
-    (port, value) => {
-      const checked = definition.spec.outputs.checkOutput(port, value)
-      return checked._tag === 'Right'
-        ? checked.right
-        : { error: checked.left.map((e) => `${e.path}: ${e.message}`).join('; ') }
-    },
-    {
-      pause: (message) => (requests.push({ _tag: 'pause', message }), true),
-      play: () => (requests.push({ _tag: 'play' }), true),
-      kill: (message, options) => (
-        requests.push({ _tag: 'kill', message, force: options?.force ?? false }),
-        true
-      ),
-    },
-  )
+  const api = new MutableStepApi('test-pid', definition.name, inputs, definition.spec.outputs, {
+    pause: (message) => (requests.push({ _tag: 'pause', message }), true),
+    play: () => (requests.push({ _tag: 'play' }), true),
+    kill: (message, options) => (
+      requests.push({ _tag: 'kill', message, force: options?.force ?? false }),
+      true
+    ),
+  })
   const record: StepRecord = {
     outputs: input.outputs ?? {},
     emitted: [],
