@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { Bundle } from '../../lib/checkpoint/bundle.js'
 import { decodeCheckpoint, encodeCheckpoint } from '../../lib/checkpoint/codec.js'
 import { CheckpointError } from '../../lib/checkpoint/errors.js'
+import { damagedText, mutatedCheckpoint } from './damage.js'
 import { FIXTURES } from './fixtures.js'
 
 const source = { pid: 'fuzzed', tag: 'fuzz' }
@@ -28,55 +29,6 @@ const decodesSafely = (input: unknown): void => {
   expect(E.isRight(again)).toBe(true)
   if (E.isRight(again)) expect(JSON.stringify(encodeCheckpoint(again.right))).toBe(text)
 }
-
-const fixtureJson = Object.values(FIXTURES).map((bundle) => encodeCheckpoint(bundle))
-
-/** A valid checkpoint's JSON with one to four random changes somewhere in it. */
-const mutatedCheckpoint = fc
-  .tuple(
-    fc.constantFrom(...fixtureJson),
-    fc.array(fc.tuple(fc.nat(), fc.nat(3), fc.oneof(fc.jsonValue(), fc.anything())), {
-      minLength: 1,
-      maxLength: 4,
-    }),
-  )
-  .map(([json, changes]) => {
-    const copy = structuredClone(json) as Record<string, unknown>
-    for (const [pick, kind, value] of changes) mutate(copy, pick, kind, value)
-    return copy
-  })
-
-function mutate(node: Record<string, unknown>, pick: number, kind: number, value: unknown): void {
-  const keys = Object.keys(node)
-  const key = keys[pick % Math.max(1, keys.length)]
-  const child = key === undefined ? undefined : node[key]
-  if (typeof child === 'object' && child !== null && pick % 2 === 1) {
-    return mutate(child as Record<string, unknown>, pick >> 1, kind, value)
-  }
-  if (kind === 0 && key !== undefined) delete node[key]
-  else if (kind === 1) node[`extra${pick % 3}`] = value
-  else if (key !== undefined) node[key] = value
-}
-
-/** A valid checkpoint's text with characters cut, doubled or replaced. */
-const damagedText = fc
-  .tuple(
-    fc.constantFrom(...fixtureJson.map((json) => JSON.stringify(json))),
-    fc.array(fc.tuple(fc.nat(), fc.nat(2), fc.string({ maxLength: 3 })), {
-      minLength: 1,
-      maxLength: 4,
-    }),
-  )
-  .map(([text, edits]) =>
-    edits.reduce((t, [at, kind, insert]) => {
-      const i = at % (t.length + 1)
-      return kind === 0
-        ? t.slice(0, i) + t.slice(i + 1)
-        : kind === 1
-          ? t.slice(0, i) + insert + t.slice(i)
-          : t.slice(0, i) + insert + t.slice(i + insert.length)
-    }, text),
-  )
 
 describe('decodeCheckpoint under random input', () => {
   it('answers random strings and bytes without throwing', () => {

@@ -3,10 +3,12 @@
  * a factory for a fresh, empty store. Every check round-trips through `JSON.stringify` and the
  * checkpoint codec.
  */
+import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Bundle } from '../../lib/checkpoint/bundle.js'
 import type { Persister } from '../../lib/persistence/persister.js'
 import { incrementalChecks } from './conformance-incremental.js'
+import { damagedBody } from './damage.js'
 import {
   FIXTURES,
   created,
@@ -175,6 +177,29 @@ export const persisterConformance = (
         'unreadable',
         'malformed',
       ])
+    })
+
+    it('answers damaged checkpoints with a typed error or a checkpoint of that pid', async () => {
+      await persister.saveCheckpoint(finished)
+      // A fixed seed: the same 40 damaged bodies on every store and every run.
+      for (const body of fc.sample(damagedBody, { numRuns: 40, seed: 20261206 })) {
+        await persister.saveCheckpoint(created, 'fuzz')
+        await store.corrupt(created.pid, 'fuzz', body)
+        const loaded = await persister.loadCheckpoint(created.pid, 'fuzz').then(
+          (bundle) => bundle,
+          (error: unknown) => error,
+        )
+        if (loaded instanceof Error) {
+          await expectCheckpointError(Promise.reject(loaded), created.pid, 'fuzz', [
+            'unreadable',
+            'malformed',
+          ])
+        } else {
+          expect((loaded as Bundle).pid).toBe(created.pid)
+        }
+      }
+      expectSame(await persister.loadCheckpoint(finished.pid), finished)
+      expect(await persister.getCheckpoints()).toHaveLength(2)
     })
 
     it('lands every one of 200 concurrent saves', async () => {

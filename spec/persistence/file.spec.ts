@@ -27,8 +27,8 @@ persisterConformance('FilePersister', async () => {
       await persister.close()
       await rm(directory, { recursive: true, force: true })
     },
-    corrupt: async (pid, tag) => {
-      await writeFile(join(directory, 'made-on-first-save', fileNameOf(pid, tag).name), 'garbage{')
+    corrupt: async (pid, tag, body = 'garbage{') => {
+      await writeFile(join(directory, 'made-on-first-save', fileNameOf(pid, tag).name), body)
     },
   }
 })

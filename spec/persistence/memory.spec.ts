@@ -9,8 +9,8 @@ persisterConformance('InMemoryPersister', async () => {
   return {
     persister,
     cleanup: () => persister.close(),
-    corrupt: async (pid, tag) => {
-      store.get(pid)?.set(tag, '{"v":1,"pid":')
+    corrupt: async (pid, tag, body = '{"v":1,"pid":') => {
+      store.get(pid)?.set(tag, body)
     },
     another: async () => new InMemoryPersister({ store }),
   }

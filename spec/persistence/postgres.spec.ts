@@ -28,10 +28,10 @@ const makeStore = async (incremental?: IncrementalOptions): Promise<PersisterUnd
       for (const other of others) await other.close()
       await persister.close()
     },
-    corrupt: async (pid, tag) => {
+    corrupt: async (pid, tag, body = 'garbage{') => {
       await persister.pool.query(
-        `UPDATE checkpoints SET body = 'garbage{' WHERE pid = $1 AND tag IS NOT DISTINCT FROM $2`,
-        [pid, tag ?? null],
+        `UPDATE checkpoints SET body = $3 WHERE pid = $1 AND tag IS NOT DISTINCT FROM $2`,
+        [pid, tag ?? null, body],
       )
     },
     corruptLatestPatch: async (pid, tag) => {

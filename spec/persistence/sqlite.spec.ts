@@ -21,8 +21,9 @@ const makeStore = async (incremental?: IncrementalOptions): Promise<PersisterUnd
       await persister.close()
       await rm(directory, { recursive: true, force: true })
     },
-    corrupt: async (pid, tag) => {
-      db.prepare(`UPDATE checkpoints SET body = 'garbage{' WHERE pid = ? AND tag IS ?`).run(
+    corrupt: async (pid, tag, body = 'garbage{') => {
+      db.prepare(`UPDATE checkpoints SET body = ? WHERE pid = ? AND tag IS ?`).run(
+        body,
         pid,
         tag ?? null,
       )

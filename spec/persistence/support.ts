@@ -10,8 +10,8 @@ export interface PersisterUnderTest {
   readonly persister: Persister
   /** Closes the persister and removes what the store left behind. */
   readonly cleanup: () => Promise<void>
-  /** Overwrite the stored form of (pid, tag) with garbage, bypassing the persister. */
-  readonly corrupt: (pid: string, tag: string | undefined) => Promise<void>
+  /** Overwrite the stored form of (pid, tag) with `body` (or garbage), bypassing the persister. */
+  readonly corrupt: (pid: string, tag: string | undefined, body?: string) => Promise<void>
   /** Incremental stores: overwrite the latest patch of (pid, tag) with garbage. */
   readonly corruptLatestPatch?: (pid: string, tag: string | undefined) => Promise<void>
   /** A second persister on the same store (closed by `cleanup`), standing for another worker. */
