@@ -1,7 +1,7 @@
 /**
- * Resume equivalence: for a definition and inputs, take a checkpoint at every transition, reload
- * each one in a fresh runner, run it to the end, and compare the outputs, result and final state
- * with those of the uninterrupted run. This is DESIGN.md's second invariant as a helper you can
+ * Resume equivalence: for a definition and inputs, take a checkpoint at every transition (and at
+ * every pause and play), reload each one in a fresh runner, run it to the end, and compare the
+ * outputs, result and final state with those of the uninterrupted run. This is DESIGN.md's second invariant as a helper you can
  * run over your own workflows.
  */
 import { bundle, type Bundle } from '../checkpoint/bundle.js'
@@ -30,21 +30,16 @@ export interface Outcome {
   readonly result: unknown
 }
 
-/** The verdict for one checkpoint. */
-export type CheckpointVerdict =
-  | { readonly index: number; readonly state: string; readonly verdict: 'equivalent' }
-  | {
-      readonly index: number
-      readonly state: string
-      readonly verdict: 'skipped'
-      readonly reason: string
-    }
-  | {
-      readonly index: number
-      readonly state: string
-      readonly verdict: 'different'
-      readonly outcome: Outcome
-    }
+/** The verdict for one checkpoint (`paused`: the checkpoint was taken while paused). */
+export type CheckpointVerdict = {
+  readonly index: number
+  readonly state: string
+  readonly paused: boolean
+} & (
+  | { readonly verdict: 'equivalent' }
+  | { readonly verdict: 'skipped'; readonly reason: string }
+  | { readonly verdict: 'different'; readonly outcome: Outcome }
+)
 
 /** The report: the reference outcome and one verdict per checkpoint of the process. */
 export interface EquivalenceReport {
@@ -62,8 +57,10 @@ export const checkResumeEquivalence = async (
 ): Promise<EquivalenceReport> => {
   const registry = DefinitionRegistry.of(definition, ...(options.children ?? []))
   const timeline: Bundle[] = []
+  // Every transition, pausing and playing included: a paused process must reload paused.
   const recorder: RunnerPlugin = {
     stateChanged: (process) => void timeline.push(bundle(process)),
+    pausedChanged: (process) => void timeline.push(bundle(process)),
   }
   const reference = new Runner({ logger: silentLogger, plugins: [recorder, driver(options)] })
   const root = reference.create(definition, inputs)
@@ -75,10 +72,11 @@ export const checkResumeEquivalence = async (
     const checkpoint = timeline[index] as Bundle
     if (checkpoint.pid !== root.pid) continue
     const state = checkpoint.snapshot.state._tag
+    const paused = checkpoint.snapshot.paused
     const latest = latestBefore(timeline, index)
     const lost = awaitsPromise(latest)
     if (lost !== undefined) {
-      verdicts.push({ index, state, verdict: 'skipped', reason: lost })
+      verdicts.push({ index, state, paused, verdict: 'skipped', reason: lost })
       continue
     }
     const persister = new InMemoryPersister()
@@ -91,8 +89,8 @@ export const checkResumeEquivalence = async (
     const outcome = outcomeOf(process)
     verdicts.push(
       same(outcome, expected)
-        ? { index, state, verdict: 'equivalent' }
-        : { index, state, verdict: 'different', outcome },
+        ? { index, state, paused, verdict: 'equivalent' }
+        : { index, state, paused, verdict: 'different', outcome },
     )
   }
   return {

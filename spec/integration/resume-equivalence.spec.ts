@@ -203,6 +203,21 @@ describe('checkResumeEquivalence over the examples', () => {
     expect(waiting.every((v) => v.verdict === 'equivalent')).toBe(true)
   })
 
+  it('checks the checkpoints taken at a pause and at a play', async () => {
+    const report = await checkResumeEquivalence(cell06.PauseProcess, {})
+    const seen = report.verdicts.map((v) => `${v.state}${v.paused ? ' paused' : ''}`)
+    // Paused by its step, the step's transition while paused, played, finished.
+    expect(seen).toEqual([
+      'CREATED',
+      'RUNNING',
+      'RUNNING paused',
+      'RUNNING paused',
+      'RUNNING',
+      'FINISHED',
+    ])
+    expect(report.verdicts.every((v) => v.verdict === 'equivalent')).toBe(true)
+  })
+
   it('notices a workflow whose resumed run ends differently', async () => {
     let calls = 0
     const Impure = defineWorkChain({
