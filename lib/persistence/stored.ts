@@ -38,9 +38,9 @@ export const decodeStored = (
   const decoded = decodeCheckpoint(stored, source)
   // The codec names the pid the text claims; a store's error names the address that was asked for.
   if (E.isLeft(decoded) && decoded.left.pid !== pid) {
-    const { problem, reason } = decoded.left
+    const { problem, reason, detail } = decoded.left
     const claimed = decoded.left.pid === undefined ? '' : ` (it claims pid '${decoded.left.pid}')`
-    return E.left(new CheckpointError(problem, pid, tag, `${reason}${claimed}`))
+    return E.left(new CheckpointError(problem, pid, tag, `${reason}${claimed}`, detail))
   }
   if (E.isRight(decoded) && decoded.right.pid !== pid) {
     return E.left(
