@@ -6,6 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { ProcessDefinition } from '../process/definition.js'
+import type { Position } from '../process/position.js'
 import { stampOf, type Bundle } from './bundle.js'
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointJson } from './codec.js'
 import { CheckpointError } from './errors.js'
@@ -114,7 +115,8 @@ export class DefinitionRegistry {
             bundle.pid,
             tag,
             `checkpoint of ${target.name}@${bundle.definition.version} cannot be loaded by ${target.name}@${target.version}: ` +
-              `no migration from version ${version}${path.length > 0 ? ` (ran ${path.join(', ')})` : ''}`,
+              `no migration from version ${version}${path.length > 0 ? ` (ran ${path.join(', ')})` : ''}; ` +
+              differences(bundle, entry.definition),
           ),
         )
       try {
@@ -153,6 +155,42 @@ export class DefinitionRegistry {
 }
 
 /**
+ * What differs between a checkpoint and a definition of another version, for the error that
+ * asks for a migration: the outline, the position, the inputs. The checkpoint holds only a hash
+ * of its outline, so a changed outline is shown as it is now.
+ */
+const differences = (bundle: Bundle, definition: ProcessDefinition): string => {
+  const was = bundle.definition
+  const now = stampOf(definition)
+  const target = `${definition.name}@${definition.version}`
+  const found: string[] = [
+    was.hash === now.hash
+      ? `the outline is unchanged (structure ${now.hash})`
+      : `the outline changed (structure ${was.hash}, now ${now.hash}: ${definition.body.structure})`,
+  ]
+  const state = bundle.snapshot.state
+  if (state._tag === 'CREATED' || state._tag === 'RUNNING' || state._tag === 'WAITING') {
+    const reason = definition.body.checkPosition(state.position)
+    const position = positionText(state.position)
+    found.push(
+      reason === undefined
+        ? `its position ${position} is one of ${target}'s`
+        : `its position ${position} is not one of ${target}'s (${reason})`,
+    )
+  }
+  const inputs = definition.spec.inputs.parse(bundle.rawInputs)
+  if (E.isLeft(inputs)) {
+    const shown = inputs.left.slice(0, 3).map((e) => `${e.path}: ${e.message}`)
+    if (inputs.left.length > 3) shown.push(`and ${inputs.left.length - 3} more`)
+    found.push(`its inputs do not fit ${target} (${shown.join('; ')})`)
+  } else found.push(`its inputs fit ${target}`)
+  return found.join('; ')
+}
+
+const positionText = (position: Position): string =>
+  position._tag === 'Outline' ? `[${position.cursor.join(', ')}]` : `'${position.step}'`
+
+/**
  * The resolved checkpoint, once its position is known to be one of its definition's: a cursor
  * past the outline's end or an unknown step would otherwise read as "finished" or fail later.
  */
@@ -165,10 +203,7 @@ const checked = (
   if (state._tag === 'CREATED' || state._tag === 'RUNNING' || state._tag === 'WAITING') {
     const reason = definition.body.checkPosition(state.position)
     if (reason !== undefined) {
-      const position =
-        state.position._tag === 'Outline'
-          ? `[${state.position.cursor.join(', ')}]`
-          : `'${state.position.step}'`
+      const position = positionText(state.position)
       return E.left(
         new CheckpointError(
           'invalid-position',

@@ -1,11 +1,13 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
+import * as t from 'io-ts'
 import {
   DefinitionRegistry,
   bundle,
   decodeCheckpoint,
   defineProcess,
   defineWorkChain,
+  input,
   encodeCheckpoint,
   restoreBundle,
   Runner,
@@ -86,6 +88,40 @@ describe('DefinitionRegistry', () => {
     const result = DefinitionRegistry.of(countingChain(2, 'count')).resolve(checkpoint)
     expect(problem(result)).toMatchObject({ problem: 'version-mismatch' })
     expect(problem(result)?.message).toMatch(/Counter@1 cannot be loaded by Counter@2/)
+    // And what differs, so that the migration to write is clear.
+    expect(problem(result)?.message).toContain('the outline is unchanged')
+    expect(problem(result)?.message).toContain("its position [1] is one of Counter@2's")
+    expect(problem(result)?.message).toContain('its inputs fit Counter@2')
+  })
+
+  it('says what differs when another version has another outline and inputs', async () => {
+    const checkpoint = await checkpointAfterFirstStep(countingChain(1, 'count'))
+    const Shorter = defineWorkChain({
+      name: 'Counter',
+      version: 2,
+      spec: { inputs: { n: input(t.number) } },
+      steps: { only() {} },
+      outline: (s) => [s.only],
+    })
+    const reason = problem(DefinitionRegistry.of(Shorter).resolve(checkpoint))?.message
+    expect(reason).toMatch(/the outline changed \(structure \w+, now \w+: .*only/)
+    expect(reason).toContain("its position [1] is one of Counter@2's")
+    expect(reason).toMatch(/its inputs do not fit Counter@2 \(inputs\.n: .+\)/)
+    // A position past the end of the new outline is named as such.
+    const state = checkpoint.snapshot.state as Extract<
+      Bundle['snapshot']['state'],
+      { _tag: 'RUNNING' }
+    >
+    const further: Bundle = {
+      ...checkpoint,
+      snapshot: {
+        ...checkpoint.snapshot,
+        state: { ...state, position: { ...state.position, cursor: [3] } as Position },
+      },
+    }
+    expect(problem(DefinitionRegistry.of(Shorter).resolve(further))?.message).toMatch(
+      /its position \[3\] is not one of Counter@2's \(.+\)/,
+    )
   })
 
   it('refuses the same version whose outline changed, saying what it is now', async () => {
