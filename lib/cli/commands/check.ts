@@ -25,10 +25,13 @@ export const checkCommand = (program: Command): void => {
         for (const f of report.failures)
           console.log(`FAIL ${f.pid} ${f.tag ?? '-'} ${f.problem}: ${f.reason}`)
         for (const d of report.damaged) console.log(`DAMAGED ${d.name}: ${d.reason}`)
-        const damaged = report.damaged.length === 0 ? '' : `, ${report.damaged.length} damaged`
-        console.log(
-          `${report.checked} checkpoints checked, ${report.failures.length} would not load${damaged}`,
-        )
+        // A process waiting on a missing child does load (and then fails): counted apart.
+        const orphaned = report.failures.filter((f) => f.problem === 'missing-child').length
+        const refused = report.failures.length - orphaned
+        const parts = [`${report.checked} checkpoints checked`, `${refused} would not load`]
+        if (orphaned > 0) parts.push(`${orphaned} wait on children missing from the store`)
+        if (report.damaged.length > 0) parts.push(`${report.damaged.length} damaged`)
+        console.log(parts.join(', '))
         const clean = report.failures.length === 0 && report.damaged.length === 0
         process.exitCode = clean ? EXIT.ok : EXIT.refused
       } finally {
