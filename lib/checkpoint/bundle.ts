@@ -23,6 +23,7 @@ export interface Bundle {
   readonly definition: DefinitionStamp
   readonly parentPid: string | undefined
   readonly snapshot: ProcessSnapshot
+  /** The parsed inputs in their wire form (each port's codec `encode`s its value). */
   readonly inputs: unknown
   readonly rawInputs: unknown
 }
@@ -60,11 +61,13 @@ export interface Bundleable {
  */
 export const bundle = (process: Bundleable): Bundle => {
   const snapshot = process.snapshot
+  // Parsed inputs in their wire form: a codec that decodes text into a Date encodes it back.
+  const inputs = process.definition.spec.inputs.encode(process.inputs)
   const reason =
     notJsonReason(snapshot.ctx, 'ctx') ??
     notJsonReason(snapshot.outputs, 'outputs') ??
     stateReason(snapshot.state) ??
-    notJsonReason(process.inputs, 'inputs') ??
+    notJsonReason(inputs, 'inputs') ??
     notJsonReason(process.rawInputs, 'rawInputs')
   if (reason !== undefined) throw new CheckpointError('not-json', snapshot.pid, undefined, reason)
   return {
@@ -78,7 +81,7 @@ export const bundle = (process: Bundleable): Bundle => {
       pendingKill: undefined,
       closed: isTerminal(snapshot.state),
     },
-    inputs: process.inputs,
+    inputs,
     rawInputs: process.rawInputs,
   }
 }

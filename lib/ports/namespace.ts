@@ -5,6 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { checkOutputAt, type OutputCheck } from './check-output.js'
 import { fillNamespace } from './defaults.js'
+import { encodeNamespace, encodesAsIs } from './encode.js'
 import { describeNamespace, type NamespaceDescription } from './describe.js'
 import type { NamespaceDescriptor } from './descriptors.js'
 import { renderValue, validationError, type ValidationError } from './errors.js'
@@ -101,6 +102,24 @@ export class PortNamespace<P = Readonly<Record<string, unknown>>, D = NamespaceD
   validate(values: unknown): E.Either<ValidationError[], void> {
     const checked = checkNamespace(this, values === undefined ? {} : values)
     return E.isLeft(checked) ? checked : E.right(undefined)
+  }
+
+  /**
+   * The wire form of decoded values: each port's codec encodes its value (a `Date` port gives its
+   * ISO string back). The values themselves when every codec encodes as is.
+   */
+  encode(values: unknown): unknown {
+    return encodeNamespace(this, values)
+  }
+
+  /**
+   * Decodes values in their wire form (from `encode`, through JSON) without filling defaults,
+   * and returns them deeply frozen: a checkpoint's parsed inputs coming back.
+   */
+  decode(values: unknown): E.Either<ValidationError[], P> {
+    if (encodesAsIs(this)) return E.right(deepFreeze(values) as P)
+    const checked = checkNamespace(this, values === undefined ? {} : values)
+    return E.isLeft(checked) ? checked : E.right(deepFreeze(checked.right) as unknown as P)
   }
 
   /**

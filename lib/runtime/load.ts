@@ -24,10 +24,15 @@ export const restoreBundle = (
   const resolved = registry.resolve(data, tag)
   if (E.isLeft(resolved)) throw resolved.left
   const { definition, bundle } = resolved.right
+  const inputs = definition.spec.inputs.decode(bundle.inputs)
+  if (E.isLeft(inputs)) {
+    const problems = inputs.left.map((e) => `${e.path}: ${e.message}`).join('; ')
+    throw new CheckpointError('malformed', bundle.pid, tag, `its inputs do not decode: ${problems}`)
+  }
   return runner.restore(
     definition,
     bundle.snapshot,
-    deepFreeze(bundle.inputs),
+    inputs.right,
     bundle.rawInputs,
     bundle.parentPid,
   )
@@ -106,12 +111,4 @@ export const continueProcess = async (
   const process = await loadProcess(runner, persister, registry, pid, tag)
   await process.stepUntilTerminated()
   return process
-}
-
-const deepFreeze = <A>(value: A): A => {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const inner of Object.values(value)) deepFreeze(inner)
-  }
-  return value
 }

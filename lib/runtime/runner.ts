@@ -124,7 +124,9 @@ export class Runner implements ProcessHost {
     const inputs = parsed.right as I
     const pid = options.pid ?? this.ids()
     if (this.keepsJson) {
-      const notJson = notJsonValue(pid, inputs, 'inputs') ?? notJsonValue(pid, raw, 'rawInputs')
+      // Checkpoints keep the inputs in their wire form (see `bundle`): that form must be JSON.
+      const wire = definition.spec.inputs.encode(inputs)
+      const notJson = notJsonValue(pid, wire, 'inputs') ?? notJsonValue(pid, raw, 'rawInputs')
       if (notJson !== undefined) throw notJson
     }
     const ctx = initialContext(definition.context(inputs))
