@@ -152,6 +152,8 @@ const afterStep = ([s, effects]: Transition): Transition => {
     if (isTerminal(snapshot.state)) {
       out.push({ _tag: 'Settle', action: 'kill', value: snapshot.state._tag === 'KILLED' })
     } else {
+      // A step that registered children and was killed meanwhile leaves none of them behind.
+      killChildrenOf(snapshot.state, message, out)
       ;[snapshot] = enter({ ...snapshot, status: message }, killed(message), out)
       out.push({ _tag: 'Settle', action: 'kill', value: true })
     }
@@ -249,10 +251,7 @@ const kill = (s: ProcessSnapshot, message: string | undefined, force: boolean): 
   const effects: Effect[] = []
   if (s.pendingPause !== undefined) effects.push({ _tag: 'Settle', action: 'pause', value: false })
   if (s.pendingKill !== undefined) effects.push({ _tag: 'Settle', action: 'kill', value: true })
-  if (s.state._tag === 'WAITING') {
-    const pids = unfinishedChildren(s.state)
-    if (pids.length > 0) effects.push({ _tag: 'KillChildren', pids, message })
-  }
+  killChildrenOf(s.state, message, effects)
   const base: ProcessSnapshot = {
     ...s,
     paused: false,
@@ -263,6 +262,13 @@ const kill = (s: ProcessSnapshot, message: string | undefined, force: boolean): 
   const [snapshot, out] = enter(base, killed(message), effects)
   ;(out as Effect[]).push(REPLY_TRUE_EFFECT)
   return finish(snapshot, [snapshot, out])
+}
+
+/** A process killed while WAITING asks to kill the children it has not heard back from. */
+const killChildrenOf = (state: ProcessState, message: string | undefined, effects: Effect[]) => {
+  if (state._tag !== 'WAITING') return
+  const pids = unfinishedChildren(state)
+  if (pids.length > 0) effects.push({ _tag: 'KillChildren', pids, message })
 }
 
 const unfinishedChildren = (state: Waiting): string[] =>

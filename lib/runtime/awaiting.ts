@@ -20,7 +20,9 @@ export interface LiveAwaitables {
 /** Turn a body outcome into a step outcome: awaitables become references to live things. */
 export const startAwaitables = (process: ProcessHandle, outcome: BodyOutcome): StepOutcome => {
   if (outcome._tag !== 'Wait') return outcome
-  const awaiting: Pending[] = outcome.entries.map((entry) => ({
+  // A step that killed its process by force is discarded: what it registered never starts.
+  const discarded = process.hasTerminated()
+  const awaiting: Pending[] = (discarded ? [] : outcome.entries).map((entry) => ({
     key: entry.key,
     ref: start(process, entry),
     append: entry.append,

@@ -202,6 +202,16 @@ describe('transition', () => {
       ])
     })
 
+    it('asks to kill the children registered by a step that was killed while it ran', () => {
+      const s = feed(stepping(), Events.kill('later'))
+      const awaiting = [pending('a', child('child-a')), pending('p', promiseRef('p'))]
+      const [next, effects] = transition(s, stepDone(waitAt(at('next'), { awaiting })))
+      expect(tagOf(next)).toBe('KILLED')
+      expect(effectsOf(effects, 'KillChildren')).toEqual([
+        { _tag: 'KillChildren', pids: ['child-a'], message: 'later' },
+      ])
+    })
+
     it('asks to kill no child when the process waits on none', () => {
       const s = waiting(at('next'), { awaiting: [pending('p', promiseRef('p'))] })
       const [, effects] = transition(s, Events.kill())

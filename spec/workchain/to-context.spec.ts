@@ -296,6 +296,48 @@ describe('ToContext', () => {
       ])
     })
 
+    it('kills the children launched by the step during which it was killed', async () => {
+      const { runner, created } = recordingRunner()
+      const Parent = defineWorkChain({
+        name: 'Parent',
+        steps: {
+          start(_ctx, { kill }) {
+            void kill('stop it')
+            return ToContext({ one: launch(Waiting) })
+          },
+          after: () => undefined,
+        },
+        outline: (s) => [s.start, s.after],
+      })
+      const parent = Parent.create({}, { runner })
+      await parent.stepUntilTerminated()
+      await new Promise((resolve) => setImmediate(resolve))
+      const children = created.filter((p) => p.name === 'Waiting')
+      expect(parent.state).toBe('KILLED')
+      expect(children.map((c) => [c.state, c.status])).toEqual([['KILLED', 'stop it']])
+    })
+
+    it('launches nothing registered by a step that killed the chain by force', async () => {
+      const { runner, created } = recordingRunner()
+      const Parent = defineWorkChain({
+        name: 'Parent',
+        steps: {
+          start(_ctx, { kill, toContext }) {
+            toContext({ one: launch(Waiting), later: task(async () => 1) })
+            void kill('now', { force: true })
+          },
+          after: () => undefined,
+        },
+        outline: (s) => [s.start, s.after],
+      })
+      const parent = Parent.create({}, { runner })
+      await parent.stepUntilTerminated()
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(parent.state).toBe('KILLED')
+      expect(created.map((p) => p.name)).toEqual(['Parent'])
+      expect(runner.list().map((p) => p.name)).toEqual([])
+    })
+
     it('leaves them running with killChildren: false', async () => {
       const { parent, children } = setUp(false)
       void parent.stepUntilTerminated()
