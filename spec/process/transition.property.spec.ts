@@ -174,6 +174,16 @@ const checkTransition = (
   }
   expect(current).toBe(to)
 
+  // An EXCEPTED state carries the failure the event reported, or names the illegal move: a
+  // throw inside the reducer, which `transition` would also turn into EXCEPTED, is a bug.
+  if (to === 'EXCEPTED' && from !== 'EXCEPTED' && after.state._tag === 'EXCEPTED') {
+    const reported =
+      event._tag === 'StepFailed' || event._tag === 'AwaitableFailed' || event._tag === 'Fail'
+        ? event.error
+        : undefined
+    if (after.state.error !== reported) expect(after.state.error.name).toBe('IllegalMoveError')
+  }
+
   // A step is asked for only when one may run.
   if (effects.some((e) => e._tag === 'RunStep')) {
     expect(to).toBe('RUNNING')
