@@ -8,6 +8,8 @@ import {
   input,
   output,
   silentLogger,
+  type ProcessHandle,
+  type ProcessListener,
 } from '../../lib/index.js'
 
 export const Square = defineProcess({
@@ -21,8 +23,8 @@ const runner = new Runner({
   persister: new InMemoryPersister(),
   checkpoints: 'every-transition',
 })
-const listener = {
-  onProcessFinished: (p: { pid: string }) => console.log('finished', p.pid.length),
+const listener: ProcessListener<ProcessHandle> = {
+  onProcessFinished: (process, outputs) => console.log(process.name, 'finished', outputs),
 }
 const results = await Promise.all(
   [1, 2, 3].map((x) => Square.create({ x }, { runner, listeners: [listener] }).execute()),

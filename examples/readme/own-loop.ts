@@ -15,7 +15,7 @@ import {
 } from '../../lib/index.js'
 import * as t from 'io-ts'
 
-export const Double = defineProcess({
+const Double = defineProcess({
   name: 'Double',
   spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
   steps: {
@@ -34,20 +34,22 @@ const api = new MutableStepApi('my-pid', Double.name, inputs.right, Double.spec.
   kill: () => false,
 })
 
+/** Your host decides when a step runs: here, at once. Returns the event that reports it. */
+const runStep = (): ProcessEvent => {
+  ;[snapshot] = transition(snapshot, Events.stepStarted())
+  const run = executeStep(Double, snapshot, api, { live: undefined })
+  if (run._tag === 'Failed') return Events.stepFailed({ name: 'Error', message: String(run.error) })
+  if (run.outcome._tag === 'Wait') throw new Error('this loop does not wait')
+  return Events.stepCompleted(run.outcome, run.ctx, run.outputs, run.emitted)
+}
+
 const events: ProcessEvent[] = [Events.start()]
 while (events.length > 0) {
   const [next, effects] = transition(snapshot, events.shift() as ProcessEvent)
   snapshot = next
   for (const effect of effects) {
     if (effect._tag === 'StateChanged') console.log(`${effect.from} -> ${effect.to}`)
-    // Your host decides when a step runs: here, at once.
-    if (effect._tag !== 'RunStep') continue
-    ;[snapshot] = transition(snapshot, Events.stepStarted())
-    const run = executeStep(Double, snapshot, api, { live: undefined })
-    if (run._tag === 'Failed')
-      events.push(Events.stepFailed({ name: 'Error', message: String(run.error) }))
-    else if (run.outcome._tag === 'Wait') throw new Error('this loop does not wait')
-    else events.push(Events.stepCompleted(run.outcome, run.ctx, run.outputs, run.emitted))
+    if (effect._tag === 'RunStep') events.push(runStep())
   }
 }
 console.log(snapshot.state._tag, snapshot.outputs) // FINISHED { y: 42 }

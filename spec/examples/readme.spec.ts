@@ -1,0 +1,111 @@
+/**
+ * The README's examples run, print what their comments say, and are what the README shows: every
+ * TypeScript block that follows a link to one of `examples/readme/` or `spec/examples/` appears in
+ * that file, line for line (import lines aside, since the README imports from the package).
+ */
+import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { describe, expect, it } from 'vitest'
+
+const run = promisify(execFile)
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const readme = readFileSync(join(root, 'README.md'), 'utf8')
+
+/** The TypeScript blocks of the README, each with the example file linked nearest to it. */
+const linkedBlocks = (): { file: string; lines: string[] }[] => {
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => ({
+    start: match.index,
+    end: match.index + match[0].length,
+    text: match[1] ?? '',
+  }))
+  const found = new Map<string, { file: string; lines: string[] }>()
+  for (const link of readme.matchAll(/\]\(((?:examples\/readme|spec\/examples)\/[\w.-]+\.ts)\)/g)) {
+    const at = link.index
+    const distance = (block: { start: number; end: number }) =>
+      at < block.start ? block.start - at : at - block.end
+    const nearest = blocks.reduce((best, block) =>
+      distance(block) < distance(best) ? block : best,
+    )
+    const file = link[1] ?? ''
+    found.set(`${file}@${nearest.start}`, { file, lines: code(nearest.text) })
+  }
+  return [...found.values()]
+}
+
+/** The lines of some code, without import lines and blank lines at either end. */
+const code = (text: string): string[] => {
+  const lines = text.replace(/\n$/, '').split('\n')
+  const kept: string[] = []
+  let inImport = false
+  for (const line of lines) {
+    if (line.startsWith('import ')) inImport = !/from '[^']+'$/.test(line)
+    else if (inImport) inImport = !/from '[^']+'$/.test(line)
+    else kept.push(line)
+  }
+  while (kept[0] === '' || kept[0]?.startsWith('//') === true) kept.shift()
+  while (kept.at(-1) === '') kept.pop()
+  return kept
+}
+
+const contains = (haystack: readonly string[], needle: readonly string[]): boolean =>
+  haystack.some((_, start) => needle.every((line, i) => haystack[start + i] === line))
+
+describe('the README', () => {
+  const blocks = linkedBlocks()
+
+  it('shows the examples it links to: the first work chain, testing a step, embedding', () => {
+    expect(blocks.map((block) => block.file)).toEqual([
+      'examples/readme/quick-start.ts',
+      'spec/examples/testing-a-step.spec.ts',
+      'examples/readme/own-loop.ts',
+      'examples/readme/in-a-program.ts',
+    ])
+  })
+
+  it.each(blocks)('shows $file as it is', ({ file, lines }) => {
+    expect(lines.length).toBeGreaterThan(2)
+    const source = code(readFileSync(join(root, file), 'utf8'))
+    expect(contains(source, lines), `README block differs from ${file}`).toBe(true)
+  })
+
+  it('has a quick start of exactly two commands', () => {
+    const start = readme.indexOf('## Quick start')
+    const block = /```bash\n([\s\S]*?)```/.exec(readme.slice(start))?.[1] ?? ''
+    const commands = block.split('\n').filter((line) => line.trim() !== '')
+    expect(commands.map((line) => line.replace(/\s+#.*$/, ''))).toEqual([
+      'npm install && npm start',
+      'npm test',
+    ])
+  })
+})
+
+describe('the README examples', () => {
+  const printed: Record<string, string[]> = {
+    'quick-start.ts': ['3', '2', '1', '{ launched: true }'],
+    'own-loop.ts': [
+      'CREATED -> RUNNING',
+      'RUNNING -> RUNNING',
+      'RUNNING -> FINISHED',
+      'FINISHED { y: 42 }',
+    ],
+    'in-a-program.ts': [
+      'Square finished { y: 1 }',
+      'Square finished { y: 4 }',
+      'Square finished { y: 9 }',
+      '[ 1, 4, 9 ]',
+    ],
+  }
+
+  for (const [file, lines] of Object.entries(printed)) {
+    it.concurrent(`${file} runs and prints what it says`, { timeout: 120_000 }, async () => {
+      const { stdout } = await run('npx', ['tsx', join('examples/readme', file)], {
+        cwd: root,
+        timeout: 60_000,
+      })
+      expect(stdout.replace(/\n$/, '').split('\n')).toEqual(lines)
+    })
+  }
+})
