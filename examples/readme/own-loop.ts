@@ -15,7 +15,7 @@ import {
 } from '../../lib/index.js'
 import * as t from 'io-ts'
 
-const Double = defineProcess({
+export const Double = defineProcess({
   name: 'Double',
   spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
   steps: {

@@ -6,7 +6,8 @@ import { InMemoryPersister } from '../../lib/persistence/memory.js'
 import { loadProcess } from '../../lib/runtime/load.js'
 import { Runner } from '../../lib/runtime/runner.js'
 import { silentLogger } from '../../lib/runtime/environment.js'
-import { defineWorkChain } from '../../lib/runtime/define.js'
+import { defineProcess, defineWorkChain } from '../../lib/runtime/define.js'
+import { Wait } from '../../lib/process/commands.js'
 import { waitingOnChildren, withPid } from '../persistence/fixtures.js'
 
 /** A waiting chain whose only pending child is `childPid`. */
@@ -90,5 +91,42 @@ describe('loadProcess on a checkpoint whose position is not in the outline', () 
     expect(error).toBeInstanceOf(CheckpointError)
     expect(error).toMatchObject({ problem: 'invalid-position', pid: created.pid, tag: 'bad' })
     expect((error as CheckpointError).reason).toMatch(/^position \[99\] is outside TwoSteps@1/)
+  })
+})
+
+describe('loadProcess of a paused process', () => {
+  it('brings it back paused, with its status: it takes no step until played', async () => {
+    const ran: string[] = []
+    const Sleeper = defineProcess({
+      name: 'Sleeper',
+      steps: {
+        run: () => Wait('wake'),
+        wake(_ctx, { args }) {
+          ran.push(`wake ${String(args[0])}`)
+        },
+      },
+    })
+    const registry = DefinitionRegistry.of(Sleeper)
+    const persister = new InMemoryPersister()
+    const live = Sleeper.create(undefined, { runner: new Runner({ logger: silentLogger }) })
+    void live.stepUntilTerminated()
+    live.setStatus('sleeping')
+    await expect(live.pause('held by operator')).resolves.toBe(true)
+    await persister.saveCheckpoint(bundle(live))
+
+    const runner = new Runner({ logger: silentLogger })
+    const loaded = await loadProcess(runner, persister, registry, live.pid)
+    expect([loaded.state, loaded.paused, loaded.status]).toEqual([
+      'WAITING',
+      true,
+      'held by operator',
+    ])
+    const done = loaded.stepUntilTerminated()
+    loaded.resume('up')
+    await new Promise((resolve) => setImmediate(resolve))
+    expect([loaded.state, ran]).toEqual(['RUNNING', []])
+    expect(loaded.play()).toBe(true)
+    await done
+    expect([loaded.state, loaded.status, ran]).toEqual(['FINISHED', 'sleeping', ['wake up']])
   })
 })
