@@ -52,6 +52,47 @@ describe('defineWorkChain: the outline', () => {
     expect(process.result()).toBeUndefined()
   })
 
+  it('takes one RUNNING -> RUNNING transition per step, its predicates inside the step call', async () => {
+    const log: string[] = []
+    const answers = { p: [true, true, false], q: [true] }
+    const ask = (name: 'p' | 'q') => () => {
+      log.push(name)
+      return answers[name].shift() ?? false
+    }
+    const Chain = defineWorkChain({
+      name: 'Chain',
+      steps: {
+        a: () => void log.push('a'),
+        b: () => void log.push('b'),
+        c: () => void log.push('c'),
+        p: ask('p'),
+        q: ask('q'),
+      },
+      outline: (s) => [s.a, while_(s.p)(s.b), if_(s.q)(s.c)],
+    })
+    const runner = new Runner({
+      logger: silentLogger,
+      plugins: [{ stateChanged: (_p, from, to) => void log.push(`${String(from)}>${to}`) }],
+    })
+    await run(Chain.create({}, { runner }))
+    expect(log).toEqual([
+      'null>CREATED',
+      'CREATED>RUNNING',
+      'a',
+      'RUNNING>RUNNING',
+      'p',
+      'b',
+      'RUNNING>RUNNING',
+      'p',
+      'b',
+      'RUNNING>RUNNING',
+      'p',
+      'q',
+      'c',
+      'RUNNING>FINISHED',
+    ])
+  })
+
   const Branching = defineWorkChain({
     name: 'Branching',
     spec: { inputs: { x: input(t.number) }, outputs: { took: output(t.string) } },
