@@ -220,10 +220,8 @@ describe('ToContext', () => {
       expect(log).toEqual([])
     })
 
-    // Bug in lib/runtime/awaiting.ts (`watchAwaitable`): every rejection calls
-    // `process.recordError(error)` when it happens, not when its event is applied, and even once
-    // the process has terminated. The snapshot keeps the first error but `exception()` (and so
-    // `execute()`) gives the last one to fail.
+    // The error `exception()` gives is the one whose failure ended the chain, also when the
+    // original errors of later failures reach the process afterwards.
     it('keeps the first error when a second awaitable fails in the same turn', async () => {
       const one = new Error('one')
       const two = new Error('two')
