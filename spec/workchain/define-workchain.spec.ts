@@ -440,15 +440,14 @@ describe('defineWorkChain: the context', () => {
     expect(process.ctx).toEqual({ n: 2, nested: { list: [1] } })
   })
 
-  // Bug in lib/runtime/runner.ts (`create`): the first context is frozen with a shallow
-  // `Object.freeze`, so before the first step its nested objects can still be mutated.
+  // A shallow `Object.freeze` of the first context would leave its nested objects mutable.
   it('is deeply frozen from creation, before the first step', () => {
     const process = Context.create({}, { runner: newRunner() })
     expect(isDeeplyFrozen(process.ctx)).toBe(true)
   })
 
-  // The same bug outlives the first step: immer's `freeze(x, true)` stops at an object that is
-  // already frozen, so a subtree no step has changed yet stays mutable, here while WAITING.
+  // immer's `freeze(x, true)` stops at an object that is already frozen: a subtree no step has
+  // changed yet must have been frozen deeply from the start, here while WAITING.
   it('is deeply frozen while a generator step waits, before anything changed', async () => {
     const Suspended = defineWorkChain({
       name: 'Suspended',
