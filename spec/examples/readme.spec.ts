@@ -9,6 +9,8 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { toMermaid } from '../../lib/index.js'
+import { WhileWorkChain } from '../../examples/tutorial/09-while.js'
 
 const run = promisify(execFile)
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -69,6 +71,11 @@ describe('the README', () => {
     expect(lines.length).toBeGreaterThan(2)
     const source = code(readFileSync(join(root, file), 'utf8'))
     expect(contains(source, lines), `README block differs from ${file}`).toBe(true)
+  })
+
+  it("draws the tutorial's WhileWorkChain as toMermaid renders it", () => {
+    const drawn = /```mermaid\n([\s\S]*?)\n```/.exec(readme)?.[1]
+    expect(drawn).toBe(toMermaid(WhileWorkChain))
   })
 
   it('has a quick start of exactly two commands', () => {
