@@ -12,10 +12,13 @@ import {
   RemoteError,
   RemoteProcessController,
   Runner,
+  ToContext,
   UnroutableError,
   Wait,
   defineProcess,
+  defineWorkChain,
   input,
+  launch,
   output,
   processControl,
   silentLogger,
@@ -79,6 +82,27 @@ describe('processControl', () => {
     expect(await controller.killProcess(process.pid, 'enough')).toBe(true)
     expect(process.state).toBe('KILLED')
     expect(process.status).toBe('enough')
+  })
+
+  it("reaches the children a chain launches, on its parent's communicator", async () => {
+    const { runner, control, controller } = setup()
+    const Parent = defineWorkChain({
+      name: 'Parent',
+      steps: { start: () => ToContext({ child: launch(Waiter) }), after: () => undefined },
+      outline: (s) => [s.start, s.after],
+    })
+    const parent = Parent.create({}, { runner })
+    const done = parent.stepUntilTerminated()
+    await turn()
+    const child = runner.list().find((p) => p.name === 'Waiter')
+    if (child === undefined) throw new Error('the child was not launched on the runner')
+    await control.reachable(child.pid)
+    await turn()
+    expect(await controller.getStatus(child.pid)).toMatchObject({ state: 'WAITING' })
+    expect(await controller.killProcess(child.pid, 'not this one')).toBe(true)
+    await done
+    expect(parent.state).toBe('EXCEPTED')
+    expect(parent.exception()?.message).toBe('not this one')
   })
 
   it('unsubscribes a process when it ends: its pid is then unroutable', async () => {
