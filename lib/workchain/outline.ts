@@ -70,6 +70,17 @@ export interface IfBuilder {
   else_(...body: OutlineItem[]): IfBuilder
 }
 
+/**
+ * The functions `if_(p)`, `.elif_(q)` and `while_(p)` return, by what was written: an outline
+ * that holds one was left without its body, and the error can say so.
+ */
+const awaitingBody = new WeakMap<object, string>()
+
+const bodyless = <F extends object>(fn: F, written: string): F => {
+  awaitingBody.set(fn, written)
+  return fn
+}
+
 const ifBuilder = (
   branches: IfBuilder['branches'],
   otherwise: IfBuilder['otherwise'],
@@ -79,12 +90,17 @@ const ifBuilder = (
   branches,
   otherwise,
   problems,
-  elif_:
-    (predicate) =>
-    (...body) =>
-      otherwise === undefined
-        ? ifBuilder([...branches, { predicate, body }], otherwise, problems)
-        : ifBuilder(branches, otherwise, [...problems, `elif_(${refName(predicate)}) after else_`]),
+  elif_: (predicate) =>
+    bodyless(
+      (...body: OutlineItem[]) =>
+        otherwise === undefined
+          ? ifBuilder([...branches, { predicate, body }], otherwise, problems)
+          : ifBuilder(branches, otherwise, [
+              ...problems,
+              `elif_(${refName(predicate)}) after else_`,
+            ]),
+      `elif_(${refName(predicate)})`,
+    ),
   else_: (...body) =>
     otherwise === undefined
       ? ifBuilder(branches, body, problems)
@@ -92,19 +108,22 @@ const ifBuilder = (
 })
 
 /** `if_(predicate)(...steps)`, then optionally `.elif_(q)(...)` and `.else_(...)`. */
-export const if_ =
-  (predicate: StepRef) =>
-  (...body: OutlineItem[]): IfBuilder =>
-    ifBuilder([{ predicate, body }], undefined, [])
+export const if_ = (predicate: StepRef) =>
+  bodyless(
+    (...body: OutlineItem[]): IfBuilder => ifBuilder([{ predicate, body }], undefined, []),
+    `if_(${refName(predicate)})`,
+  )
 
 /** `while_(predicate)(...steps)`. */
-export const while_ =
-  (predicate: StepRef) =>
-  (...body: OutlineItem[]): WhileInstruction => ({
-    _tag: 'While',
-    predicate: refName(predicate),
-    body: body as unknown as Block,
-  })
+export const while_ = (predicate: StepRef) =>
+  bodyless(
+    (...body: OutlineItem[]): WhileInstruction => ({
+      _tag: 'While',
+      predicate: refName(predicate),
+      body: body as unknown as Block,
+    }),
+    `while_(${refName(predicate)})`,
+  )
 
 /** `return_` finishes the chain; `return_(exitCode)` finishes it with that exit code. */
 export function return_(exitCode: number | string): ReturnInstruction {
@@ -177,8 +196,14 @@ const normaliseItem = (item: unknown, steps: Known, place: string): Instruction 
         b.otherwise === undefined ? undefined : normaliseBlock(b.otherwise, steps, `${place}.else_`)
       return { _tag: 'If', branches, otherwise }
     }
-    default:
+    default: {
+      const written = typeof item === 'function' ? awaitingBody.get(item) : undefined
+      if (written !== undefined)
+        throw new OutlineError(
+          `${place}: ${written} has no body: write ${written}(...instructions)`,
+        )
       throw new OutlineError(`${place}: expected a step, if_, while_ or return_, got ${show(item)}`)
+    }
   }
 }
 

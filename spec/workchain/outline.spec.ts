@@ -136,6 +136,18 @@ describe('defineWorkChain rejects a malformed outline when the definition is bui
     expect(inElif.message).toContain('Chain.outline[0].elif_(q)[0]')
   })
 
+  it('rejects if_, elif_ or while_ left without its body, saying so', () => {
+    expect(outlineError(() => chain((s) => [s.a, while_(s.p) as never])).message).toBe(
+      'Chain.outline[1]: while_(p) has no body: write while_(p)(...instructions)',
+    )
+    expect(outlineError(() => chain((s) => [if_(s.q) as never])).message).toBe(
+      'Chain.outline[0]: if_(q) has no body: write if_(q)(...instructions)',
+    )
+    expect(outlineError(() => chain((s) => [if_(s.p)(s.a).elif_(s.q) as never])).message).toBe(
+      'Chain.outline[0]: elif_(q) has no body: write elif_(q)(...instructions)',
+    )
+  })
+
   it('rejects a second else_', () => {
     const error = outlineError(() => chain((s) => [s.a, if_(s.p)(s.a).else_(s.b).else_(s.c)]))
     expect(error.message).toBe('Chain.outline[1]: if_ has a second else_')
