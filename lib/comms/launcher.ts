@@ -5,8 +5,9 @@
  * continue for a process already live here joins it.
  *
  * A task is acknowledged when its handler settles, or early once its process has a stored
- * checkpoint (the way back if this worker dies): at once for `nowait`, after `holdLimitMs` for
- * the others, so that no delivery outlives the broker's consumer timeout.
+ * checkpoint (the way back if this worker dies): for `nowait`, as soon as the process also
+ * answers RPC under its pid (so that the sender can control it the moment it has the pid), and
+ * after `holdLimitMs` for the others, so that no delivery outlives the broker's consumer timeout.
  *
  * With an `ownership` (several workers on one store), a process runs on one worker at a time:
  * the launcher claims a pid before it creates or loads the process, and releases it once the
@@ -89,6 +90,12 @@ export interface LauncherOptions {
    * answer sent only then. Default: `runner.flush()` (every process's).
    */
   readonly written?: (pid: string) => Promise<void>
+  /**
+   * Resolves once the process with this pid answers RPC (`ProcessControl.reachable`): a nowait
+   * launch is acknowledged and answered only then, so that a status request sent right after
+   * the pid arrives is never unroutable. Default: answer at once.
+   */
+  readonly reachable?: (pid: string) => Promise<void>
   /** Told of tasks received, acknowledged, refused or followed. */
   readonly onEvent?: (event: LauncherEvent) => void
   /** First delay between two looks at a process running elsewhere (ms, doubling to 2 s). */
@@ -309,6 +316,7 @@ export class ProcessLauncher {
   private async run(process: ProcessHandle, nowait: boolean, delivery?: TrackedDelivery) {
     const done = process.stepUntilTerminated()
     if (nowait) {
+      await this.options.reachable?.(process.pid)
       delivery?.ack('nowait')
       return process.pid
     }
