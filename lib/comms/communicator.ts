@@ -12,8 +12,20 @@
  * `CommunicatorClosedError`, except `close()` (idempotent) and `isClosed()`.
  */
 
+/**
+ * Where a task or an RPC came from, for log lines: a malformed or refused message is reported
+ * with these so that its sender can be found. Either may be unknown (a task sent without
+ * waiting for a reply has no id over AMQP).
+ */
+export interface MessageOrigin {
+  /** The message's correlation id. */
+  readonly messageId?: string
+  /** Who sent it: over AMQP, the sender's reply queue. */
+  readonly sender?: string
+}
+
 /** What a task handler learns about a delivery besides the task itself. */
-export interface TaskDelivery {
+export interface TaskDelivery extends MessageOrigin {
   /**
    * True when the task was handed out before and not acknowledged: its earlier holder died,
    * was closed, or rejected it. A launcher must then expect that the work may have started.
@@ -70,7 +82,7 @@ export const taskSlots = (options: TaskSubscriberOptions): number => {
 }
 
 /** Answers an RPC; the (awaited) result goes back to the sender, an exception as `RemoteError`. */
-export type RpcHandler = (message: unknown) => unknown
+export type RpcHandler = (message: unknown, origin: MessageOrigin) => unknown
 
 /** A broadcast as subscribers receive it. */
 export interface BroadcastMessage {

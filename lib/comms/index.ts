@@ -9,6 +9,7 @@ export type {
   BroadcastMessage,
   BroadcastSendOptions,
   Communicator,
+  MessageOrigin,
   RpcHandler,
   TaskDelivery,
   TaskHandler,

@@ -28,10 +28,18 @@ import { KilledError, ProcessError } from '../process/errors.js'
 import type { ProcessHandle } from '../runtime/handle.js'
 import { loadProcess } from '../runtime/load.js'
 import { Runner } from '../runtime/runner.js'
-import type { Communicator, TaskDelivery } from './communicator.js'
+import type { Communicator, MessageOrigin, TaskDelivery } from './communicator.js'
 import { TaskRejected } from './errors.js'
 import {
+  describeTask,
+  isRefusal,
+  PersisterRequiredError,
+  UnknownDefinitionError,
+} from './launch-errors.js'
+import {
   decodeMessage,
+  describeOrigin,
+  reasonOf,
   LauncherTask,
   type ContinueTask,
   type CreateTask,
@@ -180,15 +188,38 @@ export class ProcessLauncher {
     return waiting.length
   }
 
-  /** Handle one task (decoded with io-ts; a malformed one is refused with the reason). */
+  /**
+   * Handle one task (decoded with io-ts). A malformed task, or one refused before its process
+   * runs (unknown definition, invalid inputs, no persister), is logged in one line and answered
+   * with the reason.
+   */
   async handle(raw: unknown, delivery?: TaskDelivery): Promise<unknown> {
     if (this.options.accepting?.() === false) throw new TaskRejected('this launcher is stopping')
-    const task = decodeMessage(LauncherTask, raw)
+    let task: LauncherTask
+    try {
+      task = decodeMessage(LauncherTask, raw)
+    } catch (error) {
+      this.reportRefusal('malformed task', error, delivery)
+      throw error
+    }
     this.options.onEvent?.({
       _tag: 'TaskReceived',
       task,
       redelivered: delivery?.redelivered ?? false,
     })
+    try {
+      return await this.dispatch(task, delivery)
+    } catch (error) {
+      if (isRefusal(error)) this.reportRefusal(describeTask(task), error, delivery)
+      throw error
+    }
+  }
+
+  private reportRefusal(what: string, error: unknown, origin: MessageOrigin | undefined): void {
+    this.options.runner.logger.warn(`${what} refused: ${reasonOf(error)}${describeOrigin(origin)}`)
+  }
+
+  private async dispatch(task: LauncherTask, delivery: TaskDelivery | undefined) {
     if (task.task === 'create') return this.create(task)
     if (task.task === 'launch' && task.persist === true) this.requirePersister('persist')
     if (task.task === 'continue') this.requirePersister('continue')
@@ -308,8 +339,7 @@ export class ProcessLauncher {
 
   private createProcess(task: LaunchTask | CreateTask, runner: Runner): ProcessHandle {
     const definition = this.options.registry.get(task.definition)
-    if (definition === undefined)
-      throw new Error(`no definition named '${task.definition}' is registered with this launcher`)
+    if (definition === undefined) throw new UnknownDefinitionError(task.definition)
     return runner.create(definition, task.inputs ?? {}, { pid: task.pid })
   }
 
@@ -470,8 +500,7 @@ export class ProcessLauncher {
   }
 
   private requirePersister(what: string): Persister {
-    if (this.options.persister === undefined)
-      throw new Error(`a ${what} task needs a launcher with a persister`)
+    if (this.options.persister === undefined) throw new PersisterRequiredError(what)
     return this.options.persister
   }
 }

@@ -125,10 +125,12 @@ export class LocalCommunicator implements Communicator {
         this.answers.settle(correlationId, unroutable(`no RPC subscriber for '${recipientId}'`))
         return
       }
-      void runHandler(() => subscriber.handler(body)).then((result) => {
-        const outcome = result === REJECTED ? failed(new TaskRejected()) : copyOutcome(result)
-        this.answers.settle(correlationId, outcome)
-      })
+      void runHandler(() => subscriber.handler(body, { messageId: correlationId })).then(
+        (result) => {
+          const outcome = result === REJECTED ? failed(new TaskRejected()) : copyOutcome(result)
+          this.answers.settle(correlationId, outcome)
+        },
+      )
     })
     return answer
   }

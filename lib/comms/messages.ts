@@ -4,7 +4,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
-import { PathReporter } from 'io-ts/lib/PathReporter.js'
+import type { MessageOrigin } from './communicator.js'
 import { InvalidMessageError } from './errors.js'
 
 /** What a process answers to: status, pause, play, kill (RPC or broadcast). */
@@ -49,13 +49,26 @@ export interface ProcessStatus {
   readonly status?: string
 }
 
+/**
+ * io-ts errors in a line: `path: expected type, got value`, once per path. (PathReporter's
+ * report repeats the whole envelope type for every branch of every union.)
+ */
+export const describeErrors = (errors: t.Errors): string => {
+  const lines = new Set<string>()
+  for (const error of errors) {
+    const named = error.context.filter((entry) => entry.key !== '' && !/^\d+$/.test(entry.key))
+    const last = named[named.length - 1] ?? error.context[0]
+    const path = named.map((entry) => entry.key).join('.') || 'message'
+    lines.add(`${path}: expected ${last?.type.name ?? '?'}, got ${JSON.stringify(error.value)}`)
+  }
+  return [...lines].slice(0, 3).join('; ')
+}
+
 /** Decode a message or say precisely what is wrong with it. */
 export const decodeMessage = <A>(codec: t.Type<A, unknown, unknown>, value: unknown): A => {
   const decoded = codec.decode(value)
   if (E.isRight(decoded)) return decoded.right
-  throw new InvalidMessageError(
-    `malformed ${codec.name} message: ${PathReporter.report(decoded).slice(0, 3).join('; ')}`,
-  )
+  throw new InvalidMessageError(`malformed message: ${describeErrors(decoded.left)}`)
 }
 
 /** The broadcast subject of a process's state change (`from` is `None` for the first). */
@@ -64,3 +77,23 @@ export const stateChangedSubject = (from: string | null, to: string): string =>
 
 /** The broadcast subject of an intent sent to every process. */
 export const intentSubject = (intent: IntentMessage['intent']): string => `intent.${intent}`
+
+/**
+ * ` (message <id> from <sender>)`, or as much of it as is known (nothing when nothing is): the
+ * end of a log line about a message.
+ */
+export const describeOrigin = (origin: MessageOrigin | undefined): string => {
+  const parts = [
+    ...(origin?.messageId === undefined ? [] : [`message ${origin.messageId}`]),
+    ...(origin?.sender === undefined ? [] : [`from ${origin.sender}`]),
+  ]
+  return parts.length === 0 ? '' : ` (${parts.join(' ')})`
+}
+
+/** An error's message on one line (some, like invalid inputs, list one problem per line). */
+export const reasonOf = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error))
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ')

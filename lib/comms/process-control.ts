@@ -6,11 +6,13 @@
 import type { ProcessHandle } from '../runtime/handle.js'
 import type { RunnerPlugin } from '../runtime/runner.js'
 import type { Clock, Logger } from '../runtime/environment.js'
-import type { Communicator } from './communicator.js'
+import type { Communicator, MessageOrigin } from './communicator.js'
 import { ConnectionLostError } from './errors.js'
 import {
   decodeMessage,
+  describeOrigin,
   IntentMessage,
+  reasonOf,
   stateChangedSubject,
   type ProcessStatus,
 } from './messages.js'
@@ -43,8 +45,21 @@ export const processControl = (
   >()
   const log = (message: string) => options.logger?.warn(message)
 
-  const answer = async (process: ProcessHandle, ctime: number, raw: unknown): Promise<unknown> => {
-    const message = decodeMessage(IntentMessage, raw)
+  /** Decodes an RPC; a malformed one is logged here and refused to its sender. */
+  const decodeRpc = (pid: string, raw: unknown, origin: MessageOrigin): IntentMessage => {
+    try {
+      return decodeMessage(IntentMessage, raw)
+    } catch (error) {
+      log(`malformed RPC to ${pid} refused: ${reasonOf(error)}${describeOrigin(origin)}`)
+      throw error
+    }
+  }
+
+  const answer = async (
+    process: ProcessHandle,
+    ctime: number,
+    message: IntentMessage,
+  ): Promise<unknown> => {
     switch (message.intent) {
       case 'status':
         return statusOf(process, ctime)
@@ -61,12 +76,19 @@ export const processControl = (
   let broadcasts: Promise<string> | undefined
   const subscribeBroadcasts = () =>
     (broadcasts ??= communicator.addBroadcastSubscriber(
-      ({ body }) => {
+      ({ body, subject, sender, correlationId }) => {
         let message: IntentMessage
         try {
           message = decodeMessage(IntentMessage, body)
         } catch (error) {
-          return log(String(error))
+          const origin = {
+            ...(correlationId === undefined ? {} : { messageId: correlationId }),
+            ...(sender === undefined ? {} : { sender }),
+          }
+          return log(
+            `malformed broadcast ${subject ?? '(no subject)'} ignored: ${reasonOf(error)}` +
+              describeOrigin(origin),
+          )
         }
         for (const { process, ctime } of live.values())
           if (message.intent !== 'status') void answer(process, ctime, message).catch(() => {})
@@ -78,7 +100,10 @@ export const processControl = (
     if (live.has(process.pid)) return
     const ctime = clock()
     const rpc = communicator
-      .addRpcSubscriber((raw) => answer(process, ctime, raw), process.pid)
+      .addRpcSubscriber(
+        (raw, origin) => answer(process, ctime, decodeRpc(process.pid, raw, origin)),
+        process.pid,
+      )
       .then(
         (id) => id,
         (error: unknown) => {

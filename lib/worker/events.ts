@@ -3,6 +3,7 @@
  * read it. State changes (`<pid> RUNNING -> WAITING`), processes ending, tasks received,
  * acknowledged early, refused or followed, and the steps of a shutdown.
  */
+import { describeTask } from '../comms/launch-errors.js'
 import type { LauncherEvent } from '../comms/launcher.js'
 import type { Logger } from '../runtime/environment.js'
 import type { RunnerPlugin } from '../runtime/runner.js'
@@ -31,8 +32,7 @@ export const describeLauncherEvent = (event: LauncherEvent): string => {
   switch (event._tag) {
     case 'TaskReceived': {
       const { task, redelivered } = event
-      const what = task.task === 'continue' ? 'continue' : `${task.task} ${task.definition}`
-      return `task ${what} ${task.pid}${redelivered ? ' (redelivered)' : ''}`
+      return `task ${describeTask(task)}${redelivered ? ' (redelivered)' : ''}`
     }
     case 'TaskAcknowledged':
       return `${event.pid} task acknowledged early (${event.reason === 'nowait' ? 'nowait' : 'hold limit'})`

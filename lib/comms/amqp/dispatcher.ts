@@ -65,7 +65,8 @@ export class Dispatcher {
       await this.reply(address, unroutable(`no RPC subscriber for '${identifier}'`))
       return
     }
-    const result = await runHandler(() => handler(body))
+    const origin = { messageId: address.correlationId, sender: address.replyTo }
+    const result = await runHandler(() => handler(body, origin))
     await this.reply(address, result === REJECTED ? failed(new TaskRejected()) : result)
   }
 

@@ -13,7 +13,8 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Logger } from '../../runtime/environment.js'
 import type { Topology } from './options.js'
-import { decodeInbox, type InboxMessage } from './wire.js'
+import { describeOrigin } from '../messages.js'
+import { decodeInbox, originOf, type InboxMessage } from './wire.js'
 
 /** Where the inbox hands what it receives. */
 export interface InboxHooks {
@@ -50,7 +51,10 @@ export class Inbox {
       }
       const decoded = decodeInbox(message)
       if (E.isLeft(decoded)) {
-        hooks.logger.error(`malformed message in inbox ${queue} dropped: ${decoded.left}`)
+        hooks.logger.error(
+          `malformed message in inbox ${queue} dropped: ${decoded.left}` +
+            describeOrigin(originOf(message)),
+        )
         return
       }
       hooks.receive(decoded.right, message.fields.routingKey)

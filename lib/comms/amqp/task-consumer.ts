@@ -19,7 +19,8 @@ import type { Logger } from '../../runtime/environment.js'
 import type { TaskHandler } from '../communicator.js'
 import { TaskRejected } from '../errors.js'
 import { failed, REJECTED, runHandler, type Outcome } from '../outcome.js'
-import { decodeTask, type ReplyAddress } from './wire.js'
+import { describeOrigin } from '../messages.js'
+import { decodeTask, originOf, type ReplyAddress } from './wire.js'
 
 /**
  * How long a rejected task stays with its subscriber before going back to the queue. The broker
@@ -97,7 +98,9 @@ export class TaskConsumer {
     }
     const decoded = decodeTask(message)
     if (E.isLeft(decoded)) {
-      this.hooks.logger.error(`malformed task rejected for good: ${decoded.left}`)
+      this.hooks.logger.error(
+        `malformed task rejected for good: ${decoded.left}${describeOrigin(originOf(message))}`,
+      )
       this.settle(() => this.channel.nack(message, false, false))
       return
     }
@@ -121,7 +124,14 @@ export class TaskConsumer {
       await this.hooks.forward(next, address)
       ack()
     }
-    const delivery = { redelivered: message.fields.redelivered, ack, passOn }
+    const delivery = {
+      redelivered: message.fields.redelivered,
+      ...(address === undefined
+        ? {}
+        : { messageId: address.correlationId, sender: address.replyTo }),
+      ack,
+      passOn,
+    }
     const result = await runHandler(() => this.subscription.handler(body, delivery))
     if (passedOn) ack()
     else if (result === REJECTED && !acked) {

@@ -12,7 +12,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
-import type { BroadcastMessage } from '../communicator.js'
+import type { BroadcastMessage, MessageOrigin } from '../communicator.js'
+import { describeErrors } from '../messages.js'
 import { toJsonText, type Outcome } from '../outcome.js'
 
 const optionalString = t.union([t.string, t.undefined])
@@ -81,24 +82,21 @@ export interface RawMessage {
   readonly properties: { readonly correlationId?: unknown; readonly replyTo?: unknown }
 }
 
+/**
+ * Whatever a delivery says about its origin, read without trusting it (a malformed message may
+ * carry anything): its correlation id and reply queue when they are strings.
+ */
+export const originOf = (raw: RawMessage): MessageOrigin => {
+  const { correlationId, replyTo } = raw.properties
+  return {
+    ...(typeof correlationId === 'string' ? { messageId: correlationId } : {}),
+    ...(typeof replyTo === 'string' ? { sender: replyTo } : {}),
+  }
+}
+
 /** Encodes an envelope; throws `InvalidMessageError` when the body or result is not JSON. */
 export const encodeEnvelope = (envelope: Envelope): Buffer =>
   Buffer.from(toJsonText(envelope, `the ${envelope._tag.toLowerCase()}`) ?? 'null')
-
-/**
- * io-ts errors in a line: `path: expected type, got value`, once per path. (PathReporter's
- * report repeats the whole envelope type for every branch of every union.)
- */
-const describeErrors = (errors: t.Errors): string => {
-  const lines = new Set<string>()
-  for (const error of errors) {
-    const named = error.context.filter((entry) => entry.key !== '' && !/^\d+$/.test(entry.key))
-    const last = named[named.length - 1] ?? error.context[0]
-    const path = named.map((entry) => entry.key).join('.') || 'message'
-    lines.add(`${path}: expected ${last?.type.name ?? '?'}, got ${JSON.stringify(error.value)}`)
-  }
-  return [...lines].slice(0, 3).join('; ')
-}
 
 const decodeWith = <A>(codec: t.Decoder<unknown, A>, value: unknown): E.Either<string, A> => {
   const decoded = codec.decode(value)

@@ -1,0 +1,35 @@
+/**
+ * Why a launcher refuses a task before any process runs. A refused task is answered with the
+ * error and logged in one line by the launcher; it is not passed on (no other launcher would do
+ * better with it).
+ */
+import { InvalidInputsError } from '../runtime/errors.js'
+import { InvalidMessageError } from './errors.js'
+import type { LauncherTask } from './messages.js'
+
+/** A launch or create task names a definition this launcher does not know. */
+export class UnknownDefinitionError extends Error {
+  override readonly name = 'UnknownDefinitionError'
+  constructor(readonly definition: string) {
+    super(`no definition named '${definition}' is registered with this launcher`)
+  }
+}
+
+/** A persist or continue task sent to a launcher without a persister. */
+export class PersisterRequiredError extends Error {
+  override readonly name = 'PersisterRequiredError'
+  constructor(readonly what: string) {
+    super(`a ${what} task needs a launcher with a persister`)
+  }
+}
+
+/** Whether a launcher refused a task for this error before running anything. */
+export const isRefusal = (error: unknown): boolean =>
+  error instanceof UnknownDefinitionError ||
+  error instanceof PersisterRequiredError ||
+  error instanceof InvalidInputsError ||
+  error instanceof InvalidMessageError
+
+/** A task in a few words, for a log line: `launch Pipeline p1`, `continue p1`. */
+export const describeTask = (task: LauncherTask): string =>
+  task.task === 'continue' ? `continue ${task.pid}` : `${task.task} ${task.definition} ${task.pid}`
