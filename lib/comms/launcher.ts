@@ -22,7 +22,6 @@
  */
 import { bundle, type Bundle } from '../checkpoint/bundle.js'
 import { CheckpointError } from '../checkpoint/errors.js'
-import type { DefinitionRegistry } from '../checkpoint/registry.js'
 import type { Persister } from '../persistence/persister.js'
 import { KilledError, ProcessError } from '../process/errors.js'
 import type { ProcessHandle } from '../runtime/handle.js'
@@ -30,6 +29,7 @@ import { loadProcess } from '../runtime/load.js'
 import { Runner } from '../runtime/runner.js'
 import type { Communicator, MessageOrigin, TaskDelivery } from './communicator.js'
 import { TaskRejected } from './errors.js'
+import type { LauncherOptions } from './launcher-options.js'
 import {
   describeTask,
   isRefusal,
@@ -46,69 +46,7 @@ import {
   type LaunchTask,
 } from './messages.js'
 
-/** What a launcher needs of an ownership (the worker's `Ownership` is one). */
-export interface LauncherOwnership {
-  /** True when this worker holds `pid` afterwards; false when another one does. */
-  claim(pid: string): Promise<boolean>
-  release(pid: string): Promise<void>
-  /** Who holds `pid`, if anyone. */
-  ownerOf(pid: string): Promise<string | undefined>
-}
-
-/** What a launcher reports, for a worker's log. */
-export type LauncherEvent =
-  | { readonly _tag: 'TaskReceived'; readonly task: LauncherTask; readonly redelivered: boolean }
-  | {
-      readonly _tag: 'TaskAcknowledged'
-      readonly pid: string
-      readonly reason: 'nowait' | 'hold-limit'
-    }
-  | {
-      readonly _tag: 'RunningElsewhere'
-      readonly pid: string
-      readonly owner: string
-      readonly action: 'refused' | 'following' | 'answered'
-    }
-  | { readonly _tag: 'TakenOver'; readonly pid: string }
-
-/** Where a launcher runs processes. */
-export interface LauncherOptions {
-  readonly runner: Runner
-  readonly registry: DefinitionRegistry
-  /** Needed for `persist` and `continue` tasks; without one they are refused. */
-  readonly persister?: Persister
-  /**
-   * Acknowledge a task held longer than this (ms), once its process is checkpointed, so that the
-   * broker's consumer timeout never closes the channel. The process then goes on here; if this
-   * worker dies later, `plumpy-ts revive` sends a continue task for it. Default 10 minutes.
-   */
-  readonly holdLimitMs?: number
-  /** Refuse new tasks (they go to another subscriber), e.g. while shutting down. */
-  readonly accepting?: () => boolean
-  /**
-   * At most this many processes started by tasks (children not counted) live on the runner:
-   * a task for one more goes back to the queue. Slots bound the tasks held unacknowledged; this
-   * bounds the processes, also once their tasks were acknowledged early. Default: no bound.
-   */
-  readonly maxProcesses?: number
-  /** Claim processes before running them, so that no two workers run one process. */
-  readonly ownership?: LauncherOwnership
-  /**
-   * Resolves once every checkpoint of `pid` saved so far is written; a claim is released and an
-   * answer sent only then. Default: `runner.flush()` (every process's).
-   */
-  readonly written?: (pid: string) => Promise<void>
-  /**
-   * Resolves once the process with this pid answers RPC (`ProcessControl.reachable`): a nowait
-   * launch is acknowledged and answered only then, so that a status request sent right after
-   * the pid arrives is never unroutable. Default: answer at once.
-   */
-  readonly reachable?: (pid: string) => Promise<void>
-  /** Told of tasks received, acknowledged, refused or followed. */
-  readonly onEvent?: (event: LauncherEvent) => void
-  /** First delay between two looks at a process running elsewhere (ms, doubling to 2 s). */
-  readonly followIntervalMs?: number
-}
+export type { LauncherEvent, LauncherOptions, LauncherOwnership } from './launcher-options.js'
 
 /** A continue task for a process that another worker runs. */
 export class ProcessRunningElsewhereError extends Error {
