@@ -7,7 +7,7 @@ import type { ProcessHandle } from '../runtime/handle.js'
 import type { RunnerPlugin } from '../runtime/runner.js'
 import type { Clock, Logger } from '../runtime/environment.js'
 import type { Communicator, MessageOrigin } from './communicator.js'
-import { ConnectionLostError } from './errors.js'
+import { CommunicatorClosedError, ConnectionLostError } from './errors.js'
 import {
   decodeMessage,
   describeOrigin,
@@ -135,8 +135,10 @@ export const processControl = (
         )
         .catch((error: unknown) => {
           const message = `state change of ${process.pid} not broadcast: ${String(error)}`
-          // The communicator already warned that the connection dropped: one line is enough.
-          if (error instanceof ConnectionLostError) options.logger?.info(message)
+          // The communicator already warned that the connection dropped, or was closed on
+          // purpose (a worker stopping): one line is enough.
+          if (error instanceof ConnectionLostError || error instanceof CommunicatorClosedError)
+            options.logger?.info(message)
           else log(message)
         })
     },

@@ -4,6 +4,10 @@
  * inside amqplib's `setup` hook, so a connection is only handed out once its topology and
  * subscribers are back. Heartbeats come from the URL (`?heartbeat=N`) and run on the socket:
  * they keep flowing as long as nobody blocks the event loop.
+ *
+ * An outage is told in two lines, however long it lasts: one when the connection drops, one
+ * when it is back (with how long it took); the failed attempts in between are counted, not
+ * logged one by one, since a worker retries every few seconds for as long as the broker is away.
  */
 import { connect, type ChannelModel, type RecoveringChannelModel } from 'amqplib'
 import type { Logger } from '../../runtime/environment.js'
@@ -37,6 +41,8 @@ export class Link {
   private waiters: Waiter[] = []
   private connection: RecoveringChannelModel | undefined
   private closed = false
+  /** Since when the connection is down, and how many attempts failed since. */
+  private outage: { readonly since: number; failures: number } | undefined
 
   private constructor(private readonly hooks: LinkHooks) {}
 
@@ -59,11 +65,14 @@ export class Link {
     })
     link.connection = connection
     const where = redactUrl(url)
-    connection.on('error', (error: Error) => hooks.logger.warn(`${where}: ${error.message}`))
+    // A connection error is followed by `disconnect` with the same error: one warning is enough.
+    connection.on('error', (error: Error) => hooks.logger.info(`${where}: ${error.message}`))
     connection.on('disconnect', (error: Error) => link.dropped(error))
-    connection.on('connect-failed', (error: Error) =>
-      hooks.logger.warn(`cannot connect to ${where}: ${error.message}`),
-    )
+    connection.on('connect-failed', (error: Error) => {
+      if (link.outage === undefined)
+        hooks.logger.warn(`cannot connect to ${where}: ${error.message}`)
+      else link.outage.failures += 1
+    })
     connection.on('reconnect-failed', (error: Error) => hooks.gaveUp(error))
     try {
       await connection.waitForConnect()
@@ -127,7 +136,16 @@ export class Link {
     const session = await this.hooks.openSession(model)
     this.session = session
     for (const waiter of this.waiters.splice(0)) waiter.resolve(session)
-    this.hooks.logger.info('connected to the broker')
+    const outage = this.outage
+    this.outage = undefined
+    if (outage === undefined) this.hooks.logger.info('connected to the broker')
+    else {
+      // A warning, like the loss it ends: whoever saw one must see the other.
+      const seconds = ((Date.now() - outage.since) / 1000).toFixed(1)
+      const attempts =
+        outage.failures === 1 ? '1 failed attempt' : `${outage.failures} failed attempts`
+      this.hooks.logger.warn(`reconnected to the broker after ${seconds} s (${attempts})`)
+    }
     try {
       this.hooks.onConnect?.(model)
     } catch (error) {
@@ -139,6 +157,7 @@ export class Link {
     const session = this.session
     this.session = undefined
     if (session !== undefined) session.alive = false
+    this.outage ??= { since: Date.now(), failures: 0 }
     this.hooks.logger.warn(`connection to the broker lost (${error.message}): reconnecting`)
     this.hooks.disconnected(error)
   }
