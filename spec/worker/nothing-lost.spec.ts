@@ -29,6 +29,7 @@ import {
 
 const PIPELINES = 100
 const ROUNDS = 8
+const TERMINAL = new Set(['FINISHED', 'EXCEPTED', 'KILLED'])
 
 describe('workers sharing a broker and a PostgreSQL store', () => {
   let db: FreshDatabase
@@ -91,30 +92,38 @@ describe('workers sharing a broker and a PostgreSQL store', () => {
       })
     }
 
-    // Each pipeline has one checkpoint: FINISHED. Each child too, but for the children whose
-    // creation was committed while the step that launched them was not: that step ran again and
-    // launched another; the first stays CREATED, never run, awaited by nobody.
+    // Each process ended once: the history of committed writes holds exactly one terminal
+    // checkpoint per pid, FINISHED (a process run to its end twice, by both workers or twice by
+    // one, would have written two). The exception: children whose creation was committed while
+    // the step that launched them was not; that step ran again and launched another, and the
+    // first stays CREATED, never run, awaited by nobody: no terminal write at all.
+    const history = await readHistory(db.url)
+    const ends = new Map<string, string[]>()
+    for (const row of history)
+      if (TERMINAL.has(row.state)) ends.set(row.pid, [...(ends.get(row.pid) ?? []), row.state])
+    for (const pid of pids) expect(ends.get(pid), pid).toEqual(['FINISHED'])
     const store = new PostgresPersister({ connectionString: db.url })
     let orphans = 0
     try {
-      for (const pid of pids) {
-        expect(await store.getProcessCheckpoints(pid)).toEqual([{ pid, tag: undefined }])
+      for (const pid of pids)
         expect((await store.loadCheckpoint(pid)).snapshot.state._tag, pid).toBe('FINISHED')
-      }
       for (const { pid } of await store.getCheckpoints()) {
         if (pids.includes(pid)) continue
         const child = await store.loadCheckpoint(pid)
         expect(child.definition.name).toBe('Work')
-        if (child.snapshot.state._tag === 'FINISHED') continue
+        if (child.snapshot.state._tag === 'FINISHED') {
+          expect(ends.get(pid), `child ${pid}`).toEqual(['FINISHED'])
+          continue
+        }
         orphans += 1
         expect(child.snapshot.state._tag, `child ${pid}`).toBe('CREATED')
+        expect(ends.get(pid), `orphan ${pid}`).toBeUndefined()
       }
     } finally {
       await store.close()
     }
 
     // No step ran twice past a committed checkpoint.
-    const history = await readHistory(db.url)
     const committedByA = new Map<string, number>() // pipeline → rounds collected, as a committed
     for (const row of history)
       if (row.writer === 'a' && pids.includes(row.pid))
