@@ -83,3 +83,19 @@ export class InvalidFilterError extends Error {
     super(`invalid broadcast filter '${filter}': a filter is a non-empty string`)
   }
 }
+
+/**
+ * An answer that is not what the request promises (a status without a state, a pid that is not
+ * a string): the other side runs another version, or something else answers on the broker.
+ */
+export class MalformedReplyError extends Error {
+  override readonly name = 'MalformedReplyError'
+  constructor(
+    /** What was asked: `getStatus(<pid>)`, `launchProcess(<definition>)`, ... */
+    readonly request: string,
+    /** What is wrong with the answer, path by path. */
+    readonly problem: string,
+  ) {
+    super(`malformed reply to ${request}: ${problem}`)
+  }
+}

@@ -23,6 +23,7 @@ export {
   DuplicateSubscriberError,
   InvalidFilterError,
   InvalidMessageError,
+  MalformedReplyError,
   RemoteError,
   TaskRejected,
   UnroutableError,
@@ -44,6 +45,7 @@ export type { LaunchOptions } from './controller.js'
 export {
   IntentMessage,
   LauncherTask,
+  ProcessStatusReply,
   decodeMessage,
   intentSubject,
   stateChangedSubject,

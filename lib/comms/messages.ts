@@ -49,6 +49,15 @@ export interface ProcessStatus {
   readonly status?: string
 }
 
+/** The codec of a `status` answer, as a controller checks it. */
+export const ProcessStatusReply: t.Type<ProcessStatus, unknown, unknown> = t.intersection(
+  [
+    t.type({ ctime: t.number, paused: t.boolean, process_string: t.string, state: t.string }),
+    t.partial({ status: t.string }),
+  ],
+  'ProcessStatus',
+)
+
 /**
  * io-ts errors in a line: `path: expected type, got value`, once per path. (PathReporter's
  * report repeats the whole envelope type for every branch of every union.)

@@ -8,6 +8,7 @@ import type { Communicator } from '../../lib/comms/communicator.js'
 import { broadcastCases } from './conformance/broadcasts.js'
 import type { Peers } from './conformance/peers.js'
 import { closeCases } from './conformance/close.js'
+import { controllerCases } from './conformance/controller.js'
 import { rpcCases } from './conformance/rpc.js'
 import { subscriptionCases } from './conformance/subscriptions.js'
 import { taskCases } from './conformance/tasks.js'
@@ -45,5 +46,6 @@ export const communicatorConformance = (
     rpcCases(peers)
     broadcastCases(peers)
     subscriptionCases(peers)
+    controllerCases(peers)
   })
 }
