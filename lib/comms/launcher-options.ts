@@ -16,11 +16,9 @@ export interface LauncherOwnership {
 /** What a launcher reports, for a worker's log. */
 export type LauncherEvent =
   | { readonly _tag: 'TaskReceived'; readonly task: LauncherTask; readonly redelivered: boolean }
-  | {
-      readonly _tag: 'TaskAcknowledged'
-      readonly pid: string
-      readonly reason: 'nowait' | 'hold-limit'
-    }
+  | { readonly _tag: 'TaskAcknowledged'; readonly pid: string; readonly reason: 'nowait' }
+  /** Held for the hold limit: a continue task with the sender's address took its place. */
+  | { readonly _tag: 'TaskHandedOn'; readonly pid: string }
   | {
       readonly _tag: 'RunningElsewhere'
       readonly pid: string
@@ -36,9 +34,10 @@ export interface LauncherOptions {
   /** Needed for `persist` and `continue` tasks; without one they are refused. */
   readonly persister?: Persister
   /**
-   * Acknowledge a task held longer than this (ms), once its process is checkpointed, so that the
-   * broker's consumer timeout never closes the channel. The process then goes on here; if this
-   * worker dies later, `plumpy-ts revive` sends a continue task for it. Default 10 minutes.
+   * Hand on a task held longer than this (ms), once its process is checkpointed, so that the
+   * broker's consumer timeout never closes the channel: a continue task with the sender's return
+   * address takes its place in the queue. The process goes on here; if this worker dies, the
+   * continue task is redelivered and another worker takes the process over. Default 10 minutes.
    */
   readonly holdLimitMs?: number
   /** Refuse new tasks (they go to another subscriber), e.g. while shutting down. */

@@ -4,10 +4,16 @@
  * worker died) continues the process from its checkpoint instead of starting it twice, and a
  * continue for a process already live here joins it.
  *
- * A task is acknowledged when its handler settles, or early once its process has a stored
- * checkpoint (the way back if this worker dies): for `nowait`, as soon as the process also
- * answers RPC under its pid (so that the sender can control it the moment it has the pid), and
- * after `holdLimitMs` for the others, so that no delivery outlives the broker's consumer timeout.
+ * A task is acknowledged when its handler settles. A `nowait` task is acknowledged early, once
+ * its process has a stored checkpoint (the way back if this worker dies) and answers RPC under
+ * its pid (so that the sender can control it the moment it has the pid). A task held for
+ * `holdLimitMs`, so that no delivery outlives the broker's consumer timeout, is **handed on**
+ * once its process is checkpointed: a `continue` task with `follow` and the sender's return
+ * address is queued in its place, and the delivery acknowledged. The sender's answer so always
+ * rests with a task in the broker: if this worker dies, the worker that takes the continue task
+ * (redelivered) takes the process over from its checkpoint and answers; while this worker
+ * lives, whoever holds the continue task joins or follows the process, and hands it on again
+ * after the hold limit.
  *
  * With an `ownership` (several workers on one store), a process runs on one worker at a time:
  * the launcher claims a pid before it creates or loads the process, and releases it once the
@@ -74,8 +80,6 @@ export class ProcessLauncher {
   private readonly releasing = new Map<string, Promise<void>>()
   /** Pids whose task is held unacknowledged, with how many such tasks. */
   private readonly held = new Map<string, number>()
-  /** Deliveries of waited tasks acknowledged early whose senders still wait, by pid. */
-  private readonly waiting = new Map<string, Set<TaskDelivery>>()
 
   constructor(private readonly options: LauncherOptions) {
     const { ownership } = options
@@ -111,19 +115,6 @@ export class ProcessLauncher {
    */
   holdsTask(pid: string): boolean {
     return (this.held.get(pid) ?? 0) > 0
-  }
-
-  /**
-   * Hands the senders still waiting for `pid` (tasks acknowledged early, not yet answered) over
-   * to continue tasks: whichever worker takes one runs or follows the process and answers the
-   * sender. Resolves to how many were handed over; with none, a stopping worker sends a plain
-   * continue task instead.
-   */
-  async passOnWaiting(pid: string): Promise<number> {
-    const waiting = [...(this.waiting.get(pid) ?? [])]
-    this.waiting.delete(pid)
-    for (const delivery of waiting) await delivery.passOn({ task: 'continue', pid, follow: true })
-    return waiting.length
   }
 
   /**
@@ -166,7 +157,6 @@ export class ProcessLauncher {
       return await this.start(task, tracked)
     } finally {
       tracked?.done()
-      if (delivery !== undefined) this.waiting.get(task.pid)?.delete(delivery)
     }
   }
 
@@ -285,15 +275,17 @@ export class ProcessLauncher {
     const done = process.stepUntilTerminated()
     if (nowait) {
       await this.options.reachable?.(process.pid)
-      delivery?.ack('nowait')
+      delivery?.ack()
       return process.pid
     }
     const hold = delivery === undefined ? undefined : this.holdLimit(process.pid, delivery)
     try {
-      await done
+      await (delivery === undefined ? done : Promise.race([done, delivery.handedOn]))
     } finally {
       hold?.cancel()
     }
+    // The continue task in this one's place answers the sender: whatever this returns is dropped.
+    if (delivery?.isHandedOn === true) return undefined
     await this.written(process.pid)
     return outcome(process)
   }
@@ -308,7 +300,7 @@ export class ProcessLauncher {
     }
     if (task.nowait === true) {
       report('answered')
-      delivery?.ack('nowait')
+      delivery?.ack()
       return task.pid
     }
     report('following')
@@ -326,13 +318,11 @@ export class ProcessLauncher {
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, delay).unref())
       delay = Math.min(delay * 2, 2_000)
-      if (this.options.accepting?.() === false) {
-        if (delivery?.acknowledged !== true) throw new TaskRejected('this launcher is stopping')
-        throw new Error(
-          `the worker following process ${task.pid} (running elsewhere) stopped: send the task ` +
-            'again to wait for its outcome',
-        )
-      }
+      // Never acknowledged (nowait does not follow, a hand-on returns): it goes back to the queue.
+      if (this.options.accepting?.() === false) throw new TaskRejected('this launcher is stopping')
+      // Taken over here meanwhile, by another task for the same pid: join it.
+      const live = this.options.runner.get(task.pid)
+      if (live !== undefined) return this.run(live, false, delivery)
       const ended = await this.terminalCheckpoint(task.pid)
       if (ended !== undefined) return outcomeOf(ended)
       const obtained = await this.obtain(task)
@@ -340,7 +330,8 @@ export class ProcessLauncher {
         this.options.onEvent?.({ _tag: 'TakenOver', pid: task.pid })
         return this.run(obtained.process, false, delivery)
       }
-      if (Date.now() - since > limit) delivery?.ack('hold-limit')
+      if (delivery !== undefined && Date.now() - since > limit && (await delivery.handOn()))
+        return undefined
     }
   }
 
@@ -355,7 +346,7 @@ export class ProcessLauncher {
     return state === 'FINISHED' || state === 'EXCEPTED' || state === 'KILLED' ? stored : undefined
   }
 
-  /** Acknowledge a long-held task once a checkpoint of its process is stored. */
+  /** Hand a long-held task on once a checkpoint of its process is stored. */
   private holdLimit(pid: string, delivery: TrackedDelivery): { cancel(): void } | undefined {
     const persister = this.options.persister
     if (persister === undefined) return undefined
@@ -368,8 +359,8 @@ export class ProcessLauncher {
     const check = async () => {
       const stored = await this.stored(pid).catch(() => false)
       if (cancelled) return
-      if (stored) delivery.ack('hold-limit')
-      else arm(Math.min(limit, 1_000))
+      // Not handed on (the continue task could not be queued): try again shortly.
+      if (!stored || !(await delivery.handOn())) arm(Math.min(limit, 1_000))
     }
     arm(limit)
     return {
@@ -401,7 +392,7 @@ export class ProcessLauncher {
     return this.options.written?.(pid) ?? this.options.runner.flush()
   }
 
-  /** Counts a held task until it is acknowledged or settled, and reports early acks. */
+  /** Counts a held task until it is acknowledged, handed on or settled, and reports which. */
   private track(pid: string, delivery: TaskDelivery): TrackedDelivery {
     this.held.set(pid, (this.held.get(pid) ?? 0) + 1)
     let holding = true
@@ -412,22 +403,34 @@ export class ProcessLauncher {
       if (left > 0) this.held.set(pid, left)
       else this.held.delete(pid)
     }
-    let acknowledged = false
+    let isHandedOn = false
+    let handedOver = () => undefined as void
+    const handedOn = new Promise<void>((resolve) => (handedOver = resolve))
     return {
       redelivered: delivery.redelivered,
-      get acknowledged() {
-        return acknowledged
+      handedOn,
+      get isHandedOn() {
+        return isHandedOn
       },
-      ack: (reason) => {
+      ack: () => {
         if (!holding) return
-        acknowledged = true
         delivery.ack()
         done()
-        if (reason === 'hold-limit') {
-          const senders = this.waiting.get(pid) ?? new Set()
-          this.waiting.set(pid, senders.add(delivery))
+        this.options.onEvent?.({ _tag: 'TaskAcknowledged', pid, reason: 'nowait' })
+      },
+      handOn: async () => {
+        if (!holding) return false
+        try {
+          await delivery.passOn({ task: 'continue', pid, follow: true })
+        } catch (error) {
+          this.options.runner.logger.warn(`task for ${pid} not handed on: ${reasonOf(error)}`)
+          return false
         }
-        this.options.onEvent?.({ _tag: 'TaskAcknowledged', pid, reason })
+        isHandedOn = true
+        done()
+        handedOver()
+        this.options.onEvent?.({ _tag: 'TaskHandedOn', pid })
+        return true
       },
       done,
     }
@@ -446,8 +449,17 @@ export class ProcessLauncher {
 /** A delivery as the launcher holds it. */
 interface TrackedDelivery {
   readonly redelivered: boolean
-  readonly acknowledged: boolean
-  ack(reason: 'nowait' | 'hold-limit'): void
+  /** Acknowledge now (nowait): the handler's result still answers the sender. */
+  ack(): void
+  /**
+   * Queue a continue task (follow) with the sender's return address in this one's place, and
+   * acknowledge this one: true once done, false if it could not be queued or the task is no
+   * longer held.
+   */
+  handOn(): Promise<boolean>
+  /** Resolves once handed on; from then on, whatever the handler returns is dropped. */
+  readonly handedOn: Promise<void>
+  readonly isHandedOn: boolean
   done(): void
 }
 

@@ -35,7 +35,9 @@ export const describeLauncherEvent = (event: LauncherEvent): string => {
       return `task ${describeTask(task)}${redelivered ? ' (redelivered)' : ''}`
     }
     case 'TaskAcknowledged':
-      return `${event.pid} task acknowledged early (${event.reason === 'nowait' ? 'nowait' : 'hold limit'})`
+      return `${event.pid} task acknowledged early (${event.reason})`
+    case 'TaskHandedOn':
+      return `${event.pid} task handed on to a continue task (hold limit)`
     case 'RunningElsewhere':
       return `${event.pid} is running on worker ${event.owner}: ${
         event.action === 'refused'

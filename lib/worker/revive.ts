@@ -2,8 +2,8 @@
  * Revive: find the processes that nobody will continue, and send each a continue task.
  *
  * A process is continued by the task that launched it while that task is in the queue or held
- * by a live worker. Once a task was acknowledged early (the hold limit, `nowait`) and its worker
- * died, only the store remembers the process: non-terminal, and claimed by nobody. Those are the
+ * by a live worker (a task held past the hold limit is handed on to a continue task, which
+ * does the same). Once a `nowait` launch was acknowledged and its worker died, only the store remembers the process: non-terminal, and claimed by nobody. Those are the
  * ones revived. Safe while workers run: claimed processes are skipped, children come back with
  * their parent (and are never revived on their own: a child whose parent has ended is awaited by
  * nobody), and a continue that arrives while someone runs the process is refused by the

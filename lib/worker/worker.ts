@@ -3,10 +3,11 @@
  * transition into a shared store, with every process claimed so that no other worker runs it.
  *
  * What it guarantees, and how (see also `ownership.ts`, `store.ts` and the launcher):
- * - **Nothing lost.** A task is acknowledged only when its process has ended, or early (the hold
- *   limit, `nowait`) once a checkpoint of it is stored. A worker that dies leaves either an
- *   unacknowledged task, which the broker hands to another worker, or a stored, unclaimed,
- *   non-terminal process, which `plumpy-ts revive` finds.
+ * - **Nothing lost.** A task is acknowledged only when its process has ended, early for `nowait`
+ *   once a checkpoint of it is stored, or when it is handed on at the hold limit (a continue task
+ *   with the sender's return address takes its place). A worker that dies leaves either an
+ *   unacknowledged task, which the broker hands to another worker that then answers the sender,
+ *   or (`nowait`) a stored, unclaimed, non-terminal process, which `plumpy-ts revive` finds.
  * - **Nothing twice.** A process runs only where it is claimed; a redelivered task for a process
  *   that its owner still runs waits for it instead of running it again. Steps run only once the
  *   checkpoints before them are committed (`writeAheadScheduler`), so after a crash the steps run
@@ -147,7 +148,7 @@ export class Worker {
   }
 
   /**
-   * Slots bound the tasks held unacknowledged; once tasks are acknowledged early, the worker
+   * Slots bound the tasks held unacknowledged; once tasks are acknowledged or handed on, the worker
    * bounds its processes by taking no task while it runs `slots` of them.
    */
   private regulate(): void {
@@ -236,12 +237,12 @@ export class Worker {
     for (const process of live) await ownership.release(process.pid)
     this.say(`released ${live.length} claims`)
 
-    // Tasks held here go back to the queue when the connection closes; a process whose task was
-    // acknowledged early gets a continue task instead (sent after its claim is released).
+    // Tasks held here go back to the queue when the connection closes; a process without one
+    // here (nowait, or its continue task held by a worker following it) gets a continue task
+    // (sent after its claim is released, so that whoever takes it can run the process).
     const roots = live.filter((process) => process.parentPid === undefined)
     const orphans = roots.filter((process) => !this.launcher.holdsTask(process.pid))
     let sent = 0
-    // Senders still waiting on an early-acknowledged launch are answered by the next worker.
     for (const process of orphans) if (await this.sendContinue(process.pid)) sent += 1
     this.say(
       `${roots.length - orphans.length} tasks go back to the queue, ` +
@@ -262,13 +263,8 @@ export class Worker {
 
   private async sendContinue(pid: string): Promise<boolean> {
     const timeout = this.options.sendTimeoutMs ?? 10_000
-    const sent = this.launcher
-      .passOnWaiting(pid)
-      .then((handedOver) =>
-        handedOver > 0
-          ? undefined
-          : this.options.communicator.taskSend({ task: 'continue', pid }, { noReply: true }),
-      )
+    const sent = this.options.communicator
+      .taskSend({ task: 'continue', pid }, { noReply: true })
       .then(() => true)
     return Promise.race([sent, sleep(timeout).then(() => false)]).catch((error: unknown) => {
       this.say(`continue task for ${pid} not sent: ${String(error)}`)

@@ -50,6 +50,7 @@ const delivery = (redelivered = false): FakeDelivery => ({
   passedOn: [],
   async passOn(task) {
     this.passedOn.push(task)
+    this.acks += 1 // as the communicators do: passing on acknowledges
   },
 })
 
@@ -198,17 +199,40 @@ describe('ProcessLauncher with an ownership', () => {
     expect(a.launcher.holdsTask('w1')).toBe(false)
   })
 
-  it('acknowledges a task held past the hold limit once its process is checkpointed', async () => {
+  it('hands a task held past the hold limit on to a continue task, which answers', async () => {
     const store: MemoryStore = new Map()
     const a = worker('a', store, new LocalClaims(), 20)
     const held = delivery()
     const running = a.launcher.handle({ task: 'launch', definition: 'Waiter', pid: 'w1' }, held)
     expect(a.launcher.holdsTask('w1')).toBe(true)
-    await waitUntil('the early acknowledgement', () => held.acks === 1)
-    expect(a.launcher.holdsTask('w1')).toBe(false)
+    await waitUntil('the hand-on', () => held.acks === 1)
+    expect(held.passedOn).toEqual([{ task: 'continue', pid: 'w1', follow: true }])
+    expect(store.has('w1')).toBe(true)
+    // The launch's own answer is dropped (its sender now waits on the continue task).
+    expect(await running).toBeUndefined()
+    // The continue task joins the live process and answers its outputs.
+    const next = delivery()
+    const continued = a.launcher.handle(held.passedOn[0], next)
+    expect(a.launcher.holdsTask('w1')).toBe(true)
     a.runner.get('w1')?.resume(3)
-    expect(await running).toEqual({ value: 3 })
-    expect(held.acks).toBe(1)
+    expect(await continued).toEqual({ value: 3 })
+    expect(next.passedOn).toEqual([])
+  })
+
+  it('leaves the sender with a task in the queue when the worker dies after a hand-on', async () => {
+    const store: MemoryStore = new Map()
+    const claims = new LocalClaims()
+    const a = worker('a', store, claims, 20)
+    const b = worker('b', store, claims)
+    const held = delivery()
+    void a.launcher.handle({ task: 'launch', definition: 'Waiter', pid: 'w1' }, held)
+    await waitUntil('the hand-on', () => held.passedOn.length === 1)
+    // Worker a dies: its claims go, and the continue task (redelivered) reaches worker b.
+    await a.ownership.close()
+    const answered = b.launcher.handle(held.passedOn[0], delivery(true))
+    await waitUntil('worker b to take it over', () => b.runner.get('w1') !== undefined)
+    b.runner.get('w1')?.resume(5)
+    expect(await answered).toEqual({ value: 5 })
   })
 
   it('stores a created process without keeping it: a continue runs it on any worker', async () => {

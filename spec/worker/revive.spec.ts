@@ -1,6 +1,6 @@
 /**
- * Revive: processes whose task is gone (acknowledged early, then their worker died) are found in
- * the store and continued; reviving while a worker runs them continues nothing twice.
+ * Revive: processes whose task is gone (nowait launches, acknowledged early, then their worker
+ * died) are found in the store and continued; reviving while a worker runs them continues nothing twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AmqpCommunicator } from '../../lib/comms/amqp/index.js'
@@ -44,17 +44,16 @@ describe('plumpy-ts revive', () => {
   it('continues the processes whose task was lost, and nothing twice while a worker runs them', async () => {
     const env = { PLUMPY_SCALING_RECORD: record }
     const common = { broker: amqpUrl(), store: db.url, prefix, dir, env }
-    // Worker a acknowledges every task after 300 ms: then only the store knows the processes.
-    const a = await startWorker({ ...common, name: 'a', holdLimitMs: 300 })
+    // Worker a acknowledges nowait launches at once: then only the store knows the processes.
+    const a = await startWorker({ ...common, name: 'a' })
     const communicator = await AmqpCommunicator.connect(amqpUrl(), { prefix })
     const controller = new RemoteProcessController(communicator)
     const pids = Array.from({ length: PIPELINES }, (_, i) => `pipeline-${i}`)
-    for (const pid of pids)
-      void controller.launchProcess(Pipeline, { n: ROUNDS }, { pid }).catch(() => undefined)
-    await waitUntil(
-      'every task to be acknowledged',
-      () => (a.log().match(/task acknowledged early \(hold limit\)/g) ?? []).length === PIPELINES,
+    const launched = await Promise.all(
+      pids.map((pid) => controller.launchProcess(Pipeline, { n: ROUNDS }, { pid, nowait: true })),
     )
+    expect(launched).toEqual(pids)
+    expect(a.log().match(/task acknowledged early \(nowait\)/g)).toHaveLength(PIPELINES)
     a.signal('SIGKILL')
     await a.exited
     const byA = readExecutions(record).length

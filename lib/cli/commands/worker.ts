@@ -47,8 +47,8 @@ export const workerCommand = (program: Command): void => {
     )
     .option(
       '--hold-limit-ms <ms>',
-      'acknowledge a task held longer than this once its process is checkpointed (keep it ' +
-        "below the broker's consumer_timeout)",
+      'hand a task held longer than this on to a continue task once its process is ' +
+        "checkpointed (keep it below the broker's consumer_timeout)",
       positiveInteger,
       600_000,
     )
