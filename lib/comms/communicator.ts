@@ -47,9 +47,10 @@ export interface TaskDelivery extends MessageOrigin {
   /**
    * Hands the answer over to a new task: `task` is queued (persistently) with this task's
    * return address, so the sender gets the result of the handler that takes *it*; whatever
-   * this handler returns or throws afterwards is dropped. Acknowledges this task. For work that
-   * moves to another worker after an early `ack()` (a worker stopping while a launch it
-   * acknowledged is still awaited). Resolves once the new task is queued.
+   * this handler returns or throws afterwards is dropped. Acknowledges this task (queued first:
+   * a crash in between delivers both, never neither). For a task held too long for the broker's
+   * consumer timeout whose sender still waits: the launcher hands it on to a continue task, so
+   * that the answer always rests with a task in the queue. Resolves once the new task is queued.
    */
   passOn(task: unknown): Promise<void>
 }
