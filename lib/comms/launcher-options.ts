@@ -58,7 +58,8 @@ export interface LauncherOptions {
   /**
    * Resolves once the process with this pid answers RPC (`ProcessControl.reachable`): a nowait
    * launch is acknowledged and answered only then, so that a status request sent right after
-   * the pid arrives is never unroutable. Default: answer at once.
+   * the pid arrives is never unroutable. Default: `runner.reachable(pid)`, which waits for the
+   * runner's `processControl` plugin (and any other plugin that exposes processes).
    */
   readonly reachable?: (pid: string) => Promise<void>
   /** Told of tasks received, acknowledged, refused or followed. */

@@ -274,7 +274,8 @@ export class ProcessLauncher {
   private async run(process: ProcessHandle, nowait: boolean, delivery?: TrackedDelivery) {
     const done = process.stepUntilTerminated()
     if (nowait) {
-      await this.options.reachable?.(process.pid)
+      const reachable = this.options.reachable ?? ((pid) => this.options.runner.reachable(pid))
+      await reachable(process.pid)
       delivery?.ack()
       return process.pid
     }

@@ -40,6 +40,11 @@ export interface RunnerPlugin {
    * change it or fail to save.
    */
   readonly takesCheckpoints?: boolean
+  /**
+   * Set by plugins that expose processes elsewhere (on a communicator): resolves once the
+   * process with this pid can be reached there. `runner.reachable(pid)` waits for every plugin.
+   */
+  reachable?(pid: string): Promise<void>
 }
 
 /** Runner settings; every port has a default. */
@@ -200,6 +205,14 @@ export class Runner implements ProcessHost {
       )
       .finally(() => this.requested.delete(write))
     this.requested.add(write)
+  }
+
+  /**
+   * Resolves once every plugin that exposes processes (see `RunnerPlugin.reachable`) can reach
+   * the process with this pid: a launcher answers a nowait launch only then.
+   */
+  async reachable(pid: string): Promise<void> {
+    for (const plugin of this.plugins) await plugin.reachable?.(pid)
   }
 
   /** Resolves when every checkpoint started so far has been written. */

@@ -127,7 +127,6 @@ export class Worker {
       maxProcesses: this.slots,
       ownership: options.ownership,
       written: (pid) => this.store.written(pid),
-      reachable: (pid) => this.control.reachable(pid),
       onEvent: log.launcherEvent,
     })
   }

@@ -160,6 +160,29 @@ describe('ProcessLauncher and RemoteProcessController', () => {
     expect(pid).toBe('my-pid')
   })
 
+  it('answers a nowait launch only once every plugin can reach the process', async () => {
+    const { communicator, runner, controller } = setup()
+    // A plugin that exposes processes somewhere slow: reachable only when the test says so.
+    let open: () => void = () => undefined
+    const opened = new Promise<void>((resolve) => (open = resolve))
+    const asked: string[] = []
+    runner.use({ reachable: (pid) => (asked.push(pid), opened) })
+    // No `reachable` option: the launcher asks the runner, which asks its plugins.
+    await new ProcessLauncher({ runner, registry: DefinitionRegistry.of(Waiter) }).subscribe(
+      communicator,
+    )
+    let answered: unknown
+    const launched = controller
+      .launchProcess(Waiter, {}, { nowait: true, pid: 'slow' })
+      .then((pid) => (answered = pid))
+    for (let i = 0; i < 5; i++) await turn()
+    expect([asked, answered]).toEqual([['slow'], undefined])
+    open()
+    await launched
+    expect(answered).toBe('slow')
+    expect((await controller.getStatus('slow')).state).toBe('WAITING')
+  })
+
   it('reports invalid inputs and unknown definitions to the sender as remote errors', async () => {
     const { communicator, runner, controller } = setup()
     await new ProcessLauncher({ runner, registry: DefinitionRegistry.of(Double) }).subscribe(
