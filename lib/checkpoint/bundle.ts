@@ -51,6 +51,11 @@ export interface Bundleable {
   readonly inputs: unknown
   readonly rawInputs: unknown
   readonly parentPid: string | undefined
+  /**
+   * True when everything the process holds was checked to be JSON where it entered (a process
+   * of a checkpointing runner): `bundle` then does not walk it all again at every checkpoint.
+   */
+  readonly keptJson?: boolean
 }
 
 /**
@@ -63,12 +68,7 @@ export const bundle = (process: Bundleable): Bundle => {
   const snapshot = process.snapshot
   // Parsed inputs in their wire form: a codec that decodes text into a Date encodes it back.
   const inputs = process.definition.spec.inputs.encode(process.inputs)
-  const reason =
-    notJsonReason(snapshot.ctx, 'ctx') ??
-    notJsonReason(snapshot.outputs, 'outputs') ??
-    stateReason(snapshot.state) ??
-    notJsonReason(inputs, 'inputs') ??
-    notJsonReason(process.rawInputs, 'rawInputs')
+  const reason = process.keptJson === true ? undefined : notJsonIn(snapshot, inputs, process)
   if (reason !== undefined) throw new CheckpointError('not-json', snapshot.pid, undefined, reason)
   return {
     pid: snapshot.pid,
@@ -85,6 +85,18 @@ export const bundle = (process: Bundleable): Bundle => {
     rawInputs: process.rawInputs,
   }
 }
+
+/** The first value of a process that JSON would not bring back as it is, by its path. */
+const notJsonIn = (
+  snapshot: ProcessSnapshot,
+  inputs: unknown,
+  process: Bundleable,
+): string | undefined =>
+  notJsonReason(snapshot.ctx, 'ctx') ??
+  notJsonReason(snapshot.outputs, 'outputs') ??
+  stateReason(snapshot.state) ??
+  notJsonReason(inputs, 'inputs') ??
+  notJsonReason(process.rawInputs, 'rawInputs')
 
 /** The first value of a state that is not JSON (the rest of the state is strings and numbers). */
 const stateReason = (state: ProcessState): string | undefined => {

@@ -96,9 +96,10 @@ export class DefinitionRegistry {
         )
       return checked(entry.definition, bundle, tag)
     }
-    return E.chain((r: Resolved) => checked(r.definition, r.bundle, tag))(
-      this.migrate(bundle, entry, tag),
-    )
+    const migrated = this.migrate(bundle, entry, tag)
+    return E.isLeft(migrated)
+      ? migrated
+      : checked(migrated.right.definition, migrated.right.bundle, tag)
   }
 
   private migrate(bundle: Bundle, entry: Entry, tag?: string): E.Either<CheckpointError, Resolved> {
@@ -168,16 +169,13 @@ const differences = (bundle: Bundle, definition: ProcessDefinition): string => {
       ? `the outline is unchanged (structure ${now.hash})`
       : `the outline changed (structure ${was.hash}, now ${now.hash}: ${definition.body.structure})`,
   ]
-  const state = bundle.snapshot.state
-  if (state._tag === 'CREATED' || state._tag === 'RUNNING' || state._tag === 'WAITING') {
-    const reason = definition.body.checkPosition(state.position)
-    const position = positionText(state.position)
+  const position = positionIn(definition, bundle)
+  if (position !== undefined)
     found.push(
-      reason === undefined
-        ? `its position ${position} is one of ${target}'s`
-        : `its position ${position} is not one of ${target}'s (${reason})`,
+      position.problem === undefined
+        ? `its position ${position.text} is one of ${target}'s`
+        : `its position ${position.text} is not one of ${target}'s (${position.problem})`,
     )
-  }
   const inputs = definition.spec.inputs.parse(bundle.rawInputs)
   if (E.isLeft(inputs)) {
     const shown = inputs.left.slice(0, 3).map((e) => `${e.path}: ${e.message}`)
@@ -187,8 +185,20 @@ const differences = (bundle: Bundle, definition: ProcessDefinition): string => {
   return found.join('; ')
 }
 
-const positionText = (position: Position): string =>
-  position._tag === 'Outline' ? `[${position.cursor.join(', ')}]` : `'${position.step}'`
+/** A live checkpoint's position as text, and why `definition` cannot run from it (if so). */
+const positionIn = (
+  definition: ProcessDefinition,
+  bundle: Bundle,
+): { readonly text: string; readonly problem: string | undefined } | undefined => {
+  const state = bundle.snapshot.state
+  if (state._tag !== 'CREATED' && state._tag !== 'RUNNING' && state._tag !== 'WAITING')
+    return undefined
+  const position: Position = state.position
+  return {
+    text: position._tag === 'Outline' ? `[${position.cursor.join(', ')}]` : `'${position.step}'`,
+    problem: definition.body.checkPosition(position),
+  }
+}
 
 /**
  * The resolved checkpoint, once its position is known to be one of its definition's: a cursor
@@ -199,20 +209,14 @@ const checked = (
   bundle: Bundle,
   tag: string | undefined,
 ): E.Either<CheckpointError, Resolved> => {
-  const state = bundle.snapshot.state
-  if (state._tag === 'CREATED' || state._tag === 'RUNNING' || state._tag === 'WAITING') {
-    const reason = definition.body.checkPosition(state.position)
-    if (reason !== undefined) {
-      const position = positionText(state.position)
-      return E.left(
-        new CheckpointError(
-          'invalid-position',
-          bundle.pid,
-          tag,
-          `position ${position} is outside ${definition.name}@${definition.version}: ${reason}`,
-        ),
-      )
-    }
-  }
-  return E.right({ definition, bundle })
+  const position = positionIn(definition, bundle)
+  if (position?.problem === undefined) return E.right({ definition, bundle })
+  return E.left(
+    new CheckpointError(
+      'invalid-position',
+      bundle.pid,
+      tag,
+      `position ${position.text} is outside ${definition.name}@${definition.version}: ${position.problem}`,
+    ),
+  )
 }

@@ -50,6 +50,9 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
   /** What most processes never need (listeners, pending actions, waiters…), made on first use. */
   private rare: Rare<I, O> | undefined = undefined
 
+  /** Everything this process holds was checked to be JSON where it entered (see `bundle`). */
+  readonly keptJson: boolean
+
   constructor(
     readonly definition: ProcessDefinition<I, any, O>,
     snapshot: ProcessSnapshot,
@@ -59,6 +62,9 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
     parentPid: string | undefined = undefined,
   ) {
     this.snap = snapshot
+    // Fixed at creation: a host that checkpoints refuses data that is not JSON where it enters
+    // (see json-guard.ts), but only from the time it does; a process older than that is walked.
+    this.keptJson = host.keepsJson === true
     if (parentPid !== undefined) this.extras.parentPid = parentPid
   }
 

@@ -82,7 +82,11 @@ export class Runner implements ProcessHost {
   readonly clock: Clock
   readonly timeSliceMs: number | undefined
   readonly persister: Persister | undefined
-  keepsJson = false
+  /** True once a plugin takes checkpoints (see `RunnerPlugin.takesCheckpoints`). */
+  get keepsJson(): boolean {
+    return this.checkpointed
+  }
+  private checkpointed = false
   private readonly ids: IdSource
   private readonly plugins: RunnerPlugin[]
   private readonly automatic: Checkpointing | undefined
@@ -105,13 +109,13 @@ export class Runner implements ProcessHost {
       this.automatic = checkpointing(this.persister)
       this.plugins.unshift(this.automatic)
     }
-    this.keepsJson = this.plugins.some((p) => p.takesCheckpoints === true)
+    this.checkpointed = this.plugins.some((p) => p.takesCheckpoints === true)
   }
 
   /** Follow this runner's processes from now on. */
   use(plugin: RunnerPlugin): void {
     this.plugins.push(plugin)
-    if (plugin.takesCheckpoints === true) this.keepsJson = true
+    if (plugin.takesCheckpoints === true) this.checkpointed = true
   }
 
   /**
@@ -128,13 +132,16 @@ export class Runner implements ProcessHost {
     if (parsed._tag === 'Left') throw new InvalidInputsError(definition.name, parsed.left)
     const inputs = parsed.right as I
     const pid = options.pid ?? this.ids()
+    const ctx = initialContext(definition.context(inputs))
     if (this.keepsJson) {
       // Checkpoints keep the inputs in their wire form (see `bundle`): that form must be JSON.
       const wire = definition.spec.inputs.encode(inputs)
-      const notJson = notJsonValue(pid, wire, 'inputs') ?? notJsonValue(pid, raw, 'rawInputs')
+      const notJson =
+        notJsonValue(pid, wire, 'inputs') ??
+        notJsonValue(pid, raw, 'rawInputs') ??
+        notJsonValue(pid, ctx, 'ctx')
       if (notJson !== undefined) throw notJson
     }
-    const ctx = initialContext(definition.context(inputs))
     const snapshot = createdSnapshot(pid, definition.body.initial, ctx, options.status)
     const handle = new ProcessHandle<I, O>(
       definition,
