@@ -64,11 +64,13 @@ describe('bench/run.ts --smoke', () => {
       expect(report.machine.cores).toBeGreaterThan(0)
       expect(report.machine.node).toBe(process.version)
       const measured = report.rows.filter((row) => !row.id.startsWith('B7'))
-      // At smoke sizes a memory figure may round to 0 (RSS grows by whole pages); rates and sizes
-      // are always positive.
+      // Rates and sizes are always positive. A memory figure at smoke sizes (500 processes, some
+      // 200 KiB) is within the collector's noise: it can round to 0 (RSS grows by whole pages) or
+      // come out a little below it (a collection freed more than the processes took), so it is
+      // only required to be a number; the full run measures it.
       const positive = (row: { id: string; median: number | null }) =>
         typeof row.median === 'number' &&
-        (row.id.startsWith('B5') ? row.median >= 0 : row.median > 0)
+        (row.id.startsWith('B5') ? Number.isFinite(row.median) : row.median > 0)
       expect(measured.filter((row) => !positive(row))).toEqual([])
     } finally {
       await rm(directory, { recursive: true, force: true })
