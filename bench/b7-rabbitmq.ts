@@ -24,16 +24,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as t from 'io-ts'
-import {
-  DefinitionRegistry,
-  ProcessLauncher,
-  RemoteProcessController,
-  Runner,
-  defineWorkChain,
-  input,
-  output,
-  silentLogger,
-} from '../lib/index.js'
+import { defineWorkChain, DefinitionRegistry, input, out, output, ProcessLauncher, RemoteProcessController, Runner, silentLogger } from '../lib/index.js'
 import { AmqpCommunicator } from '../lib/comms/amqp/index.js'
 import {
   check,
@@ -52,7 +43,7 @@ import {
 export const Echo = defineWorkChain({
   name: 'B7Echo',
   spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
-  steps: { echo: (_ctx, { inputs, out }) => out('y', inputs.x) },
+  steps: { echo: (_ctx, { inputs }) => out('y', inputs.x) },
   outline: (s) => [s.echo],
 })
 

@@ -3,15 +3,7 @@
  * BENCH.md describes it, and a persister wrapper that counts the checkpoints actually written.
  */
 import * as t from 'io-ts'
-import {
-  defineWorkChain,
-  input,
-  output,
-  while_,
-  type Bundle,
-  type PersistedCheckpoint,
-  type Persister,
-} from '../lib/index.js'
+import { defineWorkChain, input, out, output, while_, type Bundle, type PersistedCheckpoint, type Persister } from '../lib/index.js'
 
 /**
  * B1, B3 and B6: `while_(i < N)(inc)` with `ctx.i += 1`. `N` is the input `n`, so that one
@@ -40,7 +32,7 @@ export const ThreeSteps = defineWorkChain({
   steps: {
     first() {},
     second() {},
-    third: (_ctx, { inputs, out }) => out('y', inputs.x),
+    third: (_ctx, { inputs }) => out('y', inputs.x),
   },
   outline: (s) => [s.first, s.second, s.third],
 })

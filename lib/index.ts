@@ -1,11 +1,29 @@
 /**
- * plumpy-ts: long-running workflows as definitions of pure steps, interpreted by a pure process
- * state machine, with immer contexts and JSON checkpoints.
+ * plumpy-ts: long-running workflows as definitions of pure steps that yield commands, interpreted
+ * by a pure process state machine, with immer contexts and JSON checkpoints.
  */
 export * from './ports/index.js'
+export * from './commands/index.js'
 export * from './process/index.js'
 export * from './workchain/index.js'
 export * from './checkpoint/index.js'
 export * from './persistence/index.js'
 export * from './runtime/index.js'
 export * from './comms/index.js'
+export { ProcessLoop, inertRunners, stepEvent } from './interpreter/index.js'
+export type {
+  Answer,
+  EffectRunner,
+  EffectRunners,
+  OnAnswer,
+  RunnerEffect,
+  StartAwaitables,
+} from './interpreter/index.js'
+export {
+  executeStep,
+  StepViews,
+  OutputError,
+  NondeterminismError,
+  NotACommandError,
+} from './step/index.js'
+export type { Divergence, Execution, LiveSlot, LiveStep, StepContext } from './step/index.js'

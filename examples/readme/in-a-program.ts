@@ -1,21 +1,12 @@
 // Running processes on a runner inside an existing program: your own runner (its own ids, clock,
 // logger and store), several processes at once, and a listener to report progress.
 import * as t from 'io-ts'
-import {
-  InMemoryPersister,
-  Runner,
-  defineProcess,
-  input,
-  output,
-  silentLogger,
-  type ProcessHandle,
-  type ProcessListener,
-} from '../../lib/index.js'
+import { defineProcess, InMemoryPersister, input, out, output, Runner, silentLogger, type ProcessHandle, type ProcessListener } from '../../lib/index.js'
 
 export const Square = defineProcess({
   name: 'Square',
   spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
-  steps: { run: (_ctx, { inputs, out }) => out('y', inputs.x ** 2) },
+  steps: { run: (_ctx, { inputs }) => out('y', inputs.x ** 2) },
 })
 
 const runner = new Runner({

@@ -1,17 +1,20 @@
-// Embedding the interpreter: drive `transition` with your own loop and perform the effects
-// yourself. No runner, no timers: this loop runs a process to its end synchronously.
+// Embedding the interpreter: the loop the runtime uses, with effect runners of your own. No
+// runner, no timers: this host runs a process's steps at once and prints its state changes.
 import {
+  Continue,
   Events,
-  MutableStepApi,
+  ProcessLoop,
+  StepViews,
   createdSnapshot,
   defineProcess,
   executeStep,
+  inertRunners,
   input,
+  out,
   output,
-  transition,
-  Continue,
-  type ProcessEvent,
-  type ProcessSnapshot,
+  stepEvent,
+  type EffectRunners,
+  type LiveSlot,
 } from '../../lib/index.js'
 import * as t from 'io-ts'
 
@@ -20,36 +23,29 @@ export const Double = defineProcess({
   spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
   steps: {
     run: (_ctx, { inputs }) => Continue('emit', inputs.x * 2),
-    emit: (_ctx, { args, out }) => out('y', args[0] as number),
+    emit: (_ctx, { args }) => out('y', args[0] as number),
   },
 })
 
 const inputs = Double.spec.inputs.parse({ x: 21 })
 if (inputs._tag === 'Left') throw new Error('bad inputs')
-let snapshot: ProcessSnapshot = createdSnapshot('my-pid', Double.body.initial, {})
-// The step API: outputs are checked against the definition's output ports.
-const api = new MutableStepApi('my-pid', Double.name, inputs.right, Double.spec.outputs, {
-  pause: () => false,
-  play: () => false,
-  kill: () => false,
-})
+const views = new StepViews('my-pid', Double.name, inputs.right)
+const slot: LiveSlot = { live: undefined } // where a suspended generator step is kept
 
-/** Your host decides when a step runs: here, at once. Returns the event that reports it. */
-const runStep = (): ProcessEvent => {
-  ;[snapshot] = transition(snapshot, Events.stepStarted())
-  const run = executeStep(Double, snapshot, api, { live: undefined })
-  if (run._tag === 'Failed') return Events.stepFailed({ name: 'Error', message: String(run.error) })
-  if (run.outcome._tag === 'Wait') throw new Error('this loop does not wait')
-  return Events.stepCompleted(run.outcome, run.ctx, run.outputs, run.emitted)
+/** One runner per effect kind: this host takes steps at once and prints state changes. */
+const runners: EffectRunners = {
+  ...inertRunners,
+  StateChanged: ({ from, to }) => console.log(`${from} -> ${to}`),
+  RunStep: (_effect, loop) => loop.send(Events.stepStarted()),
+  ExecuteStep: (_effect, loop) => {
+    const execution = executeStep({ definition: Double, snapshot: loop.snapshot, views, slot })
+    const { event } = stepEvent(execution, () => {
+      throw new Error('this host starts no children')
+    })
+    loop.send(event)
+  },
 }
 
-const events: ProcessEvent[] = [Events.start()]
-while (events.length > 0) {
-  const [next, effects] = transition(snapshot, events.shift() as ProcessEvent)
-  snapshot = next
-  for (const effect of effects) {
-    if (effect._tag === 'StateChanged') console.log(`${effect.from} -> ${effect.to}`)
-    if (effect._tag === 'RunStep') events.push(runStep())
-  }
-}
-console.log(snapshot.state._tag, snapshot.outputs) // FINISHED { y: 42 }
+const loop = new ProcessLoop(createdSnapshot('my-pid', Double.body.initial, {}), runners, undefined)
+loop.send(Events.start())
+console.log(loop.snapshot.state._tag, loop.snapshot.outputs) // FINISHED { y: 42 }

@@ -1,6 +1,6 @@
 // The README's first example: a work chain that counts, with typed inputs and outputs.
 import * as t from 'io-ts'
-import { defineWorkChain, input, output, while_ } from '../../lib/index.js'
+import { defineWorkChain, input, out, output, while_ } from '../../lib/index.js'
 
 export const Countdown = defineWorkChain({
   name: 'Countdown',
@@ -15,7 +15,7 @@ export const Countdown = defineWorkChain({
       console.log(ctx.left)
       ctx.left -= 1 // ctx is an immer draft: the next step sees a new frozen snapshot
     },
-    liftOff: (_ctx, { out }) => out('launched', true),
+    liftOff: () => out('launched', true),
   },
   outline: (s) => [while_(s.ticking)(s.tick), s.liftOff],
 })

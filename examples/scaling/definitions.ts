@@ -15,7 +15,7 @@
  */
 import { appendFileSync } from 'node:fs'
 import * as t from 'io-ts'
-import { defineProcess, defineWorkChain, input, launch, output, while_ } from '../../lib/index.js'
+import { defineProcess, defineWorkChain, input, launch, out, output, toContext, while_ } from '../../lib/index.js'
 
 const record = (pipeline: string, step: string, index: number): void => {
   const file = process.env['PLUMPY_SCALING_RECORD']
@@ -31,9 +31,9 @@ export const Work = defineProcess({
     outputs: { value: output(t.number) },
   },
   steps: {
-    run(_ctx, { inputs, out }) {
+    run(_ctx, { inputs }) {
       record(inputs.pipeline, 'work', inputs.index)
-      out('value', inputs.index * inputs.index)
+      return out('value', inputs.index * inputs.index)
     },
   },
 })
@@ -54,17 +54,15 @@ export const Pipeline = defineWorkChain({
   context: (): PipelineContext => ({ i: 0, total: 0 }),
   steps: {
     more: (ctx, { inputs }) => ctx.i < inputs.n,
-    submit(ctx, { pid, toContext }) {
-      toContext({ work: launch(Work, { pipeline: pid, index: ctx.i }) })
-    },
+    submit: (ctx, { pid }) => toContext({ work: launch(Work, { pipeline: pid, index: ctx.i }) }),
     collect(ctx, { pid }) {
       record(pid, 'collect', ctx.i)
       ctx.total += ctx.work?.value ?? Number.NaN
       ctx.i += 1
     },
-    finish(ctx, { out }) {
-      out('total', ctx.total)
-      out('rounds', ctx.i)
+    *finish(ctx) {
+      yield* out('total', ctx.total)
+      yield* out('rounds', ctx.i)
     },
   },
   outline: (s) => [while_(s.more)(s.submit, s.collect), s.finish],

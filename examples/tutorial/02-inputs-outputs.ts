@@ -1,7 +1,7 @@
 // Defining inputs and outputs: ports with help strings, defaults and validators, nested in
 // namespaces (a dotted name creates the namespace on the way).
 import * as t from 'io-ts'
-import { defineProcess, input, namespace, output } from '../../lib/index.js'
+import { defineProcess, input, namespace, out, output } from '../../lib/index.js'
 import { isMain } from './is-main.js'
 
 export const SpecProcess = defineProcess({
@@ -21,10 +21,10 @@ export const SpecProcess = defineProcess({
     },
   },
   steps: {
-    run(_ctx, { inputs, out }) {
-      out('output1', inputs.input1)
-      out('output2.output2a', inputs.input2.input2a)
-      out('output2.output2b', inputs.input2.input2b)
+    *run(_ctx, { inputs }) {
+      yield* out('output1', inputs.input1)
+      yield* out('output2.output2a', inputs.input2.input2a)
+      yield* out('output2.output2b', inputs.input2.input2b)
     },
   },
 })

@@ -1,6 +1,6 @@
 // Pausing and playing: a pause asked for during a step lets the step finish; the process then
 // waits for `play()` before its next step, and other processes run meanwhile.
-import { Continue, defineProcess, type ProcessHandle } from '../../lib/index.js'
+import { Continue, defineProcess, pause, type ProcessHandle } from '../../lib/index.js'
 import { isMain } from './is-main.js'
 
 export const SimpleProcess = defineProcess({
@@ -15,10 +15,10 @@ export const SimpleProcess = defineProcess({
 export const PauseProcess = defineProcess({
   name: 'PauseProcess',
   steps: {
-    run(_ctx, api) {
-      console.log(`${api.name}: pausing`)
-      void api.pause()
-      console.log(`${api.name}: continue step`)
+    *run(_ctx, { name }) {
+      console.log(`${name}: pausing`)
+      yield* pause()
+      console.log(`${name}: continue step`)
       return Continue('nextStep')
     },
     nextStep(_ctx, { name }) {

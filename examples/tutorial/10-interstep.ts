@@ -2,7 +2,7 @@
 // asynchronous task) in the context makes the chain WAIT after it, which lets other chains run.
 // The results land in the context under their keys.
 import * as t from 'io-ts'
-import { defineProcess, defineWorkChain, input, launch, output, task } from '../../lib/index.js'
+import { defineProcess, defineWorkChain, input, launch, out, output, task, toContext } from '../../lib/index.js'
 import { isMain } from './is-main.js'
 
 // Both chains' tasks start on the same turn of the loop and sleep 10 ms, so in the notebook they
@@ -36,9 +36,9 @@ export const InternalProcess = defineProcess({
     outputs: { value: output() },
   },
   steps: {
-    run(_ctx, { inputs, out }) {
+    run(_ctx, { inputs }) {
       console.log(inputs.name)
-      out('value', 'value')
+      return out('value', 'value')
     },
   },
 })
@@ -56,13 +56,17 @@ export const InterstepWorkChain = defineWorkChain({
     step1(_ctx, { inputs }) {
       console.log(inputs.name, 'step1')
     },
-    step2(_ctx, { inputs, toContext }) {
+    step2(_ctx, { inputs }) {
       console.log(inputs.name, 'step2')
       sleepSync(10)
-      if (inputs.awaitable)
-        toContext({ awaitable: task(() => awaitableFunc(`${inputs.name} step2 awaitable`)) })
-      if (inputs.process)
-        toContext({ process: launch(InternalProcess, { name: `${inputs.name} step2 process` }) })
+      return toContext({
+        ...(inputs.awaitable
+          ? { awaitable: task(() => awaitableFunc(`${inputs.name} step2 awaitable`)) }
+          : {}),
+        ...(inputs.process
+          ? { process: launch(InternalProcess, { name: `${inputs.name} step2 process` }) }
+          : {}),
+      })
     },
     step3(ctx, { inputs }) {
       console.log(inputs.name, 'step3')

@@ -5,6 +5,7 @@ import {
   DefinitionRegistry,
   InMemoryPersister,
   Runner,
+  checkpoint,
   defineWorkChain,
   restoreBundle,
 } from '../../lib/index.js'
@@ -17,17 +18,17 @@ export const PersistWorkChain = defineWorkChain({
   name: 'PersistWorkChain',
   context: () => ({ step: 0 }),
   steps: {
-    initStep(ctx, { checkpoint }) {
+    initStep(ctx) {
       ctx.step = 1
-      checkpoint('init')
+      return checkpoint('init')
     },
-    step2(ctx, { checkpoint }) {
+    *step2(ctx) {
       ctx.step += 1
-      checkpoint('step2')
+      yield* checkpoint('step2')
     },
-    step3(ctx, { checkpoint }) {
+    *step3(ctx) {
       ctx.step += 1
-      checkpoint('step3')
+      yield* checkpoint('step3')
     },
   },
   outline: (s) => [s.initStep, s.step2, s.step3],

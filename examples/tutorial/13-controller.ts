@@ -2,18 +2,7 @@
 // communicator; a RemoteProcessController sends them (from this program or any other that shares
 // the communicator) and waits for the outputs, or just for the pid with `nowait`.
 import * as t from 'io-ts'
-import {
-  DefinitionRegistry,
-  LocalCommunicator,
-  ProcessLauncher,
-  RemoteProcessController,
-  Runner,
-  defineWorkChain,
-  input,
-  output,
-  processControl,
-  while_,
-} from '../../lib/index.js'
+import { defineWorkChain, DefinitionRegistry, input, LocalCommunicator, out, output, processControl, ProcessLauncher, RemoteProcessController, Runner, while_ } from '../../lib/index.js'
 import { isMain } from './is-main.js'
 
 export const ControlledWorkChain = defineWorkChain({
@@ -31,9 +20,7 @@ export const ControlledWorkChain = defineWorkChain({
     loopStep(ctx) {
       ctx.iterator += 1
     },
-    finalStep(ctx, { out }) {
-      out('result', ctx.iterator)
-    },
+    finalStep: (ctx) => out('result', ctx.iterator),
   },
   outline: (s) => [s.initStep, while_(s.whileStep)(s.loopStep), s.finalStep],
 })

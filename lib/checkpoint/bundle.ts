@@ -125,6 +125,11 @@ const stateReason = (state: ProcessState): string | undefined => {
   const position = state.position
   return (
     (position._tag === 'Step' ? notJsonItems(position.args, 'args') : undefined) ??
-    (position.journal === undefined ? undefined : notJsonItems(position.journal.results, 'journal'))
+    (position.journal === undefined
+      ? undefined
+      : notJsonItems(
+          position.journal.entries.map((entry) => entry.answer),
+          'journal',
+        ))
   )
 }

@@ -5,6 +5,7 @@
  * never runs anything named by the data.
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { freeze } from 'immer'
 import * as t from 'io-ts'
 import { PathReporter } from 'io-ts/lib/PathReporter.js'
 import type { ErrorInfo } from '../process/errors.js'
@@ -39,6 +40,9 @@ const PendingC = t.intersection([
   t.partial({ append: t.literal(true), done: t.literal(true), value: t.unknown }),
 ])
 
+/** A journal entry as a pair: what the suspension asked for, and the answer it got. */
+const JournalEntryC = t.tuple([t.string, t.unknown])
+
 const JsonObject = t.UnknownRecord
 
 /** `name@version#hash`. */
@@ -46,13 +50,19 @@ const DEF_PATTERN = /^(.+)@(\d+)#([0-9a-f]{8})$/
 
 /** The JSON form of a checkpoint. */
 export const CheckpointJson = t.intersection([
-  t.type({ v: t.literal(1), pid: t.string, def: t.string, state: StateNameC }),
+  t.type({
+    v: t.union([t.literal(1), t.literal(2)]),
+    pid: t.string,
+    def: t.string,
+    state: StateNameC,
+  }),
   t.partial({
     parent: t.string,
     step: t.string,
     args: t.array(t.unknown),
     at: t.array(Index),
     journal: t.array(t.unknown),
+    asked: t.string,
     resumed: t.literal(true),
     msg: t.string,
     data: t.unknown,
@@ -81,7 +91,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 export const encodeCheckpoint = (b: Bundle): CheckpointJson => {
   const s = b.snapshot
   const json: Mutable<CheckpointJson> = {
-    v: 1,
+    v: 2,
     pid: b.pid,
     def: `${b.definition.name}@${b.definition.version}#${b.definition.hash}`,
     state: s.state._tag,
@@ -111,6 +121,7 @@ const encodeState = (state: ProcessState, json: Mutable<CheckpointJson>): void =
       if (state.message !== undefined) json.msg = state.message
       if (state.data !== undefined) json.data = state.data
       if (state.awaiting.length > 0) json.awaiting = state.awaiting.map(encodePending)
+      if (state.asked !== undefined) json.asked = state.asked
       return
     case 'FINISHED':
       if (state.result !== undefined) json.result = state.result
@@ -134,7 +145,8 @@ const encodePosition = (position: Position, json: Mutable<CheckpointJson>): void
   } else {
     json.at = [...position.cursor]
   }
-  if (position.journal !== undefined) json.journal = [...position.journal.results]
+  if (position.journal !== undefined)
+    json.journal = position.journal.entries.map((entry) => [entry.asked, entry.answer])
 }
 
 const encodePending = (p: Pending): t.TypeOf<typeof PendingC> => ({
@@ -197,6 +209,16 @@ export const decodeCheckpoint = (
   const json = decoded.right
   const def = DEF_PATTERN.exec(json.def)
   if (def === null) return fail(`'def' must read name@version#hash, got '${json.def}'`, json.pid)
+  if (json.journal !== undefined) {
+    if (json.v === 1)
+      return fail(
+        'written by plumpy-ts 0.1 inside a generator step: its journal does not say what each ' +
+          'suspension asked for, so a replay could not be checked; finish it with 0.1',
+        json.pid,
+      )
+    const bad = json.journal.findIndex((entry) => !JournalEntryC.is(entry))
+    if (bad >= 0) return fail(`journal[${bad}]: expected an [asked, answer] pair`, json.pid)
+  }
   const state = decodeState(json)
   if (typeof state === 'string') return fail(state, json.pid)
   const snapshot: ProcessSnapshot = {
@@ -209,8 +231,8 @@ export const decodeCheckpoint = (
     pendingPause: undefined,
     pendingKill: undefined,
     closed: isTerminal(state),
-    ctx: Object.freeze(json.ctx ?? {}),
-    outputs: Object.freeze(json.outputs ?? {}),
+    ctx: freeze(json.ctx ?? {}, true),
+    outputs: freeze(json.outputs ?? {}, true),
   }
   return E.right({
     pid: json.pid,
@@ -241,6 +263,7 @@ const decodeState = (json: CheckpointJson): ProcessState | string => {
         message: json.msg,
         data: json.data,
         awaiting: (json.awaiting ?? []).map(decodePending),
+        asked: json.asked,
       }
     case 'FINISHED':
       return {
@@ -260,7 +283,14 @@ const decodeState = (json: CheckpointJson): ProcessState | string => {
 
 const decodePosition = (json: CheckpointJson): Position | undefined => {
   const journal: Journal | undefined =
-    json.journal === undefined ? undefined : { results: json.journal }
+    json.journal === undefined
+      ? undefined
+      : {
+          entries: (json.journal as [string, unknown][]).map(([asked, answer]) => ({
+            asked,
+            answer,
+          })),
+        }
   const extra = journal === undefined ? {} : { journal }
   if (json.step !== undefined)
     return { _tag: 'Step', step: json.step, args: json.args ?? [], ...extra }

@@ -11,11 +11,14 @@ const SHOWN = 3
 const VALUE_CHARS = 40
 const TYPE_CHARS = 48
 
-/** The errors of one decode as `at[0]: expected a whole number ≥ 0, got -1; …`. */
-export const shortReport = (errors: t.Errors): string => {
+/**
+ * The errors of one decode as `at[0]: expected a whole number ≥ 0, got -1; …`; `root` names the
+ * decoded value itself when the error is at its top.
+ */
+export const shortReport = (errors: t.Errors, root = 'checkpoint'): string => {
   const lines = new Map<string, string>()
   for (const error of errors) {
-    const { path, entry } = placeOf(error.context)
+    const { path, entry } = placeOf(error.context, root)
     if (!lines.has(path))
       lines.set(
         path,
@@ -34,21 +37,21 @@ export const shortReport = (errors: t.Errors): string => {
  * levels (their member indices) that are no part of the data's path; an error inside a union
  * is reported at the union itself, since the value matched none of its forms.
  */
-const placeOf = (context: t.Context): { path: string; entry: t.ContextEntry } => {
+const placeOf = (context: t.Context, root: string): { path: string; entry: t.ContextEntry } => {
   let path = ''
   let entry = context[0] as t.ContextEntry
   for (let i = 1; i < context.length; i++) {
     const parent = context[i - 1] as t.ContextEntry
     const current = context[i] as t.ContextEntry
     const tag = tagOf(parent.type)
-    if (tag === 'UnionType' && i > 1) return { path: path || 'checkpoint', entry: parent }
+    if (tag === 'UnionType' && i > 1) return { path: path || root, entry: parent }
     if (tag !== 'IntersectionType' && tag !== 'UnionType')
       path += /^\d+$/.test(current.key)
         ? `[${current.key}]`
         : `${path === '' ? '' : '.'}${current.key}`
     entry = current
   }
-  return { path: path || 'checkpoint', entry }
+  return { path: path || root, entry }
 }
 
 const tagOf = (type: t.Decoder<unknown, unknown>): string | undefined =>

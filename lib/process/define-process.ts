@@ -7,9 +7,7 @@
  *   name: 'Double',
  *   spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
  *   steps: {
- *     run(_ctx, { inputs, out }) {
- *       out('y', inputs.x * 2)
- *     },
+ *     run: (_ctx, { inputs }) => out('y', inputs.x * 2),
  *   },
  * })
  */
@@ -27,7 +25,7 @@ import {
 } from '../ports/index.js'
 import type { Hooks, ProcessDefinition, StepFn } from './definition.js'
 import { processBody } from './process-body.js'
-import type { StepApi } from './step-api.js'
+import type { StepView } from './view.js'
 
 /** The spec part of a definition: typed ports, exit codes, root namespace options. */
 export interface SpecConfig<FI extends Fields, FO extends Fields> {
@@ -43,12 +41,8 @@ export interface SpecConfig<FI extends Fields, FO extends Fields> {
 /** Output paths mapped to their value types, for the typed `out`. */
 export type OutputValues<FO extends Fields> = { [P in OutputPath<FO>]: OutputValue<FO, P> }
 
-/** The step API of a definition with these ports. */
-export type ApiOf<FI extends Fields, FO extends Fields> = StepApi<
-  InputsOf<FI>,
-  OutputPath<FO>,
-  OutputValues<FO>
->
+/** The view the steps of a definition with these inputs receive. */
+export type ViewOf<FI extends Fields> = StepView<InputsOf<FI>>
 
 /** What `defineProcess` takes. */
 export interface ProcessConfig<FI extends Fields, FO extends Fields> {
@@ -56,7 +50,7 @@ export interface ProcessConfig<FI extends Fields, FO extends Fields> {
   /** Bump when a change makes old checkpoints mean something else (see migrations). */
   readonly version?: number
   readonly spec?: SpecConfig<FI, FO>
-  readonly steps: Readonly<Record<string, StepFn<Record<string, unknown>, ApiOf<FI, FO>>>>
+  readonly steps: Readonly<Record<string, StepFn<Record<string, unknown>, ViewOf<FI>>>>
   /** The first step; defaults to `run` when there is one, else the first step listed. */
   readonly entry?: string
   readonly hooks?: Hooks

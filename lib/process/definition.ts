@@ -4,22 +4,23 @@
  * the runtime adds `create`.
  */
 import type { Draft } from 'immer'
+import type { Command } from '../commands/command.js'
+import type { ToContextEntry } from '../commands/suspend.js'
 import type { ProcessSpec } from '../ports/index.js'
-import type { ToContextEntry, Yieldable } from './commands.js'
 import type { HookName } from './effects.js'
 import type { StepOutcome } from './events.js'
 import type { Position } from './position.js'
-import type { StepApi } from './step-api.js'
 import type { StateName } from './state.js'
+import type { StepView } from './view.js'
 
-/** A step: a plain function or a generator function over a context draft and the step API. */
-export type StepFn<Ctx = any, Api = StepApi> = (
-  ctx: Draft<Ctx>,
-  api: Api,
-) => unknown | Generator<Yieldable, unknown, any>
+/**
+ * A step: a plain function or a generator function of an immer draft of the context and a
+ * read-only view of the process. It returns (or yields) commands.
+ */
+export type StepFn<Ctx = any, View = StepView> = (ctx: Draft<Ctx>, view: View) => unknown
 
 /** A generator step's generator. */
-export type StepGenerator = Generator<Yieldable, unknown, any>
+export type StepGenerator = Generator<Command, unknown, unknown>
 
 /** What a body found at a position: a step to call, or the end of the road. */
 export type Located =
@@ -45,6 +46,8 @@ export type BodyOutcome =
       readonly message: string | undefined
       readonly data: unknown
       readonly entries: readonly ToContextEntry[]
+      /** A generator step suspended inside itself: the journal key of what it waits for. */
+      readonly asked: string | undefined
     }
 
 /**
@@ -53,12 +56,13 @@ export type BodyOutcome =
  */
 export interface Body {
   readonly initial: Position
-  locate(position: Position, draft: Draft<any>, api: StepApi): Located
+  /** Find the step at `position`; a work chain evaluates its predicates on `draft` on the way. */
+  locate(position: Position, draft: Draft<any>, view: StepView): Located
   /**
-   * What the step's return value means. `entries` are the awaitables the step registered through
-   * `api.toContext`.
+   * What the step's return value (or the flow command a generator yielded) means: the next step,
+   * a wait (a work chain step may return `toContext`), or the end.
    */
-  complete(located: LocatedStep, returned: unknown, entries: readonly ToContextEntry[]): BodyOutcome
+  complete(located: LocatedStep, returned: unknown): BodyOutcome
   /**
    * Why `position` is not one this body can run from, or undefined when it is. Loading a
    * checkpoint asks this, so a damaged position is refused instead of silently finishing.

@@ -1,8 +1,11 @@
 /**
- * Effects: what the reducer asks its host to do. They are plain data; the runtime performs them in
- * order, and so can your own loop (see the README, "Embedding").
+ * Effects: what the reducer asks its host to do. They are plain data; the interpreter performs
+ * them in order through one runner per kind (`lib/interpreter/`), and so can your own loop (see
+ * the README, "Embedding").
  */
+import type { LogLevel } from '../commands/instant.js'
 import type { ErrorInfo } from './errors.js'
+import type { ProcessEvent } from './events.js'
 import type { StateName } from './state.js'
 import type { AwaitableRef } from './awaitable.js'
 
@@ -64,9 +67,17 @@ export interface StateChanged {
   readonly to: StateName
 }
 
-/** Run the step at the current RUNNING position (the host chooses when: now, or on its loop). */
+/**
+ * The process can take its next step: send `StepStarted` (the host chooses when: now, or on a
+ * later turn of its loop).
+ */
 export interface RunStep {
   readonly _tag: 'RunStep'
+}
+
+/** Run the step at the RUNNING position now, and send `StepCompleted` or `StepFailed`. */
+export interface ExecuteStep {
+  readonly _tag: 'ExecuteStep'
 }
 
 /** Watch the awaitable in `slot` and report it with `AwaitableSettled` / `AwaitableFailed`. */
@@ -108,16 +119,29 @@ export interface Reject {
   readonly error: ErrorInfo
 }
 
-/** A terminal state was entered: finish closing (then send `Close`) and settle the futures. */
-export interface Terminate {
-  readonly _tag: 'Terminate'
+/** Send this event to the process after the current one (the interpreter does it itself). */
+export interface Raise {
+  readonly _tag: 'Raise'
+  readonly event: ProcessEvent
 }
 
-/** Something worth a log line that changes nothing. */
-export interface Log {
+/** The process has closed: settle what still waits on it, and let it go. */
+export interface Terminated {
+  readonly _tag: 'Terminated'
+}
+
+/** Save a checkpoint a step asked for, under `tag`. */
+export interface SaveCheckpoint {
+  readonly _tag: 'Checkpoint'
+  readonly tag: string | undefined
+}
+
+/** A log line: from a step (`step` names it), or from the reducer about something it ignored. */
+export interface WriteLog {
   readonly _tag: 'Log'
-  readonly level: 'info' | 'warn' | 'error'
+  readonly level: LogLevel
   readonly message: string
+  readonly step?: string | undefined
 }
 
 /** Every effect. */
@@ -126,11 +150,14 @@ export type Effect =
   | Notify
   | StateChanged
   | RunStep
+  | ExecuteStep
   | Await
   | KillChildren
   | Reply
   | Defer
   | Settle
   | Reject
-  | Terminate
-  | Log
+  | Raise
+  | Terminated
+  | SaveCheckpoint
+  | WriteLog

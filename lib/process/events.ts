@@ -1,7 +1,8 @@
 /**
- * Events: everything that can happen to a process, as data. The runtime (or your own loop) feeds
- * them to `transition`.
+ * Events: everything that can happen to a process, as data. The interpreter (or your own loop)
+ * feeds them to `transition`.
  */
+import type { LogLevel } from '../commands/instant.js'
 import type { ErrorInfo } from './errors.js'
 import type { Position } from './position.js'
 import type { Pending } from './state.js'
@@ -11,7 +12,10 @@ export interface Start {
   readonly _tag: 'Start'
 }
 
-/** A step function is about to be called. */
+/**
+ * Run the step at the RUNNING position now. Ignored unless the process can step (RUNNING, not
+ * paused, not already stepping): a request for a step may be overtaken by a pause or a kill.
+ */
 export interface StepStarted {
   readonly _tag: 'StepStarted'
 }
@@ -25,6 +29,8 @@ export type StepOutcome =
       readonly message: string | undefined
       readonly data: unknown
       readonly awaiting: readonly Pending[]
+      /** A generator step suspended inside itself: the journal key of what it waits for. */
+      readonly asked: string | undefined
     }
   | {
       readonly _tag: 'Stop'
@@ -35,26 +41,54 @@ export type StepOutcome =
     }
   | { readonly _tag: 'Kill'; readonly message: string | undefined }
 
-/** One output emitted during a step, for listeners. */
+/** One output emitted during a step, for hooks and listeners. */
 export interface EmittedOutput {
   readonly port: string
   readonly value: unknown
   readonly dynamic: boolean
 }
 
-/** The step function returned: its outcome, the new context and outputs. */
+/** One log line a step wrote. */
+export interface StepLogLine {
+  readonly level: LogLevel
+  readonly message: string
+}
+
+/**
+ * What a step did besides changing its context and outputs, all of it applied with the step's
+ * transition: outputs emitted (for hooks and listeners), log lines, checkpoints asked for, and
+ * the pause or kill it asked for (a pause followed by `play()` cancels out).
+ */
+export interface StepDeeds {
+  /** The step that ran; undefined when only a work chain's predicates ran. */
+  readonly step: string | undefined
+  readonly emitted: readonly EmittedOutput[]
+  readonly logs: readonly StepLogLine[]
+  /** Tags of the checkpoints asked for (undefined: the untagged one). */
+  readonly checkpoints: readonly (string | undefined)[]
+  readonly pause: { readonly message: string | undefined } | undefined
+  readonly kill: { readonly message: string | undefined } | undefined
+}
+
+/** The step function returned: its outcome, the new context and outputs, and what it did. */
 export interface StepCompleted {
   readonly _tag: 'StepCompleted'
   readonly outcome: StepOutcome
   readonly ctx: unknown
   readonly outputs: Readonly<Record<string, unknown>>
-  readonly emitted: readonly EmittedOutput[]
+  /** Undefined when the step did nothing else (the common case: one shared empty record). */
+  readonly deeds: StepDeeds | undefined
 }
 
-/** The step function threw (or emitted an invalid output). */
+/**
+ * The step function threw (or emitted an invalid output, or replayed nondeterministically). The
+ * outputs it emitted before are kept, as plumpy keeps them.
+ */
 export interface StepFailed {
   readonly _tag: 'StepFailed'
   readonly error: ErrorInfo
+  readonly outputs: Readonly<Record<string, unknown>>
+  readonly deeds: StepDeeds | undefined
 }
 
 /** `resume(value)` on a WAITING process. */
@@ -95,13 +129,13 @@ export interface AwaitableFailed {
   readonly error: ErrorInfo
 }
 
-/** A hook (or the runtime acting for the process) failed. */
+/** A hook (or the host acting for the process) failed. */
 export interface Fail {
   readonly _tag: 'Fail'
   readonly error: ErrorInfo
 }
 
-/** The terminal hooks have run; the process is closed for good. */
+/** Close a terminated process: its closing hooks run, and nothing changes any more. */
 export interface Close {
   readonly _tag: 'Close'
 }
@@ -128,7 +162,7 @@ export type ProcessEvent =
   | Close
   | SetStatus
 
-/** Event constructors, for the runtime and for tests that script events. */
+/** Event constructors, for hosts and for tests that script events. */
 export const Events = {
   start: (): Start => START,
   stepStarted: (): StepStarted => STEP_STARTED,
@@ -136,9 +170,13 @@ export const Events = {
     outcome: StepOutcome,
     ctx: unknown,
     outputs: Readonly<Record<string, unknown>>,
-    emitted: readonly EmittedOutput[] = [],
-  ): StepCompleted => ({ _tag: 'StepCompleted', outcome, ctx, outputs, emitted }),
-  stepFailed: (error: ErrorInfo): StepFailed => ({ _tag: 'StepFailed', error }),
+    deeds: StepDeeds | undefined = undefined,
+  ): StepCompleted => ({ _tag: 'StepCompleted', outcome, ctx, outputs, deeds }),
+  stepFailed: (
+    error: ErrorInfo,
+    outputs: Readonly<Record<string, unknown>>,
+    deeds: StepDeeds | undefined = undefined,
+  ): StepFailed => ({ _tag: 'StepFailed', error, outputs, deeds }),
   resume: (value?: unknown): Resume => ({ _tag: 'Resume', value }),
   pause: (message?: string): Pause => ({ _tag: 'Pause', message }),
   play: (): Play => PLAY,

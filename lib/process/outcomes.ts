@@ -1,7 +1,8 @@
 /**
  * Translating the commands a step returns into outcomes, shared by processes and work chains.
  */
-import type { Command, ToContextEntry } from './commands.js'
+import type { FlowCommand } from '../commands/flow.js'
+import type { ToContextEntry } from '../commands/suspend.js'
 import type { BodyOutcome } from './definition.js'
 import type { Position } from './position.js'
 
@@ -9,7 +10,7 @@ import type { Position } from './position.js'
  * The outcome of a terminal command (Stop, Kill, an unsuccessful result, an exit code), or
  * undefined for the commands whose meaning depends on the kind of body.
  */
-export const terminalOutcome = (command: Command): BodyOutcome | undefined => {
+export const terminalOutcome = (command: FlowCommand): BodyOutcome | undefined => {
   switch (command._tag) {
     case 'Stop':
       return stop(command.result, command.successful)
@@ -45,4 +46,4 @@ export const waitAt = (
   entries: readonly ToContextEntry[],
   message?: string,
   data?: unknown,
-): BodyOutcome => ({ _tag: 'Wait', position, message, data, entries })
+): BodyOutcome => ({ _tag: 'Wait', position, message, data, entries, asked: undefined })

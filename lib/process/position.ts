@@ -4,13 +4,22 @@
  */
 
 /**
- * The short record of a generator step interrupted inside itself: the results it has been given
- * so far. While a step is suspended the snapshot keeps the context the step started from; steps
- * are pure, so replaying the generator from that context with these results puts it back exactly
- * where it was.
+ * One suspension of a generator step: what it asked for (a stable key made from the command it
+ * yielded, such as `resume` or `toContext(sq=launch:Square)`) and the answer it was given.
+ */
+export interface JournalEntry {
+  readonly asked: string
+  readonly answer: unknown
+}
+
+/**
+ * The short record of a generator step interrupted inside itself: its suspensions so far, in
+ * order. While a step is suspended the snapshot keeps the context the step started from; steps
+ * are pure, so replaying the generator from that context with these answers puts it back exactly
+ * where it was, and a replay that asks for something else is caught (`NondeterminismError`).
  */
 export interface Journal {
-  readonly results: readonly unknown[]
+  readonly entries: readonly JournalEntry[]
 }
 
 /** A named step of a plain process, with the arguments `Continue` (or `resume`) gave it. */
@@ -47,8 +56,8 @@ export const outlinePosition = (cursor: readonly number[]): OutlinePosition => (
   cursor,
 })
 
-/** The same position with one more journal result (or a first journal). */
-export const withJournal = (position: Position, journal: Journal): Position => ({
+/** The same position with one more journal entry (or a first journal). */
+export const withJournalEntry = (position: Position, entry: JournalEntry): Position => ({
   ...position,
-  journal,
+  journal: { entries: [...(position.journal?.entries ?? []), entry] },
 })

@@ -2,7 +2,9 @@
  * The body of a plain process: named steps, the first one `run` (or the one named by `entry`);
  * `Continue` and `Wait` name the next step, and any other return value is the result.
  */
-import { isCommand, type ToContextEntry } from './commands.js'
+import type { Command } from '../commands/command.js'
+import { isFlow } from '../commands/kinds.js'
+import { isCommand } from '../commands/yieldable.js'
 import type { Body, BodyOutcome, LocatedStep, StepFn } from './definition.js'
 import { stop, terminalOutcome, waitAt } from './outcomes.js'
 import { stepPosition, type Position } from './position.js'
@@ -50,35 +52,30 @@ export const processBody = (
         args: position.args,
       }
     },
-    complete(_located: LocatedStep, returned: unknown, entries: readonly ToContextEntry[]) {
-      if (entries.length > 0)
-        throw new Error(
-          `${name}: toContext is for work chains; in a process, yield it inside a generator step`,
-        )
-      return commandOutcome(returned, lookup)
+    complete(_located: LocatedStep, returned: unknown) {
+      return isCommand(returned) ? commandOutcome(returned as Command, lookup) : stop(returned, true)
     },
   }
 }
 
-const commandOutcome = (returned: unknown, lookup: (step: string) => StepFn): BodyOutcome => {
-  if (!isCommand(returned)) return stop(returned, true)
-  const terminal = terminalOutcome(returned)
+const commandOutcome = (command: Command, lookup: (step: string) => StepFn): BodyOutcome => {
+  if (!isFlow(command))
+    throw new Error(
+      command._tag === 'ToContext'
+        ? 'toContext in a process is yielded inside a generator step (yield* toContext(...))'
+        : `a step ended with ${command._tag}, which does not say what comes next`,
+    )
+  const terminal = terminalOutcome(command)
   if (terminal !== undefined) return terminal
-  switch (returned._tag) {
+  switch (command._tag) {
     case 'Continue':
-      lookup(returned.step)
-      return { _tag: 'Continue', position: stepPosition(returned.step, returned.args) }
+      lookup(command.step)
+      return { _tag: 'Continue', position: stepPosition(command.step, command.args) }
     case 'Wait':
-      if (returned.step === undefined)
-        throw new Error('Wait in a process needs the name of the step to resume with')
-      lookup(returned.step)
-      return waitAt(stepPosition(returned.step), [], returned.message, returned.data)
-    case 'ToContext':
-      throw new Error(
-        'ToContext is for work chains; in a process, yield it inside a generator step',
-      )
+      lookup(command.step)
+      return waitAt(stepPosition(command.step), [], command.message, command.data)
     default:
-      throw new Error(`unexpected command ${returned._tag}`)
+      throw new Error(`unexpected command ${command._tag}`)
   }
 }
 

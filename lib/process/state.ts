@@ -53,6 +53,11 @@ export interface Waiting {
   readonly message: string | undefined
   readonly data: unknown
   readonly awaiting: readonly Pending[]
+  /**
+   * When a generator step is suspended inside itself: what it asked for (its journal key). The
+   * answer is recorded with it in the position's journal.
+   */
+  readonly asked: string | undefined
 }
 
 /** Finished: the body returned. `successful` is false for an unsuccessful result or exit code. */

@@ -3,12 +3,10 @@
  * watching them until they settle. Settlements reach the process on a later turn of the loop,
  * as asyncio's future callbacks do, which gives the tutorial's interleaving.
  */
-import type { ToContextEntry } from '../process/commands.js'
-import type { BodyOutcome } from '../process/definition.js'
+import type { ToContextEntry } from '../commands/suspend.js'
 import { errorInfo } from '../process/errors.js'
-import { Events, type StepOutcome } from '../process/events.js'
+import { Events, type ProcessEvent } from '../process/events.js'
 import { childRef, promiseRef, type AwaitableRef } from '../process/awaitable.js'
-import type { Pending } from '../process/state.js'
 import type { ProcessHandle } from './handle.js'
 import { notJsonValue } from './json-guard.js'
 
@@ -17,25 +15,11 @@ export interface LiveAwaitables {
   readonly promises: Map<string, PromiseLike<unknown>>
 }
 
-/** Turn a body outcome into a step outcome: awaitables become references to live things. */
-export const startAwaitables = (process: ProcessHandle, outcome: BodyOutcome): StepOutcome => {
-  if (outcome._tag !== 'Wait') return outcome
-  // A step that killed its process by force is discarded: what it registered never starts.
-  const discarded = process.hasTerminated()
-  const awaiting: Pending[] = (discarded ? [] : outcome.entries).map((entry) => ({
-    key: entry.key,
-    ref: start(process, entry),
-    append: entry.append,
-    done: false,
-  }))
-  return {
-    _tag: 'Wait',
-    position: outcome.position,
-    message: outcome.message,
-    data: outcome.data,
-    awaiting,
-  }
-}
+/** Start what a step registered: launch the children, start the tasks, keep the promises. */
+export const startEntries = (
+  process: ProcessHandle,
+  entries: readonly ToContextEntry[],
+): AwaitableRef[] => entries.map((entry) => start(process, entry))
 
 const start = (process: ProcessHandle, entry: ToContextEntry): AwaitableRef => {
   const awaitable = entry.awaitable
@@ -60,6 +44,8 @@ const start = (process: ProcessHandle, entry: ToContextEntry): AwaitableRef => {
 const startLater = (process: ProcessHandle, start: () => PromiseLike<unknown>) =>
   new Promise<unknown>((resolve, reject) =>
     process.host.schedule(() => {
+      // Killed (or failed) before the task's turn came: it never starts.
+      if (process.hasTerminated()) return
       try {
         Promise.resolve(start()).then(resolve, reject)
       } catch (error) {
@@ -70,13 +56,12 @@ const startLater = (process: ProcessHandle, start: () => PromiseLike<unknown>) =
 
 /** Watch one awaitable and deliver its settlement to the process on a later turn. */
 export const watchAwaitable = (process: ProcessHandle, slot: number, ref: AwaitableRef): void => {
-  const later = (event: Parameters<ProcessHandle['deliver']>[0]) =>
-    process.host.schedule(() => process.deliver(event))
+  const later = (event: ProcessEvent) => process.host.schedule(() => process.driveWith(event))
   // An awaitable's error becomes the process's only when its failure is what ends the process.
   const failLater = (error: unknown) =>
     process.host.schedule(() => {
       if (process.state === 'WAITING') process.recordError(error)
-      process.deliver(Events.awaitableFailed(slot, errorInfo(error)))
+      process.driveWith(Events.awaitableFailed(slot, errorInfo(error)))
     })
   if (ref._tag === 'Promise') {
     const promise = process.awaitables.promises.get(ref.id)

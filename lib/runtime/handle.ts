@@ -1,52 +1,46 @@
 /**
- * The process handle: the live side of one process. It holds the current snapshot, feeds events
- * to the pure `transition` and performs the effects it returns, runs steps through the step
- * executor, and offers the Promise API (`execute`, `pause`, `kill`, …).
+ * The process handle: the Promise facade over one process's interpreter loop. It reads the
+ * snapshot, sends requests (`resume`, `pause`, `play`, `kill`) and waits for the end
+ * (`execute`). The loop's effects are performed by the runtime's runners (`effect-runners.ts`).
  */
 import type { ProcessDefinition, ProcessView } from '../process/definition.js'
-import type { Effect, ListenerEvent } from '../process/effects.js'
+import type { Effect } from '../process/effects.js'
 import {
   ClosedError,
   InvalidStateError,
   KilledError,
   ProcessError,
-  errorInfo,
   type ErrorInfo,
 } from '../process/errors.js'
-import { Events, type ProcessEvent } from '../process/events.js'
-import { executeStep, type LiveSlot, type LiveStep } from '../process/execute.js'
+import { Events } from '../process/events.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
-import { MutableStepApi } from '../process/step-api.js'
 import { isTerminal, type StateName } from '../process/state.js'
-import { transition } from '../process/transition.js'
+import { ProcessLoop } from '../interpreter/loop.js'
+import type { Answer } from '../interpreter/runners.js'
+import type { LiveSlot, LiveStep } from '../step/execute.js'
+import { StepViews } from '../step/views.js'
 import { deferred, type Deferred } from './deferred.js'
-import { callListener, type ProcessListener } from './listener.js'
+import type { ProcessListener } from './listener.js'
 import type { ProcessHost } from './host.js'
-import { startAwaitables, watchAwaitable, type LiveAwaitables } from './awaiting.js'
-import { notJsonStep, notJsonValue } from './json-guard.js'
+import { watchAwaitable, type LiveAwaitables } from './awaiting.js'
+import { runtimeRunners } from './effect-runners.js'
+import { checkResumeValue } from './resume-check.js'
 
-/** The options `pause`/`kill` return with: settled at once, or when the running step ends. */
+/** What `pause`/`kill` return: settled at once, or when the running step ends. */
 export type ActionResult = Promise<boolean>
 
 /** A live process. `I` parsed inputs, `O` outputs. */
 export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
-  private snap: ProcessSnapshot
-  /** Made on the first step: a created process that never runs costs no step API. */
-  private stepApi: MutableStepApi | undefined = undefined
-  /** A generator step suspended inside itself, kept so that resuming needs no replay. */
+  /** The interpreter loop: the snapshot and its mailbox. */
+  readonly loop: ProcessLoop<ProcessHandle>
+  /** A generator step suspended inside itself, kept so that going on needs no replay. */
   live: LiveStep | undefined = undefined
-  /**
-   * The effects being performed in place (those of the outermost event), and the effects queued
-   * behind them by events raised meanwhile (see `perform`).
-   */
-  private batch: readonly Effect[] | undefined = undefined
-  private queue: Effect[] | undefined = undefined
-  /** The index of the effect being performed, in `batch`, or in `queue` once it is drained. */
-  private performing = 0
-  private draining = false
-  private runnable = false
-  private inLoop = false
+  /** True while this turn of the event loop runs the process's steps one after another. */
+  driving = false
+  /** When the current run of steps should give the event loop a turn (`timeSliceMs`). */
+  sliceEnd = Infinity
   private scheduled = false
+  private stepViews: StepViews | undefined = undefined
   /** What most processes never need (listeners, pending actions, waiters…), made on first use. */
   private rare: Rare<I, O> | undefined = undefined
 
@@ -61,15 +55,21 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
     readonly host: ProcessHost,
     parentPid: string | undefined = undefined,
   ) {
-    this.snap = snapshot
+    this.loop = new ProcessLoop<ProcessHandle>(snapshot, runtimeRunners, this as ProcessHandle)
     // Fixed at creation: a host that checkpoints refuses data that is not JSON where it enters
     // (see json-guard.ts), but only from the time it does; a process older than that is walked.
     this.keptJson = host.keepsJson === true
     if (parentPid !== undefined) this.extras.parentPid = parentPid
   }
 
-  private get extras(): Rare<I, O> {
+  /** @internal What the runners keep for this process. */
+  get extras(): Rare<I, O> {
     return (this.rare ??= new Rare())
+  }
+
+  /** @internal The views its steps receive. */
+  get views(): StepViews {
+    return (this.stepViews ??= new StepViews(this.pid, this.definition.name, this.inputs))
   }
 
   /** The pid of the process that launched this one, if any. */
@@ -82,21 +82,11 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
     return (this.extras.awaited ??= { promises: new Map() })
   }
 
-  private get api(): MutableStepApi {
-    return (this.stepApi ??= new MutableStepApi(
-      this.snap.pid,
-      this.definition.name,
-      this.inputs,
-      this.definition.spec.outputs,
-      this,
-    ))
-  }
-
   // -------------------------------------------------------------------------------------------
   // Reading
 
   get pid(): string {
-    return this.snap.pid
+    return this.loop.snapshot.pid
   }
 
   /** The definition's name (plumpy's `get_name()`). */
@@ -106,37 +96,38 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
 
   /** The current snapshot (immutable data). */
   get snapshot(): ProcessSnapshot {
-    return this.snap
+    return this.loop.snapshot
   }
 
   get state(): StateName {
-    return this.snap.state._tag
+    return this.loop.snapshot.state._tag
   }
 
   get status(): string | undefined {
-    return this.snap.status
+    return this.loop.snapshot.status
   }
 
   get paused(): boolean {
-    return this.snap.paused
+    return this.loop.snapshot.paused
   }
 
   get ctx(): unknown {
-    return this.snap.ctx
+    return this.loop.snapshot.ctx
   }
 
   get outputs(): Readonly<Partial<O>> {
-    return this.snap.outputs as Partial<O>
+    return this.loop.snapshot.outputs as Partial<O>
   }
 
   /** True once FINISHED, EXCEPTED or KILLED. */
   hasTerminated(): boolean {
-    return isTerminal(this.snap.state)
+    return isTerminal(this.loop.snapshot.state)
   }
 
   /** False unless FINISHED successfully. */
   get isSuccessful(): boolean {
-    return this.snap.state._tag === 'FINISHED' && this.snap.state.successful
+    const state = this.loop.snapshot.state
+    return state._tag === 'FINISHED' && state.successful
   }
 
   /** Whether the process finished successfully; an error before it has terminated. */
@@ -148,11 +139,13 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
 
   /** The exit status of a FINISHED process (0 unless an exit code was returned). */
   get exitStatus(): number | undefined {
-    return this.snap.state._tag === 'FINISHED' ? this.snap.state.exitStatus : undefined
+    const state = this.loop.snapshot.state
+    return state._tag === 'FINISHED' ? state.exitStatus : undefined
   }
 
   get exitMessage(): string | undefined {
-    return this.snap.state._tag === 'FINISHED' ? this.snap.state.exitMessage : undefined
+    const state = this.loop.snapshot.state
+    return state._tag === 'FINISHED' ? state.exitMessage : undefined
   }
 
   /**
@@ -160,7 +153,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
    * excepted one, and `InvalidStateError` before the process has terminated.
    */
   result(): unknown {
-    const state = this.snap.state
+    const state = this.loop.snapshot.state
     switch (state._tag) {
       case 'FINISHED':
         return state.result
@@ -175,7 +168,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
 
   /** The error of an EXCEPTED process (the original one when it happened here). */
   exception(): Error | undefined {
-    const state = this.snap.state
+    const state = this.loop.snapshot.state
     if (state._tag !== 'EXCEPTED') return undefined
     const original = this.rare?.originalError
     return original instanceof Error ? original : new ProcessError(state.error)
@@ -183,7 +176,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
 
   /** Why the process did not finish: `KilledError` when KILLED, the error when EXCEPTED. */
   failure(): Error | undefined {
-    const state = this.snap.state
+    const state = this.loop.snapshot.state
     return state._tag === 'KILLED' ? new KilledError(state.message) : this.exception()
   }
 
@@ -195,7 +188,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
     if (this.hasTerminated()) throw new ClosedError(`process ${this.pid} has already terminated`)
     await this.stepUntilTerminated()
     this.result()
-    return this.snap.outputs as O
+    return this.loop.snapshot.outputs as O
   }
 
   /**
@@ -203,21 +196,26 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
    * terminates; the promise resolves when it terminates.
    */
   stepUntilTerminated(): Promise<void> {
-    if (this.snap.state._tag === 'CREATED') this.startNow()
-    else this.runLoop()
+    if (this.loop.snapshot.state._tag === 'CREATED') this.driveWith(Events.start())
+    else this.drive()
     return this.whenTerminated()
   }
 
-  /** Resolves when the process has terminated (never rejects). */
+  /** Resolves when the process has terminated and closed (never rejects). */
   whenTerminated(): Promise<void> {
-    if (this.hasTerminated() && this.snap.closed) return Promise.resolve()
+    if (this.closed) return Promise.resolve()
     return (this.extras.terminated ??= deferred<void>()).promise
   }
 
   /** Call `callback` once the process has terminated (synchronously if it has). */
   onTerminated(callback: () => void): void {
-    if (this.hasTerminated() && this.snap.closed) callback()
+    if (this.closed) callback()
     else (this.extras.terminationWaiters ??= []).push(callback)
+  }
+
+  private get closed(): boolean {
+    const snapshot = this.loop.snapshot
+    return snapshot.closed && isTerminal(snapshot.state)
   }
 
   /**
@@ -225,75 +223,89 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
    * change), after the listeners given at creation were added.
    */
   announceCreation(effects: readonly Effect[]): void {
-    this.perform(effects)
+    this.loop.perform(effects)
   }
 
-  /**
-   * After a restore: watch again what a WAITING process awaits, and let a RUNNING one step when
-   * it is next stepped.
-   */
+  /** After a restore: watch again what a WAITING process awaits. */
   reattach(): void {
-    if (this.snap.stepping) this.snap = { ...this.snap, stepping: false }
-    const state = this.snap.state
+    const state = this.loop.snapshot.state
     if (state._tag === 'WAITING')
       state.awaiting.forEach((pending, slot) => {
         if (!pending.done) watchAwaitable(this, slot, pending.ref)
       })
-    if (state._tag === 'RUNNING' && !this.snap.paused) this.runnable = true
   }
 
-  /** Start without stepping yet (the runner schedules the steps). */
+  /** Start without stepping yet (the next turn of the loop takes the steps). */
   start(): void {
-    if (this.snap.state._tag === 'CREATED') {
-      this.inLoop = true
-      try {
-        this.dispatch(Events.start())
-      } finally {
-        this.inLoop = false
-      }
-      this.kick()
+    if (this.loop.snapshot.state._tag === 'CREATED') this.loop.send(Events.start())
+  }
+
+  /** Take the steps the process can take now, in this turn (up to the host's time slice). */
+  drive(): void {
+    this.driveWith(Events.stepStarted())
+  }
+
+  /** Send an event that lets the process step on in this turn (a settled awaitable, a start). */
+  driveWith(event: Parameters<ProcessLoop['send']>[0]): void {
+    if (this.loop.processing) {
+      this.loop.send(event)
+      return
+    }
+    const slice = this.host.timeSliceMs
+    this.sliceEnd = slice === undefined ? Infinity : performance.now() + slice
+    this.driving = true
+    try {
+      this.loop.send(event)
+    } finally {
+      this.driving = false
     }
   }
 
-  private startNow(): void {
-    this.inLoop = true
-    try {
-      this.dispatch(Events.start())
-    } finally {
-      this.inLoop = false
-    }
-    this.runLoop()
+  /** Take the next steps on a later turn of the event loop. */
+  driveLater(): void {
+    if (this.scheduled) return
+    this.scheduled = true
+    this.host.schedule(() => {
+      this.scheduled = false
+      this.drive()
+    })
   }
 
   // -------------------------------------------------------------------------------------------
   // Requests
 
   /**
-   * Resume a WAITING process with `value`; an `InvalidStateError` in any other state, and a
+   * Resume a WAITING process with `value`. An `InvalidStateError` in any other state; an
+   * `InvalidResumeValueError` when the step waits with a codec the value does not fit; a
    * `CheckpointError` ('not-json') when the runner checkpoints and the value is not JSON.
+   * Nothing changes when it throws.
    */
   resume(value?: unknown): void {
-    if (this.host.keepsJson === true) {
-      const notJson = notJsonValue(this.pid, value, 'the resume value')
-      if (notJson !== undefined) throw notJson
-    }
-    const replies = this.dispatch(Events.resume(value))
-    for (const reply of replies)
-      if (reply._tag === 'Reject') throw new InvalidStateError(reply.error.message)
+    checkResumeValue(this, value)
+    let refused: Answer | undefined
+    let later = false
+    this.loop.ask(Events.resume(value), (answers) => {
+      refused = answers.find((a) => a._tag === 'Reject')
+      // Asked from inside the loop (a listener, a hook): the answer comes too late to throw.
+      if (refused !== undefined && later)
+        this.host.logger.warn(`resume of ${this.pid} refused: ${errorOf(refused).message}`)
+    })
+    later = true
+    if (refused !== undefined) throw new InvalidStateError(errorOf(refused).message)
   }
 
-  /**
-   * Pause: at once when no step runs (true), after the running step otherwise; false once
-   * terminated.
-   */
+  /** Pause: at once when no step runs (true), after the running step otherwise; false once terminated. */
   pause(message?: string): ActionResult {
-    return this.answer(this.dispatch(Events.pause(message)), 'pause')
+    return this.request(Events.pause(message), 'pause')
   }
 
   /** Unpause, or cancel a pause asked for during the running step. */
   play(): boolean {
-    const replies = this.dispatch(Events.play())
-    return replies.some((r) => r._tag === 'Reply' && r.value)
+    let played = true
+    this.loop.ask(Events.play(), (answers) => {
+      played = answers.some((a) => a._tag === 'Reply' && a.value)
+    })
+    return played
   }
 
   /**
@@ -301,13 +313,12 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
    * at once with `force`. True when the process is (or will be) KILLED.
    */
   kill(message?: string, options?: { readonly force?: boolean }): ActionResult {
-    const replies = this.dispatch(Events.kill(message, options?.force ?? false))
-    return this.answer(replies, 'kill')
+    return this.request(Events.kill(message, options?.force ?? false), 'kill')
   }
 
   /** Set the free status text. */
   setStatus(status: string | undefined): void {
-    this.dispatch(Events.setStatus(status))
+    this.loop.send(Events.setStatus(status))
   }
 
   addProcessListener(listener: ProcessListener<ProcessHandle<I, O>>): void {
@@ -318,243 +329,44 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
     this.rare?.listeners?.delete(listener)
   }
 
-  private answer(replies: readonly Effect[], action: 'pause' | 'kill'): ActionResult {
-    for (const reply of replies) {
-      if (reply._tag === 'Reply') return Promise.resolve(reply.value)
-      if (reply._tag === 'Defer') {
-        const later = deferred<boolean>()
-        const extras = this.extras
-        if (action === 'pause') (extras.pendingPauses ??= []).push(later)
-        else (extras.pendingKills ??= []).push(later)
-        return later.promise
-      }
-    }
-    return Promise.resolve(false)
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // The machine
-
-  /**
-   * Apply an event now and perform its effects in order. Effects that answer the caller (replies,
-   * deferrals, rejections) are returned instead. Events raised while effects are being performed
-   * are applied at once; their effects run after the ones already queued.
-   */
-  dispatch(event: ProcessEvent): readonly Effect[] {
-    const [next, effects] = transition(this.snap, event)
-    this.snap = next
-    // A step that killed its process by force sees it KILLED for the rest of the step.
-    if (this.stepApi?.record !== undefined) this.stepApi.state = next.state._tag
-    let replies: Effect[] | undefined
-    // An indexed loop: `for … of` here allocated an iterator result per effect (measured).
-    for (let i = 0; i < effects.length; i++) {
-      const effect = effects[i] as Effect
-      if (effect._tag === 'Reply' || effect._tag === 'Defer' || effect._tag === 'Reject')
-        (replies ??= []).push(effect)
-    }
-    this.perform(effects)
-    return replies ?? NO_REPLIES
-  }
-
-  /** Apply an event that arrives from outside the step loop, then keep stepping. */
-  deliver(event: ProcessEvent): void {
-    this.dispatch(event)
-    this.runLoop()
-  }
-
-  /**
-   * Perform effects in order. The effects of the outermost event are performed where they are,
-   * without a copy (most events raise no other); an event raised while they are being performed
-   * first moves the rest of them to the queue, then queues its own behind them.
-   */
-  private perform(effects: readonly Effect[]): void {
-    if (effects.length === 0) return
-    if (this.draining) {
-      this.spill().push(...effects)
-      return
-    }
-    this.draining = true
-    try {
-      this.batch = effects
-      for (this.performing = 0; this.performing < effects.length; this.performing++) {
-        this.performOne(effects[this.performing] as Effect)
-        if (this.batch === undefined) break
-      }
-      this.batch = undefined
-      const queue = this.queue
-      if (queue !== undefined)
-        for (this.performing = 0; this.performing < queue.length; this.performing++)
-          this.performOne(queue[this.performing] as Effect)
-    } finally {
-      this.batch = undefined
-      this.queue = undefined
-      this.draining = false
-    }
-  }
-
-  /**
-   * The queue, with the rest of the batch being performed in place moved to its front. The
-   * effect being performed is then in neither: `performing` says -1.
-   */
-  private spill(): Effect[] {
-    const batch = this.batch
-    if (batch === undefined) return (this.queue ??= [])
-    this.batch = undefined
-    this.queue = batch.slice(this.performing + 1)
-    this.performing = -1
-    return this.queue
-  }
-
-  private performOne(effect: Effect): void {
-    switch (effect._tag) {
-      case 'Hook':
-        return this.callHook(effect.hook, effect.args)
-      case 'Notify':
-        if (effect.event._tag === 'paused' || effect.event._tag === 'played')
-          this.host.pausedChanged(this)
-        return this.notify(effect.event)
-      case 'StateChanged':
-        return this.host.stateChanged(this, effect.from, effect.to)
-      case 'RunStep':
-        this.runnable = true
-        return this.kick()
-      case 'Await':
-        return watchAwaitable(this, effect.slot, effect.ref)
-      case 'KillChildren':
-        if (this.definition.killChildren)
-          for (const pid of effect.pids) void this.host.get(pid)?.kill(effect.message)
-        return
-      case 'Settle':
-        return settleAll(
-          effect.action === 'pause' ? this.rare?.pendingPauses : this.rare?.pendingKills,
-          effect.value,
-        )
-      case 'Terminate':
-        return this.close()
-      case 'Log':
-        return this.host.logger[effect.level](
-          `${this.definition.name} ${this.pid}: ${effect.message}`,
-        )
-      case 'Reply':
-      case 'Defer':
-      case 'Reject':
-        return
-      default:
-        return absurd(effect)
-    }
-  }
-
-  private callHook(name: keyof ProcessHandle['definition']['hooks'], args: readonly unknown[]) {
-    const hook = this.definition.hooks[name]
-    if (hook === undefined) return
-    try {
-      hook(this, ...args)
-    } catch (error) {
-      this.recordError(error)
-      const queued = this.spill().length
-      this.dispatch(Events.fail(errorInfo(error)))
-      this.dropSupersededClosing(queued)
-    }
-  }
-
-  /**
-   * A failing hook of a terminal move (onFinish, onKilled…) turns the process EXCEPTED, and that
-   * move closes the process. The closing still queued for the interrupted move (before `end`)
-   * is dropped, so that onClose, onTerminated and the runner's `terminated` happen once.
-   */
-  private dropSupersededClosing(end: number): void {
-    const queue = this.spill()
-    if (!queue.slice(end).some((effect) => effect._tag === 'Terminate')) return
-    for (let i = end - 1; i > this.performing; i--)
-      if (isClosing(queue[i] as Effect)) queue.splice(i, 1)
-  }
-
-  private notify(event: ListenerEvent): void {
-    const listeners = this.rare?.listeners
-    if (listeners === undefined || listeners.size === 0) return
-    for (const listener of [...listeners]) {
-      try {
-        callListener(listener, this, event)
-      } catch (error) {
-        this.host.logger.warn(
-          `listener of ${this.definition.name} ${this.pid} threw: ${errorInfo(error).message}`,
-        )
-      }
-    }
-  }
-
-  private close(): void {
-    this.dispatch(Events.close())
-    const rare = this.rare
-    settleAll(rare?.pendingPauses, false)
-    settleAll(rare?.pendingKills, this.snap.state._tag === 'KILLED')
-    this.live = undefined
-    this.host.terminated(this)
-    rare?.terminated?.resolve()
-    const waiters = rare?.terminationWaiters
-    if (waiters !== undefined) for (const waiter of waiters.splice(0)) waiter()
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Stepping
-
-  private kick(): void {
-    if (this.inLoop || this.scheduled) return
-    this.scheduled = true
-    this.host.schedule(() => {
-      this.scheduled = false
-      this.runLoop()
+  private request(event: Parameters<ProcessLoop['send']>[0], action: 'pause' | 'kill'): ActionResult {
+    return new Promise<boolean>((resolve) => {
+      this.loop.ask(event, (answers) => {
+        for (const answer of answers) {
+          if (answer._tag === 'Reply') return resolve(answer.value)
+          if (answer._tag === 'Defer') {
+            const later = deferred<boolean>()
+            const extras = this.extras
+            if (action === 'pause') (extras.pendingPauses ??= []).push(later)
+            else (extras.pendingKills ??= []).push(later)
+            return resolve(later.promise)
+          }
+        }
+        resolve(false)
+      })
     })
   }
 
-  private runLoop(): void {
-    if (this.inLoop || this.draining) return this.kick()
-    this.inLoop = true
-    const slice = this.host.timeSliceMs
-    const until = slice === undefined ? Infinity : performance.now() + slice
-    let yielded = false
-    try {
-      while (this.runnable) {
-        if (slice !== undefined && performance.now() > until) {
-          yielded = true
-          break
-        }
-        this.runnable = false
-        const s = this.snap
-        if (s.state._tag === 'RUNNING' && !s.paused && !s.stepping && !s.closed) this.step()
-      }
-    } finally {
-      this.inLoop = false
-    }
-    // A host with a time slice (a worker) lets the loop turn between long runs of steps, so
-    // that heartbeats and RPCs are served; the next step runs on the next turn.
-    if (yielded) this.kick()
+  /** @internal The listeners, if any (reading them allocates nothing). */
+  get listeners(): ReadonlySet<ProcessListener<ProcessHandle<I, O>>> | undefined {
+    return this.rare?.listeners
   }
 
-  private step(): void {
-    this.dispatch(Events.stepStarted())
-    const execution = executeStep(this.definition, this.snap, this.api, this)
-    if (execution._tag === 'Failed') return this.stepFailed(execution.error)
-    if (this.host.keepsJson === true || execution.checkpoints.length > 0) {
-      const notJson = notJsonStep(this.pid, execution)
-      if (notJson !== undefined) return this.stepFailed(notJson)
-    }
-    let outcome
-    try {
-      outcome = startAwaitables(this, execution.outcome)
-    } catch (error) {
-      return this.stepFailed(error)
-    }
-    this.dispatch(
-      Events.stepCompleted(outcome, execution.ctx, execution.outputs, execution.emitted),
-    )
-    const tags = execution.checkpoints
-    for (let i = 0; i < tags.length; i++) this.host.saveCheckpoint(this, tags[i])
+  /** @internal Settle the pauses or kills that waited for the running step to end. */
+  settle(action: 'pause' | 'kill', value: boolean): void {
+    settleAll(action === 'pause' ? this.rare?.pendingPauses : this.rare?.pendingKills, value)
   }
 
-  private stepFailed(error: unknown): void {
-    this.recordError(error)
-    this.dispatch(Events.stepFailed(errorInfo(error)))
+  /** @internal The process has closed: settle what waits on it, and let its host know. */
+  closedNow(): void {
+    const rare = this.rare
+    settleAll(rare?.pendingPauses, false)
+    settleAll(rare?.pendingKills, this.state === 'KILLED')
+    this.live = undefined
+    this.host.terminated(this as ProcessHandle)
+    rare?.terminated?.resolve()
+    const waiters = rare?.terminationWaiters
+    if (waiters !== undefined) for (const waiter of waiters.splice(0)) waiter()
   }
 
   /** Record the original error (of a step, a hook or an awaitable), for `exception()`. */
@@ -564,7 +376,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
 }
 
 /** The parts of a handle that most processes never use, kept apart so that they cost nothing. */
-class Rare<I, O> {
+export class Rare<I, O> {
   parentPid: string | undefined = undefined
   listeners: Set<ProcessListener<ProcessHandle<I, O>>> | undefined = undefined
   pendingPauses: Deferred<boolean>[] | undefined = undefined
@@ -576,18 +388,11 @@ class Rare<I, O> {
   awaited: LiveAwaitables | undefined = undefined
 }
 
-const NO_REPLIES: readonly Effect[] = Object.freeze([])
-
-const isClosing = (effect: Effect): boolean =>
-  effect._tag === 'Terminate' ||
-  (effect._tag === 'Hook' && (effect.hook === 'onClose' || effect.hook === 'onTerminated'))
-
 const settleAll = (pending: Deferred<boolean>[] | undefined, value: boolean): void => {
   for (const d of pending?.splice(0) ?? []) d.resolve(value)
 }
 
-const absurd = (value: never): never => {
-  throw new Error(`unexpected ${JSON.stringify(value)}`)
-}
+const errorOf = (answer: Answer): ErrorInfo =>
+  answer._tag === 'Reject' ? answer.error : { name: 'Error', message: 'refused' }
 
 export type { ErrorInfo }

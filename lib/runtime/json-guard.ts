@@ -8,7 +8,7 @@
 import { CheckpointError } from '../checkpoint/errors.js'
 import { notJsonItems, notJsonReason } from '../checkpoint/json-values.js'
 import type { BodyOutcome } from '../process/definition.js'
-import type { Execution } from '../process/execute.js'
+import type { Execution } from '../step/execute.js'
 
 type Completed = Extract<Execution, { readonly _tag: 'Completed' }>
 

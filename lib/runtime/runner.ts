@@ -3,7 +3,7 @@
  * only where they wait; children launched from steps run on the same runner. Persistence and
  * communications plug in through `RunnerPlugin`s.
  */
-import { initialContext } from '../process/context.js'
+import { initialContext } from '../step/context.js'
 import type { AnyDefinition, ProcessDefinition } from '../process/definition.js'
 import { createdSnapshot, type ProcessSnapshot } from '../process/snapshot.js'
 import type { StateName } from '../process/state.js'

@@ -2,10 +2,10 @@
  * The vocabulary of `driveDefinition`: what a script answers (requests for awaitables, resumes)
  * and what a drive gives back (a trace of the steps taken and the state it stopped in).
  */
-import type { EmittedOutput, StepOutcome } from '../process/events.js'
+import type { ListenerEvent } from '../process/effects.js'
+import type { EmittedOutput, StepDeeds, StepLogLine, StepOutcome } from '../process/events.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import type { StateName } from '../process/state.js'
-import type { ControlRequest } from './run-step.js'
 
 /** Something a step registered and the script is asked to answer. */
 export type AwaitRequest =
@@ -51,6 +51,8 @@ export interface TraceEntry {
   readonly ctx: unknown
   /** The outputs the step emitted, in order. */
   readonly emitted: readonly EmittedOutput[]
+  /** Its log lines, checkpoints, and the pause or kill it asked for. */
+  readonly deeds: StepDeeds | undefined
 }
 
 /** Why the drive stopped: a terminal state, a wait nobody answers, or a pause. */
@@ -72,6 +74,12 @@ export interface DriveResult<O = Record<string, unknown>> {
   readonly requests: readonly AwaitRequest[]
   /** When blocked on awaitables: the ones left unanswered. */
   readonly blockedOn: readonly AwaitRequest[]
-  /** Pause, play and kill calls made from inside steps. */
-  readonly controls: readonly ControlRequest[]
+  /** What the process's listeners would have heard, in order. */
+  readonly events: readonly ListenerEvent[]
+  /** The state changes, in order (`from` is null for the creation). */
+  readonly transitions: readonly { readonly from: StateName | null; readonly to: StateName }[]
+  /** The log lines its steps wrote, with the step that wrote each. */
+  readonly logs: readonly (StepLogLine & { readonly step: string | undefined })[]
+  /** The tags of the checkpoints its steps asked for, in order. */
+  readonly checkpoints: readonly (string | undefined)[]
 }

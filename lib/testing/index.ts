@@ -7,7 +7,7 @@
  * - `checkResumeEquivalence` checks that resuming from any checkpoint ends as the uninterrupted run.
  */
 export { runStep } from './run-step.js'
-export type { StepInput, StepRun, ControlRequest } from './run-step.js'
+export type { StepInput, StepRun } from './run-step.js'
 export { driveDefinition } from './drive.js'
 export { unanswered } from './drive-script.js'
 export type { AwaitRequest, DriveResult, DriveScript, Stopped, TraceEntry } from './drive-script.js'

@@ -1,14 +1,20 @@
 /**
- * `runStep`: call one step of a definition on a context snapshot and inputs, with no runner, no
- * timers and no Promise, and see what it did: the next context snapshot, the outputs it emitted,
- * the awaitables it registered and the command it returned or yielded.
+ * `runStep`: call one step (or predicate) of a definition on a context snapshot and inputs, with
+ * no runner, no timers and no Promise, and see what it did: the next context, the outputs, the
+ * commands it yielded and returned, and what its transition would apply. It runs the step the
+ * way the interpreter does (an immer draft, instant commands answered, suspensions answered from
+ * `answers`); to step a generator by hand instead, call the step function yourself.
  */
-import { createDraft, current, finishDraft, freeze } from 'immer'
-import { initialContext } from '../process/context.js'
-import { isCommand, type Command, type ToContextEntry } from '../process/commands.js'
-import type { ProcessDefinition, StepGenerator } from '../process/definition.js'
-import type { EmittedOutput } from '../process/events.js'
-import { MutableStepApi, type StepRecord } from '../process/step-api.js'
+import type { Command } from '../commands/command.js'
+import { isFlow, isInstant } from '../commands/kinds.js'
+import type { ToContextEntry } from '../commands/suspend.js'
+import { isCommand } from '../commands/yieldable.js'
+import type { ProcessDefinition } from '../process/definition.js'
+import type { EmittedOutput, StepDeeds } from '../process/events.js'
+import { closeContext, initialContext, openContext } from '../step/context.js'
+import { drive, isGenerator } from '../step/generator.js'
+import { StepRecord } from '../step/record.js'
+import { StepViews } from '../step/views.js'
 import { parseInputs } from './inputs.js'
 
 /** What to run a step on. Everything is optional. */
@@ -21,15 +27,11 @@ export interface StepInput<Ctx> {
   readonly outputs?: Readonly<Record<string, unknown>>
   /** Arguments, as `Continue(step, ...args)` or `resume(value)` would pass them. */
   readonly args?: readonly unknown[]
-  /** Answers to give a generator step's suspensions (`toContext`, `waitForResume`), in order. */
+  /** Answers to a generator step's suspensions (`toContext`, `waitForResume`), in order. */
   readonly answers?: readonly unknown[]
+  /** The pid the step sees (default `'test-pid'`). */
+  readonly pid?: string
 }
-
-/** A pause or kill a step asked for. */
-export type ControlRequest =
-  | { readonly _tag: 'pause'; readonly message: string | undefined }
-  | { readonly _tag: 'play' }
-  | { readonly _tag: 'kill'; readonly message: string | undefined; readonly force: boolean }
 
 /** What one step did. */
 export interface StepRun<Ctx> {
@@ -39,14 +41,21 @@ export interface StepRun<Ctx> {
   readonly outputs: Readonly<Record<string, unknown>>
   /** The outputs this step emitted, in order. */
   readonly emitted: readonly EmittedOutput[]
-  /** The step's return value (a predicate's boolean, a command, or undefined). */
+  /** What the step function returned (a predicate's boolean, a command, a generator's value). */
   readonly returned: unknown
-  /** The command the step returned, or the first unanswered one a generator yielded. */
+  /** Every command the step yielded, then the one it returned, in order. */
+  readonly yielded: readonly Command[]
+  /**
+   * The command that ended the step (returned, or yielded), or the first suspension no answer
+   * was given for; undefined when the step just returned.
+   */
   readonly command: Command | undefined
-  /** Awaitables registered with `api.toContext` or a returned/yielded `ToContext`. */
+  /** The awaitables of a returned `toContext`, or of the unanswered suspension. */
   readonly awaitables: readonly ToContextEntry[]
-  /** Pause, play and kill calls made from inside the step. */
-  readonly requests: readonly ControlRequest[]
+  /** Its log lines, checkpoints, and the pause or kill it asked for (what its transition applies). */
+  readonly deeds: StepDeeds | undefined
+  /** Set when the step asked for a kill by force: it ended there. */
+  readonly forcedKill: { readonly message: string | undefined } | undefined
 }
 
 /** Run the step (or predicate) named `step` of `definition`. */
@@ -55,105 +64,51 @@ export const runStep = <Ctx = any>(
   step: string,
   input: StepInput<Ctx> = {},
 ): StepRun<Ctx> => {
-  const steps = stepsOf(definition)
-  const fn = steps[step]
+  const steps = definition.steps
+  const fn = Object.hasOwn(steps, step) ? steps[step] : undefined
   if (fn === undefined)
     throw new Error(
       `${definition.name} has no step '${step}' (its steps: ${Object.keys(steps).join(', ')})`,
     )
   const inputs = parseInputs(definition, input.inputs)
-  const requests: ControlRequest[] = []
-  const api = new MutableStepApi('test-pid', definition.name, inputs, definition.spec.outputs, {
-    pause: (message) => (requests.push({ _tag: 'pause', message }), true),
-    play: () => (requests.push({ _tag: 'play' }), true),
-    kill: (message, options) => (
-      requests.push({ _tag: 'kill', message, force: options?.force ?? false }),
-      true
-    ),
-  })
-  const record: StepRecord = {
-    outputs: input.outputs ?? {},
-    emitted: [],
-    entries: [],
-    checkpoints: [],
-    replaying: false,
-  }
-  api.record = record
-  api.state = 'RUNNING'
-  api.args = input.args ?? []
-  const ctx = input.ctx ?? initialContext(definition.context(inputs))
-  const draft = createDraft(ctx as object)
-  const returned = fn(draft as never, api)
-  let command = isCommand(returned) ? returned : undefined
-  let finalCtx: unknown
+  const pid = input.pid ?? 'test-pid'
+  const view = new StepViews(pid, definition.name, inputs).at(input.args ?? [], undefined)
+  const record = new StepRecord(input.outputs ?? {}, definition.spec.outputs)
+  const draft = openContext(input.ctx ?? initialContext(definition.context(inputs)))
+  const yielded: Command[] = []
+  const returned = fn(draft, view)
+  let command: Command | undefined
+  let forcedKill: { readonly message: string | undefined } | undefined
+  let value = returned
   if (isGenerator(returned)) {
-    command = driveGenerator(returned, draft as Record<string, unknown>, api, input.answers ?? [])
-    finalCtx = freeze(current(draft), true)
-  } else {
-    finalCtx = freeze(finishDraft(draft), true)
+    const journal = (input.answers ?? []).map((answer) => ({ asked: '', answer }))
+    const run = { generator: returned, draft, record, journal, index: 0, pid, step }
+    const driven = drive({ ...run, unchecked: true, seen: yielded }, returned.next())
+    if (driven._tag === 'Suspended') command = driven.on
+    else if (driven._tag === 'ForceKilled') forcedKill = { message: driven.message }
+    else if (isCommand(driven.value) && isFlow(driven.value as Command)) {
+      command = driven.value as Command
+      value = undefined
+    } else value = driven.value
+    if (command !== undefined && !yielded.includes(command)) yielded.push(command)
+  } else if (isCommand(returned)) {
+    command = returned as Command
+    yielded.push(command)
+    if (isInstant(command)) {
+      const forced = record.answer(command)
+      if (forced !== undefined) forcedKill = forced
+      command = undefined
+    }
   }
-  api.record = undefined
-  const awaitables = [...record.entries, ...(command?._tag === 'ToContext' ? command.entries : [])]
   return {
-    ctx: finalCtx as Ctx,
+    ctx: closeContext(draft) as Ctx,
     outputs: record.outputs,
-    emitted: record.emitted,
-    returned,
+    emitted: record.deeds(step)?.emitted ?? [],
+    returned: value,
+    yielded,
     command,
-    awaitables,
-    requests,
+    awaitables: command?._tag === 'ToContext' ? command.entries : [],
+    deeds: record.deeds(step),
+    forcedKill,
   }
 }
-
-const driveGenerator = (
-  generator: StepGenerator,
-  draft: Record<string, unknown>,
-  api: MutableStepApi,
-  answers: readonly unknown[],
-): Command | undefined => {
-  let index = 0
-  let next = generator.next()
-  for (;;) {
-    if (next.done === true) return isCommand(next.value) ? next.value : undefined
-    const yielded: unknown = next.value
-    if ((yielded as { _tag?: unknown } | null | undefined)?._tag === 'Out') {
-      const out = yielded as { port: string; value: unknown }
-      api.out(out.port, out.value)
-      next = generator.next()
-      continue
-    }
-    if (!isCommand(yielded)) throw new Error(`a generator step yielded ${String(yielded)}`)
-    const suspends =
-      yielded._tag === 'ToContext' || (yielded._tag === 'Wait' && yielded.step === undefined)
-    if (!suspends || index >= answers.length) return yielded
-    const answer = answers[index++]
-    // As when the process runs: awaited results also land in the context under their keys.
-    if (yielded._tag === 'ToContext') feed(draft, yielded.entries, answer)
-    next = generator.next(answer)
-  }
-}
-
-const feed = (
-  draft: Record<string, unknown>,
-  entries: readonly ToContextEntry[],
-  answer: unknown,
-): void => {
-  const results = (answer ?? {}) as Record<string, unknown>
-  for (const key of new Set(entries.map((entry) => entry.key))) {
-    const value = results[key]
-    if (entries.some((entry) => entry.key === key && entry.append)) {
-      const list = Array.isArray(draft[key]) ? (draft[key] as unknown[]) : []
-      draft[key] = [...list, ...(Array.isArray(value) ? value : [value])]
-    } else {
-      draft[key] = value
-    }
-  }
-}
-
-const stepsOf = (definition: ProcessDefinition) => definition.steps
-
-const isGenerator = (value: unknown): value is StepGenerator =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as StepGenerator).next === 'function' &&
-  typeof (value as StepGenerator)[Symbol.iterator] === 'function'

@@ -5,11 +5,14 @@
  * nothing but the end (or a `return_`) follows.
  */
 import type { Draft } from 'immer'
-import { isCommand, type ToContextEntry } from '../process/commands.js'
+import type { Command } from '../commands/command.js'
+import { isFlow } from '../commands/kinds.js'
+import type { ToContextEntry } from '../commands/suspend.js'
+import { isCommand } from '../commands/yieldable.js'
 import type { Body, BodyOutcome, LocatedStep, StepFn } from '../process/definition.js'
 import { terminalOutcome, waitAt } from '../process/outcomes.js'
 import { outlinePosition, type Position } from '../process/position.js'
-import type { StepApi } from '../process/step-api.js'
+import type { StepView } from '../process/view.js'
 import { Cursor, type Resolution } from './cursor.js'
 import { describeOutline, structureOf } from './describe.js'
 import type { Block } from './outline.js'
@@ -51,7 +54,7 @@ export const workChainBody = (
         return `${name} is a work chain: it runs at outline positions`
       return Cursor.check(outline, position.cursor, position.journal !== undefined)
     },
-    locate(position: Position, draft: Draft<any>, api: StepApi) {
+    locate(position: Position, draft: Draft<any>, view: StepView) {
       if (position._tag !== 'Outline')
         throw new Error(`${name} is a work chain: it runs at outline positions`)
       if (position.journal !== undefined) {
@@ -63,22 +66,23 @@ export const workChainBody = (
         return located(resolved.name, position.cursor)
       }
       const resolution = Cursor.resolve(outline, position.cursor, (predicate) =>
-        Boolean(step(predicate)(draft, api)),
+        Boolean(step(predicate)(draft, view)),
       )
       if (resolution._tag !== 'Step') return { _tag: 'Done', outcome: finish(resolution) }
       return located(resolution.name, resolution.cursor)
     },
-    complete(located: LocatedStep, returned: unknown, entries: readonly ToContextEntry[]) {
-      if (returned === undefined) return next(located, entries)
+    complete(located: LocatedStep, returned: unknown) {
+      if (returned === undefined) return next(located, NO_ENTRIES)
       if (!isCommand(returned))
         throw new Error(
           `${name}.${located.name} returned ${show(returned)}: a work chain step returns nothing or a command`,
         )
-      if (returned._tag === 'ToContext') return next(located, [...entries, ...returned.entries])
-      const terminal = terminalOutcome(returned)
+      const command = returned as Command
+      if (command._tag === 'ToContext') return next(located, command.entries)
+      const terminal = isFlow(command) ? terminalOutcome(command) : undefined
       if (terminal !== undefined) return terminal
       throw new Error(
-        `${name}.${located.name} returned ${returned._tag}: the outline decides what runs next`,
+        `${name}.${located.name} ended with ${command._tag}: the outline decides what runs next`,
       )
     },
   }
@@ -93,6 +97,8 @@ export const workChainBody = (
     }
   }
 }
+
+const NO_ENTRIES: readonly ToContextEntry[] = Object.freeze([])
 
 const returnOutcome = (
   exitCode: number | string | undefined,

@@ -12,7 +12,7 @@ import {
   type RawInputsOf,
   type NoOptions as NoFields,
 } from '../ports/index.js'
-import type { ApiOf, SpecConfig } from '../process/define-process.js'
+import type { SpecConfig, ViewOf } from '../process/define-process.js'
 import type { Hooks, ProcessDefinition, StepFn } from '../process/definition.js'
 import { DefinitionError } from '../process/process-body.js'
 import { workChainBody } from './body.js'
@@ -29,11 +29,11 @@ export interface WorkChainConfig<FI extends Fields, FO extends Fields, Ctx exten
   /** The first context, from the parsed inputs (an empty object by default). */
   readonly context?: (inputs: InputsOf<FI>) => Ctx
   /**
-   * Steps and predicates: `(ctx, api)`, where `ctx` is an immer draft of the context. (`S` only
+   * Steps and predicates: `(ctx, view)`, where `ctx` is an immer draft of the context. (`S` only
    * carries the step names for the outline; an intersection, so that TypeScript infers the
    * context from `context` before it types the steps.)
    */
-  readonly steps: S & Readonly<Record<string, StepFn<Ctx, ApiOf<FI, FO>>>>
+  readonly steps: S & Readonly<Record<string, StepFn<Ctx, ViewOf<FI>>>>
   /** The outline, built from the step references: `(s) => [s.init, while_(s.more)(s.work)]`. */
   readonly outline: (steps: StepRefs<S>) => readonly OutlineItem[]
   readonly hooks?: Hooks

@@ -32,12 +32,4 @@ const describeInstruction = (instruction: Instruction): unknown => {
 /** A canonical string of the outline's structure. */
 export const structureOf = (block: Block): string => JSON.stringify(describeOutline(block))
 
-/** FNV-1a (32 bits) of a string, as 8 hex digits: a cheap, stable fingerprint. */
-export const fingerprint = (text: string): string => {
-  let hash = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i)
-    hash = Math.imul(hash, 0x01000193) >>> 0
-  }
-  return hash.toString(16).padStart(8, '0')
-}
+export { fingerprint } from '../process/fingerprint.js'

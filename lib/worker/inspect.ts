@@ -119,7 +119,7 @@ const formatPosition = (position: Position, definition: ProcessDefinition | unde
   const journal =
     position.journal === undefined
       ? ''
-      : ` (inside the step, ${position.journal.results.length} results)`
+      : ` (inside the step, ${position.journal.entries.length} answers)`
   if (position._tag === 'Step')
     return `${position.step}(${position.args.map((arg) => JSON.stringify(arg)).join(', ')})${journal}`
   const outline = (definition as { readonly outline?: Block } | undefined)?.outline

@@ -3,7 +3,7 @@
  * descriptions; the runtime launches and watches them after the step returns.
  */
 import type { NoOptions as NoFields } from '../ports/index.js'
-import type { AnyDefinition, OutputsOfDefinition, RawInputsOfDefinition } from './definition.js'
+import type { AnyDefinition, OutputsOfDefinition, RawInputsOfDefinition } from '../process/definition.js'
 
 /** Launch `definition` with `inputs` as a child; its outputs are the awaited value. */
 export interface Launch<O = unknown> {

@@ -1,0 +1,34 @@
+/**
+ * What steps yield (or return): commands as inert data, made by small constructors.
+ *
+ * - flow: `Continue`, `Wait`, `Stop`, `Kill`, `unsuccessful`, `exitCode` end the step;
+ * - instant: `out`, `log`, `checkpoint`, `pause`, `play`, `kill` are answered inside the step;
+ * - suspend: `toContext`, `waitForResume` wait for the outside world and give back its answer.
+ */
+export { isCommand, Yieldable } from './yieldable.js'
+export { Continue, Wait, Stop, Kill, unsuccessful, exitCode } from './flow.js'
+export type { ExitCodeCommand, FlowCommand, UnsuccessfulResult } from './flow.js'
+export { out, log, checkpoint, pause, play, kill } from './instant.js'
+export type {
+  Out,
+  Log,
+  LogLevel,
+  Checkpoint,
+  RequestPause,
+  RequestPlay,
+  RequestKill,
+  InstantCommand,
+} from './instant.js'
+export { toContext, waitForResume } from './suspend.js'
+export type { ToContext, ToContextEntry, ToContextResults, WaitForResume, SuspendCommand } from './suspend.js'
+export { launch, task, append_, toAwaitable } from './awaitables.js'
+export type {
+  Launch,
+  Task,
+  PromiseAwaitable,
+  Awaitable,
+  AwaitableLike,
+  AwaitedValue,
+  Appended,
+} from './awaitables.js'
+export type { Command } from './command.js'

@@ -1,0 +1,89 @@
+/**
+ * Commands that suspend a step until something outside answers: awaitables settle
+ * (`toContext`), or someone resumes the process (`waitForResume`). The process is WAITING
+ * meanwhile, and a checkpoint taken then records the step's journal, so a reloaded process puts
+ * the step back where it was by replaying it.
+ */
+import type * as t from 'io-ts'
+import {
+  toAwaitable,
+  type Appended,
+  type Awaitable,
+  type AwaitableLike,
+  type AwaitedValue,
+} from './awaitables.js'
+import { Yieldable } from './yieldable.js'
+
+/** One awaitable registered under a context key. */
+export interface ToContextEntry {
+  readonly key: string
+  readonly awaitable: Awaitable
+  readonly append: boolean
+}
+
+/** The results `toContext(awaitables)` gives back, by key. */
+export type ToContextResults<A> = { readonly [K in keyof A]: AwaitedValue<A[K]> }
+
+class ToContextCommand<R> extends Yieldable<R> {
+  readonly _tag = 'ToContext'
+  constructor(readonly entries: readonly ToContextEntry[]) {
+    super()
+  }
+}
+
+class WaitForResumeCommand<T> extends Yieldable<T> {
+  readonly _tag = 'WaitForResume'
+  constructor(
+    readonly codec: t.Decoder<unknown, T> | undefined,
+    readonly message: string | undefined,
+  ) {
+    super()
+  }
+}
+
+/**
+ * Await these things, then put each result in the context under its key; `yield*` gives the
+ * results back too. A plain work chain step may also return it: the chain then waits after the
+ * step.
+ */
+export type ToContext<R = Readonly<Record<string, unknown>>> = ToContextCommand<R>
+
+/** Wait for `resume(value)`; `yield*` gives the value, checked by the codec when one is given. */
+export type WaitForResume<T = unknown> = WaitForResumeCommand<T>
+
+/** The commands that suspend a step. */
+export type SuspendCommand = ToContext<unknown> | WaitForResume<unknown>
+
+/**
+ * `const { child } = yield* toContext({ child: launch(Child, inputs) })`: wait for the
+ * awaitables and get their results (they land in the context under their keys too).
+ */
+export const toContext = <const A extends Readonly<Record<string, AwaitableLike | Appended>>>(
+  awaitables: A,
+): ToContext<ToContextResults<A>> =>
+  new ToContextCommand(Object.entries(awaitables).map(([key, value]) => toEntry(key, value)))
+
+const toEntry = (key: string, value: AwaitableLike | Appended): ToContextEntry =>
+  isAppended(value)
+    ? { key, awaitable: toAwaitable(value.awaitable), append: true }
+    : { key, awaitable: toAwaitable(value), append: false }
+
+const isAppended = (value: unknown): value is Appended =>
+  (value as { _tag?: unknown } | null)?._tag === 'Append'
+
+/**
+ * `const n = yield* waitForResume(t.number, 'give me a number')`: wait for `resume(value)`. With
+ * a codec, `resume` refuses a value that does not decode (the process stays WAITING) and the
+ * step gets the decoded value.
+ */
+export function waitForResume(): WaitForResume<unknown>
+export function waitForResume<T>(
+  codec: t.Decoder<unknown, T> | undefined,
+  message?: string,
+): WaitForResume<T>
+export function waitForResume<T>(
+  codec?: t.Decoder<unknown, T>,
+  message?: string,
+): WaitForResume<T> {
+  return new WaitForResumeCommand(codec, message)
+}

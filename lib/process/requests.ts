@@ -1,0 +1,124 @@
+/**
+ * Requests from outside a step: resume, pause, play and kill, with plumpy's answers (SEMANTICS.md
+ * "Pause, play, kill"). Part of the reducer (`transition.ts`).
+ */
+import type { Effect } from './effects.js'
+import {
+  DEFER_KILL,
+  DEFER_PAUSE,
+  REPLY_FALSE,
+  REPLY_TRUE,
+  REPLY_TRUE_EFFECT,
+  enter,
+  finish,
+  hook,
+  killed,
+  notify,
+  type Transition,
+} from './enter.js'
+import { withJournalEntry, type Position } from './position.js'
+import type { ProcessSnapshot } from './snapshot.js'
+import { isTerminal, type ProcessState, type Waiting } from './state.js'
+
+export const resume = (s: ProcessSnapshot, value: unknown): Transition => {
+  const state = s.state
+  if (state._tag === 'RUNNING' && state.resumed && !s.stepping) return [s, REPLY_TRUE]
+  if (state._tag !== 'WAITING')
+    return reject(s, `cannot resume a ${state._tag} process: resume is valid only while WAITING`)
+  if (state.awaiting.length > 0)
+    return reject(s, 'cannot resume a process that waits on awaitables: they resume it')
+  const running: ProcessState = {
+    _tag: 'RUNNING',
+    position: positionWithAnswer(state, value),
+    resumed: true,
+  }
+  return finish(s, enter(s, running, [REPLY_TRUE_EFFECT]))
+}
+
+/**
+ * Where a resumed process goes on: a generator step gets the value as its journal's next answer,
+ * a plain step as its arguments.
+ */
+const positionWithAnswer = (state: Waiting, value: unknown): Position => {
+  const position = state.position
+  if (state.asked !== undefined) return withJournalEntry(position, { asked: state.asked, answer: value })
+  if (position._tag === 'Step') return { ...position, args: value === undefined ? [] : [value] }
+  return position
+}
+
+export const pause = (s: ProcessSnapshot, message: string | undefined): Transition => {
+  if (isTerminal(s.state)) return [s, REPLY_FALSE]
+  if (s.paused) return [s, REPLY_TRUE]
+  if (s.stepping) {
+    if (s.pendingPause !== undefined) return [s, DEFER_PAUSE]
+    return [{ ...s, pendingPause: { message } }, DEFER_PAUSE]
+  }
+  const effects: Effect[] = []
+  const snapshot = pausedNow(s, message, effects)
+  effects.push(REPLY_TRUE_EFFECT)
+  return [snapshot, effects]
+}
+
+export const pausedNow = (
+  s: ProcessSnapshot,
+  message: string | undefined,
+  effects: Effect[],
+): ProcessSnapshot => {
+  effects.push(hook('onPause', [message]), notify({ _tag: 'paused' }))
+  return { ...s, paused: true, prePauseStatus: s.status, status: message }
+}
+
+export const play = (s: ProcessSnapshot): Transition => {
+  if (s.pendingPause !== undefined)
+    return [
+      { ...s, pendingPause: undefined },
+      [{ _tag: 'Settle', action: 'pause', value: false }, REPLY_TRUE_EFFECT],
+    ]
+  if (!s.paused) return [s, REPLY_TRUE]
+  const snapshot = { ...s, paused: false, status: s.prePauseStatus, prePauseStatus: undefined }
+  return finish(snapshot, [
+    snapshot,
+    [hook('onPlay', []), notify({ _tag: 'played' }), REPLY_TRUE_EFFECT],
+  ])
+}
+
+export const kill = (s: ProcessSnapshot, message: string | undefined, force: boolean): Transition => {
+  if (isTerminal(s.state)) return [s, s.state._tag === 'KILLED' ? REPLY_TRUE : REPLY_FALSE]
+  if (s.stepping && !force) {
+    if (s.pendingKill !== undefined) return [s, DEFER_KILL]
+    return [{ ...s, pendingKill: { message } }, DEFER_KILL]
+  }
+  const effects: Effect[] = []
+  if (s.pendingPause !== undefined) effects.push({ _tag: 'Settle', action: 'pause', value: false })
+  if (s.pendingKill !== undefined) effects.push({ _tag: 'Settle', action: 'kill', value: true })
+  killChildrenOf(s.state, message, effects)
+  const base: ProcessSnapshot = {
+    ...s,
+    paused: false,
+    pendingPause: undefined,
+    pendingKill: undefined,
+    status: message,
+  }
+  const [snapshot, out] = enter(base, killed(message), effects)
+  ;(out as Effect[]).push(REPLY_TRUE_EFFECT)
+  return finish(s, [snapshot, out])
+}
+
+/** A process killed while WAITING asks to kill the children it has not heard back from. */
+export const killChildrenOf = (
+  state: ProcessState,
+  message: string | undefined,
+  effects: Effect[],
+): void => {
+  if (state._tag !== 'WAITING') return
+  const pids = unfinishedChildren(state)
+  if (pids.length > 0) effects.push({ _tag: 'KillChildren', pids, message })
+}
+
+const unfinishedChildren = (state: Waiting): string[] =>
+  state.awaiting.flatMap((p) => (!p.done && p.ref._tag === 'Child' ? [p.ref.pid] : []))
+
+export const reject = (s: ProcessSnapshot, message: string): Transition => [
+  s,
+  [{ _tag: 'Reject', error: { name: 'InvalidStateError', message } }],
+]

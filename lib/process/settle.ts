@@ -1,0 +1,82 @@
+/**
+ * Awaitables settling: a WAITING process hears back from each thing it awaits, and once all have
+ * answered it goes on with their results. Part of the reducer (`transition.ts`).
+ */
+import { freeze } from 'immer'
+import { NO_EFFECTS, enter, excepted, finish, type Transition } from './enter.js'
+import type { ErrorInfo } from './errors.js'
+import { withJournalEntry } from './position.js'
+import type { ProcessSnapshot } from './snapshot.js'
+import { isTerminal, type Pending, type ProcessState, type Waiting } from './state.js'
+
+const pendingAt = (state: Waiting, slot: number): Pending | undefined => {
+  const pending = state.awaiting[slot]
+  return pending === undefined || pending.done ? undefined : pending
+}
+
+/** `undefined` when the slot is not one the process waits on (the caller names the problem). */
+export const settled = (
+  s: ProcessSnapshot,
+  slot: number,
+  value: unknown,
+): Transition | undefined => {
+  if (isTerminal(s.state)) return [s, NO_EFFECTS]
+  if (s.state._tag !== 'WAITING' || pendingAt(s.state, slot) === undefined) return undefined
+  const state = s.state
+  const awaiting = state.awaiting.map((p, i) => (i === slot ? { ...p, done: true, value } : p))
+  if (awaiting.some((p) => !p.done)) return [{ ...s, state: { ...state, awaiting } }, NO_EFFECTS]
+  return finish(s, deliver({ ...s, state: { ...state, awaiting } }))
+}
+
+/** `undefined` when the slot is not one the process waits on. */
+export const failed = (
+  s: ProcessSnapshot,
+  slot: number,
+  error: ErrorInfo,
+): Transition | undefined => {
+  if (isTerminal(s.state)) return [s, NO_EFFECTS]
+  if (s.state._tag !== 'WAITING' || pendingAt(s.state, slot) === undefined) return undefined
+  return finish(s, enter(s, excepted(error), []))
+}
+
+/**
+ * Hand the awaited results over: a generator step suspended inside itself gets them as its
+ * journal's next answer (it puts them in its own draft of the context when it replays);
+ * otherwise they land in the context under their keys, appended for list keys, later keys
+ * overwriting.
+ */
+const deliver = (s: ProcessSnapshot): Transition => {
+  const state = s.state as Waiting
+  if (state.asked !== undefined) {
+    const answer = collectResults(state.awaiting, {})
+    const position = withJournalEntry(state.position, { asked: state.asked, answer })
+    return enter(s, running(position), [])
+  }
+  const results = collectResults(state.awaiting, s.ctx)
+  const ctx = freeze({ ...(s.ctx as object), ...results }, true)
+  return enter({ ...s, ctx }, running(state.position), [])
+}
+
+const running = (position: Waiting['position']): ProcessState => ({
+  _tag: 'RUNNING',
+  position,
+  resumed: false,
+})
+
+/** The awaited values by key; `base` supplies the lists that appended values extend. */
+export const collectResults = (
+  awaiting: readonly Pending[],
+  base: unknown,
+): Record<string, unknown> => {
+  const results: Record<string, unknown> = {}
+  const existing = (base ?? {}) as Record<string, unknown>
+  for (const p of awaiting) {
+    if (p.append) {
+      const list = p.key in results ? results[p.key] : existing[p.key]
+      results[p.key] = [...(Array.isArray(list) ? list : []), p.value]
+    } else {
+      results[p.key] = p.value
+    }
+  }
+  return results
+}

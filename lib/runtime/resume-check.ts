@@ -1,0 +1,37 @@
+/**
+ * What `resume(value)` checks before anything changes: that a checkpointing runner can keep the
+ * value (JSON), and that it decodes with the codec the waiting step gave `waitForResume`.
+ */
+import { shortReport } from '../checkpoint/decode-report.js'
+import { suspensionOf } from '../step/execute.js'
+import type { ProcessHandle } from './handle.js'
+import { notJsonValue } from './json-guard.js'
+
+/** A resume value the waiting step's codec refuses: nothing changes, the process still waits. */
+export class InvalidResumeValueError extends Error {
+  override readonly name = 'InvalidResumeValueError'
+  constructor(
+    readonly pid: string,
+    readonly reason: string,
+  ) {
+    super(`process ${pid} refused the resume value: ${reason}`)
+  }
+}
+
+/** Throws when `value` cannot resume `process`; returns when it can (or is not WAITING). */
+export const checkResumeValue = (process: ProcessHandle, value: unknown): void => {
+  if (process.host.keepsJson === true) {
+    const notJson = notJsonValue(process.pid, value, 'the resume value')
+    if (notJson !== undefined) throw notJson
+  }
+  const suspension = suspensionOf({
+    definition: process.definition,
+    snapshot: process.snapshot,
+    views: process.views,
+    slot: process,
+  })
+  if (suspension?._tag !== 'WaitForResume' || suspension.codec === undefined) return
+  const decoded = suspension.codec.decode(value)
+  if (decoded._tag === 'Left')
+    throw new InvalidResumeValueError(process.pid, shortReport(decoded.left, 'value'))
+}

@@ -1,0 +1,84 @@
+/**
+ * The journal of a generator step suspended inside itself: each suspension is recorded with what
+ * it asked for, as a stable key, and the answer it got. Replaying checks each key again, so a
+ * step that asks for something else after a reload fails loudly instead of being fed an answer
+ * meant for another question.
+ */
+import type { Draft } from 'immer'
+import type { Awaitable } from '../commands/awaitables.js'
+import type { SuspendCommand, ToContextEntry } from '../commands/suspend.js'
+import { fingerprint } from '../process/fingerprint.js'
+
+/**
+ * The key of what a suspension asks for: `resume`, or `toContext(` and, per entry, its key (`+=`
+ * when appended) and what it awaits (`launch:Square#<hash of the inputs>`, `task`, `promise`).
+ */
+export const askedKey = (command: SuspendCommand): string => {
+  if (command._tag === 'WaitForResume') return 'resume'
+  return `toContext(${command.entries.map(entryKey).join(',')})`
+}
+
+const entryKey = (entry: ToContextEntry): string =>
+  `${entry.key}${entry.append ? '+=' : '='}${awaitableKey(entry.awaitable)}`
+
+const awaitableKey = (awaitable: Awaitable): string => {
+  switch (awaitable._tag) {
+    case 'Launch':
+      return `launch:${awaitable.definition.name}#${fingerprint(canonical(awaitable.inputs))}`
+    case 'Task':
+      return 'task'
+    case 'Promise':
+      return 'promise'
+  }
+}
+
+/** The answer to a suspension as the step sees it, and its effect on the step's draft. */
+export const deliverAnswer = (
+  command: SuspendCommand,
+  draft: Draft<any>,
+  answer: unknown,
+): unknown => {
+  if (command._tag === 'WaitForResume') {
+    if (command.codec === undefined) return answer
+    const decoded = command.codec.decode(answer)
+    if (decoded._tag === 'Left')
+      throw new Error(`the resume value no longer decodes with ${describeCodec(command.codec)}`)
+    return decoded.right
+  }
+  putInContext(draft, command.entries, answer)
+  return answer
+}
+
+/** Awaited results land in the context under their keys, as they do for plain steps. */
+const putInContext = (
+  draft: Draft<any>,
+  entries: readonly ToContextEntry[],
+  answer: unknown,
+): void => {
+  const results = (answer ?? {}) as Record<string, unknown>
+  const ctx = draft as Record<string, unknown>
+  for (const key of new Set(entries.map((entry) => entry.key))) {
+    const value = results[key]
+    if (entries.some((entry) => entry.key === key && entry.append)) {
+      const list = Array.isArray(ctx[key]) ? (ctx[key] as unknown[]) : []
+      ctx[key] = [...list, ...(Array.isArray(value) ? value : [value])]
+    } else {
+      ctx[key] = value
+    }
+  }
+}
+
+const describeCodec = (codec: { readonly name?: string }): string => codec.name ?? 'its codec'
+
+/** JSON with object keys sorted, so that equal inputs give equal keys. */
+const canonical = (value: unknown): string => {
+  try {
+    return JSON.stringify(value, (_key, v: unknown) =>
+      v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : v,
+    ) ?? 'undefined'
+  } catch {
+    return String(value)
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * The effect runners of `driveDefinition`: the runtime's runners with the outside world
+ * scripted. Steps run at once, one after another; what a step awaits becomes a request that the
+ * script answers once the mailbox is idle; hooks run; what listeners, the store and the logger
+ * would have been told is recorded.
+ */
+import type { Body, Located, ProcessDefinition } from '../process/definition.js'
+import { errorInfo } from '../process/errors.js'
+import { Events } from '../process/events.js'
+import type { Position } from '../process/position.js'
+import { childRef, promiseRef, type AwaitableRef } from '../process/awaitable.js'
+import type { ProcessLoop } from '../interpreter/loop.js'
+import type { EffectRunners } from '../interpreter/runners.js'
+import { stepEvent } from '../interpreter/step-event.js'
+import { executeStep, type LiveSlot, type LiveStep } from '../step/execute.js'
+import type { StepViews } from '../step/views.js'
+import { Cursor } from '../workchain/cursor.js'
+import type { Block } from '../workchain/outline.js'
+import { parseInputs } from './inputs.js'
+import { unanswered, type AwaitRequest, type DriveResult, type DriveScript } from './drive-script.js'
+
+type Recorded = Pick<
+  DriveResult,
+  'trace' | 'requests' | 'blockedOn' | 'events' | 'transitions' | 'logs' | 'checkpoints'
+>
+
+/** What a drive keeps for its process. */
+export interface Driver extends LiveSlot {
+  readonly definition: ProcessDefinition
+  readonly script: DriveScript
+  readonly views: StepViews
+  live: LiveStep | undefined
+  originalError: unknown
+  /** Answers to give once the mailbox is idle, in order. */
+  readonly pendingAnswers: ((loop: ProcessLoop<Driver>) => void)[]
+  refCount: number
+  readonly requestOf: Map<string, AwaitRequest>
+  /** Where the last step was found (a work chain's cursor after its predicates). */
+  located: Located | undefined
+  readonly result: { -readonly [K in keyof Recorded]: Recorded[K] extends readonly (infer T)[] ? T[] : never }
+}
+
+/** The runners of a driven process. */
+export const scriptedRunners: EffectRunners<Driver> = {
+  Hook: ({ hook, args }, loop) => {
+    const fn = loop.owner.definition.hooks[hook]
+    if (fn === undefined) return
+    try {
+      const s = loop.snapshot
+      fn({ pid: s.pid, state: s.state._tag, status: s.status, outputs: s.outputs, ctx: s.ctx }, ...args)
+    } catch (error) {
+      loop.owner.originalError = error
+      loop.send(Events.fail(errorInfo(error)))
+    }
+  },
+  Notify: ({ event }, loop) => void loop.owner.result.events.push(event),
+  StateChanged: ({ from, to }, loop) => void loop.owner.result.transitions.push({ from, to }),
+  RunStep: (_effect, loop) => loop.send(Events.stepStarted()),
+  ExecuteStep: (_effect, loop) => runStep(loop),
+  Await: ({ slot, ref }, loop) => {
+    loop.owner.pendingAnswers.push((l) => answer(l, slot, ref))
+  },
+  KillChildren: () => {},
+  Settle: () => {},
+  Checkpoint: ({ tag }, loop) => void loop.owner.result.checkpoints.push(tag),
+  Log: ({ level, message, step }, loop) =>
+    void loop.owner.result.logs.push({ level, message, step }),
+  Terminated: (_effect, loop) => {
+    loop.owner.live = undefined
+  },
+}
+
+const runStep = (loop: ProcessLoop<Driver>): void => {
+  const driver = loop.owner
+  const max = driver.script.maxSteps ?? 10_000
+  const trace = driver.result.trace
+  if (trace.length >= max)
+    throw new Error(
+      `${driver.definition.name} took more than ${max} steps; the last ones: ` +
+        trace
+          .slice(-5)
+          .map((entry) => entry.cursor)
+          .join(', '),
+    )
+  const before = loop.snapshot
+  const position = (before.state as { position: Position }).position
+  driver.located = undefined
+  const execution = executeStep({
+    definition: traced(driver),
+    snapshot: before,
+    views: driver.views,
+    slot: driver,
+  })
+  const located = driver.located as Located | undefined
+  const cursor = describePlace(driver.definition, located?._tag === 'Step' ? located.at : position)
+  const { event, error } = stepEvent(execution, (entries) =>
+    entries.map((entry) => request(driver, entry.key, entry.append, entry.awaitable)),
+  )
+  if (error !== undefined) driver.originalError = error
+  trace.push({
+    step: execution.step,
+    cursor,
+    outcome: event._tag === 'StepCompleted' ? event.outcome._tag : 'Failed',
+    ctx: event._tag === 'StepCompleted' ? event.ctx : before.ctx,
+    emitted: event.deeds?.emitted ?? [],
+    deeds: event.deeds,
+  })
+  loop.send(event)
+}
+
+/** A request for the script, with a reference the process can wait on. */
+const request = (
+  driver: Driver,
+  key: string,
+  append: boolean,
+  awaitable: Parameters<typeof describeAwaitable>[0],
+): AwaitableRef => {
+  const n = ++driver.refCount
+  const pid = driver.views.pid
+  if (awaitable._tag === 'Launch')
+    parseInputs(awaitable.definition as ProcessDefinition, awaitable.inputs)
+  const ref =
+    awaitable._tag === 'Launch'
+      ? childRef(`${pid}.child-${n}`)
+      : promiseRef(`${pid}.${awaitable._tag.toLowerCase()}-${n}`)
+  const made = describeAwaitable(awaitable, key, append)
+  driver.result.requests.push(made)
+  driver.requestOf.set(refId(ref), made)
+  return ref
+}
+
+const describeAwaitable = (
+  awaitable: { readonly _tag: 'Launch' | 'Task' | 'Promise'; readonly definition?: ProcessDefinition; readonly inputs?: unknown },
+  key: string,
+  append: boolean,
+): AwaitRequest =>
+  awaitable._tag === 'Launch'
+    ? {
+        key,
+        kind: 'launch',
+        definition: (awaitable.definition as ProcessDefinition).name,
+        inputs: awaitable.inputs,
+        append,
+      }
+    : { key, kind: awaitable._tag === 'Task' ? 'task' : 'promise', append }
+
+const answer = (loop: ProcessLoop<Driver>, slot: number, ref: AwaitableRef): void => {
+  const driver = loop.owner
+  const state = loop.snapshot.state
+  if (state._tag !== 'WAITING' || state.awaiting[slot]?.done !== false) return
+  const made = driver.requestOf.get(refId(ref)) as AwaitRequest
+  const value = driver.script.answer === undefined ? unanswered : driver.script.answer(made)
+  if (value === unanswered) {
+    driver.result.blockedOn.push(made)
+    return
+  }
+  if (value instanceof Error) {
+    driver.originalError = value
+    loop.send(Events.awaitableFailed(slot, errorInfo(value)))
+  } else {
+    loop.send(Events.awaitableSettled(slot, value))
+  }
+}
+
+const refId = (ref: AwaitableRef): string => (ref._tag === 'Child' ? ref.pid : ref.id)
+
+/** The definition with a body that notes where each step was found. */
+const traced = (driver: Driver): ProcessDefinition => {
+  const body: Body = driver.definition.body
+  return {
+    ...driver.definition,
+    body: {
+      ...body,
+      locate: (position, draft, view) => {
+        const located = body.locate(position, draft, view)
+        driver.located = located
+        return located
+      },
+    },
+  }
+}
+
+const describePlace = (definition: ProcessDefinition, position: Position): string => {
+  if (position._tag === 'Step') return position.step
+  const outline = (definition as { outline?: Block }).outline
+  return outline === undefined
+    ? position.cursor.join('.')
+    : Cursor.format(outline, position.cursor)
+}
