@@ -24,7 +24,17 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as t from 'io-ts'
-import { defineWorkChain, DefinitionRegistry, input, out, output, ProcessLauncher, RemoteProcessController, Runner, silentLogger } from '../lib/index.js'
+import {
+  defineWorkChain,
+  DefinitionRegistry,
+  input,
+  out,
+  output,
+  ProcessLauncher,
+  RemoteProcessController,
+  Runner,
+  silentLogger,
+} from '../lib/index.js'
 import { AmqpCommunicator } from '../lib/comms/amqp/index.js'
 import {
   check,

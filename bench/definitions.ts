@@ -3,7 +3,16 @@
  * BENCH.md describes it, and a persister wrapper that counts the checkpoints actually written.
  */
 import * as t from 'io-ts'
-import { defineWorkChain, input, out, output, while_, type Bundle, type PersistedCheckpoint, type Persister } from '../lib/index.js'
+import {
+  defineWorkChain,
+  input,
+  out,
+  output,
+  while_,
+  type Bundle,
+  type PersistedCheckpoint,
+  type Persister,
+} from '../lib/index.js'
 
 /**
  * B1, B3 and B6: `while_(i < N)(inc)` with `ctx.i += 1`. `N` is the input `n`, so that one

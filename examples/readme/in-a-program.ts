@@ -1,7 +1,17 @@
 // Running processes on a runner inside an existing program: your own runner (its own ids, clock,
 // logger and store), several processes at once, and a listener to report progress.
 import * as t from 'io-ts'
-import { defineProcess, InMemoryPersister, input, out, output, Runner, silentLogger, type ProcessHandle, type ProcessListener } from '../../lib/index.js'
+import {
+  defineProcess,
+  InMemoryPersister,
+  input,
+  out,
+  output,
+  Runner,
+  silentLogger,
+  type ProcessHandle,
+  type ProcessListener,
+} from '../../lib/index.js'
 
 export const Square = defineProcess({
   name: 'Square',

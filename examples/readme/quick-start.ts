@@ -1,24 +1,40 @@
-// The README's first example: a work chain that counts, with typed inputs and outputs.
+// A first work chain: a generator step launches a child process, waits for it, and gets its
+// outputs back typed; the chain loops until it is done and emits its output.
 import * as t from 'io-ts'
-import { defineWorkChain, input, out, output, while_ } from '../../lib/index.js'
+import {
+  defineProcess,
+  defineWorkChain,
+  input,
+  launch,
+  out,
+  output,
+  toContext,
+  while_,
+} from '../../lib/index.js'
 
-export const Countdown = defineWorkChain({
-  name: 'Countdown',
-  spec: {
-    inputs: { from: input(t.number, { default: 3 }) },
-    outputs: { launched: output(t.boolean) },
-  },
-  context: (inputs) => ({ left: inputs.from }),
-  steps: {
-    ticking: (ctx) => ctx.left > 0,
-    tick(ctx) {
-      console.log(ctx.left)
-      ctx.left -= 1 // ctx is an immer draft: the next step sees a new frozen snapshot
-    },
-    liftOff: () => out('launched', true),
-  },
-  outline: (s) => [while_(s.ticking)(s.tick), s.liftOff],
+export const Square = defineProcess({
+  name: 'Square',
+  spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
+  steps: { run: (_ctx, { inputs }) => out('y', inputs.x ** 2) },
 })
 
-const outputs = await Countdown.create({ from: 3 }).execute()
-console.log(outputs) // { launched: true }
+export const SumOfSquares = defineWorkChain({
+  name: 'SumOfSquares',
+  spec: { inputs: { n: input(t.number) }, outputs: { total: output(t.number) } },
+  context: () => ({ round: 0, total: 0 }),
+  steps: {
+    more: (ctx, { inputs }) => ctx.round < inputs.n, // a predicate
+    *collect(ctx) {
+      const { sq } = yield* toContext({ sq: launch(Square, { x: ctx.round }) })
+      ctx.total += sq.y // ctx is an immer draft; sq is typed from Square's outputs
+      ctx.round += 1
+    },
+    *finish(ctx) {
+      yield* out('total', ctx.total)
+    },
+  },
+  outline: (s) => [while_(s.more)(s.collect), s.finish],
+})
+
+const outputs = await SumOfSquares.create({ n: 10 }).execute()
+console.log(outputs) // { total: 285 }

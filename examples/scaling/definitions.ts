@@ -15,7 +15,16 @@
  */
 import { appendFileSync } from 'node:fs'
 import * as t from 'io-ts'
-import { defineProcess, defineWorkChain, input, launch, out, output, toContext, while_ } from '../../lib/index.js'
+import {
+  defineProcess,
+  defineWorkChain,
+  input,
+  launch,
+  out,
+  output,
+  toContext,
+  while_,
+} from '../../lib/index.js'
 
 const record = (pipeline: string, step: string, index: number): void => {
   const file = process.env['PLUMPY_SCALING_RECORD']

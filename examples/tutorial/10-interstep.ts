@@ -2,7 +2,16 @@
 // asynchronous task) in the context makes the chain WAIT after it, which lets other chains run.
 // The results land in the context under their keys.
 import * as t from 'io-ts'
-import { defineProcess, defineWorkChain, input, launch, out, output, task, toContext } from '../../lib/index.js'
+import {
+  defineProcess,
+  defineWorkChain,
+  input,
+  launch,
+  out,
+  output,
+  task,
+  toContext,
+} from '../../lib/index.js'
 import { isMain } from './is-main.js'
 
 // Both chains' tasks start on the same turn of the loop and sleep 10 ms, so in the notebook they

@@ -2,7 +2,19 @@
 // communicator; a RemoteProcessController sends them (from this program or any other that shares
 // the communicator) and waits for the outputs, or just for the pid with `nowait`.
 import * as t from 'io-ts'
-import { defineWorkChain, DefinitionRegistry, input, LocalCommunicator, out, output, processControl, ProcessLauncher, RemoteProcessController, Runner, while_ } from '../../lib/index.js'
+import {
+  defineWorkChain,
+  DefinitionRegistry,
+  input,
+  LocalCommunicator,
+  out,
+  output,
+  processControl,
+  ProcessLauncher,
+  RemoteProcessController,
+  Runner,
+  while_,
+} from '../../lib/index.js'
 import { isMain } from './is-main.js'
 
 export const ControlledWorkChain = defineWorkChain({

@@ -3,7 +3,11 @@
  * descriptions; the runtime launches and watches them after the step returns.
  */
 import type { NoOptions as NoFields } from '../ports/index.js'
-import type { AnyDefinition, OutputsOfDefinition, RawInputsOfDefinition } from '../process/definition.js'
+import type {
+  AnyDefinition,
+  OutputsOfDefinition,
+  RawInputsOfDefinition,
+} from '../process/definition.js'
 
 /** Launch `definition` with `inputs` as a child; its outputs are the awaited value. */
 export interface Launch<O = unknown> {
@@ -60,17 +64,22 @@ export type AwaitedValue<A> =
             ? AwaitedValue<Inner>[]
             : never
 
-/** Append the result to a list under the key instead of assigning it (plumpy's `append_`). */
+/**
+ * Append the results to a list under the key instead of assigning it (plumpy's `append_`), in
+ * the order given.
+ */
 export interface Appended<A extends AwaitableLike = AwaitableLike> {
   readonly _tag: 'Append'
-  readonly awaitable: A
+  readonly awaitables: readonly A[]
 }
 
-/** `append_(awaitable)`: collect several results in a list under one context key. */
-export const append_ = <A extends AwaitableLike>(awaitable: A): Appended<A> => ({
-  _tag: 'Append',
-  awaitable,
-})
+/**
+ * `append_(...awaitables)`: collect results in a list under one context key, extending the list
+ * the context holds: `toContext({ results: append_(launch(A), launch(B)) })`.
+ */
+export const append_ = <const A extends readonly AwaitableLike[]>(
+  ...awaitables: A
+): Appended<A[number]> => ({ _tag: 'Append', awaitables })
 
 /** Wrap a promise or a launch as an awaitable. */
 export const toAwaitable = (value: AwaitableLike): Awaitable =>

@@ -20,7 +20,13 @@ export type {
   InstantCommand,
 } from './instant.js'
 export { toContext, waitForResume } from './suspend.js'
-export type { ToContext, ToContextEntry, ToContextResults, WaitForResume, SuspendCommand } from './suspend.js'
+export type {
+  ToContext,
+  ToContextEntry,
+  ToContextResults,
+  WaitForResume,
+  SuspendCommand,
+} from './suspend.js'
 export { launch, task, append_, toAwaitable } from './awaitables.js'
 export type {
   Launch,

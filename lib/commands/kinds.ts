@@ -8,8 +8,7 @@ import type { SuspendCommand } from './suspend.js'
 export const isFlow = (command: Command): command is FlowCommand => FLOW.has(command._tag)
 
 /** True for the commands answered inside the step (`out`, `log`, `checkpoint`, requests). */
-export const isInstant = (command: Command): command is InstantCommand =>
-  INSTANT.has(command._tag)
+export const isInstant = (command: Command): command is InstantCommand => INSTANT.has(command._tag)
 
 /** True for the commands that suspend the step (`toContext`, `waitForResume`). */
 export const isSuspend = (command: Command): command is SuspendCommand =>

@@ -61,12 +61,16 @@ export type SuspendCommand = ToContext<unknown> | WaitForResume<unknown>
 export const toContext = <const A extends Readonly<Record<string, AwaitableLike | Appended>>>(
   awaitables: A,
 ): ToContext<ToContextResults<A>> =>
-  new ToContextCommand(Object.entries(awaitables).map(([key, value]) => toEntry(key, value)))
+  new ToContextCommand(Object.entries(awaitables).flatMap(([key, value]) => toEntries(key, value)))
 
-const toEntry = (key: string, value: AwaitableLike | Appended): ToContextEntry =>
+const toEntries = (key: string, value: AwaitableLike | Appended): ToContextEntry[] =>
   isAppended(value)
-    ? { key, awaitable: toAwaitable(value.awaitable), append: true }
-    : { key, awaitable: toAwaitable(value), append: false }
+    ? value.awaitables.map((awaitable) => ({
+        key,
+        awaitable: toAwaitable(awaitable),
+        append: true,
+      }))
+    : [{ key, awaitable: toAwaitable(value), append: false }]
 
 const isAppended = (value: unknown): value is Appended =>
   (value as { _tag?: unknown } | null)?._tag === 'Append'

@@ -9,17 +9,16 @@ import type { Effect } from '../process/effects.js'
 import type { ProcessEvent } from '../process/events.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import { transition } from '../process/transition.js'
+import { Mailbox, type OnAnswer } from './mailbox.js'
 import type { Answer, EffectRunners, RunnerEffect } from './runners.js'
 
-/** Called with the answers of a request once the loop has processed it. */
-export type OnAnswer = (answers: readonly Answer[]) => void
+export type { OnAnswer } from './mailbox.js'
 
 /** A process's mailbox, snapshot and runners; `owner` is what the runners act for. */
 export class ProcessLoop<O = unknown> {
   private snap: ProcessSnapshot
-  private readonly events: ProcessEvent[] = []
-  private readonly onAnswers: (OnAnswer | undefined)[] = []
-  private head = 0
+  /** Events waiting for their turn (made on first use: most processes rarely queue). */
+  private mail: Mailbox | undefined = undefined
   private busy = false
 
   constructor(
@@ -42,9 +41,8 @@ export class ProcessLoop<O = unknown> {
 
   /** Send an event: processed now when the mailbox is idle, after the others otherwise. */
   send(event: ProcessEvent): void {
-    this.events.push(event)
-    this.onAnswers.push(undefined)
-    if (!this.busy) this.drain()
+    if (this.busy) (this.mail ??= new Mailbox()).push(event, undefined)
+    else this.drain(event, undefined)
   }
 
   /**
@@ -52,9 +50,8 @@ export class ProcessLoop<O = unknown> {
    * at once when the mailbox is idle, later when it is not.
    */
   ask(event: ProcessEvent, onAnswer: OnAnswer): void {
-    this.events.push(event)
-    this.onAnswers.push(onAnswer)
-    if (!this.busy) this.drain()
+    if (this.busy) (this.mail ??= new Mailbox()).push(event, onAnswer)
+    else this.drain(event, onAnswer)
   }
 
   /** Perform effects that belong to no event (a process's creation). */
@@ -63,37 +60,37 @@ export class ProcessLoop<O = unknown> {
     this.busy = true
     try {
       this.performAll(effects)
+      this.processQueued()
     } finally {
       this.busy = false
     }
-    this.drain()
   }
 
-  private drain(): void {
-    if (this.busy) return
+  /** Process `event`, then whatever its effects raised, in order. */
+  private drain(event: ProcessEvent, onAnswer: OnAnswer | undefined): void {
     this.busy = true
     try {
-      while (this.head < this.events.length) {
-        const event = this.events[this.head] as ProcessEvent
-        const onAnswer = this.onAnswers[this.head]
-        this.head += 1
-        const [next, effects] = transition(this.snap, event)
-        this.snap = next
-        if (onAnswer !== undefined) onAnswer(answersIn(effects))
-        this.performAll(effects)
-        if (this.head === this.events.length) {
-          // Caught up: start the arrays over, so that a long run of steps does not grow them.
-          this.events.length = 0
-          this.onAnswers.length = 0
-          this.head = 0
-        }
-      }
+      this.process(event, onAnswer)
+      this.processQueued()
     } finally {
-      this.events.length = 0
-      this.onAnswers.length = 0
-      this.head = 0
       this.busy = false
     }
+  }
+
+  private processQueued(): void {
+    const mail = this.mail
+    if (mail === undefined) return
+    while (mail.size > 0) {
+      const event = mail.take()
+      this.process(event, mail.takeAnswer())
+    }
+  }
+
+  private process(event: ProcessEvent, onAnswer: OnAnswer | undefined): void {
+    const [next, effects] = transition(this.snap, event)
+    this.snap = next
+    if (onAnswer !== undefined) onAnswer(answersIn(effects))
+    this.performAll(effects)
   }
 
   private performAll(effects: readonly Effect[]): void {
@@ -102,8 +99,7 @@ export class ProcessLoop<O = unknown> {
       const effect = effects[i] as Effect
       switch (effect._tag) {
         case 'Raise':
-          this.events.push(effect.event)
-          this.onAnswers.push(undefined)
+          ;(this.mail ??= new Mailbox()).push(effect.event, undefined)
           break
         case 'Reply':
         case 'Defer':

@@ -7,7 +7,10 @@ import type { Effect } from '../process/effects.js'
 import type { ProcessLoop } from './loop.js'
 
 /** The effects the loop hands to runners (it answers `Raise`, `Reply`, `Defer`, `Reject` itself). */
-export type RunnerEffect = Exclude<Effect, { readonly _tag: 'Raise' | 'Reply' | 'Defer' | 'Reject' }>
+export type RunnerEffect = Exclude<
+  Effect,
+  { readonly _tag: 'Raise' | 'Reply' | 'Defer' | 'Reject' }
+>
 
 /** A runner for effects of kind `K`, given the loop of the process (and its owner, the host's). */
 export type EffectRunner<K extends RunnerEffect['_tag'], O = unknown> = (

@@ -87,7 +87,8 @@ export interface StepCompleted {
 export interface StepFailed {
   readonly _tag: 'StepFailed'
   readonly error: ErrorInfo
-  readonly outputs: Readonly<Record<string, unknown>>
+  /** Every output after what the step emitted before failing; undefined: as they were. */
+  readonly outputs: Readonly<Record<string, unknown>> | undefined
   readonly deeds: StepDeeds | undefined
 }
 
@@ -174,7 +175,7 @@ export const Events = {
   ): StepCompleted => ({ _tag: 'StepCompleted', outcome, ctx, outputs, deeds }),
   stepFailed: (
     error: ErrorInfo,
-    outputs: Readonly<Record<string, unknown>>,
+    outputs: Readonly<Record<string, unknown>> | undefined = undefined,
     deeds: StepDeeds | undefined = undefined,
   ): StepFailed => ({ _tag: 'StepFailed', error, outputs, deeds }),
   resume: (value?: unknown): Resume => ({ _tag: 'Resume', value }),

@@ -53,7 +53,9 @@ export const processBody = (
       }
     },
     complete(_located: LocatedStep, returned: unknown) {
-      return isCommand(returned) ? commandOutcome(returned as Command, lookup) : stop(returned, true)
+      return isCommand(returned)
+        ? commandOutcome(returned as Command, lookup)
+        : stop(returned, true)
     },
   }
 }

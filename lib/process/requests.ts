@@ -41,7 +41,8 @@ export const resume = (s: ProcessSnapshot, value: unknown): Transition => {
  */
 const positionWithAnswer = (state: Waiting, value: unknown): Position => {
   const position = state.position
-  if (state.asked !== undefined) return withJournalEntry(position, { asked: state.asked, answer: value })
+  if (state.asked !== undefined)
+    return withJournalEntry(position, { asked: state.asked, answer: value })
   if (position._tag === 'Step') return { ...position, args: value === undefined ? [] : [value] }
   return position
 }
@@ -82,7 +83,11 @@ export const play = (s: ProcessSnapshot): Transition => {
   ])
 }
 
-export const kill = (s: ProcessSnapshot, message: string | undefined, force: boolean): Transition => {
+export const kill = (
+  s: ProcessSnapshot,
+  message: string | undefined,
+  force: boolean,
+): Transition => {
   if (isTerminal(s.state)) return [s, s.state._tag === 'KILLED' ? REPLY_TRUE : REPLY_FALSE]
   if (s.stepping && !force) {
     if (s.pendingKill !== undefined) return [s, DEFER_KILL]

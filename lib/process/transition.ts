@@ -49,7 +49,10 @@ const reduce = (s: ProcessSnapshot, e: ProcessEvent): Transition => {
   switch (e._tag) {
     case 'Start':
       if (s.state._tag !== 'CREATED') return illegal(s, `cannot start a ${s.state._tag} process`)
-      return finish(s, enter(s, { _tag: 'RUNNING', position: s.state.position, resumed: false }, []))
+      return finish(
+        s,
+        enter(s, { _tag: 'RUNNING', position: s.state.position, resumed: false }, []),
+      )
     case 'StepStarted':
       // A step asked for earlier may have been overtaken by a pause, a kill or a failure.
       if (s.state._tag !== 'RUNNING' || s.paused || s.stepping || s.closed) return [s, NO_EFFECTS]
@@ -68,7 +71,8 @@ const reduce = (s: ProcessSnapshot, e: ProcessEvent): Transition => {
       return kill(s, e.message, e.force)
     case 'AwaitableSettled':
       return (
-        settled(s, e.slot, e.value) ?? illegal(s, `awaitable ${e.slot} settled while ${describe(s)}`)
+        settled(s, e.slot, e.value) ??
+        illegal(s, `awaitable ${e.slot} settled while ${describe(s)}`)
       )
     case 'AwaitableFailed':
       return (
@@ -107,7 +111,11 @@ const stepCompleted = (s: ProcessSnapshot, e: StepCompleted): Transition => {
     return [afterStepSnapshot(s, next, e.ctx, e.outputs), CONTINUE_EFFECTS]
   }
   const effects: Effect[] = []
-  const stepped = withDeeds({ ...s, stepping: false, ctx: e.ctx, outputs: e.outputs }, deeds, effects)
+  const stepped = withDeeds(
+    { ...s, stepping: false, ctx: e.ctx, outputs: e.outputs },
+    deeds,
+    effects,
+  )
   const [after, out] =
     stepped.pendingKill !== undefined
       ? killInsteadOf(stepped, e.outcome, effects)
@@ -122,7 +130,8 @@ const stepFailed = (s: ProcessSnapshot, e: StepFailed): Transition => {
   if (s.state._tag !== 'RUNNING' || !s.stepping)
     return illegal(s, `a step failed while ${describe(s)}`)
   const effects: Effect[] = []
-  const stepped = withDeeds({ ...s, stepping: false, outputs: e.outputs }, e.deeds, effects)
+  const outputs = e.outputs ?? s.outputs
+  const stepped = withDeeds({ ...s, stepping: false, outputs }, e.deeds, effects)
   const [after, out] = enter(stepped, excepted(e.error), effects)
   return finish(s, [settlePending(after, out as Effect[]), out])
 }
@@ -159,11 +168,7 @@ const withKillStatus = (s: ProcessSnapshot, outcome: StepOutcome): ProcessSnapsh
  * A graceful kill asked for during the step (from inside or outside): the step's transition is
  * replaced by KILLED, whatever it was, and children the step started are killed with it.
  */
-const killInsteadOf = (
-  s: ProcessSnapshot,
-  outcome: StepOutcome,
-  effects: Effect[],
-): Transition => {
+const killInsteadOf = (s: ProcessSnapshot, outcome: StepOutcome, effects: Effect[]): Transition => {
   const message = outcome._tag === 'Kill' ? outcome.message : s.pendingKill?.message
   if (outcome._tag === 'Wait') killChildrenOf(waitingOn(outcome), message, effects)
   const base: ProcessSnapshot = { ...s, pendingKill: undefined, status: message }

@@ -68,7 +68,13 @@ const runStepNow = (process: ProcessHandle): void => {
     notJson === undefined
       ? stepEvent(execution, (entries) => startEntries(process, entries))
       : stepEvent(
-          { _tag: 'Failed', error: notJson, outputs: loop.snapshot.outputs, deeds: undefined, step: execution.step },
+          {
+            _tag: 'Failed',
+            error: notJson,
+            outputs: loop.snapshot.outputs,
+            deeds: undefined,
+            step: execution.step,
+          },
           () => [],
         )
   if (error !== undefined) process.recordError(error)

@@ -329,7 +329,10 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
     this.rare?.listeners?.delete(listener)
   }
 
-  private request(event: Parameters<ProcessLoop['send']>[0], action: 'pause' | 'kill'): ActionResult {
+  private request(
+    event: Parameters<ProcessLoop['send']>[0],
+    action: 'pause' | 'kill',
+  ): ActionResult {
     return new Promise<boolean>((resolve) => {
       this.loop.ask(event, (answers) => {
         for (const answer of answers) {

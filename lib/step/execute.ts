@@ -9,7 +9,12 @@ import type { Command } from '../commands/command.js'
 import { isInstant } from '../commands/kinds.js'
 import type { SuspendCommand } from '../commands/suspend.js'
 import { isCommand } from '../commands/yieldable.js'
-import type { BodyOutcome, LocatedStep, ProcessDefinition, StepGenerator } from '../process/definition.js'
+import type {
+  BodyOutcome,
+  LocatedStep,
+  ProcessDefinition,
+  StepGenerator,
+} from '../process/definition.js'
 import type { StepDeeds } from '../process/events.js'
 import type { JournalEntry, Position } from '../process/position.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
@@ -117,7 +122,11 @@ export const suspensionOf = (input: StepContext): SuspendCommand | undefined => 
   let draft: Draft<any> | undefined
   try {
     draft = openContext(snapshot.ctx)
-    const located = definition.body.locate(state.position, draft, views.at(NO_ARGS, snapshot.status))
+    const located = definition.body.locate(
+      state.position,
+      draft,
+      views.at(NO_ARGS, snapshot.status),
+    )
     if (located._tag !== 'Step') return undefined
     const returned = located.fn(draft, views.at(located.args, snapshot.status))
     if (!isGenerator(returned)) return undefined

@@ -73,11 +73,13 @@ const describeCodec = (codec: { readonly name?: string }): string => codec.name 
 /** JSON with object keys sorted, so that equal inputs give equal keys. */
 const canonical = (value: unknown): string => {
   try {
-    return JSON.stringify(value, (_key, v: unknown) =>
-      v !== null && typeof v === 'object' && !Array.isArray(v)
-        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-        : v,
-    ) ?? 'undefined'
+    return (
+      JSON.stringify(value, (_key, v: unknown) =>
+        v !== null && typeof v === 'object' && !Array.isArray(v)
+          ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+          : v,
+      ) ?? 'undefined'
+    )
   } catch {
     return String(value)
   }

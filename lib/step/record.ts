@@ -47,7 +47,8 @@ export class StepRecord {
         this.emit(command.port, command.value)
         return undefined
       case 'Log':
-        if (!this.replaying) (this.logs ??= []).push({ level: command.level, message: command.message })
+        if (!this.replaying)
+          (this.logs ??= []).push({ level: command.level, message: command.message })
         return undefined
       case 'Checkpoint':
         if (!this.replaying) (this.checkpoints ??= []).push(command.tag)
@@ -91,7 +92,14 @@ export class StepRecord {
   /** The deeds of a step killed by force: only its log lines survive it. */
   forcedDeeds(step: string | undefined): StepDeeds | undefined {
     if (this.logs === undefined) return undefined
-    return { step, emitted: NONE, logs: this.logs, checkpoints: NONE, pause: undefined, kill: undefined }
+    return {
+      step,
+      emitted: NONE,
+      logs: this.logs,
+      checkpoints: NONE,
+      pause: undefined,
+      kill: undefined,
+    }
   }
 
   private emit(port: string, value: unknown): void {
@@ -99,8 +107,7 @@ export class StepRecord {
     if (checked._tag === 'Left')
       throw new OutputError(port, checked.left.map((e) => `${e.path}: ${e.message}`).join('; '))
     this.outputs = setPath(this.outputs, port.split('.'), value)
-    if (!this.replaying)
-      (this.emitted ??= []).push({ port, value, dynamic: checked.right.dynamic })
+    if (!this.replaying) (this.emitted ??= []).push({ port, value, dynamic: checked.right.dynamic })
   }
 }
 

@@ -103,4 +103,3 @@ const result = (driver: Driver, loop: ProcessLoop<Driver>, stopped: Stopped): Dr
     error,
   }
 }
-

@@ -17,7 +17,12 @@ import type { StepViews } from '../step/views.js'
 import { Cursor } from '../workchain/cursor.js'
 import type { Block } from '../workchain/outline.js'
 import { parseInputs } from './inputs.js'
-import { unanswered, type AwaitRequest, type DriveResult, type DriveScript } from './drive-script.js'
+import {
+  unanswered,
+  type AwaitRequest,
+  type DriveResult,
+  type DriveScript,
+} from './drive-script.js'
 
 type Recorded = Pick<
   DriveResult,
@@ -37,7 +42,9 @@ export interface Driver extends LiveSlot {
   readonly requestOf: Map<string, AwaitRequest>
   /** Where the last step was found (a work chain's cursor after its predicates). */
   located: Located | undefined
-  readonly result: { -readonly [K in keyof Recorded]: Recorded[K] extends readonly (infer T)[] ? T[] : never }
+  readonly result: {
+    -readonly [K in keyof Recorded]: Recorded[K] extends readonly (infer T)[] ? T[] : never
+  }
 }
 
 /** The runners of a driven process. */
@@ -47,7 +54,10 @@ export const scriptedRunners: EffectRunners<Driver> = {
     if (fn === undefined) return
     try {
       const s = loop.snapshot
-      fn({ pid: s.pid, state: s.state._tag, status: s.status, outputs: s.outputs, ctx: s.ctx }, ...args)
+      fn(
+        { pid: s.pid, state: s.state._tag, status: s.status, outputs: s.outputs, ctx: s.ctx },
+        ...args,
+      )
     } catch (error) {
       loop.owner.originalError = error
       loop.send(Events.fail(errorInfo(error)))
@@ -130,7 +140,11 @@ const request = (
 }
 
 const describeAwaitable = (
-  awaitable: { readonly _tag: 'Launch' | 'Task' | 'Promise'; readonly definition?: ProcessDefinition; readonly inputs?: unknown },
+  awaitable: {
+    readonly _tag: 'Launch' | 'Task' | 'Promise'
+    readonly definition?: ProcessDefinition
+    readonly inputs?: unknown
+  },
   key: string,
   append: boolean,
 ): AwaitRequest =>
@@ -183,7 +197,5 @@ const traced = (driver: Driver): ProcessDefinition => {
 const describePlace = (definition: ProcessDefinition, position: Position): string => {
   if (position._tag === 'Step') return position.step
   const outline = (definition as { outline?: Block }).outline
-  return outline === undefined
-    ? position.cursor.join('.')
-    : Cursor.format(outline, position.cursor)
+  return outline === undefined ? position.cursor.join('.') : Cursor.format(outline, position.cursor)
 }

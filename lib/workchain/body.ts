@@ -93,12 +93,13 @@ export const workChainBody = (
       name: stepName,
       fn: step(stepName),
       at: outlinePosition(cursor),
-      args: [],
+      args: NO_ARGS,
     }
   }
 }
 
 const NO_ENTRIES: readonly ToContextEntry[] = Object.freeze([])
+const NO_ARGS: readonly unknown[] = Object.freeze([])
 
 const returnOutcome = (
   exitCode: number | string | undefined,

@@ -40,14 +40,14 @@ describe('decodeCheckpoint errors', () => {
   it('truncate long values, count the problems not shown, and keep the full report', () => {
     const error = errorFor((json) => ({
       ...json,
-      v: 2,
+      v: 3,
       pid: undefined,
       def: 7,
       ctx: 'x'.repeat(500),
       paused: false,
     }))
     expect(error.reason).toBe(
-      'v: expected 1, got 2; pid: missing (expected string); def: expected string, got 7 (and 2 more)',
+      'v: expected (1 | 2), got 3; pid: missing (expected string); def: expected string, got 7 (and 2 more)',
     )
     expect(errorFor((json) => ({ ...json, ctx: 'x'.repeat(500) })).reason).toBe(
       `ctx: expected an object, got "${'x'.repeat(38)}…`,

@@ -12,7 +12,7 @@ import {
   RemoteError,
   RemoteProcessController,
   Runner,
-  ToContext,
+  toContext,
   UnroutableError,
   Wait,
   defineProcess,
@@ -24,20 +24,21 @@ import {
   silentLogger,
   type BroadcastMessage,
 } from '../../lib/index.js'
+import { out } from '../../lib/commands/index.js'
 
 const Waiter = defineProcess({
   name: 'Waiter',
   spec: { outputs: { got: output() } },
   steps: {
     run: () => Wait('done'),
-    done: (_ctx, { args, out }) => out('got', args[0] ?? null),
+    done: (_ctx, { args }) => out('got', args[0] ?? null),
   },
 })
 
 const Double = defineProcess({
   name: 'Double',
   spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
-  steps: { run: (_ctx, { inputs, out }) => out('y', inputs.x * 2) },
+  steps: { run: (_ctx, { inputs }) => out('y', inputs.x * 2) },
 })
 
 const opened: LocalCommunicator[] = []
@@ -88,7 +89,7 @@ describe('processControl', () => {
     const { runner, control, controller } = setup()
     const Parent = defineWorkChain({
       name: 'Parent',
-      steps: { start: () => ToContext({ child: launch(Waiter) }), after: () => undefined },
+      steps: { start: () => toContext({ child: launch(Waiter) }), after: () => undefined },
       outline: (s) => [s.start, s.after],
     })
     const parent = Parent.create({}, { runner })

@@ -121,6 +121,7 @@ describe('plumpy-ts check', () => {
           { key: 'kid', ref: { _tag: 'Child', pid: 'ghost' }, append: false, done: false },
           { key: 'here', ref: { _tag: 'Child', pid: good.pid }, append: false, done: false },
         ],
+        asked: undefined,
       }),
     )
     // A tag long enough for a hashed file name, whose header line (its address) is then damaged.

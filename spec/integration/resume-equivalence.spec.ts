@@ -35,6 +35,7 @@ import * as cell11 from '../../examples/tutorial/11-persistence.js'
 import * as cell12 from '../../examples/tutorial/12-communicator.js'
 import * as cell13 from '../../examples/tutorial/13-controller.js'
 import { Pipeline, Work, expectedTotal } from '../../examples/scaling/definitions.js'
+import { out, pause } from '../../lib/commands/index.js'
 
 /**
  * The README examples are scripts that run when imported: they are imported once, quietly, for
@@ -48,7 +49,7 @@ const readme = await (async () => {
       import('../../examples/readme/in-a-program.js'),
       import('../../examples/readme/own-loop.js'),
     ])
-    return { ...quickStart, ...inAProgram, ...ownLoop }
+    return { quickStart, ...inAProgram, ...ownLoop }
   } finally {
     log.mockRestore()
   }
@@ -57,7 +58,7 @@ const readme = await (async () => {
 const Child = defineProcess({
   name: 'Child',
   spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
-  steps: { run: (_ctx, { inputs, out }) => out('y', inputs.x * 2) },
+  steps: { run: (_ctx, { inputs }) => out('y', inputs.x * 2) },
 })
 
 /** A chain that waits on children (one at a time, several at once, appended, and in a generator). */
@@ -67,8 +68,8 @@ const Family = defineWorkChain({
   context: () => ({ i: 0, total: 0 }),
   steps: {
     more: (ctx, { inputs }) => ctx.i < inputs.n,
-    spawn(ctx, { toContext }) {
-      toContext({ kid: launch(Child, { x: ctx.i }), many: append_(launch(Child, { x: 1 })) })
+    *spawn(ctx) {
+      yield* toContext({ kid: launch(Child, { x: ctx.i }), many: append_(launch(Child, { x: 1 })) })
     },
     add(ctx) {
       ctx.total += (ctx as unknown as { kid: { y: number } }).kid.y
@@ -79,8 +80,8 @@ const Family = defineWorkChain({
       ctx.total += late.y
     },
     big: (ctx) => ctx.total > 1000,
-    done(ctx, { out }) {
-      out('total', ctx.total)
+    *done(ctx) {
+      yield* out('total', ctx.total)
     },
   },
   outline: (s) => [while_(s.more)(s.spawn, s.add), s.inside, if_(s.big)(return_(1)), s.done],
@@ -92,9 +93,9 @@ const Patient = defineProcess({
   spec: { outputs: { got: output() } },
   steps: {
     run: () => Wait('second'),
-    *second(_ctx, { args, out }) {
-      const again = yield* waitForResume<number>()
-      out('got', [args[0], again])
+    *second(_ctx, { args }) {
+      const again = yield* waitForResume(t.number)
+      yield* out('got', [args[0], again])
       return Continue('last', 'a', 'b')
     },
     last: (_ctx, { args }) => args,
@@ -107,13 +108,13 @@ const Pausing = defineWorkChain({
   spec: { outputs: { steps: output(t.number) } },
   context: () => ({ steps: 0 }),
   steps: {
-    one(ctx, { pause }) {
+    *one(ctx) {
       ctx.steps += 1
-      void pause('taking a break')
+      yield* pause('taking a break')
     },
-    two(ctx, { out }) {
+    *two(ctx) {
       ctx.steps += 1
-      out('steps', ctx.steps)
+      yield* out('steps', ctx.steps)
     },
   },
   outline: (s) => [s.one, s.two],
@@ -147,7 +148,12 @@ const cases: [string, ProcessDefinition, unknown, EquivalenceOptions?][] = [
   ['11 PersistWorkChain', cell11.PersistWorkChain, {}],
   ['12 SimpleProcess', cell12.SimpleProcess, {}],
   ['13 ControlledWorkChain', cell13.ControlledWorkChain, { steps: 4 }],
-  ['README Countdown', readme.Countdown, { from: 3 }],
+  [
+    'README SumOfSquares',
+    readme.quickStart.SumOfSquares,
+    { n: 3 },
+    { children: [readme.quickStart.Square] },
+  ],
   ['README Square', readme.Square, { x: 3 }],
   ['README Double', readme.Double, { x: 21 }],
   ['scaling Work', Work, { pipeline: 'p', index: 4 }],
@@ -227,7 +233,7 @@ describe('checkResumeEquivalence over the examples', () => {
         a() {
           calls += 1
         },
-        b: (_ctx, { out }) => out('calls', calls),
+        b: () => out('calls', calls),
       },
       outline: (s) => [s.a, s.b],
     })

@@ -67,7 +67,16 @@ export const waitingOnChildren = bundleOf(
   'Parent',
   {
     _tag: 'WAITING',
-    position: { _tag: 'Outline', cursor: [2], journal: { results: [{ ok: true }, 42] } },
+    position: {
+      _tag: 'Outline',
+      cursor: [2],
+      journal: {
+        entries: [
+          { asked: 'toContext(ok=task)', answer: { ok: true } },
+          { asked: 'resume', answer: 42 },
+        ],
+      },
+    },
     message: 'waiting for children',
     data: { hint: 'x' },
     awaiting: [
@@ -81,6 +90,7 @@ export const waitingOnChildren = bundleOf(
       { key: 'kids', ref: { _tag: 'Child', pid: 'child-2' }, append: true, done: false },
       { key: 'timer', ref: { _tag: 'Promise', id: 'p-7' }, append: false, done: false },
     ],
+    asked: 'toContext(kids+=launch:Kid#0badf00d,kids+=launch:Kid#0badf00d,timer=task)',
   },
   { ctx: { started: true } },
   { parentPid: 'grandparent-0' },
@@ -125,6 +135,7 @@ export const pausedWithStatus = bundleOf(
     message: undefined,
     data: undefined,
     awaiting: [],
+    asked: undefined,
   },
   { paused: true, status: 'paused by operator', prePauseStatus: 'sleeping' },
 )

@@ -11,6 +11,7 @@ import {
   type EmittedOutput,
   type ProcessEvent,
   type StepCompleted,
+  type StepDeeds,
   type StepOutcome,
 } from '../../lib/process/events.js'
 import { stepPosition, type Position } from '../../lib/process/position.js'
@@ -65,6 +66,7 @@ export const waitAt = (
     readonly message?: string | undefined
     readonly data?: unknown
     readonly awaiting?: readonly Pending[] | undefined
+    readonly asked?: string | undefined
   } = {},
 ): StepOutcome => ({
   _tag: 'Wait',
@@ -72,6 +74,7 @@ export const waitAt = (
   message: options.message,
   data: options.data,
   awaiting: options.awaiting ?? [],
+  asked: options.asked,
 })
 
 /** `Stop` with a result; exit status 0 and successful unless said otherwise. */
@@ -93,6 +96,16 @@ export const stopWith = (
 /** `Kill` from the body. */
 export const killWith = (message?: string): StepOutcome => ({ _tag: 'Kill', message })
 
+/** What a step did besides its outcome; nothing unless given. */
+export const deeds = (done: Partial<StepDeeds> = {}): StepDeeds => ({
+  step: done.step,
+  emitted: done.emitted ?? [],
+  logs: done.logs ?? [],
+  checkpoints: done.checkpoints ?? [],
+  pause: done.pause,
+  kill: done.kill,
+})
+
 /** The step finished with `outcome`, leaving `ctx` and `outputs` (by default unchanged: `{}`). */
 export const stepDone = (
   outcome: StepOutcome,
@@ -100,9 +113,18 @@ export const stepDone = (
     readonly ctx?: unknown
     readonly outputs?: Readonly<Record<string, unknown>>
     readonly emitted?: readonly EmittedOutput[]
+    readonly deeds?: StepDeeds
   } = {},
 ): StepCompleted =>
-  Events.stepCompleted(outcome, options.ctx ?? {}, options.outputs ?? {}, options.emitted ?? [])
+  Events.stepCompleted(
+    outcome,
+    options.ctx ?? {},
+    options.outputs ?? {},
+    options.deeds ??
+      (options.emitted === undefined || options.emitted.length === 0
+        ? undefined
+        : deeds({ emitted: options.emitted })),
+  )
 
 /** One thing to await under `key`. */
 export const pending = (
@@ -127,14 +149,23 @@ export const running = (position: Position = at('run')): ProcessSnapshot =>
 export const stepping = (position: Position = at('run')): ProcessSnapshot =>
   feed(running(position), Events.stepStarted())
 
-/** WAITING to continue at `position`, for a resume or for the awaitables given. */
+/**
+ * WAITING to continue at `position`, for a resume or for the awaitables given; `asked` when a
+ * generator step suspended inside itself.
+ */
 export const waiting = (
   position: Position = at('next'),
-  options: { readonly awaiting?: readonly Pending[]; readonly ctx?: unknown } = {},
+  options: {
+    readonly awaiting?: readonly Pending[]
+    readonly ctx?: unknown
+    readonly asked?: string
+  } = {},
 ): ProcessSnapshot =>
   feed(
     stepping(),
-    stepDone(waitAt(position, { awaiting: options.awaiting ?? [] }), { ctx: options.ctx ?? {} }),
+    stepDone(waitAt(position, { awaiting: options.awaiting ?? [], asked: options.asked }), {
+      ctx: options.ctx ?? {},
+    }),
   )
 
 /** FINISHED with `result`, closed unless asked otherwise. */
@@ -198,7 +229,7 @@ export const enterWaiting = (): Effect[] => [
   { _tag: 'StateChanged', from: 'RUNNING', to: 'WAITING' },
 ]
 
-/** The hooks, listener event and state change of entering a terminal state, then closing. */
+/** The hooks, listener event and state change of entering a terminal state. */
 export const enterTerminal = (
   from: 'CREATED' | 'RUNNING' | 'WAITING' | 'FINISHED' | 'KILLED',
   to:
@@ -225,15 +256,18 @@ export const enterTerminal = (
             hook('onExcepted'),
             { _tag: 'Notify', event: { _tag: 'excepted', error: to.error } },
           ]
-  return [
-    ...exitHook(from),
-    ...entering,
-    { _tag: 'StateChanged', from, to: to._tag },
-    hook('onClose'),
-    hook('onTerminated'),
-    { _tag: 'Terminate' },
-  ]
+  return [...exitHook(from), ...entering, { _tag: 'StateChanged', from, to: to._tag }]
 }
+
+/** The effect asking for the `Close` event, which a terminal move ends with. */
+export const RAISE_CLOSE: Effect = { _tag: 'Raise', event: Events.close() }
+
+/** The effects of the `Close` event: the closing hooks, then `Terminated`. */
+export const closing = (): Effect[] => [
+  hook('onClose'),
+  hook('onTerminated'),
+  { _tag: 'Terminated' },
+]
 
 const exitHook = (from: string): Effect[] =>
   from === 'RUNNING' ? [hook('onExitRunning')] : from === 'WAITING' ? [hook('onExitWaiting')] : []

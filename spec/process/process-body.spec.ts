@@ -7,11 +7,12 @@ import {
   Continue,
   Kill,
   Stop,
-  ToContext,
   Wait,
   exitCode,
+  out,
+  toContext,
   unsuccessful,
-} from '../../lib/process/commands.js'
+} from '../../lib/commands/index.js'
 import type { LocatedStep, StepFn } from '../../lib/process/definition.js'
 import { DefinitionError, processBody } from '../../lib/process/process-body.js'
 import { at } from './builders.js'
@@ -19,7 +20,7 @@ import { at } from './builders.js'
 const noop: StepFn = () => undefined
 const body = processBody('P', { run: noop, next: noop })
 const located = body.locate(at('run'), {}, undefined as never) as LocatedStep
-const complete = (returned: unknown) => body.complete(located, returned, [])
+const complete = (returned: unknown) => body.complete(located, returned)
 
 describe('processBody', () => {
   it('starts at `run` when there is one, else at the first step, else at `entry`', () => {
@@ -58,12 +59,14 @@ describe('processBody', () => {
       message: 'why',
       data: { d: 1 },
       entries: [],
+      asked: undefined,
     })
   })
 
-  it('refuses Wait without a step and ToContext in a plain step', () => {
-    expect(() => complete(Wait())).toThrow(/name of the step/)
-    expect(() => complete(ToContext({ a: Promise.resolve(1) }))).toThrow(/work chains/)
+  it('refuses Wait naming no step, toContext returned by a plain step, and instant commands', () => {
+    expect(() => complete(Wait(undefined as unknown as string))).toThrow(/no step named/)
+    expect(() => complete(toContext({ a: Promise.resolve(1) }))).toThrow(/generator step/)
+    expect(() => complete(out('y', 1))).toThrow(/does not say what comes next/)
   })
 
   it('maps Stop to a finish with its result and success', () => {

@@ -15,6 +15,8 @@ import {
   created,
   effectsOf,
   enterRunning,
+  RAISE_CLOSE,
+  closing,
   enterTerminal,
   exceptedState,
   feed,
@@ -38,9 +40,16 @@ const permutations = <T>(items: readonly T[]): T[][] =>
         permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
       )
 
-/** A WAITING process whose step registered `awaiting`, with `ctx` as its context. */
-const waitingOn = (awaiting: readonly Pending[], ctx: unknown = {}, position = at('next')) =>
-  waiting(position, { awaiting, ctx })
+/**
+ * A WAITING process whose step registered `awaiting`, with `ctx` as its context; `asked` when a
+ * generator step suspended inside itself on them.
+ */
+const waitingOn = (
+  awaiting: readonly Pending[],
+  ctx: unknown = {},
+  position = at('next'),
+  asked?: string,
+) => waiting(position, { awaiting, ctx, ...(asked === undefined ? {} : { asked }) })
 
 describe('transition', () => {
   describe('awaitables', () => {
@@ -109,13 +118,21 @@ describe('transition', () => {
     })
 
     it('hands the results to a generator step suspended inside itself through its journal', () => {
-      const position: Position = { ...at('gen'), journal: { results: ['earlier'] } }
-      const s = waitingOn([pending('a'), pending('xs', child('c'), true)], { xs: [0] }, position)
+      const earlier = { asked: 'resume', answer: 'earlier' }
+      const position: Position = { ...at('gen'), journal: { entries: [earlier] } }
+      const asked = 'toContext(a=promise,xs+=launch:C#00000000)'
+      const s = waitingOn(
+        [pending('a'), pending('xs', child('c'), true)],
+        { xs: [0] },
+        position,
+        asked,
+      )
       const next = feed(s, Events.awaitableSettled(1, 9), Events.awaitableSettled(0, 'A'))
       expect(next.ctx).toEqual({ xs: [0] })
+      const answer = { a: 'A', xs: [9] }
       expect(next.state).toEqual({
         _tag: 'RUNNING',
-        position: { ...at('gen'), journal: { results: ['earlier', { a: 'A', xs: [9] }] } },
+        position: { ...at('gen'), journal: { entries: [earlier, { asked, answer }] } },
         resumed: false,
       })
     })
@@ -127,9 +144,10 @@ describe('transition', () => {
         Events.awaitableFailed(2, boom('child died')),
       )
       expect(failed.state).toEqual({ _tag: 'EXCEPTED', error: boom('child died') })
-      expect(effects).toEqual(
-        enterTerminal('WAITING', { _tag: 'EXCEPTED', error: boom('child died') }),
-      )
+      expect(effects).toEqual([
+        ...enterTerminal('WAITING', { _tag: 'EXCEPTED', error: boom('child died') }),
+        RAISE_CLOSE,
+      ])
       for (const later of [
         Events.awaitableFailed(1, boom('second')),
         Events.awaitableSettled(1, 1),
@@ -184,9 +202,10 @@ describe('transition', () => {
       const s = finished(42, false)
       const [next, effects] = transition(s, Events.fail(boom('onFinished threw')))
       expect(next.state).toEqual({ _tag: 'EXCEPTED', error: boom('onFinished threw') })
-      expect(effects).toEqual(
-        enterTerminal('FINISHED', { _tag: 'EXCEPTED', error: boom('onFinished threw') }),
-      )
+      expect(effects).toEqual([
+        ...enterTerminal('FINISHED', { _tag: 'EXCEPTED', error: boom('onFinished threw') }),
+        RAISE_CLOSE,
+      ])
     })
 
     it('turns a KILLED process that is not closed yet EXCEPTED on a failure', () => {
@@ -217,12 +236,12 @@ describe('transition', () => {
       expect(next.stepping).toBe(false)
     })
 
-    it('closes a terminal process once; closing again changes nothing', () => {
+    it('closes a terminal process once, with its closing hooks; closing again changes nothing', () => {
       const s = finished(1, false)
       const [closed, effects] = transition(s, Events.close())
       expect(closed.closed).toBe(true)
       expect(closed.state).toBe(s.state)
-      expect(effects).toEqual([])
+      expect(effects).toEqual(closing())
       const [again, more] = transition(closed, Events.close())
       expect(again).toBe(closed)
       expect(more).toEqual([])

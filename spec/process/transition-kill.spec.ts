@@ -14,8 +14,9 @@ import {
   continueTo,
   defer,
   effectsOf,
-  enterRunning,
+  RAISE_CLOSE,
   enterTerminal,
+  hook,
   exceptedState,
   feed,
   finished,
@@ -64,13 +65,14 @@ describe('transition', () => {
       expect(effects).toEqual([
         ...enterTerminal('RUNNING', { _tag: 'KILLED', message: 'bye' }),
         reply(true),
+        RAISE_CLOSE,
       ])
     })
 
     it('kills a WAITING process at once', () => {
       const [s, effects] = transition(waiting(), Events.kill('bye'))
       expect(tagOf(s)).toBe('KILLED')
-      expect(effects.at(-1)).toEqual(reply(true))
+      expect(effects.slice(-2)).toEqual([reply(true), RAISE_CLOSE])
     })
 
     it('kills a paused process at once, and it is no longer paused', () => {
@@ -89,38 +91,40 @@ describe('transition', () => {
       expect(effects).toEqual([defer('kill')])
     })
 
-    it("applies a deferred kill after the step's own transition, instead of the next step", () => {
+    it('applies a deferred kill when the step ends: KILLED instead of its next state', () => {
       const s = feed(stepping(), Events.kill('later'))
       const [next, effects] = transition(s, stepDone(continueTo(at('next')), { ctx: { n: 1 } }))
       expect(next.state).toEqual({ _tag: 'KILLED', message: 'later' })
       expect(next.ctx).toEqual({ n: 1 })
       expect(next.status).toBe('later')
       expect(next.pendingKill).toBeUndefined()
-      // The kill settles before the closing effects: closing settles what is left as failed.
-      const killing = enterTerminal('RUNNING', { _tag: 'KILLED', message: 'later' })
       expect(effects).toEqual([
-        ...enterRunning('RUNNING'),
-        ...killing.slice(0, -3),
+        ...enterTerminal('RUNNING', { _tag: 'KILLED', message: 'later' }),
         settle('kill', true),
-        ...killing.slice(-3),
+        RAISE_CLOSE,
       ])
     })
 
-    it('applies a deferred kill after a step that waits', () => {
+    it('applies a deferred kill instead of the wait of a step, killing the children it started', () => {
       const s = feed(stepping(), Events.kill('later'))
-      const [next, effects] = transition(s, stepDone(waitAt(at('next'))))
+      const awaiting = [pending('c', child('child-1')), pending('p', promiseRef('p'))]
+      const [next, effects] = transition(s, stepDone(waitAt(at('next'), { awaiting })))
       expect(tagOf(next)).toBe('KILLED')
       expect(effectsOf(effects, 'StateChanged').map((e) => `${e.from}>${e.to}`)).toEqual([
-        'RUNNING>WAITING',
-        'WAITING>KILLED',
+        'RUNNING>KILLED',
       ])
+      expect(effectsOf(effects, 'KillChildren')).toEqual([
+        { _tag: 'KillChildren', pids: ['child-1'], message: 'later' },
+      ])
+      expect(effectsOf(effects, 'Await')).toEqual([])
     })
 
-    it('settles a deferred kill false when the step itself ended the process otherwise', () => {
+    it('applies a deferred kill instead of the finish of a last step: KILLED, settled true', () => {
       const s = feed(stepping(), Events.kill('later'))
       const [next, effects] = transition(s, stepDone(stopWith(1)))
-      expect(tagOf(next)).toBe('FINISHED')
-      expect(effects).toContainEqual(settle('kill', false))
+      expect(next.state).toEqual({ _tag: 'KILLED', message: 'later' })
+      expect(effects).toContainEqual(settle('kill', true))
+      expect(effects).not.toContainEqual(hook('onFinish', 1, true))
     })
 
     it('settles a deferred kill true when the step itself returned Kill', () => {
@@ -152,6 +156,7 @@ describe('transition', () => {
       expect(effects).toEqual([
         ...enterTerminal('RUNNING', { _tag: 'KILLED', message: 'now' }),
         reply(true),
+        RAISE_CLOSE,
       ])
     })
 

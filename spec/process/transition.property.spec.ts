@@ -55,8 +55,15 @@ const positionArb: fc.Arbitrary<Position> = fc.oneof(
     .array(fc.nat({ max: 4 }), { minLength: 1, maxLength: 3 })
     .map((cursor): Position => ({ _tag: 'Outline', cursor })),
   fc
-    .array(fc.jsonValue(), { maxLength: 2 })
-    .map((results): Position => ({ ...at('gen'), journal: { results } })),
+    .array(fc.tuple(fc.constantFrom('resume', 'toContext(a=promise)'), fc.jsonValue()), {
+      maxLength: 2,
+    })
+    .map(
+      (entries): Position => ({
+        ...at('gen'),
+        journal: { entries: entries.map(([asked, answer]) => ({ asked, answer })) },
+      }),
+    ),
 )
 
 const pendingArb: fc.Arbitrary<Pending> = fc
@@ -102,7 +109,7 @@ const eventArb: fc.Arbitrary<ProcessEvent> = fc.oneof(
       .map(([outcome, ctx]) => stepDone(outcome, { ctx, outputs: ctx })),
     weight: 3,
   },
-  errorArb.map(Events.stepFailed),
+  errorArb.map((error) => Events.stepFailed(error)),
   fc.jsonValue().map(Events.resume),
   messageArb.map(Events.pause),
   fc.constant(Events.play()),
@@ -192,7 +199,7 @@ const checkTransition = (
   }
 
   // Closing is asked for exactly when a terminal state is entered, at most once.
-  const terminations = effects.filter((e) => e._tag === 'Terminate').length
+  const terminations = effects.filter((e) => e._tag === 'Raise' && e.event._tag === 'Close').length
   expect(terminations).toBe(changes.filter((c) => isTerminalName(c.to)).length)
   expect(terminations).toBeLessThanOrEqual(1)
 

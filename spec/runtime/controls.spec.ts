@@ -1,25 +1,38 @@
 /**
- * `resume`, `pause`, `play` and `kill` on live processes, from outside and from inside a step
- * (through the step API), with the promises they return (SEMANTICS.md "Pause, play, kill").
+ * `resume`, `pause`, `play` and `kill` on live processes, from outside (the handle's promises)
+ * and from inside a step (yielded commands), as SEMANTICS.md "Pause, play, kill" describes.
  */
+import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
-import { Continue, Wait, toContext, waitForResume } from '../../lib/process/commands.js'
-import { launch } from '../../lib/process/awaitables.js'
+import {
+  Continue,
+  Wait,
+  kill,
+  launch,
+  out,
+  pause,
+  play,
+  toContext,
+  waitForResume,
+  type Command,
+} from '../../lib/commands/index.js'
+import { output } from '../../lib/ports/index.js'
 import { InvalidStateError, KilledError } from '../../lib/process/errors.js'
 import { defineProcess } from '../../lib/runtime/define.js'
-import type { StepApi } from '../../lib/process/step-api.js'
 import type { ProcessHandle } from '../../lib/runtime/handle.js'
+import { InvalidResumeValueError } from '../../lib/runtime/resume-check.js'
 import { manualScheduler, quietRunner, rejectionOf, turns } from './helpers.js'
 
-/** A process of two steps that records which ran; `run` may act through its step API. */
-const twoSteps = (act: (api: StepApi) => void) => {
+/** A process of two steps that records which ran; `run` yields `commands` first. */
+const twoSteps = (...commands: Command[]) => {
   const ran: string[] = []
   const definition = defineProcess({
     name: 'TwoSteps',
     steps: {
-      run(_ctx, api) {
+      *run() {
         ran.push('run')
-        act(api)
+        for (const command of commands) yield command
+        ran.push('run ended')
         return Continue('nextStep')
       },
       nextStep() {
@@ -55,41 +68,51 @@ describe('ProcessHandle.resume', () => {
     await done
     expect(proc.result()).toBe('first')
   })
+
+  it("refuses a value the waiting step's codec does not decode, naming why; nothing changes", async () => {
+    const Asks = defineProcess({
+      name: 'Asks',
+      spec: { outputs: { n: output(t.number) } },
+      steps: {
+        *run() {
+          const n = yield* waitForResume(t.type({ n: t.number }), 'a count')
+          yield* out('n', n.n)
+        },
+      },
+    })
+    const proc = Asks.create(undefined, { runner: quietRunner() })
+    const done = proc.execute()
+    expect(() => proc.resume({ n: 'x' })).toThrow(InvalidResumeValueError)
+    expect(() => proc.resume({ n: 'x' })).toThrow(/resume value: n: expected number, got "x"/)
+    expect(proc.state).toBe('WAITING')
+    proc.resume({ n: 3 })
+    await expect(done).resolves.toEqual({ n: 3 })
+  })
 })
 
 describe('ProcessHandle.pause and play', () => {
-  it('pauses from inside a step after the step: the promise resolves true, the next step waits', async () => {
-    let paused: Promise<boolean> | undefined
-    const { ran, definition } = twoSteps((api) => {
-      paused = api.pause('from inside') as Promise<boolean>
-    })
+  it('pauses from inside a step after the step: the next step waits until played', async () => {
+    const { ran, definition } = twoSteps(pause('from inside'))
     const proc = definition.create(undefined, { runner: quietRunner() })
     const done = proc.execute()
-    expect(ran).toEqual(['run'])
+    expect(ran).toEqual(['run', 'run ended'])
     expect(proc.paused).toBe(true)
     expect(proc.state).toBe('RUNNING')
     expect(proc.status).toBe('from inside')
-    await expect(paused).resolves.toBe(true)
     await turns()
-    expect(ran).toEqual(['run'])
+    expect(ran).toEqual(['run', 'run ended'])
     expect(proc.play()).toBe(true)
     await done
-    expect(ran).toEqual(['run', 'nextStep'])
+    expect(ran).toEqual(['run', 'run ended', 'nextStep'])
     expect(proc.status).toBeUndefined()
   })
 
-  it('cancels a pause asked for in the same step when played: the pause resolves false', async () => {
-    let paused: Promise<boolean> | undefined
-    let played: boolean | undefined
-    const { ran, definition } = twoSteps((api) => {
-      paused = api.pause() as Promise<boolean>
-      played = api.play()
-    })
+  it('cancels a pause asked for in the same step with play(): the process goes on', async () => {
+    const { ran, definition } = twoSteps(pause(), play())
     const proc = definition.create(undefined, { runner: quietRunner() })
     await proc.execute()
-    expect(played).toBe(true)
-    await expect(paused).resolves.toBe(false)
-    expect(ran).toEqual(['run', 'nextStep'])
+    expect(proc.paused).toBe(false)
+    expect(ran).toEqual(['run', 'run ended', 'nextStep'])
   })
 
   it('pauses a WAITING process at once from outside; it stays paused after resume until played', async () => {
@@ -108,7 +131,7 @@ describe('ProcessHandle.pause and play', () => {
   })
 
   it('pauses a CREATED process at once; it takes no step until played', async () => {
-    const { ran, definition } = twoSteps(() => {})
+    const { ran, definition } = twoSteps()
     const proc = definition.create(undefined, { runner: quietRunner() })
     await expect(proc.pause()).resolves.toBe(true)
     const done = proc.execute()
@@ -117,7 +140,7 @@ describe('ProcessHandle.pause and play', () => {
     expect(proc.state).toBe('RUNNING')
     proc.play()
     await done
-    expect(ran).toEqual(['run', 'nextStep'])
+    expect(ran).toEqual(['run', 'run ended', 'nextStep'])
   })
 
   it('answers true when already paused and false once terminated', async () => {
@@ -131,13 +154,12 @@ describe('ProcessHandle.pause and play', () => {
     await expect(proc.pause()).resolves.toBe(false)
   })
 
-  it('resolves a pause asked for in the last step true, leaving the process FINISHED and paused', async () => {
-    let paused: Promise<boolean> | undefined
+  it('leaves the process FINISHED and paused when its last step asked for a pause', async () => {
     const Last = defineProcess({
       name: 'Last',
       steps: {
-        run(_ctx, api) {
-          paused = api.pause() as Promise<boolean>
+        *run() {
+          yield* pause()
           return 42
         },
       },
@@ -146,38 +168,74 @@ describe('ProcessHandle.pause and play', () => {
     await proc.execute()
     expect(proc.state).toBe('FINISHED')
     expect(proc.paused).toBe(true)
+  })
+
+  it('defers a pause asked for from outside while a step runs, and answers true after it', async () => {
+    let paused: Promise<boolean> | undefined
+    const handle: { proc?: ProcessHandle } = {}
+    const Self = defineProcess({
+      name: 'Self',
+      steps: {
+        run() {
+          paused = handle.proc?.pause('asked mid-step')
+          return Continue('next')
+        },
+        next: () => 'done',
+      },
+    })
+    const proc = Self.create(undefined, { runner: quietRunner() })
+    handle.proc = proc
+    const done = proc.execute()
+    expect(proc.paused).toBe(true)
     await expect(paused).resolves.toBe(true)
+    proc.play()
+    await done
+    expect(proc.result()).toBe('done')
   })
 })
 
 describe('ProcessHandle.kill', () => {
   it('kills gracefully from inside a step: the step ends, its next step never runs', async () => {
-    let killed: Promise<boolean> | undefined
-    const { ran, definition } = twoSteps((api) => {
-      killed = api.kill('from inside') as Promise<boolean>
-      // Still running: a graceful kill waits for the step to finish.
-      expect(api.state).toBe('RUNNING')
-    })
+    const { ran, definition } = twoSteps(kill('from inside'))
     const proc = definition.create(undefined, { runner: quietRunner() })
     const error = await rejectionOf(proc.execute())
     expect(error).toBeInstanceOf(KilledError)
     expect((error as Error).message).toBe('from inside')
-    await expect(killed).resolves.toBe(true)
     expect(proc.state).toBe('KILLED')
     expect(proc.status).toBe('from inside')
-    expect(ran).toEqual(['run'])
+    expect(ran).toEqual(['run', 'run ended'])
+  })
+
+  it('kills gracefully from inside the last step: KILLED, not FINISHED, and execute() rejects', async () => {
+    const Last = defineProcess({
+      name: 'Last',
+      steps: {
+        *run() {
+          yield* pause()
+          yield* kill('asked in the last step')
+          return 42
+        },
+      },
+    })
+    const proc = Last.create(undefined, { runner: quietRunner() })
+    const error = await rejectionOf(proc.execute())
+    expect(error).toBeInstanceOf(KilledError)
+    expect(proc.state).toBe('KILLED')
+    expect(proc.paused).toBe(false)
+    expect(() => proc.result()).toThrow(KilledError)
   })
 
   it('kills by force from inside a step at once: KILLED, the rest of the step discarded', async () => {
-    let stateAfterKill: string | undefined
+    const ran: string[] = []
     const Forced = defineProcess({
       name: 'Forced',
-      spec: {},
+      spec: { outputs: { y: output(t.number) } },
       steps: {
-        run(ctx, api) {
-          void api.kill('forced', { force: true })
-          stateAfterKill = api.state
+        *run(ctx) {
           ctx['touched'] = true
+          yield* out('y', 1)
+          yield* kill('forced', { force: true })
+          ran.push('after the kill')
           return Continue('nextStep')
         },
         nextStep: () => 'never',
@@ -189,8 +247,9 @@ describe('ProcessHandle.kill', () => {
     const error = await rejectionOf(done)
     expect(error).toBeInstanceOf(KilledError)
     expect((error as Error).message).toBe('forced')
-    expect(stateAfterKill).toBe('KILLED')
+    expect(ran).toEqual([])
     expect(proc.ctx).toEqual({})
+    expect(proc.outputs).toEqual({})
     expect(proc.snapshot.stepping).toBe(false)
   })
 
@@ -216,46 +275,35 @@ describe('ProcessHandle.kill', () => {
   })
 
   it('wins over a pause asked for in the same step', async () => {
-    let paused: Promise<boolean> | undefined
-    let killed: Promise<boolean> | undefined
-    const { ran, definition } = twoSteps((api) => {
-      paused = api.pause() as Promise<boolean>
-      killed = api.kill('k') as Promise<boolean>
-    })
+    const { ran, definition } = twoSteps(pause(), kill('k'))
     const proc = definition.create(undefined, { runner: quietRunner() })
     await rejectionOf(proc.execute())
-    await expect(paused).resolves.toBe(false)
-    await expect(killed).resolves.toBe(true)
     expect(proc.state).toBe('KILLED')
     expect(proc.paused).toBe(false)
-    expect(ran).toEqual(['run'])
+    expect(ran).toEqual(['run', 'run ended'])
   })
 
   it('kills a paused process and leaves nothing running', async () => {
     const scheduler = manualScheduler()
     const runner = quietRunner({ scheduler: scheduler.schedule })
-    let paused: Promise<boolean> | undefined
-    const { ran, definition } = twoSteps((api) => {
-      paused = api.pause() as Promise<boolean>
-    })
+    const { ran, definition } = twoSteps(pause())
     const proc = definition.create(undefined, { runner })
     const done = rejectionOf(proc.execute())
     scheduler.runAll()
     expect(proc.paused).toBe(true)
-    await expect(paused).resolves.toBe(true)
     await expect(proc.kill('stop')).resolves.toBe(true)
     expect(proc.state).toBe('KILLED')
     expect(proc.paused).toBe(false)
     scheduler.runAll()
     await turns()
-    expect(ran).toEqual(['run'])
+    expect(ran).toEqual(['run', 'run ended'])
     expect(scheduler.pending()).toBe(0)
     expect(runner.list()).toEqual([])
     expect(proc.snapshot.closed).toBe(true)
     expect(await done).toBeInstanceOf(KilledError)
     proc.play()
     scheduler.runAll()
-    expect(ran).toEqual(['run'])
+    expect(ran).toEqual(['run', 'run ended'])
   })
 
   it('kills the children a killed process waits on', async () => {

@@ -8,6 +8,7 @@ import { input, namespace, output } from '../../lib/ports/index.js'
 import { defineProcess } from '../../lib/runtime/define.js'
 import { InvalidInputsError } from '../../lib/runtime/errors.js'
 import { quietRunner, recordingListener } from './helpers.js'
+import { out } from '../../lib/commands/index.js'
 
 const doubleSpec = {
   inputs: {
@@ -27,8 +28,8 @@ const Double = defineProcess({
     outputs: { y: output(t.number) },
   },
   steps: {
-    run(_ctx, { inputs, out }) {
-      out('y', inputs.x * inputs.options.factor)
+    *run(_ctx, { inputs }) {
+      yield* out('y', inputs.x * inputs.options.factor)
       return `${inputs.options.label}: done`
     },
   },

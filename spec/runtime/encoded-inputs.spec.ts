@@ -14,6 +14,7 @@ import { defineWorkChain } from '../../lib/runtime/define.js'
 import { loadProcess } from '../../lib/runtime/load.js'
 import { checkResumeEquivalence } from '../../lib/testing/index.js'
 import { quietRunner } from './helpers.js'
+import { out } from '../../lib/commands/index.js'
 
 /** An ISO 8601 string on the wire, a Date in the process. */
 const DateFromISO = new t.Type<Date, string, unknown>(
@@ -38,9 +39,9 @@ const Deadline = defineWorkChain({
     count(ctx) {
       ctx.rounds += 1
     },
-    report(_ctx, { inputs, out }) {
-      out('days', Math.round(inputs.due.getTime() / 86_400_000))
-      out('label', inputs.label)
+    *report(_ctx, { inputs }) {
+      yield* out('days', Math.round(inputs.due.getTime() / 86_400_000))
+      yield* out('label', inputs.label)
     },
   },
   outline: (s) => [s.count, s.report],

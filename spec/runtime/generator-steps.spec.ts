@@ -5,8 +5,16 @@
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import { output } from '../../lib/ports/index.js'
-import { launch, task } from '../../lib/process/awaitables.js'
-import { Continue, Kill, Wait, out, toContext, waitForResume } from '../../lib/process/commands.js'
+import {
+  Continue,
+  Kill,
+  launch,
+  out,
+  task,
+  toContext,
+  Wait,
+  waitForResume,
+} from '../../lib/commands/index.js'
 import { KilledError } from '../../lib/process/errors.js'
 import { defineProcess } from '../../lib/runtime/define.js'
 import { quietRunner, rejectionOf, turns } from './helpers.js'
@@ -19,7 +27,7 @@ describe('generator steps', () => {
       steps: {
         *run() {
           lines.push('before')
-          const n = yield* waitForResume<number>('give me a number')
+          const n = yield* waitForResume(t.number, 'give me a number')
           lines.push(`got ${n}`)
           return n * 2
         },
@@ -41,8 +49,8 @@ describe('generator steps', () => {
       name: 'Adds',
       steps: {
         *run() {
-          const a = yield* waitForResume<number>()
-          const b = yield* waitForResume<number>()
+          const a = yield* waitForResume(t.number)
+          const b = yield* waitForResume(t.number)
           return a + b
         },
       },
@@ -64,7 +72,7 @@ describe('generator steps', () => {
       steps: {
         *run() {
           yield out('a', 1)
-          const b = yield* waitForResume<number>()
+          const b = yield* waitForResume(t.number)
           yield out('b', b)
         },
       },
@@ -81,7 +89,7 @@ describe('generator steps', () => {
     const Child = defineProcess({
       name: 'Child',
       spec: { outputs: { y: output(t.number) } },
-      steps: { run: (_ctx, { out }) => out('y', 7) },
+      steps: { run: () => out('y', 7) },
     })
     const Parent = defineProcess({
       name: 'Parent',
@@ -145,7 +153,7 @@ describe('generator steps', () => {
     const proc = Odd.create(undefined, { runner: quietRunner() })
     const error = await rejectionOf(proc.execute())
     expect(proc.state).toBe('EXCEPTED')
-    expect((error as Error).message).toMatch(/yield commands only/)
+    expect((error as Error).message).toMatch(/yields commands only/)
   })
 
   it('go to EXCEPTED with the error of an awaitable that fails', async () => {

@@ -5,9 +5,9 @@
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import { input, namespace, output } from '../../lib/ports/index.js'
-import { Continue, Kill, Wait, exitCode, unsuccessful } from '../../lib/process/commands.js'
+import { Continue, exitCode, Kill, out, unsuccessful, Wait } from '../../lib/commands/index.js'
 import { ClosedError, InvalidStateError, KilledError } from '../../lib/process/errors.js'
-import { OutputError } from '../../lib/process/step-api.js'
+import { OutputError } from '../../lib/step/errors.js'
 import { defineProcess } from '../../lib/runtime/define.js'
 import { quietRunner, recordingListener, rejectionOf } from './helpers.js'
 
@@ -21,8 +21,8 @@ const Double = defineProcess({
     outputs: { y: output(t.number) },
   },
   steps: {
-    run(_ctx, { inputs, out }) {
-      out('y', inputs.x * inputs.options.factor)
+    *run(_ctx, { inputs }) {
+      yield* out('y', inputs.x * inputs.options.factor)
       return `${inputs.options.label}: done`
     },
   },
@@ -167,7 +167,7 @@ describe('ProcessHandle outputs', () => {
     const Bad = defineProcess({
       name: 'Bad',
       spec: { outputs: { y: output(t.number) } },
-      steps: { run: (_ctx, { out }) => out('y', 'nope' as never) },
+      steps: { run: () => out('y', 'nope' as never) },
     })
     const proc = Bad.create(undefined, { runner: quietRunner() })
     const error = await rejectionOf(proc.execute())
@@ -181,7 +181,7 @@ describe('ProcessHandle outputs', () => {
     const Bad = defineProcess({
       name: 'Bad',
       spec: { outputs: { y: output(t.number) } },
-      steps: { run: (_ctx, { out }) => out('z' as string as 'y', 1) },
+      steps: { run: () => out('z' as string as 'y', 1) },
     })
     const proc = Bad.create(undefined, { runner: quietRunner() })
     expect(await rejectionOf(proc.execute())).toBeInstanceOf(OutputError)
@@ -192,7 +192,7 @@ describe('ProcessHandle outputs', () => {
     const Lazy = defineProcess({
       name: 'Lazy',
       spec: { outputs: { y: output(t.number), z: output(t.number) } },
-      steps: { run: (_ctx, { out }) => out('y', 1) },
+      steps: { run: () => out('y', 1) },
     })
     const proc = Lazy.create(undefined, { runner: quietRunner() })
     await expect(proc.execute()).resolves.toEqual({ y: 1 })
@@ -223,10 +223,10 @@ describe('ProcessHandle outputs', () => {
         },
       },
       steps: {
-        run(_ctx, { out }) {
-          out('fixed', 'f')
-          out('extra.a', 1)
-          out('extra.deep.b', 2)
+        *run(_ctx) {
+          yield* out('fixed', 'f')
+          yield* out('extra.a', 1)
+          yield* out('extra.deep.b', 2)
         },
       },
     })
@@ -243,7 +243,7 @@ describe('ProcessHandle outputs', () => {
     const Dyn = defineProcess({
       name: 'Dyn',
       spec: { outputs: { extra: namespace({}, { valueType: t.number }) } },
-      steps: { run: (_ctx, { out }) => out('extra.a', 'not a number' as never) },
+      steps: { run: () => out('extra.a', 'not a number' as never) },
     })
     const proc = Dyn.create(undefined, { runner: quietRunner() })
     expect(await rejectionOf(proc.execute())).toBeInstanceOf(OutputError)
@@ -253,7 +253,7 @@ describe('ProcessHandle outputs', () => {
     const Out = defineProcess({
       name: 'Out',
       spec: { outputs: { y: output(t.unknown) } },
-      steps: { run: (_ctx, { out }) => out('y', { list: [1] }) },
+      steps: { run: () => out('y', { list: [1] }) },
     })
     const proc = Out.create(undefined, { runner: quietRunner() })
     const outputs = (await proc.execute()) as { y: { list: number[] } }

@@ -5,7 +5,7 @@
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import { namespace, output } from '../../lib/ports/index.js'
-import { Kill, Wait } from '../../lib/process/commands.js'
+import { Kill, out, Wait } from '../../lib/commands/index.js'
 import type { Hooks, ProcessView } from '../../lib/process/definition.js'
 import type { HookName } from '../../lib/process/effects.js'
 import { defineProcess } from '../../lib/runtime/define.js'
@@ -90,8 +90,8 @@ describe('definition hooks', () => {
       hooks,
       spec: { outputs: { y: output(t.number) } },
       steps: {
-        run(_ctx, { out }) {
-          out('y', 1)
+        *run(_ctx) {
+          yield* out('y', 1)
           return Wait('end')
         },
         end() {},
@@ -154,8 +154,8 @@ describe('process listeners', () => {
       name: 'Finishes',
       spec: { outputs: { y: output(t.number) } },
       steps: {
-        run(_ctx, { out }) {
-          out('y', 2)
+        *run(_ctx) {
+          yield* out('y', 2)
           return Wait('end')
         },
         end() {},
@@ -206,9 +206,9 @@ describe('process listeners', () => {
         outputs: { x: output(t.number), y: namespace({}, { dynamic: true }) },
       },
       steps: {
-        run(_ctx, { out }) {
-          out('x', 1)
-          out('y.z', 2)
+        *run(_ctx) {
+          yield* out('x', 1)
+          yield* out('y.z', 2)
           return Wait('end')
         },
         end() {},

@@ -7,7 +7,7 @@ import { loadProcess } from '../../lib/runtime/load.js'
 import { Runner } from '../../lib/runtime/runner.js'
 import { silentLogger } from '../../lib/runtime/environment.js'
 import { defineProcess, defineWorkChain } from '../../lib/runtime/define.js'
-import { Wait } from '../../lib/process/commands.js'
+import { Wait } from '../../lib/commands/index.js'
 import { waitingOnChildren, withPid } from '../persistence/fixtures.js'
 
 /** A waiting chain whose only pending child is `childPid`. */

@@ -9,8 +9,7 @@ import { CheckpointError } from '../../lib/checkpoint/errors.js'
 import { decodeCheckpoint, encodeCheckpoint } from '../../lib/checkpoint/codec.js'
 import { InMemoryPersister } from '../../lib/persistence/memory.js'
 import { input, output } from '../../lib/ports/index.js'
-import { Wait } from '../../lib/process/commands.js'
-import { task } from '../../lib/process/awaitables.js'
+import { out, task, toContext, Wait } from '../../lib/commands/index.js'
 import { defineProcess, defineWorkChain } from '../../lib/runtime/define.js'
 import { quietRunner } from './helpers.js'
 
@@ -69,8 +68,8 @@ describe('a checkpointing runner and data that is not JSON', () => {
       name: 'Emits',
       spec: { outputs: { seen: output() } },
       steps: {
-        run(_ctx, { out }) {
-          out('seen', new Set([1]))
+        *run(_ctx) {
+          yield* out('seen', new Set([1]))
         },
       },
     })
@@ -85,8 +84,8 @@ describe('a checkpointing runner and data that is not JSON', () => {
     const Awaits = defineWorkChain({
       name: 'Awaits',
       steps: {
-        start(_ctx, { toContext }) {
-          toContext({ found: task(async () => new Map([['a', 1]])) })
+        *start(_ctx) {
+          yield* toContext({ found: task(async () => new Map([['a', 1]])) })
         },
         use() {},
       },

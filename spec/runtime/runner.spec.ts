@@ -5,8 +5,7 @@
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import { input } from '../../lib/ports/index.js'
-import { Continue, Wait, toContext } from '../../lib/process/commands.js'
-import { task } from '../../lib/process/awaitables.js'
+import { Continue, pause, task, toContext, Wait } from '../../lib/commands/index.js'
 import { defineProcess } from '../../lib/runtime/define.js'
 import type { ProcessHandle } from '../../lib/runtime/handle.js'
 import { Runner } from '../../lib/runtime/runner.js'
@@ -57,10 +56,10 @@ describe('Runner', () => {
     const PauseProcess = defineProcess({
       name: 'PauseProcess',
       steps: {
-        run(_ctx, api) {
-          lines.push(`${api.name}: pausing`)
-          void api.pause()
-          lines.push(`${api.name}: continue step`)
+        *run(_ctx, { name }) {
+          lines.push(`${name}: pausing`)
+          yield* pause()
+          lines.push(`${name}: continue step`)
           return Continue('nextStep')
         },
         nextStep: (_ctx, { name }) => void lines.push(`${name}: next step`),

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest'
 import {
   Continue,
   KilledError,
-  ToContext,
   Wait,
   append_,
   defineProcess,
@@ -14,11 +13,11 @@ import {
   output,
   return_,
   task,
-  toContext,
   waitForResume,
   while_,
 } from '../../lib/index.js'
 import { driveDefinition, unanswered, type AwaitRequest } from '../../lib/testing/index.js'
+import { kill, out, pause, toContext } from '../../lib/commands/index.js'
 
 /** The tutorial's WhileWorkChain. */
 const WhileWorkChain = defineWorkChain({
@@ -41,7 +40,7 @@ const WhileWorkChain = defineWorkChain({
 const Child = defineProcess({
   name: 'Child',
   spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
-  steps: { run: (_ctx, { inputs, out }) => out('y', inputs.x * 2) },
+  steps: { run: (_ctx, { inputs }) => out('y', inputs.x * 2) },
 })
 
 const Parent = defineWorkChain({
@@ -49,13 +48,10 @@ const Parent = defineWorkChain({
   spec: { outputs: { sum: output(t.number) } },
   context: () => ({}) as { a?: { y: number }; b?: { y: number }; t?: number; list?: number[] },
   steps: {
-    launchTwo: () => ToContext({ a: launch(Child, { x: 1 }), b: launch(Child, { x: 2 }) }),
-    more: (_ctx, { toContext }) => {
-      toContext({ t: task(async () => 0) })
-      toContext({ list: append_(Promise.resolve(0)) })
-      toContext({ list: append_(Promise.resolve(0)) })
-    },
-    sum: (ctx, { out }) =>
+    launchTwo: () => toContext({ a: launch(Child, { x: 1 }), b: launch(Child, { x: 2 }) }),
+    more: () =>
+      toContext({ t: task(async () => 0), list: append_(Promise.resolve(0), Promise.resolve(0)) }),
+    sum: (ctx) =>
       out('sum', (ctx.a?.y ?? 0) + (ctx.b?.y ?? 0) + (ctx.t ?? 0) + (ctx.list?.length ?? 0)),
     never: () => undefined,
   },
@@ -189,10 +185,10 @@ describe('driveDefinition', () => {
       name: 'Asking',
       spec: { outputs: { answers: output(t.array(t.unknown)) } },
       steps: {
-        *ask(_ctx, { out }) {
-          const first = yield* waitForResume('first?')
-          const second = yield* waitForResume('second?')
-          out('answers', [first, second])
+        *ask(_ctx) {
+          const first = yield* waitForResume(undefined, 'first?')
+          const second = yield* waitForResume(undefined, 'second?')
+          yield* out('answers', [first, second])
         },
       },
       outline: (s) => [s.ask],
@@ -301,7 +297,7 @@ describe('driveDefinition', () => {
   it('fails the step that launches a child with invalid inputs', () => {
     const BadLaunch = defineWorkChain({
       name: 'BadLaunch',
-      steps: { go: () => ToContext({ c: launch(Child, { x: 'one' } as never) }) },
+      steps: { go: () => toContext({ c: launch(Child, { x: 'one' } as never) }) },
       outline: (s) => [s.go],
     })
     const run = driveDefinition(BadLaunch, {}, { answer: childAnswers })
@@ -310,28 +306,28 @@ describe('driveDefinition', () => {
     expect(run.requests).toEqual([])
   })
 
-  it('records pause and kill requests from steps, and obeys them', () => {
+  it('records the pause and kill steps ask for, and obeys them', () => {
     const Pausing = defineWorkChain({
       name: 'Pausing',
-      steps: { a: (_ctx, api) => void api.pause('a break'), b: () => undefined },
+      steps: { a: () => pause('a break'), b: () => undefined },
       outline: (s) => [s.a, s.b],
     })
     const paused = driveDefinition(Pausing, {})
     expect([paused.state, paused.stopped]).toEqual(['RUNNING', 'paused'])
     expect(paused.snapshot.status).toBe('a break')
-    expect(paused.controls).toEqual([{ _tag: 'pause', message: 'a break' }])
+    expect(paused.trace[0]?.deeds).toMatchObject({ pause: { message: 'a break' } })
     expect(paused.trace.map((e) => e.step)).toEqual(['a'])
 
     const Killing = defineWorkChain({
       name: 'Killing',
-      steps: { a: (_ctx, api) => void api.kill('enough'), b: () => undefined },
+      steps: { a: () => kill('enough'), b: () => undefined },
       outline: (s) => [s.a, s.b],
     })
     const killed = driveDefinition(Killing, {})
     expect([killed.state, killed.stopped]).toEqual(['KILLED', 'terminal'])
     expect(killed.error).toBeInstanceOf(KilledError)
     expect(killed.error?.message).toBe('enough')
-    expect(killed.controls).toEqual([{ _tag: 'kill', message: 'enough', force: false }])
+    expect(killed.trace[0]?.deeds).toMatchObject({ kill: { message: 'enough' } })
     expect(killed.trace.map((e) => e.step)).toEqual(['a'])
   })
 
@@ -371,10 +367,10 @@ describe('driveDefinition', () => {
       name: 'Gen',
       spec: { outputs: { y: output(t.number) } },
       steps: {
-        *go(_ctx, { out }) {
+        *go(_ctx) {
           const { child } = yield* toContext({ child: launch(Child, { x: 4 }) })
           const { again } = yield* toContext({ again: launch(Child, { x: child.y }) })
-          out('y', again.y)
+          yield* out('y', again.y)
         },
       },
       outline: (s) => [s.go],

@@ -4,7 +4,6 @@ import {
   Continue,
   Kill,
   OutputError,
-  ToContext,
   append_,
   defineProcess,
   defineWorkChain,
@@ -12,16 +11,16 @@ import {
   launch,
   output,
   task,
-  toContext,
   waitForResume,
   while_,
 } from '../../lib/index.js'
 import { runStep } from '../../lib/testing/index.js'
+import { kill, out, pause, play, toContext } from '../../lib/commands/index.js'
 
 const Child = defineProcess({
   name: 'Child',
   spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
-  steps: { run: (_ctx, { inputs, out }) => out('y', inputs.x + 1) },
+  steps: { run: (_ctx, { inputs }) => out('y', inputs.x + 1) },
 })
 
 const Chain = defineWorkChain({
@@ -32,34 +31,36 @@ const Chain = defineWorkChain({
   },
   context: (inputs) => ({ count: 0, label: inputs.label, results: [] as number[] }),
   steps: {
-    increment(ctx, { out }) {
+    *increment(ctx) {
       ctx.count += 1
-      out('count', ctx.count)
+      yield* out('count', ctx.count)
     },
     more: (ctx, { inputs }) => ctx.count < inputs.limit,
     giveUp: () => Kill('given up'),
-    register(_ctx, { toContext }) {
-      toContext({ first: launch(Child, { x: 1 }) })
-      toContext({ all: append_(task(async () => 2)) })
-    },
-    returnToContext: () => ToContext({ returned: Promise.resolve(3) }),
-    *generator(ctx, { out }) {
+    register: () =>
+      toContext({ first: launch(Child, { x: 1 }), all: append_(task(async () => 2)) }),
+    returnToContext: () => toContext({ returned: Promise.resolve(3) }),
+    *generator(ctx) {
       ctx.count = 10
       const { child } = yield* toContext({ child: launch(Child, { x: ctx.count }) })
       ctx.results.push(child.y)
-      const answer = yield* waitForResume<number>('need a number')
+      const answer = yield* waitForResume(t.number, 'need a number')
       ctx.results.push(answer)
-      out('count', ctx.count + answer)
+      yield* out('count', ctx.count + answer)
     },
-    control(_ctx, api) {
-      void api.pause('hold on')
-      api.play()
-      void api.kill('stop', { force: true })
+    *control() {
+      yield* pause('hold on')
+      yield* play()
+      yield* pause('hold on again')
+      yield* kill('stop')
+    },
+    *forced() {
+      yield* kill('stop', { force: true })
     },
     echoArgs: (ctx, { args }) => {
       ctx.label = JSON.stringify(args)
     },
-    badOutput: (_ctx, { out }) => out('count', 'not a number' as never),
+    badOutput: () => out('count', 'not a number' as never),
   },
   outline: (s) => [s.increment, while_(s.more)(s.increment)],
 })
@@ -99,9 +100,9 @@ describe('runStep', () => {
     expect(runStep(Chain, 'more', { ctx, inputs: { label: '', limit: 1 } }).returned).toBe(false)
   })
 
-  it('reports the awaitables a step registers, with api.toContext or a returned ToContext', () => {
+  it('reports the awaitables of a toContext a step returns', () => {
     const registered = runStep(Chain, 'register', { inputs: { label: '' } })
-    expect(registered.command).toBeUndefined()
+    expect(registered.command?._tag).toBe('ToContext')
     expect(registered.awaitables.map((e) => [e.key, e.awaitable._tag, e.append])).toEqual([
       ['first', 'Launch', false],
       ['all', 'Task', true],
@@ -132,12 +133,7 @@ describe('runStep', () => {
       inputs: { label: '' },
       answers: [{ child: { y: 11 } }],
     })
-    expect(waiting.command).toEqual({
-      _tag: 'Wait',
-      step: undefined,
-      message: 'need a number',
-      data: undefined,
-    })
+    expect(waiting.command).toEqual(waitForResume(t.number, 'need a number'))
     expect(waiting.ctx).toEqual({ count: 10, label: '', results: [11], child: { y: 11 } })
     expect(waiting.awaitables).toEqual([])
 
@@ -150,13 +146,16 @@ describe('runStep', () => {
     expect(done.emitted).toEqual([{ port: 'count', value: 15, dynamic: false }])
   })
 
-  it('records the pause, play and kill requests a step makes', () => {
+  it('records the pause, play and kill commands a step yields, and what its transition applies', () => {
     const run = runStep(Chain, 'control', { inputs: { label: '' } })
-    expect(run.requests).toEqual([
-      { _tag: 'pause', message: 'hold on' },
-      { _tag: 'play' },
-      { _tag: 'kill', message: 'stop', force: true },
-    ])
+    expect(run.yielded).toEqual([pause('hold on'), play(), pause('hold on again'), kill('stop')])
+    expect(run.deeds).toMatchObject({
+      pause: { message: 'hold on again' },
+      kill: { message: 'stop' },
+    })
+    expect(run.forcedKill).toBeUndefined()
+    const forced = runStep(Chain, 'forced', { inputs: { label: '' } })
+    expect(forced.forcedKill).toEqual({ message: 'stop' })
   })
 
   it('passes the arguments of a Continue or a resume', () => {

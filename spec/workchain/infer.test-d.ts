@@ -7,8 +7,7 @@ import * as t from 'io-ts'
 import type { Draft } from 'immer'
 import { describe, expectTypeOf, it } from 'vitest'
 import { input, output } from '../../lib/ports/index.js'
-import { launch } from '../../lib/process/awaitables.js'
-import { toContext } from '../../lib/process/commands.js'
+import { launch, toContext } from '../../lib/commands/index.js'
 import type { InputsOfDefinition, OutputsOfDefinition } from '../../lib/process/definition.js'
 import { defineProcess, defineWorkChain } from '../../lib/runtime/define.js'
 import type { ProcessHandle } from '../../lib/runtime/handle.js'
@@ -17,7 +16,7 @@ import { while_ } from '../../lib/workchain/outline.js'
 const Double = defineProcess({
   name: 'Double',
   spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
-  steps: { run: (_ctx, { inputs, out }) => out('y', inputs.x * 2) },
+  steps: { run: (_ctx, { inputs }) => out('y', inputs.x * 2) },
 })
 
 const Countdown = defineWorkChain({
@@ -42,19 +41,19 @@ const Countdown = defineWorkChain({
       // @ts-expect-error the context has no such key
       ctx.missing = 1
     },
-    *double(_ctx, { out }) {
+    *double(_ctx) {
       const { child } = yield* toContext({ child: launch(Double, { x: 2 }) })
       expectTypeOf(child).toEqualTypeOf<{ readonly y: number }>()
-      out('doubled', child.y)
+      yield* out('doubled', child.y)
       // @ts-expect-error a child of Double needs a number x
       launch(Double, { x: 'two' })
     },
-    liftOff(_ctx, { out }) {
-      out('launched', true)
+    *liftOff(_ctx) {
+      yield* out('launched', true)
       // @ts-expect-error a value of the wrong type
-      out('launched', 'yes')
+      yield* out('launched', 'yes')
       // @ts-expect-error an unknown port
-      out('landed', true)
+      yield* out('landed', true)
     },
   },
   outline: (s) => {

@@ -3,7 +3,6 @@ import { describe, expect, expectTypeOf, it } from 'vitest'
 import {
   KilledError,
   Runner,
-  ToContext,
   Wait,
   append_,
   defineProcess,
@@ -13,9 +12,9 @@ import {
   output,
   silentLogger,
   task,
-  toContext,
   type ProcessHandle,
 } from '../../lib/index.js'
+import { kill, out, toContext, type ToContext } from '../../lib/commands/index.js'
 
 /** A runner that remembers every process it creates. */
 const recordingRunner = () => {
@@ -30,7 +29,7 @@ const recordingRunner = () => {
 const Double = defineProcess({
   name: 'Double',
   spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
-  steps: { run: (_ctx, { inputs, out }) => out('y', inputs.x * 2) },
+  steps: { run: (_ctx, { inputs }) => out('y', inputs.x * 2) },
 })
 
 const childError = new Error('the child failed')
@@ -57,7 +56,7 @@ describe('ToContext', () => {
     const Parent = defineWorkChain({
       name: 'Parent',
       steps: {
-        start: (_ctx, { toContext }) => toContext({ child: launch(Double, { x: 21 }) }),
+        start: () => toContext({ child: launch(Double, { x: 21 }) }),
         check: () => undefined,
       },
       outline: (s) => [s.start, s.check],
@@ -78,8 +77,8 @@ describe('ToContext', () => {
     const Awaiting = defineWorkChain({
       name: 'Awaiting',
       steps: {
-        start: (_ctx, { toContext }) => {
-          toContext({
+        start: () => {
+          const waitFor = toContext({
             promise: Promise.resolve('from a promise'),
             task: task(async () => {
               started.push('task')
@@ -88,6 +87,7 @@ describe('ToContext', () => {
           })
           // A task starts only after its step has returned.
           expect(started).toEqual([])
+          return waitFor
         },
         after: () => undefined,
       },
@@ -105,7 +105,7 @@ describe('ToContext', () => {
       name: 'Several',
       steps: {
         start: () =>
-          ToContext({
+          toContext({
             a: launch(Double, { x: 1 }),
             b: task(() => new Promise((resolve) => setTimeout(() => resolve('slow'), 20))),
             c: Promise.resolve('fast'),
@@ -123,12 +123,15 @@ describe('ToContext', () => {
     const Appending = defineWorkChain({
       name: 'Appending',
       steps: {
-        first: (_ctx, { toContext }) => {
-          toContext({ results: append_(launch(Double, { x: 1 })) })
-          toContext({ results: append_(task(async () => ({ y: 'task' }))) })
-          toContext({ results: append_(launch(Double, { x: 3 })) })
-        },
-        second: () => ToContext({ results: append_(launch(Double, { x: 4 })) }),
+        first: () =>
+          toContext({
+            results: append_(
+              launch(Double, { x: 1 }),
+              task(async () => ({ y: 'task' })),
+              launch(Double, { x: 3 }),
+            ),
+          }),
+        second: () => toContext({ results: append_(launch(Double, { x: 4 })) }),
       },
       outline: (s) => [s.first, s.second],
     })
@@ -142,12 +145,12 @@ describe('ToContext', () => {
       name: 'Overwriting',
       context: () => ({ seen: [] as unknown[] }) as { seen: unknown[]; value?: unknown },
       steps: {
-        first: (_ctx, { toContext }) => {
-          toContext({ value: task(async () => 'first') })
-          toContext({ value: task(async () => 'second') })
+        *first() {
+          yield* toContext({ value: task(async () => 'first') })
+          yield* toContext({ value: task(async () => 'second') })
         },
         look: (ctx) => void ctx.seen.push(ctx.value),
-        again: () => ToContext({ value: Promise.resolve('third') }),
+        again: () => toContext({ value: Promise.resolve('third') }),
       },
       outline: (s) => [s.first, s.look, s.again, s.look],
     })
@@ -169,7 +172,7 @@ describe('ToContext', () => {
     }
 
     it('an excepted child', async () => {
-      const { process, log } = chainAwaiting(() => ToContext({ child: launch(Failing) }))
+      const { process, log } = chainAwaiting(() => toContext({ child: launch(Failing) }))
       await expect(process.execute()).rejects.toBe(childError)
       expect(process.state).toBe('EXCEPTED')
       expect(process.exception()).toBe(childError)
@@ -184,7 +187,7 @@ describe('ToContext', () => {
       const { runner, created } = recordingRunner()
       const Chain = defineWorkChain({
         name: 'Chain',
-        steps: { start: () => ToContext({ child: launch(Suicidal) }), after: () => undefined },
+        steps: { start: () => toContext({ child: launch(Suicidal) }), after: () => undefined },
         outline: (s) => [s.start, s.after],
       })
       const process = Chain.create({}, { runner })
@@ -201,7 +204,7 @@ describe('ToContext', () => {
     it('a rejected task', async () => {
       const reason = new Error('task failed')
       const { process } = chainAwaiting(() =>
-        ToContext({ t: task(async () => Promise.reject(reason)) }),
+        toContext({ t: task(async () => Promise.reject(reason)) }),
       )
       await expect(process.execute()).rejects.toBe(reason)
     })
@@ -209,7 +212,7 @@ describe('ToContext', () => {
     it('the first one to fail, even while others are still pending', async () => {
       const early = new Error('early')
       const { process, log } = chainAwaiting(() =>
-        ToContext({
+        toContext({
           pending: task(never),
           early: task(async () => Promise.reject(early)),
           ok: launch(Double, { x: 1 }),
@@ -226,7 +229,7 @@ describe('ToContext', () => {
       const one = new Error('one')
       const two = new Error('two')
       const { process } = chainAwaiting(() =>
-        ToContext({
+        toContext({
           a: task(async () => Promise.reject(one)),
           b: task(async () => Promise.reject(two)),
         }),
@@ -241,7 +244,7 @@ describe('ToContext', () => {
       const late = new Error('late')
       let failLate: (() => void) | undefined
       const { process } = chainAwaiting(() =>
-        ToContext({
+        toContext({
           early: task(async () => Promise.reject(early)),
           late: task(() => new Promise((_, reject) => (failLate = () => reject(late)))),
         }),
@@ -255,7 +258,7 @@ describe('ToContext', () => {
 
     it('a child whose inputs are invalid fails the step that launched it', async () => {
       const { process } = chainAwaiting(() =>
-        ToContext({ child: launch(Double, { x: 'one' } as never) }),
+        toContext({ child: launch(Double, { x: 'one' } as never) }),
       )
       await expect(process.execute()).rejects.toThrow(/invalid inputs for Double/)
     })
@@ -268,7 +271,7 @@ describe('ToContext', () => {
         name: 'Parent',
         ...(killChildren === undefined ? {} : { killChildren }),
         steps: {
-          start: () => ToContext({ one: launch(Waiting), two: launch(Waiting) }),
+          start: () => toContext({ one: launch(Waiting), two: launch(Waiting) }),
           after: () => undefined,
         },
         outline: (s) => [s.start, s.after],
@@ -299,9 +302,9 @@ describe('ToContext', () => {
       const Parent = defineWorkChain({
         name: 'Parent',
         steps: {
-          start(_ctx, { kill }) {
-            void kill('stop it')
-            return ToContext({ one: launch(Waiting) })
+          *start() {
+            yield* kill('stop it')
+            return toContext({ one: launch(Waiting) })
           },
           after: () => undefined,
         },
@@ -315,14 +318,15 @@ describe('ToContext', () => {
       expect(children.map((c) => [c.state, c.status])).toEqual([['KILLED', 'stop it']])
     })
 
-    it('launches nothing registered by a step that killed the chain by force', async () => {
+    it('launches nothing a step meant to await once it killed the chain by force', async () => {
       const { runner, created } = recordingRunner()
       const Parent = defineWorkChain({
         name: 'Parent',
         steps: {
-          start(_ctx, { kill, toContext }) {
-            toContext({ one: launch(Waiting), later: task(async () => 1) })
-            void kill('now', { force: true })
+          *start() {
+            const awaited = toContext({ one: launch(Waiting), later: task(async () => 1) })
+            yield* kill('now', { force: true })
+            return awaited
           },
           after: () => undefined,
         },
@@ -358,7 +362,7 @@ describe('toContext in a generator step', () => {
       name: 'Gen',
       spec: { outputs: { total: output(t.number) } },
       steps: {
-        *launchAndSum(_ctx, { out }) {
+        *launchAndSum(_ctx) {
           log.push('before')
           const { child, other } = yield* toContext({
             child: launch(Double, { x: 1 }),
@@ -369,7 +373,7 @@ describe('toContext in a generator step', () => {
           log.push(`after ${child.y} ${other}`)
           const { more } = yield* toContext({ more: launch(Double, { x: child.y }) })
           log.push(`again ${more.y}`)
-          out('total', child.y + more.y)
+          yield* out('total', child.y + more.y)
         },
         next: (ctx) => void log.push(`next sees ${JSON.stringify(ctx)}`),
       },

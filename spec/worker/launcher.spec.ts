@@ -14,6 +14,7 @@ import { Runner } from '../../lib/runtime/runner.js'
 import { LocalClaims, LocalOwnership } from '../../lib/worker/ownership.js'
 import { Pipeline, Work } from '../../examples/scaling/definitions.js'
 import { waitUntil } from './harness.js'
+import { out } from '../../lib/commands/index.js'
 
 /** Waits for `resume(value)`, then outputs the value. */
 const Waiter = defineProcess({
@@ -21,14 +22,14 @@ const Waiter = defineProcess({
   spec: { outputs: { value: output(t.number) } },
   steps: {
     run: () => Wait('done'),
-    done: (_ctx, { args, out }) => out('value', args[0] as number),
+    done: (_ctx, { args }) => out('value', args[0] as number),
   },
 })
 
 const Doubler = defineProcess({
   name: 'Doubler',
   spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
-  steps: { run: (_ctx, { inputs, out }) => out('y', inputs.x * 2) },
+  steps: { run: (_ctx, { inputs }) => out('y', inputs.x * 2) },
 })
 
 const registry = DefinitionRegistry.of(Waiter, Doubler, Pipeline, Work)

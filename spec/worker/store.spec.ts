@@ -11,6 +11,7 @@ import {
   WorkerStore,
   writeAheadScheduler,
 } from '../../lib/worker/store.js'
+import { toContext } from '../../lib/commands/index.js'
 
 /** An in-memory persister whose saves complete only when the test says so. */
 class GatedPersister extends InMemoryPersister {
@@ -144,7 +145,7 @@ describe('writeAheadScheduler', () => {
       context: () => ({ i: 0 }),
       steps: {
         more: (ctx) => ctx.i < 3,
-        submit: (ctx, { toContext }) => toContext({ child: launch(Child, { i: ctx.i }) }),
+        submit: (ctx) => toContext({ child: launch(Child, { i: ctx.i }) }),
         collect(ctx) {
           events.push(`chain collects ${ctx.i}`)
           ctx.i += 1
