@@ -17,7 +17,7 @@ export type {
   EffectRunners,
   OnAnswer,
   RunnerEffect,
-  StartAwaitables,
+  StepHost,
 } from './interpreter/index.js'
 export {
   executeStep,

@@ -14,7 +14,7 @@ import {
   output,
   stepEvent,
   type EffectRunners,
-  type LiveSlot,
+  type StepHost,
 } from '../../lib/index.js'
 import * as t from 'io-ts'
 
@@ -30,7 +30,13 @@ export const Double = defineProcess({
 const inputs = Double.spec.inputs.parse({ x: 21 })
 if (inputs._tag === 'Left') throw new Error('bad inputs')
 const views = new StepViews('my-pid', Double.name, inputs.right)
-const slot: LiveSlot = { live: undefined } // where a suspended generator step is kept
+/** This host starts no children and keeps no error beyond the one in the snapshot. */
+const host: StepHost = {
+  startAwaitables: () => {
+    throw new Error('this host starts no children')
+  },
+  recordError: () => {},
+}
 
 /** One runner per effect kind: this host takes steps at once and prints state changes. */
 const runners: EffectRunners = {
@@ -38,11 +44,9 @@ const runners: EffectRunners = {
   StateChanged: ({ from, to }) => console.log(`${from} -> ${to}`),
   RunStep: (_effect, loop) => loop.send(Events.stepStarted()),
   ExecuteStep: (_effect, loop) => {
-    const execution = executeStep({ definition: Double, snapshot: loop.snapshot, views, slot })
-    const { event } = stepEvent(execution, () => {
-      throw new Error('this host starts no children')
-    })
-    loop.send(event)
+    // `live` caches a generator suspended inside its step; without one it is replayed.
+    const step = { definition: Double, snapshot: loop.snapshot, views, live: undefined }
+    loop.send(stepEvent(executeStep(step), host))
   },
 }
 

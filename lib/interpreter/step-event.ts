@@ -10,40 +10,37 @@ import type { Pending } from '../process/state.js'
 import type { AwaitableRef } from '../process/awaitable.js'
 import type { Execution } from '../step/execute.js'
 
-/** How a host starts what a step awaits: a reference to each started thing, in order. */
-export type StartAwaitables = (entries: readonly ToContextEntry[]) => readonly AwaitableRef[]
+/** What a host does for a step runner (the runtime's process handle is one). */
+export interface StepHost {
+  /** Start what a step awaits: a reference to each started thing, in order. May throw. */
+  startAwaitables(entries: readonly ToContextEntry[]): readonly AwaitableRef[]
+  /** Keep the original error of a failed step (the event carries only its data). */
+  recordError(error: unknown): void
+}
 
 /**
  * The event reporting an execution. Awaitables are started only for a step that completed;
  * starting them may fail (a child's inputs are invalid), which fails the step.
  */
-export const stepEvent = (
-  execution: Execution,
-  start: StartAwaitables,
-): { readonly event: StepCompleted | StepFailed; readonly error: unknown } => {
-  if (execution._tag === 'Failed')
-    return {
-      event: Events.stepFailed(errorInfo(execution.error), execution.outputs, execution.deeds),
-      error: execution.error,
-    }
-  let outcome: StepOutcome
-  try {
-    outcome = started(execution.outcome, start)
-  } catch (error) {
-    return {
-      event: Events.stepFailed(errorInfo(error), execution.outputs, execution.deeds),
-      error,
-    }
+export const stepEvent = (execution: Execution, host: StepHost): StepCompleted | StepFailed => {
+  if (execution._tag === 'Failed') {
+    host.recordError(execution.error)
+    return Events.stepFailed(errorInfo(execution.error), execution.outputs, execution.deeds)
   }
-  return {
-    event: Events.stepCompleted(outcome, execution.ctx, execution.outputs, execution.deeds),
-    error: undefined,
+  const outcome = execution.outcome
+  if (outcome._tag !== 'Wait')
+    return Events.stepCompleted(outcome, execution.ctx, execution.outputs, execution.deeds)
+  try {
+    const waiting = started(outcome, host)
+    return Events.stepCompleted(waiting, execution.ctx, execution.outputs, execution.deeds)
+  } catch (error) {
+    host.recordError(error)
+    return Events.stepFailed(errorInfo(error), execution.outputs, execution.deeds)
   }
 }
 
-const started = (outcome: BodyOutcome, start: StartAwaitables): StepOutcome => {
-  if (outcome._tag !== 'Wait') return outcome
-  const refs = outcome.entries.length === 0 ? [] : start(outcome.entries)
+const started = (outcome: Extract<BodyOutcome, { _tag: 'Wait' }>, host: StepHost): StepOutcome => {
+  const refs = outcome.entries.length === 0 ? [] : host.startAwaitables(outcome.entries)
   const awaiting: Pending[] = outcome.entries.map((entry, i) => ({
     key: entry.key,
     ref: refs[i] as AwaitableRef,

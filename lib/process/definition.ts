@@ -22,6 +22,12 @@ export type StepFn<Ctx = any, View = StepView> = (ctx: Draft<Ctx>, view: View) =
 /** A generator step's generator. */
 export type StepGenerator = Generator<Command, unknown, unknown>
 
+/** Where a step call's functions get their context from: one draft, shared by all of them. */
+export interface ContextSource {
+  /** The context `fn` (a predicate or the step) receives. */
+  for(fn: StepFn): Draft<any>
+}
+
 /** What a body found at a position: a step to call, or the end of the road. */
 export type Located =
   | {
@@ -56,8 +62,8 @@ export type BodyOutcome =
  */
 export interface Body {
   readonly initial: Position
-  /** Find the step at `position`; a work chain evaluates its predicates on `draft` on the way. */
-  locate(position: Position, draft: Draft<any>, view: StepView): Located
+  /** Find the step at `position`; a work chain evaluates its predicates on the way. */
+  locate(position: Position, context: ContextSource, view: StepView): Located
   /**
    * What the step's return value (or the flow command a generator yielded) means: the next step,
    * a wait (a work chain step may return `toContext`), or the end.

@@ -9,7 +9,7 @@ import { Events } from '../process/events.js'
 import type { EffectRunners } from '../interpreter/runners.js'
 import { stepEvent } from '../interpreter/step-event.js'
 import { executeStep } from '../step/execute.js'
-import { startEntries, watchAwaitable } from './awaiting.js'
+import { watchAwaitable } from './awaiting.js'
 import type { ProcessHandle } from './handle.js'
 import { notJsonStep } from './json-guard.js'
 import { callListener } from './listener.js'
@@ -50,13 +50,7 @@ export const runtimeRunners: EffectRunners<ProcessHandle> = {
 
 /** Run the process's step now and send the event that reports it. */
 const runStepNow = (process: ProcessHandle): void => {
-  const loop = process.loop
-  const execution = executeStep({
-    definition: process.definition,
-    snapshot: loop.snapshot,
-    views: process.views,
-    slot: process,
-  })
+  const execution = executeStep(process)
   // What a checkpointing runner cannot keep fails the step, and the process keeps its last good
   // data (see json-guard.ts).
   const notJson =
@@ -64,21 +58,20 @@ const runStepNow = (process: ProcessHandle): void => {
     (process.host.keepsJson === true || (execution.deeds?.checkpoints.length ?? 0) > 0)
       ? notJsonStep(process.pid, execution)
       : undefined
-  const { event, error } =
-    notJson === undefined
-      ? stepEvent(execution, (entries) => startEntries(process, entries))
-      : stepEvent(
-          {
+  process.loop.send(
+    stepEvent(
+      notJson === undefined
+        ? execution
+        : {
             _tag: 'Failed',
             error: notJson,
-            outputs: loop.snapshot.outputs,
+            outputs: undefined,
             deeds: undefined,
             step: execution.step,
           },
-          () => [],
-        )
-  if (error !== undefined) process.recordError(error)
-  loop.send(event)
+      process,
+    ),
+  )
 }
 
 const callHook = (process: ProcessHandle, name: HookName, args: readonly unknown[]): void => {

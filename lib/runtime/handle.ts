@@ -3,6 +3,8 @@
  * snapshot, sends requests (`resume`, `pause`, `play`, `kill`) and waits for the end
  * (`execute`). The loop's effects are performed by the runtime's runners (`effect-runners.ts`).
  */
+import type { ToContextEntry } from '../commands/suspend.js'
+import type { AwaitableRef } from '../process/awaitable.js'
 import type { ProcessDefinition, ProcessView } from '../process/definition.js'
 import type { Effect } from '../process/effects.js'
 import {
@@ -17,12 +19,13 @@ import type { ProcessSnapshot } from '../process/snapshot.js'
 import { isTerminal, type StateName } from '../process/state.js'
 import { ProcessLoop } from '../interpreter/loop.js'
 import type { Answer } from '../interpreter/runners.js'
-import type { LiveSlot, LiveStep } from '../step/execute.js'
+import type { LiveStep, StepContext } from '../step/execute.js'
+import type { StepHost } from '../interpreter/step-event.js'
 import { StepViews } from '../step/views.js'
 import { deferred, type Deferred } from './deferred.js'
 import type { ProcessListener } from './listener.js'
 import type { ProcessHost } from './host.js'
-import { watchAwaitable, type LiveAwaitables } from './awaiting.js'
+import { startEntries, watchAwaitable, type LiveAwaitables } from './awaiting.js'
 import { runtimeRunners } from './effect-runners.js'
 import { checkResumeValue } from './resume-check.js'
 
@@ -30,7 +33,7 @@ import { checkResumeValue } from './resume-check.js'
 export type ActionResult = Promise<boolean>
 
 /** A live process. `I` parsed inputs, `O` outputs. */
-export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
+export class ProcessHandle<I = any, O = any> implements ProcessView, StepContext, StepHost {
   /** The interpreter loop: the snapshot and its mailbox. */
   readonly loop: ProcessLoop<ProcessHandle>
   /** A generator step suspended inside itself, kept so that going on needs no replay. */
@@ -370,6 +373,11 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
     rare?.terminated?.resolve()
     const waiters = rare?.terminationWaiters
     if (waiters !== undefined) for (const waiter of waiters.splice(0)) waiter()
+  }
+
+  /** @internal Start what a step awaits (see `StepHost`). */
+  startAwaitables(entries: readonly ToContextEntry[]): readonly AwaitableRef[] {
+    return startEntries(this as ProcessHandle, entries)
   }
 
   /** Record the original error (of a step, a hook or an awaitable), for `exception()`. */

@@ -24,12 +24,7 @@ export const checkResumeValue = (process: ProcessHandle, value: unknown): void =
     const notJson = notJsonValue(process.pid, value, 'the resume value')
     if (notJson !== undefined) throw notJson
   }
-  const suspension = suspensionOf({
-    definition: process.definition,
-    snapshot: process.snapshot,
-    views: process.views,
-    slot: process,
-  })
+  const suspension = suspensionOf(process)
   if (suspension?._tag !== 'WaitForResume' || suspension.codec === undefined) return
   const decoded = suspension.codec.decode(value)
   if (decoded._tag === 'Left')

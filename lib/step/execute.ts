@@ -1,10 +1,10 @@
 /**
- * The step executor: runs the step at a RUNNING position on a fresh immer draft of the context,
- * answers the instant commands it yields, drives generator steps (replaying their journal when
- * they were interrupted inside), and returns what happened as data. It is pure apart from the
- * user's code it calls, and shared by every host: the runtime, the test drivers, your own loop.
+ * The step executor: runs the step at a RUNNING position on an immer draft of the context (see
+ * `context.ts`), answers the instant commands it yields, drives generator steps (replaying their
+ * journal when they were interrupted inside), and returns what happened as data. It is pure apart
+ * from the user's code it calls, and shared by every host: the runtime, the test drivers, your
+ * own loop.
  */
-import type { Draft } from 'immer'
 import type { Command } from '../commands/command.js'
 import { isInstant } from '../commands/kinds.js'
 import type { SuspendCommand } from '../commands/suspend.js'
@@ -18,11 +18,14 @@ import type {
 import type { StepDeeds } from '../process/events.js'
 import type { JournalEntry, Position } from '../process/position.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
-import { closeContext, discardContext, openContext, snapshotContext } from './context.js'
+import { StepContextDraft } from './context.js'
 import { drive, isGenerator, type Driven, type GeneratorRun } from './generator.js'
 import { deliverAnswer } from './journal.js'
+import { takeLive, type LiveSlot, type LiveStep } from './live.js'
 import { StepRecord } from './record.js'
 import type { StepViews } from './views.js'
+
+export type { LiveSlot, LiveStep } from './live.js'
 
 /** What running one step gave. `ctx` and `outputs` are the new frozen values. */
 export type Execution =
@@ -38,72 +41,65 @@ export type Execution =
   | {
       readonly _tag: 'Failed'
       readonly error: unknown
-      /** The outputs emitted before the failure, which the process keeps. */
-      readonly outputs: Readonly<Record<string, unknown>>
+      /** The outputs emitted before the failure, which the process keeps (undefined: none). */
+      readonly outputs: Readonly<Record<string, unknown>> | undefined
       readonly deeds: StepDeeds | undefined
       readonly step: string | undefined
     }
 
 /**
- * A generator suspended inside its step, kept alive by the host so that going on needs no
- * replay. Only a cache: a missing or stale one is rebuilt from the journal.
+ * What a step runs with: the definition, the snapshot at the step's RUNNING position, the views
+ * its steps receive, and the slot where a suspended generator is kept (a host's process handle
+ * is all of these).
  */
-export interface LiveStep {
-  readonly generator: StepGenerator
-  readonly draft: Draft<any>
-  readonly located: LocatedStep
-  /** The context the step was entered with (what a replay starts from). */
-  readonly entryCtx: unknown
-  /** How many journal entries it had answered when it suspended. */
-  readonly answered: number
-  readonly suspendedOn: SuspendCommand
-}
-
-/** The host's slot for a live generator (one per process). */
-export interface LiveSlot {
-  live: LiveStep | undefined
-}
-
-/** What a step runs with. */
-export interface StepContext {
+export interface StepContext extends LiveSlot {
   readonly definition: ProcessDefinition
   readonly snapshot: ProcessSnapshot
   readonly views: StepViews
-  readonly slot: LiveSlot
 }
+
+const NO_ARGS: readonly unknown[] = Object.freeze([])
+const NO_ENTRIES: readonly JournalEntry[] = Object.freeze([])
 
 /** Run the step the snapshot's RUNNING position names. */
 export const executeStep = (input: StepContext): Execution => {
-  const { definition, snapshot, views, slot } = input
+  const { definition, snapshot, views } = input
   if (snapshot.state._tag !== 'RUNNING')
     return failed(new Error(`cannot run a step while ${snapshot.state._tag}`), snapshot, undefined)
   const position = snapshot.state.position
-  const record = new StepRecord(snapshot.outputs, definition.spec.outputs)
-  let draft: Draft<any> | undefined
+  // Made when the step yields or returns a command: most plain steps need none.
+  let record: StepRecord | undefined
+  let context: StepContextDraft | undefined
   let step: string | undefined
   try {
-    const live = takeLive(slot, position)
+    const live = takeLive(input, position)
     if (live !== undefined) {
-      draft = live.draft
+      context = live.context
       step = live.located.name
+      record = newRecord(input)
       return goOn(input, live, record)
     }
-    draft = openContext(snapshot.ctx)
-    const located = definition.body.locate(position, draft, views.at(NO_ARGS, snapshot.status))
-    if (located._tag === 'Done') return completed(input, located.outcome, draft, record, undefined)
+    context = new StepContextDraft(snapshot.ctx)
+    const located = definition.body.locate(position, context, views.at(NO_ARGS, snapshot.status))
+    if (located._tag === 'Done')
+      return completed(input, located.outcome, context, record, undefined)
     step = located.name
-    const returned = located.fn(draft, views.at(located.args, snapshot.status))
-    if (isGenerator(returned)) return startGenerator(input, returned, located, draft, record)
-    if (isCommand(returned) && isInstant(returned as Command)) {
-      const forced = record.answer(returned as never)
-      if (forced !== undefined) return forceKilled(input, draft, record, step, forced.message)
-      return completed(input, definition.body.complete(located, undefined), draft, record, step)
+    const returned = located.fn(context.for(located.fn), views.at(located.args, snapshot.status))
+    if (isGenerator(returned)) {
+      record = newRecord(input)
+      return startGenerator(input, { generator: returned, located, context, record })
     }
-    return completed(input, definition.body.complete(located, returned), draft, record, step)
+    if (isCommand(returned) && isInstant(returned as Command)) {
+      record = newRecord(input)
+      const forced = record.answer(returned as never)
+      if (forced !== undefined) return forceKilled(input, context, record, step, forced.message)
+      return completed(input, definition.body.complete(located, undefined), context, record, step)
+    }
+    return completed(input, definition.body.complete(located, returned), context, record, step)
   } catch (error) {
-    slot.live = undefined
-    if (draft !== undefined) discardContext(draft)
-    return failed(error, { outputs: record.outputs }, record.deeds(step), step)
+    input.live = undefined
+    context?.discard()
+    return failed(error, record ?? snapshot, record?.deeds(step), step)
   }
 }
 
@@ -113,89 +109,83 @@ export const executeStep = (input: StepContext): Execution => {
  * inside a generator step, or when the replay fails (running the step will then report why).
  */
 export const suspensionOf = (input: StepContext): SuspendCommand | undefined => {
-  const { definition, snapshot, views, slot } = input
+  const { definition, snapshot, views } = input
   const state = snapshot.state
   if (state._tag !== 'WAITING' || state.asked === undefined) return undefined
   const entries = state.position.journal?.entries ?? NO_ENTRIES
-  const live = slot.live
+  const live = input.live
   if (live !== undefined && live.answered === entries.length) return live.suspendedOn
-  let draft: Draft<any> | undefined
+  const context = new StepContextDraft(snapshot.ctx)
   try {
-    draft = openContext(snapshot.ctx)
     const located = definition.body.locate(
       state.position,
-      draft,
+      context,
       views.at(NO_ARGS, snapshot.status),
     )
     if (located._tag !== 'Step') return undefined
-    const returned = located.fn(draft, views.at(located.args, snapshot.status))
+    const returned = located.fn(context.for(located.fn), views.at(located.args, snapshot.status))
     if (!isGenerator(returned)) return undefined
-    const record = new StepRecord(snapshot.outputs, definition.spec.outputs)
+    const record = newRecord(input)
     record.replaying = true
-    const run = generatorRun(input, returned, draft, record, located.name, entries, 0)
+    const run = generatorRun(input, { generator: returned, located, context, record }, entries, 0)
     const driven = drive(run, returned.next())
     if (driven._tag !== 'Suspended') return undefined
-    slot.live = liveStep(run, located, snapshot.ctx, driven.on)
+    input.live = liveStep(run, located, snapshot.ctx, driven.on)
     return driven.on
   } catch {
-    if (draft !== undefined) discardContext(draft)
+    context.discard()
     return undefined
   }
 }
 
-const NO_ARGS: readonly unknown[] = Object.freeze([])
-const NO_ENTRIES: readonly JournalEntry[] = Object.freeze([])
-
-const takeLive = (slot: LiveSlot, position: Position): LiveStep | undefined => {
-  const live = slot.live
-  slot.live = undefined
-  const length = position.journal?.entries.length
-  return live !== undefined && length === live.answered + 1 ? live : undefined
+/** A generator step and what it runs with. */
+interface GeneratorStep {
+  readonly generator: StepGenerator
+  readonly located: LocatedStep
+  readonly context: StepContextDraft
+  readonly record: StepRecord
 }
 
-const startGenerator = (
-  input: StepContext,
-  generator: StepGenerator,
-  located: LocatedStep,
-  draft: Draft<any>,
-  record: StepRecord,
-): Execution => {
-  const position = (input.snapshot.state as { position: Position }).position
+const newRecord = (input: StepContext): StepRecord =>
+  new StepRecord(input.snapshot.outputs, input.definition.spec.outputs)
+
+const positionOf = (input: StepContext): Position =>
+  (input.snapshot.state as { readonly position: Position }).position
+
+const startGenerator = (input: StepContext, step: GeneratorStep): Execution => {
+  const position = positionOf(input)
   // The generator's body has not run yet: this is the context the step was entered with (after
   // any predicates), the one a replay starts from.
-  const entryCtx = position.journal === undefined ? snapshotContext(draft) : input.snapshot.ctx
+  const entryCtx = position.journal === undefined ? step.context.snapshot() : input.snapshot.ctx
   const journal = position.journal?.entries ?? NO_ENTRIES
-  record.replaying = journal.length > 0
-  const run = generatorRun(input, generator, draft, record, located.name, journal, 0)
-  return settle(input, run, located, entryCtx, drive(run, generator.next()))
+  step.record.replaying = journal.length > 0
+  const run = generatorRun(input, step, journal, 0)
+  return settle(input, run, step.located, entryCtx, drive(run, step.generator.next()))
 }
 
 /** Go on with a live generator: its last suspension has just been answered. */
 const goOn = (input: StepContext, live: LiveStep, record: StepRecord): Execution => {
-  const position = (input.snapshot.state as { position: Position }).position
-  const journal = position.journal?.entries ?? NO_ENTRIES
-  const answer = deliverAnswer(live.suspendedOn, live.draft, journal[live.answered]?.answer)
-  const run = generatorRun(
-    input,
-    live.generator,
-    live.draft,
-    record,
-    live.located.name,
-    journal,
-    live.answered + 1,
-  )
+  const journal = positionOf(input).journal?.entries ?? NO_ENTRIES
+  const answer = deliverAnswer(live.suspendedOn, live.context, journal[live.answered]?.answer)
+  const step = { ...live, record }
+  const run = generatorRun(input, step, journal, live.answered + 1)
   return settle(input, run, live.located, live.entryCtx, drive(run, live.generator.next(answer)))
 }
 
 const generatorRun = (
   input: StepContext,
-  generator: StepGenerator,
-  draft: Draft<any>,
-  record: StepRecord,
-  step: string,
+  step: GeneratorStep,
   journal: readonly JournalEntry[],
   index: number,
-): GeneratorRun => ({ generator, draft, record, journal, index, pid: input.snapshot.pid, step })
+): GeneratorRun => ({
+  generator: step.generator,
+  context: step.context,
+  record: step.record,
+  journal,
+  index,
+  pid: input.snapshot.pid,
+  step: step.located.name,
+})
 
 const liveStep = (
   run: GeneratorRun,
@@ -204,7 +194,7 @@ const liveStep = (
   on: SuspendCommand,
 ): LiveStep => ({
   generator: run.generator,
-  draft: run.draft,
+  context: run.context,
   located,
   entryCtx,
   answered: run.journal.length,
@@ -218,18 +208,18 @@ const settle = (
   entryCtx: unknown,
   driven: Driven,
 ): Execution => {
-  const { record, draft } = run
+  const { record, context } = run
   switch (driven._tag) {
     case 'Returned': {
       const outcome = input.definition.body.complete(located, driven.value)
-      return completed(input, outcome, draft, record, located.name)
+      return completed(input, outcome, context, record, located.name)
     }
     case 'ForceKilled':
-      return forceKilled(input, draft, record, located.name, driven.message)
+      return forceKilled(input, context, record, located.name, driven.message)
     case 'Suspended': {
       // Suspended inside the step: the snapshot keeps the context the step was entered with, and
       // the position names the step with its journal so far. The live generator is a cache.
-      input.slot.live = liveStep(run, located, entryCtx, driven.on)
+      input.live = liveStep(run, located, entryCtx, driven.on)
       const on = driven.on
       const outcome: BodyOutcome = {
         _tag: 'Wait',
@@ -254,28 +244,31 @@ const settle = (
 const completed = (
   input: StepContext,
   outcome: BodyOutcome,
-  draft: Draft<any>,
-  record: StepRecord,
+  context: StepContextDraft,
+  record: StepRecord | undefined,
   step: string | undefined,
-): Execution => ({
-  _tag: 'Completed',
-  outcome: checkFinalOutputs(input.definition, outcome, record.outputs),
-  ctx: closeContext(draft),
-  outputs: record.outputs,
-  deeds: record.deeds(step),
-  step,
-})
+): Execution => {
+  const outputs = record === undefined ? input.snapshot.outputs : record.outputs
+  return {
+    _tag: 'Completed',
+    outcome: checkFinalOutputs(input.definition, outcome, outputs),
+    ctx: context.close(),
+    outputs,
+    deeds: record?.deeds(step),
+    step,
+  }
+}
 
 /** Killed by force from inside: nothing the step did is kept but its log lines. */
 const forceKilled = (
   input: StepContext,
-  draft: Draft<any>,
+  context: StepContextDraft,
   record: StepRecord,
   step: string,
   message: string | undefined,
 ): Execution => {
-  discardContext(draft)
-  input.slot.live = undefined
+  context.discard()
+  input.live = undefined
   return {
     _tag: 'Completed',
     outcome: { _tag: 'Kill', message },

@@ -3,7 +3,6 @@
  * force. Suspensions that its journal has already answered are answered again from it (a
  * replay), each checked against what the journal recorded.
  */
-import type { Draft } from 'immer'
 import type { Command } from '../commands/command.js'
 import { isFlow, isInstant } from '../commands/kinds.js'
 import type { SuspendCommand } from '../commands/suspend.js'
@@ -11,13 +10,14 @@ import { isCommand } from '../commands/yieldable.js'
 import type { StepGenerator } from '../process/definition.js'
 import type { JournalEntry } from '../process/position.js'
 import { NondeterminismError, NotACommandError } from './errors.js'
+import type { StepContextDraft } from './context.js'
 import { askedKey, deliverAnswer } from './journal.js'
 import type { StepRecord } from './record.js'
 
 /** A generator being driven, and where it is in its journal. */
 export interface GeneratorRun {
   readonly generator: StepGenerator
-  readonly draft: Draft<any>
+  readonly context: StepContextDraft
   readonly record: StepRecord
   readonly journal: readonly JournalEntry[]
   /** The next journal entry to answer from. */
@@ -79,7 +79,7 @@ export const drive = (run: GeneratorRun, first: IteratorResult<Command, unknown>
       return { _tag: 'Suspended', on: command, asked }
     }
     if (entry.asked !== asked && run.unchecked !== true) throw diverged(run, asked)
-    const answer = deliverAnswer(command, run.draft, entry.answer)
+    const answer = deliverAnswer(command, run.context, entry.answer)
     run.index += 1
     record.replaying = run.index < journal.length
     next = generator.next(answer)

@@ -35,7 +35,7 @@ const awaitableKey = (awaitable: Awaitable): string => {
 /** The answer to a suspension as the step sees it, and its effect on the step's draft. */
 export const deliverAnswer = (
   command: SuspendCommand,
-  draft: Draft<any>,
+  context: { readonly real: Draft<any> },
   answer: unknown,
 ): unknown => {
   if (command._tag === 'WaitForResume') {
@@ -45,7 +45,7 @@ export const deliverAnswer = (
       throw new Error(`the resume value no longer decodes with ${describeCodec(command.codec)}`)
     return decoded.right
   }
-  putInContext(draft, command.entries, answer)
+  putInContext(context.real, command.entries, answer)
   return answer
 }
 

@@ -11,7 +11,7 @@ import type { ToContextEntry } from '../commands/suspend.js'
 import { isCommand } from '../commands/yieldable.js'
 import type { ProcessDefinition } from '../process/definition.js'
 import type { EmittedOutput, StepDeeds } from '../process/events.js'
-import { closeContext, initialContext, openContext } from '../step/context.js'
+import { StepContextDraft, initialContext } from '../step/context.js'
 import { drive, isGenerator } from '../step/generator.js'
 import { StepRecord } from '../step/record.js'
 import { StepViews } from '../step/views.js'
@@ -74,15 +74,15 @@ export const runStep = <Ctx = any>(
   const pid = input.pid ?? 'test-pid'
   const view = new StepViews(pid, definition.name, inputs).at(input.args ?? [], undefined)
   const record = new StepRecord(input.outputs ?? {}, definition.spec.outputs)
-  const draft = openContext(input.ctx ?? initialContext(definition.context(inputs)))
+  const context = new StepContextDraft(input.ctx ?? initialContext(definition.context(inputs)))
   const yielded: Command[] = []
-  const returned = fn(draft, view)
+  const returned = fn(context.for(fn), view)
   let command: Command | undefined
   let forcedKill: { readonly message: string | undefined } | undefined
   let value = returned
   if (isGenerator(returned)) {
     const journal = (input.answers ?? []).map((answer) => ({ asked: '', answer }))
-    const run = { generator: returned, draft, record, journal, index: 0, pid, step }
+    const run = { generator: returned, context, record, journal, index: 0, pid, step }
     const driven = drive({ ...run, unchecked: true, seen: yielded }, returned.next())
     if (driven._tag === 'Suspended') command = driven.on
     else if (driven._tag === 'ForceKilled') forcedKill = { message: driven.message }
@@ -101,7 +101,7 @@ export const runStep = <Ctx = any>(
     }
   }
   return {
-    ctx: closeContext(draft) as Ctx,
+    ctx: context.close() as Ctx,
     outputs: record.outputs,
     emitted: record.deeds(step)?.emitted ?? [],
     returned: value,

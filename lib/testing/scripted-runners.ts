@@ -99,14 +99,22 @@ const runStep = (loop: ProcessLoop<Driver>): void => {
     definition: traced(driver),
     snapshot: before,
     views: driver.views,
-    slot: driver,
+    get live() {
+      return driver.live
+    },
+    set live(live) {
+      driver.live = live
+    },
   })
   const located = driver.located as Located | undefined
   const cursor = describePlace(driver.definition, located?._tag === 'Step' ? located.at : position)
-  const { event, error } = stepEvent(execution, (entries) =>
-    entries.map((entry) => request(driver, entry.key, entry.append, entry.awaitable)),
-  )
-  if (error !== undefined) driver.originalError = error
+  const event = stepEvent(execution, {
+    startAwaitables: (entries) =>
+      entries.map((entry) => request(driver, entry.key, entry.append, entry.awaitable)),
+    recordError: (error) => {
+      driver.originalError = error
+    },
+  })
   trace.push({
     step: execution.step,
     cursor,

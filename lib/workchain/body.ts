@@ -4,12 +4,17 @@
  * context too; after a step the cursor advances, and the chain finishes in the same step call when
  * nothing but the end (or a `return_`) follows.
  */
-import type { Draft } from 'immer'
 import type { Command } from '../commands/command.js'
 import { isFlow } from '../commands/kinds.js'
 import type { ToContextEntry } from '../commands/suspend.js'
 import { isCommand } from '../commands/yieldable.js'
-import type { Body, BodyOutcome, LocatedStep, StepFn } from '../process/definition.js'
+import type {
+  Body,
+  BodyOutcome,
+  ContextSource,
+  LocatedStep,
+  StepFn,
+} from '../process/definition.js'
 import { terminalOutcome, waitAt } from '../process/outcomes.js'
 import { outlinePosition, type Position } from '../process/position.js'
 import type { StepView } from '../process/view.js'
@@ -54,7 +59,7 @@ export const workChainBody = (
         return `${name} is a work chain: it runs at outline positions`
       return Cursor.check(outline, position.cursor, position.journal !== undefined)
     },
-    locate(position: Position, draft: Draft<any>, view: StepView) {
+    locate(position: Position, context: ContextSource, view: StepView) {
       if (position._tag !== 'Outline')
         throw new Error(`${name} is a work chain: it runs at outline positions`)
       if (position.journal !== undefined) {
@@ -66,7 +71,7 @@ export const workChainBody = (
         return located(resolved.name, position.cursor)
       }
       const resolution = Cursor.resolve(outline, position.cursor, (predicate) =>
-        Boolean(step(predicate)(draft, view)),
+        evaluate(step(predicate), context, view),
       )
       if (resolution._tag !== 'Step') return { _tag: 'Done', outcome: finish(resolution) }
       return located(resolution.name, resolution.cursor)
@@ -99,6 +104,9 @@ export const workChainBody = (
 }
 
 const NO_ENTRIES: readonly ToContextEntry[] = Object.freeze([])
+
+const evaluate = (predicate: StepFn, context: ContextSource, view: StepView): boolean =>
+  Boolean(predicate(context.for(predicate), view))
 const NO_ARGS: readonly unknown[] = Object.freeze([])
 
 const returnOutcome = (
