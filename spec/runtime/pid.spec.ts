@@ -28,7 +28,11 @@ describe('pidProblem', () => {
     ['a dot', 'a.b', "'.' at index 1 is not allowed (a pid holds A-Z a-z 0-9 _ -)"],
     ['a wildcard', 'p*', "'*' at index 1 is not allowed (a pid holds A-Z a-z 0-9 _ -)"],
     ['a space', ' p', 'U+0020 at index 0 is not allowed (a pid holds A-Z a-z 0-9 _ -)'],
-    ['a letter outside ASCII', 'pé', 'U+00E9 at index 1 is not allowed (a pid holds A-Z a-z 0-9 _ -)'],
+    [
+      'a letter outside ASCII',
+      'pé',
+      'U+00E9 at index 1 is not allowed (a pid holds A-Z a-z 0-9 _ -)',
+    ],
     ['an emoji', '🙂', 'U+1F642 at index 0 is not allowed (a pid holds A-Z a-z 0-9 _ -)'],
     ['a number', 42, 'a pid is a string, not number'],
   ])('refuses %s, saying why', (_what, pid, reason) => {
@@ -42,13 +46,12 @@ describe('validPid', () => {
   })
 
   it('throws an InvalidPidError naming the pid (escaped), where it was given and why', () => {
-    const error = (() => {
-      try {
-        validPid('a\u0000b', 'launchProcess')
-      } catch (caught) {
-        return caught
-      }
-    })()
+    let error: unknown
+    try {
+      validPid('a\u0000b', 'launchProcess')
+    } catch (caught) {
+      error = caught
+    }
     expect(error).toBeInstanceOf(InvalidPidError)
     expect(error).toMatchObject({ pid: 'a\u0000b', where: 'launchProcess' })
     expect((error as Error).message).toBe(

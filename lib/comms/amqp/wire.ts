@@ -105,7 +105,15 @@ export const originOf = (raw: RawMessage): MessageOrigin => {
  * `MessageTooLargeError` when it is over `maxBytes`.
  */
 export const encodeEnvelope = (envelope: Envelope, maxBytes: number): Buffer =>
-  Buffer.from(toJsonText(envelope, `the ${envelope._tag.toLowerCase()}`, maxBytes) ?? 'null')
+  Buffer.from(toJsonText(envelope, ENVELOPE_NAMES[envelope._tag], maxBytes) ?? 'null')
+
+/** What each envelope is called in errors (as the local communicator calls it). */
+const ENVELOPE_NAMES: Readonly<Record<Envelope['_tag'], string>> = {
+  Task: 'the task',
+  Rpc: 'the RPC message',
+  Reply: 'the reply',
+  Broadcast: 'the broadcast',
+}
 
 /** What is refused and why: too large (not parsed), or malformed. */
 type Refusal = InvalidMessageError

@@ -25,7 +25,9 @@ describe('decodeTask', () => {
 
   it('keeps an undefined body undefined', () => {
     const content = encodeEnvelope({ _tag: 'Task', body: undefined }, LIMIT).toString()
-    expect(decodeTask(raw(content), LIMIT)).toEqual(E.right({ body: undefined, address: undefined }))
+    expect(decodeTask(raw(content), LIMIT)).toEqual(
+      E.right({ body: undefined, address: undefined }),
+    )
   })
 
   it.each([
@@ -44,7 +46,9 @@ describe('decodeTask', () => {
 describe('decodeInbox', () => {
   it('reads RPCs, replies and broadcasts', () => {
     const rpc = encodeEnvelope({ _tag: 'Rpc', body: 'ping' }, LIMIT).toString()
-    expect(decodeInbox(raw(rpc, address), LIMIT)).toEqual(E.right({ _tag: 'Rpc', body: 'ping', address }))
+    expect(decodeInbox(raw(rpc, address), LIMIT)).toEqual(
+      E.right({ _tag: 'Rpc', body: 'ping', address }),
+    )
     const outcome = { _tag: 'Failed' as const, error: { name: 'Error', message: 'no' } }
     const reply = encodeEnvelope({ _tag: 'Reply', outcome }, LIMIT).toString()
     expect(decodeInbox(raw(reply, { correlationId: 'c-1' }), LIMIT)).toEqual(
