@@ -1,27 +1,13 @@
 /** Communicators on a prefix of their own, for the RabbitMQ specs, and how to clean up after them. */
 import { randomBytes } from 'node:crypto'
-import { connect } from 'amqplib'
 import { AmqpCommunicator } from '../../lib/comms/amqp/index.js'
 import type { AmqpCommunicatorOptions } from '../../lib/comms/amqp/options.js'
+import { removeTopology } from '../worker/harness.js'
 import { recordingLogger } from './helpers.js'
 
 const RUN = randomBytes(4).toString('hex')
 let prefixes = 0
 const freshPrefix = () => `plumpy-test-${RUN}-${++prefixes}`
-
-/** Deletes the queue and exchanges of a prefix, so that test runs leave nothing behind. */
-const removeTopology = async (url: string, prefix: string): Promise<void> => {
-  const connection = await connect(url)
-  try {
-    const channel = await connection.createChannel()
-    await channel.deleteQueue(`${prefix}.tasks`)
-    await channel.deleteExchange(`${prefix}.rpc`)
-    await channel.deleteExchange(`${prefix}.broadcast`)
-    await channel.close()
-  } finally {
-    await connection.close()
-  }
-}
 
 /** Communicators on one prefix, closed (and the topology removed) by `cleanup`. */
 export const communicators = (url: string) => {
