@@ -68,25 +68,25 @@ export const processControl = (
     }
   }
 
-  const answer = async (
-    process: ProcessHandle,
-    ctime: number,
-    message: IntentMessage,
-  ): Promise<unknown> => {
+  /** Does what a pause, play or kill asks, by RPC or broadcast. */
+  const control = async (process: ProcessHandle, message: ControlIntent): Promise<unknown> => {
     switch (message.intent) {
-      case 'status':
-        return statusOf(process, ctime)
       case 'pause':
         return process.pause(message.message)
       case 'play':
         return process.play()
       case 'kill':
         return process.kill(message.message, { force: message.force ?? false })
+      default:
+        return message satisfies never
     }
   }
 
+  const answer = (process: ProcessHandle, ctime: number, message: IntentMessage) =>
+    message.intent === 'status' ? statusOf(process, ctime) : control(process, message)
+
   const obey = (process: ProcessHandle, message: ControlIntent) =>
-    void answer(process, 0, message).catch((error: unknown) =>
+    void control(process, message).catch((error: unknown) =>
       log(`broadcast ${message.intent} of ${process.pid} failed: ${reasonOf(error)}`),
     )
 
