@@ -79,12 +79,13 @@ const resend = async (
     await pause(Math.min(wait, deadline - Date.now()))
     wait = Math.min(wait * 2, LONGEST_PAUSE_MS)
     const left = deadline - Date.now()
+    const expired = (cause: unknown) =>
+      new ResendWindowExpiredError(request.what, request.pid, windowMs, cause)
+    if (left <= 0) throw expired(new BrokerUnreachableError('taskSend', windowMs))
     try {
-      if (left <= 0) throw new BrokerUnreachableError('taskSend', windowMs)
       return await communicator.taskSend(request.again, { queueWithinMs: left })
     } catch (error) {
-      if (error instanceof BrokerUnreachableError)
-        throw new ResendWindowExpiredError(request.what, request.pid, windowMs, error)
+      if (error instanceof BrokerUnreachableError) throw expired(error)
       if (!(error instanceof ConnectionLostError)) throw error
       // Dropped again: the connection was back meanwhile, and the window starts over.
       deadline = Date.now() + windowMs
