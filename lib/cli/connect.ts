@@ -3,11 +3,12 @@
  * errors that say which URL failed and why.
  */
 import { InvalidArgumentError, type Command } from 'commander'
-import { redactUrl } from '../comms/amqp/options.js'
+import { redactUrl, type AmqpCommunicatorOptions } from '../comms/amqp/options.js'
 import type { Communicator } from '../comms/communicator.js'
 import type { Persister } from '../persistence/persister.js'
 import { openPersister } from '../persistence/url.js'
 import { silentLogger, type Logger } from '../runtime/environment.js'
+import { pidProblem } from '../runtime/pid.js'
 import { LocalOwnership, OWNER_APPLICATION_PREFIX, type Ownership } from '../worker/ownership.js'
 import { CliError } from './errors.js'
 
@@ -46,6 +47,13 @@ export const storeOption = (command: Command, required = true): Command => {
     : command.option('--store <url>', description, fallback)
 }
 
+/** A `<pid>` argument: refused (exit code 2) unless it is a pid (see `pidProblem`). */
+export const pidArgument = (value: string): string => {
+  const problem = pidProblem(value)
+  if (problem !== undefined) throw new InvalidArgumentError(`Not a pid: ${problem}.`)
+  return value
+}
+
 /** A positive integer option value. */
 export const positiveInteger = (value: string): number => {
   const parsed = Number(value)
@@ -64,13 +72,18 @@ export const quietLogger: Logger = silentLogger
 export const openBroker = async (
   options: BrokerOptions,
   logger: Logger = quietLogger,
+  more: Pick<AmqpCommunicatorOptions, 'maxMessageBytes'> = {},
 ): Promise<Communicator> => {
   if (!/^amqps?:\/\//.test(options.broker))
     throw new CliError(`'${redactUrl(options.broker)}' is not a broker URL: use amqp://…`)
   // Loaded on demand: the commands that only read the store never load amqplib.
   const { AmqpCommunicator } = await import('../comms/amqp/communicator.js')
   try {
-    return await AmqpCommunicator.connect(options.broker, { prefix: options.prefix, logger })
+    return await AmqpCommunicator.connect(options.broker, {
+      prefix: options.prefix,
+      logger,
+      ...more,
+    })
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error))
   }

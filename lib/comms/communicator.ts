@@ -8,7 +8,9 @@
  * - **broadcasts**: to every broadcast subscriber whose filters match.
  *
  * Messages and results travel as JSON (both implementations copy them through JSON, so what
- * works locally works over the broker). Every method of a closed communicator rejects with
+ * works locally works over the broker), and none larger than the communicator's
+ * `maxMessageBytes` (default {@link DEFAULT_MAX_MESSAGE_BYTES}): a larger one is refused with
+ * `MessageTooLargeError` before it is sent, or, received, before it is parsed. Every method of a closed communicator rejects with
  * `CommunicatorClosedError`, except `close()` (idempotent) and `isClosed()`.
  */
 
@@ -82,6 +84,21 @@ export const taskSlots = (options: TaskSubscriberOptions): number => {
   return slots
 }
 
+/**
+ * The largest message a communicator sends or takes by default, in bytes of JSON: 4 MiB. Tasks,
+ * RPCs, broadcasts and results are small in this library (inputs, outputs, a status); a message
+ * many times larger is a mistake or an attack, and is refused before it is parsed.
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+
+/** A `maxMessageBytes` option as a number; a `RangeError` unless it is a positive integer. */
+export const maxMessageBytesOf = (value: number | undefined): number => {
+  const limit = value ?? DEFAULT_MAX_MESSAGE_BYTES
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`maxMessageBytes must be a positive integer (got ${limit})`)
+  return limit
+}
+
 /** Answers an RPC; the (awaited) result goes back to the sender, an exception as `RemoteError`. */
 export type RpcHandler = (message: unknown, origin: MessageOrigin) => unknown
 
@@ -116,6 +133,13 @@ export interface TaskSendOptions {
    * (over AMQP: confirmed by the broker). The task still runs exactly once.
    */
   readonly noReply?: boolean
+  /**
+   * Give up when the task cannot be queued within this many milliseconds because the broker is
+   * away (the communicator is reconnecting): the send rejects with `BrokerUnreachableError` and
+   * the task is never sent, not even once the broker is back. Default: wait as long as the
+   * communicator reconnects. A `LocalCommunicator` queues at once.
+   */
+  readonly queueWithinMs?: number
 }
 
 /** Optional fields of a broadcast. */

@@ -1,26 +1,49 @@
 /**
  * `RemoteProcessController`: launch, continue and control processes from anywhere that shares the
  * communicator (another program, another machine). Launches carry a pid made here, so the
- * caller knows it at once and a redelivered launch never starts a second process.
+ * caller knows it at once and a redelivered launch never starts a second process; for the same
+ * reason a launch, continue or create whose connection drops before its answer is sent again
+ * once the broker is back (see `resend.ts`), within `resendWindowMs`.
  *
- * Every answer whose shape the request promises (a pid, a status, a boolean) is decoded with
- * io-ts: one that does not fit rejects with a `MalformedReplyError`, instead of handing the
- * caller a value of the wrong type. Outputs are the process's own and pass as they are.
+ * Every pid given here is checked (`pidProblem`) before anything is sent: an `InvalidPidError`
+ * names it and the rule. Every answer whose shape the request promises (a pid, a status, a
+ * boolean) is decoded with io-ts: one that does not fit rejects with a `MalformedReplyError`,
+ * instead of handing the caller a value of the wrong type. Outputs are the process's own and
+ * pass as they are.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { v4 as uuidv4 } from 'uuid'
 import type { AnyDefinition } from '../process/definition.js'
+import { consoleLogger, type Logger } from '../runtime/environment.js'
+import { validPid } from '../runtime/pid.js'
 import type { Communicator } from './communicator.js'
+import { intentSubject, type ControlIntent } from './control-broadcasts.js'
 import { MalformedReplyError } from './errors.js'
+import { describeTask } from './launch-errors.js'
 import {
   describeErrors,
-  intentSubject,
   ProcessStatusReply,
+  type ContinueTask,
+  type CreateTask,
   type IntentMessage,
+  type LaunchTask,
   type ProcessStatus,
 } from './messages.js'
+import { DEFAULT_RESEND_WINDOW_MS, sendResendable, type ResendPolicy } from './resend.js'
 
+/** Options of a controller. */
+export interface ControllerOptions {
+  /**
+   * After the connection to the broker drops under a launch, continue or create that waits for
+   * its answer, send it again once the broker is back, for up to this many ms after the drop
+   * (default {@link DEFAULT_RESEND_WINDOW_MS}, a minute); then reject with
+   * `ResendWindowExpiredError`. 0: never send again, reject with `ConnectionLostError` at once.
+   */
+  readonly resendWindowMs?: number
+  /** Where re-sends are told (default: stderr). */
+  readonly logger?: Logger
+}
 /** Options of a launch. */
 export interface LaunchOptions {
   /** Resolve to the pid as soon as the process is started, instead of to its outputs. */
@@ -33,7 +56,17 @@ export interface LaunchOptions {
 
 /** Controls processes through a communicator. */
 export class RemoteProcessController {
-  constructor(private readonly communicator: Communicator) {}
+  private readonly resend: ResendPolicy
+
+  constructor(
+    private readonly communicator: Communicator,
+    options: ControllerOptions = {},
+  ) {
+    const windowMs = options.resendWindowMs ?? DEFAULT_RESEND_WINDOW_MS
+    if (!Number.isFinite(windowMs) || windowMs < 0)
+      throw new RangeError(`resendWindowMs must be a number of ms, 0 or more (got ${windowMs})`)
+    this.resend = { windowMs, logger: options.logger ?? consoleLogger }
+  }
 
   /** Launch a process; resolves to its outputs, or to its pid with `nowait`. */
   async launchProcess(
@@ -43,14 +76,16 @@ export class RemoteProcessController {
   ): Promise<unknown> {
     const name = typeof definition === 'string' ? definition : definition.name
     const nowait = options.nowait ?? false
-    const reply = await this.communicator.taskSend({
+    const pid = options.pid === undefined ? uuidv4() : validPid(options.pid, 'launchProcess')
+    const task: LaunchTask = {
       task: 'launch',
       definition: name,
-      pid: options.pid ?? uuidv4(),
+      pid,
       inputs,
       persist: options.persist ?? false,
       nowait,
-    })
+    }
+    const reply = await this.send(task, task)
     return nowait ? decodeReply(t.string, `launchProcess(${name}, nowait)`, reply) : reply
   }
 
@@ -60,12 +95,14 @@ export class RemoteProcessController {
     options: { nowait?: boolean; tag?: string } = {},
   ): Promise<unknown> {
     const nowait = options.nowait ?? false
-    const reply = await this.communicator.taskSend({
+    const task: ContinueTask = {
       task: 'continue',
-      pid,
+      pid: validPid(pid, 'continueProcess'),
       nowait,
       ...(options.tag === undefined ? {} : { tag: options.tag }),
-    })
+    }
+    // Sent again, it may find the process running where the first one started it: follow it.
+    const reply = await this.send(task, { ...task, follow: true })
     return nowait ? decodeReply(t.string, `continueProcess(${pid}, nowait)`, reply) : reply
   }
 
@@ -75,19 +112,20 @@ export class RemoteProcessController {
    */
   async executeProcess(definition: AnyDefinition | string, inputs: unknown = {}): Promise<unknown> {
     const name = typeof definition === 'string' ? definition : definition.name
-    const reply = await this.communicator.taskSend({
+    const task: CreateTask = {
       task: 'create',
       definition: name,
       pid: uuidv4(),
       inputs,
       persist: true,
-    })
+    }
+    const reply = await this.send(task, task)
     return this.continueProcess(decodeReply(t.string, `executeProcess(${name})`, reply))
   }
 
   /** The status of a live process (an `UnroutableError` when no one runs it). */
   async getStatus(pid: string): Promise<ProcessStatus> {
-    const reply = await this.communicator.rpcSend(pid, { intent: 'status' })
+    const reply = await this.communicator.rpcSend(validPid(pid, 'getStatus'), { intent: 'status' })
     return decodeReply(ProcessStatusReply, `getStatus(${pid})`, reply)
   }
 
@@ -110,28 +148,40 @@ export class RemoteProcessController {
     })
   }
 
-  /** Pause every process listening on the communicator. */
+  /**
+   * Pause every process of every worker that obeys control broadcasts (subject `intent.pause`);
+   * resolves once the broadcast is sent, not when the processes are paused.
+   */
   pauseAll(message?: string): Promise<void> {
     return this.broadcast({ intent: 'pause', ...(message === undefined ? {} : { message }) })
   }
 
-  /** Play every process listening on the communicator. */
+  /** Play every process of every worker that obeys control broadcasts (`intent.play`). */
   playAll(): Promise<void> {
     return this.broadcast({ intent: 'play' })
   }
 
-  /** Kill every process listening on the communicator. */
+  /** Kill every process of every worker that obeys control broadcasts (`intent.kill`). */
   killAll(message?: string): Promise<void> {
     return this.broadcast({ intent: 'kill', ...(message === undefined ? {} : { message }) })
   }
 
   private async rpc(pid: string, message: IntentMessage): Promise<boolean> {
-    const reply = await this.communicator.rpcSend(pid, message)
+    const reply = await this.communicator.rpcSend(
+      validPid(pid, `${message.intent}Process`),
+      message,
+    )
     return decodeReply(t.boolean, `${message.intent} of ${pid}`, reply)
   }
 
-  private broadcast(message: IntentMessage): Promise<void> {
+  private broadcast(message: ControlIntent): Promise<void> {
     return this.communicator.broadcastSend(message, { subject: intentSubject(message.intent) })
+  }
+
+  /** Sends a launcher task, and `again` if the connection drops before its answer. */
+  private send(task: LaunchTask | ContinueTask | CreateTask, again: unknown): Promise<unknown> {
+    const request = { what: describeTask(task), pid: task.pid, task, again }
+    return sendResendable(this.communicator, request, this.resend)
   }
 }
 

@@ -50,13 +50,54 @@ export class TaskRejected extends Error {
  * whether sending again is safe.
  */
 export class ConnectionLostError extends Error {
-  override readonly name = 'ConnectionLostError'
+  override readonly name: string = 'ConnectionLostError'
   constructor(operation: string, cause?: unknown) {
     super(
       `the connection to the broker was lost during ${operation}; the message may or may not ` +
         `have been delivered`,
       cause === undefined ? undefined : { cause },
     )
+  }
+}
+
+/**
+ * A send made while the broker was away (the communicator reconnecting), given up after waiting
+ * the `queueWithinMs` it was given: the message was never sent, and never will be.
+ */
+export class BrokerUnreachableError extends Error {
+  override readonly name = 'BrokerUnreachableError'
+  constructor(
+    operation: string,
+    /** How long the send waited for a connection. */
+    readonly waitedMs: number,
+  ) {
+    super(`the broker was not reachable within ${waitedMs} ms: ${operation} not sent`)
+  }
+}
+
+/**
+ * A launch, continue or create whose connection dropped before its answer, sent again by the
+ * `RemoteProcessController` for its whole re-send window without the broker coming back. Its
+ * process may still run (the first send may have been queued before the drop): ask with
+ * `getStatus(pid)`, or send `continueProcess(pid)` once the broker is back. A kind of
+ * `ConnectionLostError`, so code that re-sends on its own still recognises it.
+ */
+export class ResendWindowExpiredError extends ConnectionLostError {
+  override readonly name = 'ResendWindowExpiredError'
+  constructor(
+    /** What was sent: `launch Pipeline <pid>`, `continue <pid>`, … */
+    readonly request: string,
+    /** The process. */
+    readonly pid: string,
+    /** How long, after the connection dropped, the controller tried to send it again. */
+    readonly windowMs: number,
+    cause: unknown,
+  ) {
+    super(request, cause)
+    this.message =
+      `${request}: the connection to the broker was lost and did not come back within ` +
+      `${windowMs} ms, so it was not sent again; process ${pid} may still run (ask ` +
+      `getStatus('${pid}'), or continueProcess('${pid}') once the broker is back)`
   }
 }
 
@@ -70,9 +111,25 @@ export class DuplicateSubscriberError extends Error {
 
 /** A message or a result that cannot travel: it is not JSON (a BigInt, a cycle, ...). */
 export class InvalidMessageError extends Error {
-  override readonly name = 'InvalidMessageError'
+  override readonly name: string = 'InvalidMessageError'
   constructor(message: string) {
     super(message)
+  }
+}
+
+/**
+ * A message (or a result) larger than the communicator's `maxMessageBytes`: refused before it is
+ * sent, or, when received, before it is parsed.
+ */
+export class MessageTooLargeError extends InvalidMessageError {
+  override readonly name = 'MessageTooLargeError'
+  constructor(
+    /** What it was: `the task`, `the result`, `a broadcast`… */
+    readonly what: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`${what} is ${bytes} bytes, over the limit of ${limit} bytes (maxMessageBytes)`)
   }
 }
 

@@ -16,15 +16,18 @@ export type {
   TaskSendOptions,
   TaskSubscriberOptions,
 } from './communicator.js'
-export { DEFAULT_TASK_SLOTS } from './communicator.js'
+export { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_TASK_SLOTS } from './communicator.js'
 export {
+  BrokerUnreachableError,
   CommunicatorClosedError,
   ConnectionLostError,
   DuplicateSubscriberError,
   InvalidFilterError,
   InvalidMessageError,
   MalformedReplyError,
+  MessageTooLargeError,
   RemoteError,
+  ResendWindowExpiredError,
   TaskRejected,
   UnroutableError,
 } from './errors.js'
@@ -40,14 +43,24 @@ export { processControl, statusOf } from './process-control.js'
 export type { ProcessControl, ProcessControlOptions } from './process-control.js'
 export { ProcessLauncher, ProcessRunningElsewhereError } from './launcher.js'
 export type { LauncherOptions, LauncherOwnership, LauncherEvent } from './launcher.js'
+export { PidConflictError, canonicalJson, type LaunchIdentity } from './same-process.js'
 export { RemoteProcessController } from './controller.js'
-export type { LaunchOptions } from './controller.js'
+export type { ControllerOptions, LaunchOptions } from './controller.js'
+export { DEFAULT_RESEND_WINDOW_MS } from './resend.js'
+export {
+  INTENT_SUBJECT_PREFIX,
+  intentSubject,
+  readControlBroadcast,
+  type ControlIntent,
+  type ControlReading,
+} from './control-broadcasts.js'
 export {
   IntentMessage,
   LauncherTask,
+  Pid,
   ProcessStatusReply,
+  decodeLauncherTask,
   decodeMessage,
-  intentSubject,
   stateChangedSubject,
 } from './messages.js'
 export type { ProcessStatus } from './messages.js'

@@ -1,11 +1,13 @@
 /**
- * Why a launcher refuses a task before any process runs. A refused task is answered with the
- * error and logged in one line by the launcher; it is not passed on (no other launcher would do
- * better with it).
+ * Why a launcher refuses a task before any process runs: unknown definition, no persister,
+ * invalid inputs, a malformed task, a pid that names another process. A refused task is answered
+ * with the error and logged in one line by the launcher; it is not passed on (no other launcher
+ * would do better with it). And why it does not continue a process another worker runs.
  */
 import { InvalidInputsError } from '../runtime/errors.js'
 import { InvalidMessageError } from './errors.js'
 import type { LauncherTask } from './messages.js'
+import { PidConflictError } from './same-process.js'
 
 /** A launch or create task names a definition this launcher does not know. */
 export class UnknownDefinitionError extends Error {
@@ -23,12 +25,27 @@ export class PersisterRequiredError extends Error {
   }
 }
 
+/** A continue task for a process that another worker runs. */
+export class ProcessRunningElsewhereError extends Error {
+  override readonly name = 'ProcessRunningElsewhereError'
+  constructor(
+    readonly pid: string,
+    readonly owner: string,
+  ) {
+    super(
+      `process ${pid} is running on worker ${owner}: not continued here (a process runs on ` +
+        `one worker at a time)`,
+    )
+  }
+}
+
 /** Whether a launcher refused a task for this error before running anything. */
 export const isRefusal = (error: unknown): boolean =>
   error instanceof UnknownDefinitionError ||
   error instanceof PersisterRequiredError ||
   error instanceof InvalidInputsError ||
-  error instanceof InvalidMessageError
+  error instanceof InvalidMessageError ||
+  error instanceof PidConflictError
 
 /** A task in a few words, for a log line: `launch Pipeline p1`, `continue p1`. */
 export const describeTask = (task: LauncherTask): string =>

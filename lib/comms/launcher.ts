@@ -2,7 +2,10 @@
  * `ProcessLauncher`: takes launch, continue and create tasks from a communicator and runs them on
  * a runner. Tasks carry the pid, so they are idempotent: a launch delivered again (its first
  * worker died) continues the process from its checkpoint instead of starting it twice, and a
- * continue for a process already live here joins it.
+ * continue for a process already live here joins it. A launch or create whose pid names a
+ * process of another definition, or with other inputs (live, stored or running elsewhere) is
+ * refused with a `PidConflictError` (see `same-process.ts`); a task whose pid breaks the pid
+ * rule is refused as malformed.
  *
  * A task is acknowledged when its handler settles. A `nowait` task is acknowledged early, once
  * its process has a stored checkpoint (the way back if this worker dies) and answers RPC under
@@ -29,7 +32,6 @@
 import { bundle, type Bundle } from '../checkpoint/bundle.js'
 import { CheckpointError } from '../checkpoint/errors.js'
 import type { Persister } from '../persistence/persister.js'
-import { KilledError, ProcessError } from '../process/errors.js'
 import type { ProcessHandle } from '../runtime/handle.js'
 import { loadProcess } from '../runtime/load.js'
 import { Runner } from '../runtime/runner.js'
@@ -40,33 +42,24 @@ import {
   describeTask,
   isRefusal,
   PersisterRequiredError,
+  ProcessRunningElsewhereError,
   UnknownDefinitionError,
 } from './launch-errors.js'
 import {
-  decodeMessage,
+  decodeLauncherTask,
   describeOrigin,
   reasonOf,
-  LauncherTask,
   type ContinueTask,
   type CreateTask,
   type LaunchTask,
+  type LauncherTask,
 } from './messages.js'
+import { HeldTasks, handOnAfter, type TrackedDelivery } from './held-tasks.js'
+import { checkIdentity, identityOfBundle, identityOfProcess } from './same-process.js'
+import { hasEnded, outcome, outcomeOf } from './task-outcome.js'
 
 export type { LauncherEvent, LauncherOptions, LauncherOwnership } from './launcher-options.js'
-
-/** A continue task for a process that another worker runs. */
-export class ProcessRunningElsewhereError extends Error {
-  override readonly name = 'ProcessRunningElsewhereError'
-  constructor(
-    readonly pid: string,
-    readonly owner: string,
-  ) {
-    super(
-      `process ${pid} is running on worker ${owner}: not continued here (a process runs on ` +
-        `one worker at a time)`,
-    )
-  }
-}
+export { ProcessRunningElsewhereError } from './launch-errors.js'
 
 type Obtained =
   | { readonly _tag: 'Here'; readonly process: ProcessHandle }
@@ -78,10 +71,10 @@ export class ProcessLauncher {
   private readonly starting = new Map<string, Promise<Obtained>>()
   /** Claims being released once a terminated process's last checkpoint is written. */
   private readonly releasing = new Map<string, Promise<void>>()
-  /** Pids whose task is held unacknowledged, with how many such tasks. */
-  private readonly held = new Map<string, number>()
+  private readonly held: HeldTasks
 
   constructor(private readonly options: LauncherOptions) {
+    this.held = new HeldTasks({ logger: options.runner.logger, onEvent: options.onEvent })
     const { ownership } = options
     if (ownership === undefined) return
     options.runner.use({
@@ -114,7 +107,7 @@ export class ProcessLauncher {
    * hands it to another one. A process without such a task needs a continue task to go on.
    */
   holdsTask(pid: string): boolean {
-    return (this.held.get(pid) ?? 0) > 0
+    return this.held.holds(pid)
   }
 
   /**
@@ -126,7 +119,7 @@ export class ProcessLauncher {
     if (this.options.accepting?.() === false) throw new TaskRejected('this launcher is stopping')
     let task: LauncherTask
     try {
-      task = decodeMessage(LauncherTask, raw)
+      task = decodeLauncherTask(raw)
     } catch (error) {
       this.reportRefusal('malformed task', error, delivery)
       throw error
@@ -152,7 +145,7 @@ export class ProcessLauncher {
     if (task.task === 'create') return this.create(task)
     if (task.task === 'launch' && task.persist === true) this.requirePersister('persist')
     if (task.task === 'continue') this.requirePersister('continue')
-    const tracked = delivery === undefined ? undefined : this.track(task.pid, delivery)
+    const tracked = delivery === undefined ? undefined : this.held.track(task.pid, delivery)
     try {
       return await this.start(task, tracked)
     } finally {
@@ -162,11 +155,22 @@ export class ProcessLauncher {
 
   private async start(task: LaunchTask | ContinueTask, delivery?: TrackedDelivery) {
     const live = this.options.runner.get(task.pid)
-    if (live !== undefined) return this.run(live, task.nowait === true, delivery)
+    if (live !== undefined) return this.join(task, live, delivery)
     if (!this.hasRoom()) throw new TaskRejected('no room for another process on this worker')
     const obtained = await this.obtain(task)
-    if (obtained._tag === 'Here') return this.run(obtained.process, task.nowait === true, delivery)
+    // Built for this task, or for another task with this pid that came first: check it is one.
+    if (obtained._tag === 'Here') return this.join(task, obtained.process, delivery)
     return this.elsewhere(task, obtained.owner, delivery)
+  }
+
+  /** Run (or join) the process a task names, once it is sure to be the one the task asks for. */
+  private join(
+    task: LaunchTask | ContinueTask,
+    process: ProcessHandle,
+    delivery?: TrackedDelivery,
+  ) {
+    checkIdentity(task, identityOfProcess(process))
+    return this.run(process, task.nowait === true, delivery)
   }
 
   /** How many processes started by tasks live here (or are being started). */
@@ -224,8 +228,13 @@ export class ProcessLauncher {
   }
 
   private async build(task: LaunchTask): Promise<ProcessHandle> {
-    const stored = await this.fromCheckpoint(task.pid)
-    if (stored !== undefined) return stored
+    const stored = await this.storedCheckpoint(task.pid)
+    if (stored !== undefined) {
+      // A launch delivered again: the process it started, from its checkpoint (and children).
+      checkIdentity(task, identityOfBundle(stored))
+      const { runner, registry } = this.options
+      return loadProcess(runner, this.requirePersister('continue'), registry, task.pid)
+    }
     const process = this.createProcess(task, this.options.runner)
     // A task acknowledged at once must leave a checkpoint behind: the way back if we die.
     if (this.options.persister !== undefined && (task.persist === true || task.nowait === true))
@@ -243,26 +252,29 @@ export class ProcessLauncher {
     const persister = this.options.persister
     if (persister === undefined) {
       const existing = this.options.runner.get(task.pid)
+      if (existing !== undefined) checkIdentity(task, identityOfProcess(existing))
       return (existing ?? this.createProcess(task, this.options.runner)).pid
     }
     // Created where it will not run: a continue task brings it back on whichever worker.
-    if (this.options.runner.get(task.pid) !== undefined || (await this.stored(task.pid)))
+    const live = this.options.runner.get(task.pid)
+    const stored = live === undefined ? await this.storedCheckpoint(task.pid) : undefined
+    if (live !== undefined || stored !== undefined) {
+      checkIdentity(task, live === undefined ? identityOfBundle(stored!) : identityOfProcess(live))
       return task.pid
+    }
     const scratch = new Runner({ logger: this.options.runner.logger })
     await persister.saveCheckpoint(bundle(this.createProcess(task, scratch)))
     return task.pid
   }
 
-  /** The process a checkpoint describes (a launch delivered again), if there is one. */
-  private async fromCheckpoint(pid: string): Promise<ProcessHandle | undefined> {
+  /** The stored checkpoint of `pid`, if there is a store and it holds one. */
+  private async storedCheckpoint(pid: string): Promise<Bundle | undefined> {
     const persister = this.options.persister
     if (persister === undefined) return undefined
-    try {
-      return await loadProcess(this.options.runner, persister, this.options.registry, pid)
-    } catch (error) {
+    return persister.loadCheckpoint(pid).catch((error: unknown) => {
       if (error instanceof CheckpointError && error.problem === 'not-found') return undefined
       throw error
-    }
+    })
   }
 
   private createProcess(task: LaunchTask | CreateTask, runner: Runner): ProcessHandle {
@@ -292,13 +304,21 @@ export class ProcessLauncher {
   }
 
   /** A process another worker holds: refuse, answer the pid, or follow it to its end. */
-  private elsewhere(task: LaunchTask | ContinueTask, owner: string, delivery?: TrackedDelivery) {
+  private async elsewhere(
+    task: LaunchTask | ContinueTask,
+    owner: string,
+    delivery?: TrackedDelivery,
+  ) {
     const report = (action: 'refused' | 'following' | 'answered') =>
       this.options.onEvent?.({ _tag: 'RunningElsewhere', pid: task.pid, owner, action })
     if (task.task === 'continue' && task.follow !== true && delivery?.redelivered !== true) {
       report('refused')
       throw new ProcessRunningElsewhereError(task.pid, owner)
     }
+    // Checked again as the checkpoint is read while following (its owner may not have
+    // written one yet).
+    const stored = await this.storedCheckpoint(task.pid)
+    if (stored !== undefined) checkIdentity(task, identityOfBundle(stored))
     if (task.nowait === true) {
       report('answered')
       delivery?.ack()
@@ -323,53 +343,25 @@ export class ProcessLauncher {
       if (this.options.accepting?.() === false) throw new TaskRejected('this launcher is stopping')
       // Taken over here meanwhile, by another task for the same pid: join it.
       const live = this.options.runner.get(task.pid)
-      if (live !== undefined) return this.run(live, false, delivery)
-      const ended = await this.terminalCheckpoint(task.pid)
-      if (ended !== undefined) return outcomeOf(ended)
+      if (live !== undefined) return this.join(task, live, delivery)
+      const stored = await this.storedCheckpoint(task.pid)
+      if (stored !== undefined) checkIdentity(task, identityOfBundle(stored))
+      if (stored !== undefined && hasEnded(stored)) return outcomeOf(stored)
       const obtained = await this.obtain(task)
       if (obtained._tag === 'Here') {
         this.options.onEvent?.({ _tag: 'TakenOver', pid: task.pid })
-        return this.run(obtained.process, false, delivery)
+        return this.join(task, obtained.process, delivery)
       }
       if (delivery !== undefined && Date.now() - since > limit && (await delivery.handOn()))
         return undefined
     }
   }
 
-  private async terminalCheckpoint(pid: string): Promise<Bundle | undefined> {
-    const persister = this.options.persister
-    if (persister === undefined) return undefined
-    const stored = await persister.loadCheckpoint(pid).catch((error: unknown) => {
-      if (error instanceof CheckpointError && error.problem === 'not-found') return undefined
-      throw error
-    })
-    const state = stored?.snapshot.state._tag
-    return state === 'FINISHED' || state === 'EXCEPTED' || state === 'KILLED' ? stored : undefined
-  }
-
   /** Hand a long-held task on once a checkpoint of its process is stored. */
   private holdLimit(pid: string, delivery: TrackedDelivery): { cancel(): void } | undefined {
-    const persister = this.options.persister
-    if (persister === undefined) return undefined
-    const limit = this.options.holdLimitMs ?? 600_000
-    let cancelled = false
-    let timer: NodeJS.Timeout | undefined
-    const arm = (ms: number) => {
-      timer = setTimeout(() => void check(), ms).unref()
-    }
-    const check = async () => {
-      const stored = await this.stored(pid).catch(() => false)
-      if (cancelled) return
-      // Not handed on (the continue task could not be queued): try again shortly.
-      if (!stored || !(await delivery.handOn())) arm(Math.min(limit, 1_000))
-    }
-    arm(limit)
-    return {
-      cancel: () => {
-        cancelled = true
-        clearTimeout(timer)
-      },
-    }
+    if (this.options.persister === undefined) return undefined
+    const limitMs = this.options.holdLimitMs ?? 600_000
+    return handOnAfter(limitMs, () => this.stored(pid), delivery)
   }
 
   private async stored(pid: string): Promise<boolean> {
@@ -393,50 +385,6 @@ export class ProcessLauncher {
     return this.options.written?.(pid) ?? this.options.runner.flush()
   }
 
-  /** Counts a held task until it is acknowledged, handed on or settled, and reports which. */
-  private track(pid: string, delivery: TaskDelivery): TrackedDelivery {
-    this.held.set(pid, (this.held.get(pid) ?? 0) + 1)
-    let holding = true
-    const done = () => {
-      if (!holding) return
-      holding = false
-      const left = (this.held.get(pid) ?? 1) - 1
-      if (left > 0) this.held.set(pid, left)
-      else this.held.delete(pid)
-    }
-    let isHandedOn = false
-    let handedOver = () => undefined as void
-    const handedOn = new Promise<void>((resolve) => (handedOver = resolve))
-    return {
-      redelivered: delivery.redelivered,
-      handedOn,
-      get isHandedOn() {
-        return isHandedOn
-      },
-      ack: () => {
-        if (!holding) return
-        delivery.ack()
-        done()
-        this.options.onEvent?.({ _tag: 'TaskAcknowledged', pid, reason: 'nowait' })
-      },
-      handOn: async () => {
-        if (!holding) return false
-        try {
-          await delivery.passOn({ task: 'continue', pid, follow: true })
-        } catch (error) {
-          this.options.runner.logger.warn(`task for ${pid} not handed on: ${reasonOf(error)}`)
-          return false
-        }
-        isHandedOn = true
-        done()
-        handedOver()
-        this.options.onEvent?.({ _tag: 'TaskHandedOn', pid })
-        return true
-      },
-      done,
-    }
-  }
-
   private async checkpointNow(process: ProcessHandle): Promise<void> {
     await this.requirePersister('persist').saveCheckpoint(bundle(process))
   }
@@ -445,36 +393,4 @@ export class ProcessLauncher {
     if (this.options.persister === undefined) throw new PersisterRequiredError(what)
     return this.options.persister
   }
-}
-
-/** A delivery as the launcher holds it. */
-interface TrackedDelivery {
-  readonly redelivered: boolean
-  /** Acknowledge now (nowait): the handler's result still answers the sender. */
-  ack(): void
-  /**
-   * Queue a continue task (follow) with the sender's return address in this one's place, and
-   * acknowledge this one: true once done, false if it could not be queued or the task is no
-   * longer held.
-   */
-  handOn(): Promise<boolean>
-  /** Resolves once handed on; from then on, whatever the handler returns is dropped. */
-  readonly handedOn: Promise<void>
-  readonly isHandedOn: boolean
-  done(): void
-}
-
-/** The outputs of a finished process; its failure (as an error) otherwise. */
-const outcome = (process: ProcessHandle): unknown => {
-  const failure = process.failure()
-  if (failure !== undefined) throw failure
-  return process.outputs
-}
-
-/** The same, read from a terminal checkpoint. */
-const outcomeOf = (stored: Bundle): unknown => {
-  const state = stored.snapshot.state
-  if (state._tag === 'KILLED') throw new KilledError(state.message)
-  if (state._tag === 'EXCEPTED') throw new ProcessError(state.error)
-  return stored.snapshot.outputs
 }

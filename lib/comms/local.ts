@@ -5,6 +5,7 @@
 import { v4 as uuidv4 } from 'uuid'
 import { consoleLogger, type Logger } from '../runtime/environment.js'
 import {
+  maxMessageBytesOf,
   taskSlots,
   type BroadcastFilterOptions,
   type BroadcastHandler,
@@ -36,6 +37,12 @@ export interface LocalCommunicatorOptions {
   readonly bus?: LocalBus
   /** Where failing broadcast handlers are reported (default: stderr). */
   readonly logger?: Logger
+  /**
+   * The largest message or result this communicator sends, in bytes of JSON (default
+   * `DEFAULT_MAX_MESSAGE_BYTES`, 4 MiB), as over the broker: a larger one is refused with
+   * `MessageTooLargeError`.
+   */
+  readonly maxMessageBytes?: number
 }
 
 /**
@@ -58,6 +65,7 @@ export class LocalCommunicator implements Communicator {
   readonly bus: LocalBus
   private readonly owner = uuidv4()
   private readonly logger: Logger
+  private readonly maxBytes: number
   private readonly answers = new PendingAnswers()
   private readonly taskSubscribers = new Set<string>()
   private readonly rpcSubscribers = new Map<string, string>()
@@ -67,6 +75,7 @@ export class LocalCommunicator implements Communicator {
   constructor(options: LocalCommunicatorOptions = {}) {
     this.bus = options.bus ?? new LocalBus()
     this.logger = options.logger ?? consoleLogger
+    this.maxBytes = maxMessageBytesOf(options.maxMessageBytes)
   }
 
   async addTaskSubscriber(handler: TaskHandler, options: TaskSubscriberOptions = {}) {
@@ -74,7 +83,13 @@ export class LocalCommunicator implements Communicator {
     const id = uuidv4()
     const slots = taskSlots(options)
     this.taskSubscribers.add(id)
-    this.bus.tasks.subscribe({ id, owner: this.owner, handler, slots })
+    this.bus.tasks.subscribe({
+      id,
+      owner: this.owner,
+      handler,
+      slots,
+      maxMessageBytes: this.maxBytes,
+    })
     return id
   }
 
@@ -85,7 +100,7 @@ export class LocalCommunicator implements Communicator {
 
   async taskSend(task: unknown, options: TaskSendOptions = {}) {
     this.refuseIfClosed('taskSend')
-    const text = toJsonText(task, 'the task')
+    const text = toJsonText(task, 'the task', this.maxBytes)
     const queued = { text, redelivered: false, rejectedBy: new Set<string>() }
     if (options.noReply === true) {
       this.bus.tasks.enqueue({ ...queued, settle: undefined })
@@ -116,7 +131,7 @@ export class LocalCommunicator implements Communicator {
 
   async rpcSend(recipientId: string, message: unknown) {
     this.refuseIfClosed('rpcSend')
-    const body = copyThroughJson(message, 'the RPC message')
+    const body = copyThroughJson(message, 'the RPC message', this.maxBytes)
     const correlationId = uuidv4()
     const answer = this.answers.expect(correlationId)
     setImmediate(() => {
@@ -127,7 +142,8 @@ export class LocalCommunicator implements Communicator {
       }
       void runHandler(() => subscriber.handler(body, { messageId: correlationId })).then(
         (result) => {
-          const outcome = result === REJECTED ? failed(new TaskRejected()) : copyOutcome(result)
+          const outcome =
+            result === REJECTED ? failed(new TaskRejected()) : copyOutcome(result, this.maxBytes)
           this.answers.settle(correlationId, outcome)
         },
       )
@@ -151,7 +167,7 @@ export class LocalCommunicator implements Communicator {
 
   async broadcastSend(body: unknown, options: BroadcastSendOptions = {}) {
     this.refuseIfClosed('broadcastSend')
-    const text = toJsonText(body, 'the broadcast')
+    const text = toJsonText(body, 'the broadcast', this.maxBytes)
     const { sender, subject, correlationId } = options
     setImmediate(() => {
       for (const subscriber of [...this.bus.broadcasts.values()]) {

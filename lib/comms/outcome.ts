@@ -2,7 +2,13 @@
  * What running a handler came to, as it travels back to the sender, and the JSON rules that
  * every message and result obeys in both communicators.
  */
-import { InvalidMessageError, RemoteError, TaskRejected, UnroutableError } from './errors.js'
+import {
+  InvalidMessageError,
+  MessageTooLargeError,
+  RemoteError,
+  TaskRejected,
+  UnroutableError,
+} from './errors.js'
 
 /** An error as it crosses the wire: its class name and message. */
 export interface RemoteFailure {
@@ -63,30 +69,42 @@ export const runHandler = async (call: () => unknown): Promise<Outcome | typeof 
 
 /**
  * JSON text of a value, or `InvalidMessageError` naming `what` when it has none (a BigInt, a
- * cycle). `undefined` (and functions) give `undefined`, as in an object field.
+ * cycle), or `MessageTooLargeError` when its UTF-8 form is over `maxBytes`. `undefined` (and
+ * functions) give `undefined`, as in an object field.
  */
-export const toJsonText = (value: unknown, what: string): string | undefined => {
+export const toJsonText = (value: unknown, what: string, maxBytes: number): string | undefined => {
+  let text: string | undefined
   try {
-    return JSON.stringify(value)
+    text = JSON.stringify(value)
   } catch (error) {
     throw new InvalidMessageError(`${what} is not JSON: ${String(error)}`)
   }
+  if (text !== undefined) checkSize(text, what, maxBytes)
+  return text
+}
+
+/** `MessageTooLargeError` when `text` takes more than `maxBytes` bytes in UTF-8. */
+export const checkSize = (text: string, what: string, maxBytes: number): void => {
+  // A UTF-16 unit takes at most 3 bytes in UTF-8: most messages need no count.
+  if (text.length * 3 <= maxBytes) return
+  const bytes = Buffer.byteLength(text, 'utf8')
+  if (bytes > maxBytes) throw new MessageTooLargeError(what, bytes, maxBytes)
 }
 
 /** A copy of a value through JSON, as if it had crossed the wire. */
-export const copyThroughJson = (value: unknown, what: string): unknown => {
-  const text = toJsonText(value, what)
+export const copyThroughJson = (value: unknown, what: string, maxBytes: number): unknown => {
+  const text = toJsonText(value, what, maxBytes)
   return text === undefined ? undefined : (JSON.parse(text) as unknown)
 }
 
 /**
- * An outcome whose value has crossed the wire: a result that is not JSON becomes a failure the
- * sender can read, instead of an exception on the receiving side.
+ * An outcome whose value has crossed the wire: a result that is not JSON, or too large, becomes
+ * a failure the sender can read, instead of an exception on the receiving side.
  */
-export const copyOutcome = (outcome: Outcome): Outcome => {
+export const copyOutcome = (outcome: Outcome, maxBytes: number): Outcome => {
   if (outcome._tag !== 'Ok') return outcome
   try {
-    return ok(copyThroughJson(outcome.value, 'the result'))
+    return ok(copyThroughJson(outcome.value, 'the result', maxBytes))
   } catch (error) {
     return failed(error)
   }

@@ -1,12 +1,19 @@
 /**
  * Processes on a communicator: each live process answers RPC under its pid (status, pause, play,
- * kill), obeys pause/play/kill broadcasts, broadcasts every state change as
+ * kill), obeys pause/play/kill broadcasts addressed to it or to all (see `control-broadcasts.ts`;
+ * unless `controlBroadcasts: false`), broadcasts every state change as
  * `state_changed.<from>.<to>`, and unsubscribes when it ends. Installed on a runner as a plugin.
  */
 import type { ProcessHandle } from '../runtime/handle.js'
 import type { RunnerPlugin } from '../runtime/runner.js'
 import type { Clock, Logger } from '../runtime/environment.js'
 import type { Communicator, MessageOrigin } from './communicator.js'
+import { pidProblem } from '../runtime/pid.js'
+import {
+  INTENT_SUBJECT_PREFIX,
+  readControlBroadcast,
+  type ControlIntent,
+} from './control-broadcasts.js'
 import { CommunicatorClosedError, ConnectionLostError } from './errors.js'
 import {
   decodeMessage,
@@ -31,6 +38,12 @@ export interface ProcessControlOptions {
   readonly logger?: Logger
   /** Broadcast state changes (default true). */
   readonly broadcastStateChanges?: boolean
+  /**
+   * Obey pause, play and kill broadcasts (`pauseAll`, …) addressed to all processes or to one
+   * of this runner's (default true). False: no broadcast subscription at all, so nothing sent
+   * on the broadcast exchange can control these processes; they answer RPC under their pid only.
+   */
+  readonly controlBroadcasts?: boolean
 }
 
 /** Expose a runner's processes on `communicator`. */
@@ -55,49 +68,62 @@ export const processControl = (
     }
   }
 
-  const answer = async (
-    process: ProcessHandle,
-    ctime: number,
-    message: IntentMessage,
-  ): Promise<unknown> => {
+  /** Does what a pause, play or kill asks, by RPC or broadcast. */
+  const control = async (process: ProcessHandle, message: ControlIntent): Promise<unknown> => {
     switch (message.intent) {
-      case 'status':
-        return statusOf(process, ctime)
       case 'pause':
         return process.pause(message.message)
       case 'play':
         return process.play()
       case 'kill':
         return process.kill(message.message, { force: message.force ?? false })
+      default:
+        return message satisfies never
     }
   }
+
+  const answer = (process: ProcessHandle, ctime: number, message: IntentMessage) =>
+    message.intent === 'status' ? statusOf(process, ctime) : control(process, message)
+
+  const obey = (process: ProcessHandle, message: ControlIntent) =>
+    void control(process, message).catch((error: unknown) =>
+      log(`broadcast ${message.intent} of ${process.pid} failed: ${reasonOf(error)}`),
+    )
 
   // One broadcast subscription for the whole runner, fanned out to its live processes.
   let broadcasts: Promise<string> | undefined
   const subscribeBroadcasts = () =>
     (broadcasts ??= communicator.addBroadcastSubscriber(
-      ({ body, subject, sender, correlationId }) => {
-        let message: IntentMessage
-        try {
-          message = decodeMessage(IntentMessage, body)
-        } catch (error) {
+      (broadcast) => {
+        const reading = readControlBroadcast(broadcast)
+        if (reading._tag === 'Refuse') {
+          const { subject, sender, correlationId } = broadcast
           const origin = {
             ...(correlationId === undefined ? {} : { messageId: correlationId }),
             ...(sender === undefined ? {} : { sender }),
           }
           return log(
-            `malformed broadcast ${subject ?? '(no subject)'} ignored: ${reasonOf(error)}` +
+            `control broadcast ${subject ?? '(no subject)'} not obeyed: ${reading.reason}` +
               describeOrigin(origin),
           )
         }
-        for (const { process, ctime } of live.values())
-          if (message.intent !== 'status') void answer(process, ctime, message).catch(() => {})
+        if (reading.pid === undefined)
+          for (const { process } of live.values()) obey(process, reading.message)
+        else {
+          // Addressed to one process: every other worker has nothing to do.
+          const entry = live.get(reading.pid)
+          if (entry !== undefined) obey(entry.process, reading.message)
+        }
       },
-      { subjectFilter: 'intent' },
+      { subjectFilter: INTENT_SUBJECT_PREFIX },
     ))
 
   const follow = (process: ProcessHandle) => {
     if (live.has(process.pid)) return
+    // A pid from an old checkpoint may break today's rule: it cannot be a routing key safely.
+    const problem = pidProblem(process.pid)
+    if (problem !== undefined)
+      return log(`${JSON.stringify(process.pid)} not reachable over the communicator: ${problem}`)
     const ctime = clock()
     const rpc = communicator
       .addRpcSubscriber(
@@ -112,7 +138,8 @@ export const processControl = (
         },
       )
     live.set(process.pid, { process, ctime, rpc })
-    void subscribeBroadcasts().catch((error: unknown) => log(String(error)))
+    if (options.controlBroadcasts !== false)
+      void subscribeBroadcasts().catch((error: unknown) => log(String(error)))
   }
 
   const unfollow = (pid: string) => {

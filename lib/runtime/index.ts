@@ -8,6 +8,14 @@ export { defineProcess, defineWorkChain, withCreate } from './define.js'
 export type { Definition, CreateArgs, CreateProcessOptions } from './define.js'
 export { InvalidInputsError } from './errors.js'
 export {
+  InvalidPidError,
+  MAX_PID_LENGTH,
+  PID_CHARACTERS,
+  pidProblem,
+  quotePid,
+  validPid,
+} from './pid.js'
+export {
   uuidIds,
   systemClock,
   immediateScheduler,

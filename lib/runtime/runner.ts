@@ -23,6 +23,7 @@ import type { Persister } from '../persistence/persister.js'
 import { checkpointing, type Checkpointing } from './checkpointing.js'
 import { InvalidInputsError } from './errors.js'
 import { notJsonValue } from './json-guard.js'
+import { validPid } from './pid.js'
 import { ProcessHandle } from './handle.js'
 import type { ProcessHost } from './host.js'
 import type { ProcessListener } from './listener.js'
@@ -67,7 +68,7 @@ export interface RunnerOptions {
 
 /** Options of one process creation. */
 export interface CreateOptions<P = ProcessHandle> {
-  /** Use this pid instead of a fresh one. */
+  /** Use this pid instead of a fresh one (an `InvalidPidError` unless it fits `pidProblem`). */
   readonly pid?: string
   /** Listeners added before the process is announced, so they hear `created`. */
   readonly listeners?: readonly ProcessListener<P>[]
@@ -131,7 +132,8 @@ export class Runner implements ProcessHost {
     const parsed = definition.spec.inputs.parse(raw)
     if (parsed._tag === 'Left') throw new InvalidInputsError(definition.name, parsed.left)
     const inputs = parsed.right as I
-    const pid = options.pid ?? this.ids()
+    const pid =
+      options.pid === undefined ? this.ids() : validPid(options.pid, `create(${definition.name})`)
     const ctx = initialContext(definition.context(inputs))
     if (this.keepsJson) {
       // Checkpoints keep the inputs in their wire form (see `bundle`): that form must be JSON.

@@ -14,6 +14,7 @@ import type { DefinitionRegistry } from '../checkpoint/registry.js'
 import type { Communicator } from '../comms/communicator.js'
 import type { Persister } from '../persistence/persister.js'
 import { isTerminal } from '../process/state.js'
+import { pidProblem } from '../runtime/pid.js'
 import type { Ownership } from './ownership.js'
 
 /** What happened to one stored process. */
@@ -62,6 +63,16 @@ export const revive = async (options: ReviveOptions): Promise<ReviveOutcome[]> =
   for (const data of stored) {
     const pid = data.pid
     if (isTerminal(data.snapshot.state)) continue
+    // Stored before the pid rule: a worker would refuse its continue task as malformed.
+    const problem = pidProblem(pid)
+    if (problem !== undefined) {
+      outcomes.push({
+        _tag: 'Unresolvable',
+        pid,
+        reason: `its pid breaks the pid rule: ${problem}`,
+      })
+      continue
+    }
     const resolved = registry.resolve(data)
     if (E.isLeft(resolved)) {
       outcomes.push({ _tag: 'Unresolvable', pid, reason: resolved.left.reason })

@@ -52,6 +52,11 @@ export interface WorkerOptions {
   readonly logger?: Logger
   /** How long shutdown waits to send the continue tasks of early-acknowledged processes. */
   readonly sendTimeoutMs?: number
+  /**
+   * Obey pause, play and kill broadcasts (`pauseAll`, …; default true). False: the worker does
+   * not even subscribe to broadcasts, and its processes are controlled by RPC to their pid only.
+   */
+  readonly controlBroadcasts?: boolean
 }
 
 /** How a worker stopped. */
@@ -111,7 +116,12 @@ export class Worker {
       // A long run of steps without a wait still lets heartbeats and RPCs through.
       timeSliceMs: 50,
     })
-    this.control = processControl(options.communicator, { logger })
+    this.control = processControl(options.communicator, {
+      logger,
+      ...(options.controlBroadcasts === undefined
+        ? {}
+        : { controlBroadcasts: options.controlBroadcasts }),
+    })
     this.runner.use(this.control)
     this.runner.use(log.plugin)
     const regulate = (process: { readonly parentPid: string | undefined }) => {
@@ -137,7 +147,8 @@ export class Worker {
     worker.subscriber = await worker.launcher.subscribe(options.communicator, worker.slots)
     worker.say(
       `ready: ${worker.slots} slots, hold limit ${options.holdLimitMs ?? 600_000} ms, ` +
-        `${options.registry.definitions().length} definitions`,
+        `${options.registry.definitions().length} definitions` +
+        (options.controlBroadcasts === false ? ', control broadcasts refused' : ''),
     )
     return worker
   }

@@ -2,59 +2,14 @@
  * The RabbitMQ communicator against the real broker of the test run (PLUMPY_TEST_AMQP_URL).
  * Every test uses a prefix of its own, so that no test sees another's queues or messages.
  */
-import { randomBytes } from 'node:crypto'
 import type { Socket } from 'node:net'
 import { connect, type ChannelModel } from 'amqplib'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { AmqpCommunicator } from '../../lib/comms/amqp/index.js'
-import type { AmqpCommunicatorOptions } from '../../lib/comms/amqp/options.js'
-import { ConnectionLostError } from '../../lib/comms/errors.js'
-import {
-  amqpUrl,
-  restartBroker,
-  startPrivateBroker,
-  type PrivateBroker,
-} from '../support/services.js'
+import { RemoteError } from '../../lib/comms/errors.js'
+import { amqpUrl } from '../support/services.js'
+import { communicators, type CommunicatorSet } from './amqp-helpers.js'
 import { communicatorConformance } from './conformance.js'
-import { gate, recordingLogger, rejectionOf, waitFor } from './helpers.js'
-
-const RUN = randomBytes(4).toString('hex')
-let prefixes = 0
-const freshPrefix = () => `plumpy-test-${RUN}-${++prefixes}`
-
-/** Deletes the queue and exchanges of a prefix, so that test runs leave nothing behind. */
-const removeTopology = async (url: string, prefix: string): Promise<void> => {
-  const connection = await connect(url)
-  try {
-    const channel = await connection.createChannel()
-    await channel.deleteQueue(`${prefix}.tasks`)
-    await channel.deleteExchange(`${prefix}.rpc`)
-    await channel.deleteExchange(`${prefix}.broadcast`)
-    await channel.close()
-  } finally {
-    await connection.close()
-  }
-}
-
-/** Communicators on one prefix, closed (and the topology removed) by `cleanup`. */
-const communicators = (url: string) => {
-  const prefix = freshPrefix()
-  const logger = recordingLogger()
-  const opened: AmqpCommunicator[] = []
-  return {
-    prefix,
-    logger,
-    open: async (options: AmqpCommunicatorOptions = {}) => {
-      const communicator = await AmqpCommunicator.connect(url, { prefix, logger, ...options })
-      opened.push(communicator)
-      return communicator
-    },
-    cleanup: async () => {
-      await Promise.all(opened.map((communicator) => communicator.close()))
-      await removeTopology(url, prefix)
-    },
-  }
-}
+import { rejectionOf, waitFor } from './helpers.js'
 
 communicatorConformance('AmqpCommunicator', async () => {
   const set = communicators(amqpUrl())
@@ -62,7 +17,7 @@ communicatorConformance('AmqpCommunicator', async () => {
 })
 
 describe('AmqpCommunicator', () => {
-  let set: ReturnType<typeof communicators>
+  let set: CommunicatorSet
   let raw: ChannelModel
   beforeAll(async () => {
     raw = await connect(amqpUrl())
@@ -147,49 +102,66 @@ describe('AmqpCommunicator', () => {
     await waitFor('the reconnection', () => connections() === 2)
     expect(await a.taskSend('after')).toBe('still here: after')
   })
-})
 
-describe('AmqpCommunicator across a broker restart', () => {
-  let broker: PrivateBroker
-  let set: ReturnType<typeof communicators>
-  beforeAll(async () => {
-    broker = await startPrivateBroker()
-  }, 120_000)
-  afterAll(async () => {
-    await set?.cleanup().catch(() => undefined)
-    await broker?.stop()
-  }, 120_000)
+  it('refuses unread what is over its maxMessageBytes, and answers whoever waits', async () => {
+    set = communicators(amqpUrl())
+    const small = await set.open({ maxMessageBytes: 1_000 })
+    const big = await set.open()
+    const received: unknown[] = []
+    await small.addTaskSubscriber((task) => received.push(task))
+    await small.addRpcSubscriber((message) => received.push(message), 'small')
+    await small.addBroadcastSubscriber((message) => void received.push(message.body))
+    await big.addRpcSubscriber(() => 'x'.repeat(2_000), 'big')
+    const large = 'x'.repeat(2_000)
+    const refused = async (promise: Promise<unknown>, message: RegExp) => {
+      const error = await rejectionOf(promise)
+      expect(error).toBeInstanceOf(RemoteError)
+      expect(error).toMatchObject({ remoteName: 'MessageTooLargeError' })
+      expect((error as Error).message).toMatch(message)
+    }
+    await refused(
+      big.taskSend(large),
+      /^the task is 20\d\d bytes, over the limit of 1000 bytes \(maxMessageBytes\)$/,
+    )
+    await refused(big.rpcSend('small', large), /^a message is 20\d\d bytes, over the limit/)
+    // Its own send whose reply is too large: refused on arrival, and the send told so.
+    await refused(small.rpcSend('big', 'give'), /^a message is 20\d\d bytes, over the limit/)
+    await big.broadcastSend(large)
 
-  it('reconnects, restores every subscriber, fails what was in flight', async () => {
-    set = communicators(broker.url)
-    const fast = { reconnect: { initialDelayMs: 100, maxDelayMs: 500 } }
-    const a = await set.open(fast)
-    const b = await set.open(fast)
-    const heard: unknown[] = []
-    const stuck = gate()
-    await b.addTaskSubscriber((task) => `done ${String(task)}`)
-    await b.addRpcSubscriber((message) => `pong ${String(message)}`, 'pid-r')
-    await b.addRpcSubscriber(() => stuck.opened, 'pid-stuck')
-    await a.addBroadcastSubscriber((message) => heard.push(message.body))
-    expect(await a.taskSend(1)).toBe('done 1')
-    const inFlight = rejectionOf(a.rpcSend('pid-stuck', 'never answered'))
+    // Not JSON, and too large: refused on its length, never parsed, the raw sender answered.
+    const channel = await raw.createChannel()
+    const { queue: replies } = await channel.assertQueue('', { exclusive: true })
+    const answers: string[] = []
+    await channel.consume(replies, (message) => void answers.push(String(message?.content)))
+    channel.sendToQueue(`${set.prefix}.tasks`, Buffer.from('{'.repeat(1_500)), {
+      replyTo: replies,
+      correlationId: 'raw-big',
+    })
+    await waitFor('the raw answer', () => answers.length === 1)
+    expect(JSON.parse(answers[0]!)).toEqual({
+      _tag: 'Reply',
+      outcome: {
+        _tag: 'Failed',
+        error: {
+          name: 'MessageTooLargeError',
+          message: 'the task is 1500 bytes, over the limit of 1000 bytes (maxMessageBytes)',
+        },
+      },
+    })
+    await channel.close()
 
-    const restarting = restartBroker(broker)
-    await waitFor('the disconnection', () => !a.isConnected(), 60_000)
-    expect(await inFlight).toBeInstanceOf(ConnectionLostError)
-    const sentDuringOutage = a.taskSend(2)
-    await restarting
-    expect(await sentDuringOutage).toBe('done 2')
-    expect(await a.rpcSend('pid-r', 'ping')).toBe('pong ping')
-    await b.broadcastSend('after the restart')
-    await waitFor('the broadcast', () => heard.length === 1)
-    // One line when each of the two connections dropped, one when it was back.
-    const told = (pattern: RegExp) => set.logger.lines.filter((line) => pattern.test(line))
-    expect(told(/^warn: connection to the broker lost/)).toHaveLength(2)
-    expect(
-      told(/^warn: reconnected to the broker after \d+\.\d s \(\d+ failed attempts?\)$/),
-    ).toHaveLength(2)
-    expect(told(/cannot connect/)).toEqual([])
-    stuck.open()
-  }, 120_000)
+    expect(await big.taskSend('small enough')).toBe(1)
+    expect(received).toEqual(['small enough'])
+    const told = set.logger.lines.filter((line) => /oversized/.test(line))
+    expect(told).toEqual([
+      expect.stringMatching(/^error: oversized task rejected for good: the task is 20\d\d bytes/),
+      expect.stringMatching(/^error: oversized RPC refused: a message is 20\d\d bytes/),
+      expect.stringMatching(/^error: oversized reply refused: a message is 20\d\d bytes/),
+      expect.stringMatching(/^error: oversized broadcast dropped: a message is 20\d\d bytes/),
+      'error: oversized task rejected for good: the task is 1500 bytes, over the limit of ' +
+        '1000 bytes (maxMessageBytes) (message raw-big from ' +
+        replies +
+        ')',
+    ])
+  })
 })

@@ -9,6 +9,7 @@ import { broadcastCases } from './conformance/broadcasts.js'
 import type { Peers } from './conformance/peers.js'
 import { closeCases } from './conformance/close.js'
 import { controllerCases } from './conformance/controller.js'
+import { limitCases } from './conformance/limits.js'
 import { rpcCases } from './conformance/rpc.js'
 import { subscriptionCases } from './conformance/subscriptions.js'
 import { taskCases } from './conformance/tasks.js'
@@ -47,5 +48,6 @@ export const communicatorConformance = (
     broadcastCases(peers)
     subscriptionCases(peers)
     controllerCases(peers)
+    limitCases(peers)
   })
 }

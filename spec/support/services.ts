@@ -139,6 +139,14 @@ export async function restartBroker(broker: Broker = sharedBroker()): Promise<vo
   await waitForBroker(broker.url)
 }
 
+/**
+ * Stops a broker and leaves it stopped (its data stays): its clients see the connection drop and
+ * no reconnection succeed until {@link restartBroker} boots it again.
+ */
+export async function stopBroker(broker: Broker): Promise<void> {
+  await run('bash', [RABBITMQ_SCRIPT, 'stop', broker.dir], { timeout: 2 * BROKER_BOOT_TIMEOUT_MS })
+}
+
 /** A broker of one's own, to restart or stop without disturbing other test files. */
 export interface PrivateBroker extends Broker {
   stop(): Promise<void>

@@ -67,6 +67,8 @@ export interface WorkerSpawnOptions {
   readonly slots?: number
   readonly holdLimitMs?: number
   readonly env?: Readonly<Record<string, string>>
+  /** More `plumpy-ts worker` options, as given on the command line. */
+  readonly args?: readonly string[]
 }
 
 const running = new Set<WorkerProcess>()
@@ -87,6 +89,7 @@ export const startWorker = async (options: WorkerSpawnOptions): Promise<WorkerPr
     options.name,
     ...(options.slots === undefined ? [] : ['--slots', String(options.slots)]),
     ...(options.holdLimitMs === undefined ? [] : ['--hold-limit-ms', String(options.holdLimitMs)]),
+    ...(options.args ?? []),
   ]
   const logFile = join(options.dir, `worker-${options.name}.log`)
   const fd = openSync(logFile, 'a')

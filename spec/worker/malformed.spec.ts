@@ -1,7 +1,8 @@
 /**
  * Bad messages never take a worker down: malformed tasks, RPCs and broadcasts, and launches it
- * cannot run (unknown definition, invalid inputs) are each refused, logged in one line that
- * says what, why and from whom, and the worker goes on serving.
+ * cannot run (unknown definition, invalid inputs, a pid that breaks the rule or names another
+ * process) are each refused, logged in one line that says what, why and from whom, and the
+ * worker goes on serving.
  */
 import { connect } from 'amqplib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -86,7 +87,27 @@ describe('a worker sent bad messages', () => {
         { intent: 'dance' },
         { subject: 'intent.dance', sender: 'tester' },
       )
-      await worker.waitForLog(/warning: malformed broadcast intent.dance ignored: .*from tester/)
+      await worker.waitForLog(
+        /warning: control broadcast intent\.dance not obeyed: 'dance' is not an intent .*from tester/,
+      )
+
+      // A pid with a NUL: refused where it enters, before PostgreSQL sees it.
+      const nul = await refusal(
+        communicator.taskSend({ task: 'launch', definition: 'Pipeline', pid: 'a\u0000b' }),
+      )
+      expect(nul.remoteName).toBe('InvalidMessageError')
+      expect(nul.message).toBe(
+        'malformed message: pid: U+0000 at index 1 is not allowed (a pid holds A-Z a-z 0-9 _ -), ' +
+          'got "a\\u0000b"',
+      )
+      // A pid that names another process: refused, naming both.
+      const taken = await refusal(controller.launchProcess(Pipeline, { n: 4 }, { pid }))
+      expect(taken.remoteName).toBe('PidConflictError')
+      expect(taken.message).toBe(
+        `pid ${pid} is already a Pipeline process with inputs {"n":100000}: refused to launch ` +
+          'Pipeline with inputs {"n":4} under it (a pid means one process: use another pid)',
+      )
+      await worker.waitForLog(new RegExp(`warning: launch Pipeline ${pid} refused: pid ${pid} is`))
 
       // One line each, and the worker still works.
       expect(lines(/raw-task-1/)).toHaveLength(1)

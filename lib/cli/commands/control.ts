@@ -3,7 +3,13 @@ import type { Command } from 'commander'
 import { UnroutableError } from '../../comms/errors.js'
 import { RemoteProcessController } from '../../comms/controller.js'
 import { CliError, EXIT, withTimeout } from '../errors.js'
-import { brokerOptions, openBroker, positiveInteger, type BrokerOptions } from '../connect.js'
+import {
+  brokerOptions,
+  openBroker,
+  pidArgument,
+  positiveInteger,
+  type BrokerOptions,
+} from '../connect.js'
 
 interface ControlOptions extends BrokerOptions {
   readonly message?: string
@@ -21,7 +27,7 @@ export const controlCommands = (program: Command): void => {
     const command = program
       .command(action)
       .description(description)
-      .argument('<pid>', 'the process')
+      .argument('<pid>', 'the process', pidArgument)
     brokerOptions(command).option(
       '--timeout <ms>',
       'how long to wait for the answer (a graceful pause or kill waits for the running step)',

@@ -3,7 +3,7 @@ import type { Command } from 'commander'
 import type { DefinitionRegistry } from '../../checkpoint/registry.js'
 import { describeStoredProcess, loadStoredProcess } from '../../worker/inspect.js'
 import { loadRegistry } from '../definitions.js'
-import { openStore, storeOption, type StoreOptions } from '../connect.js'
+import { openStore, pidArgument, storeOption, type StoreOptions } from '../connect.js'
 
 interface ShowOptions extends StoreOptions {
   readonly definitions?: string
@@ -14,7 +14,7 @@ export const showCommand = (program: Command): void => {
   const command = program
     .command('show')
     .description('Show a stored process: state, context, position in its outline, outputs, error.')
-    .argument('<pid>', 'the process')
+    .argument('<pid>', 'the process', pidArgument)
   storeOption(command)
     .option(
       '--definitions <module>',

@@ -9,6 +9,7 @@ import { loadStoredProcess, summaryOf } from '../../worker/inspect.js'
 import { CliError, EXIT, withTimeout } from '../errors.js'
 import {
   brokerOptions,
+  pidArgument,
   openBroker,
   openStore,
   positiveInteger,
@@ -29,7 +30,7 @@ export const statusCommand = (program: Command): void => {
       'Ask the worker running a process for its status; with --store, read the checkpoint of ' +
         'a process that no worker runs.',
     )
-    .argument('<pid>', 'the process')
+    .argument('<pid>', 'the process', pidArgument)
   brokerOptions(command)
   storeOption(command, false)
     .option('--timeout <ms>', 'how long to wait for the answer', positiveInteger, 10_000)

@@ -5,6 +5,7 @@
  */
 import { hostname } from 'node:os'
 import type { Command } from 'commander'
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../comms/communicator.js'
 import { workerLogger } from '../../worker/events.js'
 import { Worker } from '../../worker/worker.js'
 import { loadRegistry } from '../definitions.js'
@@ -26,6 +27,8 @@ interface WorkerCommandOptions extends BrokerOptions, StoreOptions {
   readonly slots: number
   readonly holdLimitMs: number
   readonly name: string
+  readonly controlBroadcasts: boolean
+  readonly maxMessageBytes: number
 }
 
 /** Registers `worker` on the program. */
@@ -53,6 +56,16 @@ export const workerCommand = (program: Command): void => {
       600_000,
     )
     .option('--name <id>', 'worker id, in the log and as the owner of its processes', defaultName())
+    .option(
+      '--no-control-broadcasts',
+      'refuse pause/play/kill broadcasts (pauseAll, …): processes obey RPC to their pid only',
+    )
+    .option(
+      '--max-message-bytes <n>',
+      'refuse messages larger than this, unread, and send none larger',
+      positiveInteger,
+      DEFAULT_MAX_MESSAGE_BYTES,
+    )
     .action((options: WorkerCommandOptions) => runWorker(options))
 }
 
@@ -68,7 +81,9 @@ const runWorker = async (options: WorkerCommandOptions): Promise<void> => {
   })
   const store = await openStore(workerStoreUrl(options.store, options.name))
   const logger = workerLogger(options.name)
-  const communicator = await openBroker(options, logger)
+  const communicator = await openBroker(options, logger, {
+    maxMessageBytes: options.maxMessageBytes,
+  })
   if (!isPostgresUrl(options.store))
     console.log(
       `[worker ${options.name}] the store is not PostgreSQL: claims are kept in this program, ` +
@@ -82,6 +97,7 @@ const runWorker = async (options: WorkerCommandOptions): Promise<void> => {
     registry,
     slots: options.slots,
     holdLimitMs: options.holdLimitMs,
+    controlBroadcasts: options.controlBroadcasts,
     logger,
   })
   started.worker = running

@@ -15,7 +15,9 @@
  *   with `ConnectionLostError`: the reply queue died with the connection, and a task may or may
  *   not have been queued, so resending is the caller's decision (a blind retry could run a
  *   task twice);
- * - sends **made while disconnected** wait for the reconnection, then go out normally;
+ * - sends **made while disconnected** wait for the reconnection, then go out normally (a task
+ *   sent with `queueWithinMs` waits that long at most, then is withdrawn:
+ *   `BrokerUnreachableError`);
  * - tasks that this worker held unacknowledged are requeued by the broker and redelivered
  *   (`redelivered: true`); their handlers run on, but their acknowledgement is void;
  * - subscribing and unsubscribing work as usual: the next connection is built from the
@@ -25,6 +27,7 @@ import type { ChannelModel } from 'amqplib'
 import { v4 as uuidv4 } from 'uuid'
 import { consoleLogger, type Logger } from '../../runtime/environment.js'
 import {
+  maxMessageBytesOf,
   taskSlots,
   type BroadcastFilterOptions,
   type BroadcastHandler,
@@ -65,6 +68,7 @@ export class AmqpCommunicator implements Communicator {
   private readonly answers = new PendingAnswers()
   private readonly topology: Topology
   private readonly logger: Logger
+  private readonly maxBytes: number
   private readonly dispatcher: Dispatcher
   private link: Link | undefined
   private closed = false
@@ -72,11 +76,13 @@ export class AmqpCommunicator implements Communicator {
   private constructor(options: AmqpCommunicatorOptions) {
     this.topology = topologyOf(options)
     this.logger = options.logger ?? consoleLogger
+    this.maxBytes = maxMessageBytesOf(options.maxMessageBytes)
     this.dispatcher = new Dispatcher(
       this.subscribers,
       this.answers,
       this.logger,
       (address, content) => this.sendAnswer(address, content),
+      this.maxBytes,
     )
   }
 
@@ -125,19 +131,23 @@ export class AmqpCommunicator implements Communicator {
 
   async taskSend(task: unknown, options: TaskSendOptions = {}) {
     this.open('taskSend')
-    const content = encodeEnvelope({ _tag: 'Task', body: task })
+    const content = encodeEnvelope({ _tag: 'Task', body: task }, this.maxBytes)
+    const within = options.queueWithinMs
     if (options.noReply === true) {
-      await this.publish('taskSend', (session) => this.enqueueTask(session, content))
+      await this.publish('taskSend', (session) => this.enqueueTask(session, content), within)
       return undefined
     }
-    return this.ask('taskSend', (session, correlationId) =>
-      this.enqueueTask(session, content, { correlationId, replyTo: session.inbox.queue }),
+    return this.ask(
+      'taskSend',
+      (session, correlationId) =>
+        this.enqueueTask(session, content, { correlationId, replyTo: session.inbox.queue }),
+      within,
     )
   }
 
   /** A task sent on behalf of the sender at `address`: its answer goes there. */
   private async forwardTask(body: unknown, address: ReplyAddress | undefined): Promise<void> {
-    const content = encodeEnvelope({ _tag: 'Task', body })
+    const content = encodeEnvelope({ _tag: 'Task', body }, this.maxBytes)
     await this.publish('taskSend', (session) => this.enqueueTask(session, content, address))
   }
 
@@ -172,7 +182,7 @@ export class AmqpCommunicator implements Communicator {
 
   async rpcSend(recipientId: string, message: unknown) {
     this.open('rpcSend')
-    const content = encodeEnvelope({ _tag: 'Rpc', body: message })
+    const content = encodeEnvelope({ _tag: 'Rpc', body: message }, this.maxBytes)
     return this.ask('rpcSend', (session, correlationId) =>
       session.publisher.publish(this.topology.rpcExchange, recipientId, content, {
         correlationId,
@@ -199,7 +209,10 @@ export class AmqpCommunicator implements Communicator {
   async broadcastSend(body: unknown, options: BroadcastSendOptions = {}) {
     this.open('broadcastSend')
     const { sender, subject, correlationId } = options
-    const content = encodeEnvelope({ _tag: 'Broadcast', body, sender, subject, correlationId })
+    const content = encodeEnvelope(
+      { _tag: 'Broadcast', body, sender, subject, correlationId },
+      this.maxBytes,
+    )
     await this.publish('broadcastSend', (session) =>
       session.publisher.publish(this.topology.broadcastExchange, '', content, {}),
     )
@@ -222,16 +235,21 @@ export class AmqpCommunicator implements Communicator {
     return this.link
   }
 
-  private session(operation: string): Promise<Session> {
-    return this.open(operation).next(operation)
+  private session(operation: string, withinMs?: number): Promise<Session> {
+    return this.open(operation).next(operation, withinMs)
   }
 
   /**
-   * Publishes on the live session (waiting for one while reconnecting). A send overtaken by
-   * `close()` rejects with `CommunicatorClosedError`, whatever the channel said.
+   * Publishes on the live session (waiting for one while reconnecting, `withinMs` at most when
+   * given). A send overtaken by `close()` rejects with `CommunicatorClosedError`, whatever the
+   * channel said.
    */
-  private async publish(operation: string, publish: (session: Session) => Promise<void>) {
-    const session = await this.session(operation)
+  private async publish(
+    operation: string,
+    publish: (session: Session) => Promise<void>,
+    withinMs?: number,
+  ) {
+    const session = await this.session(operation, withinMs)
     this.open(operation)
     await publish(session).catch((error: unknown) => {
       throw this.closed ? new CommunicatorClosedError(operation) : error
@@ -242,10 +260,11 @@ export class AmqpCommunicator implements Communicator {
   private async ask(
     operation: string,
     publish: (session: Session, correlationId: string) => Promise<void>,
+    withinMs?: number,
   ): Promise<unknown> {
     const correlationId = uuidv4()
     const answer = this.answers.expect(correlationId)
-    await this.publish(operation, (session) => publish(session, correlationId)).catch(
+    await this.publish(operation, (session) => publish(session, correlationId), withinMs).catch(
       (error: unknown) => this.answers.fail(correlationId, error),
     )
     return answer
@@ -265,7 +284,9 @@ export class AmqpCommunicator implements Communicator {
   private openSession(model: ChannelModel): Promise<Session> {
     return Session.open(model, this.topology, this.subscribers.registry(), {
       logger: this.logger,
+      maxMessageBytes: this.maxBytes,
       receive: (message, routingKey) => this.dispatcher.receive(message, routingKey),
+      refused: (kind, raw, refusal) => this.dispatcher.refuse(kind, raw, refusal),
       reply: (address, outcome) => void this.dispatcher.reply(address, outcome),
       forward: (body, address) => this.forwardTask(body, address),
       taskConsumerLost: (session, id) => this.restoreConsumer(session, id),

@@ -1,15 +1,25 @@
 /**
  * The receiving half of an AMQP communicator: what to do with what arrives in the inbox
  * (replies settle our sends, RPCs run their handler, broadcasts reach the matching
- * subscribers), and how answers are encoded before they go back.
+ * subscribers), what to do with what it refuses (malformed, or over `maxMessageBytes`), and how
+ * answers are encoded before they go back.
  */
 import type { Logger } from '../../runtime/environment.js'
 import type { BroadcastMessage } from '../communicator.js'
-import { InvalidMessageError, TaskRejected } from '../errors.js'
+import { InvalidMessageError, MessageTooLargeError, TaskRejected } from '../errors.js'
+import { describeOrigin } from '../messages.js'
 import { failed, REJECTED, runHandler, unroutable, type Outcome } from '../outcome.js'
 import type { PendingAnswers } from '../pending.js'
 import type { Subscribers } from './subscribers.js'
-import { encodeEnvelope, type InboxMessage, type ReplyAddress } from './wire.js'
+import {
+  encodeEnvelope,
+  originOf,
+  replyAddressOf,
+  type InboxKind,
+  type InboxMessage,
+  type RawMessage,
+  type ReplyAddress,
+} from './wire.js'
 
 /** Sends encoded answers over whatever connection is live. */
 export type AnswerSender = (address: ReplyAddress, content: Buffer) => Promise<void>
@@ -21,6 +31,8 @@ export class Dispatcher {
     private readonly answers: PendingAnswers,
     private readonly logger: Logger,
     private readonly send: AnswerSender,
+    /** The largest answer sent back, in bytes. */
+    private readonly maxBytes: number,
   ) {}
 
   /** Handles one decoded inbox message; `routingKey` is the RPC recipient identifier. */
@@ -43,17 +55,49 @@ export class Dispatcher {
   }
 
   /**
-   * Sends an outcome back to its sender. A result that is not JSON goes back as a failure the
-   * sender can read, rather than as nothing.
+   * A message of the inbox that was not read (malformed, or too large to parse): logged, and its
+   * sender, when one waits, answered with the reason rather than left waiting. A refused reply
+   * settles our own send with the reason.
+   */
+  refuse(kind: InboxKind, raw: RawMessage, refusal: InvalidMessageError): void {
+    const adjective = refusal instanceof MessageTooLargeError ? 'oversized' : 'malformed'
+    const why = `${refusal.message}${describeOrigin(originOf(raw))}`
+    switch (kind) {
+      case 'Rpc': {
+        this.logger.error(`${adjective} RPC refused: ${why}`)
+        const address = replyAddressOf(raw)
+        if (address !== undefined) void this.reply(address, failed(refusal))
+        return
+      }
+      case 'Reply': {
+        const id = raw.properties.correlationId
+        const settled = typeof id === 'string' && this.answers.settle(id, failed(refusal))
+        this.logger.error(`${adjective} reply ${settled ? 'refused' : 'dropped'}: ${why}`)
+        return
+      }
+      case 'Broadcast':
+        this.logger.error(`${adjective} broadcast dropped: ${why}`)
+        return
+      default:
+        return kind satisfies never
+    }
+  }
+
+  /**
+   * Sends an outcome back to its sender. A result that is not JSON, or too large, goes back as a
+   * failure the sender can read, rather than as nothing.
    */
   async reply(address: ReplyAddress, outcome: Outcome): Promise<void> {
     let content: Buffer
     try {
-      content = encodeEnvelope({ _tag: 'Reply', outcome })
+      content = encodeEnvelope({ _tag: 'Reply', outcome }, this.maxBytes)
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
-      const notJson = new InvalidMessageError(`the result is not JSON (${reason})`)
-      content = encodeEnvelope({ _tag: 'Reply', outcome: failed(notJson) })
+      const refusal =
+        error instanceof MessageTooLargeError
+          ? new MessageTooLargeError('the result', error.bytes, error.limit)
+          : new InvalidMessageError(`the result is not JSON (${reason})`)
+      content = encodeEnvelope({ _tag: 'Reply', outcome: failed(refusal) }, this.maxBytes)
     }
     await this.send(address, content)
   }

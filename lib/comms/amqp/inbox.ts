@@ -12,14 +12,26 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Logger } from '../../runtime/environment.js'
+import type { InvalidMessageError } from '../errors.js'
 import type { Topology } from './options.js'
-import { describeOrigin } from '../messages.js'
-import { decodeInbox, originOf, type InboxMessage } from './wire.js'
+import { decodeInbox, type InboxKind, type InboxMessage, type RawMessage } from './wire.js'
+
+/** What a message is, by the exchange it came through (replies come by the default one). */
+const kindOf = (topology: Topology, exchange: string): InboxKind =>
+  exchange === topology.rpcExchange
+    ? 'Rpc'
+    : exchange === topology.broadcastExchange
+      ? 'Broadcast'
+      : 'Reply'
 
 /** Where the inbox hands what it receives. */
 export interface InboxHooks {
   readonly logger: Logger
   readonly receive: (message: InboxMessage, routingKey: string) => void
+  /** A message not read: malformed, or over `maxMessageBytes` (not even parsed). */
+  readonly refused: (kind: InboxKind, raw: RawMessage, refusal: InvalidMessageError) => void
+  /** The largest message read, in bytes. */
+  readonly maxMessageBytes: number
   /** The channel closed or the consumer was cancelled while the connection lives. */
   readonly lost: () => void
 }
@@ -49,12 +61,9 @@ export class Inbox {
         hooks.lost()
         return
       }
-      const decoded = decodeInbox(message)
+      const decoded = decodeInbox(message, hooks.maxMessageBytes)
       if (E.isLeft(decoded)) {
-        hooks.logger.error(
-          `malformed message in inbox ${queue} dropped: ${decoded.left}` +
-            describeOrigin(originOf(message)),
-        )
+        hooks.refused(kindOf(topology, message.fields.exchange), message, decoded.left)
         return
       }
       hooks.receive(decoded.right, message.fields.routingKey)

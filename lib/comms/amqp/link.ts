@@ -11,7 +11,7 @@
  */
 import { connect, type ChannelModel, type RecoveringChannelModel } from 'amqplib'
 import type { Logger } from '../../runtime/environment.js'
-import { CommunicatorClosedError } from '../errors.js'
+import { BrokerUnreachableError, CommunicatorClosedError } from '../errors.js'
 import { redactUrl, type ReconnectOptions } from './options.js'
 import { SerialQueue } from './serial.js'
 import type { Session } from './session.js'
@@ -89,11 +89,35 @@ export class Link {
     return this.session
   }
 
-  /** The live session, or the next one once reconnected; rejects when the link is closed. */
-  next(operation: string): Promise<Session> {
+  /**
+   * The live session, or the next one once reconnected; rejects when the link is closed, and
+   * with `BrokerUnreachableError` when `withinMs` is given and no session comes in that time (the
+   * caller is then forgotten: it will not publish once the broker is back).
+   */
+  next(operation: string, withinMs?: number): Promise<Session> {
     if (this.closed) return Promise.reject(new CommunicatorClosedError(operation))
     if (this.session !== undefined) return Promise.resolve(this.session)
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }))
+    return new Promise((resolve, reject) => {
+      if (withinMs === undefined) {
+        this.waiters.push({ resolve, reject })
+        return
+      }
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((other) => other !== waiter)
+        reject(new BrokerUnreachableError(operation, withinMs))
+      }, withinMs)
+      const waiter: Waiter = {
+        resolve: (session) => {
+          clearTimeout(timer)
+          resolve(session)
+        },
+        reject: (error) => {
+          clearTimeout(timer)
+          reject(error)
+        },
+      }
+      this.waiters.push(waiter)
+    })
   }
 
   /**

@@ -31,6 +31,14 @@ export interface AmqpCommunicatorOptions {
   /** Where malformed messages, disconnections and failing broadcast handlers are reported. */
   readonly logger?: Logger
   /**
+   * The largest message sent or taken, in bytes of JSON (default `DEFAULT_MAX_MESSAGE_BYTES`,
+   * 4 MiB). A larger one is refused with `MessageTooLargeError`: before it is published, or,
+   * received, on its length alone, before it is parsed (a task or an RPC is answered with the
+   * refusal, a broadcast dropped, each logged). amqplib still reads the whole message off the
+   * socket first: bound what the broker accepts with RabbitMQ's own `max_message_size` too.
+   */
+  readonly maxMessageBytes?: number
+  /**
    * Called with each new connection once topology and subscribers are in place (diagnostics,
    * tests). The connection belongs to the communicator: do not close it.
    */

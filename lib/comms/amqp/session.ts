@@ -9,7 +9,8 @@ import { Inbox } from './inbox.js'
 import type { Topology } from './options.js'
 import { Publisher } from './publisher.js'
 import { TaskConsumer, type TaskSubscription } from './task-consumer.js'
-import type { InboxMessage, ReplyAddress } from './wire.js'
+import type { InvalidMessageError } from '../errors.js'
+import type { InboxKind, InboxMessage, RawMessage, ReplyAddress } from './wire.js'
 import type { Outcome } from '../outcome.js'
 
 /** The subscriptions a new session must carry. */
@@ -22,7 +23,11 @@ export interface Registry {
 /** What a session hands back to its communicator. */
 export interface SessionHooks {
   readonly logger: Logger
+  /** The largest message taken, in bytes: a larger one is refused unread. */
+  readonly maxMessageBytes: number
   readonly receive: (message: InboxMessage, routingKey: string) => void
+  /** An inbox message refused unread or malformed (see `Dispatcher.refuse`). */
+  readonly refused: (kind: InboxKind, raw: RawMessage, refusal: InvalidMessageError) => void
   readonly reply: (address: ReplyAddress, outcome: Outcome) => void
   /** Queues a task whose answer goes to `address` (see `TaskDelivery.passOn`). */
   readonly forward: (body: unknown, address: ReplyAddress | undefined) => Promise<void>
@@ -64,6 +69,8 @@ export class Session {
     const inbox = await Inbox.open(model, topology, {
       logger: hooks.logger,
       receive: hooks.receive,
+      refused: hooks.refused,
+      maxMessageBytes: hooks.maxMessageBytes,
       lost: lost('inbox'),
     })
     const session = new Session(model, publisher, inbox, topology, hooks)
@@ -81,6 +88,7 @@ export class Session {
       logger: this.hooks.logger,
       reply: this.hooks.reply,
       forward: this.hooks.forward,
+      maxMessageBytes: this.hooks.maxMessageBytes,
       lost: () => this.hooks.taskConsumerLost(this, id),
     })
     this.consumers.set(id, consumer)

@@ -3,8 +3,9 @@
  * subscriber's slot count (RabbitMQ applies prefetch per channel consumer), consuming the
  * durable task queue with manual acknowledgement.
  *
- * For each delivery: decode (a malformed message is logged and dropped for good: nack without
- * requeue, so it cannot come back and poison the queue); run the handler; send the outcome to
+ * For each delivery: decode (a malformed message, or one over `maxMessageBytes`, which is not
+ * even parsed, is logged and dropped for good: nack without requeue, so it cannot come back and
+ * poison the queue; a sender that gave a reply address gets the reason); run the handler; send the outcome to
  * the sender; then acknowledge. Replying before acknowledging means a worker that dies in
  * between causes a redelivery (the sender keeps the first answer), never a lost answer.
  * `TaskRejected` nacks with requeue (after a short pause), so the broker offers the task to
@@ -17,10 +18,10 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Logger } from '../../runtime/environment.js'
 import type { TaskHandler } from '../communicator.js'
-import { TaskRejected } from '../errors.js'
+import { MessageTooLargeError, TaskRejected } from '../errors.js'
 import { failed, REJECTED, runHandler, type Outcome } from '../outcome.js'
 import { describeOrigin } from '../messages.js'
-import { decodeTask, originOf, type ReplyAddress } from './wire.js'
+import { decodeTask, originOf, replyAddressOf, type ReplyAddress } from './wire.js'
 
 /**
  * How long a rejected task stays with its subscriber before going back to the queue. The broker
@@ -44,6 +45,8 @@ export interface TaskConsumerHooks {
   readonly lost: () => void
   /** Queues a task (persistently) whose answer goes to `address` (none if undefined). */
   readonly forward: (body: unknown, address: ReplyAddress | undefined) => Promise<void>
+  /** The largest task taken, in bytes: a larger one is refused unread. */
+  readonly maxMessageBytes: number
 }
 
 /** A running consumer of the task queue for one subscriber. */
@@ -96,12 +99,16 @@ export class TaskConsumer {
       if (!this.stopping) this.hooks.lost()
       return
     }
-    const decoded = decodeTask(message)
+    const decoded = decodeTask(message, this.hooks.maxMessageBytes)
     if (E.isLeft(decoded)) {
+      const refusal = decoded.left
+      const kind = refusal instanceof MessageTooLargeError ? 'oversized' : 'malformed'
       this.hooks.logger.error(
-        `malformed task rejected for good: ${decoded.left}${describeOrigin(originOf(message))}`,
+        `${kind} task rejected for good: ${refusal.message}${describeOrigin(originOf(message))}`,
       )
       this.settle(() => this.channel.nack(message, false, false))
+      const address = replyAddressOf(message)
+      if (address !== undefined) this.hooks.reply(address, failed(refusal))
       return
     }
     void this.handle(message, decoded.right.body, decoded.right.address)

@@ -1,7 +1,9 @@
 /**
  * What travels through RabbitMQ: JSON envelopes tagged by kind, checked by io-ts on arrival.
  * Anything else on our queues (not JSON, another shape, a missing reply address) is decoded to
- * a `Left` naming the problem, so that one bad message never crashes a consumer.
+ * a `Left` naming the problem, so that one bad message never crashes a consumer. A message over
+ * the communicator's `maxMessageBytes` is refused on its length alone, before it is parsed (a
+ * `MessageTooLargeError`), and never sent in the first place.
  *
  * | kind      | queue / exchange                   | properties                         |
  * |-----------|------------------------------------|------------------------------------|
@@ -13,6 +15,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import type { BroadcastMessage, MessageOrigin } from '../communicator.js'
+import { InvalidMessageError, MessageTooLargeError } from '../errors.js'
 import { describeErrors } from '../messages.js'
 import { toJsonText, type Outcome } from '../outcome.js'
 
@@ -76,6 +79,9 @@ export type InboxMessage =
   | { readonly _tag: 'Reply'; readonly correlationId: string; readonly outcome: Outcome }
   | { readonly _tag: 'Broadcast'; readonly message: BroadcastMessage }
 
+/** What a message in the inbox is (told by the exchange it came through, when it is not read). */
+export type InboxKind = InboxMessage['_tag']
+
 /** The raw parts of a delivery that decoding looks at. */
 export interface RawMessage {
   readonly content: Buffer
@@ -94,9 +100,31 @@ export const originOf = (raw: RawMessage): MessageOrigin => {
   }
 }
 
-/** Encodes an envelope; throws `InvalidMessageError` when the body or result is not JSON. */
-export const encodeEnvelope = (envelope: Envelope): Buffer =>
-  Buffer.from(toJsonText(envelope, `the ${envelope._tag.toLowerCase()}`) ?? 'null')
+/**
+ * Encodes an envelope; throws `InvalidMessageError` when the body or result is not JSON, and
+ * `MessageTooLargeError` when it is over `maxBytes`.
+ */
+export const encodeEnvelope = (envelope: Envelope, maxBytes: number): Buffer =>
+  Buffer.from(toJsonText(envelope, ENVELOPE_NAMES[envelope._tag], maxBytes) ?? 'null')
+
+/** What each envelope is called in errors (as the local communicator calls it). */
+const ENVELOPE_NAMES: Readonly<Record<Envelope['_tag'], string>> = {
+  Task: 'the task',
+  Rpc: 'the RPC message',
+  Reply: 'the reply',
+  Broadcast: 'the broadcast',
+}
+
+/** What is refused and why: too large (not parsed), or malformed. */
+type Refusal = InvalidMessageError
+
+const malformed = (reason: string): Refusal => new InvalidMessageError(reason)
+
+/** A delivery over `maxBytes`, refused on its length: `what` is `the task`, `a message`… */
+const tooLarge = (raw: RawMessage, maxBytes: number, what: string): Refusal | undefined =>
+  raw.content.length > maxBytes
+    ? new MessageTooLargeError(what, raw.content.length, maxBytes)
+    : undefined
 
 const decodeWith = <A>(codec: t.Decoder<unknown, A>, value: unknown): E.Either<string, A> => {
   const decoded = codec.decode(value)
@@ -139,33 +167,37 @@ const addressOf = (properties: { correlationId?: string; replyTo?: string }) =>
     ? { replyTo: properties.replyTo, correlationId: properties.correlationId }
     : undefined
 
-/** Decodes a delivery from the task queue. */
-export const decodeTask = (raw: RawMessage): E.Either<string, TaskMessage> => {
+/** Decodes a delivery from the task queue; one over `maxBytes` is not even parsed. */
+export const decodeTask = (raw: RawMessage, maxBytes: number): E.Either<Refusal, TaskMessage> => {
+  const oversized = tooLarge(raw, maxBytes, 'the task')
+  if (oversized !== undefined) return E.left(oversized)
   const parts = decodeParts(TASK_CODECS, raw)
-  if (E.isLeft(parts)) return parts
+  if (E.isLeft(parts)) return E.left(malformed(parts.left))
   const { envelope, ...properties } = parts.right
   const address = addressOf(properties)
   if (address === undefined && properties.replyTo !== undefined) {
-    return E.left('a task with replyTo needs a correlationId')
+    return E.left(malformed('a task with replyTo needs a correlationId'))
   }
   return E.right({ body: envelope.body, address })
 }
 
-/** Decodes a delivery from a communicator's inbox. */
-export const decodeInbox = (raw: RawMessage): E.Either<string, InboxMessage> => {
+/** Decodes a delivery from a communicator's inbox; one over `maxBytes` is not even parsed. */
+export const decodeInbox = (raw: RawMessage, maxBytes: number): E.Either<Refusal, InboxMessage> => {
+  const oversized = tooLarge(raw, maxBytes, 'a message')
+  if (oversized !== undefined) return E.left(oversized)
   const parts = decodeParts(INBOX_CODECS, raw)
-  if (E.isLeft(parts)) return parts
+  if (E.isLeft(parts)) return E.left(malformed(parts.left))
   const { envelope, ...properties } = parts.right
   switch (envelope._tag) {
     case 'Rpc': {
       const address = addressOf(properties)
       return address === undefined
-        ? E.left('an RPC needs replyTo and correlationId')
+        ? E.left(malformed('an RPC needs replyTo and correlationId'))
         : E.right({ _tag: 'Rpc', body: envelope.body, address })
     }
     case 'Reply':
       return properties.correlationId === undefined
-        ? E.left('a reply needs a correlationId')
+        ? E.left(malformed('a reply needs a correlationId'))
         : E.right({
             _tag: 'Reply',
             correlationId: properties.correlationId,
@@ -178,4 +210,16 @@ export const decodeInbox = (raw: RawMessage): E.Either<string, InboxMessage> => 
     default:
       return envelope satisfies never
   }
+}
+
+/**
+ * Where a refused delivery's sender waits for an answer, read from its properties alone (the
+ * body was not, or could not be, read): a task or an RPC with both `replyTo` and
+ * `correlationId` can be answered with the refusal.
+ */
+export const replyAddressOf = (raw: RawMessage): ReplyAddress | undefined => {
+  const { correlationId, replyTo } = raw.properties
+  return typeof correlationId === 'string' && typeof replyTo === 'string'
+    ? { replyTo, correlationId }
+    : undefined
 }

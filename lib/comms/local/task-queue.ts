@@ -32,6 +32,8 @@ export interface LocalTaskSubscriber {
   readonly owner: string
   readonly handler: TaskHandler
   readonly slots: number
+  /** The largest result it sends back (its communicator's `maxMessageBytes`). */
+  readonly maxMessageBytes: number
 }
 
 interface Holding {
@@ -159,7 +161,7 @@ export class LocalTaskQueue {
       entry.holdings.delete(holding)
       if (holding.abandoned || holding.passedOn) return
       freeSlot()
-      if (result !== REJECTED) task.settle?.(copyOutcome(result))
+      if (result !== REJECTED) task.settle?.(copyOutcome(result, entry.subscriber.maxMessageBytes))
       else if (holding.acked) {
         task.settle?.(failed(new TaskRejected('task rejected after it was acknowledged')))
       } else {
