@@ -33,6 +33,8 @@ export interface DriveScript {
   readonly answer?: (request: AwaitRequest) => unknown
   /** Values for `resume(value)`, used in order each time the process waits for a resume. */
   readonly resumes?: readonly unknown[]
+  /** Play the process each time it pauses (as its operator would), instead of stopping there. */
+  readonly playPaused?: boolean
   /** Steps allowed before the drive gives up with an error (default 10,000). */
   readonly maxSteps?: number
   /** The pid (default `'test-pid'`). */

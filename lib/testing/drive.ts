@@ -71,7 +71,11 @@ export const driveDefinition = <O = Record<string, unknown>>(
     }
     const state = loop.snapshot.state
     if (isTerminal(state)) return result(driver, loop, 'terminal')
-    if (loop.snapshot.paused) return result(driver, loop, 'paused')
+    if (loop.snapshot.paused) {
+      if (script.playPaused !== true) return result(driver, loop, 'paused')
+      loop.send(Events.play())
+      continue
+    }
     if (state._tag === 'WAITING' && state.awaiting.length === 0 && resumesUsed < resumes.length) {
       loop.send(Events.resume(resumes[resumesUsed++]))
       continue

@@ -12,6 +12,7 @@ import type { ProcessHandle } from '../runtime/handle.js'
 import { loadProcess } from '../runtime/load.js'
 import { Runner, type RunnerPlugin } from '../runtime/runner.js'
 import { silentLogger } from '../runtime/environment.js'
+import { NondeterminismError, type Divergence } from '../step/errors.js'
 
 /** How to drive the runs. */
 export interface EquivalenceOptions {
@@ -39,13 +40,19 @@ export type CheckpointVerdict = {
   | { readonly verdict: 'equivalent' }
   | { readonly verdict: 'skipped'; readonly reason: string }
   | { readonly verdict: 'different'; readonly outcome: Outcome }
+  /** A generator step replayed from the checkpoint's journal asked for something else. */
+  | {
+      readonly verdict: 'nondeterministic'
+      readonly divergence: Divergence
+      readonly message: string
+    }
 )
 
 /** The report: the reference outcome and one verdict per checkpoint of the process. */
 export interface EquivalenceReport {
   readonly reference: Outcome
   readonly verdicts: readonly CheckpointVerdict[]
-  /** True when no checkpoint resumed to a different outcome. */
+  /** True when no checkpoint resumed to a different outcome or replayed another way. */
   readonly equivalent: boolean
 }
 
@@ -87,16 +94,26 @@ export const checkResumeEquivalence = async (
     if (waitsForResume(process)) process.resume(options.resumeWith?.(process))
     await process.stepUntilTerminated()
     const outcome = outcomeOf(process)
+    const error = process.exception()
     verdicts.push(
-      same(outcome, expected)
-        ? { index, state, paused, verdict: 'equivalent' }
-        : { index, state, paused, verdict: 'different', outcome },
+      error instanceof NondeterminismError
+        ? {
+            index,
+            state,
+            paused,
+            verdict: 'nondeterministic',
+            divergence: error.divergence,
+            message: error.message,
+          }
+        : same(outcome, expected)
+          ? { index, state, paused, verdict: 'equivalent' }
+          : { index, state, paused, verdict: 'different', outcome },
     )
   }
   return {
     reference: expected,
     verdicts,
-    equivalent: verdicts.every((v) => v.verdict !== 'different'),
+    equivalent: verdicts.every((v) => v.verdict === 'equivalent' || v.verdict === 'skipped'),
   }
 }
 

@@ -14,11 +14,12 @@ import { silentLogger } from '../../lib/runtime/environment.js'
 import { Runner } from '../../lib/runtime/runner.js'
 import { LocalClaims, LocalOwnership } from '../../lib/worker/ownership.js'
 import { rejectionOf, waitFor } from './helpers.js'
+import { out } from '../../lib/commands/index.js'
 
 const Waiter = defineProcess({
   name: 'Waiter',
   spec: { inputs: { label: input(t.string, { default: 'w' }) }, outputs: { value: output() } },
-  steps: { run: () => Wait('done'), done: (_ctx, { args, out }) => out('value', args[0]) },
+  steps: { run: () => Wait('done'), done: (_ctx, { args }) => out('value', args[0]) },
 })
 
 const Doubler = defineProcess({
@@ -27,7 +28,7 @@ const Doubler = defineProcess({
     inputs: { x: input(t.number), options: input(t.unknown, { required: false }) },
     outputs: { y: output(t.number) },
   },
-  steps: { run: (_ctx, { inputs, out }) => out('y', inputs.x * 2) },
+  steps: { run: (_ctx, { inputs }) => out('y', inputs.x * 2) },
 })
 
 const registry = DefinitionRegistry.of(Waiter, Doubler)

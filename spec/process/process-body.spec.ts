@@ -19,7 +19,7 @@ import { at } from './builders.js'
 
 const noop: StepFn = () => undefined
 const body = processBody('P', { run: noop, next: noop })
-const located = body.locate(at('run'), {}, undefined as never) as LocatedStep
+const located = body.locate(at('run'), undefined as never, undefined as never) as LocatedStep
 const complete = (returned: unknown) => body.complete(located, returned)
 
 describe('processBody', () => {
@@ -36,7 +36,7 @@ describe('processBody', () => {
   })
 
   it('locates a step with the arguments of its position', () => {
-    const found = body.locate(at('next', 1, 2), {}, undefined as never)
+    const found = body.locate(at('next', 1, 2), undefined as never, undefined as never)
     expect(found).toMatchObject({ _tag: 'Step', name: 'next', fn: noop, args: [1, 2] })
   })
 
