@@ -3,7 +3,15 @@ import tseslint from 'typescript-eslint'
 import importX from 'eslint-plugin-import-x'
 
 /** Folders whose code must stay pure: no I/O, no clocks, no randomness, no Promises. */
-const pureFolders = ['lib/ports/**', 'lib/process/**', 'lib/workchain/**', 'lib/checkpoint/**']
+const pureFolders = [
+  'lib/ports/**',
+  'lib/commands/**',
+  'lib/process/**',
+  'lib/step/**',
+  'lib/interpreter/**',
+  'lib/workchain/**',
+  'lib/checkpoint/**',
+]
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', '.tmp/**'] },

@@ -2,7 +2,13 @@
  * The public `defineProcess`: the pure definition plus `create`, which validates the inputs and
  * makes a process on a runner (the default one unless you pass yours).
  */
-import type { Fields, NoOptions as NoFields } from '../ports/index.js'
+import type {
+  Fields,
+  InputsOf,
+  NoOptions as NoFields,
+  OutputsOf,
+  RawInputsOf,
+} from '../ports/index.js'
 import type { ProcessDefinition } from '../process/definition.js'
 import { defineWorkChainDefinition, type WorkChainConfig } from '../workchain/define-workchain.js'
 import { defineProcessDefinition, type ProcessConfig } from '../process/define-process.js'
@@ -87,5 +93,8 @@ export const defineWorkChain = <
   config: WorkChainConfig<FI, FO, Ctx, S>,
 ) => {
   const definition = defineWorkChainDefinition<FI, FO, Ctx, S>(config)
-  return { ...withCreate(definition), outline: definition.outline }
+  // The steps keep their own types, so that a test can call one and step it by hand.
+  return { ...withCreate(definition), outline: definition.outline } as ReturnType<
+    typeof withCreate<InputsOf<FI>, RawInputsOf<FI>, OutputsOf<FO>>
+  > & { readonly outline: typeof definition.outline; readonly steps: S }
 }

@@ -58,9 +58,10 @@ const contains = (haystack: readonly string[], needle: readonly string[]): boole
 describe('the README', () => {
   const blocks = linkedBlocks()
 
-  it('shows the examples it links to: the first work chain, testing a step, embedding', () => {
+  it('shows the examples it links to: the first work chain, processes, testing a step, embedding', () => {
     expect(blocks.map((block) => block.file)).toEqual([
-      'examples/readme/quick-start.ts',
+      'examples/readme/sum-of-squares.ts',
+      'examples/readme/processes.ts',
       'spec/examples/testing-a-step.spec.ts',
       'examples/readme/own-loop.ts',
       'examples/readme/in-a-program.ts',
@@ -92,6 +93,7 @@ describe('the README', () => {
 describe('the README examples', () => {
   const printed: Record<string, string[]> = {
     'quick-start.ts': ['{ total: 285 }'],
+    'processes.ts': ['WAITING', "{ greeting: 'Good day, Ada' }"],
     'own-loop.ts': [
       'CREATED -> RUNNING',
       'RUNNING -> RUNNING',

@@ -45,7 +45,7 @@ const readme = await (async () => {
   const log = vi.spyOn(console, 'log').mockImplementation(() => {})
   try {
     const [quickStart, inAProgram, ownLoop] = await Promise.all([
-      import('../../examples/readme/quick-start.js'),
+      import('../../examples/readme/sum-of-squares.js'),
       import('../../examples/readme/in-a-program.js'),
       import('../../examples/readme/own-loop.js'),
     ])
