@@ -1,15 +1,7 @@
 // Processes: named steps, `run` first. A generator step waits inside itself (here for a resume
 // value, checked by its codec); a plain step returns a command saying what comes next.
 import * as t from 'io-ts'
-import {
-  Continue,
-  defineProcess,
-  input,
-  log,
-  out,
-  output,
-  waitForResume,
-} from '../../lib/index.js'
+import { Continue, defineProcess, input, log, out, output, waitForResume } from '../../lib/index.js'
 
 export const Greeter = defineProcess({
   name: 'Greeter',

@@ -77,5 +77,34 @@ export const Pipeline = defineWorkChain({
   outline: (s) => [while_(s.more)(s.submit, s.collect), s.finish],
 })
 
+/**
+ * The same pipeline written with one generator step a round: `round` launches the round's `Work`
+ * child, waits for it inside itself, and adds its value up. A worker that stops in the middle of
+ * a round continues it from the journal: the step is replayed up to its wait and gets the
+ * child's outputs (recorded as `collect`, as in `Pipeline`).
+ */
+export const RoundPipeline = defineWorkChain({
+  name: 'RoundPipeline',
+  spec: {
+    inputs: { n: input(t.number, { default: 10 }) },
+    outputs: { total: output(t.number), rounds: output(t.number) },
+  },
+  context: (): { i: number; total: number } => ({ i: 0, total: 0 }),
+  steps: {
+    more: (ctx, { inputs }) => ctx.i < inputs.n,
+    *round(ctx, { pid }) {
+      const { work } = yield* toContext({ work: launch(Work, { pipeline: pid, index: ctx.i }) })
+      record(pid, 'collect', ctx.i)
+      ctx.total += work.value
+      ctx.i += 1
+    },
+    *finish(ctx) {
+      yield* out('total', ctx.total)
+      yield* out('rounds', ctx.i)
+    },
+  },
+  outline: (s) => [while_(s.more)(s.round), s.finish],
+})
+
 /** The sum of the squares below `n`: what a `Pipeline` of `n` rounds outputs as `total`. */
 export const expectedTotal = (n: number): number => ((n - 1) * n * (2 * n - 1)) / 6

@@ -34,7 +34,7 @@ import * as cell10 from '../../examples/tutorial/10-interstep.js'
 import * as cell11 from '../../examples/tutorial/11-persistence.js'
 import * as cell12 from '../../examples/tutorial/12-communicator.js'
 import * as cell13 from '../../examples/tutorial/13-controller.js'
-import { Pipeline, Work, expectedTotal } from '../../examples/scaling/definitions.js'
+import { Pipeline, RoundPipeline, Work, expectedTotal } from '../../examples/scaling/definitions.js'
 import { out, pause } from '../../lib/commands/index.js'
 
 /**
@@ -158,6 +158,7 @@ const cases: [string, ProcessDefinition, unknown, EquivalenceOptions?][] = [
   ['README Double', readme.Double, { x: 21 }],
   ['scaling Work', Work, { pipeline: 'p', index: 4 }],
   ['scaling Pipeline', Pipeline, { n: 3 }, { children: [Work] }],
+  ['scaling RoundPipeline (generator)', RoundPipeline, { n: 3 }, { children: [Work] }],
   ['a chain waiting on children', Family, {}, { children: [Child] }],
   ['a chain ending with an exit code', Family, { n: 40 }, { children: [Child] }],
   ['a process waiting for resume', Patient, {}, { resumeWith: (p) => p.pid.length }],
