@@ -39,9 +39,24 @@ export class ProcessRunningElsewhereError extends Error {
   }
 }
 
+/**
+ * A task names a child process: a child runs with its root process, wherever the root goes
+ * (a task that ran it alone could run it a second time beside its root).
+ */
+export class ChildTaskError extends Error {
+  override readonly name = 'ChildTaskError'
+  constructor(
+    readonly pid: string,
+    readonly parent: string,
+  ) {
+    super(`process ${pid} is a child of ${parent}: it runs with its parent, continue that one`)
+  }
+}
+
 /** Whether a launcher refused a task for this error before running anything. */
 export const isRefusal = (error: unknown): boolean =>
   error instanceof UnknownDefinitionError ||
+  error instanceof ChildTaskError ||
   error instanceof PersisterRequiredError ||
   error instanceof InvalidInputsError ||
   error instanceof InvalidMessageError ||
