@@ -52,16 +52,17 @@ export interface PruneOptions {
  */
 export const prune = async (options: PruneOptions): Promise<PruneOutcome[]> => {
   if (options.candidates !== undefined) return pruneAmong(options, options.candidates)
-  const outcomes: PruneOutcome[] = []
   // Children of a pruned orphan are orphans too (their parent is gone): look again for them.
+  // Each orphan is reported once, as the last pass that saw it found it.
+  const outcomes = new Map<string, PruneOutcome>()
   for (let pass = 0; pass < 100; pass++) {
     const addresses = await options.persister.getCheckpoints()
     const pids = addresses.filter(({ tag }) => tag === undefined).map(({ pid }) => pid)
     const found = await pruneAmong(options, pids)
-    outcomes.push(...found)
+    for (const outcome of found) outcomes.set(outcome.pid, outcome)
     if (options.dryRun === true || !found.some((outcome) => outcome._tag === 'Pruned')) break
   }
-  return outcomes
+  return [...outcomes.values()]
 }
 
 const pruneAmong = async (

@@ -119,7 +119,7 @@ export const describeReviveOutcome = (outcome: ReviveOutcome, dryRun = false): s
     case 'WithParent':
       return `${outcome.pid} skipped: comes back with its parent ${outcome.parent}`
     case 'Orphan':
-      return `${outcome.pid} skipped: ${outcome.why} (${outcome.parent}), nothing awaits it`
+      return `${outcome.pid} skipped: ${outcome.why} (${outcome.parent}), nothing awaits it (plumpy-ts prune removes it)`
     case 'Unresolvable':
       return `${outcome.pid} NOT revived: ${outcome.reason}`
     case 'Failed':
