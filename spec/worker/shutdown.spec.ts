@@ -12,9 +12,7 @@ import { amqpUrl, freshPgDatabase, type FreshDatabase } from '../support/service
 import {
   freshPrefix,
   killAllWorkers,
-  prepareHistory,
   readExecutions,
-  readHistory,
   removeTopology,
   scratchDir,
   startWorker,
