@@ -3,10 +3,15 @@
  *
  * A process is continued by the task that launched it while that task is in the queue or held
  * by a live worker (a task held past the hold limit is handed on to a continue task, which
- * does the same). Once a `nowait` launch was acknowledged and its worker died, only the store remembers the process: non-terminal, and claimed by nobody. Those are the
- * ones revived. Safe while workers run: claimed processes are skipped, children come back with
- * their parent (and are never revived on their own: a child whose parent has ended is awaited by
- * nobody), and a continue that arrives while someone runs the process is refused by the
+ * does the same). Once a `nowait` launch was acknowledged and its worker died, only the store
+ * remembers the process: non-terminal, and claimed by nobody. Those are the ones revived.
+ * Workers on PostgreSQL do the same by themselves (`recovery.ts`); revive remains for stores
+ * whose claims only their worker sees, for processes no worker ever claimed (a `create` task's,
+ * or one stored by a program of one's own), and for workers run with recovery off.
+ *
+ * Safe while workers run: claimed processes are skipped, children come back with their parent
+ * (and are never revived on their own: a child whose parent has ended is awaited by nobody,
+ * `prune.ts`), and a continue that arrives while someone runs the process is refused by the
  * launcher's claim.
  */
 import * as E from 'fp-ts/lib/Either.js'
@@ -29,7 +34,7 @@ export type ReviveOutcome =
 /** What revive needs. */
 export interface ReviveOptions {
   readonly persister: Persister
-  /** Tells who runs what; for a store that several workers share, `PostgresOwnership`. */
+  /** Tells who runs what; for a store that several workers share, `PostgresClaims`. */
   readonly ownership: Pick<Ownership, 'ownerOf'>
   readonly communicator: Communicator
   /** The current definitions: processes whose checkpoint they cannot load are reported. */

@@ -87,11 +87,13 @@ export interface WorkerStopped {
  * A running worker.
  *
  * @example
+ * const store = new PostgresPersister({ connectionString: url })
  * const worker = await Worker.start({
  *   name: 'worker-1',
  *   communicator: await AmqpCommunicator.connect('amqp://127.0.0.1?heartbeat=10'),
- *   store: new PostgresPersister({ connectionString: url }),
- *   ownership: await PostgresOwnership.connect({ url, name: 'worker-1' }),
+ *   store,
+ *   ownership: await PostgresOwnership.connect({ url, store, name: 'worker-1' }),
+ *   orphans: (olderThanMs, limit) => store.orphanCandidates(olderThanMs, limit),
  *   registry: DefinitionRegistry.of(Pipeline, Work),
  *   slots: 50,
  * })

@@ -162,8 +162,7 @@ export const POSTGRES_STATEMENTS = {
     WITH gone AS (DELETE FROM checkpoints WHERE pid = $1::text AND tag_key = $2::text)
     DELETE FROM checkpoint_patches WHERE pid = $1::text AND tag_key = $2::text`,
   deleteProcess: `
-    WITH gone AS (DELETE FROM checkpoints WHERE pid = $1::text),
-    unclaimed AS (DELETE FROM process_claims WHERE pid = $1::text)
+    WITH gone AS (DELETE FROM checkpoints WHERE pid = $1::text)
     DELETE FROM checkpoint_patches WHERE pid = $1::text`,
   /**
    * Children that nobody will run: not terminal, their parent terminal or not stored, last
