@@ -60,6 +60,9 @@ export interface PostgresOwnershipOptions {
   readonly onLost?: (pids: readonly string[]) => void
 }
 
+/** The most claims or releases in one statement (a statement holds up the lease's queue). */
+const MAX_BATCH = 2_000
+
 interface Pending {
   readonly kind: 'claim' | 'release'
   readonly pid: string
@@ -180,7 +183,7 @@ export class PostgresOwnership implements Ownership {
       while (this.pending.length > 0) {
         const kind = this.pending[0]?.kind
         let end = 1
-        while (this.pending[end]?.kind === kind) end += 1
+        while (end < MAX_BATCH && this.pending[end]?.kind === kind) end += 1
         const batch = this.pending.splice(0, end)
         const pids = [...new Set(batch.map((entry) => entry.pid))]
         try {
