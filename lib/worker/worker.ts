@@ -296,8 +296,11 @@ export class Worker {
     this.say('checkpoints written')
 
     const claims = live.filter((process) => ownership.holds(process.pid)).length
-    await ownership.handBack()
-    this.say(`released ${claims} claims`)
+    await ownership.handBack().then(
+      () => this.say(`released ${claims} claims`),
+      // Held by this worker's lease, they are free anyway once it is closed, below.
+      (error: unknown) => this.say(`claims not handed back (${String(error)}): freed on close`),
+    )
 
     // Tasks held here go back to the queue when the connection closes; a process without one
     // here (nowait, or its continue task held by a worker following it) gets a continue task
