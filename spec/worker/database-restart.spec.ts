@@ -24,7 +24,7 @@ import {
 } from './harness.js'
 
 const CHAINS = 100
-const ROUNDS = 10
+const ROUNDS = 6
 const OUTAGE_MS = 5_000
 const TERMINAL = new Set(['FINISHED', 'EXCEPTED', 'KILLED'])
 

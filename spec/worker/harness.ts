@@ -285,3 +285,30 @@ export const readExecutions = (file: string): Execution[] =>
         index: Number(index),
       }
     })
+
+/** The OS pids that ran each step, in order, by `<pipeline> <step> <index>`. */
+export const runsByStep = (file: string): Map<string, number[]> => {
+  const runs = new Map<string, number[]>()
+  for (const e of readExecutions(file)) {
+    const key = `${e.pipeline} ${e.step} ${e.index}`
+    runs.set(key, [...(runs.get(key) ?? []), e.osPid])
+  }
+  return runs
+}
+
+/**
+ * For each of `pids` (pipelines), the rounds collected by the latest of its committed
+ * checkpoints that `counts` selects (say, those a killed worker wrote): a step of a later round
+ * may run again, an earlier one never.
+ */
+export const committedRounds = (
+  history: readonly HistoryRow[],
+  pids: readonly string[],
+  counts: (row: HistoryRow) => boolean,
+): Map<string, number> => {
+  const rounds = new Map<string, number>()
+  for (const row of history)
+    if (counts(row) && pids.includes(row.pid))
+      rounds.set(row.pid, Math.max(rounds.get(row.pid) ?? 0, Number(row.ctx['i'])))
+  return rounds
+}

@@ -243,7 +243,8 @@ describe('PostgresOwnership across a database restart', () => {
   }, 120_000)
 
   it("keeps a live worker's claims, and frees a dead one's when its lease expires", async () => {
-    const leaseMs = 3_000
+    // Long enough for the restart below on a busy machine, short enough to wait for.
+    const leaseMs = 15_000
     const lost: (readonly string[])[] = []
     const a = await PostgresOwnership.connect({
       url: server.url,
@@ -259,7 +260,6 @@ describe('PostgresOwnership across a database restart', () => {
       await doomed.claimed
       await server.halt()
       await kill(doomed) // dies while the database is down: nothing can tell the server
-      await new Promise((resolve) => setTimeout(resolve, 1_000))
       await server.resume()
       const b = await PostgresOwnership.connect({
         url: server.url,
@@ -281,7 +281,7 @@ describe('PostgresOwnership across a database restart', () => {
           )
           return rows.length === 1
         })
-        await waitUntil('the dead lease to expire', () => b.claim('z1'), 10_000)
+        await waitUntil('the dead lease to expire', () => b.claim('z1'), 30_000)
         expect(await b.claim('r1')).toBe(false)
         expect(await b.ownerOf('r1')).toBe('a')
         expect(a.holds('r1')).toBe(true)

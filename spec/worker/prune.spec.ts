@@ -153,7 +153,7 @@ describe('a worker pruning orphans', () => {
     await store(persister, 'orphan', { parent: 'ended' })
     await waitUntil('the orphan to be pruned', async () => !(await isStored(persister, 'orphan')))
     expect(Date.now() - stored).toBeGreaterThanOrEqual(2_000)
-    expect(worker.log()).toMatch(/pruned 1 orphans \(children nothing awaits\)/)
+    await worker.waitForLog(/pruned 1 orphans \(children nothing awaits\)/)
     expect(await isStored(persister, 'ended')).toBe(true)
     expect(readExecutions(record)).toEqual([])
     worker.signal('SIGTERM')

@@ -10,19 +10,21 @@ import { PostgresPersister } from '../../lib/persistence/postgres/index.js'
 import { expectedTotal, Pipeline } from '../../examples/scaling/definitions.js'
 import { amqpUrl, freshPgDatabase, type FreshDatabase } from '../support/services.js'
 import {
+  committedRounds,
   freshPrefix,
   killAllWorkers,
   prepareHistory,
   readExecutions,
   readHistory,
   removeTopology,
+  runsByStep,
   scratchDir,
   startWorker,
   waitUntil,
 } from './harness.js'
 
 const PIPELINES = 100
-const ROUNDS = 10
+const ROUNDS = 6
 
 describe('workers recovering the processes of a worker that died', () => {
   let db: FreshDatabase
@@ -92,15 +94,9 @@ describe('workers recovering the processes of a worker that died', () => {
       expect((await b.exited).code).toBe(0)
 
       // Only what a ran without committing its checkpoint ran again.
-      const committedByA = new Map<string, number>()
-      for (const row of await readHistory(db.url))
-        if (row.writer === 'a' && pids.includes(row.pid))
-          committedByA.set(row.pid, Math.max(committedByA.get(row.pid) ?? 0, Number(row.ctx['i'])))
-      const runs = new Map<string, number[]>()
-      for (const e of readExecutions(record)) {
-        const key = `${e.pipeline} ${e.step} ${e.index}`
-        runs.set(key, [...(runs.get(key) ?? []), e.osPid])
-      }
+      const history = await readHistory(db.url)
+      const committedByA = committedRounds(history, pids, (row) => row.writer === 'a')
+      const runs = runsByStep(record)
       expect(runs.size).toBe(PIPELINES * ROUNDS * 2)
       for (const [key, who] of runs) {
         if (who.length === 1) continue

@@ -14,19 +14,21 @@ import { PostgresOwnership } from '../../lib/worker/postgres-ownership.js'
 import { expectedTotal, Pipeline } from '../../examples/scaling/definitions.js'
 import { amqpUrl, freshPgDatabase, type FreshDatabase } from '../support/services.js'
 import {
+  committedRounds,
   freshPrefix,
   killAllWorkers,
   prepareHistory,
   readExecutions,
   readHistory,
   removeTopology,
+  runsByStep,
   scratchDir,
   startWorker,
   waitUntil,
 } from './harness.js'
 
 const PIPELINES = 20
-const ROUNDS = 80
+const ROUNDS = 30
 
 describe('a worker whose trees are taken over while it lives', () => {
   let db: FreshDatabase
@@ -121,25 +123,18 @@ describe('a worker whose trees are taken over while it lives', () => {
 
     // Nothing ran twice past a checkpoint committed before the takeover.
     const history = await readHistory(db.url)
-    const committed = new Map<string, number>()
-    for (const row of history)
-      if (row.seq <= stealSeq && pids.includes(row.pid))
-        committed.set(row.pid, Math.max(committed.get(row.pid) ?? 0, Number(row.ctx['i'])))
-    const runs = new Map<string, number>()
-    for (const e of readExecutions(record)) {
-      const key = `${e.pipeline} ${e.step} ${e.index}`
-      runs.set(key, (runs.get(key) ?? 0) + 1)
-    }
+    const committed = committedRounds(history, pids, (row) => row.seq <= stealSeq)
+    const runs = runsByStep(record)
     expect(runs.size).toBe(PIPELINES * ROUNDS * 2)
-    for (const [key, count] of runs) {
-      if (count === 1) continue
+    for (const [key, who] of runs) {
+      if (who.length === 1) continue
       const [pid, , index] = key.split(' ')
       expect(stolen, key).toContain(pid)
       expect(Number(index), key).toBeGreaterThanOrEqual(committed.get(pid ?? '') ?? 0)
     }
     console.log(
       `taken over: ${stolen.length} trees of worker a stolen; ` +
-        `${[...runs.values()].filter((count) => count > 1).length} steps ran again`,
+        `${[...runs.values()].filter((who) => who.length > 1).length} steps ran again`,
     )
   }, 120_000)
 })
