@@ -22,7 +22,7 @@
  * time: the launcher claims a task's pid before it creates or loads the process, and releases
  * the claim once the whole tree (the process and every child it launched, see
  * `process-trees.ts`) has terminated and been written. Children run under their root's claim;
- * a task naming a child is refused ({@link ChildTaskError}). A task for a pid that another
+ * a task naming a child is refused (`ChildTaskError`). A task for a pid that another
  * worker holds:
  * - a `continue` sent afresh is refused with {@link ProcessRunningElsewhereError} (it would run
  *   the process twice);
@@ -41,9 +41,8 @@ import { Runner } from '../runtime/runner.js'
 import type { Communicator, MessageOrigin, TaskDelivery } from './communicator.js'
 import { TaskRejected } from './errors.js'
 import type { LauncherOptions } from './launcher-options.js'
-import { ProcessTrees } from './process-trees.js'
+import { ClaimedTrees } from './process-trees.js'
 import {
-  ChildTaskError,
   describeTask,
   isRefusal,
   PersisterRequiredError,
@@ -74,20 +73,15 @@ type Obtained =
 export class ProcessLauncher {
   /** Starts in progress, by pid: two tasks for one pid never build two processes. */
   private readonly starting = new Map<string, Promise<Obtained>>()
-  /** Claims being released once a terminated process's last checkpoint is written. */
-  private readonly releasing = new Map<string, Promise<void>>()
   private readonly held: HeldTasks
-  /** The trees that run under claims (with an ownership). */
-  private readonly trees = new ProcessTrees((root) => this.release(root))
+  /** With an ownership: the claims of the process trees that run here. */
+  private readonly claims: ClaimedTrees | undefined
 
   constructor(private readonly options: LauncherOptions) {
     this.held = new HeldTasks({ logger: options.runner.logger, onEvent: options.onEvent })
-    if (options.ownership === undefined) return
-    options.runner.use({
-      // Children run where their root runs, under its claim.
-      created: (process) => this.trees.created(process.pid, process.parentPid),
-      terminated: (process) => this.overWhenWritten(process.pid),
-    })
+    const { ownership, runner } = options
+    if (ownership !== undefined)
+      this.claims = new ClaimedTrees({ ownership, runner, written: (pid) => this.written(pid) })
   }
 
   /**
@@ -95,7 +89,7 @@ export class ProcessLauncher {
    * written only while that claim is held. Undefined for a process outside any claimed tree.
    */
   rootOf(pid: string): string | undefined {
-    return this.trees.rootOf(pid)
+    return this.claims?.rootOf(pid)
   }
 
   /** Subscribe to `communicator`'s tasks; resolves to the subscriber id. */
@@ -201,37 +195,26 @@ export class ProcessLauncher {
   }
 
   private async claimAndBuild(task: LaunchTask | ContinueTask): Promise<Obtained> {
-    const { ownership } = this.options
+    const { claims } = this
     const pid = task.pid
-    if (ownership !== undefined) {
-      await this.releasing.get(pid)
-      // No claim, no run: the task goes back to the queue for a worker that can claim.
-      const claimed = await ownership.claim(pid).catch((error: unknown) => {
-        throw new TaskRejected(`cannot claim ${pid}: ${String(error)}`)
-      })
-      if (!claimed) {
-        const owner = await ownership.ownerOf(pid).catch(() => undefined)
-        return { _tag: 'Elsewhere', owner: owner ?? 'another worker' }
-      }
-      this.trees.claimed(pid)
-    }
+    // No claim, no run: the task goes back to the queue for a worker that can claim.
+    const owner = await claims?.claim(pid).catch((error: unknown) => {
+      throw new TaskRejected(`cannot claim ${pid}: ${String(error)}`)
+    })
+    if (owner !== undefined) return { _tag: 'Elsewhere', owner }
     let process: ProcessHandle
     try {
       if (this.options.accepting?.() === false) throw new TaskRejected('this launcher is stopping')
       process = task.task === 'continue' ? await this.load(task) : await this.build(task)
     } catch (error) {
-      this.trees.abandoned(pid)
-      await ownership?.release(pid).catch(() => undefined)
+      await claims?.abandon(pid).catch(() => undefined)
       // The store is down for a while: another attempt (here or elsewhere) may do better.
       if (isTransientStoreError(error))
         throw new TaskRejected(`the store is unavailable (${reasonOf(error)})`)
       throw error
     }
     // A terminal checkpoint: nothing will run, nothing will be written.
-    if (process.hasTerminated()) {
-      this.trees.abandoned(pid)
-      await ownership?.release(pid)
-    }
+    if (process.hasTerminated()) await claims?.abandon(pid)
     // Stopping meanwhile: the task goes back, and the claim stays until this worker lets go of
     // everything (a loaded process's children may have started).
     else if (this.options.accepting?.() === false)
@@ -244,7 +227,7 @@ export class ProcessLauncher {
     if (stored !== undefined) {
       // A launch delivered again: the process it started, from its checkpoint (and children).
       checkIdentity(task, identityOfBundle(stored))
-      this.refuseChild(stored)
+      this.claims?.refuseChild(stored)
       const { runner, registry } = this.options
       return loadProcess(runner, this.requirePersister('continue'), registry, task.pid)
     }
@@ -258,18 +241,8 @@ export class ProcessLauncher {
   private async load(task: ContinueTask): Promise<ProcessHandle> {
     const { runner, registry } = this.options
     const persister = this.requirePersister('continue')
-    if (this.options.ownership !== undefined)
-      this.refuseChild(await persister.loadCheckpoint(task.pid, task.tag))
+    this.claims?.refuseChild(await persister.loadCheckpoint(task.pid, task.tag))
     return loadProcess(runner, persister, registry, task.pid, task.tag)
-  }
-
-  /**
-   * With an ownership, a task runs a root only: a child runs with its root, under the root's
-   * claim (run alone, it could run a second time beside its root).
-   */
-  private refuseChild(stored: Bundle): void {
-    if (this.options.ownership !== undefined && stored.parentPid !== undefined)
-      throw new ChildTaskError(stored.pid, stored.parentPid)
   }
 
   private async create(task: CreateTask): Promise<string> {
@@ -403,27 +376,6 @@ export class ProcessLauncher {
   private async stored(pid: string): Promise<boolean> {
     const addresses = await this.requirePersister('continue').getProcessCheckpoints(pid)
     return addresses.some((address) => address.tag === undefined)
-  }
-
-  /** A process of a claimed tree terminated: once it is written, it no longer holds its tree. */
-  private overWhenWritten(pid: string): void {
-    this.written(pid).then(
-      () => this.trees.over(pid),
-      () => this.trees.over(pid),
-    )
-  }
-
-  /** A claimed tree is over: release its claim (a new claim of the pid waits for this). */
-  private release(root: string): void {
-    const { ownership } = this.options
-    if (ownership === undefined) return
-    const released = ownership
-      .release(root)
-      .catch((error: unknown) =>
-        this.options.runner.logger.error(`claim of ${root} not released: ${String(error)}`),
-      )
-      .finally(() => this.releasing.delete(root))
-    this.releasing.set(root, released)
   }
 
   private written(pid: string): Promise<void> {

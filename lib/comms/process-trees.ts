@@ -8,6 +8,10 @@
  * Children may be announced before their parents (a chain reloaded with its children restores
  * the children first), so roots are found by walking up when asked, not when created.
  */
+import type { Bundle } from '../checkpoint/bundle.js'
+import type { Runner } from '../runtime/runner.js'
+import { ChildTaskError } from './launch-errors.js'
+import type { LauncherOwnership } from './launcher-options.js'
 
 /** The trees of the processes that run under claims. */
 export class ProcessTrees {
@@ -77,5 +81,77 @@ export class ProcessTrees {
       else this.openChildren.delete(parent)
       current = parent
     }
+  }
+}
+
+/** What {@link ClaimedTrees} needs. */
+export interface ClaimedTreesOptions {
+  readonly ownership: LauncherOwnership
+  readonly runner: Runner
+  /** Resolves once every checkpoint of `pid` saved so far is written. */
+  readonly written: (pid: string) => Promise<void>
+}
+
+/**
+ * The claims of a launcher's process trees: a root is claimed before it runs, and its claim
+ * released once its whole tree is over and written (a claim of the same pid waits for that).
+ */
+export class ClaimedTrees {
+  private readonly trees = new ProcessTrees((root) => this.release(root))
+  /** Claims being released. */
+  private readonly releasing = new Map<string, Promise<void>>()
+
+  constructor(private readonly options: ClaimedTreesOptions) {
+    options.runner.use({
+      // Children run where their root runs, under its claim.
+      created: (process) => this.trees.created(process.pid, process.parentPid),
+      terminated: (process) => {
+        const over = () => this.trees.over(process.pid)
+        options.written(process.pid).then(over, over)
+      },
+    })
+  }
+
+  /**
+   * Claim `root` for a tree to run here: undefined once it is this worker's, or the name of the
+   * worker that holds it.
+   */
+  async claim(root: string): Promise<string | undefined> {
+    const { ownership } = this.options
+    await this.releasing.get(root)
+    if (await ownership.claim(root)) {
+      this.trees.claimed(root)
+      return undefined
+    }
+    return (await ownership.ownerOf(root).catch(() => undefined)) ?? 'another worker'
+  }
+
+  /**
+   * A task runs a root only: a child runs with its root, under the root's claim (run alone, it
+   * could run a second time beside its root).
+   */
+  refuseChild(stored: Bundle): void {
+    if (stored.parentPid !== undefined) throw new ChildTaskError(stored.pid, stored.parentPid)
+  }
+
+  /** The tree of `root` will not run here (not built, or found over): release its claim. */
+  async abandon(root: string): Promise<void> {
+    this.trees.abandoned(root)
+    await this.options.ownership.release(root)
+  }
+
+  /** The claimed root of `pid`'s tree, if it is in one. */
+  rootOf(pid: string): string | undefined {
+    return this.trees.rootOf(pid)
+  }
+
+  private release(root: string): void {
+    const released = this.options.ownership
+      .release(root)
+      .catch((error: unknown) =>
+        this.options.runner.logger.error(`claim of ${root} not released: ${String(error)}`),
+      )
+      .finally(() => this.releasing.delete(root))
+    this.releasing.set(root, released)
   }
 }
