@@ -148,7 +148,13 @@ export const defaults: InputsOfDefinition<typeof Countdown> = { from: 3 }
 const MAIN = `import { Runner, silentLogger } from 'plumpy-ts'
 import { runStep } from 'plumpy-ts/testing'
 import { SqlitePersister } from 'plumpy-ts/sqlite'
+import type { AmqpCommunicator } from 'plumpy-ts/amqp'
+import type { PostgresPersister } from 'plumpy-ts/postgres'
+import type { Worker } from 'plumpy-ts/worker'
 import { Countdown } from './countdown.js'
+
+/** The other adapters' declarations are checked too (types only: no server here). */
+export type Adapters = [AmqpCommunicator, PostgresPersister, Worker]
 
 const tick = runStep(Countdown, 'tick', { ctx: { left: 2, ticks: 0 }, inputs: { from: 2 } })
 const persister = new SqlitePersister({ path: process.argv[2] ?? ':memory:' })
