@@ -15,7 +15,7 @@
  * needs both servers and takes a minute.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -105,6 +105,21 @@ const startWorker = (broker: string, store: string, prefix: string): Promise<Chi
     child.on('exit', (code) => fail(new Error(`the worker exited (${code}):\n${log}`)))
   })
 
+const MS_PER_TICK =
+  1000 / (Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100)
+
+/** utime + stime of a process in ms, from /proc/<pid>/stat (Linux). */
+const cpuMs = (pid: number | undefined): number => {
+  if (pid === undefined) return NaN
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK
+  } catch {
+    return NaN
+  }
+}
+
 const percentile = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number
 
@@ -135,7 +150,13 @@ const main = async () => {
     communicator = await AmqpCommunicator.connect(broker.url, { prefix, logger: silentLogger })
     const controller = new RemoteProcessController(communicator)
     const latencies: number[] = []
+    let workerCpu = 0
+    let clientCpu = process.cpuUsage()
     for (let i = 0; i < warmup + count; i++) {
+      if (i === warmup) {
+        workerCpu = cpuMs(worker.pid)
+        clientCpu = process.cpuUsage()
+      }
       const before = performance.now()
       const outputs = (await controller.launchProcess(Work, { pipeline: 'rt', index: i })) as {
         value?: number
@@ -144,6 +165,9 @@ const main = async () => {
         throw new Error(`launch ${i} answered ${JSON.stringify(outputs)}`)
       if (i >= warmup) latencies.push(performance.now() - before)
     }
+    const workerMs = cpuMs(worker.pid) - workerCpu
+    const client = process.cpuUsage(clientCpu)
+    const clientMs = (client.user + client.system) / 1000
     const total = latencies.reduce((sum, ms) => sum + ms, 0)
     const sorted = [...latencies].sort((a, b) => a - b)
     const median = percentile(sorted, 50)
@@ -159,6 +183,10 @@ const main = async () => {
       `median ${median.toFixed(2)} ms (${Math.round(1000 / median)} round trips/s), ` +
         `p99 ${percentile(sorted, 99).toFixed(2)} ms, ` +
         `${Math.round((count * 1000) / total)} round trips/s over the run`,
+    )
+    console.log(
+      `CPU per round trip: worker ${(workerMs / count).toFixed(2)} ms, ` +
+        `client ${(clientMs / count).toFixed(2)} ms (PostgreSQL and RabbitMQ not counted)`,
     )
   } finally {
     await communicator?.close()
