@@ -89,6 +89,7 @@ export class Runner implements ProcessHost {
   readonly clock: Clock
   readonly timeSliceMs: number | undefined
   readonly persister: Persister | undefined
+  /** How deep and long what its processes keep may be, when it checkpoints them. */
   readonly checkpointLimits: CheckpointLimits
   /** True once a plugin takes checkpoints (see `RunnerPlugin.takesCheckpoints`). */
   get keepsJson(): boolean {

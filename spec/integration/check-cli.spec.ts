@@ -18,6 +18,7 @@ import {
   type Bundle,
 } from '../../lib/index.js'
 import { SqlitePersister } from '../../lib/persistence/sqlite/index.js'
+import { waitingAt } from '../persistence/fixtures.js'
 import { Counter } from './fixtures/check-definitions.js'
 
 const run = promisify(execFile)
@@ -50,25 +51,6 @@ const check = (store: string) =>
     '--definitions',
     'spec/integration/fixtures/check-definitions.ts',
   ])
-
-const waitingOn = (b: Bundle, children: Record<string, string>): Bundle => ({
-  ...b,
-  snapshot: {
-    ...b.snapshot,
-    state: {
-      _tag: 'WAITING',
-      position: { _tag: 'Step', step: 'done', args: [] },
-      message: undefined,
-      data: undefined,
-      awaiting: Object.entries(children).map(([key, pid]) => ({
-        key,
-        ref: { _tag: 'Child', pid },
-        append: false,
-        done: false,
-      })),
-    },
-  },
-})
 
 describe('plumpy-ts check', () => {
   it('lists the checkpoints that would not load, with the reason, and exits 1', async () => {
@@ -184,12 +166,12 @@ describe('plumpy-ts check', () => {
       parentPid,
     })
     await persister.saveCheckpoint({ ...counter('strings'), inputs: { n: 'x' } })
-    await persister.saveCheckpoint(waitingOn(counter('selfish'), { me: 'selfish' }))
-    await persister.saveCheckpoint(waitingOn(counter('thief'), { loot: 'stranger' }))
+    await persister.saveCheckpoint(waitingAt(counter('selfish'), { me: 'selfish' }))
+    await persister.saveCheckpoint(waitingAt(counter('thief'), { loot: 'stranger' }))
     await persister.saveCheckpoint(counter('stranger', 'someone-else'))
-    await persister.saveCheckpoint(waitingOn(counter('ping', 'pong'), { other: 'pong' }))
-    await persister.saveCheckpoint(waitingOn(counter('pong', 'ping'), { other: 'ping' }))
-    await persister.saveCheckpoint(waitingOn(counter('fine'), { kid: 'kid' }))
+    await persister.saveCheckpoint(waitingAt(counter('ping', 'pong'), { other: 'pong' }))
+    await persister.saveCheckpoint(waitingAt(counter('pong', 'ping'), { other: 'ping' }))
+    await persister.saveCheckpoint(waitingAt(counter('fine'), { kid: 'kid' }))
     await persister.saveCheckpoint(counter('kid', 'fine'))
 
     const { code, stdout } = await check(`file:${directory}`)

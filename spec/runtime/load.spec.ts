@@ -10,6 +10,7 @@ import { silentLogger } from '../../lib/runtime/environment.js'
 import { defineProcess, defineWorkChain } from '../../lib/runtime/define.js'
 import { Wait } from '../../lib/process/commands.js'
 import { input, output } from '../../lib/ports/index.js'
+import { waitingAt } from '../persistence/fixtures.js'
 import { quietRunner, turns } from './helpers.js'
 
 /** A process that waits; its checkpoints below are made to wait on given children. */
@@ -21,25 +22,8 @@ const Waiter = defineProcess({
 const registry = DefinitionRegistry.of(Waiter)
 
 /** A checkpoint of a Waiter `pid` (child of `parent`) waiting on the child `childPid`. */
-const waitingOn = (pid: string, childPid: string, parent?: string): Bundle => {
-  const created = bundle(Waiter.create({}, { runner: new Runner({ logger: silentLogger }), pid }))
-  return {
-    ...created,
-    parentPid: parent,
-    snapshot: {
-      ...created.snapshot,
-      state: {
-        _tag: 'WAITING',
-        position: { _tag: 'Step', step: 'done', args: [] },
-        message: undefined,
-        data: undefined,
-        awaiting: [
-          { key: 'kid', ref: { _tag: 'Child', pid: childPid }, append: false, done: false },
-        ],
-      },
-    },
-  }
-}
+const waitingOn = (pid: string, childPid: string, parent?: string): Bundle =>
+  waitingAt(createdAs(pid, parent), { kid: childPid })
 
 /** A checkpoint of a Waiter `pid` that has just been created, as a child of `parent`. */
 const createdAs = (pid: string, parent?: string): Bundle => ({

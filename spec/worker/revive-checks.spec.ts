@@ -15,6 +15,7 @@ import { Wait, defineProcess, input } from '../../lib/index.js'
 import { Runner } from '../../lib/runtime/runner.js'
 import { LocalClaims, LocalOwnership } from '../../lib/worker/ownership.js'
 import { revive } from '../../lib/worker/revive.js'
+import { waitingAt } from '../persistence/fixtures.js'
 import { quietRunner, recordingLogger } from '../runtime/helpers.js'
 import { waitUntil } from './harness.js'
 
@@ -27,27 +28,11 @@ const registry = DefinitionRegistry.of(Counter)
 
 /** A stored Counter `pid`, child of `parent`, waiting on `waitsOn` when given. */
 const stored = (pid: string, options: { parent?: string; waitsOn?: string } = {}): Bundle => {
-  const created = bundle(Counter.create({ n: 1 }, { runner: quietRunner(), pid }))
-  const waitsOn = options.waitsOn
-  return {
-    ...created,
+  const created = {
+    ...bundle(Counter.create({ n: 1 }, { runner: quietRunner(), pid })),
     parentPid: options.parent,
-    snapshot: {
-      ...created.snapshot,
-      state:
-        waitsOn === undefined
-          ? created.snapshot.state
-          : {
-              _tag: 'WAITING',
-              position: { _tag: 'Step', step: 'done', args: [] },
-              message: undefined,
-              data: undefined,
-              awaiting: [
-                { key: 'kid', ref: { _tag: 'Child', pid: waitsOn }, append: false, done: false },
-              ],
-            },
-    },
   }
+  return options.waitsOn === undefined ? created : waitingAt(created, { kid: options.waitsOn })
 }
 
 const closing: { close(): Promise<void> }[] = []
