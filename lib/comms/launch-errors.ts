@@ -4,6 +4,7 @@
  * with the error and logged in one line by the launcher; it is not passed on (no other launcher
  * would do better with it). And why it does not continue a process another worker runs.
  */
+import { CheckpointError } from '../checkpoint/errors.js'
 import { InvalidInputsError } from '../runtime/errors.js'
 import { InvalidMessageError } from './errors.js'
 import type { LauncherTask } from './messages.js'
@@ -53,8 +54,16 @@ export class ChildTaskError extends Error {
   }
 }
 
-/** Whether a launcher refused a task for this error before running anything. */
+/**
+ * Whether a launcher refused a task for this error before running anything. A checkpoint that
+ * will not load (damaged, of an unknown definition, invalid inputs…) is one: a continue task
+ * sent without asking for an answer (`revive`, a stopping worker) would otherwise fail unseen.
+ */
 export const isRefusal = (error: unknown): boolean =>
+  // 'not-json' and 'too-large' are failures of a running process's step, not of a load.
+  (error instanceof CheckpointError &&
+    error.problem !== 'not-json' &&
+    error.problem !== 'too-large') ||
   error instanceof UnknownDefinitionError ||
   error instanceof ChildTaskError ||
   error instanceof PersisterRequiredError ||

@@ -44,6 +44,21 @@ export const openContext = (ctx: unknown): Draft<any> =>
 
 /** The frozen context after the step: `base` itself when nothing changed. */
 export const closeContext = (view: Draft<any>, base: unknown): unknown => {
+  try {
+    return close(view, base)
+  } catch (error) {
+    // immer's freezing is the only recursion here, through the data: an overflow means a value
+    // nested some 1,600 levels deep, and is reported as that, not as a bare stack overflow.
+    if (!(error instanceof RangeError)) throw error
+    throw new RangeError(
+      `the step left its context nested too deep to be frozen (${error.message}); ` +
+        'a checkpointing runner keeps at most checkpointLimits.maxDepth levels (256 by default)',
+      { cause: error },
+    )
+  }
+}
+
+const close = (view: Draft<any>, base: unknown): unknown => {
   if (isDraft(view)) return finishDraft(view)
   const copy = view as Record<string, unknown>
   // Frozen either way, so that a view a step kept on the side cannot be written later (as a

@@ -274,7 +274,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
    */
   resume(value?: unknown): void {
     if (this.host.keepsJson === true) {
-      const notJson = notJsonValue(this.pid, value, 'the resume value')
+      const notJson = notJsonValue(this.pid, value, 'the resume value', this.host.checkpointLimits)
       if (notJson !== undefined) throw notJson
     }
     const replies = this.dispatch(Events.resume(value))
@@ -536,7 +536,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, LiveSlot {
     const execution = executeStep(this.definition, this.snap, this.api, this)
     if (execution._tag === 'Failed') return this.stepFailed(execution.error)
     if (this.host.keepsJson === true || execution.checkpoints.length > 0) {
-      const notJson = notJsonStep(this.pid, execution)
+      const notJson = notJsonStep(this.pid, execution, this.host.checkpointLimits)
       if (notJson !== undefined) return this.stepFailed(notJson)
     }
     let outcome

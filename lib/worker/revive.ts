@@ -16,6 +16,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { DefinitionRegistry } from '../checkpoint/registry.js'
+import { WaitGraph } from '../checkpoint/waits.js'
 import type { Communicator } from '../comms/communicator.js'
 import type { Persister } from '../persistence/persister.js'
 import { isTerminal } from '../process/state.js'
@@ -55,11 +56,13 @@ export const revive = async (options: ReviveOptions): Promise<ReviveOutcome[]> =
   const addresses = (await persister.getCheckpoints()).filter(({ tag }) => tag === undefined)
   const outcomes: ReviveOutcome[] = []
   const states = new Map<string, boolean>() // pid → terminal?
+  const graph = new WaitGraph()
   const stored = []
   for (const { pid } of addresses) {
     try {
       const data = await persister.loadCheckpoint(pid)
       states.set(pid, isTerminal(data.snapshot.state))
+      graph.add(data)
       stored.push(data)
     } catch (error) {
       outcomes.push({ _tag: 'Unresolvable', pid, reason: reasonOf(error) })
@@ -78,9 +81,12 @@ export const revive = async (options: ReviveOptions): Promise<ReviveOutcome[]> =
       })
       continue
     }
+    // What a worker would refuse to load is reported here, never sent: the worker's refusal
+    // would reach nobody (a continue task from revive asks for no answer).
     const resolved = registry.resolve(data)
-    if (E.isLeft(resolved)) {
-      outcomes.push({ _tag: 'Unresolvable', pid, reason: resolved.left.reason })
+    const refused = E.isLeft(resolved) ? resolved.left : graph.refusal(data)
+    if (refused !== undefined) {
+      outcomes.push({ _tag: 'Unresolvable', pid, reason: refused.reason })
       continue
     }
     // A child is loaded by its parent, wherever the parent goes next; a child whose parent has
