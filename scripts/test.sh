@@ -252,6 +252,10 @@ stop_services() {
     [[ -f $dir/broker.env ]] && bash scripts/services/rabbitmq.sh stop "$dir"
   done
   [[ -d $TMP/pg ]] && bash scripts/services/postgres.sh stop "$TMP/pg"
+  # And PostgreSQL servers they started for themselves (to stop and start them again).
+  for dir in "$TMP"/pg-private-*/; do
+    [[ -d $dir ]] && bash scripts/services/postgres.sh stop "$dir"
+  done
   wait 2> /dev/null # reap whatever is left of our children
   rm -rf "$TMP"
   remove_policy_rc

@@ -8,7 +8,7 @@ import type { ProcessSnapshot } from '../process/snapshot.js'
 import { isTerminal, type ProcessState } from '../process/state.js'
 import { fingerprint } from '../workchain/describe.js'
 import { CheckpointError } from './errors.js'
-import { notJsonItems, notJsonReason } from './json-values.js'
+import { itemsProblem, valueProblem, type ValueProblem } from './json-values.js'
 
 /** Which definition a checkpoint belongs to: name, version and a hash of its structure. */
 export interface DefinitionStamp {
@@ -62,14 +62,16 @@ export interface Bundleable {
  * Bundle a process. Checkpoints are taken between steps, so a bundle never records a running
  * step or the pending actions of one: those live only as long as their callers' promises.
  * Throws a `CheckpointError` ('not-json') naming the first value that JSON would not bring back
- * as it is (a Date, a Map, NaN…): such a checkpoint would load as another process.
+ * as it is (a Date, a Map, NaN…): such a checkpoint would load as another process; or
+ * ('too-large') the first value past the default checkpoint limits.
  */
 export const bundle = (process: Bundleable): Bundle => {
   const snapshot = process.snapshot
   // Parsed inputs in their wire form: a codec that decodes text into a Date encodes it back.
   const inputs = process.definition.spec.inputs.encode(process.inputs)
-  const reason = process.keptJson === true ? undefined : notJsonIn(snapshot, inputs, process)
-  if (reason !== undefined) throw new CheckpointError('not-json', snapshot.pid, undefined, reason)
+  const found = process.keptJson === true ? undefined : problemIn(snapshot, inputs, process)
+  if (found !== undefined)
+    throw new CheckpointError(found.problem, snapshot.pid, undefined, found.reason)
   return {
     pid: snapshot.pid,
     definition: stampOf(process.definition),
@@ -86,35 +88,35 @@ export const bundle = (process: Bundleable): Bundle => {
   }
 }
 
-/** The first value of a process that JSON would not bring back as it is, by its path. */
-const notJsonIn = (
+/** The first value of a process that a checkpoint cannot keep as it is, by its path. */
+const problemIn = (
   snapshot: ProcessSnapshot,
   inputs: unknown,
   process: Bundleable,
-): string | undefined =>
-  notJsonReason(snapshot.ctx, 'ctx') ??
-  notJsonReason(snapshot.outputs, 'outputs') ??
-  stateReason(snapshot.state) ??
-  notJsonReason(inputs, 'inputs') ??
-  notJsonReason(process.rawInputs, 'rawInputs')
+): ValueProblem | undefined =>
+  valueProblem(snapshot.ctx, 'ctx') ??
+  valueProblem(snapshot.outputs, 'outputs') ??
+  stateProblem(snapshot.state) ??
+  valueProblem(inputs, 'inputs') ??
+  valueProblem(process.rawInputs, 'rawInputs')
 
-/** The first value of a state that is not JSON (the rest of the state is strings and numbers). */
-const stateReason = (state: ProcessState): string | undefined => {
+/** The first value of a state that cannot be kept (the rest of the state is strings and numbers). */
+const stateProblem = (state: ProcessState): ValueProblem | undefined => {
   switch (state._tag) {
     case 'FINISHED':
-      return state.result === undefined ? undefined : notJsonReason(state.result, 'result')
+      return state.result === undefined ? undefined : valueProblem(state.result, 'result')
     case 'EXCEPTED':
     case 'KILLED':
       return undefined
     case 'WAITING': {
       for (const pending of state.awaiting)
         if (pending.done && pending.value !== undefined) {
-          const reason = notJsonReason(pending.value, `ctx.${pending.key}`)
-          if (reason !== undefined) return reason
+          const found = valueProblem(pending.value, `ctx.${pending.key}`)
+          if (found !== undefined) return found
         }
       if (state.data !== undefined) {
-        const reason = notJsonReason(state.data, 'data')
-        if (reason !== undefined) return reason
+        const found = valueProblem(state.data, 'data')
+        if (found !== undefined) return found
       }
       break
     }
@@ -124,10 +126,10 @@ const stateReason = (state: ProcessState): string | undefined => {
   }
   const position = state.position
   return (
-    (position._tag === 'Step' ? notJsonItems(position.args, 'args') : undefined) ??
+    (position._tag === 'Step' ? itemsProblem(position.args, 'args') : undefined) ??
     (position.journal === undefined
       ? undefined
-      : notJsonItems(
+      : itemsProblem(
           position.journal.entries.map((entry) => entry.answer),
           'journal',
         ))

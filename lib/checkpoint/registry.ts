@@ -10,6 +10,7 @@ import type { Position } from '../process/position.js'
 import { stampOf, type Bundle } from './bundle.js'
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointJson } from './codec.js'
 import { CheckpointError } from './errors.js'
+import { waitsOnItself } from './waits.js'
 
 /**
  * Moves a checkpoint's JSON from one version of a definition to the next. It works on data only
@@ -27,10 +28,14 @@ interface Entry {
   readonly migrations: readonly Migration[]
 }
 
-/** A checkpoint resolved against the registry: its definition and its (migrated) bundle. */
+/**
+ * A checkpoint resolved against the registry: its definition, its (migrated) bundle, and its
+ * inputs decoded and checked by the definition's ports, ready to host as a process.
+ */
 export interface Resolved {
   readonly definition: ProcessDefinition
   readonly bundle: Bundle
+  readonly inputs: unknown
 }
 
 /** Definitions by name, with their migrations. */
@@ -74,8 +79,14 @@ export class DefinitionRegistry {
     return [...this.entries.values()].map((e) => e.definition)
   }
 
-  /** Find a checkpoint's definition and bring the checkpoint to its version. */
+  /**
+   * Find a checkpoint's definition, bring the checkpoint to its version, and check it as data
+   * received from outside: it must not wait on itself, its position must be one of the
+   * definition's, and its inputs must pass the ports' codecs and validators.
+   */
   resolve(bundle: Bundle, tag?: string): E.Either<CheckpointError, Resolved> {
+    const loop = waitsOnItself(bundle, tag)
+    if (loop !== undefined) return E.left(loop)
     const stamp = bundle.definition
     const entry = this.entries.get(stamp.name)
     const error = (problem: CheckpointError['problem'], reason: string) =>
@@ -97,12 +108,10 @@ export class DefinitionRegistry {
       return checked(entry.definition, bundle, tag)
     }
     const migrated = this.migrate(bundle, entry, tag)
-    return E.isLeft(migrated)
-      ? migrated
-      : checked(migrated.right.definition, migrated.right.bundle, tag)
+    return E.isLeft(migrated) ? migrated : checked(entry.definition, migrated.right, tag)
   }
 
-  private migrate(bundle: Bundle, entry: Entry, tag?: string): E.Either<CheckpointError, Resolved> {
+  private migrate(bundle: Bundle, entry: Entry, tag?: string): E.Either<CheckpointError, Bundle> {
     const target = stampOf(entry.definition)
     let json = encodeCheckpoint(bundle)
     let version = bundle.definition.version
@@ -151,7 +160,8 @@ export class DefinitionRegistry {
           `migrations ${path.join(', ')} changed the pid to '${decoded.right.pid}': a migration must keep the pid`,
         ),
       )
-    return E.right({ definition: entry.definition, bundle: decoded.right })
+    const loop = waitsOnItself(decoded.right, tag)
+    return loop === undefined ? E.right(decoded.right) : E.left(loop)
   }
 }
 
@@ -201,22 +211,38 @@ const positionIn = (
 }
 
 /**
- * The resolved checkpoint, once its position is known to be one of its definition's: a cursor
- * past the outline's end or an unknown step would otherwise read as "finished" or fail later.
+ * The resolved checkpoint, once its position is known to be one of its definition's (a cursor
+ * past the outline's end or an unknown step would otherwise read as "finished" or fail later),
+ * and its inputs pass the ports as if they had just been received: a stored `{"n": "x"}` for a
+ * number port would otherwise run as a string.
  */
 const checked = (
   definition: ProcessDefinition,
   bundle: Bundle,
   tag: string | undefined,
 ): E.Either<CheckpointError, Resolved> => {
+  const target = `${definition.name}@${definition.version}`
   const position = positionIn(definition, bundle)
-  if (position?.problem === undefined) return E.right({ definition, bundle })
-  return E.left(
-    new CheckpointError(
-      'invalid-position',
-      bundle.pid,
-      tag,
-      `position ${position.text} is outside ${definition.name}@${definition.version}: ${position.problem}`,
-    ),
-  )
+  if (position?.problem !== undefined)
+    return E.left(
+      new CheckpointError(
+        'invalid-position',
+        bundle.pid,
+        tag,
+        `position ${position.text} is outside ${target}: ${position.problem}`,
+      ),
+    )
+  const inputs = definition.spec.inputs.decode(bundle.inputs)
+  if (E.isLeft(inputs)) {
+    const problems = inputs.left.map((e) => `${e.path}: ${e.message}`).join('; ')
+    return E.left(
+      new CheckpointError(
+        'invalid-inputs',
+        bundle.pid,
+        tag,
+        `its inputs are not valid for ${target}: ${problems}`,
+      ),
+    )
+  }
+  return E.right({ definition, bundle, inputs: inputs.right })
 }

@@ -6,7 +6,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { Bundle } from '../checkpoint/bundle.js'
 import { CheckpointError } from '../checkpoint/errors.js'
 import type { DefinitionRegistry } from '../checkpoint/registry.js'
-import type { DamagedEntry, PersistedCheckpoint, Persister } from '../persistence/persister.js'
+import { awaitedChildren, WaitGraph } from '../checkpoint/waits.js'
+import type { DamagedEntry, Persister } from '../persistence/persister.js'
 
 /** One checkpoint that would not load (or would load without the children it waits on). */
 export interface CheckFailure {
@@ -24,20 +25,28 @@ export interface CheckReport {
   readonly damaged: readonly DamagedEntry[]
 }
 
-/** Try every checkpoint of `persister` against `registry`. */
+/**
+ * Try every checkpoint of `persister` against `registry`: what `loadProcess` would refuse
+ * (unknown definition, version, position, inputs; waiting on itself, on a process that waits
+ * back on it, or on one that is not its child), and waiting checkpoints whose children have no
+ * checkpoint.
+ */
 export const checkCheckpoints = async (
   persister: Persister,
   registry: DefinitionRegistry,
 ): Promise<CheckReport> => {
   const addresses = await persister.getCheckpoints()
-  const stored = new Set(addresses.filter((a) => a.tag === undefined).map((a) => a.pid))
   const failures: CheckFailure[] = []
+  const graph = new WaitGraph()
+  // Judged once every parent is known; kept without their contexts and inputs.
+  const waiting: { readonly bundle: Bundle; readonly tag: string | undefined }[] = []
   for (const { pid, tag } of addresses) {
     try {
       const bundle = await persister.loadCheckpoint(pid, tag)
+      if (tag === undefined) graph.add(bundle)
       const resolved = registry.resolve(bundle, tag)
       if (E.isLeft(resolved)) failures.push(failure(resolved.left))
-      else failures.push(...missingChildren(bundle, { pid, tag }, stored))
+      else if (awaitedChildren(bundle).length > 0) waiting.push({ bundle: shallow(bundle), tag })
     } catch (error) {
       failures.push(
         error instanceof CheckpointError
@@ -45,6 +54,12 @@ export const checkCheckpoints = async (
           : { pid, tag, problem: 'error', reason: String(error) },
       )
     }
+  }
+  const stored = new Set(addresses.filter((a) => a.tag === undefined).map((a) => a.pid))
+  for (const { bundle, tag } of waiting) {
+    const refusal = graph.refusal(bundle, tag)
+    if (refusal !== undefined) failures.push(failure(refusal))
+    else failures.push(...missingChildren(bundle, tag, stored))
   }
   const damaged = (await persister.damaged?.()) ?? []
   return { checked: addresses.length, failures, damaged }
@@ -56,23 +71,25 @@ export const checkCheckpoints = async (
  */
 const missingChildren = (
   bundle: Bundle,
-  address: PersistedCheckpoint,
+  tag: string | undefined,
   stored: ReadonlySet<string>,
-): CheckFailure[] => {
-  const state = bundle.snapshot.state
-  if (state._tag !== 'WAITING') return []
-  return state.awaiting.flatMap((pending) =>
-    pending.done || pending.ref._tag !== 'Child' || stored.has(pending.ref.pid)
-      ? []
-      : [
-          {
-            ...address,
-            problem: 'missing-child',
-            reason: `it waits on child ${pending.ref.pid} (ctx.${pending.key}), which has no checkpoint in the store`,
-          },
-        ],
-  )
-}
+): CheckFailure[] =>
+  awaitedChildren(bundle)
+    .filter((child) => !stored.has(child.pid))
+    .map((child) => ({
+      pid: bundle.pid,
+      tag,
+      problem: 'missing-child',
+      reason: `it waits on child ${child.pid} (ctx.${child.key}), which has no checkpoint in the store`,
+    }))
+
+/** What the wait checks read of a bundle, without the context and inputs it would keep alive. */
+const shallow = (bundle: Bundle): Bundle => ({
+  ...bundle,
+  snapshot: { ...bundle.snapshot, ctx: {}, outputs: {} },
+  inputs: {},
+  rawInputs: {},
+})
 
 const failure = (error: CheckpointError): CheckFailure => ({
   pid: error.pid ?? '<unknown>',

@@ -62,6 +62,14 @@ export const positiveInteger = (value: string): number => {
   return parsed
 }
 
+/** A non-negative integer option value. */
+export const nonNegativeInteger = (value: string): number => {
+  const parsed = Number(value)
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw new InvalidArgumentError(`'${value}' is not a non-negative integer.`)
+  return parsed
+}
+
 /**
  * Nothing: a short command reports its own failures (a broker that cannot be reached is its
  * error, not a warning and an error before it).
@@ -113,25 +121,57 @@ export const workerStoreUrl = (url: string, name: string): string => {
   return parsed.toString()
 }
 
+/** What {@link openOwnership} needs. */
+export interface OpenOwnershipOptions {
+  readonly storeUrl: string
+  /** The store opened from `storeUrl`: a PostgreSQL owner writes its checkpoints, fenced. */
+  readonly store: Persister
+  readonly name: string
+  /** How long a lease outlives a database restart (PostgreSQL only). */
+  readonly leaseMs?: number
+  /** Told of claims another worker took over while this one lived (PostgreSQL only). */
+  readonly onLost?: (pids: readonly string[]) => void
+  readonly logger?: Logger
+}
+
 /**
- * The ownership for a store: shared advisory locks for PostgreSQL; in this program's memory for
- * the single-machine stores.
+ * The ownership of a worker: claim rows held by a lease for PostgreSQL (see
+ * `postgres-ownership.ts`); in this program's memory for the single-machine stores.
  */
-export const openOwnership = async (
-  storeUrl: string,
-  name: string,
-  onLost?: (error: Error) => void,
-): Promise<Ownership> => {
-  if (!isPostgresUrl(storeUrl)) return new LocalOwnership(name)
+export const openOwnership = async (options: OpenOwnershipOptions): Promise<Ownership> => {
+  if (!isPostgresUrl(options.storeUrl)) return new LocalOwnership(options.name)
   const { PostgresOwnership } = await import('../worker/postgres-ownership.js')
   try {
     return await PostgresOwnership.connect({
-      url: storeUrl,
-      name,
-      ...(onLost === undefined ? {} : { onLost }),
+      url: options.storeUrl,
+      store: await postgresStore(options.store),
+      name: options.name,
+      ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+      ...(options.onLost === undefined ? {} : { onLost: options.onLost }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
     })
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
-    throw new CliError(`cannot reach the store at ${redactUrl(storeUrl)}: ${reason}`)
+    throw new CliError(`cannot reach the store at ${redactUrl(options.storeUrl)}: ${reason}`)
   }
+}
+
+/**
+ * Who holds which process, without holding anything (for `revive` and `prune`): the claims in
+ * a PostgreSQL store; nobody for the others, whose claims only their worker sees.
+ */
+export const openClaims = async (
+  storeUrl: string,
+  store: Persister,
+): Promise<Pick<Ownership, 'ownerOf'>> => {
+  if (!isPostgresUrl(storeUrl)) return new LocalOwnership(`reader-${process.pid}`)
+  const { PostgresClaims } = await import('../worker/postgres-ownership.js')
+  return new PostgresClaims(await postgresStore(store))
+}
+
+const postgresStore = async (store: Persister) => {
+  const { PostgresPersister } = await import('../persistence/postgres/persister.js')
+  if (!(store instanceof PostgresPersister))
+    throw new Error('a postgres:// store URL opened something other than a PostgresPersister')
+  return store
 }

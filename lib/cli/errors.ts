@@ -9,7 +9,10 @@ import { UnknownProcessError } from '../worker/inspect.js'
 /** The exit codes, as `--help` lists them. */
 export const EXIT = {
   ok: 0,
-  /** The request was answered "no" (pause of a terminated process…), or problems were found. */
+  /**
+   * The request was answered "no" (pause, play or kill of a process that has terminated), or
+   * problems were found (`check`, `revive`).
+   */
   refused: 1,
   /** Bad arguments, bad URL, unreachable server, or any other error. */
   error: 2,
@@ -21,9 +24,11 @@ export const EXIT = {
 
 /** The text appended to `--help`. */
 export const EXIT_CODES_HELP = `
-Exit codes: 0 done; 1 refused (e.g. pausing a terminated process) or problems found;
-2 bad arguments, bad URL, unreachable server or other error; 3 no such process (not in the
-store, or not live on any worker); 4 no answer in time from the worker running the process.`
+Exit codes: 0 done; 1 refused (pausing, playing or killing a process that has terminated: with
+--store, or when its worker answers) or problems found (check, revive); 2 bad arguments, bad
+URL, unreachable server or other error; 3 no such process (not in the store, or not live on any
+worker: without --store, pause, play and kill cannot tell an ended process from one that never
+existed); 4 no answer in time from the worker running the process.`
 
 /** An error the command line reports as is, with its exit code. */
 export class CliError extends Error {

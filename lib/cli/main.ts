@@ -7,6 +7,7 @@ import { Command } from 'commander'
 import { checkCommand } from './commands/check.js'
 import { controlCommands } from './commands/control.js'
 import { listCommand } from './commands/list.js'
+import { pruneCommand } from './commands/prune.js'
 import { reviveCommand } from './commands/revive.js'
 import { showCommand } from './commands/show.js'
 import { statusCommand } from './commands/status.js'
@@ -22,6 +23,7 @@ const program = new Command()
 checkCommand(program)
 workerCommand(program)
 reviveCommand(program)
+pruneCommand(program)
 listCommand(program)
 showCommand(program)
 statusCommand(program)

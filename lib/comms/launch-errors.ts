@@ -4,6 +4,7 @@
  * with the error and logged in one line by the launcher; it is not passed on (no other launcher
  * would do better with it). And why it does not continue a process another worker runs.
  */
+import { CheckpointError } from '../checkpoint/errors.js'
 import { InvalidInputsError } from '../runtime/errors.js'
 import { InvalidMessageError } from './errors.js'
 import type { LauncherTask } from './messages.js'
@@ -39,9 +40,32 @@ export class ProcessRunningElsewhereError extends Error {
   }
 }
 
-/** Whether a launcher refused a task for this error before running anything. */
+/**
+ * A task names a child process: a child runs with its root process, wherever the root goes
+ * (a task that ran it alone could run it a second time beside its root).
+ */
+export class ChildTaskError extends Error {
+  override readonly name = 'ChildTaskError'
+  constructor(
+    readonly pid: string,
+    readonly parent: string,
+  ) {
+    super(`process ${pid} is a child of ${parent}: it runs with its parent, continue that one`)
+  }
+}
+
+/**
+ * Whether a launcher refused a task for this error before running anything. A checkpoint that
+ * will not load (damaged, of an unknown definition, invalid inputs…) is one: a continue task
+ * sent without asking for an answer (`revive`, a stopping worker) would otherwise fail unseen.
+ */
 export const isRefusal = (error: unknown): boolean =>
+  // 'not-json' and 'too-large' are failures of a running process's step, not of a load.
+  (error instanceof CheckpointError &&
+    error.problem !== 'not-json' &&
+    error.problem !== 'too-large') ||
   error instanceof UnknownDefinitionError ||
+  error instanceof ChildTaskError ||
   error instanceof PersisterRequiredError ||
   error instanceof InvalidInputsError ||
   error instanceof InvalidMessageError ||

@@ -18,10 +18,12 @@
  * lives, whoever holds the continue task joins or follows the process, and hands it on again
  * after the hold limit.
  *
- * With an `ownership` (several workers on one store), a process runs on one worker at a time:
- * the launcher claims a pid before it creates or loads the process, and releases it once the
- * process has terminated and its last checkpoint is written. Every process of the runner is
- * claimed, the children that steps launch included. A task for a pid that another worker holds:
+ * With an `ownership` (several workers on one store), a process tree runs on one worker at a
+ * time: the launcher claims a task's pid before it creates or loads the process, and releases
+ * the claim once the whole tree (the process and every child it launched, see
+ * `process-trees.ts`) has terminated and been written. Children run under their root's claim;
+ * a task naming a child is refused (`ChildTaskError`). A task for a pid that another
+ * worker holds:
  * - a `continue` sent afresh is refused with {@link ProcessRunningElsewhereError} (it would run
  *   the process twice);
  * - a `launch`, or a task delivered again, is **followed**: the launcher waits until the process
@@ -32,12 +34,14 @@
 import { bundle, type Bundle } from '../checkpoint/bundle.js'
 import { CheckpointError } from '../checkpoint/errors.js'
 import type { Persister } from '../persistence/persister.js'
+import { isTransientStoreError } from '../persistence/transient.js'
 import type { ProcessHandle } from '../runtime/handle.js'
 import { loadProcess } from '../runtime/load.js'
 import { Runner } from '../runtime/runner.js'
 import type { Communicator, MessageOrigin, TaskDelivery } from './communicator.js'
 import { TaskRejected } from './errors.js'
 import type { LauncherOptions } from './launcher-options.js'
+import { ClaimedTrees } from './process-trees.js'
 import {
   describeTask,
   isRefusal,
@@ -69,29 +73,23 @@ type Obtained =
 export class ProcessLauncher {
   /** Starts in progress, by pid: two tasks for one pid never build two processes. */
   private readonly starting = new Map<string, Promise<Obtained>>()
-  /** Claims being released once a terminated process's last checkpoint is written. */
-  private readonly releasing = new Map<string, Promise<void>>()
   private readonly held: HeldTasks
+  /** With an ownership: the claims of the process trees that run here. */
+  private readonly claims: ClaimedTrees | undefined
 
   constructor(private readonly options: LauncherOptions) {
     this.held = new HeldTasks({ logger: options.runner.logger, onEvent: options.onEvent })
-    const { ownership } = options
-    if (ownership === undefined) return
-    options.runner.use({
-      // Children run where their parent runs: claimed as they are created or reloaded.
-      created: (process) => {
-        if (process.parentPid === undefined) return
-        void ownership.claim(process.pid).then(
-          (claimed) => {
-            if (!claimed)
-              options.runner.logger.error(`child ${process.pid} is claimed by another worker`)
-          },
-          (error: unknown) =>
-            options.runner.logger.error(`child ${process.pid} not claimed: ${String(error)}`),
-        )
-      },
-      terminated: (process) => this.releaseWhenWritten(process.pid),
-    })
+    const { ownership, runner } = options
+    if (ownership !== undefined)
+      this.claims = new ClaimedTrees({ ownership, runner, written: (pid) => this.written(pid) })
+  }
+
+  /**
+   * The claimed root of the tree `pid` belongs to (with an ownership): checkpoints of `pid` are
+   * written only while that claim is held. Undefined for a process outside any claimed tree.
+   */
+  rootOf(pid: string): string | undefined {
+    return this.claims?.rootOf(pid)
   }
 
   /** Subscribe to `communicator`'s tasks; resolves to the subscriber id. */
@@ -197,29 +195,26 @@ export class ProcessLauncher {
   }
 
   private async claimAndBuild(task: LaunchTask | ContinueTask): Promise<Obtained> {
-    const { ownership } = this.options
+    const { claims } = this
     const pid = task.pid
-    if (ownership !== undefined) {
-      await this.releasing.get(pid)
-      // No claim, no run: the task goes back to the queue for a worker that can claim.
-      const claimed = await ownership.claim(pid).catch((error: unknown) => {
-        throw new TaskRejected(`cannot claim ${pid}: ${String(error)}`)
-      })
-      if (!claimed) {
-        const owner = await ownership.ownerOf(pid).catch(() => undefined)
-        return { _tag: 'Elsewhere', owner: owner ?? 'another worker' }
-      }
-    }
+    // No claim, no run: the task goes back to the queue for a worker that can claim.
+    const owner = await claims?.claim(pid).catch((error: unknown) => {
+      throw new TaskRejected(`cannot claim ${pid}: ${String(error)}`)
+    })
+    if (owner !== undefined) return { _tag: 'Elsewhere', owner }
     let process: ProcessHandle
     try {
       if (this.options.accepting?.() === false) throw new TaskRejected('this launcher is stopping')
       process = task.task === 'continue' ? await this.load(task) : await this.build(task)
     } catch (error) {
-      await ownership?.release(pid).catch(() => undefined)
+      await claims?.abandon(pid).catch(() => undefined)
+      // The store is down for a while: another attempt (here or elsewhere) may do better.
+      if (isTransientStoreError(error))
+        throw new TaskRejected(`the store is unavailable (${reasonOf(error)})`)
       throw error
     }
     // A terminal checkpoint: nothing will run, nothing will be written.
-    if (process.hasTerminated()) await ownership?.release(pid)
+    if (process.hasTerminated()) await claims?.abandon(pid)
     // Stopping meanwhile: the task goes back, and the claim stays until this worker lets go of
     // everything (a loaded process's children may have started).
     else if (this.options.accepting?.() === false)
@@ -232,6 +227,7 @@ export class ProcessLauncher {
     if (stored !== undefined) {
       // A launch delivered again: the process it started, from its checkpoint (and children).
       checkIdentity(task, identityOfBundle(stored))
+      this.claims?.refuseChild(stored)
       const { runner, registry } = this.options
       return loadProcess(runner, this.requirePersister('continue'), registry, task.pid)
     }
@@ -242,9 +238,11 @@ export class ProcessLauncher {
     return process
   }
 
-  private load(task: ContinueTask): Promise<ProcessHandle> {
+  private async load(task: ContinueTask): Promise<ProcessHandle> {
     const { runner, registry } = this.options
-    return loadProcess(runner, this.requirePersister('continue'), registry, task.pid, task.tag)
+    const persister = this.requirePersister('continue')
+    this.claims?.refuseChild(await persister.loadCheckpoint(task.pid, task.tag))
+    return loadProcess(runner, persister, registry, task.pid, task.tag)
   }
 
   private async create(task: CreateTask): Promise<string> {
@@ -344,17 +342,28 @@ export class ProcessLauncher {
       // Taken over here meanwhile, by another task for the same pid: join it.
       const live = this.options.runner.get(task.pid)
       if (live !== undefined) return this.join(task, live, delivery)
-      const stored = await this.storedCheckpoint(task.pid)
-      if (stored !== undefined) checkIdentity(task, identityOfBundle(stored))
-      if (stored !== undefined && hasEnded(stored)) return outcomeOf(stored)
-      const obtained = await this.obtain(task)
-      if (obtained._tag === 'Here') {
+      // The store down for a while, or no claim to be had: look again later.
+      const look = await this.lookAt(task).catch((error: unknown) => {
+        if (isTransientStoreError(error) || error instanceof TaskRejected) return undefined
+        throw error
+      })
+      if (look?._tag === 'Ended') return outcomeOf(look.stored)
+      const obtained = look?._tag === 'Obtained' ? look.obtained : undefined
+      if (obtained?._tag === 'Here') {
         this.options.onEvent?.({ _tag: 'TakenOver', pid: task.pid })
         return this.join(task, obtained.process, delivery)
       }
       if (delivery !== undefined && Date.now() - since > limit && (await delivery.handOn()))
         return undefined
     }
+  }
+
+  /** The process's terminal checkpoint if it has ended, or else whether a claim can be had. */
+  private async lookAt(task: LaunchTask | ContinueTask) {
+    const stored = await this.storedCheckpoint(task.pid)
+    if (stored !== undefined) checkIdentity(task, identityOfBundle(stored))
+    if (stored !== undefined && hasEnded(stored)) return { _tag: 'Ended' as const, stored }
+    return { _tag: 'Obtained' as const, obtained: await this.obtain(task) }
   }
 
   /** Hand a long-held task on once a checkpoint of its process is stored. */
@@ -367,18 +376,6 @@ export class ProcessLauncher {
   private async stored(pid: string): Promise<boolean> {
     const addresses = await this.requirePersister('continue').getProcessCheckpoints(pid)
     return addresses.some((address) => address.tag === undefined)
-  }
-
-  private releaseWhenWritten(pid: string): void {
-    const { ownership } = this.options
-    if (ownership === undefined || this.releasing.has(pid)) return
-    const released = this.written(pid)
-      .then(() => ownership.release(pid))
-      .catch((error: unknown) =>
-        this.options.runner.logger.error(`claim of ${pid} not released: ${String(error)}`),
-      )
-      .finally(() => this.releasing.delete(pid))
-    this.releasing.set(pid, released)
   }
 
   private written(pid: string): Promise<void> {

@@ -1,10 +1,14 @@
 /**
  * The file persister: one JSON file per checkpoint in one directory (see `file-names.ts` for the
  * names). A save writes a temp file beside the target, flushes it and renames it over the target,
- * so a reader or a crash sees the old checkpoint or the new one, never half of one.
+ * so a reader or a crash sees the old checkpoint or the new one, never half of one. Only regular
+ * files are read: a FIFO, a socket, a directory or a link under a checkpoint's name is left out
+ * of the listing, reported by `damaged()`, and refused by `loadCheckpoint` (reading a FIFO would
+ * wait for a writer forever).
  */
+import { constants, type Stats } from 'node:fs'
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises'
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Bundle } from '../checkpoint/bundle.js'
 import { CheckpointError } from '../checkpoint/errors.js'
@@ -67,8 +71,11 @@ export class FilePersister implements Persister {
 
   async loadCheckpoint(pid: string, tag?: string): Promise<Bundle> {
     const file = fileNameOf(pid, tag)
-    const text = await this.read(file.name)
-    if (text === undefined) throw notFound(pid, tag)
+    const read = await this.read(file.name)
+    if (read._tag === 'Missing') throw notFound(pid, tag)
+    if (read._tag === 'NotRegular')
+      throw new CheckpointError('unreadable', pid, tag, `${file.name} is ${read.kind}, not a file`)
+    const text = read.text
     if (file._tag === 'Named') return loadStored(text, pid, tag)
     const hashed = splitHashed(text)
     if (hashed === undefined) {
@@ -104,19 +111,26 @@ export class FilePersister implements Persister {
   }
 
   /**
-   * Files that look like checkpoints but cannot be listed: a hashed file whose header line is
-   * damaged, or a `.json` file whose name this store never writes (renamed by hand, say).
+   * Entries that look like checkpoints but cannot be listed: a hashed file whose header line is
+   * damaged, a `.json` file whose name this store never writes (renamed by hand, say), or
+   * anything under such a name that is not a regular file.
    */
   async damaged(): Promise<DamagedEntry[]> {
     const damaged: DamagedEntry[] = []
-    for (const name of await this.names()) {
+    for (const { name, regular } of await this.entries()) {
       if (!name.endsWith('.json') || name.startsWith('.')) continue
+      if (!regular) {
+        const read = await this.read(name)
+        if (read._tag === 'NotRegular')
+          damaged.push({ name, reason: `${read.kind}, not a file: left out of the store` })
+        continue
+      }
       const parsed = parseFileName(name)
       if (parsed._tag === 'Other')
         damaged.push({ name, reason: 'not a checkpoint file name this store writes' })
       if (parsed._tag === 'Hashed') {
-        const text = await this.read(name)
-        if (text !== undefined && splitHashed(text) === undefined)
+        const read = await this.read(name)
+        if (read._tag === 'Text' && splitHashed(read.text) === undefined)
           damaged.push({
             name,
             reason: 'its header line (the pid and tag of a long name) is unreadable',
@@ -128,13 +142,20 @@ export class FilePersister implements Persister {
 
   async close(): Promise<void> {}
 
-  private async names(): Promise<string[]> {
+  /** The directory's entries, and whether each is a regular file (not a link, FIFO, …). */
+  private async entries(): Promise<{ readonly name: string; readonly regular: boolean }[]> {
     try {
-      return await readdir(this.directory)
+      const entries = await readdir(this.directory, { withFileTypes: true })
+      return entries.map((entry) => ({ name: entry.name, regular: entry.isFile() }))
     } catch (error) {
       if (isMissing(error)) return []
       throw error
     }
+  }
+
+  /** The names of the directory's regular files: the only entries that can be checkpoints. */
+  private async names(): Promise<string[]> {
+    return (await this.entries()).filter((entry) => entry.regular).map((entry) => entry.name)
   }
 
   /** The checkpoints among the directory's entries whose names pass `keep`. */
@@ -147,8 +168,8 @@ export class FilePersister implements Persister {
       if (parsed._tag === 'Hashed') {
         // Only long pids and tags get hashed names; their address is the file's first line.
         // A file whose header is unreadable cannot be listed, and loading it reports why.
-        const text = await this.read(name)
-        const hashed = text === undefined ? undefined : splitHashed(text)
+        const read = await this.read(name)
+        const hashed = read._tag === 'Text' ? splitHashed(read.text) : undefined
         if (hashed !== undefined) all.push({ pid: hashed.pid, tag: hashed.tag })
       }
     }
@@ -168,12 +189,27 @@ export class FilePersister implements Persister {
     return this.made
   }
 
-  private async read(name: string): Promise<string | undefined> {
+  /**
+   * The text of a regular file. Opened without following a link and without blocking (a FIFO
+   * opens at once instead of waiting for a writer), then checked to be a regular file.
+   */
+  private async read(name: string): Promise<Read> {
+    let handle
     try {
-      return await readFile(join(this.directory, name), 'utf8')
+      handle = await open(join(this.directory, name), READ_FLAGS)
     } catch (error) {
-      if (isMissing(error)) return undefined
+      if (isMissing(error)) return { _tag: 'Missing' }
+      const code = (error as { code?: unknown }).code
+      if (code === 'ELOOP') return { _tag: 'NotRegular', kind: 'a symbolic link' }
+      if (code === 'ENXIO') return { _tag: 'NotRegular', kind: 'a socket' }
       throw error
+    }
+    try {
+      const stats = await handle.stat()
+      if (!stats.isFile()) return { _tag: 'NotRegular', kind: kindOf(stats) }
+      return { _tag: 'Text', text: await handle.readFile('utf8') }
+    } finally {
+      await handle.close()
     }
   }
 
@@ -190,6 +226,26 @@ export class FilePersister implements Persister {
     }
   }
 }
+
+/** What reading a directory entry found. */
+type Read =
+  | { readonly _tag: 'Text'; readonly text: string }
+  | { readonly _tag: 'Missing' }
+  | { readonly _tag: 'NotRegular'; readonly kind: string }
+
+// Neither flag exists on Windows, which has no FIFOs to block on (and links it follows).
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0)
+
+const kindOf = (stats: Stats): string =>
+  stats.isFIFO()
+    ? 'a FIFO'
+    : stats.isDirectory()
+      ? 'a directory'
+      : stats.isSocket()
+        ? 'a socket'
+        : stats.isSymbolicLink()
+          ? 'a symbolic link'
+          : 'a device'
 
 const isMissing = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT'

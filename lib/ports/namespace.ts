@@ -5,7 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { checkOutputAt, type OutputCheck } from './check-output.js'
 import { fillNamespace } from './defaults.js'
-import { encodeNamespace, encodesAsIs } from './encode.js'
+import { encodeNamespace } from './encode.js'
 import { describeNamespace, type NamespaceDescription } from './describe.js'
 import type { NamespaceDescriptor } from './descriptors.js'
 import { renderValue, validationError, type ValidationError } from './errors.js'
@@ -114,10 +114,11 @@ export class PortNamespace<P = Readonly<Record<string, unknown>>, D = NamespaceD
 
   /**
    * Decodes values in their wire form (from `encode`, through JSON) without filling defaults,
-   * and returns them deeply frozen: a checkpoint's parsed inputs coming back.
+   * and returns them deeply frozen: a checkpoint's parsed inputs coming back. They are checked
+   * as `parse` checks received inputs (codecs and validators, every error with its path), since
+   * a store is no more trusted than a caller.
    */
   decode(values: unknown): E.Either<ValidationError[], P> {
-    if (encodesAsIs(this)) return E.right(deepFreeze(values) as P)
     const checked = checkNamespace(this, values === undefined ? {} : values)
     return E.isLeft(checked) ? checked : E.right(deepFreeze(checked.right) as unknown as P)
   }

@@ -98,5 +98,6 @@ export const watchAwaitable = (process: ProcessHandle, slot: number, ref: Awaita
 const notJsonAwaited = (process: ProcessHandle, slot: number, value: unknown) => {
   const state = process.snapshot.state
   const key = state._tag === 'WAITING' ? state.awaiting[slot]?.key : undefined
-  return notJsonValue(process.pid, value, key === undefined ? 'the awaited value' : `ctx.${key}`)
+  const path = key === undefined ? 'the awaited value' : `ctx.${key}`
+  return notJsonValue(process.pid, value, path, process.host.checkpointLimits)
 }

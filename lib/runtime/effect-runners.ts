@@ -56,7 +56,7 @@ const runStepNow = (process: ProcessHandle): void => {
   const notJson =
     execution._tag === 'Completed' &&
     (process.host.keepsJson === true || (execution.deeds?.checkpoints.length ?? 0) > 0)
-      ? notJsonStep(process.pid, execution)
+      ? notJsonStep(process.pid, execution, process.host.checkpointLimits)
       : undefined
   process.loop.send(
     stepEvent(

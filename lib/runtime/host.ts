@@ -2,6 +2,7 @@
  * What a process handle needs from the runner that hosts it. Kept as an interface so that the
  * handle does not depend on the runner's other concerns (persistence, communications).
  */
+import type { CheckpointLimits } from '../checkpoint/limits.js'
 import type { AnyDefinition } from '../process/definition.js'
 import type { StateName } from '../process/state.js'
 import type { Logger, Scheduler } from './environment.js'
@@ -21,6 +22,8 @@ export interface ProcessHost {
    * to a process) must then be JSON, and is checked before it is applied.
    */
   readonly keepsJson?: boolean
+  /** How deep and long what a checkpointed process keeps may be (the defaults when unset). */
+  readonly checkpointLimits?: CheckpointLimits
   /** A fresh id for a registered promise or a child. */
   newId(): string
   /** A live process on this runner. */

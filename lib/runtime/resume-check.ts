@@ -21,7 +21,12 @@ export class InvalidResumeValueError extends Error {
 /** Throws when `value` cannot resume `process`; returns when it can (or is not WAITING). */
 export const checkResumeValue = (process: ProcessHandle, value: unknown): void => {
   if (process.host.keepsJson === true) {
-    const notJson = notJsonValue(process.pid, value, 'the resume value')
+    const notJson = notJsonValue(
+      process.pid,
+      value,
+      'the resume value',
+      process.host.checkpointLimits,
+    )
     if (notJson !== undefined) throw notJson
   }
   const suspension = suspensionOf(process)

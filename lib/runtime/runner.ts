@@ -19,6 +19,7 @@ import {
   type Scheduler,
 } from './environment.js'
 import { bundle } from '../checkpoint/bundle.js'
+import { checkpointLimits, type CheckpointLimits } from '../checkpoint/limits.js'
 import type { Persister } from '../persistence/persister.js'
 import { checkpointing, type Checkpointing } from './checkpointing.js'
 import { InvalidInputsError } from './errors.js'
@@ -64,6 +65,11 @@ export interface RunnerOptions {
   readonly timeSliceMs?: number
   /** `'every-transition'`: checkpoint each process at each state change (needs `persister`). */
   readonly checkpoints?: 'every-transition' | 'on-request'
+  /**
+   * How deep and long each value a checkpointed process keeps may be; the defaults
+   * (`DEFAULT_CHECKPOINT_LIMITS`: 256 levels, 16 Mi characters) for those left out.
+   */
+  readonly checkpointLimits?: Partial<CheckpointLimits>
 }
 
 /** Options of one process creation. */
@@ -83,6 +89,8 @@ export class Runner implements ProcessHost {
   readonly clock: Clock
   readonly timeSliceMs: number | undefined
   readonly persister: Persister | undefined
+  /** How deep and long what its processes keep may be, when it checkpoints them. */
+  readonly checkpointLimits: CheckpointLimits
   /** True once a plugin takes checkpoints (see `RunnerPlugin.takesCheckpoints`). */
   get keepsJson(): boolean {
     return this.checkpointed
@@ -104,6 +112,7 @@ export class Runner implements ProcessHost {
     this.plugins = [...(options.plugins ?? [])]
     this.persister = options.persister
     this.timeSliceMs = options.timeSliceMs
+    this.checkpointLimits = checkpointLimits(options.checkpointLimits)
     if (options.checkpoints === 'every-transition') {
       if (this.persister === undefined)
         throw new Error("checkpoints: 'every-transition' needs a persister")
@@ -138,10 +147,11 @@ export class Runner implements ProcessHost {
     if (this.keepsJson) {
       // Checkpoints keep the inputs in their wire form (see `bundle`): that form must be JSON.
       const wire = definition.spec.inputs.encode(inputs)
+      const limits = this.checkpointLimits
       const notJson =
-        notJsonValue(pid, wire, 'inputs') ??
-        notJsonValue(pid, raw, 'rawInputs') ??
-        notJsonValue(pid, ctx, 'ctx')
+        notJsonValue(pid, wire, 'inputs', limits) ??
+        notJsonValue(pid, raw, 'rawInputs', limits) ??
+        notJsonValue(pid, ctx, 'ctx', limits)
       if (notJson !== undefined) throw notJson
     }
     const snapshot = createdSnapshot(pid, definition.body.initial, ctx, options.status)

@@ -60,7 +60,7 @@ export class StepContextDraft {
   /** The frozen context after the step: the same object when nothing changed. */
   close(): unknown {
     this.revokeStandIns()
-    return this.draft === undefined ? this.base : finishDraft(this.draft)
+    return this.draft === undefined ? this.base : finish(this.draft)
   }
 
   /** A frozen snapshot of the context as it is now (the draft stays open). */
@@ -113,6 +113,23 @@ const FORWARD: ProxyHandler<StandInTarget> = {
   setPrototypeOf: (target, proto) => Reflect.setPrototypeOf(draftOf(target), proto),
   isExtensible: (target) => Reflect.isExtensible(draftOf(target)),
   preventExtensions: (target) => Reflect.preventExtensions(draftOf(target)),
+}
+
+/**
+ * Finish a draft. immer's freezing is the only recursion here, through the data: an overflow means
+ * a value nested some 1,600 levels deep, and is reported as that, not as a bare stack overflow.
+ */
+const finish = (draft: Draft<any>): unknown => {
+  try {
+    return finishDraft(draft)
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error
+    throw new RangeError(
+      `the step left its context nested too deep to be frozen (${error.message}); ` +
+        'a checkpointing runner keeps at most checkpointLimits.maxDepth levels (256 by default)',
+      { cause: error },
+    )
+  }
 }
 
 /** Drop a draft without keeping anything of it. */

@@ -1,21 +1,28 @@
 /**
- * Ownership: a process runs on one worker at a time. A worker claims a pid before it runs the
- * process and releases it when the process has terminated (or was paused for shutdown); a task
- * for a pid that another worker holds is not run a second time.
+ * Ownership: a process tree runs on one worker at a time. A worker claims the root pid of a
+ * tree before it runs the root (children run with their root, under its claim) and releases it
+ * when every process of the tree has terminated and been written (or hands it back when it
+ * stops); a task for a pid that another worker holds is not run a second time.
  *
  * Two implementations:
- * - `PostgresOwnership` (`postgres-ownership.ts`): session-level advisory locks on a dedicated
- *   connection to the checkpoint database, shared by every worker of that database. A worker that
- *   dies loses its connection and with it its claims, so its processes can be taken over at once.
+ * - `PostgresOwnership` (`postgres-ownership.ts`): claim rows in the checkpoint database, held
+ *   by a worker's lease, shared by every worker of that database, with fenced checkpoint writes.
  * - {@link LocalOwnership}: claims in this program's memory, for single-machine stores (memory,
  *   files, SQLite) served by one worker process.
  */
+import type { Bundle } from '../checkpoint/bundle.js'
 import type { LauncherOwnership } from '../comms/launcher.js'
 
 /** The prefix of the name a worker's database connections carry (`application_name`). */
 export const OWNER_APPLICATION_PREFIX = 'plumpy-ts worker '
 
-/** Who runs which process. Claims are per owner (one per worker) and idempotent. */
+/**
+ * Writes a checkpoint of a process of the tree rooted at `root` so that it commits only while
+ * its owner holds that tree; rejects with a `FencedOutError` otherwise.
+ */
+export type FencedWriter = (bundle: Bundle, root: string, tag: string | undefined) => Promise<void>
+
+/** Who runs which process tree. Claims are per owner (one per worker) and idempotent. */
 export interface Ownership extends LauncherOwnership {
   /** The name this owner is known by (the worker's id), as `ownerOf` reports it to others. */
   readonly name: string
@@ -24,7 +31,7 @@ export interface Ownership extends LauncherOwnership {
    * already), false when another owner holds it.
    */
   claim(pid: string): Promise<boolean>
-  /** Give `pid` up; nothing happens when this owner does not hold it. */
+  /** The tree of `pid` has ended: forget its claim. Nothing happens when this owner does not hold it. */
   release(pid: string): Promise<void>
   /** Whether anyone (this owner included) holds `pid`. */
   isClaimed(pid: string): Promise<boolean>
@@ -32,7 +39,20 @@ export interface Ownership extends LauncherOwnership {
   ownerOf(pid: string): Promise<string | undefined>
   /** Whether this owner holds `pid`, as far as it knows. */
   holds(pid: string): boolean
-  /** Releases every claim and frees the connection; later claims reject. Idempotent. */
+  /**
+   * Up to `limit` pids of stored, non-terminal root processes that a worker ran and that no
+   * live worker holds now (their worker died, or stopped and handed them back): a worker
+   * continues them itself. Always empty for claims that live in one program's memory.
+   */
+  unheld(limit: number): Promise<string[]>
+  /** Gives every claim back at once (a graceful stop): any worker may take them over now. */
+  handBack(): Promise<void>
+  /**
+   * Fenced checkpoint writes, when other programs could take a tree over: a worker writes its
+   * checkpoints through it. Undefined for claims that live in one program's memory.
+   */
+  readonly fencedWriter?: FencedWriter
+  /** Ends this owner: claims not handed back are free once it is gone. Idempotent. */
   close(): Promise<void>
 }
 
@@ -88,11 +108,19 @@ export class LocalOwnership implements Ownership {
     return this.mine.has(pid)
   }
 
+  async unheld(): Promise<string[]> {
+    return []
+  }
+
+  async handBack(): Promise<void> {
+    for (const pid of this.mine) this.claims.byPid.delete(pid)
+    this.mine.clear()
+  }
+
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    for (const pid of this.mine) this.claims.byPid.delete(pid)
-    this.mine.clear()
+    await this.handBack()
   }
 
   private refuseIfClosed(): void {

@@ -1,109 +1,135 @@
 /**
- * Ownership through PostgreSQL session-level advisory locks, on a connection of its own to the
- * checkpoint database (advisory locks are per database, so every worker of a store sees the same
- * claims).
+ * Ownership shared through the checkpoint database: claim rows held by workers' leases, and
+ * checkpoint writes fenced by those claims.
  *
- * A claim is `pg_try_advisory_lock(key)` where `key` is a 64-bit hash of the pid; it lives as
- * long as the session: a worker that dies (SIGKILL, crash, power loss once TCP notices) loses its
- * connection, the server ends the session and every claim of that worker is free at once. The
- * holder's name is read from `pg_stat_activity.application_name`, set to
- * `plumpy-ts worker <name>` on the claiming connection.
+ * **Why not one advisory lock per process.** Session-level advisory locks live in the server's
+ * shared lock table, sized by `max_locks_per_transaction × max_connections` (a few thousand
+ * entries by default): at a few tens of thousands of live processes the server runs out of
+ * shared memory and refuses every connection, `psql` included; looking a holder up scans the
+ * whole table (`pg_locks`); and a server restart drops every lock at once, so every worker would
+ * have to stop. Claims must scale like the checkpoints themselves (10^5–10^6 processes), so
+ * they are rows:
  *
- * If the connection drops while the worker lives (the server restarted), its claims are gone:
- * `onLost` is called and every later call rejects. The worker must then stop running its
- * processes (another worker may take them over); see `Worker`.
+ * - **One lease per worker** (`worker_leases`, see `lease.ts`): alive while its worker's session
+ *   holds one advisory lock (so a dead worker's processes are free at once), and across a server
+ *   restart until its expiry, renewed in the background. One lock per worker, not per process.
+ * - **One claim row per process tree** (`process_claims (pid, lease)`), taken before the root
+ *   runs, deleted once the whole tree has ended and been written, handed back (lease NULL) when
+ *   the worker stops. Claims and releases are batched into one statement per burst. A claim held
+ *   by a dead lease is taken over by the next claim of that pid.
+ * - **Fenced writes**: every checkpoint of a tree is written only while the tree's claim row
+ *   names this worker's lease, and share-locks that row until it commits. A worker whose lease
+ *   died while it lived (a partition, a pause longer than its lease, a connection ended by an
+ *   administrator) and whose tree another worker took over has its writes refused
+ *   (`FencedOutError`), and the taker, whose claim waits for writes in flight, loads whatever
+ *   was committed before it. So no checkpoint of the old owner can land after the new owner
+ *   loaded, whatever the clocks or pauses.
+ * - **Re-verified on reconnection**: each time the lease connection comes back, the claims this
+ *   worker holds are read again; trees taken over meanwhile are reported (`onLost`), rows whose
+ *   release was lost with the connection are deleted.
+ *
+ * Clock skew does not matter: expiries are compared with the database server's clock only. A
+ * pause of the worker (a long collection) keeps its session, hence its lease; a pause longer
+ * than the server's TCP keepalive ends the session, and then fencing applies.
  */
-import { createHash } from 'node:crypto'
-import pg from 'pg'
-import { OWNER_APPLICATION_PREFIX, type Ownership } from './ownership.js'
+import type pg from 'pg'
+import type { Bundle } from '../checkpoint/bundle.js'
+import { CLAIM_STATEMENTS as SQL } from '../persistence/postgres/claims.js'
+import type { PostgresPersister } from '../persistence/postgres/persister.js'
+import { consoleLogger, type Logger } from '../runtime/environment.js'
+import { Lease, type LeaseReconnectOptions } from './lease.js'
+import { OWNER_APPLICATION_PREFIX, type FencedWriter, type Ownership } from './ownership.js'
 
 /** Options of {@link PostgresOwnership.connect}. */
 export interface PostgresOwnershipOptions {
   /** The checkpoint database (the same URL as the store). */
   readonly url: string
-  /** This owner's name (the worker id); at most ~45 characters are kept. */
+  /** The store whose checkpoints this owner's writes go to (fenced by its claims). */
+  readonly store: PostgresPersister
+  /** This owner's name (the worker id); at most ~45 characters are kept in `pg_stat_activity`. */
   readonly name: string
-  /** Called once if the connection, and with it every claim, is lost while not closing. */
-  readonly onLost?: (error: Error) => void
+  /** How long the lease outlives a database restart (default 30,000 ms; see `lease.ts`). */
+  readonly leaseMs?: number
+  readonly reconnect?: LeaseReconnectOptions
+  /** Where lost and restored connections are reported (default stderr). */
+  readonly logger?: Logger
+  /**
+   * Called when claims this owner held were taken over by another worker while it lived (found
+   * when its connection came back): it must stop running those trees, and write nothing more.
+   */
+  readonly onLost?: (pids: readonly string[]) => void
 }
 
-/** The two 32-bit halves of a pid's lock key, as `pg_locks` shows them, and the whole key. */
-export interface LockKey {
-  /** The signed 64-bit key, as text for a `bigint` parameter. */
-  readonly key: string
-  /** `pg_locks.classid`: the high 32 bits, unsigned. */
-  readonly high: number
-  /** `pg_locks.objid`: the low 32 bits, unsigned. */
-  readonly low: number
-}
+/** The most claims or releases in one statement (a statement holds up the lease's queue). */
+const MAX_BATCH = 2_000
 
-/** The advisory lock key of a pid: the first 8 bytes of SHA-256 over a namespaced pid. */
-export const lockKeyOf = (pid: string): LockKey => {
-  const digest = createHash('sha256').update(`plumpy-ts process ${pid}`).digest()
-  return {
-    key: digest.readBigInt64BE(0).toString(),
-    high: digest.readUInt32BE(0),
-    low: digest.readUInt32BE(4),
-  }
+interface Pending {
+  readonly kind: 'claim' | 'release'
+  readonly pid: string
+  readonly settle: (outcome: boolean | Error) => void
 }
-
-const OWNER_QUERY = `
-  SELECT a.application_name AS owner
-  FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
-  WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-    AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid
-  LIMIT 1`
 
 /**
- * Claims as PostgreSQL advisory locks.
+ * Claims as rows of the checkpoint database (see the module comment).
  *
  * @example
- * const ownership = await PostgresOwnership.connect({ url, name: 'worker-1', onLost: stop })
+ * const store = new PostgresPersister({ connectionString: url })
+ * const ownership = await PostgresOwnership.connect({ url, store, name: 'worker-1' })
  * if (await ownership.claim(pid)) run(pid)
  * else console.log(`running on ${await ownership.ownerOf(pid)}`)
  */
 export class PostgresOwnership implements Ownership {
   private readonly mine = new Set<string>()
-  /** One query at a time on the connection (pg no longer queues them for us). */
-  private tail: Promise<unknown> = Promise.resolve()
-  private closing = false
-  private lost: Error | undefined
+  /** Claims and releases in the order they were asked for, batched by kind. */
+  private readonly pending: Pending[] = []
+  private pumping = false
+  readonly fencedWriter: FencedWriter
 
   private constructor(
-    readonly name: string,
-    private readonly client: pg.Client,
-    private readonly onLost: ((error: Error) => void) | undefined,
-  ) {}
-
-  /** Opens the dedicated connection; rejects with the reason when the database is unreachable. */
-  static async connect(options: PostgresOwnershipOptions): Promise<PostgresOwnership> {
-    const client = new pg.Client({
-      connectionString: options.url,
-      application_name: `${OWNER_APPLICATION_PREFIX}${options.name}`.slice(0, 63),
-      keepAlive: true,
-    })
-    const ownership = new PostgresOwnership(options.name, client, options.onLost)
-    client.on('error', (error: Error) => ownership.connectionLost(error))
-    client.on('end', () => ownership.connectionLost(new Error('the connection ended')))
-    await client.connect()
-    return ownership
+    private readonly options: PostgresOwnershipOptions,
+    private readonly lease: Lease,
+  ) {
+    const { store } = options
+    this.fencedWriter = (bundle: Bundle, root: string, tag: string | undefined) =>
+      store.saveFencedCheckpoint(bundle, { lease: lease.id, root }, tag)
   }
 
-  async claim(pid: string): Promise<boolean> {
-    if (this.mine.has(pid)) return true
-    const { rows } = await this.query<{ ok: boolean }>(
-      'SELECT pg_try_advisory_lock($1::bigint) AS ok',
-      [lockKeyOf(pid).key],
-    )
-    if (rows[0]?.ok !== true) return false
-    this.mine.add(pid)
-    return true
+  /** Opens the lease; rejects with the reason when the database is unreachable. */
+  static async connect(options: PostgresOwnershipOptions): Promise<PostgresOwnership> {
+    await options.store.ensureSchema()
+    // The lease reports reconnections to the owner built on it.
+    const built: { ownership?: PostgresOwnership } = {}
+    const lease = await Lease.open({
+      url: options.url,
+      name: options.name,
+      applicationName: `${OWNER_APPLICATION_PREFIX}${options.name}`.slice(0, 63),
+      logger: options.logger ?? consoleLogger,
+      onLocked: async (client) => built.ownership?.verify(client),
+      ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+      ...(options.reconnect === undefined ? {} : { reconnect: options.reconnect }),
+    })
+    built.ownership = new PostgresOwnership(options, lease)
+    return built.ownership
+  }
+
+  get name(): string {
+    return this.options.name
+  }
+
+  /** This owner's lease id (the `lease` of its claim rows). */
+  get leaseId(): number {
+    return this.lease.id
+  }
+
+  claim(pid: string): Promise<boolean> {
+    if (this.mine.has(pid)) return Promise.resolve(true)
+    return this.enqueue('claim', pid)
   }
 
   async release(pid: string): Promise<void> {
-    if (!this.mine.delete(pid) || this.lost !== undefined) return
-    await this.query('SELECT pg_advisory_unlock($1::bigint)', [lockKeyOf(pid).key])
+    // Forgotten at once: a claim asked for later is queued after this release.
+    if (!this.mine.delete(pid)) return
+    await this.enqueue('release', pid)
   }
 
   async isClaimed(pid: string): Promise<boolean> {
@@ -112,44 +138,105 @@ export class PostgresOwnership implements Ownership {
 
   async ownerOf(pid: string): Promise<string | undefined> {
     if (this.mine.has(pid)) return this.name
-    const { high, low } = lockKeyOf(pid)
-    const { rows } = await this.query<{ owner: string | null }>(OWNER_QUERY, [high, low])
-    const row = rows[0]
-    if (row === undefined) return undefined
-    const owner = row.owner ?? ''
-    if (owner.startsWith(OWNER_APPLICATION_PREFIX))
-      return owner.slice(OWNER_APPLICATION_PREFIX.length)
-    return owner === '' ? 'unknown' : owner
+    const { rows } = await this.options.store.pool.query<{ name: string }>(SQL.ownerOf, [pid])
+    return rows[0]?.name
   }
 
   holds(pid: string): boolean {
     return this.mine.has(pid)
   }
 
-  /** Ends the session, which releases every claim at once. */
+  async unheld(limit: number): Promise<string[]> {
+    const { pool } = this.options.store
+    await pool.query(SQL.dropSettled)
+    const { rows } = await pool.query<{ pid: string }>(SQL.unheld, [limit])
+    return rows.map((row) => row.pid)
+  }
+
+  async handBack(): Promise<void> {
+    this.mine.clear()
+    await this.lease.run((client) => client.query(SQL.handBack, [this.lease.id]))
+  }
+
+  /** Ends the lease: claims not handed back are free once its session is gone. */
   async close(): Promise<void> {
-    if (this.closing) return
-    this.closing = true
     this.mine.clear()
-    await this.client.end().catch(() => undefined)
+    await this.lease.close()
   }
 
-  private query<R extends pg.QueryResultRow>(text: string, values: unknown[]) {
-    const run = async () => {
-      if (this.closing) throw new Error(`ownership of ${this.name} is closed`)
-      if (this.lost !== undefined)
-        throw new Error(`ownership of ${this.name} was lost: ${this.lost.message}`)
-      return this.client.query<R>(text, values)
+  private enqueue(kind: Pending['kind'], pid: string): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.pending.push({
+        kind,
+        pid,
+        settle: (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome)),
+      })
+      void this.pump()
+    })
+  }
+
+  /** Runs the pending claims and releases, each run of one kind as one statement. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return
+    this.pumping = true
+    try {
+      while (this.pending.length > 0) {
+        const kind = this.pending[0]?.kind
+        let end = 1
+        while (end < MAX_BATCH && this.pending[end]?.kind === kind) end += 1
+        const batch = this.pending.splice(0, end)
+        const pids = [...new Set(batch.map((entry) => entry.pid))]
+        try {
+          if (kind === 'claim') {
+            const { rows } = await this.lease.run((client) =>
+              client.query<{ pid: string }>(SQL.claim, [pids, this.lease.id]),
+            )
+            const got = new Set(rows.map((row) => row.pid))
+            for (const pid of got) this.mine.add(pid)
+            for (const entry of batch) entry.settle(got.has(entry.pid))
+          } else {
+            await this.lease.run((client) => client.query(SQL.release, [this.lease.id, pids]))
+            for (const entry of batch) entry.settle(true)
+          }
+        } catch (error) {
+          const failure = error instanceof Error ? error : new Error(String(error))
+          for (const entry of batch) entry.settle(failure)
+        }
+      }
+    } finally {
+      this.pumping = false
     }
-    const result = this.tail.then(run, run)
-    this.tail = result.catch(() => undefined)
-    return result
   }
 
-  private connectionLost(error: Error): void {
-    if (this.closing || this.lost !== undefined) return
-    this.lost = error
-    this.mine.clear()
-    this.onLost?.(error)
+  /**
+   * The lease connection is back: compare the claims in the database with those held here.
+   * Trees taken over meanwhile are lost; rows whose release was lost with the connection (or
+   * whose claim was committed but never answered) are deleted.
+   */
+  private async verify(client: pg.Client): Promise<void> {
+    const { rows } = await client.query<{ pid: string }>(SQL.held, [this.lease.id])
+    const held = new Set(rows.map((row) => row.pid))
+    const stale = [...held].filter((pid) => !this.mine.has(pid))
+    if (stale.length > 0) await client.query(SQL.release, [this.lease.id, stale])
+    const lost = [...this.mine].filter((pid) => !held.has(pid))
+    for (const pid of lost) this.mine.delete(pid)
+    if (lost.length > 0) this.options.onLost?.(lost)
+  }
+}
+
+/**
+ * Who holds what, read from the database without taking a lease (for `revive` and `prune`).
+ *
+ * @example
+ * const claims = new PostgresClaims(store)
+ * await claims.ownerOf(pid) // 'worker-1', or undefined when no live worker holds it
+ */
+export class PostgresClaims implements Pick<Ownership, 'ownerOf'> {
+  constructor(private readonly store: PostgresPersister) {}
+
+  async ownerOf(pid: string): Promise<string | undefined> {
+    await this.store.ensureSchema()
+    const { rows } = await this.store.pool.query<{ name: string }>(SQL.ownerOf, [pid])
+    return rows[0]?.name
   }
 }

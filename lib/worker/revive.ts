@@ -3,14 +3,20 @@
  *
  * A process is continued by the task that launched it while that task is in the queue or held
  * by a live worker (a task held past the hold limit is handed on to a continue task, which
- * does the same). Once a `nowait` launch was acknowledged and its worker died, only the store remembers the process: non-terminal, and claimed by nobody. Those are the
- * ones revived. Safe while workers run: claimed processes are skipped, children come back with
- * their parent (and are never revived on their own: a child whose parent has ended is awaited by
- * nobody), and a continue that arrives while someone runs the process is refused by the
+ * does the same). Once a `nowait` launch was acknowledged and its worker died, only the store
+ * remembers the process: non-terminal, and claimed by nobody. Those are the ones revived.
+ * Workers on PostgreSQL do the same by themselves (`recovery.ts`); revive remains for stores
+ * whose claims only their worker sees, for processes no worker ever claimed (a `create` task's,
+ * or one stored by a program of one's own), and for workers run with recovery off.
+ *
+ * Safe while workers run: claimed processes are skipped, children come back with their parent
+ * (and are never revived on their own: a child whose parent has ended is awaited by nobody,
+ * `prune.ts`), and a continue that arrives while someone runs the process is refused by the
  * launcher's claim.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { DefinitionRegistry } from '../checkpoint/registry.js'
+import { WaitGraph } from '../checkpoint/waits.js'
 import type { Communicator } from '../comms/communicator.js'
 import type { Persister } from '../persistence/persister.js'
 import { isTerminal } from '../process/state.js'
@@ -29,7 +35,7 @@ export type ReviveOutcome =
 /** What revive needs. */
 export interface ReviveOptions {
   readonly persister: Persister
-  /** Tells who runs what; for a store that several workers share, `PostgresOwnership`. */
+  /** Tells who runs what; for a store that several workers share, `PostgresClaims`. */
   readonly ownership: Pick<Ownership, 'ownerOf'>
   readonly communicator: Communicator
   /** The current definitions: processes whose checkpoint they cannot load are reported. */
@@ -50,11 +56,13 @@ export const revive = async (options: ReviveOptions): Promise<ReviveOutcome[]> =
   const addresses = (await persister.getCheckpoints()).filter(({ tag }) => tag === undefined)
   const outcomes: ReviveOutcome[] = []
   const states = new Map<string, boolean>() // pid → terminal?
+  const graph = new WaitGraph()
   const stored = []
   for (const { pid } of addresses) {
     try {
       const data = await persister.loadCheckpoint(pid)
       states.set(pid, isTerminal(data.snapshot.state))
+      graph.add(data)
       stored.push(data)
     } catch (error) {
       outcomes.push({ _tag: 'Unresolvable', pid, reason: reasonOf(error) })
@@ -73,9 +81,12 @@ export const revive = async (options: ReviveOptions): Promise<ReviveOutcome[]> =
       })
       continue
     }
+    // What a worker would refuse to load is reported here, never sent: the worker's refusal
+    // would reach nobody (a continue task from revive asks for no answer).
     const resolved = registry.resolve(data)
-    if (E.isLeft(resolved)) {
-      outcomes.push({ _tag: 'Unresolvable', pid, reason: resolved.left.reason })
+    const refused = E.isLeft(resolved) ? resolved.left : graph.refusal(data)
+    if (refused !== undefined) {
+      outcomes.push({ _tag: 'Unresolvable', pid, reason: refused.reason })
       continue
     }
     // A child is loaded by its parent, wherever the parent goes next; a child whose parent has
@@ -119,7 +130,7 @@ export const describeReviveOutcome = (outcome: ReviveOutcome, dryRun = false): s
     case 'WithParent':
       return `${outcome.pid} skipped: comes back with its parent ${outcome.parent}`
     case 'Orphan':
-      return `${outcome.pid} skipped: ${outcome.why} (${outcome.parent}), nothing awaits it`
+      return `${outcome.pid} skipped: ${outcome.why} (${outcome.parent}), nothing awaits it (plumpy-ts prune removes it)`
     case 'Unresolvable':
       return `${outcome.pid} NOT revived: ${outcome.reason}`
     case 'Failed':

@@ -11,15 +11,37 @@
  *   stored as still running.
  * - **Written**: `written(pid)` resolves once every write of `pid` started so far is committed
  *   (a claim is released only then), `barrier()` once every write started so far is.
+ * - **Retried**: a write that fails because the store is unavailable for a while (a database
+ *   restart) is retried with backoff until it commits: a checkpoint is never dropped, and since
+ *   steps wait for the checkpoints before them, processes wait with it.
+ * - **Fenced**: writes go through `write` (a worker's fenced writer, see `PostgresOwnership`);
+ *   one refused because another worker took the process's tree over is reported to
+ *   `onFencedOut` and not retried.
  * - **Fence**: after `fence()`, saves are dropped. A worker fences before it releases its
  *   processes (shutdown) or when it lost its claims, so that it can never overwrite the
- *   checkpoint of a process that another worker has taken over.
+ *   checkpoint of a process that another worker has taken over; `abandon()` also stops the
+ *   retries of writes under way.
  */
 import { bundle, type Bundle } from '../checkpoint/bundle.js'
+import { FencedOutError } from '../persistence/fence.js'
 import type { PersistedCheckpoint, Persister } from '../persistence/persister.js'
-import type { Logger, Scheduler } from '../runtime/environment.js'
+import { isTransientStoreError } from '../persistence/transient.js'
+import { silentLogger, type Logger, type Scheduler } from '../runtime/environment.js'
 import type { ProcessHandle } from '../runtime/handle.js'
 import type { RunnerPlugin } from '../runtime/runner.js'
+import { WriteSequence } from './write-sequence.js'
+
+/** Options of a {@link WorkerStore}. */
+export interface WorkerStoreOptions {
+  /** How a checkpoint is written (default: the inner store's `saveCheckpoint`). */
+  readonly write?: (bundle: Bundle, tag: string | undefined) => Promise<void>
+  /** Told when writes start failing, and when they succeed again. */
+  readonly logger?: Logger
+  /** Backoff of retried writes: first delay (default 100 ms), doubling up to `maxDelayMs` (2 s). */
+  readonly retry?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number }
+  /** A fenced write was refused: the process's tree is another worker's now. */
+  readonly onFencedOut?: (error: FencedOutError) => void
+}
 
 /** The worker's view of its store. */
 export class WorkerStore implements Persister {
@@ -29,9 +51,16 @@ export class WorkerStore implements Persister {
   private readonly children = new Map<string, Set<string>>()
   private readonly sequence = new WriteSequence()
   private fenced = false
+  private abandoned = false
   private dropped = 0
+  /** Since when writes fail (undefined while they succeed), and how many retries since. */
+  private failingSince: number | undefined
+  private retries = 0
 
-  constructor(readonly inner: Persister) {}
+  constructor(
+    readonly inner: Persister,
+    private readonly options: WorkerStoreOptions = {},
+  ) {}
 
   /** Whether saves are being dropped. */
   get isFenced(): boolean {
@@ -52,7 +81,7 @@ export class WorkerStore implements Persister {
     if (data.parentPid !== undefined) this.childrenOf(data.parentPid).add(pid)
     const children = [...(this.children.get(pid) ?? [])]
     const before = [this.writes.get(pid), ...children.map((child) => this.writes.get(child))]
-    const write = Promise.all(before).then(() => this.inner.saveCheckpoint(data, tag))
+    const write = Promise.all(before).then(() => this.writeUntilDone(data, tag))
     const settled = write.then(
       () => undefined,
       () => undefined,
@@ -93,6 +122,53 @@ export class WorkerStore implements Persister {
     this.fenced = true
   }
 
+  /** Drop every later save, and stop retrying the writes under way. */
+  abandon(): void {
+    this.fenced = true
+    this.abandoned = true
+  }
+
+  /** Writes, retrying while the store is unavailable; rejects for any other failure. */
+  private async writeUntilDone(data: Bundle, tag: string | undefined): Promise<void> {
+    const longest = this.options.retry?.maxDelayMs ?? 2_000
+    for (
+      let delay = this.options.retry?.initialDelayMs ?? 100;
+      ;
+      delay = Math.min(delay * 2, longest)
+    ) {
+      try {
+        await (this.options.write ?? ((b, t) => this.inner.saveCheckpoint(b, t)))(data, tag)
+        this.succeeded()
+        return
+      } catch (error) {
+        if (error instanceof FencedOutError) this.options.onFencedOut?.(error)
+        if (this.abandoned || !isTransientStoreError(error)) throw error
+        this.failed(error)
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay))
+    }
+  }
+
+  private failed(error: unknown): void {
+    this.retries += 1
+    if (this.failingSince !== undefined) return
+    this.failingSince = Date.now()
+    ;(this.options.logger ?? silentLogger).warn(
+      `checkpoint writes fail (${error instanceof Error ? error.message : String(error)}): ` +
+        'retrying until the store is back',
+    )
+  }
+
+  private succeeded(): void {
+    if (this.failingSince === undefined) return
+    const seconds = ((Date.now() - this.failingSince) / 1000).toFixed(1)
+    ;(this.options.logger ?? silentLogger).warn(
+      `checkpoint writes succeed again after ${seconds} s (${this.retries} retries)`,
+    )
+    this.failingSince = undefined
+    this.retries = 0
+  }
+
   loadCheckpoint(pid: string, tag?: string): Promise<Bundle> {
     return this.inner.loadCheckpoint(pid, tag)
   }
@@ -130,62 +206,6 @@ export class WorkerStore implements Persister {
     const siblings = this.children.get(parentPid)
     siblings?.delete(pid)
     if (siblings?.size === 0) this.children.delete(parentPid)
-  }
-}
-
-/**
- * Numbered writes that may complete in any order, and callbacks waiting until every write up to
- * a number is done (the low-water mark passes it).
- */
-class WriteSequence {
-  issued = 0
-  private readonly open: number[] = []
-  private head = 0
-  private readonly finished = new Set<number>()
-  /** Callbacks by the number they wait for (in that order: numbers only grow). */
-  private waiters: { upTo: number; callback: () => void }[] = []
-  private nextWaiter = 0
-
-  begin(): number {
-    this.issued += 1
-    this.open.push(this.issued)
-    return this.issued
-  }
-
-  end(ticket: number): void {
-    this.finished.add(ticket)
-    while (this.head < this.open.length && this.finished.has(this.open[this.head] as number)) {
-      this.finished.delete(this.open[this.head] as number)
-      this.head += 1
-    }
-    if (this.head > 1024 && this.head * 2 > this.open.length) {
-      this.open.splice(0, this.head)
-      this.head = 0
-    }
-    const done = this.doneUpTo()
-    while ((this.waiters[this.nextWaiter]?.upTo ?? Infinity) <= done) {
-      const waiter = this.waiters[this.nextWaiter]
-      this.nextWaiter += 1
-      waiter?.callback()
-    }
-    if (this.nextWaiter === this.waiters.length || this.nextWaiter > 1024) {
-      this.waiters = this.waiters.slice(this.nextWaiter)
-      this.nextWaiter = 0
-    }
-  }
-
-  /** Every write numbered up to this one is done. */
-  doneUpTo(): number {
-    return this.head < this.open.length ? (this.open[this.head] as number) - 1 : this.issued
-  }
-
-  whenDone(upTo: number, callback: () => void): void {
-    if (this.doneUpTo() >= upTo) callback()
-    else this.waiters.push({ upTo, callback })
-  }
-
-  upTo(ticket: number): Promise<void> {
-    return new Promise((resolve) => this.whenDone(ticket, resolve))
   }
 }
 

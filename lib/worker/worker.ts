@@ -7,7 +7,13 @@
  *   once a checkpoint of it is stored, or when it is handed on at the hold limit (a continue task
  *   with the sender's return address takes its place). A worker that dies leaves either an
  *   unacknowledged task, which the broker hands to another worker that then answers the sender,
- *   or (`nowait`) a stored, unclaimed, non-terminal process, which `plumpy-ts revive` finds.
+ *   or (`nowait`) a stored, non-terminal process whose claim no live worker holds, which the
+ *   other workers' recovery rounds find and continue (`recovery.ts`).
+ * - **Database restarts.** Checkpoint writes that fail while the database is away are retried
+ *   until they commit (and steps wait for them); the lease reconnects and re-verifies its
+ *   claims. Only when another worker took some of its trees over meanwhile (its lease died: see
+ *   `postgres-ownership.ts`) does a worker stop (`abort`), writing nothing more; the command
+ *   line then starts it again.
  * - **Nothing twice.** A process runs only where it is claimed; a redelivered task for a process
  *   that its owner still runs waits for it instead of running it again. Steps run only once the
  *   checkpoints before them are committed (`writeAheadScheduler`), so after a crash the steps run
@@ -28,6 +34,7 @@ import { consoleLogger, type Logger } from '../runtime/environment.js'
 import { Runner } from '../runtime/runner.js'
 import { workerLog, type LogLine } from './events.js'
 import type { Ownership } from './ownership.js'
+import { Recovery, type OrphanFinder } from './recovery.js'
 import { checkpointEveryTransition, WorkerStore, writeAheadScheduler } from './store.js'
 
 /** What a worker is made of. */
@@ -57,11 +64,20 @@ export interface WorkerOptions {
    * not even subscribe to broadcasts, and its processes are controlled by RPC to their pid only.
    */
   readonly controlBroadcasts?: boolean
+  /**
+   * Every this many ms (and at start), continue stored processes that no live worker holds
+   * (see `recovery.ts`). Default 30,000; 0: never (then `plumpy-ts revive` does it).
+   */
+  readonly recoverEveryMs?: number
+  /** With recovery, prune orphans older than this (default 600,000 ms; see `prune.ts`). */
+  readonly pruneAfterMs?: number
+  /** Where orphan candidates come from (`PostgresPersister.orphanCandidates`); none: no pruning. */
+  readonly orphans?: OrphanFinder
 }
 
 /** How a worker stopped. */
 export interface WorkerStopped {
-  /** `shutdown` (graceful) or `lost` (its claims were lost: stopped at once). */
+  /** `shutdown` (graceful) or `lost` (another worker took some of its trees: stopped at once). */
   readonly reason: 'shutdown' | 'lost'
   /** Processes it paused and gave back. */
   readonly processes: number
@@ -71,11 +87,13 @@ export interface WorkerStopped {
  * A running worker.
  *
  * @example
+ * const store = new PostgresPersister({ connectionString: url })
  * const worker = await Worker.start({
  *   name: 'worker-1',
  *   communicator: await AmqpCommunicator.connect('amqp://127.0.0.1?heartbeat=10'),
- *   store: new PostgresPersister({ connectionString: url }),
- *   ownership: await PostgresOwnership.connect({ url, name: 'worker-1' }),
+ *   store,
+ *   ownership: await PostgresOwnership.connect({ url, store, name: 'worker-1' }),
+ *   orphans: (olderThanMs, limit) => store.orphanCandidates(olderThanMs, limit),
  *   registry: DefinitionRegistry.of(Pipeline, Work),
  *   slots: 50,
  * })
@@ -86,6 +104,7 @@ export class Worker {
   readonly store: WorkerStore
   readonly launcher: ProcessLauncher
   private readonly control: ProcessControl
+  private readonly recovery: Recovery | undefined
   private readonly say: (text: string) => void
   /** Resolves once the worker has stopped, gracefully or not. */
   readonly stopped: Promise<WorkerStopped>
@@ -104,7 +123,23 @@ export class Worker {
     const logger = options.logger ?? consoleLogger
     const log = workerLog(options.name, options.log)
     this.say = log.say
-    this.store = new WorkerStore(options.store)
+    const fenced = options.ownership.fencedWriter
+    this.store = new WorkerStore(options.store, {
+      logger,
+      onFencedOut: (error) => void this.abort(error.message),
+      // A checkpoint of a process of a claimed tree commits only while the tree is this
+      // worker's; the checkpoint of a `create` task, which no one runs yet, is written as it is.
+      ...(fenced === undefined
+        ? {}
+        : {
+            write: (bundle, tag) => {
+              const root = this.launcher.rootOf(bundle.pid)
+              return root === undefined
+                ? options.store.saveCheckpoint(bundle, tag)
+                : fenced(bundle, root, tag)
+            },
+          }),
+    })
     // Every transition is checkpointed by `checkpointEveryTransition` (see there for why not the
     // runner's own); the runner's persister takes the checkpoints that steps ask for.
     this.runner = new Runner({
@@ -139,6 +174,22 @@ export class Worker {
       written: (pid) => this.store.written(pid),
       onEvent: log.launcherEvent,
     })
+    const everyMs = options.recoverEveryMs ?? 30_000
+    this.recovery =
+      everyMs === 0
+        ? undefined
+        : new Recovery({
+            ownership: options.ownership,
+            persister: options.store,
+            registry: options.registry,
+            launcher: this.launcher,
+            room: () => this.slots - this.launcher.processCount(),
+            accepting: () => this.accepting,
+            say: this.say,
+            everyMs,
+            pruneAfterMs: options.pruneAfterMs ?? 600_000,
+            ...(options.orphans === undefined ? {} : { orphans: options.orphans }),
+          })
   }
 
   /** Builds the worker and starts taking tasks. */
@@ -150,6 +201,7 @@ export class Worker {
         `${options.registry.definitions().length} definitions` +
         (options.controlBroadcasts === false ? ', control broadcasts refused' : ''),
     )
+    worker.recovery?.start()
     return worker
   }
 
@@ -200,21 +252,19 @@ export class Worker {
   }
 
   /**
-   * The claims are gone (the ownership connection dropped): another worker may take these
-   * processes over now, so stop them at once and write nothing more.
+   * Another worker took some of this worker's trees over (its lease died while it lived): stop
+   * every process at once, write nothing more, close. Its tasks go back to the queue with the
+   * broker connection; its other claims are free once its lease is closed.
    */
-  abort(error: Error): Promise<WorkerStopped> {
-    if (this.stopping !== undefined) {
-      this.store.fence()
-      return this.stopping
-    }
-    this.say(`lost the claims of its processes (${error.message}): stopping them now`)
-    this.store.fence()
+  abort(reason: string): Promise<WorkerStopped> {
+    this.store.abandon()
+    if (this.stopping !== undefined) return this.stopping
+    this.say(`lost the claims of some of its processes (${reason}): stopping them now`)
     const paused = this.pauseAll()
     this.stopping = (async () => {
       this.accepting = false
-      // Its tasks go to other workers when the connection closes: let the writes already under
-      // way land first, so that they cannot overwrite the checkpoints of a worker taking over.
+      await this.recovery?.stop()
+      // Writes under way are fenced: they commit, or are refused if their tree is gone.
       await Promise.race([this.store.flush(), sleep(5_000)])
       await this.closeConnections()
       this.say('stopped')
@@ -228,6 +278,7 @@ export class Worker {
     const { communicator, ownership } = this.options
     this.say(`${reason}: shutting down`)
     this.accepting = false
+    await this.recovery?.stop()
     await this.consumption
     if (this.subscriber !== undefined)
       await communicator.removeTaskSubscriber(this.subscriber).catch((error: unknown) => {
@@ -244,8 +295,12 @@ export class Worker {
     await this.store.flush()
     this.say('checkpoints written')
 
-    for (const process of live) await ownership.release(process.pid)
-    this.say(`released ${live.length} claims`)
+    const claims = live.filter((process) => ownership.holds(process.pid)).length
+    await ownership.handBack().then(
+      () => this.say(`released ${claims} claims`),
+      // Held by this worker's lease, they are free anyway once it is closed, below.
+      (error: unknown) => this.say(`claims not handed back (${String(error)}): freed on close`),
+    )
 
     // Tasks held here go back to the queue when the connection closes; a process without one
     // here (nowait, or its continue task held by a worker following it) gets a continue task

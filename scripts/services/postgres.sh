@@ -6,8 +6,13 @@
 #
 # The superuser is `postgres` with trust authentication on 127.0.0.1:<port>; the Unix socket
 # lives in <dir>. initdb and pg_ctl refuse to run as root, so as root they run as the
-# `postgres` user, in a <dir> owned by it. Durability is traded for speed (fsync off): this
-# server only ever holds test data.
+# `postgres` user, in a <dir> owned by it.
+#
+# A server for tests and for trying things out, not for data you keep: durability is traded for
+# speed (fsync, synchronous_commit and full_page_writes off: a crash of the machine may lose or
+# corrupt what it holds), and anyone on the machine may connect as the superuser. With
+# PLUMPY_PG_DURABLE=1 it keeps PostgreSQL's durable defaults (for measurements). The README
+# ("Running it for real") shows a production-like configuration.
 set -euo pipefail
 
 die() {
@@ -54,11 +59,18 @@ case $cmd in
           die "initdb failed"
         }
     fi
+    fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    if [[ ${PLUMPY_PG_DURABLE:-} == 1 ]]; then
+      fast=""
+    else
+      echo "postgres.sh: a server for tests on 127.0.0.1:$port: fsync off, trust authentication;" \
+        "never keep data you need in it" >&2
+    fi
     # pg_ctl -w returns once the server accepts connections. Its server outlives pg_ctl and is
     # re-parented (see rabbitmq.sh about zombies).
     as_owner "$bin/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 -o "-k $DIR \
-      -c listen_addresses=127.0.0.1 -p $port -c max_connections=200 -c fsync=off \
-      -c synchronous_commit=off -c full_page_writes=off" start > "$DIR/pg_ctl.log" 2>&1 ||
+      -c listen_addresses=127.0.0.1 -p $port -c max_connections=200 $fast" \
+      start > "$DIR/pg_ctl.log" 2>&1 ||
       {
         tail -n 30 "$DIR/server.log" >&2 || true
         # A server still starting after the timeout must not be left behind.

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# A private RabbitMQ node in a directory of its own, listening on loopback only.
+# A private RabbitMQ node in a directory of its own, listening on loopback only: for tests and
+# for trying things out (the default guest user, no TLS, the node's files in a temp directory).
+# The README ("Running it for real") shows a production-like configuration.
 #
 #   rabbitmq.sh start <dir> <amqp-port>   boot a node; returns once AMQP accepts connections
 #   rabbitmq.sh stop <dir>                stop the node and its epmd, wait until they are gone
@@ -198,6 +200,7 @@ case $cmd in
     [[ -x $RMQ_BIN/rabbitmq-server ]] ||
       die "RabbitMQ is not installed ($RMQ_BIN/rabbitmq-server is missing): apt-get install rabbitmq-server"
     command -v epmd > /dev/null || die "epmd (Erlang) is not on PATH"
+    echo "rabbitmq.sh: a node for tests on 127.0.0.1:$3: user guest, no TLS" >&2
     if [[ -f $DIR/broker.env ]]; then load_env; stop_node; stop_epmd; fi
     write_config "$3"
     load_env

@@ -109,6 +109,8 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
       unknownInStore,
       unknownLive,
       killEnded,
+      killEndedStored,
+      pauseNeverStored,
       reviveSqlite,
       missingOption,
       empty,
@@ -121,6 +123,8 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
       runCli(['show', 'nobody', ...store()]),
       runCli(['status', 'nobody', ...broker()]),
       runCli(['kill', 'short', ...broker()]),
+      runCli(['kill', 'short', ...broker(), ...store()]),
+      runCli(['pause', 'nobody', ...broker(), ...store()]),
       runCli(['revive', '--store', sqlite, ...broker(), '--definitions', DEFINITIONS]),
       runCli(['worker', ...broker()]),
       runCli(['list', '--store', sqlite]),
@@ -143,8 +147,23 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
     })
     expect(unknownLive.code).toBe(3)
     expect(unknownLive.stderr).toMatch(/process nobody is not live on any worker/)
-    expect(killEnded.code).toBe(3)
-    expect(killEnded.stderr).toMatch(/process short is not live on any worker: it has terminated/)
+    // Without a store, a process no worker runs may have ended, wait for one, or never have been.
+    expect(killEnded).toMatchObject({
+      code: 3,
+      stderr:
+        'plumpy-ts: process short is not live on any worker: it has terminated, waits to be ' +
+        'revived, or never existed (give --store to tell which)\n',
+    })
+    // With one, the table's promise: controlling a terminated process is refused (1), an
+    // unknown pid is not found (3).
+    expect(killEndedStored).toMatchObject({
+      code: 1,
+      stderr: 'plumpy-ts: process short was not killed: it has terminated (FINISHED)\n',
+    })
+    expect(pauseNeverStored).toMatchObject({
+      code: 3,
+      stderr: 'plumpy-ts: no process nobody in the store\n',
+    })
     expect(reviveSqlite.code).toBe(2)
     expect(reviveSqlite.stderr).toMatch(/only a PostgreSQL store shares that/)
     expect(missingOption.code).toBe(2)

@@ -2,7 +2,7 @@
  * `plumpy-ts check --store <url> --definitions <module>`: every stored checkpoint is loaded
  * against the current definitions; those that would not load are listed with why.
  */
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,6 +18,8 @@ import {
   type Bundle,
 } from '../../lib/index.js'
 import { SqlitePersister } from '../../lib/persistence/sqlite/index.js'
+import { waitingAt } from '../persistence/fixtures.js'
+import { Counter } from './fixtures/check-definitions.js'
 
 const run = promisify(execFile)
 const dir = mkdtempSync(join(tmpdir(), 'plumpy-check-'))
@@ -31,20 +33,24 @@ const greeter = (version: number) =>
     outline: (s) => [s.hello, s.bye],
   })
 
+/** `plumpy-ts <args>`, killed after 30 s (a command that hangs fails its test). */
+const cli = (args: readonly string[]) =>
+  run('node', ['--import', 'tsx', 'lib/cli/main.ts', ...args], { timeout: 30_000 }).then(
+    (done) => ({ code: 0, stdout: done.stdout }),
+    (failed: { code: number | null; stdout: string }) => ({
+      code: failed.code,
+      stdout: failed.stdout,
+    }),
+  )
+
 const check = (store: string) =>
-  run('node', [
-    '--import',
-    'tsx',
-    'lib/cli/main.ts',
+  cli([
     'check',
     '--store',
     store,
     '--definitions',
     'spec/integration/fixtures/check-definitions.ts',
-  ]).then(
-    (done) => ({ code: 0, stdout: done.stdout }),
-    (failed: { code: number; stdout: string }) => ({ code: failed.code, stdout: failed.stdout }),
-  )
+  ])
 
 describe('plumpy-ts check', () => {
   it('lists the checkpoints that would not load, with the reason, and exits 1', async () => {
@@ -100,9 +106,9 @@ describe('plumpy-ts check', () => {
     const directory = join(dir, 'files')
     const persister = new FilePersister({ directory, durable: false })
     const runner = new Runner({ logger: silentLogger })
-    const good = bundle(runner.create(greeter(2), {}))
-    const lost = bundle(runner.create(greeter(2), {}))
     const parent = bundle(runner.create(greeter(2), {}))
+    const good = { ...bundle(runner.create(greeter(2), {})), parentPid: parent.pid }
+    const lost = bundle(runner.create(greeter(2), {}))
     const at = (b: Bundle, state: Bundle['snapshot']['state']): Bundle => ({
       ...b,
       snapshot: { ...b.snapshot, state },
@@ -150,5 +156,57 @@ describe('plumpy-ts check', () => {
       '3 checkpoints checked, 1 would not load, 1 wait on children missing from the store, 2 damaged',
     )
     expect(stdout).not.toContain(`FAIL ${good.pid}`)
+  }, 60_000)
+
+  it('reports what loading refuses: invalid stored inputs, waits on itself, on a stranger, in a loop', async () => {
+    const directory = join(dir, 'refused')
+    const persister = new FilePersister({ directory, durable: false })
+    const runner = new Runner({ logger: silentLogger })
+    const counter = (pid: string, parentPid?: string): Bundle => ({
+      ...bundle(runner.create(Counter, { n: 1 }, { pid })),
+      parentPid,
+    })
+    await persister.saveCheckpoint({ ...counter('strings'), inputs: { n: 'x' } })
+    await persister.saveCheckpoint(waitingAt(counter('selfish'), { me: 'selfish' }))
+    await persister.saveCheckpoint(waitingAt(counter('thief'), { loot: 'stranger' }))
+    await persister.saveCheckpoint(counter('stranger', 'someone-else'))
+    await persister.saveCheckpoint(waitingAt(counter('ping', 'pong'), { other: 'pong' }))
+    await persister.saveCheckpoint(waitingAt(counter('pong', 'ping'), { other: 'ping' }))
+    await persister.saveCheckpoint(waitingAt(counter('fine'), { kid: 'kid' }))
+    await persister.saveCheckpoint(counter('kid', 'fine'))
+
+    const { code, stdout } = await check(`file:${directory}`)
+    expect(code).toBe(1)
+    expect(stdout).toContain(
+      'FAIL strings - invalid-inputs: its inputs are not valid for Counter@1: inputs.n: expected number, got "x"',
+    )
+    expect(stdout).toContain(
+      'FAIL selfish - cyclic: it waits on itself (ctx.me): selfish → selfish',
+    )
+    expect(stdout).toContain(
+      'FAIL thief - not-a-child: it waits on stranger (ctx.loot), which is not its child: the parent of stranger is someone-else',
+    )
+    expect(stdout).toContain('FAIL ping - cyclic: it waits on itself: ping → pong → ping')
+    expect(stdout).toContain('FAIL pong - cyclic: it waits on itself: pong → ping → pong')
+    expect(stdout).not.toMatch(/FAIL (fine|kid|stranger) /)
+    expect(stdout).toContain('8 checkpoints checked, 5 would not load')
+  }, 60_000)
+
+  it('leaves out a FIFO named like a checkpoint, instead of waiting on it forever', async () => {
+    const directory = join(dir, 'fifo')
+    const persister = new FilePersister({ directory, durable: false })
+    const runner = new Runner({ logger: silentLogger })
+    const good = bundle(runner.create(greeter(2), {}))
+    await persister.saveCheckpoint(good)
+    execFileSync('mkfifo', [join(directory, 'trap.json')])
+
+    const checked = await check(`file:${directory}`)
+    expect(checked.code).toBe(1)
+    expect(checked.stdout).toContain('DAMAGED trap.json: a FIFO, not a file: left out of the store')
+    expect(checked.stdout).toContain('1 checkpoints checked, 0 would not load, 1 damaged')
+    const listed = await cli(['list', '--store', `file:${directory}`])
+    expect(listed.code).toBe(0)
+    expect(listed.stdout).toContain(`${good.pid}  Greeter@2  CREATED`)
+    expect(listed.stdout).not.toContain('trap')
   }, 60_000)
 })

@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdir, mkdtemp, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -79,6 +80,35 @@ describe('FilePersister', () => {
     await writeFile(join(directory, 'UPPER.json'), '{}')
     await writeFile(join(directory, '%61.json'), '{}')
     expect(await persister.getCheckpoints()).toEqual([])
+  })
+
+  it('leaves out what is not a regular file: a FIFO, a directory, a link', async () => {
+    const persister = new FilePersister({ directory })
+    await persister.saveCheckpoint(created)
+    // Reading a FIFO waits for a writer that never comes: listing or loading it must not.
+    execFileSync('mkfifo', [join(directory, 'fifo.json')])
+    await mkdir(join(directory, 'folder.json'))
+    await symlink(join(directory, `${created.pid}.json`), join(directory, 'link.json'))
+    expect(await persister.getCheckpoints()).toEqual([{ pid: created.pid, tag: undefined }])
+    expect(await persister.getProcessCheckpoints('fifo')).toEqual([])
+    await expect(persister.loadCheckpoint('fifo')).rejects.toMatchObject({
+      problem: 'unreadable',
+      reason: 'fifo.json is a FIFO, not a file',
+    })
+    await expect(persister.loadCheckpoint('folder')).rejects.toMatchObject({
+      reason: 'folder.json is a directory, not a file',
+    })
+    await expect(persister.loadCheckpoint('link')).rejects.toMatchObject({
+      reason: 'link.json is a symbolic link, not a file',
+    })
+    expect(await persister.damaged()).toEqual([
+      { name: 'fifo.json', reason: 'a FIFO, not a file: left out of the store' },
+      { name: 'folder.json', reason: 'a directory, not a file: left out of the store' },
+      { name: 'link.json', reason: 'a symbolic link, not a file: left out of the store' },
+    ])
+    // A save under such a name replaces it with a checkpoint.
+    await persister.saveCheckpoint(withPid(created, 'fifo'))
+    expect((await persister.loadCheckpoint('fifo')).pid).toBe('fifo')
   })
 
   it('refuses a checkpoint stored under another pid', async () => {

@@ -171,3 +171,31 @@ export const withPid = (bundle: Bundle, pid: string): Bundle => ({
   pid,
   snapshot: { ...bundle.snapshot, pid },
 })
+
+/**
+ * The same bundle WAITING at `step` on children, `{ contextKey: childPid }`: what a chain
+ * checkpoints while its children run (or, with a pid of the wrong process, a damaged one).
+ */
+export const waitingAt = (
+  bundle: Bundle,
+  children: Readonly<Record<string, string>>,
+  step = 'done',
+): Bundle => ({
+  ...bundle,
+  snapshot: {
+    ...bundle.snapshot,
+    state: {
+      _tag: 'WAITING',
+      position: { _tag: 'Step', step, args: [] },
+      message: undefined,
+      data: undefined,
+      awaiting: Object.entries(children).map(([key, pid]) => ({
+        key,
+        ref: { _tag: 'Child', pid },
+        append: false,
+        done: false,
+      })),
+      asked: undefined,
+    },
+  },
+})

@@ -2,6 +2,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PostgresPersister } from '../../lib/persistence/postgres/index.js'
 import type { IncrementalOptions } from '../../lib/persistence/incremental.js'
+import { checkpointText } from '../../lib/persistence/stored.js'
 import { freshPgDatabase, type FreshDatabase } from '../support/services.js'
 import { expectSame, persisterConformance, type PersisterUnderTest } from './conformance.js'
 import { created } from './fixtures.js'
@@ -70,6 +71,47 @@ describe('PostgresPersister', () => {
       await Promise.all(workers.map((worker) => worker.close()))
     } finally {
       await fresh.drop()
+    }
+  })
+
+  it('adds the state and parent columns to a store made before them, filled from the bodies', async () => {
+    const old = await freshPgDatabase('persistence_migrate')
+    const client = new pg.Client({ connectionString: old.url })
+    await client.connect()
+    try {
+      // The tables as earlier versions made them, with a child's checkpoint and a damaged row.
+      await client.query(`
+        CREATE TABLE checkpoints (
+          pid TEXT COLLATE "C" NOT NULL, tag TEXT, tag_key TEXT COLLATE "C" NOT NULL,
+          body TEXT NOT NULL, version BIGINT NOT NULL, base BIGINT NOT NULL,
+          saved_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (pid, tag_key));
+        CREATE TABLE checkpoint_patches (
+          pid TEXT COLLATE "C" NOT NULL, tag_key TEXT COLLATE "C" NOT NULL,
+          version BIGINT NOT NULL, patch TEXT NOT NULL, PRIMARY KEY (pid, tag_key, version));`)
+      const child = {
+        ...created,
+        pid: 'child',
+        parentPid: 'parent',
+        snapshot: { ...created.snapshot, pid: 'child' },
+      }
+      await client.query(
+        `INSERT INTO checkpoints (pid, tag, tag_key, body, version, base)
+         VALUES ('child', NULL, '', $1, 1, 1), ('damaged', NULL, '', 'garbage{', 1, 1)`,
+        [checkpointText(child)],
+      )
+      const persister = new PostgresPersister({ connectionString: old.url })
+      await persister.ensureSchema()
+      const columns = await client.query('SELECT pid, state, parent FROM checkpoints ORDER BY pid')
+      expect(columns.rows).toEqual([
+        { pid: 'child', state: 'CREATED', parent: 'parent' },
+        { pid: 'damaged', state: '?', parent: null },
+      ])
+      expect(await persister.orphanCandidates(0, 10)).toEqual(['child'])
+      expectSame(await persister.loadCheckpoint('child'), child)
+      await persister.close()
+    } finally {
+      await client.end()
+      await old.drop()
     }
   })
 

@@ -92,6 +92,9 @@ describe('inputs decoded by a transforming codec', () => {
     await store.saveCheckpoint({ ...saved, inputs: { due: 'not a date', label: 'task' } })
     await expect(
       loadProcess(quietRunner(), store, DefinitionRegistry.of(Deadline), process.pid),
-    ).rejects.toThrow(/its inputs do not decode: inputs\.due/)
+    ).rejects.toMatchObject({
+      problem: 'invalid-inputs',
+      reason: expect.stringMatching(/^its inputs are not valid for Deadline@1: inputs\.due/),
+    })
   })
 })

@@ -1,3 +1,4 @@
+import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import { bundle, type Bundle } from '../../lib/checkpoint/bundle.js'
 import { CheckpointError } from '../../lib/checkpoint/errors.js'
@@ -7,33 +8,33 @@ import { loadProcess } from '../../lib/runtime/load.js'
 import { Runner } from '../../lib/runtime/runner.js'
 import { silentLogger } from '../../lib/runtime/environment.js'
 import { defineProcess, defineWorkChain } from '../../lib/runtime/define.js'
-import { Wait } from '../../lib/commands/index.js'
-import { waitingOnChildren, withPid } from '../persistence/fixtures.js'
+import { Wait, out } from '../../lib/commands/index.js'
+import { input, output } from '../../lib/ports/index.js'
+import { waitingAt } from '../persistence/fixtures.js'
+import { quietRunner, turns } from './helpers.js'
 
-/** A waiting chain whose only pending child is `childPid`. */
-const waitingOn = (pid: string, childPid: string): Bundle => {
-  const bundle = withPid(waitingOnChildren, pid)
-  const state = bundle.snapshot.state
-  if (state._tag !== 'WAITING') throw new Error('fixture is not waiting')
-  return {
-    ...bundle,
-    snapshot: {
-      ...bundle.snapshot,
-      state: {
-        ...state,
-        awaiting: [
-          { key: 'kid', ref: { _tag: 'Child', pid: childPid }, append: false, done: false },
-        ],
-      },
-    },
-  }
-}
+/** A process that waits; its checkpoints below are made to wait on given children. */
+const Waiter = defineProcess({
+  name: 'Waiter',
+  spec: { inputs: { n: input(t.number, { default: 1 }) }, outputs: { n: output(t.number) } },
+  steps: { run: () => Wait('done'), done: (_ctx, { inputs }) => out('n', inputs.n) },
+})
+const registry = DefinitionRegistry.of(Waiter)
 
-const loadFrom = async (bundles: readonly Bundle[], pid: string) => {
+/** A checkpoint of a Waiter `pid` (child of `parent`) waiting on the child `childPid`. */
+const waitingOn = (pid: string, childPid: string, parent?: string): Bundle =>
+  waitingAt(createdAs(pid, parent), { kid: childPid })
+
+/** A checkpoint of a Waiter `pid` that has just been created, as a child of `parent`. */
+const createdAs = (pid: string, parent?: string): Bundle => ({
+  ...bundle(Waiter.create({}, { runner: new Runner({ logger: silentLogger }), pid })),
+  parentPid: parent,
+})
+
+const loadFrom = async (bundles: readonly Bundle[], pid: string, runner = quietRunner()) => {
   const persister = new InMemoryPersister()
-  for (const bundle of bundles) await persister.saveCheckpoint(bundle)
-  const runner = new Runner({ logger: silentLogger })
-  return loadProcess(runner, persister, new DefinitionRegistry(), pid)
+  for (const saved of bundles) await persister.saveCheckpoint(saved)
+  return loadProcess(runner, persister, registry, pid)
 }
 
 describe('loadProcess on damaged waiting checkpoints', () => {
@@ -45,7 +46,7 @@ describe('loadProcess on damaged waiting checkpoints', () => {
   })
 
   it('rejects processes that wait on each other, however deep the loop', async () => {
-    const bundles = [waitingOn('a', 'b'), waitingOn('b', 'c'), waitingOn('c', 'a')]
+    const bundles = [waitingOn('a', 'b', 'c'), waitingOn('b', 'c', 'a'), waitingOn('c', 'a', 'b')]
     const error = await loadFrom(bundles, 'a').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(CheckpointError)
     expect((error as CheckpointError).problem).toBe('cyclic')
@@ -53,13 +54,77 @@ describe('loadProcess on damaged waiting checkpoints', () => {
     expect((error as CheckpointError).message).toContain('a → b → c → a')
   })
 
-  it('still reports a child that is merely missing as the problem of that child', async () => {
-    // `a` waits on `b`, which has no checkpoint: loading goes on to `a` itself, whose definition
-    // this empty registry does not know.
-    const error = await loadFrom([waitingOn('a', 'b')], 'a').catch((e: unknown) => e)
+  it('rejects a checkpoint that waits on a process that is not its child, loading neither', async () => {
+    const runner = quietRunner()
+    const stranger = createdAs('b', 'x')
+    const error = await loadFrom([waitingOn('a', 'b'), stranger], 'a', runner).catch(
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(CheckpointError)
-    expect((error as CheckpointError).problem).toBe('unknown-definition')
-    expect((error as CheckpointError).pid).toBe('a')
+    expect(error).toMatchObject({
+      problem: 'not-a-child',
+      pid: 'a',
+      reason: 'it waits on b (ctx.kid), which is not its child: the parent of b is x',
+    })
+    // Loading `a` would have run `b`, which belongs to another process.
+    expect(runner.get('b')).toBeUndefined()
+    expect(runner.get('a')).toBeUndefined()
+    const orphan = await loadFrom([waitingOn('a', 'b'), createdAs('b')], 'a').catch(
+      (e: unknown) => e,
+    )
+    expect(orphan).toMatchObject({
+      problem: 'not-a-child',
+      reason: expect.stringMatching(/b has no parent$/),
+    })
+  })
+
+  it('rejects a wait on a live process of the runner that is not its child', async () => {
+    const runner = quietRunner()
+    Waiter.create({}, { runner, pid: 'b' })
+    const error = await loadFrom([waitingOn('a', 'b')], 'a', runner).catch((e: unknown) => e)
+    expect(error).toMatchObject({ problem: 'not-a-child', pid: 'a' })
+  })
+
+  it('loads a chain with its own children, and one whose child is merely missing', async () => {
+    const runner = quietRunner()
+    const parent = await loadFrom([waitingOn('a', 'b'), createdAs('b', 'a')], 'a', runner)
+    expect([parent.state, runner.get('b')?.parentPid]).toEqual(['WAITING', 'a'])
+    const lonely = await loadFrom([waitingOn('a', 'b')], 'a')
+    expect(lonely.state).toBe('WAITING')
+  })
+})
+
+describe('loadProcess and the inputs a checkpoint stores', () => {
+  it('checks them with their codecs: a string for a number port is refused with its path', async () => {
+    const good = createdAs('p')
+    const runner = quietRunner()
+    const error = await loadFrom([{ ...good, inputs: { n: 'x' } }], 'p', runner).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(CheckpointError)
+    expect(error).toMatchObject({
+      problem: 'invalid-inputs',
+      pid: 'p',
+      reason: 'its inputs are not valid for Waiter@1: inputs.n: expected number, got "x"',
+    })
+    expect(runner.get('p')).toBeUndefined()
+    // The same checkpoint with its inputs as stored runs.
+    const loaded = await loadFrom([good], 'p')
+    const done = loaded.stepUntilTerminated()
+    await turns()
+    loaded.resume()
+    await done
+    expect([loaded.state, loaded.outputs]).toEqual(['FINISHED', { n: 1 }])
+  })
+
+  it('refuses inputs a port no longer declares', async () => {
+    const error = await loadFrom([{ ...createdAs('p'), inputs: { n: 1, extra: true } }], 'p').catch(
+      (e: unknown) => e,
+    )
+    expect(error).toMatchObject({
+      problem: 'invalid-inputs',
+      reason: expect.stringMatching(/inputs\.extra/),
+    })
   })
 })
 

@@ -66,6 +66,10 @@ export interface WorkerSpawnOptions {
   readonly dir: string
   readonly slots?: number
   readonly holdLimitMs?: number
+  /** `--recover-every-ms` (0: the worker never continues processes by itself). */
+  readonly recoverEveryMs?: number
+  readonly pruneAfterMs?: number
+  readonly leaseMs?: number
   readonly env?: Readonly<Record<string, string>>
   /** More `plumpy-ts worker` options, as given on the command line. */
   readonly args?: readonly string[]
@@ -89,6 +93,13 @@ export const startWorker = async (options: WorkerSpawnOptions): Promise<WorkerPr
     options.name,
     ...(options.slots === undefined ? [] : ['--slots', String(options.slots)]),
     ...(options.holdLimitMs === undefined ? [] : ['--hold-limit-ms', String(options.holdLimitMs)]),
+    ...(options.recoverEveryMs === undefined
+      ? []
+      : ['--recover-every-ms', String(options.recoverEveryMs)]),
+    ...(options.pruneAfterMs === undefined
+      ? []
+      : ['--prune-after-ms', String(options.pruneAfterMs)]),
+    ...(options.leaseMs === undefined ? [] : ['--lease-ms', String(options.leaseMs)]),
     ...(options.args ?? []),
   ]
   const logFile = join(options.dir, `worker-${options.name}.log`)
@@ -212,6 +223,8 @@ export const prepareHistory = async (url: string): Promise<void> => {
 
 /** One committed checkpoint write. */
 export interface HistoryRow {
+  /** Its place in commit order. */
+  readonly seq: number
   readonly pid: string
   readonly writer: string
   readonly state: string
@@ -224,9 +237,12 @@ export const readHistory = async (url: string): Promise<HistoryRow[]> => {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
-    const { rows } = await client.query<{ pid: string; body: string; writer: string }>(
-      "SELECT pid, body, writer FROM checkpoint_history WHERE tag_key = '' ORDER BY seq",
-    )
+    const { rows } = await client.query<{
+      seq: string
+      pid: string
+      body: string
+      writer: string
+    }>("SELECT seq, pid, body, writer FROM checkpoint_history WHERE tag_key = '' ORDER BY seq")
     return rows.map((row) => {
       const body = JSON.parse(row.body) as {
         state: string
@@ -234,6 +250,7 @@ export const readHistory = async (url: string): Promise<HistoryRow[]> => {
         parent?: string
       }
       return {
+        seq: Number(row.seq),
         pid: row.pid,
         writer: row.writer.replace(/^plumpy-ts worker /, ''),
         state: body.state,
@@ -268,3 +285,30 @@ export const readExecutions = (file: string): Execution[] =>
         index: Number(index),
       }
     })
+
+/** The OS pids that ran each step, in order, by `<pipeline> <step> <index>`. */
+export const runsByStep = (file: string): Map<string, number[]> => {
+  const runs = new Map<string, number[]>()
+  for (const e of readExecutions(file)) {
+    const key = `${e.pipeline} ${e.step} ${e.index}`
+    runs.set(key, [...(runs.get(key) ?? []), e.osPid])
+  }
+  return runs
+}
+
+/**
+ * For each of `pids` (pipelines), the rounds collected by the latest of its committed
+ * checkpoints that `counts` selects (say, those a killed worker wrote): a step of a later round
+ * may run again, an earlier one never.
+ */
+export const committedRounds = (
+  history: readonly HistoryRow[],
+  pids: readonly string[],
+  counts: (row: HistoryRow) => boolean,
+): Map<string, number> => {
+  const rounds = new Map<string, number>()
+  for (const row of history)
+    if (counts(row) && pids.includes(row.pid))
+      rounds.set(row.pid, Math.max(rounds.get(row.pid) ?? 0, Number(row.ctx['i'])))
+  return rounds
+}

@@ -8,13 +8,15 @@ import { DefinitionRegistry } from '../../lib/checkpoint/registry.js'
 import { TaskRejected } from '../../lib/comms/errors.js'
 import { ProcessLauncher, ProcessRunningElsewhereError } from '../../lib/comms/launcher.js'
 import { InMemoryPersister, type MemoryStore } from '../../lib/persistence/memory.js'
-import { Wait, defineProcess, input, output } from '../../lib/index.js'
+import { bundle } from '../../lib/checkpoint/bundle.js'
+import { ChildTaskError } from '../../lib/comms/launch-errors.js'
+import { Wait, defineProcess, defineWorkChain, input, launch, output } from '../../lib/index.js'
 import { silentLogger } from '../../lib/runtime/environment.js'
 import { Runner } from '../../lib/runtime/runner.js'
 import { LocalClaims, LocalOwnership } from '../../lib/worker/ownership.js'
 import { Pipeline, Work } from '../../examples/scaling/definitions.js'
 import { waitUntil } from './harness.js'
-import { out } from '../../lib/commands/index.js'
+import { out, toContext } from '../../lib/commands/index.js'
 
 /** Waits for `resume(value)`, then outputs the value. */
 const Waiter = defineProcess({
@@ -32,7 +34,26 @@ const Doubler = defineProcess({
   steps: { run: (_ctx, { inputs }) => out('y', inputs.x * 2) },
 })
 
-const registry = DefinitionRegistry.of(Waiter, Doubler, Pipeline, Work)
+const Failer = defineProcess({
+  name: 'Failer',
+  steps: {
+    run() {
+      throw new Error('boom')
+    },
+  },
+})
+
+/** Launches a child that fails and one that waits: it ends EXCEPTED while the other waits on. */
+const Fork = defineWorkChain({
+  name: 'Fork',
+  steps: {
+    start: () => toContext({ waiter: launch(Waiter, {}), failer: launch(Failer, {}) }),
+    end() {},
+  },
+  outline: (s) => [s.start, s.end],
+})
+
+const registry = DefinitionRegistry.of(Waiter, Doubler, Pipeline, Work, Failer, Fork)
 
 interface FakeDelivery {
   readonly redelivered: boolean
@@ -103,12 +124,17 @@ describe('ProcessLauncher with an ownership', () => {
     await waitUntil('the claim', () => claims.byPid.get('w1') === 'a')
   })
 
-  it('claims the children that steps launch, and releases them', async () => {
+  it('claims a tree by its root: children run under that claim, released with the tree', async () => {
     const { claims, a } = setUp()
     const children = new Set<string>()
-    a.runner.use({ created: (p) => void (p.parentPid !== undefined && children.add(p.pid)) })
-    const seen = new Set<string>()
-    a.runner.use({ stateChanged: (p) => void (claims.byPid.get(p.pid) === 'a' && seen.add(p.pid)) })
+    const claimed = new Set<string>()
+    a.runner.use({
+      created: (p) => void (p.parentPid !== undefined && children.add(p.pid)),
+      stateChanged: (p) => {
+        for (const pid of claims.byPid.keys()) claimed.add(pid)
+        if (p.parentPid !== undefined) expect(a.launcher.rootOf(p.pid)).toBe('p1')
+      },
+    })
     const outputs = await a.launcher.handle({
       task: 'launch',
       definition: 'Pipeline',
@@ -117,8 +143,40 @@ describe('ProcessLauncher with an ownership', () => {
     })
     expect(outputs).toEqual({ total: 5, rounds: 3 })
     expect(children.size).toBe(3)
-    for (const child of children) expect(seen.has(child), child).toBe(true)
-    await waitUntil('every release', () => claims.byPid.size === 0)
+    expect([...claimed]).toEqual(['p1'])
+    await waitUntil('the release', () => claims.byPid.size === 0)
+    expect(a.launcher.rootOf('p1')).toBeUndefined()
+  })
+
+  it('keeps the claim of a tree until its last process has ended, not only its root', async () => {
+    const { claims, a } = setUp()
+    const outcome = a.launcher
+      .handle({ task: 'launch', definition: 'Fork', pid: 'f1' })
+      .catch((error: unknown) => error)
+    expect(String(await outcome)).toMatch(/boom/)
+    // The chain ended EXCEPTED with its first failing child; the other child still waits.
+    const waiting = a.runner.list().find((process) => process.name === 'Waiter')
+    expect(waiting?.state).toBe('WAITING')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(claims.byPid.get('f1')).toBe('a')
+    expect(a.launcher.rootOf(waiting?.pid ?? '')).toBe('f1')
+    waiting?.resume(1)
+    await waitUntil('the release', () => claims.byPid.size === 0)
+  })
+
+  it('refuses a task naming a child: it runs with its parent', async () => {
+    const { store, claims, b } = setUp()
+    const child = new Runner({ logger: silentLogger }).create(
+      Doubler,
+      { x: 1 },
+      { pid: 'c1', parentPid: 'p9' },
+    )
+    await new InMemoryPersister({ store }).saveCheckpoint(bundle(child))
+    const refused = b.launcher.handle({ task: 'continue', pid: 'c1' }, delivery())
+    await expect(refused).rejects.toThrow(ChildTaskError)
+    await expect(refused).rejects.toThrow(/c1 is a child of p9/)
+    expect(b.runner.get('c1')).toBeUndefined()
+    expect(claims.byPid.size).toBe(0)
   })
 
   it('refuses a continue for a process that another worker runs, naming it', async () => {

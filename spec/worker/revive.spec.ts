@@ -9,6 +9,7 @@ import { PostgresPersister } from '../../lib/persistence/postgres/index.js'
 import { expectedTotal, Pipeline } from '../../examples/scaling/definitions.js'
 import { amqpUrl, freshPgDatabase, type FreshDatabase } from '../support/services.js'
 import {
+  committedRounds,
   DEFINITIONS,
   freshPrefix,
   killAllWorkers,
@@ -17,6 +18,7 @@ import {
   readHistory,
   removeTopology,
   runCli,
+  runsByStep,
   scratchDir,
   startWorker,
   waitUntil,
@@ -59,8 +61,9 @@ describe('plumpy-ts revive', () => {
     const byA = readExecutions(record).length
     expect(byA).toBeLessThan(PIPELINES * ROUNDS)
 
-    // Another worker starts: no task is left for it.
-    const b = await startWorker({ ...common, name: 'b' })
+    // Another worker starts, one that does not continue processes by itself (the default does:
+    // see recovery.spec.ts): no task is left for it.
+    const b = await startWorker({ ...common, name: 'b', recoverEveryMs: 0 })
     await new Promise((resolve) => setTimeout(resolve, 500))
     expect(b.log()).not.toMatch(/task /)
 
@@ -98,15 +101,8 @@ describe('plumpy-ts revive', () => {
 
     // Only what a ran without committing its checkpoint ran again; b ran nothing twice.
     const history = await readHistory(db.url)
-    const committedByA = new Map<string, number>()
-    for (const row of history)
-      if (row.writer === 'a' && pids.includes(row.pid))
-        committedByA.set(row.pid, Math.max(committedByA.get(row.pid) ?? 0, Number(row.ctx['i'])))
-    const runs = new Map<string, number[]>()
-    for (const e of readExecutions(record)) {
-      const key = `${e.pipeline} ${e.step} ${e.index}`
-      runs.set(key, [...(runs.get(key) ?? []), e.osPid])
-    }
+    const committedByA = committedRounds(history, pids, (row) => row.writer === 'a')
+    const runs = runsByStep(record)
     for (const [key, who] of runs) {
       if (who.length === 1) continue
       expect(who, key).toEqual([a.pid, b.pid])

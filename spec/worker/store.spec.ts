@@ -2,6 +2,7 @@
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import { bundle, type Bundle } from '../../lib/checkpoint/bundle.js'
+import { FencedOutError } from '../../lib/persistence/fence.js'
 import { InMemoryPersister } from '../../lib/persistence/memory.js'
 import { defineProcess, defineWorkChain, input, launch, while_ } from '../../lib/index.js'
 import { Runner } from '../../lib/runtime/runner.js'
@@ -99,6 +100,66 @@ describe('WorkerStore', () => {
     await before
     await store.flush()
     expect(await inner.getCheckpoints()).toEqual([{ pid: 'p', tag: undefined }])
+  })
+
+  it('retries a save while the store is unavailable, in order, and says when it is written', async () => {
+    const inner = new InMemoryPersister()
+    const save = inner.saveCheckpoint.bind(inner)
+    const tried: string[] = []
+    let outage = 3
+    inner.saveCheckpoint = (data, tag) => {
+      tried.push(`${data.pid}:${tag ?? ''}`)
+      if (outage-- > 0)
+        return Promise.reject(
+          Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+        )
+      return save(data, tag)
+    }
+    const warnings: string[] = []
+    const store = new WorkerStore(inner, {
+      retry: { initialDelayMs: 1, maxDelayMs: 4 },
+      logger: { ...silentLogger, warn: (message) => warnings.push(message) },
+    })
+    const first = store.saveCheckpoint(bundleOf('p'))
+    const second = store.saveCheckpoint(bundleOf('p'), 'tagged')
+    await Promise.all([first, second])
+    await store.written('p')
+    expect(tried).toEqual(['p:', 'p:', 'p:', 'p:', 'p:tagged'])
+    expect(await inner.getProcessCheckpoints('p')).toHaveLength(2)
+    expect(warnings).toHaveLength(2)
+    expect(warnings[0]).toMatch(/checkpoint writes fail \(connect ECONNREFUSED\): retrying/)
+    expect(warnings[1]).toMatch(/checkpoint writes succeed again after .* s \(3 retries\)/)
+  })
+
+  it('stops retrying once abandoned', async () => {
+    const inner = new InMemoryPersister()
+    inner.saveCheckpoint = () =>
+      Promise.reject(Object.assign(new Error('terminating connection'), { code: '57P01' }))
+    const store = new WorkerStore(inner, { retry: { initialDelayMs: 1, maxDelayMs: 1 } })
+    const write = store.saveCheckpoint(bundleOf('p'))
+    await turn()
+    store.abandon()
+    await expect(write).rejects.toThrow('terminating connection')
+    expect(store.isFenced).toBe(true)
+  })
+
+  it('reports a fenced-out write and does not retry it', async () => {
+    const inner = new InMemoryPersister()
+    let tries = 0
+    const fenced: FencedOutError[] = []
+    const store = new WorkerStore(inner, {
+      write: async (data) => {
+        tries += 1
+        throw new FencedOutError(data.pid, { lease: 7, root: 'r' })
+      },
+      onFencedOut: (error) => fenced.push(error),
+    })
+    await expect(store.saveCheckpoint(bundleOf('p'))).rejects.toBeInstanceOf(FencedOutError)
+    expect(tries).toBe(1)
+    expect(fenced.map((error) => error.message)).toEqual([
+      'checkpoint of p not written: lease 7 no longer holds the claim of its tree r (another ' +
+        'worker took it over)',
+    ])
   })
 
   it('reports a failed save to its caller, and counts it as done', async () => {

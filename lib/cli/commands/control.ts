@@ -1,17 +1,26 @@
-/** `plumpy-ts pause|play|kill <pid>`: control a live process through the worker that runs it. */
+/**
+ * `plumpy-ts pause|play|kill <pid>`: control a live process through the worker that runs it.
+ * A process that no worker runs is looked up in the store (`--store`, or PLUMPY_STORE) to say
+ * which it is: terminated (refused, exit 1), waiting for a worker (exit 3), or unknown (exit 3).
+ */
 import type { Command } from 'commander'
 import { UnroutableError } from '../../comms/errors.js'
 import { RemoteProcessController } from '../../comms/controller.js'
+import { isTerminal } from '../../process/state.js'
+import { loadStoredProcess } from '../../worker/inspect.js'
 import { CliError, EXIT, withTimeout } from '../errors.js'
 import {
   brokerOptions,
   openBroker,
+  openStore,
   pidArgument,
   positiveInteger,
+  storeOption,
   type BrokerOptions,
 } from '../connect.js'
 
 interface ControlOptions extends BrokerOptions {
+  readonly store?: string
   readonly message?: string
   readonly force?: boolean
   readonly timeout: number
@@ -28,7 +37,8 @@ export const controlCommands = (program: Command): void => {
       .command(action)
       .description(description)
       .argument('<pid>', 'the process', pidArgument)
-    brokerOptions(command).option(
+    brokerOptions(command)
+    storeOption(command, false).option(
       '--timeout <ms>',
       'how long to wait for the answer (a graceful pause or kill waits for the running step)',
       positiveInteger,
@@ -58,14 +68,35 @@ const control = async (action: Action, pid: string, options: ControlOptions): Pr
       throw new CliError(`process ${pid} was not ${PAST[action]}: it has terminated`, EXIT.refused)
     console.log(`${pid} ${PAST[action]}`)
   } catch (error) {
-    if (error instanceof UnroutableError)
-      throw new CliError(
-        `process ${pid} is not live on any worker: it has terminated (plumpy-ts show) or waits ` +
-          'to be revived (plumpy-ts revive)',
-        EXIT.notFound,
-      )
+    if (error instanceof UnroutableError) await notLive(action, pid, options.store)
     throw error
   } finally {
     await communicator.close()
+  }
+}
+
+/** Why a process that no worker runs cannot be controlled: always throws the CLI's answer. */
+const notLive = async (action: Action, pid: string, store: string | undefined): Promise<never> => {
+  if (store === undefined)
+    throw new CliError(
+      `process ${pid} is not live on any worker: it has terminated, waits to be revived, or ` +
+        'never existed (give --store to tell which)',
+      EXIT.notFound,
+    )
+  const persister = await openStore(store)
+  try {
+    const state = (await loadStoredProcess(persister, pid)).snapshot.state
+    if (isTerminal(state))
+      throw new CliError(
+        `process ${pid} was not ${PAST[action]}: it has terminated (${state._tag})`,
+        EXIT.refused,
+      )
+    throw new CliError(
+      `process ${pid} is not live on any worker: it is stored ${state._tag} and waits to be ` +
+        'revived (plumpy-ts revive)',
+      EXIT.notFound,
+    )
+  } finally {
+    await persister.close()
   }
 }

@@ -10,7 +10,7 @@ import {
   brokerOptions,
   isPostgresUrl,
   openBroker,
-  openOwnership,
+  openClaims,
   openStore,
   storeOption,
   type BrokerOptions,
@@ -50,8 +50,8 @@ const runRevive = async (options: ReviveCommandOptions): Promise<void> => {
     )
   const registry = await loadRegistry(options.definitions)
   const persister = await openStore(options.store)
-  const ownership = await openOwnership(options.store, `revive-${process.pid}`)
   try {
+    const ownership = await openClaims(options.store, persister)
     const communicator = await openBroker(options)
     try {
       const dryRun = options.dryRun === true
@@ -69,7 +69,6 @@ const runRevive = async (options: ReviveCommandOptions): Promise<void> => {
       await communicator.close()
     }
   } finally {
-    await ownership.close()
     await persister.close()
   }
 }

@@ -2,16 +2,22 @@
  * `plumpy-ts worker`: run processes for the tasks of a broker, checkpointed into a shared store,
  * until SIGTERM (or SIGINT), then stop gracefully: the processes it ran are paused, written and
  * handed back to the queue for the other workers.
+ *
+ * A worker that lost some of its claims to another worker (its lease died while it lived, see
+ * `postgres-ownership.ts`) stops those processes at once, as it must, and then starts again
+ * here, with a new lease and new connections: nothing needs a person to restart it.
  */
 import { hostname } from 'node:os'
 import type { Command } from 'commander'
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../comms/communicator.js'
 import { workerLogger } from '../../worker/events.js'
+import type { OrphanFinder } from '../../worker/recovery.js'
 import { Worker } from '../../worker/worker.js'
 import { loadRegistry } from '../definitions.js'
 import {
   brokerOptions,
   isPostgresUrl,
+  nonNegativeInteger,
   openBroker,
   openOwnership,
   openStore,
@@ -29,6 +35,9 @@ interface WorkerCommandOptions extends BrokerOptions, StoreOptions {
   readonly name: string
   readonly controlBroadcasts: boolean
   readonly maxMessageBytes: number
+  readonly leaseMs: number
+  readonly recoverEveryMs: number
+  readonly pruneAfterMs: number
 }
 
 /** Registers `worker` on the program. */
@@ -66,30 +75,106 @@ export const workerCommand = (program: Command): void => {
       positiveInteger,
       DEFAULT_MAX_MESSAGE_BYTES,
     )
+    .option(
+      '--lease-ms <ms>',
+      'PostgreSQL: how long the claims of this worker outlive a database restart (it must ' +
+        'reconnect within that time to keep them)',
+      positiveInteger,
+      30_000,
+    )
+    .option(
+      '--recover-every-ms <ms>',
+      'PostgreSQL: continue, at start and then this often, stored processes that no live ' +
+        'worker holds (0: never; plumpy-ts revive does it by hand)',
+      nonNegativeInteger,
+      30_000,
+    )
+    .option(
+      '--prune-after-ms <ms>',
+      'PostgreSQL, with recovery: delete orphan children (awaited by nothing) this old',
+      nonNegativeInteger,
+      600_000,
+    )
     .action((options: WorkerCommandOptions) => runWorker(options))
 }
 
 const defaultName = () => `${hostname()}-${process.pid}`
 
+/** The pause before a worker that lost claims starts again (its connections need to go). */
+const RESTART_DELAY_MS = 1_000
+
 const runWorker = async (options: WorkerCommandOptions): Promise<void> => {
   const registry = await loadRegistry(options.definitions)
-  // The ownership may be lost before the worker exists: remember it for the worker.
-  const started: { worker?: Worker; lost?: Error } = {}
-  const ownership = await openOwnership(options.store, options.name, (error) => {
-    started.lost = error
-    void started.worker?.abort(error)
-  })
-  const store = await openStore(workerStoreUrl(options.store, options.name))
+  const say = (text: string) => console.log(`[worker ${options.name}] ${text}`)
+  let signal: string | undefined
+  let onSignal: (signal: string) => void = () => undefined
+  const signalled = new Promise<string>((resolve) => (onSignal = resolve))
+  // A second signal must not cut the graceful stop short (a terminal sends SIGINT twice, a
+  // supervisor may repeat SIGTERM): it is noted and the stop goes on.
+  const stop = (received: string) => {
+    if (signal !== undefined) say(`${received} again; still stopping gracefully`)
+    else onSignal((signal = received))
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+
+  let code = 0
+  for (let incarnation = 1; ; incarnation++) {
+    if (incarnation > 1) say(`starting again (${incarnation})`)
+    const worker = await startWorker(options, registry)
+    const next = await Promise.race([worker.stopped, signalled])
+    if (typeof next === 'string') {
+      // A worker stopping anyway (lost claims) answers with that stop: it wrote nothing more.
+      code = await worker.shutdown(next).then(
+        (how) => (how.reason === 'shutdown' ? 0 : 1),
+        (error: unknown) => {
+          console.error(`plumpy-ts: worker ${options.name} did not stop cleanly: ${String(error)}`)
+          return 1
+        },
+      )
+      break
+    }
+    if (signal !== undefined) {
+      code = 1
+      break
+    }
+    await new Promise((resolve) => setTimeout(resolve, RESTART_DELAY_MS))
+  }
+  // Stray handles (a task that waits on a paused process) must not keep a stopped worker alive.
+  process.exit(code)
+}
+
+/** Opens the connections and starts one worker on them. */
+const startWorker = async (
+  options: WorkerCommandOptions,
+  registry: Awaited<ReturnType<typeof loadRegistry>>,
+): Promise<Worker> => {
+  // Claims may be lost before the worker exists: remember it for the worker.
+  const started: { worker?: Worker; lost?: string } = {}
   const logger = workerLogger(options.name)
+  const store = await openStore(workerStoreUrl(options.store, options.name))
+  const ownership = await openOwnership({
+    storeUrl: options.store,
+    store,
+    name: options.name,
+    leaseMs: options.leaseMs,
+    logger,
+    onLost: (pids) => {
+      started.lost = `${pids.length} taken over while the database was out of reach`
+      void started.worker?.abort(started.lost)
+    },
+  })
   const communicator = await openBroker(options, logger, {
     maxMessageBytes: options.maxMessageBytes,
   })
-  if (!isPostgresUrl(options.store))
+  const postgres = isPostgresUrl(options.store)
+  if (!postgres)
     console.log(
       `[worker ${options.name}] the store is not PostgreSQL: claims are kept in this program, ` +
         'so run a single worker on this store',
     )
-  const running = await Worker.start({
+  const orphans = postgres ? await orphanFinder(store) : undefined
+  const worker = await Worker.start({
     name: options.name,
     communicator,
     store,
@@ -99,34 +184,20 @@ const runWorker = async (options: WorkerCommandOptions): Promise<void> => {
     holdLimitMs: options.holdLimitMs,
     controlBroadcasts: options.controlBroadcasts,
     logger,
+    recoverEveryMs: postgres ? options.recoverEveryMs : 0,
+    pruneAfterMs: options.pruneAfterMs,
+    ...(orphans === undefined ? {} : { orphans }),
   })
-  started.worker = running
-  const stopped = new Promise<number>((resolve) => {
-    let stopping = false
-    // A second signal must not cut the graceful stop short (a terminal sends SIGINT twice, a
-    // supervisor may repeat SIGTERM): it is noted and the stop goes on.
-    const stop = (signal: string) => {
-      if (started.lost !== undefined) return
-      if (stopping) {
-        console.log(`[worker ${options.name}] ${signal} again; still stopping gracefully`)
-        return
-      }
-      stopping = true
-      void running.shutdown(signal).then(
-        () => resolve(0),
-        (error: unknown) => {
-          console.error(`plumpy-ts: worker ${options.name} did not stop cleanly: ${String(error)}`)
-          resolve(1)
-        },
-      )
-    }
-    process.on('SIGTERM', () => stop('SIGTERM'))
-    process.on('SIGINT', () => stop('SIGINT'))
-    if (started.lost !== undefined) void running.abort(started.lost)
-    void running.stopped.then((how) => {
-      if (how.reason === 'lost') resolve(1)
-    })
-  })
-  // Stray handles (a task that waits on a paused process) must not keep a stopped worker alive.
-  process.exit(await stopped)
+  started.worker = worker
+  if (started.lost !== undefined) void worker.abort(started.lost)
+  return worker
+}
+
+const orphanFinder = async (
+  store: Awaited<ReturnType<typeof openStore>>,
+): Promise<OrphanFinder> => {
+  const { PostgresPersister } = await import('../../persistence/postgres/persister.js')
+  if (!(store instanceof PostgresPersister))
+    throw new Error('a postgres:// store is not PostgreSQL')
+  return (olderThanMs, limit) => store.orphanCandidates(olderThanMs, limit)
 }

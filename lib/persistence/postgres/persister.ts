@@ -5,6 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
 import type { Bundle } from '../../checkpoint/bundle.js'
+import { FencedOutError, type WriteFence } from '../fence.js'
 import { IncrementalHeads, reassemble, type IncrementalOptions } from '../incremental.js'
 import type { PersistedCheckpoint, Persister } from '../persister.js'
 import { byAddress, checkpointText, notFound, tagKey } from '../stored.js'
@@ -76,25 +77,56 @@ export class PostgresPersister implements Persister {
   }
 
   async saveCheckpoint(bundle: Bundle, tag?: string): Promise<void> {
+    await this.save(bundle, tag, undefined)
+  }
+
+  /**
+   * Save only while `fence.lease` holds the claim of `fence.root` (see `claims.ts`); rejects
+   * with a {@link FencedOutError}, writing nothing, otherwise. The claim row stays share-locked
+   * until the write commits, so a worker taking the claim over waits for this write and then
+   * loads it: a write of a worker that lost its claim can never land after the new owner's.
+   */
+  async saveFencedCheckpoint(bundle: Bundle, fence: WriteFence, tag?: string): Promise<void> {
+    if (!(await this.save(bundle, tag, fence))) throw new FencedOutError(bundle.pid, fence)
+  }
+
+  /** False when a fenced write was refused. */
+  private async save(
+    bundle: Bundle,
+    tag: string | undefined,
+    fence: WriteFence | undefined,
+  ): Promise<boolean> {
     const body = checkpointText(bundle)
     const key = tagKey(tag)
+    const state = bundle.snapshot.state._tag
+    const fenced = fence === undefined ? [] : [fence.root, fence.lease]
+    const saveWhole = () =>
+      this.query(fence === undefined ? 'saveWhole' : 'saveWholeFenced', [
+        ...[bundle.pid, tag ?? null, key, body, state, bundle.parentPid ?? null],
+        ...fenced,
+      ])
     const heads = this.heads
-    if (heads === undefined) {
-      await this.query('saveWhole', [bundle.pid, tag ?? null, key, body])
-      return
-    }
+    if (heads === undefined) return (await saveWhole()).rowCount === 1
     try {
       const write = heads.plan(bundle.pid, key, body)
       if (write._tag === 'Patch') {
-        const patched = await this.query('savePatch', [bundle.pid, key, write.after, write.patch])
+        const patched = await this.query(fence === undefined ? 'savePatch' : 'savePatchFenced', [
+          ...[bundle.pid, key, write.after, write.patch, state],
+          ...fenced,
+        ])
         if (patched.rowCount === 1) {
           heads.committed(bundle, key, write, write.after + 1, false)
-          return
+          return true
         }
       }
-      const saved = await this.query('saveWhole', [bundle.pid, tag ?? null, key, body])
+      const saved = await saveWhole()
+      if (saved.rowCount !== 1) {
+        heads.forget(bundle.pid, key)
+        return false
+      }
       const version = Number((saved.rows[0] as { version: string } | undefined)?.version)
       heads.committed(bundle, key, write, version, true)
+      return true
     } catch (error) {
       heads.forget(bundle.pid, key)
       throw error
@@ -132,6 +164,16 @@ export class PostgresPersister implements Persister {
   async deleteProcessCheckpoints(pid: string): Promise<void> {
     this.heads?.forgetProcess(pid)
     await this.query('deleteProcess', [pid])
+  }
+
+  /**
+   * Children that nobody will run: not terminal, their parent terminal or not stored, and last
+   * saved more than `olderThanMs` ago (at most `limit` of them). Candidates for pruning: the
+   * caller checks each (see `prune`), since a child of an ended parent may still be running.
+   */
+  async orphanCandidates(olderThanMs: number, limit: number): Promise<string[]> {
+    const { rows } = await this.query('orphans', [Math.max(0, Math.round(olderThanMs)), limit])
+    return (rows as { pid: string }[]).map((row) => row.pid)
   }
 
   /** Ends the pool this persister opened; a pool given to it is left to its owner. */

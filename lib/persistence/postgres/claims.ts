@@ -1,0 +1,89 @@
+/**
+ * The statements of workers' claims (see `lib/worker/postgres-ownership.ts` for the design and
+ * why it is not one advisory lock per process). Tables are created with the checkpoints (see
+ * `schema.ts`):
+ *
+ * - `worker_leases (id, name, locked_at, expires_at)`: one row per running worker. It is alive
+ *   while its worker's session holds `pg_advisory_lock(LEASE_LOCK_CLASS, id)`, and, after a
+ *   server restart ended every session, until `expires_at`, which its worker renews.
+ * - `process_claims (pid, lease)`: one row per root process that a worker runs (children run with
+ *   their root and are covered by its claim). `lease` NULL: handed back by a worker that stopped.
+ *
+ * Every statement names its parameters by position; durations are milliseconds.
+ */
+import { LEASE_LOCK_CLASS } from './schema.js'
+
+const TTL = `now() + make_interval(secs => $3::integer / 1000.0)`
+
+/** Whether the claim row `c` is held by no live lease (dead or handed back). */
+const UNHELD = `(c.lease IS NULL OR c.lease NOT IN (SELECT id FROM live_worker_leases))`
+
+export const CLAIM_STATEMENTS = {
+  /** A new lease for worker `$1`, expiring in `$2` ms; not locked yet. */
+  openLease: `
+    INSERT INTO worker_leases (name, expires_at)
+    VALUES ($1::text, now() + make_interval(secs => $2::integer / 1000.0))
+    RETURNING id`,
+  /** Take the lease lock on this session: `locked` false when another session holds it. */
+  lockLease: `SELECT pg_try_advisory_lock(${LEASE_LOCK_CLASS}, $1::integer) AS locked`,
+  /**
+   * The lease lock is (again) held by this session: the row records when, and comes back if it
+   * was reaped meanwhile.
+   */
+  markLocked: `
+    INSERT INTO worker_leases AS l (id, name, locked_at, expires_at)
+    VALUES ($1::integer, $2::text, now(), ${TTL})
+    ON CONFLICT (id) DO UPDATE SET locked_at = now(), expires_at = excluded.expires_at`,
+  /** Push the lease's expiry on (it matters only across a server restart, see above). */
+  renew: `
+    INSERT INTO worker_leases AS l (id, name, locked_at, expires_at)
+    VALUES ($1::integer, $2::text, now(), ${TTL})
+    ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at`,
+  /** The backend holding the lease lock, other than this one (a session not yet ended). */
+  lockHolder: `
+    SELECT k.pid FROM pg_locks k
+    WHERE k.locktype = 'advisory' AND k.granted AND k.objsubid = 2
+      AND k.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND k.classid = ${LEASE_LOCK_CLASS}::oid AND k.objid = $1::integer::oid
+      AND k.pid <> pg_backend_pid()`,
+  terminate: `SELECT pg_terminate_backend($1::integer) AS ended`,
+  /**
+   * Claim the pids `$1` for lease `$2`: each row returned is a pid that `$2` holds now (it was
+   * free, handed back, held by a dead lease, or `$2`'s already). The row lock of ON CONFLICT
+   * waits for fenced writes in flight (they share-lock the row), so a takeover sees them.
+   */
+  claim: `
+    INSERT INTO process_claims AS c (pid, lease)
+    SELECT unnest($1::text[]), $2::integer
+    ON CONFLICT (pid) DO UPDATE SET lease = excluded.lease
+    WHERE c.lease = excluded.lease OR ${UNHELD}
+    RETURNING c.pid`,
+  /** The processes of lease `$1` with pids `$2` have ended: forget their claims. */
+  release: `DELETE FROM process_claims WHERE lease = $1::integer AND pid = ANY($2::text[])`,
+  /** Every claim of lease `$1`. */
+  held: `SELECT pid FROM process_claims WHERE lease = $1::integer`,
+  /** Lease `$1` stops: its claims are handed back (free for any worker at once). */
+  handBack: `UPDATE process_claims SET lease = NULL WHERE lease = $1::integer`,
+  closeLease: `DELETE FROM worker_leases WHERE id = $1::integer`,
+  /** The name of the live worker holding `$1`, if any. */
+  ownerOf: `
+    SELECT v.name FROM process_claims c JOIN live_worker_leases v ON v.id = c.lease
+    WHERE c.pid = $1::text`,
+  /**
+   * Claims no live worker holds whose process is over or gone: nothing to continue there.
+   * (A worker that died between a process's last checkpoint and its release leaves one.)
+   */
+  dropSettled: `
+    DELETE FROM process_claims c
+    WHERE ${UNHELD} AND NOT EXISTS (
+      SELECT 1 FROM checkpoints k
+      WHERE k.pid = c.pid AND k.tag_key = '' AND k.state NOT IN ('FINISHED', 'EXCEPTED', 'KILLED'))`,
+  /** Up to `$1` pids of stored, non-terminal processes that a worker ran and none holds now. */
+  unheld: `SELECT c.pid FROM process_claims c WHERE ${UNHELD} ORDER BY random() LIMIT $1::integer`,
+  /** Leases dead for a day and holding nothing. */
+  reapLeases: `
+    DELETE FROM worker_leases l
+    WHERE l.expires_at < now() - interval '1 day'
+      AND l.id NOT IN (SELECT id FROM live_worker_leases)
+      AND NOT EXISTS (SELECT 1 FROM process_claims c WHERE c.lease = l.id)`,
+} as const
