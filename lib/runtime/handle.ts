@@ -22,7 +22,8 @@ import type { Answer } from '../interpreter/runners.js'
 import type { LiveStep, StepContext } from '../step/execute.js'
 import type { StepHost } from '../interpreter/step-event.js'
 import { StepViews } from '../step/views.js'
-import { deferred, type Deferred } from './deferred.js'
+import { deferred } from './deferred.js'
+import { Rare, settleAll } from './handle-extras.js'
 import type { ProcessListener } from './listener.js'
 import type { ProcessHost } from './host.js'
 import { startEntries, watchAwaitable, type LiveAwaitables } from './awaiting.js'
@@ -45,7 +46,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, StepContext
   private scheduled = false
   private stepViews: StepViews | undefined = undefined
   /** What most processes never need (listeners, pending actions, waiters…), made on first use. */
-  private rare: Rare<I, O> | undefined = undefined
+  private rare: Rare<ProcessHandle<I, O>> | undefined = undefined
 
   /** Everything this process holds was checked to be JSON where it entered (see `bundle`). */
   readonly keptJson: boolean
@@ -66,7 +67,7 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, StepContext
   }
 
   /** @internal What the runners keep for this process. */
-  get extras(): Rare<I, O> {
+  get extras(): Rare<ProcessHandle<I, O>> {
     return (this.rare ??= new Rare())
   }
 
@@ -384,23 +385,6 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, StepContext
   recordError(error: unknown): void {
     this.extras.originalError = error
   }
-}
-
-/** The parts of a handle that most processes never use, kept apart so that they cost nothing. */
-export class Rare<I, O> {
-  parentPid: string | undefined = undefined
-  listeners: Set<ProcessListener<ProcessHandle<I, O>>> | undefined = undefined
-  pendingPauses: Deferred<boolean>[] | undefined = undefined
-  pendingKills: Deferred<boolean>[] | undefined = undefined
-  terminationWaiters: (() => void)[] | undefined = undefined
-  terminated: Deferred<void> | undefined = undefined
-  originalError: unknown = undefined
-  /** Promises and children this process awaits. */
-  awaited: LiveAwaitables | undefined = undefined
-}
-
-const settleAll = (pending: Deferred<boolean>[] | undefined, value: boolean): void => {
-  for (const d of pending?.splice(0) ?? []) d.resolve(value)
 }
 
 const errorOf = (answer: Answer): ErrorInfo =>

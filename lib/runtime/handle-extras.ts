@@ -1,0 +1,26 @@
+/**
+ * The parts of a process handle that most processes never use (listeners, pending actions,
+ * waiters, the original error, live promises), kept in an object of their own that is made on
+ * first use, so that they cost a created process nothing.
+ */
+import type { Deferred } from './deferred.js'
+import type { LiveAwaitables } from './awaiting.js'
+import type { ProcessListener } from './listener.js'
+
+/** What a handle keeps only once it needs it; `P` is the handle type (for its listeners). */
+export class Rare<P> {
+  parentPid: string | undefined = undefined
+  listeners: Set<ProcessListener<P>> | undefined = undefined
+  pendingPauses: Deferred<boolean>[] | undefined = undefined
+  pendingKills: Deferred<boolean>[] | undefined = undefined
+  terminationWaiters: (() => void)[] | undefined = undefined
+  terminated: Deferred<void> | undefined = undefined
+  originalError: unknown = undefined
+  /** Promises and children this process awaits. */
+  awaited: LiveAwaitables | undefined = undefined
+}
+
+/** Resolve every pending action with `value`, emptying the list. */
+export const settleAll = (pending: Deferred<boolean>[] | undefined, value: boolean): void => {
+  for (const d of pending?.splice(0) ?? []) d.resolve(value)
+}
