@@ -26,6 +26,8 @@ export type StepGenerator = Generator<Command, unknown, unknown>
 export interface ContextSource {
   /** The context `fn` (a predicate or the step) receives. */
   for(fn: StepFn): Draft<any>
+  /** Note a warning about this step call (it becomes a log line of the step). */
+  warn(message: string): void
 }
 
 /** What a body found at a position: a step to call, or the end of the road. */

@@ -161,7 +161,6 @@ export const CONTINUE_EFFECTS: readonly Effect[] = Object.freeze([
   RUN_STEP,
 ])
 export const CREATION: readonly Effect[] = Object.freeze([
-  hook('onCreate', []),
   notify({ _tag: 'created' }),
   stateChanged(null, 'CREATED'),
 ])

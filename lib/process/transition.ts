@@ -42,7 +42,10 @@ export const transition = (snapshot: ProcessSnapshot, event: ProcessEvent): Tran
   }
 }
 
-/** The effects of creating a process: hook, listener and the first state change. */
+/**
+ * The effects of creating a process: the listener event and the first state change. (Its
+ * `onCreate` hook runs before, as part of the creation: a throw means no process was created.)
+ */
 export const creationEffects = (): readonly Effect[] => CREATION
 
 const reduce = (s: ProcessSnapshot, e: ProcessEvent): Transition => {

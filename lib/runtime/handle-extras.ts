@@ -16,6 +16,8 @@ export class Rare<P> {
   terminationWaiters: (() => void)[] | undefined = undefined
   terminated: Deferred<void> | undefined = undefined
   originalError: unknown = undefined
+  /** `execute()` has been called: it runs a process once. */
+  executed = false
   /** Promises and children this process awaits. */
   awaited: LiveAwaitables | undefined = undefined
 }

@@ -187,9 +187,16 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, StepContext
   // -------------------------------------------------------------------------------------------
   // Running
 
-  /** Run to a terminal state and resolve to the outputs (or reject with the failure). */
+  /**
+   * Run to a terminal state and resolve to the outputs (or reject with the failure). A process
+   * that has ended on its own (driven by `stepUntilTerminated`, a launcher, its parent) gives its
+   * outcome; a second `execute()` of a process that a first one ran is a `ClosedError`.
+   */
   async execute(): Promise<O> {
-    if (this.hasTerminated()) throw new ClosedError(`process ${this.pid} has already terminated`)
+    const extras = this.extras
+    if (extras.executed)
+      throw new ClosedError(`process ${this.pid} has already been executed: it ran once`)
+    extras.executed = true
     await this.stepUntilTerminated()
     this.result()
     return this.loop.snapshot.outputs as O

@@ -164,6 +164,8 @@ export class Runner implements ProcessHost {
       options.parentPid,
     )
     for (const listener of options.listeners ?? []) handle.addProcessListener(listener)
+    // A hook that throws here fails the creation, as invalid inputs do: nothing is created.
+    definition.hooks.onCreate?.(handle)
     this.live.set(pid, handle as ProcessHandle)
     for (const plugin of this.plugins) plugin.created?.(handle as ProcessHandle)
     handle.announceCreation(creationEffects())

@@ -37,6 +37,8 @@ const touching = new WeakSet<object>()
 export class StepContextDraft {
   private draft: Draft<any> | undefined = undefined
   private standIns: (() => void)[] | undefined = undefined
+  /** Warnings about this step call (a predicate that returned no boolean…). */
+  warnings: string[] | undefined = undefined
 
   constructor(private readonly base: unknown) {}
 
@@ -61,6 +63,11 @@ export class StepContextDraft {
   close(): unknown {
     this.revokeStandIns()
     return this.draft === undefined ? this.base : finish(this.draft)
+  }
+
+  /** Note a warning about this step call. */
+  warn(message: string): void {
+    ;(this.warnings ??= []).push(message)
   }
 
   /** A frozen snapshot of the context as it is now (the draft stays open). */

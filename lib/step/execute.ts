@@ -81,16 +81,17 @@ export const executeStep = (input: StepContext): Execution => {
     }
     context = new StepContextDraft(snapshot.ctx)
     const located = definition.body.locate(position, context, views.at(NO_ARGS, snapshot.status))
+    if (context.warnings !== undefined) (record = newRecord(input)).warn(context.warnings)
     if (located._tag === 'Done')
       return completed(input, located.outcome, context, record, undefined)
     step = located.name
     const returned = located.fn(context.for(located.fn), views.at(located.args, snapshot.status))
     if (isGenerator(returned)) {
-      record = newRecord(input)
+      record ??= newRecord(input)
       return startGenerator(input, { generator: returned, located, context, record })
     }
     if (isCommand(returned) && isInstant(returned as Command)) {
-      record = newRecord(input)
+      record ??= newRecord(input)
       const forced = record.answer(returned as never)
       if (forced !== undefined) return forceKilled(input, context, record, step, forced.message)
       return completed(input, definition.body.complete(located, undefined), context, record, step)

@@ -69,6 +69,13 @@ export class StepRecord {
     }
   }
 
+  /** Warnings about the step call (not repeated while a journal replays). */
+  warn(messages: readonly string[]): void {
+    if (this.replaying) return
+    const logs = (this.logs ??= [])
+    for (const message of messages) logs.push({ level: 'warn', message })
+  }
+
   /** What the step did besides its outcome; undefined when nothing (most steps). */
   deeds(step: string | undefined): StepDeeds | undefined {
     if (

@@ -22,7 +22,7 @@ import { creationEffects } from '../process/transition.js'
 import { initialContext } from '../step/context.js'
 import { StepViews } from '../step/views.js'
 import { parseInputs } from './inputs.js'
-import { scriptedRunners, type Driver } from './scripted-runners.js'
+import { hookView, scriptedRunners, type Driver } from './scripted-runners.js'
 import type { DriveResult, DriveScript, Stopped } from './drive-script.js'
 
 /** Drive `definition` from creation until it terminates, blocks or pauses. */
@@ -59,6 +59,8 @@ export const driveDefinition = <O = Record<string, unknown>>(
     scriptedRunners,
     driver,
   )
+  // As `create` does: a throwing onCreate fails the creation (the drive throws its error).
+  definition.hooks.onCreate?.(hookView(loop.snapshot))
   loop.perform(creationEffects())
   loop.send(Events.start())
   const resumes = script.resumes ?? []

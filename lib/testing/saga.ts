@@ -33,8 +33,7 @@ export const viewOf = <I>(
   rawInputs?: unknown,
   options: ViewOptions = {},
 ): StepView<I> =>
-  new StepViews(
-    options.pid ?? 'test-pid',
-    definition.name,
-    parseInputs(definition, rawInputs),
-  ).at(options.args ?? [], options.status) as StepView<I>
+  new StepViews(options.pid ?? 'test-pid', definition.name, parseInputs(definition, rawInputs)).at(
+    options.args ?? [],
+    options.status,
+  ) as StepView<I>

@@ -4,7 +4,8 @@
  * script answers once the mailbox is idle; hooks run; what listeners, the store and the logger
  * would have been told is recorded.
  */
-import type { Body, Located, ProcessDefinition } from '../process/definition.js'
+import type { Body, Located, ProcessDefinition, ProcessView } from '../process/definition.js'
+import type { ProcessSnapshot } from '../process/snapshot.js'
 import { errorInfo } from '../process/errors.js'
 import { Events } from '../process/events.js'
 import type { Position } from '../process/position.js'
@@ -47,17 +48,22 @@ export interface Driver extends LiveSlot {
   }
 }
 
+/** What a hook sees of a driven process. */
+export const hookView = (s: ProcessSnapshot): ProcessView => ({
+  pid: s.pid,
+  state: s.state._tag,
+  status: s.status,
+  outputs: s.outputs,
+  ctx: s.ctx,
+})
+
 /** The runners of a driven process. */
 export const scriptedRunners: EffectRunners<Driver> = {
   Hook: ({ hook, args }, loop) => {
     const fn = loop.owner.definition.hooks[hook]
     if (fn === undefined) return
     try {
-      const s = loop.snapshot
-      fn(
-        { pid: s.pid, state: s.state._tag, status: s.status, outputs: s.outputs, ctx: s.ctx },
-        ...args,
-      )
+      fn(hookView(loop.snapshot), ...args)
     } catch (error) {
       loop.owner.originalError = error
       loop.send(Events.fail(errorInfo(error)))

@@ -36,17 +36,18 @@ export const workChainBody = (
 ): Body => {
   const step = (stepName: string): StepFn => steps[stepName] as StepFn
 
-  const finish = (resolution: Exclude<Resolution, { _tag: 'Step' }>): BodyOutcome =>
+  const finish = (resolution: Extract<Resolution, { _tag: 'End' | 'Return' }>): BodyOutcome =>
     resolution._tag === 'End'
       ? returnOutcome(undefined, exitCodes)
       : returnOutcome(resolution.exitCode, exitCodes)
 
+  /** The end of the outline, as a cursor (a chain waits there before it finishes). */
+  const end: Cursor = [outline.length]
+
   const next = (located: LocatedStep, entries: readonly ToContextEntry[]): BodyOutcome => {
-    const cursor = (located.at as { cursor: Cursor }).cursor
-    const after = Cursor.advance(cursor)
-    if (entries.length > 0) return waitAt(outlinePosition(after), entries)
-    const settled = Cursor.settledAfter(outline, cursor)
-    if (settled !== undefined && settled._tag !== 'Step') return finish(settled)
+    const after = Cursor.after(outline, (located.at as { cursor: Cursor }).cursor)
+    if (entries.length > 0) return waitAt(outlinePosition(after ?? end), entries)
+    if (after === undefined) return finish(END)
     return { _tag: 'Continue', position: outlinePosition(after) }
   }
 
@@ -71,10 +72,20 @@ export const workChainBody = (
         return located(resolved.name, position.cursor)
       }
       const resolution = Cursor.resolve(outline, position.cursor, (predicate) =>
-        evaluate(step(predicate), context, view),
+        evaluate(name, predicate, step(predicate), context, view),
       )
-      if (resolution._tag !== 'Step') return { _tag: 'Done', outcome: finish(resolution) }
-      return located(resolution.name, resolution.cursor)
+      switch (resolution._tag) {
+        case 'Step':
+          return located(resolution.name, resolution.cursor)
+        case 'Skip':
+          // The predicates chose no step: this call ends, the next goes on from there.
+          return {
+            _tag: 'Done',
+            outcome: { _tag: 'Continue', position: outlinePosition(resolution.cursor) },
+          }
+        default:
+          return { _tag: 'Done', outcome: finish(resolution) }
+      }
     },
     complete(located: LocatedStep, returned: unknown) {
       if (returned === undefined) return next(located, NO_ENTRIES)
@@ -104,9 +115,28 @@ export const workChainBody = (
 }
 
 const NO_ENTRIES: readonly ToContextEntry[] = Object.freeze([])
+const END = { _tag: 'End' } as const
 
-const evaluate = (predicate: StepFn, context: ContextSource, view: StepView): boolean =>
-  Boolean(predicate(context.for(predicate), view))
+/**
+ * A predicate's answer. `undefined` and `null` count as false; any other value that is not a
+ * boolean counts as what JavaScript makes of it, with a warning (plumpy warns too): a predicate
+ * returning `'false'` is most likely a bug.
+ */
+const evaluate = (
+  chain: string,
+  name: string,
+  predicate: StepFn,
+  context: ContextSource,
+  view: StepView,
+): boolean => {
+  const answer = predicate(context.for(predicate), view)
+  if (typeof answer === 'boolean') return answer
+  if (answer !== undefined && answer !== null)
+    context.warn(
+      `${chain}: predicate '${name}' returned ${show(answer)}, not a boolean; it counts as ${String(Boolean(answer))}`,
+    )
+  return Boolean(answer)
+}
 const NO_ARGS: readonly unknown[] = Object.freeze([])
 
 const returnOutcome = (

@@ -5,7 +5,7 @@
  * `while_` that has been entered adds the path inside its body. A path that stops at an `if_` or
  * `while_` means "not entered yet": its conditions are still to be evaluated.
  */
-import type { Block, Instruction } from './outline.js'
+import type { Block, IfInstruction, Instruction } from './outline.js'
 
 /** A position in an outline. */
 export type Cursor = readonly number[]
@@ -15,38 +15,46 @@ export type Resolution =
   | { readonly _tag: 'Step'; readonly name: string; readonly cursor: Cursor }
   | { readonly _tag: 'Return'; readonly exitCode: number | string | undefined }
   | { readonly _tag: 'End' }
+  /**
+   * The predicates chose no step (a `while_` ended, or no `if_` branch was taken) and more of
+   * the outline follows: this step call ends here, and the next one goes on at `cursor`.
+   */
+  | { readonly _tag: 'Skip'; readonly cursor: Cursor }
 
 /** Evaluates a predicate step by name. */
 export type PredicateEvaluator = (name: string) => boolean
 
-type BlockResult = Resolution | { readonly _tag: 'BlockEnd' }
+/** An instruction (or a block) that has finished without running a step. */
+const DONE = 'done'
+type Done = typeof DONE
 
-/** The cursor operations. */
+/**
+ * The cursor operations. A step call takes one step of the outline, as plumpy's stepper does:
+ * the predicates on its way are evaluated, and it runs the step they lead to; when they lead to
+ * no step (a `while_` whose predicate is false, an `if_` with no branch taken), the call ends
+ * there, unless the outline has ended too.
+ */
 export const Cursor = {
   /** The start of an outline. */
   start: (): Cursor => [0],
 
   /**
-   * Find the next step from `cursor`, evaluating the predicates on the way (an `if_`'s once when
-   * it is entered, a `while_`'s before each iteration).
+   * Find the step at `cursor`, evaluating the predicates on the way (an `if_`'s once when it is
+   * entered, a `while_`'s before each iteration).
    */
   resolve(outline: Block, cursor: Cursor, evaluate: PredicateEvaluator): Resolution {
     const result = resolveBlock(outline, cursor, evaluate)
-    return result._tag === 'BlockEnd' ? END : result
+    return result === DONE ? END : result
   },
 
   /**
-   * What follows the step at `cursor` when that is known without evaluating any predicate: the
-   * end of the outline or a `return_`. Otherwise undefined, and the next step call resolves it.
+   * Where the chain goes on once the step at `stepCursor` has run: the next instruction of its
+   * block, or the `while_` around it (checked again next), or past the `if_` around it;
+   * undefined when the outline has ended.
    */
-  settledAfter(outline: Block, stepCursor: Cursor): Resolution | undefined {
-    return settled(outline, stepCursor, 0)
-  },
-
-  /** The cursor just after the step at `stepCursor`, in the same block. */
-  advance(stepCursor: Cursor): Cursor {
-    const last = stepCursor[stepCursor.length - 1] ?? 0
-    return [...stepCursor.slice(0, -1), last + 1]
+  after(outline: Block, stepCursor: Cursor): Cursor | undefined {
+    const next = afterIn(outline, stepCursor)
+    return next === DONE ? undefined : next
   },
 
   /**
@@ -68,72 +76,27 @@ export const Cursor = {
 }
 
 const END: Resolution = { _tag: 'End' }
-const BLOCK_END: BlockResult = { _tag: 'BlockEnd' }
 
-/**
- * What follows the step at `cursor[depth..]` inside `block`, structurally: the end (of this
- * block and every enclosing one), a `return_`, or undefined when a step or a predicate comes
- * first. Called after every step, so it allocates nothing.
- */
-const settled = (block: Block, cursor: Cursor, depth: number): Resolution | undefined => {
-  const index = cursor[depth] ?? 0
+/** Take one step of `block` from `cursor`: a step, a return, or where the next call goes on. */
+const resolveBlock = (
+  block: Block,
+  cursor: Cursor,
+  evaluate: PredicateEvaluator,
+): Resolution | Done => {
+  const index = cursor[0] ?? 0
   const instruction = block[index]
-  if (instruction === undefined) return undefined
-  if (depth < cursor.length - 1) {
-    // Inside a compound instruction: what follows inside it first.
-    if (instruction._tag === 'While') {
-      // A return_ may still follow inside the body; the end of the body runs the predicate again.
-      const inner = settled(instruction.body, cursor, depth + 1)
-      return inner === END ? undefined : inner
-    }
-    if (instruction._tag !== 'If') return undefined
-    const branch = cursor[depth + 1] ?? 0
-    const body =
-      branch < instruction.branches.length
-        ? instruction.branches[branch]?.body
-        : instruction.otherwise
-    if (body === undefined) return undefined
-    const inner = settled(body, cursor, depth + 2)
-    if (inner !== END) return inner
-    return restOf(block, index + 1)
-  }
-  return restOf(block, index + 1)
+  // A cursor just past the end of a block (as checkpoints of earlier versions may hold).
+  if (instruction === undefined) return DONE
+  const inner = resolveInstruction(instruction, cursor.slice(1), evaluate)
+  if (inner === DONE) return index + 1 < block.length ? { _tag: 'Skip', cursor: [index + 1] } : DONE
+  return within(index, inner)
 }
 
-/** The instructions of `block` from `from` on, when they hold no step and no predicate. */
-const restOf = (block: Block, from: number): Resolution | undefined => {
-  const next = block[from]
-  if (next === undefined) return END
-  return next._tag === 'Return' ? { _tag: 'Return', exitCode: next.exitCode } : undefined
-}
-
-const resolveBlock = (block: Block, cursor: Cursor, evaluate: PredicateEvaluator): BlockResult => {
-  let index = cursor[0] ?? 0
-  let rest = cursor.slice(1)
-  while (index < block.length) {
-    const instruction = block[index] as Instruction
-    const inner = resolveInstruction(instruction, rest, evaluate)
-    if (inner === 'next') {
-      index += 1
-      rest = []
-      continue
-    }
-    if (inner === 'again') {
-      rest = []
-      continue
-    }
-    if (inner._tag === 'Step') return { ...inner, cursor: [index, ...inner.cursor] }
-    return inner
-  }
-  return BLOCK_END
-}
-
-/** Resolve inside one instruction: a result, 'next' to move on, or 'again' to re-check a loop. */
 const resolveInstruction = (
   instruction: Instruction,
   rest: Cursor,
   evaluate: PredicateEvaluator,
-): Resolution | 'next' | 'again' => {
+): Resolution | Done => {
   switch (instruction._tag) {
     case 'Step':
       return { _tag: 'Step', name: instruction.name, cursor: [] }
@@ -145,21 +108,56 @@ const resolveInstruction = (
         branch = instruction.branches.findIndex((b) => evaluate(b.predicate))
         if (branch === -1) branch = instruction.branches.length
       }
-      const body =
-        branch < instruction.branches.length
-          ? instruction.branches[branch]?.body
-          : instruction.otherwise
-      if (body === undefined) return 'next'
+      const body = branchBody(instruction, branch)
+      if (body === undefined) return DONE
       const result = resolveBlock(body, rest.slice(1), evaluate)
-      if (result._tag === 'BlockEnd') return 'next'
-      return result._tag === 'Step' ? { ...result, cursor: [branch, ...result.cursor] } : result
+      return result === DONE ? DONE : within(branch, result)
     }
     case 'While': {
-      if (rest.length === 0 && !evaluate(instruction.predicate)) return 'next'
-      const result = resolveBlock(instruction.body, rest, evaluate)
-      return result._tag === 'BlockEnd' ? 'again' : result
+      let inside = rest
+      // Not entered yet, or at the end of its body (as earlier versions left it): check again.
+      if (inside.length === 0 || (inside[0] ?? 0) >= instruction.body.length) {
+        if (!evaluate(instruction.predicate)) return DONE
+        inside = [0]
+      }
+      const result = resolveBlock(instruction.body, inside, evaluate)
+      // The body ended without a step: the loop goes on, its predicate checked by the next call.
+      return result === DONE ? { _tag: 'Skip', cursor: [] } : result
     }
   }
+}
+
+/** A resolution found inside the instruction at `index`, with its cursor made whole. */
+const within = (index: number, inner: Resolution): Resolution =>
+  inner._tag === 'Step' || inner._tag === 'Skip'
+    ? { ...inner, cursor: [index, ...inner.cursor] }
+    : inner
+
+const branchBody = (instruction: IfInstruction, branch: number): Block | undefined =>
+  branch < instruction.branches.length
+    ? instruction.branches[branch]?.body
+    : branch === instruction.branches.length
+      ? instruction.otherwise
+      : undefined
+
+/** The cursor after the instruction at `cursor` in `block` has run (DONE: the block ended). */
+const afterIn = (block: Block, cursor: Cursor): Cursor | Done => {
+  const index = cursor[0] ?? 0
+  const instruction = block[index]
+  if (cursor.length > 1 && instruction !== undefined) {
+    if (instruction._tag === 'While') {
+      const inner = afterIn(instruction.body, cursor.slice(1))
+      // The end of the body: the loop is checked again.
+      return inner === DONE ? [index] : [index, ...inner]
+    }
+    if (instruction._tag === 'If') {
+      const branch = cursor[1] ?? 0
+      const body = branchBody(instruction, branch)
+      const inner = body === undefined ? DONE : afterIn(body, cursor.slice(2))
+      if (inner !== DONE) return [index, branch, ...inner]
+    }
+  }
+  return index + 1 < block.length ? [index + 1] : DONE
 }
 
 const checkBlock = (
@@ -225,11 +223,12 @@ const formatInstruction = (instruction: Instruction, rest: Cursor): string => {
     case 'Return':
       return instruction.exitCode === undefined ? 'return_' : `return_(${instruction.exitCode})`
     case 'While':
-      return `while_(${instruction.predicate})(${rest.length === 0 ? '' : formatBlock(instruction.body, rest)})`
+      return rest.length === 0
+        ? `while_(${instruction.predicate})`
+        : `while_(${instruction.predicate})(${formatBlock(instruction.body, rest)})`
     case 'If': {
       const branch = rest[0]
-      if (branch === undefined)
-        return `if_(${instruction.branches.map((b) => b.predicate).join(', ')})()`
+      if (branch === undefined) return `if_(${instruction.branches[0]?.predicate ?? ''})`
       const taken = instruction.branches[branch]
       const body = taken?.body ?? instruction.otherwise ?? []
       const label =

@@ -25,9 +25,11 @@ describe('SumOfSquares', () => {
     const run = driveDefinition(SumOfSquares, { n: 3 }, { answer: square })
     expect(run.state).toBe('FINISHED')
     expect(run.outputs).toEqual({ total: 0 + 1 + 4 })
-    // A collect step suspends for its child, then goes on with the answer: two calls a round.
+    // A collect suspends for its child, then goes on with its answer: two calls a round. The
+    // call in which the loop ends runs no step.
     expect(run.trace.map((entry) => entry.step)).toEqual([
       ...['collect', 'collect', 'collect', 'collect', 'collect', 'collect'],
+      undefined,
       'finish',
     ])
   })

@@ -46,8 +46,8 @@ describe('transition', () => {
         Events.close(),
       )
       const effects = [...creationEffects(), ...steps.flatMap(([, e]) => e)]
+      // onCreate runs in create, before the process exists (see the runtime's specs).
       expect(effectsOf(effects, 'Hook')).toEqual([
-        hook('onCreate'),
         hook('onRun'),
         hook('onRunning'),
         hook('onExitRunning'),

@@ -122,10 +122,28 @@ describe('ProcessHandle.execute and result', () => {
     expect(proc.result()).toBe(1)
   })
 
-  it('refuses execute() on a process that has terminated, with a ClosedError', async () => {
+  it('refuses a second execute() of a process a first one ran, with a ClosedError', async () => {
     const proc = Double.create({ x: 1, options: { label: 'a' } }, { runner: quietRunner() })
     await proc.execute()
     expect(await rejectionOf(proc.execute())).toBeInstanceOf(ClosedError)
+  })
+
+  it('gives the outcome of a process that ended on its own: its outputs, or its own error', async () => {
+    const proc = Double.create({ x: 1, options: { label: 'a' } }, { runner: quietRunner() })
+    await proc.stepUntilTerminated()
+    await expect(proc.execute()).resolves.toEqual({ y: 2 })
+    const failure = new Error('no')
+    const Failing = defineProcess({
+      name: 'Failing',
+      steps: {
+        run: () => {
+          throw failure
+        },
+      },
+    })
+    const failed = Failing.create(undefined, { runner: quietRunner() })
+    await failed.stepUntilTerminated()
+    expect(await rejectionOf(failed.execute())).toBe(failure)
   })
 
   it('finishes unsuccessfully on an unsuccessful result', async () => {

@@ -123,11 +123,13 @@ describe('definition hooks', () => {
     )
   })
 
-  it('turn the process EXCEPTED when onCreate throws', () => {
+  it('fail the creation when onCreate throws: create() throws that error, nothing is created', () => {
     const { hooks, error } = recordingHooks('onCreate')
-    const proc = waitsThen42(hooks).create(undefined, { runner: quietRunner() })
-    expect(proc.state).toBe('EXCEPTED')
-    expect(proc.exception()).toBe(error)
+    const created: string[] = []
+    const runner = quietRunner({ plugins: [{ created: (p) => void created.push(p.pid) }] })
+    expect(() => waitsThen42(hooks).create(undefined, { runner })).toThrow(error)
+    expect(created).toEqual([])
+    expect(runner.list()).toEqual([])
   })
 
   for (const finishing of ['onFinish', 'onFinished'] as const)

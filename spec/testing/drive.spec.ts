@@ -86,7 +86,7 @@ describe('driveDefinition', () => {
       // The last call runs only the predicate, which ends the outline.
       {
         step: undefined,
-        cursor: '1:while_(whileStep)(1:<end>)',
+        cursor: '1:while_(whileStep)',
         outcome: 'Stop',
         ctx: { iterator: 4 },
         emitted: [],
@@ -249,13 +249,16 @@ describe('driveDefinition', () => {
       exitStatus: 410,
       exitMessage: 'Nope.',
     })
+    // As plumpy's stepper does: the call where the while_ ends runs no step, and the return_
+    // that follows it is taken by a call of its own.
     expect(run.trace.map((e) => [e.step, e.cursor, e.outcome])).toEqual([
       ['a', '0:a', 'Continue'],
-      [undefined, '1:while_(no)()', 'Stop'],
+      [undefined, '1:while_(no)', 'Continue'],
+      [undefined, '2:return_(NOPE)', 'Stop'],
     ])
   })
 
-  it('finishes in the same step call when a return_ follows a step', () => {
+  it('takes a return_ that follows a step in a call of its own, as plumpy does', () => {
     const Early = defineWorkChain({
       name: 'Early',
       context: () => ({ i: 0 }),
@@ -265,7 +268,8 @@ describe('driveDefinition', () => {
     const run = driveDefinition(Early, {})
     expect(run.trace.map((e) => [e.cursor, e.outcome])).toEqual([
       ['0:while_(more)(0:else_(0:work))', 'Continue'],
-      ['0:while_(more)(0:if_(done)(0:work))', 'Stop'],
+      ['0:while_(more)(0:if_(done)(0:work))', 'Continue'],
+      ['0:while_(more)(0:if_(done)(1:return_(3)))', 'Stop'],
     ])
     expect(run.snapshot.state).toMatchObject({ exitStatus: 3 })
     expect(run.snapshot.ctx).toEqual({ i: 2 })

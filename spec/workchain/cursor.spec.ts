@@ -52,9 +52,9 @@ describe('Cursor.format', () => {
     expect(Cursor.format(outline, [1, 2, 0])).toBe('1:else_(0:d)')
   })
 
-  it('prints a compound instruction not entered yet with empty parentheses', () => {
-    expect(Cursor.format(outline, [1])).toBe('1:if_(p, q)()')
-    expect(Cursor.format(outline, [2])).toBe('2:while_(w)()')
+  it('prints a compound instruction not entered yet by its (first) condition, as plumpy does', () => {
+    expect(Cursor.format(outline, [1])).toBe('1:if_(p)')
+    expect(Cursor.format(outline, [2])).toBe('2:while_(w)')
   })
 
   it('prints return_ and the end of a block', () => {
@@ -100,76 +100,63 @@ describe('Cursor.resolve', () => {
     expect(Cursor.resolve(outline, [1, 1, 1], never)).toEqual({ _tag: 'Return', exitCode: 5 })
   })
 
-  it('leaves an entered if_ at the end of its branch, checking the while_ that follows', () => {
-    const { asked, evaluate } = scripted({ w: [true] })
-    expect(Cursor.resolve(outline, [1, 0, 1], evaluate)).toMatchObject({
-      name: 'e',
-      cursor: [2, 0],
-    })
-    expect(asked).toEqual(['w'])
+  it('ends the call when no branch of an if_ is taken, going on after it next time', () => {
+    const ifOnly: Block = [
+      { _tag: 'If', branches: [{ predicate: 'p', body: [step('b')] }], otherwise: undefined },
+      step('c'),
+    ]
+    const { asked, evaluate } = scripted({ p: [false] })
+    expect(Cursor.resolve(ifOnly, [0], evaluate)).toEqual({ _tag: 'Skip', cursor: [1] })
+    expect(asked).toEqual(['p'])
   })
 
   it('checks a while_ before each iteration, and not inside one', () => {
     expect(Cursor.resolve(outline, [2, 1], never)).toMatchObject({ name: 'f', cursor: [2, 1] })
     const again = scripted({ w: [true] })
-    expect(Cursor.resolve(outline, [2, 2], again.evaluate)).toMatchObject({ cursor: [2, 0] })
+    expect(Cursor.resolve(outline, [2], again.evaluate)).toMatchObject({ cursor: [2, 0] })
+    expect(again.asked).toEqual(['w'])
+  })
+
+  it('ends the call where a while_ ends, going on after it next time', () => {
     const done = scripted({ w: [false] })
-    expect(Cursor.resolve(outline, [2, 2], done.evaluate)).toEqual({
-      _tag: 'Return',
-      exitCode: undefined,
-    })
+    expect(Cursor.resolve(outline, [2], done.evaluate)).toEqual({ _tag: 'Skip', cursor: [3] })
     expect(done.asked).toEqual(['w'])
   })
 
-  it('reports the end of the outline', () => {
+  it('still reads a cursor at the end of a while_ body (as 0.1 left it) as a check of the loop', () => {
+    const again = scripted({ w: [true] })
+    expect(Cursor.resolve(outline, [2, 2], again.evaluate)).toMatchObject({ cursor: [2, 0] })
+  })
+
+  it('reports the end of the outline, in the call where its last while_ ends', () => {
     expect(Cursor.resolve(whileOutline, [2], never)).toEqual({ _tag: 'End' })
     const { evaluate } = scripted({ whileStep: [false] })
     expect(Cursor.resolve(whileOutline, [1], evaluate)).toEqual({ _tag: 'End' })
   })
 })
 
-describe('Cursor.advance', () => {
+describe('Cursor.after', () => {
   it('moves to the next instruction of the same block', () => {
-    expect(Cursor.advance([0])).toEqual([1])
-    expect(Cursor.advance([2, 1])).toEqual([2, 2])
-    expect(Cursor.advance([1, 2, 0])).toEqual([1, 2, 1])
-  })
-})
-
-describe('Cursor.settledAfter', () => {
-  it('knows the end of the outline follows the last step', () => {
-    expect(Cursor.settledAfter([step('a'), step('b')], [1])).toEqual({ _tag: 'End' })
+    expect(Cursor.after(outline, [0])).toEqual([1])
+    expect(Cursor.after(outline, [2, 0])).toEqual([2, 1])
   })
 
-  it('knows a return_ follows, without evaluating anything', () => {
-    expect(Cursor.settledAfter(outline, [1, 1, 0])).toEqual({ _tag: 'Return', exitCode: 5 })
+  it('goes back to the while_ at the end of its body, to check it again', () => {
+    expect(Cursor.after(outline, [2, 1])).toEqual([2])
   })
 
-  it('knows a return_ follows inside a while_ body', () => {
-    const loop: Block = [
-      {
-        _tag: 'While',
-        predicate: 'w',
-        body: [
-          {
-            _tag: 'If',
-            branches: [{ predicate: 'p', body: [step('a'), { _tag: 'Return', exitCode: 2 }] }],
-            otherwise: undefined,
-          },
-          step('b'),
-        ],
-      },
+  it('leaves an if_ at the end of its branch', () => {
+    expect(Cursor.after(outline, [1, 0, 0])).toEqual([2])
+    expect(Cursor.after(outline, [1, 2, 0])).toEqual([2])
+    expect(Cursor.after(outline, [1, 1, 0])).toEqual([1, 1, 1])
+  })
+
+  it('knows the outline has ended after its last step', () => {
+    expect(Cursor.after([step('a'), step('b')], [1])).toBeUndefined()
+    const nested: Block = [
+      { _tag: 'If', branches: [{ predicate: 'p', body: [step('a')] }], otherwise: undefined },
     ]
-    expect(Cursor.settledAfter(loop, [0, 0, 0, 0])).toEqual({ _tag: 'Return', exitCode: 2 })
-    // At the end of the body the predicate decides.
-    expect(Cursor.settledAfter(loop, [0, 1])).toBeUndefined()
-  })
-
-  it('is undefined when a step follows or a predicate must decide', () => {
-    expect(Cursor.settledAfter(outline, [0])).toBeUndefined()
-    expect(Cursor.settledAfter(outline, [2, 0])).toBeUndefined()
-    expect(Cursor.settledAfter(outline, [2, 1])).toBeUndefined()
-    expect(Cursor.settledAfter(whileOutline, [0])).toBeUndefined()
+    expect(Cursor.after(nested, [0, 0, 0])).toBeUndefined()
   })
 })
 

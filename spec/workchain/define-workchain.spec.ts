@@ -53,7 +53,7 @@ describe('defineWorkChain: the outline', () => {
     expect(process.result()).toBeUndefined()
   })
 
-  it('takes one RUNNING -> RUNNING transition per step, its predicates inside the step call', async () => {
+  it('takes one RUNNING -> RUNNING transition per step call, as plumpy does: its predicates inside it, and a loop that ends ending the call', async () => {
     const log: string[] = []
     const answers = { p: [true, true, false], q: [true] }
     const ask = (name: 'p' | 'q') => () => {
@@ -88,6 +88,7 @@ describe('defineWorkChain: the outline', () => {
       'b',
       'RUNNING>RUNNING',
       'p',
+      'RUNNING>RUNNING',
       'q',
       'c',
       'RUNNING>FINISHED',
