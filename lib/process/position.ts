@@ -43,8 +43,14 @@ export interface OutlinePosition {
 /** Every kind of position. */
 export type Position = StepPosition | OutlinePosition
 
+/**
+ * No arguments: one shared empty list, so that steps without arguments share one view (see
+ * `StepViews`) and no step allocates an empty array.
+ */
+export const NO_ARGS: readonly unknown[] = Object.freeze([])
+
 /** A step position. */
-export const stepPosition = (step: string, args: readonly unknown[] = []): StepPosition => ({
+export const stepPosition = (step: string, args: readonly unknown[] = NO_ARGS): StepPosition => ({
   _tag: 'Step',
   step,
   args,

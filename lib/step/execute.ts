@@ -16,7 +16,7 @@ import type {
   StepGenerator,
 } from '../process/definition.js'
 import type { StepDeeds } from '../process/events.js'
-import type { JournalEntry, Position } from '../process/position.js'
+import { NO_ARGS, type JournalEntry, type Position } from '../process/position.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import { StepContextDraft } from './context.js'
 import { drive, isGenerator, type Driven, type GeneratorRun } from './generator.js'
@@ -58,7 +58,6 @@ export interface StepContext extends LiveSlot {
   readonly views: StepViews
 }
 
-const NO_ARGS: readonly unknown[] = Object.freeze([])
 const NO_ENTRIES: readonly JournalEntry[] = Object.freeze([])
 
 /** Run the step the snapshot's RUNNING position names. */

@@ -16,7 +16,7 @@ import type {
   StepFn,
 } from '../process/definition.js'
 import { terminalOutcome, waitAt } from '../process/outcomes.js'
-import { outlinePosition, type Position } from '../process/position.js'
+import { NO_ARGS, outlinePosition, type Position } from '../process/position.js'
 import type { StepView } from '../process/view.js'
 import { Cursor, type Resolution } from './cursor.js'
 import { describeOutline, structureOf } from './describe.js'
@@ -137,7 +137,6 @@ const evaluate = (
     )
   return Boolean(answer)
 }
-const NO_ARGS: readonly unknown[] = Object.freeze([])
 
 const returnOutcome = (
   exitCode: number | string | undefined,

@@ -43,7 +43,7 @@ export const Cursor = {
    * entered, a `while_`'s before each iteration).
    */
   resolve(outline: Block, cursor: Cursor, evaluate: PredicateEvaluator): Resolution {
-    const result = resolveBlock(outline, cursor, evaluate)
+    const result = resolveBlock(outline, cursor, 0, [], evaluate)
     return result === DONE ? END : result
   },
 
@@ -77,61 +77,74 @@ export const Cursor = {
 
 const END: Resolution = { _tag: 'End' }
 
-/** Take one step of `block` from `cursor`: a step, a return, or where the next call goes on. */
+/**
+ * Take one step of `block` from `cursor[depth..]`: a step, a return, or where the next call goes
+ * on. `path` collects the indices of the place found; a step or a skip gets a copy of it, so a
+ * step call allocates one cursor. A block entered anew is resolved from `cursor.length`: reading
+ * past the end of the cursor gives index 0, the start of the block, at every level down.
+ */
 const resolveBlock = (
   block: Block,
   cursor: Cursor,
+  depth: number,
+  path: number[],
   evaluate: PredicateEvaluator,
 ): Resolution | Done => {
-  const index = cursor[0] ?? 0
+  const index = cursor[depth] ?? 0
   const instruction = block[index]
   // A cursor just past the end of a block (as checkpoints of earlier versions may hold).
   if (instruction === undefined) return DONE
-  const inner = resolveInstruction(instruction, cursor.slice(1), evaluate)
-  if (inner === DONE) return index + 1 < block.length ? { _tag: 'Skip', cursor: [index + 1] } : DONE
-  return within(index, inner)
+  const mark = path.length
+  path.push(index)
+  const inner = resolveInstruction(instruction, cursor, depth + 1, path, evaluate)
+  if (inner !== DONE) return inner
+  path.length = mark
+  if (index + 1 >= block.length) return DONE
+  path.push(index + 1)
+  return { _tag: 'Skip', cursor: path.slice() }
 }
 
 const resolveInstruction = (
   instruction: Instruction,
-  rest: Cursor,
+  cursor: Cursor,
+  depth: number,
+  path: number[],
   evaluate: PredicateEvaluator,
 ): Resolution | Done => {
   switch (instruction._tag) {
     case 'Step':
-      return { _tag: 'Step', name: instruction.name, cursor: [] }
+      return { _tag: 'Step', name: instruction.name, cursor: path.slice() }
     case 'Return':
       return { _tag: 'Return', exitCode: instruction.exitCode }
     case 'If': {
-      let branch = rest[0]
+      let branch = cursor[depth]
+      let inside = depth + 1
       if (branch === undefined) {
         branch = instruction.branches.findIndex((b) => evaluate(b.predicate))
         if (branch === -1) branch = instruction.branches.length
+        inside = cursor.length
       }
       const body = branchBody(instruction, branch)
       if (body === undefined) return DONE
-      const result = resolveBlock(body, rest.slice(1), evaluate)
-      return result === DONE ? DONE : within(branch, result)
+      path.push(branch)
+      return resolveBlock(body, cursor, inside, path, evaluate)
     }
     case 'While': {
-      let inside = rest
+      let inside = depth
       // Not entered yet, or at the end of its body (as earlier versions left it): check again.
-      if (inside.length === 0 || (inside[0] ?? 0) >= instruction.body.length) {
+      if (depth >= cursor.length || (cursor[depth] ?? 0) >= instruction.body.length) {
         if (!evaluate(instruction.predicate)) return DONE
-        inside = [0]
+        inside = cursor.length
       }
-      const result = resolveBlock(instruction.body, inside, evaluate)
+      const mark = path.length
+      const result = resolveBlock(instruction.body, cursor, inside, path, evaluate)
+      if (result !== DONE) return result
       // The body ended without a step: the loop goes on, its predicate checked by the next call.
-      return result === DONE ? { _tag: 'Skip', cursor: [] } : result
+      path.length = mark
+      return { _tag: 'Skip', cursor: path.slice() }
     }
   }
 }
-
-/** A resolution found inside the instruction at `index`, with its cursor made whole. */
-const within = (index: number, inner: Resolution): Resolution =>
-  inner._tag === 'Step' || inner._tag === 'Skip'
-    ? { ...inner, cursor: [index, ...inner.cursor] }
-    : inner
 
 const branchBody = (instruction: IfInstruction, branch: number): Block | undefined =>
   branch < instruction.branches.length
