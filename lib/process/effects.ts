@@ -9,26 +9,30 @@ import type { ProcessEvent } from './events.js'
 import type { StateName } from './state.js'
 import type { AwaitableRef } from './awaitable.js'
 
-/** Hooks a definition may implement, in the order plumpy calls them. */
-export type HookName =
-  | 'onCreate'
-  | 'onRun'
-  | 'onRunning'
-  | 'onExitRunning'
-  | 'onWait'
-  | 'onWaiting'
-  | 'onExitWaiting'
-  | 'onFinish'
-  | 'onFinished'
-  | 'onExcept'
-  | 'onExcepted'
-  | 'onKill'
-  | 'onKilled'
-  | 'onPause'
-  | 'onPlay'
-  | 'onOutputEmitted'
-  | 'onClose'
-  | 'onTerminated'
+/** The hooks a definition may implement, in the order plumpy calls them. */
+export const HOOK_NAMES = [
+  'onCreate',
+  'onRun',
+  'onRunning',
+  'onExitRunning',
+  'onWait',
+  'onWaiting',
+  'onExitWaiting',
+  'onFinish',
+  'onFinished',
+  'onExcept',
+  'onExcepted',
+  'onKill',
+  'onKilled',
+  'onPause',
+  'onPlay',
+  'onOutputEmitted',
+  'onClose',
+  'onTerminated',
+] as const
+
+/** A hook a definition may implement. */
+export type HookName = (typeof HOOK_NAMES)[number]
 
 /** What process listeners are told (SEMANTICS.md "Listeners"). */
 export type ListenerEvent =

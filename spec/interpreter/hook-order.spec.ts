@@ -8,7 +8,7 @@
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import { Continue, Wait, kill, out, pause, type Command } from '../../lib/commands/index.js'
-import type { HookName, ListenerEvent } from '../../lib/process/effects.js'
+import { HOOK_NAMES, type HookName, type ListenerEvent } from '../../lib/process/effects.js'
 import type { Hooks, ProcessView } from '../../lib/process/definition.js'
 import { output } from '../../lib/ports/index.js'
 import { defineProcess } from '../../lib/runtime/define.js'
@@ -17,32 +17,11 @@ import type { ProcessListener } from '../../lib/runtime/listener.js'
 import { Runner } from '../../lib/runtime/runner.js'
 import { driveDefinition } from '../../lib/testing/index.js'
 
-const HOOKS: readonly HookName[] = [
-  'onCreate',
-  'onRun',
-  'onRunning',
-  'onExitRunning',
-  'onWait',
-  'onWaiting',
-  'onExitWaiting',
-  'onFinish',
-  'onFinished',
-  'onExcept',
-  'onExcepted',
-  'onKill',
-  'onKilled',
-  'onPause',
-  'onPlay',
-  'onOutputEmitted',
-  'onClose',
-  'onTerminated',
-]
-
 /** The same process each time, recording its hooks in `calls`; `throwing` throws once. */
 const subject = (calls: string[], throwing: HookName | undefined, run: readonly Command[]) => {
   const thrown = new Set<HookName>()
   const hooks = Object.fromEntries(
-    HOOKS.map((name) => [
+    HOOK_NAMES.map((name) => [
       name,
       (_process: ProcessView) => {
         calls.push(name)
@@ -118,7 +97,7 @@ const scenarios: readonly [string, HookName | undefined, readonly Command[]][] =
   ['a kill asked for inside the first step', undefined, [kill('enough')]],
   ['a pause asked for inside the first step', undefined, [pause('a break')]],
   ['a kill and a pause asked for inside the first step', undefined, [pause(), kill('stop')]],
-  ...HOOKS.map((hook): [string, HookName, readonly Command[]] => [
+  ...HOOK_NAMES.map((hook): [string, HookName, readonly Command[]] => [
     `${hook} throwing`,
     hook,
     hook === 'onOutputEmitted'

@@ -7,32 +7,11 @@ import { describe, expect, it } from 'vitest'
 import { namespace, output } from '../../lib/ports/index.js'
 import { Kill, out, Wait } from '../../lib/commands/index.js'
 import type { Hooks, ProcessView } from '../../lib/process/definition.js'
-import type { HookName } from '../../lib/process/effects.js'
+import { HOOK_NAMES, type HookName } from '../../lib/process/effects.js'
 import { defineProcess } from '../../lib/runtime/define.js'
 import type { ProcessHandle } from '../../lib/runtime/handle.js'
 import type { ProcessListener } from '../../lib/runtime/listener.js'
 import { quietRunner, recordingListener, recordingLogger, rejectionOf } from './helpers.js'
-
-const HOOK_NAMES: readonly HookName[] = [
-  'onCreate',
-  'onRun',
-  'onRunning',
-  'onExitRunning',
-  'onWait',
-  'onWaiting',
-  'onExitWaiting',
-  'onFinish',
-  'onFinished',
-  'onExcept',
-  'onExcepted',
-  'onKill',
-  'onKilled',
-  'onPause',
-  'onPlay',
-  'onOutputEmitted',
-  'onClose',
-  'onTerminated',
-]
 
 /** Hooks that write down their name (and arguments), and throw when told to. */
 const recordingHooks = (throwIn?: HookName, error = new Error(`${String(throwIn)} failed`)) => {
