@@ -205,24 +205,6 @@ const chainOf = (shapes: readonly Shape[], script: readonly boolean[]) => {
 
 const scripts = fc.array(fc.boolean(), { maxLength: 24 })
 
-/** The cursor of every step of an outline. */
-const stepCursors = (block: Block, prefix: readonly number[] = []): number[][] =>
-  block.flatMap((instruction, i) => {
-    switch (instruction._tag) {
-      case 'Step':
-        return [[...prefix, i]]
-      case 'Return':
-        return []
-      case 'While':
-        return stepCursors(instruction.body, [...prefix, i])
-      case 'If':
-        return [
-          ...instruction.branches.map((branch) => branch.body),
-          ...(instruction.otherwise === undefined ? [] : [instruction.otherwise]),
-        ].flatMap((body, branch) => stepCursors(body, [...prefix, i, branch]))
-    }
-  })
-
 // ---------------------------------------------------------------------------------------------
 // plumpy's steppers (plumpy/workchains.py, 0.26), as a model: a step call is one `step()` of the
 // outline's block stepper, and `toString()` is how plumpy prints where the chain is.
