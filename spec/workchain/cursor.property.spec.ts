@@ -14,7 +14,6 @@ import {
   return_,
   silentLogger,
   while_,
-  type Block,
   type IfBuilder,
   type OutlineItem,
   type StepRef,
