@@ -116,3 +116,14 @@ export const unsuccessful = <R = undefined>(result?: R): UnsuccessfulResult<R> =
 /** `exitCode(status, message?)`: finish with that exit status. */
 export const exitCode = (status: number, message?: string): ExitCodeCommand =>
   new ExitCodeCmdImpl(status, message)
+
+// The classes behind the command types, as types only: a definition's inferred type names them
+// (its steps return commands), and a declaration file can only name what is exported.
+export type {
+  ContinueCommand,
+  WaitCommand,
+  StopCommand,
+  KillCommand,
+  UnsuccessfulCommand,
+  ExitCodeCmdImpl,
+}

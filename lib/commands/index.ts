@@ -5,12 +5,25 @@
  * - instant: `out`, `log`, `checkpoint`, `pause`, `play`, `kill` are answered inside the step;
  * - suspend: `toContext`, `waitForResume` wait for the outside world and give back its answer.
  */
-export { isCommand, Yieldable } from './yieldable.js'
+export { COMMAND, isCommand, Yieldable } from './yieldable.js'
 export { Continue, Wait, Stop, Kill, unsuccessful, exitCode } from './flow.js'
-export type { ExitCodeCommand, FlowCommand, UnsuccessfulResult } from './flow.js'
+export type {
+  ExitCodeCommand,
+  FlowCommand,
+  UnsuccessfulResult,
+  ContinueCommand,
+  WaitCommand,
+  StopCommand,
+  KillCommand,
+  UnsuccessfulCommand,
+  ExitCodeCmdImpl,
+} from './flow.js'
 export { out, log, checkpoint, pause, play, kill } from './instant.js'
 export type {
   Out,
+  OutputMap,
+  YieldsItself,
+  Bivariant,
   Log,
   LogLevel,
   Checkpoint,
@@ -18,6 +31,12 @@ export type {
   RequestPlay,
   RequestKill,
   InstantCommand,
+  OutCommand,
+  LogCommand,
+  CheckpointCommand,
+  PauseRequest,
+  PlayRequest,
+  KillRequest,
 } from './instant.js'
 export { toContext, waitForResume } from './suspend.js'
 export type {
@@ -26,6 +45,8 @@ export type {
   ToContextResults,
   WaitForResume,
   SuspendCommand,
+  ToContextCommand,
+  WaitForResumeCommand,
 } from './suspend.js'
 export { launch, task, append_, toAwaitable } from './awaitables.js'
 export type {

@@ -6,14 +6,38 @@
  */
 import { Yieldable } from './yieldable.js'
 
-class OutCommand<P extends string, V> extends Yieldable<void> {
+/**
+ * The outputs a step may emit, as a map from dotted port path to value type. A step's definition
+ * gives `out` its own map (`OutputValues` of its spec) through the step's contextual type; with
+ * none, any port and value are accepted (a command built outside a step, in a test).
+ */
+export type OutputMap = { readonly [path: string]: unknown }
+
+class OutCommand<P extends string, V, M> extends Yieldable<void> {
   readonly _tag = 'Out'
+  /**
+   * Type only, never set: the output map the command was checked against. It is what lets `out`
+   * infer the map from the step's contextual type (the union of commands the step may give). A
+   * method type, so that it is bivariant: an `out` built without a map still fits a step's union.
+   */
+  declare readonly _checkedAgainst?: Bivariant<M>
   constructor(
     readonly port: P,
     readonly value: V,
   ) {
     super()
   }
+}
+
+/** A function of `M` that the compiler compares both ways (a method's parameter is bivariant). */
+export type Bivariant<M> = { check(outputs: M): void }['check']
+
+/**
+ * What `yield* out(...)` delegates to, stated without `this`: TypeScript infers `out`'s map from
+ * the `Generator<…>` a `yield*` operand is contextually typed by only through this member.
+ */
+export interface YieldsItself<C> {
+  [Symbol.iterator](): Iterator<C, void, unknown>
 }
 
 /** The levels of a step's log lines. */
@@ -57,8 +81,12 @@ class KillRequest extends Yieldable<void> {
   }
 }
 
-/** Emit `value` on the output port `port` (a dotted path in dynamic namespaces). */
-export type Out<P extends string = string, V = unknown> = OutCommand<P, V>
+/**
+ * Emit `value` on the output port `port` (a dotted path in dynamic namespaces). `M` is the output
+ * map it was checked against (see {@link OutputMap}).
+ */
+export type Out<P extends string = string, V = unknown, M = OutputMap> = OutCommand<P, V, M> &
+  YieldsItself<OutCommand<P, V, M>>
 
 /** A log line from a step; it goes to the runner's logger with the pid and the step's name. */
 export type Log = LogCommand
@@ -78,9 +106,24 @@ export type RequestKill = KillRequest
 /** The commands answered inside the step. */
 export type InstantCommand = Out | Log | Checkpoint | RequestPause | RequestPlay | RequestKill
 
-/** `yield* out(port, value)`, or `return out(port, value)` from a plain step: emit an output. */
-export const out = <const P extends string, V>(port: P, value: V): Out<P, V> =>
-  new OutCommand(port, value)
+/**
+ * `yield* out(port, value)`, or `return out(port, value)` from a plain step: emit an output.
+ *
+ * Inside a step the port and the value are checked against the definition's outputs, and an
+ * error points at the bad argument: `out('nope', 1)` (no such port), `out('y', 'one')` (`y` is a
+ * number), `out('extra.a', 'x')` when `extra` is a dynamic namespace of numbers. The map comes
+ * from the step's contextual type, which TypeScript gives a step that has parameters; the step
+ * as a whole is checked as well, so a wrong `out` in a step without parameters is reported on
+ * that step.
+ */
+export const out = <
+  M = OutputMap,
+  const P extends keyof M & string = keyof M & string,
+  V extends M[P] = M[P],
+>(
+  port: P,
+  value: V,
+): Out<P, V, M> => new OutCommand<P, V, M>(port, value)
 
 /**
  * `yield* log.info(message)`: a log line with the pid and the step's name, through the runner's
@@ -110,3 +153,7 @@ const PLAY = new PlayRequest()
  */
 export const kill = (message?: string, options?: { readonly force?: boolean }): RequestKill =>
   new KillRequest(message, options?.force ?? false)
+
+// The classes behind the command types, as types only: a definition's inferred type names them
+// (its steps return commands), and a declaration file can only name what is exported.
+export type { OutCommand, LogCommand, CheckpointCommand, PauseRequest, PlayRequest, KillRequest }

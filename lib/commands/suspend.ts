@@ -78,16 +78,18 @@ const isAppended = (value: unknown): value is Appended =>
 /**
  * `const n = yield* waitForResume(t.number, 'give me a number')`: wait for `resume(value)`. With
  * a codec, `resume` refuses a value that does not decode (the process stays WAITING) and the
- * step gets the decoded value.
+ * step gets the decoded value, typed by the codec; without one the value is `unknown`. There is
+ * deliberately no way to name the type without a codec: nothing would check it.
  */
-export function waitForResume(): WaitForResume<unknown>
-export function waitForResume<T>(
-  codec: t.Decoder<unknown, T> | undefined,
-  message?: string,
-): WaitForResume<T>
+export function waitForResume(codec?: undefined, message?: string): WaitForResume<unknown>
+export function waitForResume<T>(codec: t.Decoder<unknown, T>, message?: string): WaitForResume<T>
 export function waitForResume<T>(
   codec?: t.Decoder<unknown, T>,
   message?: string,
 ): WaitForResume<T> {
   return new WaitForResumeCommand(codec, message)
 }
+
+// The classes behind the command types, as types only: a definition's inferred type names them
+// (its steps return commands), and a declaration file can only name what is exported.
+export type { ToContextCommand, WaitForResumeCommand }

@@ -41,8 +41,10 @@ export type {
   NamespaceValues,
   Normalize,
   OutputPath,
+  OutputPathKind,
   OutputsOf,
   OutputValue,
+  OutputValues,
   RawInputsOf,
   Simplify,
 } from './infer.js'

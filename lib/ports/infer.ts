@@ -248,29 +248,38 @@ export type NamespaceValues<X> =
 // ---------------------------------------------------------------------------------------------
 // Output paths
 
-type PathsIn<F, O> = keyof F extends infer K
+/** Which output paths: all of them, the declared ports only, or the dynamic patterns only. */
+export type OutputPathKind = 'all' | 'declared' | 'dynamic'
+
+type PathsIn<F, O, W extends OutputPathKind> = keyof F extends infer K
   ? string extends K
-    ? string
+    ? W extends 'declared'
+      ? never
+      : string
     :
-        | ([DynamicCodec<O>] extends [never] ? never : string)
+        | ([DynamicCodec<O>] extends [never] ? never : W extends 'declared' ? never : string)
         | {
-            [H in keyof Normalize<F> & string]: EntryPaths<H, Normalize<F>[H]>
+            [H in keyof Normalize<F> & string]: EntryPaths<H, Normalize<F>[H], W>
           }[keyof Normalize<F> & string]
   : never
 
-type EntryPaths<K extends string, D> =
+type EntryPaths<K extends string, D, W extends OutputPathKind> =
   D extends PortDescriptor<any, any>
-    ? K
+    ? W extends 'dynamic'
+      ? never
+      : K
     : D extends NamespaceDescriptor<infer G, infer O>
-      ? `${K}.${PathsIn<G, O>}`
+      ? `${K}.${PathsIn<G, O, W>}`
       : never
 
 /**
  * The dotted paths of the output ports, e.g. `'output1' | 'output2.output2a'`; any string under a
- * dynamic namespace (`` `dyn.${string}` ``), any string at all when the root is dynamic.
+ * dynamic namespace (`` `dyn.${string}` ``), any string at all when the root is dynamic. With
+ * `W = 'declared'` only the declared ports; with `'dynamic'` only the patterns under dynamic
+ * namespaces (a root pattern `string` would otherwise swallow the declared paths).
  */
-export type OutputPath<X> =
-  X extends NamespaceDescriptor<infer F, infer O> ? PathsIn<F, O> : PathsIn<X, NoOptions>
+export type OutputPath<X, W extends OutputPathKind = 'all'> =
+  X extends NamespaceDescriptor<infer F, infer O> ? PathsIn<F, O, W> : PathsIn<X, NoOptions, W>
 
 type DynamicValue<O> = [DynamicCodec<O>] extends [never]
   ? never
@@ -295,3 +304,16 @@ type ValueAt<F, O, P extends string> = keyof F extends infer K
 /** The value type of the output at a dotted path (see {@link OutputPath}). */
 export type OutputValue<X, P extends string> =
   X extends NamespaceDescriptor<infer F, infer O> ? ValueAt<F, O, P> : ValueAt<X, NoOptions, P>
+
+/**
+ * The output values by dotted path, the map `out(port, value)` is checked against: each declared
+ * port with its own type, and each path under a dynamic namespace with that namespace's value
+ * type (any path at all when the root is dynamic; the declared ports keep their own types then).
+ *
+ * @example
+ * const fields = { y: output(t.number), extra: namespace({}, { valueType: t.string }) }
+ * type M = OutputValues<typeof fields> // { y: number } & { [path: `extra.${string}`]: string }
+ */
+export type OutputValues<X> = {
+  [P in OutputPath<X, 'declared'>]: OutputValue<X, P>
+} & { [P in OutputPath<X, 'dynamic'>]: OutputValue<X, P> }

@@ -98,9 +98,10 @@ export type Hooks = {
 
 /**
  * A process definition. The type parameters are for inference only: `I` the parsed inputs, `R`
- * what `create` accepts, `O` the outputs.
+ * what `create` accepts, `O` the outputs, `Ctx` the context its steps see, `S` its steps as
+ * written (step names, and what each returns), `Res` what `result()` gives.
  */
-export interface ProcessDefinition<I = any, R = any, O = any> {
+export interface ProcessDefinition<I = any, R = any, O = any, Ctx = any, S = any, Res = any> {
   readonly _tag: 'ProcessDefinition'
   readonly kind: 'process' | 'workchain'
   readonly name: string
@@ -108,20 +109,26 @@ export interface ProcessDefinition<I = any, R = any, O = any> {
   readonly spec: ProcessSpec<any, any, any>
   readonly body: Body
   /** The step functions (predicates included), by name. */
-  readonly steps: Readonly<Record<string, StepFn>>
+  readonly steps: S
   readonly hooks: Hooks
   /** Builds the first context from the parsed inputs (an empty object for plain processes). */
-  readonly context: (inputs: I) => object
+  readonly context: (inputs: I) => Ctx
   /** Kill the children a killed process waits on (AiiDA's behaviour); on by default. */
   readonly killChildren: boolean
   /** The spec (and, for work chains, the outline) as a JSON tree. */
   getDescription(): unknown
   /** Type carriers, never set at run time. */
-  readonly _types?: { readonly inputs: I; readonly rawInputs: R; readonly outputs: O }
+  readonly _types?: {
+    readonly inputs: I
+    readonly rawInputs: R
+    readonly outputs: O
+    readonly ctx: Ctx
+    readonly result: Res
+  }
 }
 
 /** Any definition. */
-export type AnyDefinition = ProcessDefinition<any, any, any>
+export type AnyDefinition = ProcessDefinition<any, any, any, any, any, any>
 
 /** What `create` accepts for a definition. */
 export type RawInputsOfDefinition<D> = D extends ProcessDefinition<any, infer R, any> ? R : never
@@ -131,3 +138,18 @@ export type InputsOfDefinition<D> = D extends ProcessDefinition<infer I, any, an
 
 /** The outputs of a definition. */
 export type OutputsOfDefinition<D> = D extends ProcessDefinition<any, any, infer O> ? O : never
+
+/** The context type of a definition's steps. */
+export type ContextOfDefinition<D> =
+  D extends ProcessDefinition<any, any, any, infer Ctx, any, any> ? Ctx : never
+
+/** The steps of a definition, as written. */
+export type StepsOfDefinition<D> =
+  D extends ProcessDefinition<any, any, any, any, infer S, any> ? S : never
+
+/** The names of a definition's steps (predicates included); any string for an untyped one. */
+export type StepNameOf<D> = keyof StepsOfDefinition<D> & string
+
+/** What `result()` gives for a process of this definition. */
+export type ResultOfDefinition<D> =
+  D extends ProcessDefinition<any, any, any, any, any, infer Res> ? Res : never

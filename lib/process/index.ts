@@ -16,7 +16,32 @@ export type {
   ProcessConfig,
   SpecConfig,
   ViewOf,
-  OutputValues,
+  OutputsRoot,
   ProcessDef,
 } from './define-process.js'
+export { step, argsCodecOf } from './declare-step.js'
+export type { StepOptions, DeclaredStep, ArgsOfStep } from './declare-step.js'
+export type {
+  ProcessContext,
+  ProcessRules,
+  ProcessResultOf,
+  ProcessStepsParam,
+  ContextualProcessReturn,
+  ContextualProcessStep,
+  ContinueTo,
+  WaitFor,
+  OutsOf,
+  InstantOf,
+  EndingCommand,
+  ResultOfCommand,
+} from './process-steps.js'
+export type {
+  AnyCommand,
+  StepRules,
+  JudgedStep,
+  StepsShape,
+  StepsParam,
+  StepParams,
+  ContextualReturn,
+} from './step-typing.js'
 export { DefinitionError } from './process-body.js'

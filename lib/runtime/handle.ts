@@ -33,8 +33,8 @@ import { checkResumeValue } from './resume-check.js'
 /** What `pause`/`kill` return: settled at once, or when the running step ends. */
 export type ActionResult = Promise<boolean>
 
-/** A live process. `I` parsed inputs, `O` outputs. */
-export class ProcessHandle<I = any, O = any> implements ProcessView, StepContext, StepHost {
+/** A live process. `I` parsed inputs, `O` outputs, `Res` what `result()` gives. */
+export class ProcessHandle<I = any, O = any, Res = unknown> implements ProcessView, StepContext, StepHost {
   /** The interpreter loop: the snapshot and its mailbox. */
   readonly loop: ProcessLoop<ProcessHandle>
   /** A generator step suspended inside itself, kept so that going on needs no replay. */
@@ -154,13 +154,16 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, StepContext
 
   /**
    * The body's return value. Throws `KilledError` for a killed process, the original error for an
-   * excepted one, and `InvalidStateError` before the process has terminated.
+   * excepted one, and `InvalidStateError` before the process has terminated. Typed from the
+   * definition's steps: for a plain process, what its steps return that is not a command, and
+   * the results of `Stop(x)` and `unsuccessful(x)`; for a work chain `undefined`, or what a step
+   * gives `Stop(x)`.
    */
-  result(): unknown {
+  result(): Res {
     const state = this.loop.snapshot.state
     switch (state._tag) {
       case 'FINISHED':
-        return state.result
+        return state.result as Res
       case 'KILLED':
         throw new KilledError(state.message)
       case 'EXCEPTED':
@@ -332,11 +335,11 @@ export class ProcessHandle<I = any, O = any> implements ProcessView, StepContext
     this.loop.send(Events.setStatus(status))
   }
 
-  addProcessListener(listener: ProcessListener<ProcessHandle<I, O>>): void {
+  addProcessListener(listener: ProcessListener<ProcessHandle<I, O, Res>>): void {
     ;(this.extras.listeners ??= new Set()).add(listener)
   }
 
-  removeProcessListener(listener: ProcessListener<ProcessHandle<I, O>>): void {
+  removeProcessListener(listener: ProcessListener<ProcessHandle<I, O, Res>>): void {
     this.rare?.listeners?.delete(listener)
   }
 

@@ -5,7 +5,13 @@ export { ProcessHandle } from './handle.js'
 export type { ActionResult } from './handle.js'
 export type { ProcessListener } from './listener.js'
 export { defineProcess, defineWorkChain, withCreate } from './define.js'
-export type { Definition, CreateArgs, CreateProcessOptions } from './define.js'
+export type {
+  Definition,
+  CreateArgs,
+  CreateProcessOptions,
+  ProcessDefinitionOf,
+  WorkChainDefinitionOf,
+} from './define.js'
 export { InvalidInputsError } from './errors.js'
 export {
   InvalidPidError,

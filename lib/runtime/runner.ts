@@ -132,11 +132,11 @@ export class Runner implements ProcessHost {
    * Create a process: parse and validate the inputs (an `InvalidInputsError` listing every bad
    * path, and nothing created, when they are wrong), then announce it in CREATED.
    */
-  create<I, R, O>(
-    definition: ProcessDefinition<I, R, O>,
+  create<I, R, O, Res = unknown>(
+    definition: ProcessDefinition<I, R, O, any, any, Res>,
     rawInputs: R | undefined = undefined,
-    options: CreateOptions<ProcessHandle<I, O>> = {},
-  ): ProcessHandle<I, O> {
+    options: CreateOptions<ProcessHandle<I, O, Res>> = {},
+  ): ProcessHandle<I, O, Res> {
     const raw = rawInputs ?? {}
     const parsed = definition.spec.inputs.parse(raw)
     if (parsed._tag === 'Left') throw new InvalidInputsError(definition.name, parsed.left)
@@ -155,7 +155,7 @@ export class Runner implements ProcessHost {
       if (notJson !== undefined) throw notJson
     }
     const snapshot = createdSnapshot(pid, definition.body.initial, ctx, options.status)
-    const handle = new ProcessHandle<I, O>(
+    const handle = new ProcessHandle<I, O, Res>(
       definition,
       snapshot,
       inputs,

@@ -4,6 +4,8 @@ export type {
   Block,
   Instruction,
   StepRef,
+  PredicateRef,
+  AnyStepRef,
   IfBuilder,
   OutlineItem,
   StepInstruction,
@@ -16,4 +18,11 @@ export type { Resolution } from './cursor.js'
 export { toMermaid } from './mermaid.js'
 export { describeOutline, fingerprint } from './describe.js'
 export { defineWorkChainDefinition } from './define-workchain.js'
-export type { WorkChainConfig, WorkChainDefinition, StepRefs } from './define-workchain.js'
+export type { WorkChainConfig, WorkChainDefinition, WorkChainDef } from './define-workchain.js'
+export type {
+  StepRefs,
+  WorkChainRules,
+  ContextualChainReturn,
+  ChainStepsParam,
+  ChainResultOf,
+} from './chain-steps.js'

@@ -4,11 +4,28 @@
  * instruction data and rejects anything malformed, naming the place.
  */
 
-/** A reference to a named step (or predicate) of the definition. */
-export interface StepRef {
+/**
+ * A reference to a named step of the definition, to run as a step. `runsAs` is type only (never
+ * set): it keeps a step out of the places of a predicate, and a predicate out of those of a step.
+ */
+export interface StepRef<N extends string = string> {
   readonly _tag: 'StepRef'
-  readonly name: string
+  readonly name: N
+  readonly runsAs?: 'step'
 }
+
+/**
+ * A reference to a predicate of the definition (a step that returns a boolean), for `if_`,
+ * `elif_` and `while_`.
+ */
+export interface PredicateRef<N extends string = string> {
+  readonly _tag: 'StepRef'
+  readonly name: N
+  readonly runsAs?: 'predicate'
+}
+
+/** Any step reference, as the outline holds it at run time. */
+export type AnyStepRef = StepRef | PredicateRef
 
 /** Run a step. */
 export interface StepInstruction {
@@ -60,13 +77,13 @@ export type OutlineItem =
 export interface IfBuilder {
   readonly _tag: 'IfBuilder'
   readonly branches: readonly {
-    readonly predicate: StepRef
+    readonly predicate: PredicateRef
     readonly body: readonly OutlineItem[]
   }[]
   readonly otherwise: readonly OutlineItem[] | undefined
   /** Problems found while building (a second `else_`…), reported when the definition is built. */
   readonly problems: readonly string[]
-  elif_(predicate: StepRef): (...body: OutlineItem[]) => IfBuilder
+  elif_(predicate: PredicateRef): (...body: OutlineItem[]) => IfBuilder
   else_(...body: OutlineItem[]): IfBuilder
 }
 
@@ -107,15 +124,18 @@ const ifBuilder = (
       : ifBuilder(branches, otherwise, [...problems, 'a second else_']),
 })
 
-/** `if_(predicate)(...steps)`, then optionally `.elif_(q)(...)` and `.else_(...)`. */
-export const if_ = (predicate: StepRef) =>
+/**
+ * `if_(predicate)(...steps)`, then optionally `.elif_(q)(...)` and `.else_(...)`. The predicate
+ * is a step returning a boolean; any other step is a type error here.
+ */
+export const if_ = (predicate: PredicateRef) =>
   bodyless(
     (...body: OutlineItem[]): IfBuilder => ifBuilder([{ predicate, body }], undefined, []),
     `if_(${refName(predicate)})`,
   )
 
-/** `while_(predicate)(...steps)`. */
-export const while_ = (predicate: StepRef) =>
+/** `while_(predicate)(...steps)`: the predicate is a step returning a boolean. */
+export const while_ = (predicate: PredicateRef) =>
   bodyless(
     (...body: OutlineItem[]): WhileInstruction => ({
       _tag: 'While',
@@ -131,8 +151,8 @@ export function return_(exitCode: number | string): ReturnInstruction {
 }
 
 const refName = (ref: unknown): string =>
-  (ref as StepRef | undefined)?._tag === 'StepRef'
-    ? (ref as StepRef).name
+  (ref as AnyStepRef | undefined)?._tag === 'StepRef'
+    ? (ref as AnyStepRef).name
     : typeof ref === 'function'
       ? `function ${ref.name || '(anonymous)'}`
       : String(ref)
@@ -168,7 +188,7 @@ const normaliseItem = (item: unknown, steps: Known, place: string): Instruction 
   const tag = (item as { _tag?: unknown } | null)?._tag
   switch (tag) {
     case 'StepRef':
-      return { _tag: 'Step', name: checkStep((item as StepRef).name, steps, place) }
+      return { _tag: 'Step', name: checkStep((item as AnyStepRef).name, steps, place) }
     case 'Return': {
       const { exitCode } = item as ReturnInstruction
       if (typeof exitCode === 'string' && steps.exitLabels?.has(exitCode) === false)

@@ -7,7 +7,16 @@
  */
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
-import { Continue, Wait, kill, out, pause, type Command } from '../../lib/commands/index.js'
+import {
+  Continue,
+  Wait,
+  kill,
+  out,
+  pause,
+  type Out,
+  type RequestKill,
+  type RequestPause,
+} from '../../lib/commands/index.js'
 import { HOOK_NAMES, type HookName, type ListenerEvent } from '../../lib/process/effects.js'
 import type { Hooks, ProcessView } from '../../lib/process/definition.js'
 import { output } from '../../lib/ports/index.js'
@@ -17,8 +26,11 @@ import type { ProcessListener } from '../../lib/runtime/listener.js'
 import { Runner } from '../../lib/runtime/runner.js'
 import { driveDefinition } from '../../lib/testing/index.js'
 
+/** What the first step of the subject may yield: its one output, a pause or a kill. */
+type Act = Out<'y', number> | RequestPause | RequestKill
+
 /** The same process each time, recording its hooks in `calls`; `throwing` throws once. */
-const subject = (calls: string[], throwing: HookName | undefined, run: readonly Command[]) => {
+const subject = (calls: string[], throwing: HookName | undefined, run: readonly Act[]) => {
   const thrown = new Set<HookName>()
   const hooks = Object.fromEntries(
     HOOK_NAMES.map((name) => [
@@ -52,7 +64,7 @@ type Heard = { readonly hooks: string[]; readonly events: string[]; readonly sta
 const describeEvent = (event: ListenerEvent): string =>
   event._tag === 'outputEmitted' ? `output ${event.port}` : event._tag
 
-const throughTheRuntime = async (throwing: HookName | undefined, run: readonly Command[]) => {
+const throughTheRuntime = async (throwing: HookName | undefined, run: readonly Act[]) => {
   const hooks: string[] = []
   const events: string[] = []
   const hear = (tag: string) => () => void events.push(tag)
@@ -78,7 +90,7 @@ const throughTheRuntime = async (throwing: HookName | undefined, run: readonly C
   return { hooks, events, state: process.state } satisfies Heard
 }
 
-const throughTheDriver = (throwing: HookName | undefined, run: readonly Command[]): Heard => {
+const throughTheDriver = (throwing: HookName | undefined, run: readonly Act[]): Heard => {
   const hooks: string[] = []
   const result = driveDefinition(
     subject(hooks, throwing, run),
@@ -91,13 +103,13 @@ const throughTheDriver = (throwing: HookName | undefined, run: readonly Command[
   return { hooks, events: result.events.map(describeEvent), state: result.state }
 }
 
-const scenarios: readonly [string, HookName | undefined, readonly Command[]][] = [
+const scenarios: readonly [string, HookName | undefined, readonly Act[]][] = [
   ['a run that waits, is resumed and finishes', undefined, []],
   ['a run that emits an output', undefined, [out('y', 1)]],
   ['a kill asked for inside the first step', undefined, [kill('enough')]],
   ['a pause asked for inside the first step', undefined, [pause('a break')]],
   ['a kill and a pause asked for inside the first step', undefined, [pause(), kill('stop')]],
-  ...HOOK_NAMES.map((hook): [string, HookName, readonly Command[]] => [
+  ...HOOK_NAMES.map((hook): [string, HookName, readonly Act[]] => [
     `${hook} throwing`,
     hook,
     hook === 'onOutputEmitted'

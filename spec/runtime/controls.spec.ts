@@ -14,7 +14,9 @@ import {
   play,
   toContext,
   waitForResume,
-  type Command,
+  type RequestKill,
+  type RequestPause,
+  type RequestPlay,
 } from '../../lib/commands/index.js'
 import { output } from '../../lib/ports/index.js'
 import { InvalidStateError, KilledError } from '../../lib/process/errors.js'
@@ -24,7 +26,7 @@ import { InvalidResumeValueError } from '../../lib/runtime/resume-check.js'
 import { manualScheduler, quietRunner, rejectionOf, turns } from './helpers.js'
 
 /** A process of two steps that records which ran; `run` yields `commands` first. */
-const twoSteps = (...commands: Command[]) => {
+const twoSteps = (...commands: (RequestPause | RequestPlay | RequestKill)[]) => {
   const ran: string[] = []
   const definition = defineProcess({
     name: 'TwoSteps',

@@ -16,6 +16,7 @@ import {
   while_,
   type IfBuilder,
   type OutlineItem,
+  type PredicateRef,
   type StepRef,
 } from '../../lib/index.js'
 import { driveDefinition } from '../../lib/testing/index.js'
@@ -163,9 +164,13 @@ interface Ctx {
   i: number
 }
 
-const toItems = (block: readonly Named[], s: Readonly<Record<string, StepRef>>): OutlineItem[] =>
+// The steps and predicates are made at run time from random shapes, so their references are
+// typed as fitting either place (their steps return `any`).
+type AnyRef = StepRef & PredicateRef
+
+const toItems = (block: readonly Named[], s: Readonly<Record<string, AnyRef>>): OutlineItem[] =>
   block.map((node): OutlineItem => {
-    const ref = (name: string) => s[name] as StepRef
+    const ref = (name: string) => s[name] as AnyRef
     switch (node.t) {
       case 'step':
         return ref(node.name)
@@ -186,7 +191,7 @@ const toItems = (block: readonly Named[], s: Readonly<Record<string, StepRef>>):
 
 const chainOf = (shapes: readonly Shape[], script: readonly boolean[]) => {
   const { outline, steps, predicates } = nameShapes(shapes)
-  const fns: Record<string, (ctx: Ctx) => unknown> = {}
+  const fns: Record<string, (ctx: Ctx) => any> = {}
   for (const name of steps) fns[name] = (ctx) => void ctx.log.push(name)
   for (const name of predicates)
     fns[name] = (ctx) => {

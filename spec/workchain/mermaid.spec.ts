@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { defineWorkChain, if_, return_, toMermaid, while_ } from '../../lib/index.js'
 
 const noop = () => undefined
+const no = () => false
 
 describe('toMermaid', () => {
   it('draws while_, if_/elif_/else_ and return_ as a flowchart', () => {
@@ -9,10 +10,10 @@ describe('toMermaid', () => {
       name: 'Chain',
       steps: {
         init: noop,
-        more: noop,
+        more: no,
         work: noop,
-        big: noop,
-        small: noop,
+        big: no,
+        small: no,
         grow: noop,
         keep: noop,
         done: noop,

@@ -7,14 +7,18 @@ import {
   return_,
   while_,
   type OutlineItem,
+  type PredicateRef,
   type StepRef,
 } from '../../lib/index.js'
 
 const noop = () => undefined
 const yes = () => true
 
+/** The references `chain` hands its outline: steps a, b, c and predicates p, q. */
+type Refs = Record<'a' | 'b' | 'c', StepRef> & Record<'p' | 'q', PredicateRef>
+
 /** A chain over steps a, b, c and predicates p, q with the given outline. */
-const chain = (outline: (s: Record<'a' | 'b' | 'c' | 'p' | 'q', StepRef>) => OutlineItem[]) =>
+const chain = (outline: (s: Refs) => OutlineItem[]) =>
   defineWorkChain({
     name: 'Chain',
     spec: { exitCodes: { FAILED: { status: 300, message: 'it failed' } } },
@@ -165,7 +169,7 @@ describe('defineWorkChain rejects a malformed outline when the definition is bui
   })
 
   it('rejects an unknown predicate', () => {
-    const ghost: StepRef = { _tag: 'StepRef', name: 'ghost' }
+    const ghost: PredicateRef = { _tag: 'StepRef', name: 'ghost' }
     expect(outlineError(() => chain((s) => [while_(ghost)(s.a)])).message).toBe(
       "Chain.outline[0].while_: 'ghost' is not a step of this work chain",
     )
