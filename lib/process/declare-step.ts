@@ -10,6 +10,8 @@
  */
 import type { Draft } from 'immer'
 import type * as t from 'io-ts'
+import { decodeAt } from '../ports/decode.js'
+import { formatValidationErrors } from '../ports/errors.js'
 import type { ProcessContext } from './process-steps.js'
 import type { StepView } from './view.js'
 
@@ -76,3 +78,26 @@ export function step<const A extends readonly unknown[], O, I = any, R = unknown
 /** The codec a step declared for its arguments with `step(...)`, if any. */
 export const argsCodecOf = (fn: unknown): t.Decoder<unknown, unknown> | undefined =>
   typeof fn === 'function' ? codecs.get(fn) : undefined
+
+/**
+ * Why `args` cannot be the arguments of the step `fn`: the reasons its codec gives, with paths
+ * (`args[0]: expected string, got 5`); undefined when they can, or when `fn` declares nothing.
+ */
+export const argumentsProblem = (fn: unknown, args: readonly unknown[]): string | undefined => {
+  const codec = argsCodecOf(fn)
+  if (codec === undefined) return undefined
+  const decoded = decodeAt(codec, args, 'args')
+  return decoded._tag === 'Left' ? formatValidationErrors(decoded.left) : undefined
+}
+
+/** A `Continue` gave a step arguments its codec refuses: the step that returned it fails. */
+export class InvalidArgumentsError extends Error {
+  override readonly name = 'InvalidArgumentsError'
+  constructor(
+    readonly definition: string,
+    readonly step: string,
+    readonly reason: string,
+  ) {
+    super(`${definition}.${step} refuses the arguments Continue gave it: ${reason}`)
+  }
+}

@@ -5,6 +5,7 @@
 import type { Command } from '../commands/command.js'
 import { isFlow } from '../commands/kinds.js'
 import { isCommand } from '../commands/yieldable.js'
+import { argumentsProblem, InvalidArgumentsError } from './declare-step.js'
 import type { Body, BodyOutcome, LocatedStep, StepFn } from './definition.js'
 import { stop, terminalOutcome, waitAt } from './outcomes.js'
 import { stepPosition, type Position } from './position.js'
@@ -54,13 +55,17 @@ export const processBody = (
     },
     complete(_located: LocatedStep, returned: unknown) {
       return isCommand(returned)
-        ? commandOutcome(returned as Command, lookup)
+        ? commandOutcome(name, returned as Command, lookup)
         : stop(returned, true)
     },
   }
 }
 
-const commandOutcome = (command: Command, lookup: (step: string) => StepFn): BodyOutcome => {
+const commandOutcome = (
+  name: string,
+  command: Command,
+  lookup: (step: string) => StepFn,
+): BodyOutcome => {
   if (!isFlow(command))
     throw new Error(
       command._tag === 'ToContext'
@@ -70,9 +75,12 @@ const commandOutcome = (command: Command, lookup: (step: string) => StepFn): Bod
   const terminal = terminalOutcome(command)
   if (terminal !== undefined) return terminal
   switch (command._tag) {
-    case 'Continue':
-      lookup(command.step)
+    case 'Continue': {
+      // Arguments a step declares are checked where they enter: the step that sent them fails.
+      const problem = argumentsProblem(lookup(command.step), command.args)
+      if (problem !== undefined) throw new InvalidArgumentsError(name, command.step, problem)
       return { _tag: 'Continue', position: stepPosition(command.step, command.args) }
+    }
     case 'Wait':
       lookup(command.step)
       return waitAt(stepPosition(command.step), [], command.message, command.data)

@@ -127,7 +127,7 @@ export type ProcessStepsParam<S, I, X> = StepsParam<
   StepParams<Draft<ProcessContext>, StepView<I>>,
   StepsShape<
     S,
-    ContextualProcessStep<I, X>,
+    ContextualReturn<ContextualProcessReturn<X>>,
     ContextualProcessStep<I, X>,
     {
       readonly [K in keyof S]: JudgedStep<

@@ -1,8 +1,10 @@
 /**
  * What `resume(value)` checks before anything changes: that a checkpointing runner can keep the
- * value (JSON), and that it decodes with the codec the waiting step gave `waitForResume`.
+ * value (JSON), and that it decodes with the codec the waiting step gave `waitForResume`, or, for
+ * a `Wait(step)`, with the arguments codec that step declares (`step({ args }, …)`).
  */
 import { shortReport } from '../checkpoint/decode-report.js'
+import { argumentsProblem } from '../process/declare-step.js'
 import { suspensionOf } from '../step/execute.js'
 import type { ProcessHandle } from './handle.js'
 import { notJsonValue } from './json-guard.js'
@@ -28,6 +30,19 @@ export const checkResumeValue = (process: ProcessHandle, value: unknown): void =
       process.host.checkpointLimits,
     )
     if (notJson !== undefined) throw notJson
+  }
+  const waiting = process.snapshot.state
+  if (
+    waiting._tag === 'WAITING' &&
+    waiting.asked === undefined &&
+    waiting.position._tag === 'Step'
+  ) {
+    // A `Wait` for a step that declares its arguments: the value becomes them, so check it here.
+    const steps = process.definition.steps as Readonly<Record<string, unknown>>
+    const args = value === undefined ? [] : [value]
+    const problem = argumentsProblem(steps[waiting.position.step], args)
+    if (problem !== undefined) throw new InvalidResumeValueError(process.pid, problem)
+    return
   }
   const suspension = suspensionOf(process)
   if (suspension?._tag !== 'WaitForResume' || suspension.codec === undefined) return

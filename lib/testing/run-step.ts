@@ -5,11 +5,19 @@
  * way the interpreter does (an immer draft, instant commands answered, suspensions answered from
  * `answers`); to step a generator by hand instead, call the step function yourself.
  */
+import type { Immutable } from 'immer'
 import type { Command } from '../commands/command.js'
 import { isFlow, isInstant } from '../commands/kinds.js'
 import type { ToContextEntry } from '../commands/suspend.js'
 import { isCommand } from '../commands/yieldable.js'
-import type { ProcessDefinition } from '../process/definition.js'
+import type { ArgsOfStep } from '../process/declare-step.js'
+import type {
+  AnyDefinition,
+  ContextOfDefinition,
+  RawInputsOfDefinition,
+  StepFn,
+  StepsOfDefinition,
+} from '../process/definition.js'
 import type { EmittedOutput, StepDeeds } from '../process/events.js'
 import { StepContextDraft, initialContext } from '../step/context.js'
 import { drive, isGenerator } from '../step/generator.js'
@@ -17,16 +25,23 @@ import { StepRecord } from '../step/record.js'
 import { StepViews } from '../step/views.js'
 import { parseInputs } from './inputs.js'
 
-/** What to run a step on. Everything is optional. */
-export interface StepInput<Ctx> {
+/**
+ * What to run a step on. Everything is optional. Typed from the definition: `ctx` is its context
+ * type, `inputs` what `create` takes, `args` what the step declares (see `runStep`).
+ */
+export interface StepInput<
+  Ctx = any,
+  Inputs = unknown,
+  Args extends readonly unknown[] = readonly unknown[],
+> {
   /** The context snapshot (default: the definition's initial context for these inputs). */
-  readonly ctx?: Ctx
+  readonly ctx?: Immutable<Ctx>
   /** Raw inputs, parsed and defaulted through the spec as `create` would. */
-  readonly inputs?: unknown
+  readonly inputs?: Inputs
   /** Outputs emitted before this step. */
   readonly outputs?: Readonly<Record<string, unknown>>
   /** Arguments, as `Continue(step, ...args)` or `resume(value)` would pass them. */
-  readonly args?: readonly unknown[]
+  readonly args?: Args
   /** Answers to a generator step's suspensions (`toContext`, `waitForResume`), in order. */
   readonly answers?: readonly unknown[]
   /** The pid the step sees (default `'test-pid'`). */
@@ -36,7 +51,7 @@ export interface StepInput<Ctx> {
 /** What one step did. */
 export interface StepRun<Ctx> {
   /** The context after the step, frozen. */
-  readonly ctx: Ctx
+  readonly ctx: Immutable<Ctx>
   /** All outputs after the step. */
   readonly outputs: Readonly<Record<string, unknown>>
   /** The outputs this step emitted, in order. */
@@ -58,13 +73,22 @@ export interface StepRun<Ctx> {
   readonly forcedKill: { readonly message: string | undefined } | undefined
 }
 
-/** Run the step (or predicate) named `step` of `definition`. */
-export const runStep = <Ctx = any>(
-  definition: ProcessDefinition,
-  step: string,
-  input: StepInput<Ctx> = {},
-): StepRun<Ctx> => {
-  const steps = definition.steps
+/**
+ * Run the step (or predicate) named `step` of `definition`. The name must be one of its steps;
+ * `input.ctx` is typed by its context, `input.inputs` by what `create` takes, `input.args` by
+ * the arguments the step declares, and the run's `ctx` by the context again.
+ */
+export const runStep = <D extends AnyDefinition, K extends keyof StepsOfDefinition<D> & string>(
+  definition: D,
+  step: K,
+  input: StepInput<
+    ContextOfDefinition<D>,
+    RawInputsOfDefinition<D>,
+    ArgsOfStep<StepsOfDefinition<D>[K]>
+  > = {},
+): StepRun<ContextOfDefinition<D>> => {
+  type Ctx = ContextOfDefinition<D>
+  const steps = definition.steps as Readonly<Record<string, StepFn>>
   const fn = Object.hasOwn(steps, step) ? steps[step] : undefined
   if (fn === undefined)
     throw new Error(
@@ -101,7 +125,7 @@ export const runStep = <Ctx = any>(
     }
   }
   return {
-    ctx: context.close() as Ctx,
+    ctx: context.close() as Immutable<Ctx>,
     outputs: record.outputs,
     emitted: record.deeds(step)?.emitted ?? [],
     returned: value,

@@ -11,6 +11,7 @@ import {
   type OutputPath,
   type OutputsOf,
   type OutputValue,
+  type OutputValues,
   type RawInputsOf,
   type ValidationError,
 } from '../../lib/ports/index.js'
@@ -226,6 +227,45 @@ describe('OutputPath', () => {
     outputPathOf(fields).toEqualTypeOf<'result' | `dyn.${string}`>()
     const spec = buildSpec({ outputs: fields, outputsOptions: { dynamic: true } })
     outputPathOf(spec.outputs.definition).toEqualTypeOf<string>()
+  })
+})
+
+describe('OutputPath by kind', () => {
+  it('splits the declared ports from the patterns of dynamic namespaces', () => {
+    const fields = { result: output(t.number), dyn: namespace({}, { valueType: t.string }) }
+    expectTypeOf<OutputPath<typeof fields, 'declared'>>().toEqualTypeOf<'result'>()
+    expectTypeOf<OutputPath<typeof fields, 'dynamic'>>().toEqualTypeOf<`dyn.${string}`>()
+    const spec = buildSpec({ outputs: fields, outputsOptions: { dynamic: true } })
+    expectTypeOf<OutputPath<typeof spec.outputs.definition, 'declared'>>().toEqualTypeOf<'result'>()
+    expectTypeOf<OutputPath<typeof spec.outputs.definition, 'dynamic'>>().toEqualTypeOf<
+      string | `dyn.${string}`
+    >()
+  })
+})
+
+describe('OutputValues', () => {
+  it('maps declared paths to their types and dynamic paths to the value type', () => {
+    const fields = {
+      y: output(t.number),
+      'group.label': output(t.string),
+      extra: namespace({}, { valueType: t.number }),
+    }
+    type M = OutputValues<typeof fields>
+    expectTypeOf<M['y']>().toEqualTypeOf<number>()
+    expectTypeOf<M['group.label']>().toEqualTypeOf<string>()
+    expectTypeOf<M['extra.anything']>().toEqualTypeOf<number>()
+    expectTypeOf<M['extra.a.b']>().toEqualTypeOf<number>()
+    expectTypeOf<keyof M>().toEqualTypeOf<'y' | 'group.label' | `extra.${string}`>()
+  })
+
+  it('keeps the declared ports typed under a dynamic root', () => {
+    const spec = buildSpec({
+      outputs: { y: output(t.number) },
+      outputsOptions: { valueType: t.string },
+    })
+    type M = OutputValues<typeof spec.outputs.definition>
+    expectTypeOf<M['y']>().toEqualTypeOf<number>()
+    expectTypeOf<M['anything']>().toEqualTypeOf<string>()
   })
 })
 

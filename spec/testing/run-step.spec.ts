@@ -172,11 +172,14 @@ describe('runStep', () => {
     expect(runStep(Process, 'next', { args: [7] }).returned).toBe(7)
   })
 
+  // The types refuse these (spec/testing/run-step.test-d.ts): here are the guards behind them.
   it('rejects bad inputs with an error listing every bad path', () => {
+    // @ts-expect-error limit is a number, and label is missing
     expect(() => runStep(Chain, 'increment', { inputs: { limit: 'many' } })).toThrow(
       'invalid inputs for Chain:\n  inputs.limit: ',
     )
     try {
+      // @ts-expect-error limit is a number, and label is missing
       runStep(Chain, 'increment', { inputs: { limit: 'many' } })
     } catch (error) {
       const message = (error as Error).message
@@ -186,6 +189,7 @@ describe('runStep', () => {
   })
 
   it('rejects an unknown step, listing the steps there are', () => {
+    // @ts-expect-error Chain has no step 'nope'
     expect(() => runStep(Chain, 'nope', { inputs: { label: '' } })).toThrow(
       "Chain has no step 'nope' (its steps: increment, more, giveUp,",
     )
