@@ -5,7 +5,7 @@
  * - instant: `out`, `log`, `checkpoint`, `pause`, `play`, `kill` are answered inside the step;
  * - suspend: `toContext`, `waitForResume` wait for the outside world and give back its answer.
  */
-export { COMMAND, isCommand, Yieldable } from './yieldable.js'
+export { isCommand, Yieldable } from './yieldable.js'
 export { Continue, Wait, Stop, Kill, unsuccessful, exitCode } from './flow.js'
 export type {
   ExitCodeCommand,

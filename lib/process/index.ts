@@ -19,7 +19,7 @@ export type {
   OutputsRoot,
   ProcessDef,
 } from './define-process.js'
-export { step, argsCodecOf, argumentsProblem, InvalidArgumentsError } from './declare-step.js'
+export { step, InvalidArgumentsError } from './declare-step.js'
 export type { StepOptions, DeclaredStep, ArgsOfStep } from './declare-step.js'
 export type {
   ProcessContext,

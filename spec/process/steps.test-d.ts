@@ -67,6 +67,16 @@ describe('Continue and Wait in a process', () => {
         greet: () => undefined,
       },
     })
+    defineProcess({
+      name: 'TypoInADelegatedYield',
+      steps: {
+        // @ts-expect-error and so is one delegated to with yield*
+        *run(_ctx) {
+          yield* Continue('gret')
+        },
+        greet: () => undefined,
+      },
+    })
   })
 
   it('checks the entry step', () => {
@@ -204,16 +214,26 @@ describe('out in a step', () => {
     })
   })
 
-  it('is checked at the argument in a step without parameters too', () => {
+  it('is checked on the step when the step has no parameters (it is typed before the spec)', () => {
     defineProcess({
       name: 'NoParameters',
       spec,
       steps: {
-        *run() {
-          // @ts-expect-error y is a number
-          yield* out('y', 'one')
-        },
-        plain: () => out('y', 2),
+        run: (_ctx, _view) => Continue('plain'),
+        // @ts-expect-error y is a number: reported on the step
+        plain: () => out('y', 'one'),
+      },
+    })
+  })
+
+  it('is checked wherever the command is made: an out built outside the step is judged too', () => {
+    const emit = (value: string) => out('y', value)
+    defineProcess({
+      name: 'Helper',
+      spec,
+      steps: {
+        // @ts-expect-error y is a number, whoever made the command
+        run: (_ctx, _view) => emit('one'),
       },
     })
   })
