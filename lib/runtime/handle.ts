@@ -34,7 +34,9 @@ import { checkResumeValue } from './resume-check.js'
 export type ActionResult = Promise<boolean>
 
 /** A live process. `I` parsed inputs, `O` outputs, `Res` what `result()` gives. */
-export class ProcessHandle<I = any, O = any, Res = unknown> implements ProcessView, StepContext, StepHost {
+export class ProcessHandle<I = any, O = any, Res = unknown>
+  implements ProcessView, StepContext, StepHost
+{
   /** The interpreter loop: the snapshot and its mailbox. */
   readonly loop: ProcessLoop<ProcessHandle>
   /** A generator step suspended inside itself, kept so that going on needs no replay. */

@@ -235,9 +235,11 @@ describe('OutputPath by kind', () => {
     const fields = { result: output(t.number), dyn: namespace({}, { valueType: t.string }) }
     expectTypeOf<OutputPath<typeof fields, 'declared'>>().toEqualTypeOf<'result'>()
     expectTypeOf<OutputPath<typeof fields, 'dynamic'>>().toEqualTypeOf<`dyn.${string}`>()
-    const spec = buildSpec({ outputs: fields, outputsOptions: { dynamic: true } })
-    expectTypeOf<OutputPath<typeof spec.outputs.definition, 'declared'>>().toEqualTypeOf<'result'>()
-    expectTypeOf<OutputPath<typeof spec.outputs.definition, 'dynamic'>>().toEqualTypeOf<
+    const _spec = buildSpec({ outputs: fields, outputsOptions: { dynamic: true } })
+    expectTypeOf<
+      OutputPath<typeof _spec.outputs.definition, 'declared'>
+    >().toEqualTypeOf<'result'>()
+    expectTypeOf<OutputPath<typeof _spec.outputs.definition, 'dynamic'>>().toEqualTypeOf<
       string | `dyn.${string}`
     >()
   })
@@ -245,12 +247,12 @@ describe('OutputPath by kind', () => {
 
 describe('OutputValues', () => {
   it('maps declared paths to their types and dynamic paths to the value type', () => {
-    const fields = {
+    const _fields = {
       y: output(t.number),
       'group.label': output(t.string),
       extra: namespace({}, { valueType: t.number }),
     }
-    type M = OutputValues<typeof fields>
+    type M = OutputValues<typeof _fields>
     expectTypeOf<M['y']>().toEqualTypeOf<number>()
     expectTypeOf<M['group.label']>().toEqualTypeOf<string>()
     expectTypeOf<M['extra.anything']>().toEqualTypeOf<number>()
@@ -259,11 +261,11 @@ describe('OutputValues', () => {
   })
 
   it('keeps the declared ports typed under a dynamic root', () => {
-    const spec = buildSpec({
+    const _spec = buildSpec({
       outputs: { y: output(t.number) },
       outputsOptions: { valueType: t.string },
     })
-    type M = OutputValues<typeof spec.outputs.definition>
+    type M = OutputValues<typeof _spec.outputs.definition>
     expectTypeOf<M['y']>().toEqualTypeOf<number>()
     expectTypeOf<M['anything']>().toEqualTypeOf<string>()
   })

@@ -194,7 +194,7 @@ describe('result() of a work chain', () => {
       outline: (s) => [s.first],
     })
     expectTypeOf(Quiet.create().result()).toEqualTypeOf<undefined>()
-    const Stopping = defineWorkChain({
+    const _Stopping = defineWorkChain({
       name: 'Stopping',
       context: () => ({ n: 0 }),
       steps: {
@@ -205,7 +205,9 @@ describe('result() of a work chain', () => {
       },
       outline: (s) => [s.first, s.second],
     })
-    expectTypeOf<ResultOfDefinition<typeof Stopping>>().toEqualTypeOf<undefined | string | number>()
-    expectTypeOf<ContextOfDefinition<typeof Stopping>>().toEqualTypeOf<{ n: number }>()
+    expectTypeOf<ResultOfDefinition<typeof _Stopping>>().toEqualTypeOf<
+      undefined | string | number
+    >()
+    expectTypeOf<ContextOfDefinition<typeof _Stopping>>().toEqualTypeOf<{ n: number }>()
   })
 })
