@@ -3,7 +3,7 @@
  * waiters, the original error, live promises), kept in an object of their own that is made on
  * first use, so that they cost a created process nothing.
  */
-import type { Deferred } from './deferred.js'
+import { deferred, type Deferred } from './deferred.js'
 import type { LiveAwaitables } from './awaiting.js'
 import type { ProcessListener } from './listener.js'
 
@@ -20,6 +20,14 @@ export class Rare<P> {
   executed = false
   /** Promises and children this process awaits. */
   awaited: LiveAwaitables | undefined = undefined
+
+  /** A `pause` or `kill` that waits for the running step to end: settled by `settle`. */
+  defer(action: 'pause' | 'kill'): Promise<boolean> {
+    const later = deferred<boolean>()
+    if (action === 'pause') (this.pendingPauses ??= []).push(later)
+    else (this.pendingKills ??= []).push(later)
+    return later.promise
+  }
 }
 
 /** Resolve every pending action with `value`, emptying the list. */

@@ -155,11 +155,8 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
   }
 
   /**
-   * The body's return value. Throws `KilledError` for a killed process, the original error for an
-   * excepted one, and `InvalidStateError` before the process has terminated. Typed from the
-   * definition's steps: for a plain process, what its steps return that is not a command, and
-   * the results of `Stop(x)` and `unsuccessful(x)`; for a work chain `undefined`, or what a step
-   * gives `Stop(x)`.
+   * The result, typed from the steps (`Stop(x)`, `unsuccessful(x)`, a plain return). Throws
+   * `KilledError` if killed, the error if excepted, `InvalidStateError` before the end.
    */
   result(): Res {
     const state = this.loop.snapshot.state
@@ -353,13 +350,7 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
       this.loop.ask(event, (answers) => {
         for (const answer of answers) {
           if (answer._tag === 'Reply') return resolve(answer.value)
-          if (answer._tag === 'Defer') {
-            const later = deferred<boolean>()
-            const extras = this.extras
-            if (action === 'pause') (extras.pendingPauses ??= []).push(later)
-            else (extras.pendingKills ??= []).push(later)
-            return resolve(later.promise)
-          }
+          if (answer._tag === 'Defer') return resolve(this.extras.defer(action))
         }
         resolve(false)
       })
