@@ -16,7 +16,6 @@ import type { Bundle, DefinitionStamp } from './bundle.js'
 import { shortReport } from './decode-report.js'
 import { CheckpointError } from './errors.js'
 import { FlatCodec, flatPart, refuse } from './flat.js'
-import { isEmptyJson } from './json-values.js'
 import { JournalJson, StatePart } from './state-codec.js'
 
 /**
@@ -200,3 +199,29 @@ const isBundleShaped = (value: unknown): value is Record<string, unknown> =>
   isObject(value['snapshot']) &&
   isObject(value['definition']) &&
   isObject(value['snapshot']['state'])
+
+/**
+ * Empty as JSON sees it (what a stored checkpoint would hold): left out of the encoding. A plain
+ * object with one key JSON keeps is not empty, which saves serialising the whole context a second
+ * time on every checkpoint; anything less obvious is asked of `JSON.stringify`.
+ */
+const isEmptyJson = (value: unknown): boolean => {
+  if (value === undefined) return true
+  if (isPlainJson(value)) for (const key in value) if (keptByJson(value[key])) return false
+  return JSON.stringify(value) === '{}'
+}
+
+/** An object JSON serialises key by key: a plain object or an array, without `toJSON`. */
+const isPlainJson = (value: unknown): value is Record<string, unknown> => {
+  if (typeof value !== 'object' || value === null || 'toJSON' in value) return false
+  const proto: unknown = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null || Array.isArray(value)
+}
+
+/** A value `JSON.stringify` keeps under its key (it drops undefined, functions and symbols). */
+const keptByJson = (value: unknown): boolean =>
+  value === null ||
+  typeof value === 'string' ||
+  typeof value === 'number' ||
+  typeof value === 'boolean' ||
+  isPlainJson(value)

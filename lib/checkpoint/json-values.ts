@@ -334,29 +334,3 @@ const formatPath = (root: string, keys: readonly (string | number)[]): string =>
           : `[${JSON.stringify(key)}]`
   return path
 }
-
-/**
- * Empty as JSON sees it (what a stored checkpoint would hold): the codec leaves such a value out.
- * A plain object with one key JSON keeps is not empty, which saves serialising the whole context
- * a second time on every checkpoint; anything less obvious is asked of `JSON.stringify`.
- */
-export const isEmptyJson = (value: unknown): boolean => {
-  if (value === undefined) return true
-  if (isPlainJson(value)) for (const key in value) if (keptByJson(value[key])) return false
-  return JSON.stringify(value) === '{}'
-}
-
-/** An object JSON serialises key by key: a plain object or an array, without `toJSON`. */
-const isPlainJson = (value: unknown): value is Record<string, unknown> => {
-  if (typeof value !== 'object' || value === null || 'toJSON' in value) return false
-  const proto: unknown = Object.getPrototypeOf(value)
-  return proto === Object.prototype || proto === null || Array.isArray(value)
-}
-
-/** A value `JSON.stringify` keeps under its key (it drops undefined, functions and symbols). */
-const keptByJson = (value: unknown): boolean =>
-  value === null ||
-  typeof value === 'string' ||
-  typeof value === 'number' ||
-  typeof value === 'boolean' ||
-  isPlainJson(value)
