@@ -1,160 +1,144 @@
 /**
- * The checkpoint codec: a bundle as compact, readable JSON, and back through io-ts. Defaults are
- * left out (not paused, no status, empty inputs, outputs and context), so a checkpoint of a small
- * work chain is about a hundred bytes. Decoding checks the shape and the state's own rules, and
- * never runs anything named by the data.
+ * The checkpoint codec: a bundle as compact, readable JSON, and back, as one io-ts type built
+ * from parts whose reading and writing sit side by side (see `flat.ts`): the bundle, which
+ * definition it belongs to, its snapshot, and the state (one part per state, with the position
+ * and what is awaited, in `state-codec.ts`). Defaults are left out (not paused, no status, empty
+ * inputs, outputs and context), so a checkpoint of a small work chain is about a hundred bytes.
+ * Decoding checks the shape and the state's own rules, and never runs anything named by the data.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { freeze } from 'immer'
 import * as t from 'io-ts'
 import { PathReporter } from 'io-ts/lib/PathReporter.js'
-import type { ErrorInfo } from '../process/errors.js'
-import type { Journal, Position } from '../process/position.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
-import {
-  STATE_NAMES,
-  isTerminal,
-  type Pending,
-  type ProcessState,
-  type StateName,
-} from '../process/state.js'
-import type { Bundle } from './bundle.js'
+import { isTerminal } from '../process/state.js'
+import type { Bundle, DefinitionStamp } from './bundle.js'
 import { shortReport } from './decode-report.js'
 import { CheckpointError } from './errors.js'
+import { FlatCodec, flatPart, refuse } from './flat.js'
+import { JournalJson, StatePart } from './state-codec.js'
 
-const StateNameC = t.keyof(
-  Object.fromEntries(STATE_NAMES.map((n) => [n, null])) as Record<StateName, null>,
-  'StateName',
+/**
+ * The snapshot. A checkpoint is taken between steps, so nothing is stepping and no interruption
+ * waits for a step; `closed` follows from the state, and the pid is the bundle's. The context and
+ * the outputs are deeply frozen when read, like a live process's.
+ */
+const SnapshotPart = flatPart(
+  {
+    required: { pid: t.string },
+    optional: {
+      paused: t.literal(true),
+      status: t.string,
+      prePause: t.string,
+      outputs: t.UnknownRecord,
+      ctx: t.UnknownRecord,
+    },
+    parts: [StatePart],
+  },
+  {
+    read: (json): ProcessSnapshot => {
+      const state = StatePart.read(json)
+      return {
+        pid: json.pid,
+        state,
+        paused: json.paused === true,
+        status: json.status,
+        prePauseStatus: json.prePause,
+        stepping: false,
+        pendingPause: undefined,
+        pendingKill: undefined,
+        closed: isTerminal(state),
+        ctx: freeze(json.ctx ?? {}, true),
+        outputs: freeze(json.outputs ?? {}, true),
+      }
+    },
+    write: (snapshot, json) => {
+      StatePart.write(snapshot.state, json)
+      if (snapshot.paused) json.paused = true
+      if (snapshot.status !== undefined) json.status = snapshot.status
+      if (snapshot.prePauseStatus !== undefined) json.prePause = snapshot.prePauseStatus
+      if (!isEmptyJson(snapshot.outputs)) json.outputs = snapshot.outputs as Record<string, unknown>
+      if (!isEmptyJson(snapshot.ctx)) json.ctx = snapshot.ctx as Record<string, unknown>
+    },
+  },
 )
-
-const Index = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0')
-
-const ErrorInfoC = t.intersection([
-  t.type({ name: t.string, message: t.string }),
-  t.partial({ stack: t.string }),
-])
-
-const PendingC = t.intersection([
-  t.type({ key: t.string }),
-  t.union([t.type({ child: t.string }), t.type({ promise: t.string })]),
-  t.partial({ append: t.literal(true), done: t.literal(true), value: t.unknown }),
-])
-
-/** A journal entry as a pair: what the suspension asked for, and the answer it got. */
-const JournalEntryC = t.tuple([t.string, t.unknown])
-
-const JsonObject = t.UnknownRecord
 
 /** `name@version#hash`. */
 const DEF_PATTERN = /^(.+)@(\d+)#([0-9a-f]{8})$/
 
-/** The JSON form of a checkpoint. */
-export const CheckpointJson = t.intersection([
-  t.type({
-    v: t.union([t.literal(1), t.literal(2)]),
-    pid: t.string,
-    def: t.string,
-    state: StateNameC,
-  }),
-  t.partial({
-    parent: t.string,
-    step: t.string,
-    args: t.array(t.unknown),
-    at: t.array(Index),
-    journal: t.array(t.unknown),
-    asked: t.string,
-    resumed: t.literal(true),
-    msg: t.string,
-    data: t.unknown,
-    awaiting: t.array(PendingC),
-    result: t.unknown,
-    ok: t.boolean,
-    exit: t.number,
-    exitMsg: t.string,
-    error: ErrorInfoC,
-    paused: t.literal(true),
-    status: t.string,
-    prePause: t.string,
-    inputs: JsonObject,
-    raw: t.unknown,
-    outputs: JsonObject,
-    ctx: JsonObject,
-  }),
-])
+/** Which definition the checkpoint belongs to, as `def`: `name@version#hash`. */
+const DefinitionPart = flatPart(
+  { required: { def: t.string } },
+  {
+    read: (json): DefinitionStamp => {
+      const parts = DEF_PATTERN.exec(json.def)
+      if (parts === null) return refuse(`'def' must read name@version#hash, got '${json.def}'`)
+      return { name: parts[1] as string, version: Number(parts[2]), hash: parts[3] as string }
+    },
+    write: (stamp, json) => {
+      json.def = `${stamp.name}@${stamp.version}#${stamp.hash}`
+    },
+  },
+)
+
+/** The form's version: 2 since journal entries say what each suspension asked for. */
+const VERSION = 2
+
+/**
+ * The bundle: which process of which definition, its inputs (as parsed, and raw), its snapshot;
+ * and the form's version. Version 1 still reads, unless it holds a journal: its entries were
+ * answers only, so a replay of the step could not be checked.
+ */
+const BundlePart = flatPart(
+  {
+    required: { v: t.union([t.literal(1), t.literal(VERSION)]), pid: t.string },
+    optional: { parent: t.string, inputs: t.UnknownRecord, raw: t.unknown, journal: JournalJson },
+    parts: [DefinitionPart, SnapshotPart],
+  },
+  {
+    read: (json): Bundle => {
+      if (json.v === 1 && json.journal !== undefined)
+        refuse(
+          'written by plumpy-ts 0.1 inside a generator step: its journal does not say what each ' +
+            'suspension asked for, so a replay could not be checked; finish it with 0.1',
+        )
+      return {
+        pid: json.pid,
+        definition: DefinitionPart.read(json),
+        parentPid: json.parent,
+        snapshot: SnapshotPart.read(json),
+        inputs: json.inputs ?? {},
+        rawInputs: json.raw ?? {},
+      }
+    },
+    write: (bundle, json) => {
+      json.v = VERSION
+      json.pid = bundle.pid
+      DefinitionPart.write(bundle.definition, json)
+      if (bundle.parentPid !== undefined) json.parent = bundle.parentPid
+      SnapshotPart.write(bundle.snapshot, json)
+      if (!isEmptyJson(bundle.inputs)) json.inputs = bundle.inputs as Record<string, unknown>
+      if (!isEmptyJson(bundle.rawInputs)) json.raw = bundle.rawInputs
+    },
+  },
+)
+
+/**
+ * The checkpoint codec: `CheckpointCodec.decode(json)` checks a checkpoint's JSON form and reads
+ * it as a bundle (an io-ts error per wrong field, by its path, or one naming the rule it breaks);
+ * `CheckpointCodec.encode(bundle)` writes the form back. `decodeCheckpoint` and
+ * `encodeCheckpoint` wrap it for stores.
+ */
+export const CheckpointCodec = new FlatCodec('Checkpoint', BundlePart)
+
+/** The JSON form of a checkpoint: an io-ts type that only checks (the codec's `json`). */
+export const CheckpointJson = CheckpointCodec.json
 
 /** The JSON form of a checkpoint, as a type. */
 export type CheckpointJson = t.TypeOf<typeof CheckpointJson>
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] }
-
 /** Encode a bundle as its JSON form (a plain object; `JSON.stringify` it to store it). */
-export const encodeCheckpoint = (b: Bundle): CheckpointJson => {
-  const s = b.snapshot
-  const json: Mutable<CheckpointJson> = {
-    v: 2,
-    pid: b.pid,
-    def: `${b.definition.name}@${b.definition.version}#${b.definition.hash}`,
-    state: s.state._tag,
-  }
-  if (b.parentPid !== undefined) json.parent = b.parentPid
-  encodeState(s.state, json)
-  if (s.paused) json.paused = true
-  if (s.status !== undefined) json.status = s.status
-  if (s.prePauseStatus !== undefined) json.prePause = s.prePauseStatus
-  if (!isEmpty(b.inputs)) json.inputs = b.inputs as Record<string, unknown>
-  if (!isEmpty(b.rawInputs)) json.raw = b.rawInputs
-  if (!isEmpty(s.outputs)) json.outputs = s.outputs as Record<string, unknown>
-  if (!isEmpty(s.ctx)) json.ctx = s.ctx as Record<string, unknown>
-  return json
-}
-
-const encodeState = (state: ProcessState, json: Mutable<CheckpointJson>): void => {
-  switch (state._tag) {
-    case 'CREATED':
-      return encodePosition(state.position, json)
-    case 'RUNNING':
-      encodePosition(state.position, json)
-      if (state.resumed) json.resumed = true
-      return
-    case 'WAITING':
-      encodePosition(state.position, json)
-      if (state.message !== undefined) json.msg = state.message
-      if (state.data !== undefined) json.data = state.data
-      if (state.awaiting.length > 0) json.awaiting = state.awaiting.map(encodePending)
-      if (state.asked !== undefined) json.asked = state.asked
-      return
-    case 'FINISHED':
-      if (state.result !== undefined) json.result = state.result
-      if (!state.successful) json.ok = false
-      if (state.exitStatus !== 0) json.exit = state.exitStatus
-      if (state.exitMessage !== undefined) json.exitMsg = state.exitMessage
-      return
-    case 'EXCEPTED':
-      json.error = state.error
-      return
-    case 'KILLED':
-      if (state.message !== undefined) json.msg = state.message
-      return
-  }
-}
-
-const encodePosition = (position: Position, json: Mutable<CheckpointJson>): void => {
-  if (position._tag === 'Step') {
-    json.step = position.step
-    if (position.args.length > 0) json.args = [...position.args]
-  } else {
-    json.at = [...position.cursor]
-  }
-  if (position.journal !== undefined)
-    json.journal = position.journal.entries.map((entry) => [entry.asked, entry.answer])
-}
-
-const encodePending = (p: Pending): t.TypeOf<typeof PendingC> => ({
-  key: p.key,
-  ...(p.ref._tag === 'Child' ? { child: p.ref.pid } : { promise: p.ref.id }),
-  ...(p.append ? { append: true as const } : {}),
-  ...(p.done ? { done: true as const, value: p.value } : {}),
-})
+export const encodeCheckpoint = (b: Bundle): CheckpointJson => CheckpointCodec.encode(b)
 
 /** Where a checkpoint came from, for error messages. */
 export interface CheckpointSource {
@@ -192,126 +176,36 @@ export const decodeCheckpoint = (
       return fail(`not a bundle: ${String(error)}`, pid)
     }
   }
-  // Every codec here only checks (none transforms), so a value that passes the guard is its own
-  // decoding; the guard allocates nothing, and `decode` runs only to report what is wrong. Only
-  // for parsed text: the guard's array check skips the holes a sparse array may have.
-  const decoded =
-    typeof input === 'string' && CheckpointJson.is(value)
-      ? E.right(value)
-      : CheckpointJson.decode(value)
-  if (E.isLeft(decoded)) {
-    const pid =
-      typeof (value as { pid?: unknown } | null)?.pid === 'string'
-        ? (value as { pid: string }).pid
-        : source.pid
-    return fail(shortReport(decoded.left), pid, PathReporter.report(decoded).join('\n'))
-  }
-  const json = decoded.right
-  const def = DEF_PATTERN.exec(json.def)
-  if (def === null) return fail(`'def' must read name@version#hash, got '${json.def}'`, json.pid)
-  if (json.journal !== undefined) {
-    if (json.v === 1)
-      return fail(
-        'written by plumpy-ts 0.1 inside a generator step: its journal does not say what each ' +
-          'suspension asked for, so a replay could not be checked; finish it with 0.1',
-        json.pid,
-      )
-    const bad = json.journal.findIndex((entry) => !JournalEntryC.is(entry))
-    if (bad >= 0) return fail(`journal[${bad}]: expected an [asked, answer] pair`, json.pid)
-  }
-  const state = decodeState(json)
-  if (typeof state === 'string') return fail(state, json.pid)
-  const snapshot: ProcessSnapshot = {
-    pid: json.pid,
-    state,
-    paused: json.paused === true,
-    status: json.status,
-    prePauseStatus: json.prePause,
-    stepping: false,
-    pendingPause: undefined,
-    pendingKill: undefined,
-    closed: isTerminal(state),
-    ctx: freeze(json.ctx ?? {}, true),
-    outputs: freeze(json.outputs ?? {}, true),
-  }
-  return E.right({
-    pid: json.pid,
-    definition: { name: def[1] as string, version: Number(def[2]), hash: def[3] as string },
-    parentPid: json.parent,
-    snapshot,
-    inputs: json.inputs ?? {},
-    rawInputs: json.raw ?? {},
-  })
+  const decoded = CheckpointCodec.decode(value)
+  if (E.isRight(decoded)) return decoded
+  const claimed = (value as { pid?: unknown } | null)?.pid
+  const pid = typeof claimed === 'string' ? claimed : source.pid
+  // A broken rule is one reason, said in full; wrong fields are summed up, with every one of
+  // them in the detail.
+  const ruleBroken = decoded.left.every((error) => error.message !== undefined)
+  return fail(
+    shortReport(decoded.left),
+    pid,
+    ruleBroken ? undefined : PathReporter.report(decoded).join('\n'),
+  )
 }
 
-const decodeState = (json: CheckpointJson): ProcessState | string => {
-  const needsPosition =
-    json.state === 'CREATED' || json.state === 'RUNNING' || json.state === 'WAITING'
-  const position = decodePosition(json)
-  if (needsPosition && position === undefined)
-    return `a ${json.state} checkpoint needs a position ('step' or 'at')`
-  if (json.step !== undefined && json.at !== undefined) return `'step' and 'at' cannot both be set`
-  switch (json.state) {
-    case 'CREATED':
-      return { _tag: 'CREATED', position: position as Position }
-    case 'RUNNING':
-      return { _tag: 'RUNNING', position: position as Position, resumed: json.resumed === true }
-    case 'WAITING':
-      return {
-        _tag: 'WAITING',
-        position: position as Position,
-        message: json.msg,
-        data: json.data,
-        awaiting: (json.awaiting ?? []).map(decodePending),
-        asked: json.asked,
-      }
-    case 'FINISHED':
-      return {
-        _tag: 'FINISHED',
-        result: json.result,
-        successful: json.ok ?? true,
-        exitStatus: json.exit ?? 0,
-        exitMessage: json.exitMsg,
-      }
-    case 'EXCEPTED':
-      if (json.error === undefined) return `an EXCEPTED checkpoint needs its 'error'`
-      return { _tag: 'EXCEPTED', error: json.error as ErrorInfo }
-    case 'KILLED':
-      return { _tag: 'KILLED', message: json.msg }
-  }
-}
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
 
-const decodePosition = (json: CheckpointJson): Position | undefined => {
-  const journal: Journal | undefined =
-    json.journal === undefined
-      ? undefined
-      : {
-          entries: (json.journal as [string, unknown][]).map(([asked, answer]) => ({
-            asked,
-            answer,
-          })),
-        }
-  const extra = journal === undefined ? {} : { journal }
-  if (json.step !== undefined)
-    return { _tag: 'Step', step: json.step, args: json.args ?? [], ...extra }
-  if (json.at !== undefined) return { _tag: 'Outline', cursor: json.at, ...extra }
-  return undefined
-}
-
-const decodePending = (p: t.TypeOf<typeof PendingC>): Pending => ({
-  key: p.key,
-  ref: 'child' in p ? { _tag: 'Child', pid: p.child } : { _tag: 'Promise', id: p.promise },
-  append: p.append === true,
-  done: p.done === true,
-  ...(p.done === true ? { value: p.value } : {}),
-})
+/** The in-memory form (`{ pid, definition, snapshot, ... }`) rather than the stored one. */
+const isBundleShaped = (value: unknown): value is Record<string, unknown> =>
+  isObject(value) &&
+  isObject(value['snapshot']) &&
+  isObject(value['definition']) &&
+  isObject(value['snapshot']['state'])
 
 /**
  * Empty as JSON sees it (what a stored checkpoint would hold): left out of the encoding. A plain
  * object with one key JSON keeps is not empty, which saves serialising the whole context a second
  * time on every checkpoint; anything less obvious is asked of `JSON.stringify`.
  */
-const isEmpty = (value: unknown): boolean => {
+const isEmptyJson = (value: unknown): boolean => {
   if (value === undefined) return true
   if (isPlainJson(value)) for (const key in value) if (keptByJson(value[key])) return false
   return JSON.stringify(value) === '{}'
@@ -331,13 +225,3 @@ const keptByJson = (value: unknown): boolean =>
   typeof value === 'number' ||
   typeof value === 'boolean' ||
   isPlainJson(value)
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
-/** The in-memory form (`{ pid, definition, snapshot, ... }`) rather than the stored one. */
-const isBundleShaped = (value: unknown): value is Record<string, unknown> =>
-  isObject(value) &&
-  isObject(value['snapshot']) &&
-  isObject(value['definition']) &&
-  isObject(value['snapshot']['state'])

@@ -18,6 +18,11 @@ const TYPE_CHARS = 48
 export const shortReport = (errors: t.Errors, root = 'checkpoint'): string => {
   const lines = new Map<string, string>()
   for (const error of errors) {
+    // An error with a message is a rule the value breaks, said in full (see `refuse`).
+    if (error.message !== undefined) {
+      lines.set(error.message, error.message)
+      continue
+    }
     const { path, entry } = placeOf(error.context, root)
     if (!lines.has(path))
       lines.set(
@@ -45,7 +50,8 @@ const placeOf = (context: t.Context, root: string): { path: string; entry: t.Con
     const current = context[i] as t.ContextEntry
     const tag = tagOf(parent.type)
     if (tag === 'UnionType' && i > 1) return { path: path || root, entry: parent }
-    if (tag !== 'IntersectionType' && tag !== 'UnionType')
+    // A level keyed '' checks the same value again (a codec handing it to its JSON form's type).
+    if (tag !== 'IntersectionType' && tag !== 'UnionType' && current.key !== '')
       path += /^\d+$/.test(current.key)
         ? `[${current.key}]`
         : `${path === '' ? '' : '.'}${current.key}`

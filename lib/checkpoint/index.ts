@@ -1,7 +1,7 @@
 /** Checkpoints: bundles of process state, and their JSON codec. */
 export { bundle, stampOf } from './bundle.js'
 export type { Bundle, Bundleable, DefinitionStamp } from './bundle.js'
-export { encodeCheckpoint, decodeCheckpoint, CheckpointJson } from './codec.js'
+export { encodeCheckpoint, decodeCheckpoint, CheckpointCodec, CheckpointJson } from './codec.js'
 export type { CheckpointSource } from './codec.js'
 export { CheckpointError } from './errors.js'
 export type { CheckpointProblem } from './errors.js'

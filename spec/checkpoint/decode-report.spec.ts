@@ -56,6 +56,24 @@ describe('decodeCheckpoint errors', () => {
     expect(error.detail).toContain('Invalid value false supplied to')
   })
 
+  it('say a rule the checkpoint breaks in full, with nothing more in the detail', () => {
+    const error = errorFor((json) => ({ ...json, def: 'Parent' }))
+    expect(error.reason).toBe(`'def' must read name@version#hash, got 'Parent'`)
+    expect(error.detail).toBeUndefined()
+    expect(errorFor((json) => ({ ...json, state: 'EXCEPTED' })).reason).toBe(
+      `an EXCEPTED checkpoint needs its 'error'`,
+    )
+    expect(errorFor(({ at: _, ...json }) => json).reason).toBe(
+      `a WAITING checkpoint needs a position ('step' or 'at')`,
+    )
+    expect(errorFor((json) => ({ ...json, step: 'run' })).reason).toBe(
+      `'step' and 'at' cannot both be set`,
+    )
+    expect(errorFor((json) => ({ ...json, journal: [['resume', 1], [2]] })).reason).toBe(
+      'journal[1]: expected an [asked, answer] pair',
+    )
+  })
+
   it('say what the whole checkpoint should be when it is not an object at all', () => {
     expect(errorFor(() => [1, 2]).reason).toBe('checkpoint: expected an object, got [1,2]')
   })

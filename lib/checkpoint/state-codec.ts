@@ -1,0 +1,229 @@
+/**
+ * The process state in a checkpoint's flat JSON form, one part per state: the `state` field
+ * names it, and each state reads and writes its own fields (a position as `step` and `args` or
+ * as `at`, with a journal; what a WAITING process awaits; a FINISHED one's result and exit
+ * code…). Defaults are left out: `ok` only when false, `exit` only when not 0, no empty lists.
+ */
+import * as t from 'io-ts'
+import { childRef, promiseRef } from '../process/awaitable.js'
+import type { ErrorInfo } from '../process/errors.js'
+import type { JournalEntry, Position } from '../process/position.js'
+import {
+  STATE_NAMES,
+  type Created,
+  type Excepted,
+  type Finished,
+  type Killed,
+  type Pending,
+  type Running,
+  type StateName,
+  type Waiting,
+} from '../process/state.js'
+import { FlatCodec, denseArray, flatPart, refuse, tagged } from './flat.js'
+
+/** The state's name, as the `state` field holds it. */
+export const StateNameJson = t.keyof(
+  Object.fromEntries(STATE_NAMES.map((name) => [name, null])) as Record<StateName, null>,
+  'StateName',
+)
+
+/** A generator step's journal: `[asked, answer]` pairs (checked one by one when read). */
+export const JournalJson = t.array(t.unknown)
+
+const Index = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0')
+const JournalEntryJson = t.tuple([t.string, t.unknown])
+
+/**
+ * Where a live process is: a step of a plain process (`step`, and `args` unless there are none)
+ * or a work chain's cursor (`at`); with the journal of a generator step suspended inside itself.
+ */
+const PositionPart = flatPart(
+  {
+    required: { state: StateNameJson },
+    optional: {
+      step: t.string,
+      args: t.array(t.unknown),
+      at: denseArray(Index),
+      journal: JournalJson,
+    },
+  },
+  {
+    read: (json): Position => {
+      if (json.step !== undefined && json.at !== undefined)
+        return refuse(`'step' and 'at' cannot both be set`)
+      const position: Position =
+        json.step !== undefined
+          ? { _tag: 'Step', step: json.step, args: json.args ?? [] }
+          : json.at !== undefined
+            ? { _tag: 'Outline', cursor: json.at }
+            : refuse(`a ${json.state} checkpoint needs a position ('step' or 'at')`)
+      if (json.journal === undefined) return position
+      const entries: JournalEntry[] = []
+      for (let i = 0; i < json.journal.length; i++) {
+        const entry = json.journal[i]
+        if (!JournalEntryJson.is(entry)) refuse(`journal[${i}]: expected an [asked, answer] pair`)
+        entries.push({ asked: entry[0], answer: entry[1] })
+      }
+      return { ...position, journal: { entries } }
+    },
+    write: (position, json) => {
+      switch (position._tag) {
+        case 'Step':
+          json.step = position.step
+          if (position.args.length > 0) json.args = [...position.args]
+          break
+        case 'Outline':
+          json.at = [...position.cursor]
+          break
+      }
+      if (position.journal !== undefined)
+        json.journal = position.journal.entries.map((entry) => [entry.asked, entry.answer])
+    },
+  },
+)
+
+/** One thing a WAITING process awaits: `{ key, child | promise, append?, done?, value? }`. */
+const PendingPart = flatPart(
+  {
+    required: { key: t.string },
+    optional: { append: t.literal(true), done: t.literal(true), value: t.unknown },
+    more: [t.union([t.type({ child: t.string }), t.type({ promise: t.string })])],
+  },
+  {
+    read: (json): Pending => ({
+      key: json.key,
+      ref: 'child' in json ? childRef(json.child) : promiseRef(json.promise),
+      append: json.append === true,
+      done: json.done === true,
+      ...(json.done === true ? { value: json.value } : {}),
+    }),
+    write: (pending, json) => {
+      json.key = pending.key
+      switch (pending.ref._tag) {
+        case 'Child':
+          ;(json as { child?: string }).child = pending.ref.pid
+          break
+        case 'Promise':
+          ;(json as { promise?: string }).promise = pending.ref.id
+          break
+      }
+      if (pending.append) json.append = true
+      if (pending.done) {
+        json.done = true
+        json.value = pending.value
+      }
+    },
+  },
+)
+
+/** The codec of one awaited thing (an element of a WAITING checkpoint's `awaiting`). */
+export const PendingCodec = new FlatCodec('Pending', PendingPart)
+
+const CreatedPart = flatPart(
+  { parts: [PositionPart] },
+  {
+    read: (json): Created => ({ _tag: 'CREATED', position: PositionPart.read(json) }),
+    write: (state, json) => PositionPart.write(state.position, json),
+  },
+)
+
+const RunningPart = flatPart(
+  { optional: { resumed: t.literal(true) }, parts: [PositionPart] },
+  {
+    read: (json): Running => ({
+      _tag: 'RUNNING',
+      position: PositionPart.read(json),
+      resumed: json.resumed === true,
+    }),
+    write: (state, json) => {
+      PositionPart.write(state.position, json)
+      if (state.resumed) json.resumed = true
+    },
+  },
+)
+
+const WaitingPart = flatPart(
+  {
+    optional: {
+      msg: t.string,
+      data: t.unknown,
+      awaiting: denseArray(PendingCodec.json),
+      asked: t.string,
+    },
+    parts: [PositionPart],
+  },
+  {
+    read: (json): Waiting => ({
+      _tag: 'WAITING',
+      position: PositionPart.read(json),
+      message: json.msg,
+      data: json.data,
+      awaiting: json.awaiting === undefined ? [] : json.awaiting.map(PendingPart.read),
+      asked: json.asked,
+    }),
+    write: (state, json) => {
+      PositionPart.write(state.position, json)
+      if (state.message !== undefined) json.msg = state.message
+      if (state.data !== undefined) json.data = state.data
+      if (state.awaiting.length > 0) json.awaiting = state.awaiting.map(PendingCodec.encode)
+      if (state.asked !== undefined) json.asked = state.asked
+    },
+  },
+)
+
+const FinishedPart = flatPart(
+  { optional: { result: t.unknown, ok: t.boolean, exit: t.number, exitMsg: t.string } },
+  {
+    read: (json): Finished => ({
+      _tag: 'FINISHED',
+      result: json.result,
+      successful: json.ok ?? true,
+      exitStatus: json.exit ?? 0,
+      exitMessage: json.exitMsg,
+    }),
+    write: (state, json) => {
+      if (state.result !== undefined) json.result = state.result
+      if (!state.successful) json.ok = false
+      if (state.exitStatus !== 0) json.exit = state.exitStatus
+      if (state.exitMessage !== undefined) json.exitMsg = state.exitMessage
+    },
+  },
+)
+
+const ErrorInfoJson: t.Type<ErrorInfo, ErrorInfo, unknown> = t.intersection([
+  t.type({ name: t.string, message: t.string }),
+  t.partial({ stack: t.string }),
+])
+
+const ExceptedPart = flatPart(
+  { optional: { error: ErrorInfoJson } },
+  {
+    read: (json): Excepted => ({
+      _tag: 'EXCEPTED',
+      error: json.error ?? refuse(`an EXCEPTED checkpoint needs its 'error'`),
+    }),
+    write: (state, json) => {
+      json.error = state.error
+    },
+  },
+)
+
+const KilledPart = flatPart(
+  { optional: { msg: t.string } },
+  {
+    read: (json): Killed => ({ _tag: 'KILLED', message: json.msg }),
+    write: (state, json) => {
+      if (state.message !== undefined) json.msg = state.message
+    },
+  },
+)
+
+/** Every process state, by the `state` field. */
+export const StatePart = tagged('state', StateNameJson, {
+  CREATED: CreatedPart,
+  RUNNING: RunningPart,
+  WAITING: WaitingPart,
+  FINISHED: FinishedPart,
+  EXCEPTED: ExceptedPart,
+  KILLED: KilledPart,
+})

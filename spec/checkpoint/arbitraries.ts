@@ -1,0 +1,195 @@
+/**
+ * Random checkpoints for the codec's properties, in both of their forms: bundles in every state
+ * (as a checkpoint holds them: between steps, JSON data only), and valid JSON forms written
+ * independently of the encoder (every field the form may hold, defaults left out).
+ */
+import fc from 'fast-check'
+import type { Bundle } from '../../lib/checkpoint/bundle.js'
+import type { CheckpointJson } from '../../lib/checkpoint/codec.js'
+import type { ErrorInfo } from '../../lib/process/errors.js'
+import type { Journal, Position } from '../../lib/process/position.js'
+import { isTerminal, type Pending, type ProcessState } from '../../lib/process/state.js'
+
+const text = fc.string({ maxLength: 6 })
+const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined })
+// As JSON text brings it back (-0 reads as 0).
+const json = fc
+  .jsonValue({ maxDepth: 2 })
+  .map((value) => JSON.parse(JSON.stringify(value)) as unknown)
+const jsonObject = fc.dictionary(text, json, { maxKeys: 3 })
+const nonEmptyObject = fc.dictionary(text, json, { minKeys: 1, maxKeys: 3 })
+/** A definition's name: anything but a line break (the stamp is read with `.`). */
+const name = fc.stringMatching(/^[^\n\r\u2028\u2029]{1,8}$/)
+const hash = fc.stringMatching(/^[0-9a-f]{8}$/)
+
+const journal: fc.Arbitrary<Journal> = fc
+  .array(fc.record({ asked: text, answer: json }), { maxLength: 3 })
+  .map((entries) => ({ entries }))
+
+const position: fc.Arbitrary<Position> = fc
+  .tuple(
+    fc.oneof(
+      fc.record({ _tag: fc.constant('Step' as const), step: text, args: fc.array(json) }),
+      fc.record({
+        _tag: fc.constant('Outline' as const),
+        cursor: fc.array(fc.nat(), { maxLength: 4 }),
+      }),
+    ),
+    maybe(journal),
+  )
+  .map(([position, journal]) => (journal === undefined ? position : { ...position, journal }))
+
+const pending: fc.Arbitrary<Pending> = fc
+  .record({
+    key: text,
+    ref: fc.oneof(
+      fc.record({ _tag: fc.constant('Child' as const), pid: text }),
+      fc.record({ _tag: fc.constant('Promise' as const), id: text }),
+    ),
+    append: fc.boolean(),
+    done: fc.boolean(),
+    value: json,
+  })
+  .map(({ value, ...rest }) => (rest.done ? { ...rest, value } : rest))
+
+const error: fc.Arbitrary<ErrorInfo> = fc
+  .tuple(fc.record({ name: text, message: text }), maybe(text))
+  .map(([info, stack]) => (stack === undefined ? info : { ...info, stack }))
+
+const state: fc.Arbitrary<ProcessState> = fc.oneof(
+  fc.record({ _tag: fc.constant('CREATED' as const), position }),
+  fc.record({ _tag: fc.constant('RUNNING' as const), position, resumed: fc.boolean() }),
+  fc.record({
+    _tag: fc.constant('WAITING' as const),
+    position,
+    message: maybe(text),
+    data: maybe(json),
+    awaiting: fc.array(pending, { maxLength: 3 }),
+    asked: maybe(text),
+  }),
+  fc.record({
+    _tag: fc.constant('FINISHED' as const),
+    result: maybe(json),
+    successful: fc.boolean(),
+    exitStatus: fc.oneof(fc.constant(0), fc.integer({ min: -3, max: 300 })),
+    exitMessage: maybe(text),
+  }),
+  fc.record({ _tag: fc.constant('EXCEPTED' as const), error }),
+  fc.record({ _tag: fc.constant('KILLED' as const), message: maybe(text) }),
+)
+
+/** A bundle in any state, as `bundle(process)` takes it between steps. */
+export const bundleArbitrary: fc.Arbitrary<Bundle> = fc
+  .record({
+    pid: text,
+    definition: fc.record({ name, version: fc.nat(), hash }),
+    parentPid: maybe(text),
+    state,
+    paused: fc.boolean(),
+    status: maybe(text),
+    prePauseStatus: maybe(text),
+    ctx: jsonObject,
+    outputs: jsonObject,
+    inputs: jsonObject,
+    rawInputs: fc.oneof(
+      jsonObject,
+      json.filter((value) => typeof value !== 'object'),
+    ),
+  })
+  .map(({ pid, definition, parentPid, state, inputs, rawInputs, ...snapshot }) => ({
+    pid,
+    definition,
+    parentPid,
+    snapshot: {
+      pid,
+      state,
+      ...snapshot,
+      stepping: false,
+      pendingPause: undefined,
+      pendingKill: undefined,
+      closed: isTerminal(state),
+    },
+    inputs,
+    rawInputs,
+  }))
+
+/** Fields that are there or left out, as one object. */
+const some = (fields: Record<string, fc.Arbitrary<unknown>>) =>
+  fc.record(fields, { requiredKeys: [] }) as fc.Arbitrary<Record<string, unknown>>
+
+const positionJson = fc
+  .tuple(
+    fc.oneof(
+      fc
+        .record({ step: text })
+        .chain((step) =>
+          some({ args: fc.array(json, { minLength: 1 }) }).map((args) => ({ ...step, ...args })),
+        ),
+      fc.record({ at: fc.array(fc.nat(), { maxLength: 4 }) }),
+    ),
+    some({ journal: fc.array(fc.tuple(text, json), { maxLength: 3 }) }),
+  )
+  .map(([where, journal]) => ({ ...where, ...journal }))
+
+const pendingJson = fc
+  .tuple(
+    fc.record({ key: text }),
+    fc.oneof(fc.record({ child: text }), fc.record({ promise: text })),
+    some({ append: fc.constant(true) }),
+    fc.oneof(
+      fc.constant({}),
+      some({ value: json }).map((value) => ({ done: true, ...value })),
+    ),
+  )
+  .map((parts) => Object.assign({}, ...parts) as Record<string, unknown>)
+
+const stateJson = fc.oneof(
+  positionJson.map((fields) => ({ state: 'CREATED', ...fields })),
+  fc
+    .tuple(positionJson, some({ resumed: fc.constant(true) }))
+    .map(([a, b]) => ({ state: 'RUNNING', ...a, ...b })),
+  fc
+    .tuple(
+      positionJson,
+      some({
+        msg: text,
+        data: json,
+        awaiting: fc.array(pendingJson, { minLength: 1, maxLength: 3 }),
+        asked: text,
+      }),
+    )
+    .map(([a, b]) => ({ state: 'WAITING', ...a, ...b })),
+  some({
+    result: json,
+    ok: fc.constant(false),
+    exit: fc.integer({ min: 1, max: 300 }),
+    exitMsg: text,
+  }).map((fields) => ({ state: 'FINISHED', ...fields })),
+  error.map((error) => ({ state: 'EXCEPTED', error })),
+  some({ msg: text }).map((fields) => ({ state: 'KILLED', ...fields })),
+)
+
+/** A valid JSON form, written with defaults left out (as the encoder writes them). */
+export const checkpointJsonArbitrary: fc.Arbitrary<CheckpointJson> = fc
+  .tuple(
+    fc.record({
+      v: fc.constant(2),
+      pid: text,
+      def: fc.tuple(name, fc.nat(), hash).map(([n, version, h]) => `${n}@${version}#${h}`),
+    }),
+    stateJson,
+    some({
+      parent: text,
+      paused: fc.constant(true),
+      status: text,
+      prePause: text,
+      outputs: nonEmptyObject,
+      ctx: nonEmptyObject,
+      inputs: nonEmptyObject,
+      raw: fc.oneof(
+        nonEmptyObject,
+        json.filter((value) => typeof value !== 'object'),
+      ),
+    }),
+  )
+  .map((parts) => Object.assign({}, ...parts) as CheckpointJson)
