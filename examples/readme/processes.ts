@@ -1,7 +1,16 @@
 // Processes: named steps, `run` first. A generator step waits inside itself (here for a resume
 // value, checked by its codec); a plain step returns a command saying what comes next.
 import * as t from 'io-ts'
-import { Continue, defineProcess, input, log, out, output, waitForResume } from '../../lib/index.js'
+import {
+  Continue,
+  defineProcess,
+  input,
+  log,
+  out,
+  output,
+  step,
+  waitForResume,
+} from '../../lib/index.js'
 
 export const Greeter = defineProcess({
   name: 'Greeter',
@@ -12,7 +21,10 @@ export const Greeter = defineProcess({
       yield* log.info(`greeting ${inputs.who}`)
       return Continue('greet', polite ? 'Good day' : 'Hi')
     },
-    greet: (_ctx, { args, inputs }) => out('greeting', `${args[0]}, ${inputs.who}`),
+    // `step({ args })` declares what `Continue('greet', …)` must give: checked, and typed here.
+    greet: step({ args: t.tuple([t.string]) }, (_ctx, { args, inputs }) =>
+      out('greeting', `${args[0]}, ${inputs.who}`),
+    ),
   },
 })
 
