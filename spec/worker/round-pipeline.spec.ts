@@ -70,7 +70,7 @@ describe('generator steps on workers', () => {
       const collected = readExecutions(record).filter((e) => e.step === 'collect')
       const workersOf = (pipeline: string) =>
         new Set(collected.filter((e) => e.pipeline === pipeline).map((e) => e.osPid))
-      expect(pids.some((pid) => workersOf(pid).size === 2)).toBe(true)
+      expect(pids.some((pid) => workersOf(pid).has(a.pid) && workersOf(pid).has(b.pid))).toBe(true)
       const seen = new Set<string>()
       for (const e of collected) {
         const key = `${e.pipeline} ${e.index}`
