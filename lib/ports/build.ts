@@ -4,12 +4,13 @@
  * non-lazy defaults validated once, here.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import type {
-  Descriptor,
-  Fields,
-  NamespaceDescriptor,
-  NamespaceOptions,
-  PortDescriptor,
+import {
+  exposedNamespace,
+  type Descriptor,
+  type Fields,
+  type NamespaceDescriptor,
+  type NamespaceOptions,
+  type PortDescriptor,
 } from './descriptors.js'
 import { fillNamespace } from './defaults.js'
 import { formatValidationErrors, SpecError, type ValidationError } from './errors.js'
@@ -121,7 +122,8 @@ const buildChild = (
 
 /**
  * Builds a namespace named `name` at dotted `path` (which ends with `name`; for a root namespace
- * the path is just its name), children first.
+ * the path is just its name), children first. Options that `expose` copied into the fields (at
+ * `[exposedNamespace]`) apply under the namespace's own: what the definition says wins.
  *
  * @throws SpecError for a bad definition, naming the dotted path and the reason.
  */
@@ -130,7 +132,9 @@ export const buildNamespace = (
   path: string,
   descriptor: NamespaceDescriptor,
 ): PortNamespace => {
-  const options = descriptor.options
+  const exposed = descriptor.fields[exposedNamespace]
+  const options: NamespaceOptions =
+    exposed === undefined ? descriptor.options : { ...exposed, ...descriptor.options }
   if (options.valueType !== undefined && !isCodec(options.valueType)) {
     throw new SpecError(`${path}: the value type is not an io-ts codec`)
   }
@@ -155,6 +159,7 @@ export const buildNamespace = (
     validator: options.validator,
     // A value type makes a namespace dynamic whatever `dynamic` says.
     dynamic: options.dynamic === true || options.valueType !== undefined,
+    declaredDynamic: options.dynamic === true,
     valueType: options.valueType,
     populateDefaults,
     holdsDefault: [...ports.values()].some((child) =>

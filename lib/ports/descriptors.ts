@@ -82,10 +82,21 @@ export interface NamespaceDescriptor<F = Fields, O = NamespaceOptions> {
 export type Descriptor = PortDescriptor | NamespaceDescriptor
 
 /**
- * The record of descriptors a spec or a namespace takes. A key with dots (`'sub.x'`) creates the
- * namespaces on the way.
+ * The key under which `expose` leaves, in the fields it returns at the top level, the options of
+ * the namespace it copied them from. A symbol, so that spreading the fields
+ * (`{ ...expose(Child.spec), z: input() }`) carries it along while no port can be named after it;
+ * the namespace built from those fields takes these options under its own (see `buildNamespace`).
  */
-export type Fields = { readonly [name: string]: Descriptor }
+export const exposedNamespace: unique symbol = Symbol('plumpy-ts.exposedNamespace')
+
+/**
+ * The record of descriptors a spec or a namespace takes. A key with dots (`'sub.x'`) creates the
+ * namespaces on the way. `[exposedNamespace]` holds the namespace options copied by `expose`.
+ */
+export type Fields = {
+  readonly [name: string]: Descriptor
+  readonly [exposedNamespace]?: NamespaceOptions
+}
 
 const makePort = (codec: t.Any, options: PortOptions<t.Any>): PortDescriptor =>
   Object.freeze({ _tag: 'PortDescriptor', codec, options })

@@ -21,6 +21,7 @@ export {
   type PortDescription,
 } from './describe.js'
 export {
+  exposedNamespace,
   input,
   namespace,
   output,
@@ -34,9 +35,15 @@ export {
   type PortOptions,
 } from './descriptors.js'
 export { formatValidationErrors, SpecError, type ValidationError } from './errors.js'
-export { expose, type ExposeOptions, type ExposeSource } from './expose.js'
+export {
+  expose,
+  type ExposeNamespaceOptions,
+  type ExposeOptions,
+  type ExposeSource,
+} from './expose.js'
 export type {
   DeepReadonly,
+  EffectiveOptions,
   InputsOf,
   NamespaceValues,
   Normalize,
@@ -45,6 +52,7 @@ export type {
   OutputsOf,
   OutputValue,
   OutputValues,
+  Overridden,
   RawInputsOf,
   Simplify,
 } from './infer.js'

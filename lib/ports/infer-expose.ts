@@ -3,8 +3,8 @@
  * wrapped in the requested namespace, so that a spec built from them infers its inputs as if the
  * ports had been written out by hand.
  */
-import type { Fields, NamespaceDescriptor, NoOptions } from './descriptors.js'
-import type { Normalize } from './infer.js'
+import type { exposedNamespace, Fields, NamespaceDescriptor, NoOptions } from './descriptors.js'
+import type { EffectiveOptions, Normalize, Overridden } from './infer.js'
 import type { PortNamespace } from './namespace.js'
 import type { ProcessSpec } from './spec.js'
 
@@ -49,28 +49,18 @@ type Filtered<F, O> = O extends { readonly include: ReadonlyArray<infer P extend
       : Excluded<Normalize<F>, P>
     : Normalize<F>
 
-type Merged<A, B> = {
-  [K in Exclude<keyof A, keyof B> | keyof B]: K extends keyof B
-    ? B[K]
-    : K extends keyof A
-      ? A[K]
-      : never
-}
-
 type NamespaceOptionsOf<O> = O extends { readonly namespaceOptions: infer NO } ? NO : NoOptions
 
 /**
  * The fields `expose(source, options)` returns: the filtered ports, under a (dotted) namespace
- * whose options are the source namespace's, overridden by `namespaceOptions`.
+ * whose options are the source namespace's, overridden (or cleared) by `namespaceOptions`; at
+ * the top level, with those options at `[exposedNamespace]`.
  */
 export type ExposedFields<S, O> =
   SourceOf<S> extends NamespaceDescriptor<infer F, infer SO>
-    ? O extends { readonly namespace: infer Name extends string }
-      ? {
-          readonly [K in Name]: NamespaceDescriptor<
-            Filtered<F, O>,
-            Merged<SO, NamespaceOptionsOf<O>>
-          >
-        }
-      : Filtered<F, O>
+    ? Overridden<EffectiveOptions<F, SO>, NamespaceOptionsOf<O>> extends infer Copied
+      ? O extends { readonly namespace: infer Name extends string }
+        ? { readonly [K in Name]: NamespaceDescriptor<Filtered<F, O>, Copied> }
+        : Filtered<F, O> & { readonly [exposedNamespace]: Copied }
+      : never
     : Fields

@@ -20,7 +20,12 @@
  * `extends` sides are identical. Without it, one `defineProcess` took a minute to check.
  */
 import type * as t from 'io-ts'
-import type { NamespaceDescriptor, NoOptions, PortDescriptor } from './descriptors.js'
+import type {
+  exposedNamespace,
+  NamespaceDescriptor,
+  NoOptions,
+  PortDescriptor,
+} from './descriptors.js'
 
 // ---------------------------------------------------------------------------------------------
 // Small boolean and shape helpers
@@ -66,6 +71,39 @@ type DeclaredOptional<O> = O extends { readonly required: infer R }
 type HasDefault<O> = keyof O extends infer K ? ('default' extends K ? true : false) : never
 
 type PopulatesDefaults<O> = O extends { readonly populateDefaults: false } ? false : true
+
+/**
+ * Options `A` with options `B` over them: `B`'s keys win, a key `B` sets to `undefined` is gone
+ * (cleared), and one `B` may set to `undefined` is optional, as `expose`'s `namespaceOptions` and
+ * a namespace's own options do at runtime.
+ */
+export type Overridden<A, B> = Simplify<
+  { readonly [K in keyof A as K extends keyof B ? never : K]: A[K] } & {
+    readonly [K in keyof B as B[K] extends infer V
+      ? undefined extends V
+        ? never
+        : K
+      : never]: B[K]
+  } & {
+    readonly [K in keyof B as B[K] extends infer V
+      ? undefined extends V
+        ? [V] extends [undefined]
+          ? never
+          : K
+        : never
+      : never]?: Exclude<B[K], undefined>
+  }
+>
+
+/** The options `expose` copied into fields `F` (at `[exposedNamespace]`), if any. */
+type ExposedOptionsOf<F> = F extends { readonly [exposedNamespace]: infer X } ? X : NoOptions
+
+/**
+ * The options a namespace of fields `F` declared with options `O` is built with: those `expose`
+ * copied into `F`, under `O`. `O` itself when nothing was copied.
+ */
+export type EffectiveOptions<F, O> =
+  ExposedOptionsOf<F> extends infer X ? ([keyof X] extends [never] ? O : Overridden<X, O>) : never
 
 /** The codec of a dynamic namespace's undeclared values; `never` when it is not dynamic. */
 type DynamicCodec<O> = O extends { readonly valueType: infer V extends t.Any }
@@ -113,10 +151,12 @@ export type Normalize<F> = { [H in Heads<F>]: NormalEntry<F, H> }
 type MustSupply<D> =
   D extends PortDescriptor<any, infer O>
     ? Not<Or<DeclaredOptional<O>, HasDefault<O>>>
-    : D extends NamespaceDescriptor<infer G, infer O>
-      ? Or<DeclaredOptional<O>, HasDefault<O>> extends true
-        ? false
-        : SomeMustSupply<Normalize<G>>
+    : D extends NamespaceDescriptor<infer G, infer DO>
+      ? EffectiveOptions<G, DO> extends infer O
+        ? Or<DeclaredOptional<O>, HasDefault<O>> extends true
+          ? false
+          : SomeMustSupply<Normalize<G>>
+        : never
       : false
 
 type SomeMustSupply<N> = { [K in keyof N]: MustSupply<N[K]> }[keyof N] extends infer Each
@@ -129,12 +169,14 @@ type SomeMustSupply<N> = { [K in keyof N]: MustSupply<N[K]> }[keyof N] extends i
 type HoldsDefault<D> =
   D extends PortDescriptor<any, infer O>
     ? HasDefault<O>
-    : D extends NamespaceDescriptor<infer G, infer O>
-      ? PopulatesDefaults<O> extends false
-        ? false
-        : HasDefault<O> extends true
-          ? true
-          : SomeHoldsDefault<Normalize<G>>
+    : D extends NamespaceDescriptor<infer G, infer DO>
+      ? EffectiveOptions<G, DO> extends infer O
+        ? PopulatesDefaults<O> extends false
+          ? false
+          : HasDefault<O> extends true
+            ? true
+            : SomeHoldsDefault<Normalize<G>>
+        : never
       : false
 
 type SomeHoldsDefault<N> = { [K in keyof N]: HoldsDefault<N[K]> }[keyof N] extends infer Each
@@ -150,14 +192,16 @@ type SomeHoldsDefault<N> = { [K in keyof N]: HoldsDefault<N[K]> }[keyof N] exten
 type PresentAfterParse<D> =
   D extends PortDescriptor<any, infer O>
     ? Or<Not<DeclaredOptional<O>>, HasDefault<O>>
-    : D extends NamespaceDescriptor<infer G, infer O>
+    : D extends NamespaceDescriptor<infer G, infer DO>
       ? MustSupply<D> extends true
         ? true
-        : PopulatesDefaults<O> extends false
-          ? false
-          : Or<Not<DeclaredOptional<O>>, HasDefault<O>> extends true
-            ? true
-            : SomeHoldsDefault<Normalize<G>>
+        : EffectiveOptions<G, DO> extends infer O
+          ? PopulatesDefaults<O> extends false
+            ? false
+            : Or<Not<DeclaredOptional<O>>, HasDefault<O>> extends true
+              ? true
+              : SomeHoldsDefault<Normalize<G>>
+          : never
       : false
 
 // ---------------------------------------------------------------------------------------------
@@ -203,7 +247,9 @@ type DynamicValues<N, O, M extends Mode> = [DynamicCodec<O>] extends [never]
 type Values<F, O, M extends Mode> = keyof F extends infer K
   ? string extends K
     ? { readonly [key: string]: unknown }
-    : Simplify<ExplicitValues<Normalize<F>, M> & DynamicValues<Normalize<F>, O, M>>
+    : Simplify<
+        ExplicitValues<Normalize<F>, M> & DynamicValues<Normalize<F>, EffectiveOptions<F, O>, M>
+      >
   : never
 
 // The four public types below repeat the same conditional instead of sharing an alias: a type
@@ -257,7 +303,11 @@ type PathsIn<F, O, W extends OutputPathKind> = keyof F extends infer K
       ? never
       : string
     :
-        | ([DynamicCodec<O>] extends [never] ? never : W extends 'declared' ? never : string)
+        | ([DynamicCodec<EffectiveOptions<F, O>>] extends [never]
+            ? never
+            : W extends 'declared'
+              ? never
+              : string)
         | {
             [H in keyof Normalize<F> & string]: EntryPaths<H, Normalize<F>[H], W>
           }[keyof Normalize<F> & string]
@@ -296,8 +346,8 @@ type ValueAt<F, O, P extends string> = keyof F extends infer K
             ? N[H] extends NamespaceDescriptor<infer G, infer O2>
               ? ValueAt<G, O2, Rest>
               : never
-            : DynamicValue<O>
-          : DynamicValue<O>
+            : DynamicValue<EffectiveOptions<F, O>>
+          : DynamicValue<EffectiveOptions<F, O>>
       : never
   : never
 

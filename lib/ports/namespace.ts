@@ -29,6 +29,7 @@ export interface PortNamespaceAttributes<D> {
   readonly default: DefaultSpec
   readonly validator: NamespaceInfo['validator']
   readonly dynamic: boolean
+  readonly declaredDynamic: boolean
   readonly valueType: t.Any | undefined
   readonly populateDefaults: boolean
   readonly holdsDefault: boolean
@@ -56,7 +57,9 @@ export class PortNamespace<P = Readonly<Record<string, unknown>>, D = NamespaceD
   readonly declaredRequired: boolean
   readonly default: DefaultSpec
   readonly validator: NamespaceInfo['validator']
+  /** Effective: true when declared dynamic or when the namespace has a value type. */
   readonly dynamic: boolean
+  readonly declaredDynamic: boolean
   readonly valueType: t.Any | undefined
   readonly populateDefaults: boolean
   readonly holdsDefault: boolean
@@ -72,6 +75,7 @@ export class PortNamespace<P = Readonly<Record<string, unknown>>, D = NamespaceD
     this.default = attributes.default
     this.validator = attributes.validator
     this.dynamic = attributes.dynamic
+    this.declaredDynamic = attributes.declaredDynamic
     this.valueType = attributes.valueType
     this.populateDefaults = attributes.populateDefaults
     this.holdsDefault = attributes.holdsDefault

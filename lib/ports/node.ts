@@ -47,7 +47,8 @@ export interface PortInfo {
  * A built namespace, as its validator sees it: its attributes and its children in declaration
  * order. `holdsDefault` says whether filling defaults into an absent copy of it gives anything
  * (some port below has a default), which decides whether an optional namespace appears in parsed
- * inputs.
+ * inputs. `dynamic` is the effective flag (a value type makes a namespace dynamic),
+ * `declaredDynamic` what the options said.
  */
 export interface NamespaceInfo {
   readonly _tag: 'PortNamespace'
@@ -60,9 +61,16 @@ export interface NamespaceInfo {
   readonly default: DefaultSpec
   readonly validator: ((values: any, namespace: NamespaceInfo) => string | undefined) | undefined
   readonly dynamic: boolean
+  readonly declaredDynamic: boolean
   readonly valueType: t.Any | undefined
   readonly populateDefaults: boolean
   readonly holdsDefault: boolean
+  /**
+   * The port or namespace at a dotted path below this namespace (plumpy's `get_port`), or
+   * `undefined` when none is declared there: a validator shared by several specs (one copied by
+   * `expose`, say) asks it whether a port was left out.
+   */
+  getPort(dottedPath: string): PortNode | undefined
 }
 
 /** A child of a namespace. */

@@ -104,12 +104,6 @@ describe('expose', () => {
     expect(valueOf(parent.inputs.parse({}))).toEqual({})
   })
 
-  it('refuses namespace options without a namespace', () => {
-    expect(() => expose(child(), { namespaceOptions: { required: false } })).toThrow(
-      'expose: namespaceOptions need a namespace to apply to',
-    )
-  })
-
   it('returns fresh descriptors: the exposed ports are deep copies of the source', () => {
     const items = [1, 2]
     const source = buildSpec({ inputs: { items: input(t.array(t.number), { default: items }) } })

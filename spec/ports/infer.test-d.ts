@@ -330,3 +330,56 @@ describe('expose', () => {
     }>()
   })
 })
+
+describe('expose: the properties of the source namespace', () => {
+  const dynamicChild = buildSpec({
+    inputs: { x: input(t.number) },
+    inputsOptions: { valueType: t.string, default: { x: 1 } },
+  })
+
+  it('go onto the namespace the fields are spread into, at the top level', () => {
+    const parent = buildSpec({ inputs: { ...expose(dynamicChild), z: input(t.boolean) } })
+    inputsOf(parent.inputs.definition).toHaveProperty('x').toEqualTypeOf<number>()
+    inputsOf(parent.inputs.definition)
+      .toHaveProperty('other')
+      .toEqualTypeOf<string | number | boolean | undefined>()
+  })
+
+  it('go onto a namespace built from the spread fields, under its own options', () => {
+    const fields = { sub: namespace({ ...expose(dynamicChild) }) }
+    rawInputsOf(fields).toEqualTypeOf<{
+      readonly sub?: { readonly x: number; readonly [key: string]: string | number | undefined }
+    }>()
+    const own = { sub: namespace({ ...expose(dynamicChild) }, { valueType: t.boolean }) }
+    inputsOf(own)
+      .toHaveProperty('sub')
+      .toHaveProperty('other')
+      .toEqualTypeOf<number | boolean | undefined>()
+  })
+
+  it('can be cleared by namespaceOptions, which the types follow', () => {
+    const cleared = expose(dynamicChild, {
+      namespace: 'child',
+      namespaceOptions: { valueType: undefined, default: undefined, help: undefined },
+    })
+    rawInputsOf(cleared).toEqualTypeOf<{ readonly child: { readonly x: number } }>()
+    const top = buildSpec({
+      inputs: expose(dynamicChild, { namespaceOptions: { valueType: undefined } }),
+    })
+    inputsOf(top.inputs.definition).toEqualTypeOf<{ readonly x: number }>()
+    expose(dynamicChild, { namespaceOptions: { validator: undefined } })
+  })
+
+  it('refuses to clear a boolean property, and an unknown option', () => {
+    // @ts-expect-error required is a boolean: say false
+    expose(dynamicChild, { namespace: 'c', namespaceOptions: { required: undefined } })
+    // @ts-expect-error dynamic is a boolean
+    expose(dynamicChild, { namespace: 'c', namespaceOptions: { dynamic: undefined } })
+    // @ts-expect-error populateDefaults is a boolean
+    expose(dynamicChild, { namespace: 'c', namespaceOptions: { populateDefaults: undefined } })
+    // @ts-expect-error no such option
+    expose(dynamicChild, { namespace: 'c', namespaceOptions: { requird: false } })
+    // @ts-expect-error not even beside a real one
+    expose(dynamicChild, { namespaceOptions: { help: 'h', requird: false } })
+  })
+})
