@@ -43,7 +43,6 @@ export {
 } from './expose.js'
 export type {
   DeepReadonly,
-  EffectiveOptions,
   InputsOf,
   NamespaceValues,
   Normalize,
@@ -52,11 +51,11 @@ export type {
   OutputsOf,
   OutputValue,
   OutputValues,
-  Overridden,
   RawInputsOf,
   Simplify,
 } from './infer.js'
 export type { ExposedFields } from './infer-expose.js'
+export type { EffectiveOptions, Overridden } from './infer-options.js'
 export { PortNamespace, type Port } from './namespace.js'
 export type { DefaultSpec, NamespaceInfo, PortInfo } from './node.js'
 export {

@@ -4,7 +4,8 @@
  * ports had been written out by hand.
  */
 import type { exposedNamespace, Fields, NamespaceDescriptor, NoOptions } from './descriptors.js'
-import type { EffectiveOptions, Normalize, Overridden } from './infer.js'
+import type { Normalize } from './infer.js'
+import type { EffectiveOptions, Overridden } from './infer-options.js'
 import type { PortNamespace } from './namespace.js'
 import type { ProcessSpec } from './spec.js'
 

@@ -20,12 +20,8 @@
  * `extends` sides are identical. Without it, one `defineProcess` took a minute to check.
  */
 import type * as t from 'io-ts'
-import type {
-  exposedNamespace,
-  NamespaceDescriptor,
-  NoOptions,
-  PortDescriptor,
-} from './descriptors.js'
+import type { NamespaceDescriptor, NoOptions, PortDescriptor } from './descriptors.js'
+import type { EffectiveOptions } from './infer-options.js'
 
 // ---------------------------------------------------------------------------------------------
 // Small boolean and shape helpers
@@ -71,39 +67,6 @@ type DeclaredOptional<O> = O extends { readonly required: infer R }
 type HasDefault<O> = keyof O extends infer K ? ('default' extends K ? true : false) : never
 
 type PopulatesDefaults<O> = O extends { readonly populateDefaults: false } ? false : true
-
-/**
- * Options `A` with options `B` over them: `B`'s keys win, a key `B` sets to `undefined` is gone
- * (cleared), and one `B` may set to `undefined` is optional, as `expose`'s `namespaceOptions` and
- * a namespace's own options do at runtime.
- */
-export type Overridden<A, B> = Simplify<
-  { readonly [K in keyof A as K extends keyof B ? never : K]: A[K] } & {
-    readonly [K in keyof B as B[K] extends infer V
-      ? undefined extends V
-        ? never
-        : K
-      : never]: B[K]
-  } & {
-    readonly [K in keyof B as B[K] extends infer V
-      ? undefined extends V
-        ? [V] extends [undefined]
-          ? never
-          : K
-        : never
-      : never]?: Exclude<B[K], undefined>
-  }
->
-
-/** The options `expose` copied into fields `F` (at `[exposedNamespace]`), if any. */
-type ExposedOptionsOf<F> = F extends { readonly [exposedNamespace]: infer X } ? X : NoOptions
-
-/**
- * The options a namespace of fields `F` declared with options `O` is built with: those `expose`
- * copied into `F`, under `O`. `O` itself when nothing was copied.
- */
-export type EffectiveOptions<F, O> =
-  ExposedOptionsOf<F> extends infer X ? ([keyof X] extends [never] ? O : Overridden<X, O>) : never
 
 /** The codec of a dynamic namespace's undeclared values; `never` when it is not dynamic. */
 type DynamicCodec<O> = O extends { readonly valueType: infer V extends t.Any }
