@@ -113,17 +113,22 @@ export interface BroadcastMessage {
 /** Receives broadcasts; what it returns is ignored and what it throws is logged. */
 export type BroadcastHandler = (message: BroadcastMessage) => unknown
 
+/** A broadcast filter: a wildcard string (`state_changed.*.finished`) or a regular expression. */
+export type BroadcastFilter = string | RegExp
+
 /**
- * Which broadcasts a subscriber receives; absent filters match everything. A filter with `*`
- * must match the whole subject (sender), each `*` standing for any run of characters, dots
- * included: `state_changed.*.FINISHED` matches `state_changed.RUNNING.FINISHED`. A filter
+ * Which broadcasts a subscriber receives; absent filters match everything. A string filter with
+ * `*` must match the whole subject (sender), each `*` standing for any run of characters, dots
+ * included: `state_changed.*.FINISHED` matches `state_changed.RUNNING.FINISHED`. A string filter
  * without `*` matches by dotted prefix: `state_changed` matches `state_changed` and
- * `state_changed.RUNNING.WAITING` but not `state_changed_x`. A message without a subject
+ * `state_changed.RUNNING.WAITING` but not `state_changed_x`. String subject filters ignore case
+ * (`state_changed.*.finished` works too); sender filters do not. A regular expression is tested
+ * as written (`/^state_changed\.\w+\.(FINISHED|EXCEPTED)$/`). A message without a subject
  * (sender) never matches a subject (sender) filter. See `matchesFilter`.
  */
 export interface BroadcastFilterOptions {
-  readonly subjectFilter?: string
-  readonly senderFilter?: string
+  readonly subjectFilter?: BroadcastFilter
+  readonly senderFilter?: BroadcastFilter
 }
 
 /** How a task is sent. */
@@ -149,38 +154,120 @@ export interface BroadcastSendOptions {
   readonly correlationId?: string
 }
 
-/** Tasks, RPC and broadcasts over some transport. Subscriber ids are opaque strings. */
-export interface Communicator {
-  /** Subscribes a task handler; resolves to its id. */
-  addTaskSubscriber(handler: TaskHandler, options?: TaskSubscriberOptions): Promise<string>
+/** Where a task stands: taken and not yet dealt with, being processed, answered, put back. */
+export type IncomingTaskState = 'pending' | 'processing' | 'done' | 'requeued'
+
+/**
+ * The outcome of a task being processed: settle it once, and the sender gets it (if a sender
+ * waits); the task is then acknowledged, and leaves the queue for good.
+ */
+export interface TaskProcessing {
   /**
-   * Stops giving tasks to a subscriber; tasks it holds run to the end. Unknown ids are
-   * ignored, so removing twice is harmless.
+   * Answers with `value` (awaited first when it is a Promise; one that rejects answers with its
+   * error). Resolves once the answer is sent and the task acknowledged.
    */
-  removeTaskSubscriber(id: string): Promise<void>
+  resolve(value: unknown): Promise<void>
+  /** Answers with `error`: the sender gets a `RemoteError` with its message. */
+  reject(error: unknown): Promise<void>
+}
+
+/** A task taken from a {@link TaskQueue}. Held (unacknowledged) until processed or put back. */
+export interface IncomingTask {
+  /** The task as sent (copied through JSON). */
+  readonly body: unknown
+  /** Taken before and put back (by a program, or because its taker went away). */
+  readonly redelivered: boolean
+  /** Whether a sender waits for the outcome (false for a task sent with `noReply`). */
+  readonly awaited: boolean
+  readonly state: IncomingTaskState
+  /**
+   * Starts processing the task: settle the returned outcome to answer the sender. A task that
+   * is processed stays with its taker until then; if the taker's communicator closes (or its
+   * connection drops) first, the task goes back to the queue. `InvalidTaskStateError` unless
+   * the task is pending.
+   */
+  process(): TaskProcessing
+  /** Puts the task back in the queue. `InvalidTaskStateError` unless the task is pending. */
+  requeue(): Promise<void>
+}
+
+/**
+ * A named task queue to pull from, one task at a time. Tasks come in the order they were sent
+ * (a task put back comes again before the others).
+ */
+export interface TaskQueue extends AsyncIterable<IncomingTask> {
+  readonly name: string
+  /** Sends a task to this queue, as `Communicator.taskSend` does to its own. */
+  taskSend(task: unknown, options?: TaskSendOptions): Promise<unknown>
+  /**
+   * Takes the next task, or resolves to `undefined` when the queue is empty now: how a program
+   * tells an empty queue. The task is held until processed or put back.
+   */
+  next(): Promise<IncomingTask | undefined>
+  /**
+   * `for await (const task of queue)`: takes the tasks one by one, each when the loop asks for
+   * it, and ends when the queue is empty. When the loop ends (empty, `break`, or an exception),
+   * the tasks it took and neither processed nor put back go back to the queue, so a loop that
+   * takes only what it wants leaves the rest for later.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<IncomingTask>
+}
+
+/**
+ * Tasks, RPC and broadcasts over some transport. Every subscriber has an identifier: the one
+ * given when it was added (unique among this communicator's subscribers of its kind), or a fresh
+ * one; adding resolves to it, and removing takes it. Removing an identifier this communicator
+ * does not have (never added, or already removed) rejects with `UnknownSubscriberError`.
+ * `await using communicator = …` closes it at the end of the block (`Symbol.asyncDispose`).
+ */
+export interface Communicator extends AsyncDisposable {
+  /**
+   * Subscribes a task handler under `identifier` (a fresh one when absent); resolves to the
+   * identifier. `DuplicateSubscriberError` when this communicator already has it.
+   */
+  addTaskSubscriber(
+    handler: TaskHandler,
+    identifier?: string,
+    options?: TaskSubscriberOptions,
+  ): Promise<string>
+  /** Stops giving tasks to a subscriber; tasks it holds run to the end. */
+  removeTaskSubscriber(identifier: string): Promise<void>
   /**
    * Sends a task to one subscriber and resolves to its result (a `RemoteError` if it threw).
    * A task sent while nobody subscribes waits in the queue until someone does.
    */
   taskSend(task: unknown, options?: TaskSendOptions): Promise<unknown>
+  /**
+   * The task queue `name`, to pull tasks from one by one (kiwipy's `task_queue`), or to send
+   * tasks to; shared by every communicator on the same bus or broker (and prefix), apart from
+   * the queue of `taskSend` and `addTaskSubscriber`. See {@link TaskQueue}.
+   */
+  taskQueue(name: string): TaskQueue
 
-  /** Subscribes an RPC handler under `identifier`; resolves to its id. */
-  addRpcSubscriber(handler: RpcHandler, identifier: string): Promise<string>
-  /** Unsubscribes an RPC handler; unknown ids are ignored. */
-  removeRpcSubscriber(id: string): Promise<void>
+  /**
+   * Subscribes an RPC handler under `identifier` (a fresh one when absent): RPCs sent to it
+   * reach the handler. Resolves to the identifier; `DuplicateSubscriberError` when it is taken.
+   */
+  addRpcSubscriber(handler: RpcHandler, identifier?: string): Promise<string>
+  /** Unsubscribes the RPC handler registered under `identifier`. */
+  removeRpcSubscriber(identifier: string): Promise<void>
   /**
    * Calls the RPC subscriber registered under `recipientId`: resolves to its result, rejects
    * with `UnroutableError` when there is none and with `RemoteError` when it throws.
    */
   rpcSend(recipientId: string, message: unknown): Promise<unknown>
 
-  /** Subscribes a broadcast handler, optionally filtered; resolves to its id. */
+  /**
+   * Subscribes a broadcast handler, optionally filtered, under `identifier` (a fresh one when
+   * absent); resolves to the identifier.
+   */
   addBroadcastSubscriber(
     handler: BroadcastHandler,
-    options?: BroadcastFilterOptions,
+    filter?: BroadcastFilterOptions,
+    identifier?: string,
   ): Promise<string>
-  /** Unsubscribes a broadcast handler; unknown ids are ignored. */
-  removeBroadcastSubscriber(id: string): Promise<void>
+  /** Unsubscribes a broadcast handler. */
+  removeBroadcastSubscriber(identifier: string): Promise<void>
   /** Sends a broadcast to every matching subscriber, this communicator's own included. */
   broadcastSend(body: unknown, options?: BroadcastSendOptions): Promise<void>
 

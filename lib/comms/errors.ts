@@ -33,14 +33,27 @@ export class RemoteError extends Error {
   }
 }
 
+/** Options of a {@link TaskRejected}. */
+export interface TaskRejectedOptions {
+  /**
+   * The answer when no subscriber takes the task: once every subscriber present has rejected it
+   * (each with this option), the sender gets this error (as a `RemoteError`) instead of waiting
+   * for a subscriber that may never come. Without it, a task that everybody rejects waits.
+   */
+  readonly ifNobodyTakesIt?: Error
+}
+
 /**
- * Thrown by a task handler that does not want a task: the task goes back to the queue and
- * another subscriber takes it (the sender never sees this error).
+ * Thrown by a task handler that does not want a task (plumpy's `TaskRejected`): the task goes
+ * back to the queue and another subscriber takes it (the sender never sees this error, unless
+ * nobody takes the task and the rejection says what to answer then: `ifNobodyTakesIt`).
  */
 export class TaskRejected extends Error {
   override readonly name = 'TaskRejected'
-  constructor(message = 'task rejected') {
+  readonly ifNobodyTakesIt: Error | undefined
+  constructor(message = 'task rejected', options: TaskRejectedOptions = {}) {
     super(message)
+    this.ifNobodyTakesIt = options.ifNobodyTakesIt
   }
 }
 
@@ -101,11 +114,48 @@ export class ResendWindowExpiredError extends ConnectionLostError {
   }
 }
 
-/** An RPC identifier that this communicator (or, locally, this bus) already serves. */
+/** The kinds of subscribers a communicator has, as errors name them. */
+export type SubscriberKind = 'task' | 'RPC' | 'broadcast'
+
+const A_SUBSCRIBER: Readonly<Record<SubscriberKind, string>> = {
+  task: 'a task subscriber',
+  RPC: 'an RPC subscriber',
+  broadcast: 'a broadcast subscriber',
+}
+
+/**
+ * A subscriber identifier already in use: for tasks and broadcasts on this communicator, for RPC
+ * on this communicator (or, locally, on this bus).
+ */
 export class DuplicateSubscriberError extends Error {
   override readonly name = 'DuplicateSubscriberError'
-  constructor(readonly identifier: string) {
-    super(`an RPC subscriber with identifier '${identifier}' already exists`)
+  constructor(
+    readonly identifier: string,
+    readonly kind: SubscriberKind,
+  ) {
+    super(`${A_SUBSCRIBER[kind]} with identifier '${identifier}' already exists`)
+  }
+}
+
+/** The removal of a subscriber this communicator does not have (never added, or removed). */
+export class UnknownSubscriberError extends Error {
+  override readonly name = 'UnknownSubscriberError'
+  constructor(
+    readonly identifier: string,
+    readonly kind: SubscriberKind,
+  ) {
+    super(`no ${kind} subscriber with identifier '${identifier}' to remove`)
+  }
+}
+
+/** A task taken from a task queue, asked to do what its state does not allow (process it twice…). */
+export class InvalidTaskStateError extends Error {
+  override readonly name = 'InvalidTaskStateError'
+  constructor(
+    readonly operation: string,
+    readonly state: string,
+  ) {
+    super(`cannot ${operation} a task that is ${state}`)
   }
 }
 
@@ -133,11 +183,14 @@ export class MessageTooLargeError extends InvalidMessageError {
   }
 }
 
-/** A broadcast filter that cannot match anything sensible (the empty string). */
+/** A broadcast filter that cannot match anything sensible (the empty string, or not a filter). */
 export class InvalidFilterError extends Error {
   override readonly name = 'InvalidFilterError'
-  constructor(readonly filter: string) {
-    super(`invalid broadcast filter '${filter}': a filter is a non-empty string`)
+  constructor(readonly filter: unknown) {
+    super(
+      `invalid broadcast filter ${typeof filter === 'string' ? `'${filter}'` : String(filter)}: ` +
+        'a filter is a non-empty string or a regular expression',
+    )
   }
 }
 

@@ -1,12 +1,14 @@
 /**
- * Why a launcher refuses a task before any process runs: unknown definition, no persister,
- * invalid inputs, a malformed task, a pid that names another process. A refused task is answered
- * with the error and logged in one line by the launcher; it is not passed on (no other launcher
- * would do better with it). And why it does not continue a process another worker runs.
+ * Why a launcher refuses a task before any process runs: unknown definition, invalid inputs, a
+ * malformed task, a pid that names another process. A refused task is answered with the error
+ * and logged in one line by the launcher; it is not passed on (no other launcher would do better
+ * with it). A task that needs a persister the launcher lacks is passed on instead, since another
+ * launcher may have one. And why a launcher does not continue a process another worker runs.
  */
 import { CheckpointError } from '../checkpoint/errors.js'
+import type { Persister } from '../persistence/persister.js'
 import { InvalidInputsError } from '../runtime/errors.js'
-import { InvalidMessageError } from './errors.js'
+import { InvalidMessageError, TaskRejected } from './errors.js'
 import type { LauncherTask } from './messages.js'
 import { PidConflictError } from './same-process.js'
 
@@ -24,6 +26,17 @@ export class PersisterRequiredError extends Error {
   constructor(readonly what: string) {
     super(`a ${what} task needs a launcher with a persister`)
   }
+}
+
+/**
+ * A task that needs a store, on a launcher without one: rejected (plumpy's `TaskRejected`), so
+ * that a launcher with a persister takes it; its sender gets a `PersisterRequiredError` only
+ * when every subscriber has rejected it.
+ */
+export const passOnWithoutPersister = (persister: Persister | undefined, what: string): void => {
+  if (persister !== undefined) return
+  const error = new PersisterRequiredError(what)
+  throw new TaskRejected(`${error.message}: passed on`, { ifNobodyTakesIt: error })
 }
 
 /** A continue task for a process that another worker runs. */

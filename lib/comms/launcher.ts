@@ -45,6 +45,7 @@ import { ClaimedTrees } from './process-trees.js'
 import {
   describeTask,
   isRefusal,
+  passOnWithoutPersister,
   PersisterRequiredError,
   ProcessRunningElsewhereError,
   UnknownDefinitionError,
@@ -92,10 +93,11 @@ export class ProcessLauncher {
     return this.claims?.rootOf(pid)
   }
 
-  /** Subscribe to `communicator`'s tasks; resolves to the subscriber id. */
+  /** Subscribe to `communicator`'s tasks; resolves to the subscriber's identifier. */
   subscribe(communicator: Communicator, slots?: number): Promise<string> {
     return communicator.addTaskSubscriber(
       (task, delivery) => this.handle(task, delivery),
+      undefined,
       slots === undefined ? {} : { slots },
     )
   }
@@ -141,8 +143,9 @@ export class ProcessLauncher {
 
   private async dispatch(task: LauncherTask, delivery: TaskDelivery | undefined) {
     if (task.task === 'create') return this.create(task)
-    if (task.task === 'launch' && task.persist === true) this.requirePersister('persist')
-    if (task.task === 'continue') this.requirePersister('continue')
+    if (task.task === 'launch' && task.persist === true)
+      passOnWithoutPersister(this.options.persister, 'persist')
+    if (task.task === 'continue') passOnWithoutPersister(this.options.persister, 'continue')
     const tracked = delivery === undefined ? undefined : this.held.track(task.pid, delivery)
     try {
       return await this.start(task, tracked)
@@ -246,7 +249,7 @@ export class ProcessLauncher {
   }
 
   private async create(task: CreateTask): Promise<string> {
-    if (task.persist === true) this.requirePersister('persist')
+    if (task.persist === true) passOnWithoutPersister(this.options.persister, 'persist')
     const persister = this.options.persister
     if (persister === undefined) {
       const existing = this.options.runner.get(task.pid)
@@ -285,7 +288,7 @@ export class ProcessLauncher {
     const done = process.stepUntilTerminated()
     if (nowait) {
       const reachable = this.options.reachable ?? ((pid) => this.options.runner.reachable(pid))
-      await reachable(process.pid)
+      await reachable(process.pid).catch(() => undefined) // process control said why
       delivery?.ack()
       return process.pid
     }

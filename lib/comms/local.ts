@@ -14,22 +14,28 @@ import {
   type Communicator,
   type RpcHandler,
   type TaskHandler,
+  type TaskQueue,
   type TaskSendOptions,
   type TaskSubscriberOptions,
 } from './communicator.js'
-import { CommunicatorClosedError, DuplicateSubscriberError, TaskRejected } from './errors.js'
+import {
+  CommunicatorClosedError,
+  DuplicateSubscriberError,
+  UnknownSubscriberError,
+} from './errors.js'
 import { broadcastPredicate } from './filters.js'
 import { LocalBus } from './local/bus.js'
+import type { LocalTaskQueue } from './local/task-queue.js'
 import {
+  asOutcome,
   copyOutcome,
   copyThroughJson,
-  failed,
-  REJECTED,
   runHandler,
   toJsonText,
   unroutable,
 } from './outcome.js'
 import { PendingAnswers } from './pending.js'
+import { pullQueue, validTaskQueueName } from './task-queue.js'
 
 /** Options of a {@link LocalCommunicator}. */
 export interface LocalCommunicatorOptions {
@@ -67,9 +73,10 @@ export class LocalCommunicator implements Communicator {
   private readonly logger: Logger
   private readonly maxBytes: number
   private readonly answers = new PendingAnswers()
-  private readonly taskSubscribers = new Set<string>()
-  private readonly rpcSubscribers = new Map<string, string>()
-  private readonly broadcastSubscribers = new Set<string>()
+  /** The bus's ids (unique on the bus) of this communicator's subscribers, by identifier. */
+  private readonly taskSubscribers = new Map<string, string>()
+  private readonly rpcSubscribers = new Set<string>()
+  private readonly broadcastSubscribers = new Map<string, string>()
   private closed = false
 
   constructor(options: LocalCommunicatorOptions = {}) {
@@ -78,11 +85,16 @@ export class LocalCommunicator implements Communicator {
     this.maxBytes = maxMessageBytesOf(options.maxMessageBytes)
   }
 
-  async addTaskSubscriber(handler: TaskHandler, options: TaskSubscriberOptions = {}) {
+  async addTaskSubscriber(
+    handler: TaskHandler,
+    identifier: string = uuidv4(),
+    options: TaskSubscriberOptions = {},
+  ) {
     this.refuseIfClosed('addTaskSubscriber')
-    const id = uuidv4()
     const slots = taskSlots(options)
-    this.taskSubscribers.add(id)
+    if (this.taskSubscribers.has(identifier)) throw new DuplicateSubscriberError(identifier, 'task')
+    const id = uuidv4()
+    this.taskSubscribers.set(identifier, id)
     this.bus.tasks.subscribe({
       id,
       owner: this.owner,
@@ -90,43 +102,76 @@ export class LocalCommunicator implements Communicator {
       slots,
       maxMessageBytes: this.maxBytes,
     })
-    return id
+    return identifier
   }
 
-  async removeTaskSubscriber(id: string) {
+  async removeTaskSubscriber(identifier: string) {
     this.refuseIfClosed('removeTaskSubscriber')
-    if (this.taskSubscribers.delete(id)) this.bus.tasks.unsubscribe(id)
+    const id = this.taskSubscribers.get(identifier)
+    if (id === undefined) throw new UnknownSubscriberError(identifier, 'task')
+    this.taskSubscribers.delete(identifier)
+    this.bus.tasks.unsubscribe(id)
   }
 
   async taskSend(task: unknown, options: TaskSendOptions = {}) {
     this.refuseIfClosed('taskSend')
+    return this.enqueue(this.bus.tasks, task, options)
+  }
+
+  taskQueue(name: string): TaskQueue {
+    this.refuseIfClosed('taskQueue')
+    const queue = this.bus.namedQueue(validTaskQueueName(name))
+    return pullQueue({
+      name,
+      send: async (task, options) => {
+        this.refuseIfClosed('taskQueue.taskSend')
+        return this.enqueue(queue, task, options)
+      },
+      take: async () => {
+        this.refuseIfClosed('taskQueue.next')
+        // A later turn, as a broker's answer would come: a loop that takes never starves others.
+        await new Promise((resolve) => setImmediate(resolve))
+        this.refuseIfClosed('taskQueue.next')
+        return queue.take(this.owner, this.maxBytes)
+      },
+    })
+  }
+
+  /** Queues a task and resolves to its answer (at once to `undefined` with `noReply`). */
+  private enqueue(queue: LocalTaskQueue, task: unknown, options: TaskSendOptions) {
     const text = toJsonText(task, 'the task', this.maxBytes)
     const queued = { text, redelivered: false, rejectedBy: new Set<string>() }
     if (options.noReply === true) {
-      this.bus.tasks.enqueue({ ...queued, settle: undefined })
-      return undefined
+      queue.enqueue({ ...queued, settle: undefined })
+      return Promise.resolve(undefined)
     }
     const correlationId = uuidv4()
     const answer = this.answers.expect(correlationId)
-    this.bus.tasks.enqueue({
+    queue.enqueue({
       ...queued,
       settle: (outcome) => this.answers.settle(correlationId, outcome),
     })
     return answer
   }
 
-  async addRpcSubscriber(handler: RpcHandler, identifier: string) {
+  async addRpcSubscriber(handler: RpcHandler, identifier: string = uuidv4()) {
     this.refuseIfClosed('addRpcSubscriber')
-    if (this.bus.rpcByIdentifier.has(identifier)) throw new DuplicateSubscriberError(identifier)
-    const id = uuidv4()
-    this.rpcSubscribers.set(id, identifier)
-    this.bus.rpcByIdentifier.set(identifier, { id, owner: this.owner, identifier, handler })
-    return id
+    if (this.bus.rpcByIdentifier.has(identifier))
+      throw new DuplicateSubscriberError(identifier, 'RPC')
+    this.rpcSubscribers.add(identifier)
+    this.bus.rpcByIdentifier.set(identifier, {
+      id: uuidv4(),
+      owner: this.owner,
+      identifier,
+      handler,
+    })
+    return identifier
   }
 
-  async removeRpcSubscriber(id: string) {
+  async removeRpcSubscriber(identifier: string) {
     this.refuseIfClosed('removeRpcSubscriber')
-    this.dropRpcSubscriber(id)
+    if (!this.rpcSubscribers.delete(identifier)) throw new UnknownSubscriberError(identifier, 'RPC')
+    this.bus.rpcByIdentifier.delete(identifier)
   }
 
   async rpcSend(recipientId: string, message: unknown) {
@@ -142,27 +187,34 @@ export class LocalCommunicator implements Communicator {
       }
       void runHandler(() => subscriber.handler(body, { messageId: correlationId })).then(
         (result) => {
-          const outcome =
-            result === REJECTED ? failed(new TaskRejected()) : copyOutcome(result, this.maxBytes)
-          this.answers.settle(correlationId, outcome)
+          this.answers.settle(correlationId, copyOutcome(asOutcome(result), this.maxBytes))
         },
       )
     })
     return answer
   }
 
-  async addBroadcastSubscriber(handler: BroadcastHandler, options: BroadcastFilterOptions = {}) {
+  async addBroadcastSubscriber(
+    handler: BroadcastHandler,
+    filter: BroadcastFilterOptions = {},
+    identifier: string = uuidv4(),
+  ) {
     this.refuseIfClosed('addBroadcastSubscriber')
-    const matches = broadcastPredicate(options)
+    const matches = broadcastPredicate(filter)
+    if (this.broadcastSubscribers.has(identifier))
+      throw new DuplicateSubscriberError(identifier, 'broadcast')
     const id = uuidv4()
-    this.broadcastSubscribers.add(id)
+    this.broadcastSubscribers.set(identifier, id)
     this.bus.broadcasts.set(id, { id, owner: this.owner, handler, matches })
-    return id
+    return identifier
   }
 
-  async removeBroadcastSubscriber(id: string) {
+  async removeBroadcastSubscriber(identifier: string) {
     this.refuseIfClosed('removeBroadcastSubscriber')
-    if (this.broadcastSubscribers.delete(id)) this.bus.broadcasts.delete(id)
+    const id = this.broadcastSubscribers.get(identifier)
+    if (id === undefined) throw new UnknownSubscriberError(identifier, 'broadcast')
+    this.broadcastSubscribers.delete(identifier)
+    this.bus.broadcasts.delete(id)
   }
 
   async broadcastSend(body: unknown, options: BroadcastSendOptions = {}) {
@@ -179,7 +231,7 @@ export class LocalCommunicator implements Communicator {
         }
         if (!subscriber.matches(message)) continue
         void runHandler(() => subscriber.handler(message)).then((result) => {
-          if (result !== REJECTED && result._tag === 'Failed') {
+          if (result._tag === 'Failed') {
             this.logger.warn(
               `broadcast subscriber ${subscriber.id} threw ${result.error.name}: ${result.error.message}`,
             )
@@ -193,25 +245,21 @@ export class LocalCommunicator implements Communicator {
     if (this.closed) return
     this.closed = true
     // Like a worker whose connection drops: tasks held unacknowledged go back to the queue.
-    this.bus.tasks.releaseOwner(this.owner)
+    for (const queue of this.bus.allQueues()) queue.releaseOwner(this.owner)
     this.taskSubscribers.clear()
-    for (const id of [...this.rpcSubscribers.keys()]) this.dropRpcSubscriber(id)
-    for (const id of this.broadcastSubscribers) this.bus.broadcasts.delete(id)
+    for (const identifier of this.rpcSubscribers) this.bus.rpcByIdentifier.delete(identifier)
+    this.rpcSubscribers.clear()
+    for (const id of this.broadcastSubscribers.values()) this.bus.broadcasts.delete(id)
     this.broadcastSubscribers.clear()
     this.answers.failAll(() => new CommunicatorClosedError('waiting for an answer'))
   }
 
-  isClosed(): boolean {
-    return this.closed
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
   }
 
-  private dropRpcSubscriber(id: string): void {
-    const identifier = this.rpcSubscribers.get(id)
-    if (identifier === undefined) return
-    this.rpcSubscribers.delete(id)
-    if (this.bus.rpcByIdentifier.get(identifier)?.id === id) {
-      this.bus.rpcByIdentifier.delete(identifier)
-    }
+  isClosed(): boolean {
+    return this.closed
   }
 
   private refuseIfClosed(operation: string): void {

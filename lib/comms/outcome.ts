@@ -28,11 +28,14 @@ export const ok = (value: unknown): Outcome => ({ _tag: 'Ok', value })
 /** A handler's exception, reduced to what can cross the wire. */
 export const failed = (error: unknown): Outcome => ({
   _tag: 'Failed',
-  error:
-    error instanceof Error
-      ? { name: error.name, message: error.message }
-      : { name: 'Error', message: String(error) },
+  error: remoteFailureOf(error),
 })
+
+/** An error reduced to what crosses the wire: its class name and message. */
+export const remoteFailureOf = (error: unknown): RemoteFailure =>
+  error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Error', message: String(error) }
 
 /** Nobody took the message. */
 export const unroutable = (message: string): Outcome => ({ _tag: 'Unroutable', message })
@@ -51,21 +54,42 @@ export const settleOutcome = (outcome: Outcome): unknown => {
   }
 }
 
-/** The handler threw `TaskRejected`: the task goes back to the queue. */
-export const REJECTED = 'rejected'
+/**
+ * The handler threw `TaskRejected`: the task goes back to the queue, and, if it says so, the
+ * sender gets `ifNobodyTakesIt` once every subscriber has rejected it.
+ */
+export interface Rejection {
+  readonly _tag: 'Rejected'
+  readonly ifNobodyTakesIt: RemoteFailure | undefined
+}
+
+/** What running a handler came to: an outcome for the sender, or a rejection. */
+export type HandlerResult = Outcome | Rejection
 
 /**
  * Runs a handler to its end: its awaited result (a Promise that resolves to a Promise resolves
- * through), its exception, or {@link REJECTED}. Never throws, never runs the handler
+ * through), its exception, or its rejection. Never throws, never runs the handler
  * synchronously inside a send: callers schedule it.
  */
-export const runHandler = async (call: () => unknown): Promise<Outcome | typeof REJECTED> => {
+export const runHandler = async (call: () => unknown): Promise<HandlerResult> => {
   try {
     return ok(await call())
   } catch (error) {
-    return error instanceof TaskRejected ? REJECTED : failed(error)
+    if (!(error instanceof TaskRejected)) return failed(error)
+    const fallback = error.ifNobodyTakesIt
+    return {
+      _tag: 'Rejected',
+      ifNobodyTakesIt: fallback === undefined ? undefined : remoteFailureOf(fallback),
+    }
   }
 }
+
+/**
+ * A handler result as an outcome, where nobody else can take the message (an RPC, a broadcast):
+ * a rejection is a failure.
+ */
+export const asOutcome = (result: HandlerResult): Outcome =>
+  result._tag === 'Rejected' ? failed(new TaskRejected()) : result
 
 /**
  * JSON text of a value, or `InvalidMessageError` naming `what` when it has none (a BigInt, a

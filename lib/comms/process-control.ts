@@ -26,11 +26,19 @@ import {
 
 /** The plugin, with a way to wait until a process can be reached. */
 export interface ProcessControl extends RunnerPlugin {
-  /** Resolves once the process with this pid answers RPC (immediately if it already does). */
+  /**
+   * Resolves once the process with this pid answers RPC (immediately if it already does, or if
+   * this plugin does not expose it); rejects, naming the reason, when it could not subscribe.
+   */
   reachable(pid: string): Promise<void>
   /** Unsubscribes everything. */
   close(): Promise<void>
 }
+
+/** How subscribing a process for RPC under its pid went. */
+type Subscription =
+  | { readonly _tag: 'Subscribed'; readonly id: string }
+  | { readonly _tag: 'Failed'; readonly reason: string }
 
 /** Options of `processControl`. */
 export interface ProcessControlOptions {
@@ -54,7 +62,7 @@ export const processControl = (
   const clock = options.clock ?? Date.now
   const live = new Map<
     string,
-    { process: ProcessHandle; ctime: number; rpc: Promise<string | undefined> }
+    { process: ProcessHandle; ctime: number; rpc: Promise<Subscription> }
   >()
   const log = (message: string) => options.logger?.warn(message)
 
@@ -131,10 +139,11 @@ export const processControl = (
         process.pid,
       )
       .then(
-        (id) => id,
-        (error: unknown) => {
-          log(`${process.pid} cannot be reached over the communicator: ${String(error)}`)
-          return undefined
+        (id): Subscription => ({ _tag: 'Subscribed', id }),
+        (error: unknown): Subscription => {
+          const reason = `${process.pid} cannot be reached over the communicator: ${String(error)}`
+          log(reason)
+          return { _tag: 'Failed', reason }
         },
       )
     live.set(process.pid, { process, ctime, rpc })
@@ -146,9 +155,14 @@ export const processControl = (
     const entry = live.get(pid)
     if (entry === undefined) return
     live.delete(pid)
-    void entry.rpc.then((id) =>
-      id === undefined ? undefined : communicator.removeRpcSubscriber(id),
-    )
+    void entry.rpc.then(async (subscription) => {
+      if (subscription._tag === 'Failed' || communicator.isClosed()) return
+      await communicator.removeRpcSubscriber(subscription.id).catch((error: unknown) => {
+        // Closed meanwhile (a worker stopping): the subscription went with it.
+        if (!(error instanceof CommunicatorClosedError))
+          log(`${pid} not unsubscribed: ${reasonOf(error)}`)
+      })
+    })
   }
 
   return {
@@ -171,11 +185,14 @@ export const processControl = (
     },
     terminated: (process) => unfollow(process.pid),
     reachable: async (pid) => {
-      await live.get(pid)?.rpc
+      const subscription = await live.get(pid)?.rpc
+      if (subscription?._tag === 'Failed') throw new Error(subscription.reason)
     },
     close: async () => {
       for (const pid of [...live.keys()]) unfollow(pid)
-      if (broadcasts !== undefined) await communicator.removeBroadcastSubscriber(await broadcasts)
+      const subscribed = broadcasts
+      broadcasts = undefined
+      if (subscribed !== undefined) await communicator.removeBroadcastSubscriber(await subscribed)
     },
   }
 }

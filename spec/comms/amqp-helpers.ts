@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { AmqpCommunicator } from '../../lib/comms/amqp/index.js'
 import type { AmqpCommunicatorOptions } from '../../lib/comms/amqp/options.js'
 import { removeTopology } from '../worker/harness.js'
+import { TASK_QUEUE_NAMES } from './conformance/task-queues.js'
 import { recordingLogger } from './helpers.js'
 
 const RUN = randomBytes(4).toString('hex')
@@ -24,7 +25,7 @@ export const communicators = (url: string) => {
     },
     cleanup: async () => {
       await Promise.all(opened.map((communicator) => communicator.close()))
-      await removeTopology(url, prefix)
+      await removeTopology(url, prefix, TASK_QUEUE_NAMES)
     },
   }
 }

@@ -10,8 +10,10 @@ import type { Peers } from './conformance/peers.js'
 import { closeCases } from './conformance/close.js'
 import { controllerCases } from './conformance/controller.js'
 import { limitCases } from './conformance/limits.js'
+import { rejectionCases } from './conformance/rejections.js'
 import { rpcCases } from './conformance/rpc.js'
 import { subscriptionCases } from './conformance/subscriptions.js'
+import { taskQueueCases } from './conformance/task-queues.js'
 import { taskCases } from './conformance/tasks.js'
 
 /** Two communicators that reach each other, and how to get rid of them. */
@@ -44,6 +46,8 @@ export const communicatorConformance = (
     })
     closeCases(peers)
     taskCases(peers)
+    rejectionCases(peers)
+    taskQueueCases(peers)
     rpcCases(peers)
     broadcastCases(peers)
     subscriptionCases(peers)

@@ -32,8 +32,30 @@ describe('matchesFilter', () => {
     expect(matchesFilter('x', undefined)).toBe(false)
   })
 
-  it('refuses the empty filter', () => {
+  it('refuses the empty filter, and what is not a filter', () => {
     expect(() => matchesFilter('', 'x')).toThrow(InvalidFilterError)
+    expect(() => matchesFilter(3 as never, 'x')).toThrow(
+      'invalid broadcast filter 3: a filter is a non-empty string or a regular expression',
+    )
+  })
+
+  it('ignores case when asked to, wildcards and prefixes alike', () => {
+    const ignoreCase = { ignoreCase: true }
+    expect(matchesFilter('state_changed.*.finished', 'state_changed.RUNNING.FINISHED')).toBe(false)
+    expect(
+      matchesFilter('state_changed.*.finished', 'state_changed.RUNNING.FINISHED', ignoreCase),
+    ).toBe(true)
+    expect(matchesFilter('STATE_CHANGED', 'state_changed.None.CREATED', ignoreCase)).toBe(true)
+    expect(matchesFilter('state_changed', 'STATE_CHANGED_LATER', ignoreCase)).toBe(false)
+  })
+
+  it('tests a regular expression as written, keeping no state between values', () => {
+    const global = /^worker-\d+$/g
+    expect(matchesFilter(global, 'worker-1')).toBe(true)
+    expect(matchesFilter(global, 'worker-1')).toBe(true)
+    expect(global.lastIndex).toBe(0)
+    expect(matchesFilter(/finished/i, 'state_changed.RUNNING.FINISHED')).toBe(true)
+    expect(matchesFilter(/^x$/, undefined)).toBe(false)
   })
 })
 
@@ -42,6 +64,11 @@ describe('broadcastPredicate', () => {
 
   it('matches everything without filters', () => {
     expect(broadcastPredicate()({ body: null })).toBe(true)
+  })
+
+  it('ignores case in string subject filters, not in sender filters', () => {
+    expect(broadcastPredicate({ subjectFilter: 'state_changed.*.finished' })(message)).toBe(true)
+    expect(broadcastPredicate({ senderFilter: 'PID-1' })(message)).toBe(false)
   })
 
   it('needs both filters to match', () => {

@@ -36,7 +36,7 @@ const measure = async (slots: number) => {
   const options = { prefix, logger: silentLogger }
   const worker = await AmqpCommunicator.connect(url, options)
   const client = await AmqpCommunicator.connect(url, options)
-  await worker.addTaskSubscriber((task) => task, { slots })
+  await worker.addTaskSubscriber((task) => task, undefined, { slots })
   const concurrent = () =>
     Promise.all(Array.from({ length: TASKS }, (_, i) => client.taskSend({ i })))
   const sequential = async () => {

@@ -178,12 +178,17 @@ export const runCli = (args: readonly string[], timeoutMs = 60_000): Promise<Cli
     })
   })
 
-/** Deletes the queue and exchanges of a prefix. */
-export const removeTopology = async (url: string, prefix: string): Promise<void> => {
+/** Deletes the queue and exchanges of a prefix, and the named task queues given. */
+export const removeTopology = async (
+  url: string,
+  prefix: string,
+  taskQueues: readonly string[] = [],
+): Promise<void> => {
   const connection = await connect(url)
   try {
     const channel = await connection.createChannel()
     await channel.deleteQueue(`${prefix}.tasks`)
+    for (const name of taskQueues) await channel.deleteQueue(`${prefix}.queue.${name}`)
     await channel.deleteExchange(`${prefix}.rpc`)
     await channel.deleteExchange(`${prefix}.broadcast`)
     await channel.close()

@@ -35,6 +35,7 @@ import {
   type Communicator,
   type RpcHandler,
   type TaskHandler,
+  type TaskQueue,
   type TaskSendOptions,
   type TaskSubscriberOptions,
 } from '../communicator.js'
@@ -42,17 +43,20 @@ import {
   CommunicatorClosedError,
   ConnectionLostError,
   DuplicateSubscriberError,
+  UnknownSubscriberError,
   UnroutableError,
 } from '../errors.js'
 import { broadcastPredicate } from '../filters.js'
 import { PendingAnswers } from '../pending.js'
+import { pullQueue, validTaskQueueName } from '../task-queue.js'
+import { amqpTaskSource } from './task-source.js'
 import { Link } from './link.js'
 import { topologyOf, type AmqpCommunicatorOptions, type Topology } from './options.js'
 import { Session } from './session.js'
 import type { TaskSubscription } from './task-consumer.js'
 import { Dispatcher } from './dispatcher.js'
 import { Subscribers } from './subscribers.js'
-import { encodeEnvelope, type ReplyAddress } from './wire.js'
+import { encodeEnvelope, type ReplyAddress, type TaskEnvelope } from './wire.js'
 
 /**
  * A communicator over RabbitMQ.
@@ -112,48 +116,89 @@ export class AmqpCommunicator implements Communicator {
     return this.link?.current()?.alive === true
   }
 
-  async addTaskSubscriber(handler: TaskHandler, options: TaskSubscriberOptions = {}) {
+  async addTaskSubscriber(
+    handler: TaskHandler,
+    identifier: string = uuidv4(),
+    options: TaskSubscriberOptions = {},
+  ) {
     const link = this.open('addTaskSubscriber')
     const slots = taskSlots(options)
-    const id = uuidv4()
-    const subscription: TaskSubscription = { handler, slots }
-    this.subscribers.tasks.set(id, subscription)
-    const undo = () => this.subscribers.tasks.delete(id)
-    await link.apply((session) => session.startConsumer(id, subscription), undo)
-    return id
+    if (this.subscribers.tasks.has(identifier))
+      throw new DuplicateSubscriberError(identifier, 'task')
+    // Its own uid names it in the tasks it rejects: identifiers are only unique here.
+    const subscription: TaskSubscription = { handler, slots, uid: uuidv4() }
+    this.subscribers.tasks.set(identifier, subscription)
+    const undo = () => this.subscribers.tasks.delete(identifier)
+    await link.apply((session) => session.startConsumer(identifier, subscription), undo)
+    return identifier
   }
 
-  async removeTaskSubscriber(id: string) {
+  async removeTaskSubscriber(identifier: string) {
     const link = this.open('removeTaskSubscriber')
-    if (!this.subscribers.tasks.delete(id)) return
-    await link.apply((session) => session.stopConsumer(id))
+    if (!this.subscribers.tasks.delete(identifier))
+      throw new UnknownSubscriberError(identifier, 'task')
+    await link.apply((session) => session.stopConsumer(identifier))
   }
 
   async taskSend(task: unknown, options: TaskSendOptions = {}) {
     this.open('taskSend')
+    return this.sendTask(this.topology.taskQueue, task, options)
+  }
+
+  taskQueue(name: string): TaskQueue {
+    this.open('taskQueue')
+    const queue = this.topology.namedQueue(validTaskQueueName(name))
+    return pullQueue(
+      amqpTaskSource(name, queue, {
+        session: (operation) => this.session(operation),
+        send: async (task, options) => {
+          this.open('taskQueue.taskSend')
+          return this.sendTask(queue, task, options)
+        },
+        reply: (address, outcome) => this.dispatcher.reply(address, outcome),
+        logger: this.logger,
+        maxMessageBytes: this.maxBytes,
+      }),
+    )
+  }
+
+  /** Sends a task to `queue` and resolves to its answer (to `undefined` with `noReply`). */
+  private async sendTask(queue: string, task: unknown, options: TaskSendOptions) {
     const content = encodeEnvelope({ _tag: 'Task', body: task }, this.maxBytes)
     const within = options.queueWithinMs
     if (options.noReply === true) {
-      await this.publish('taskSend', (session) => this.enqueueTask(session, content), within)
+      await this.publish('taskSend', (session) => this.enqueueTask(session, queue, content), within)
       return undefined
     }
     return this.ask(
       'taskSend',
       (session, correlationId) =>
-        this.enqueueTask(session, content, { correlationId, replyTo: session.inbox.queue }),
+        this.enqueueTask(session, queue, content, {
+          correlationId,
+          replyTo: session.inbox.queue,
+        }),
       within,
     )
   }
 
   /** A task sent on behalf of the sender at `address`: its answer goes there. */
-  private async forwardTask(body: unknown, address: ReplyAddress | undefined): Promise<void> {
-    const content = encodeEnvelope({ _tag: 'Task', body }, this.maxBytes)
-    await this.publish('taskSend', (session) => this.enqueueTask(session, content, address))
+  private async forwardTask(envelope: TaskEnvelope, address: ReplyAddress | undefined) {
+    const content = encodeEnvelope(envelope, this.maxBytes)
+    const queue = this.topology.taskQueue
+    await this.publish('taskSend', (session) => this.enqueueTask(session, queue, content, address))
   }
 
-  /** Publishes an encoded task, persistently, answered at `address` if there is one. */
-  private enqueueTask(session: Session, content: Buffer, address?: ReplyAddress): Promise<void> {
-    const queue = this.topology.taskQueue
+  /**
+   * Publishes an encoded task to `queue`, persistently, answered at `address` if there is one.
+   * The queues of the pull API are declared first: their name is known only once asked for.
+   */
+  private async enqueueTask(
+    session: Session,
+    queue: string,
+    content: Buffer,
+    address?: ReplyAddress,
+  ): Promise<void> {
+    if (queue !== this.topology.taskQueue) await session.declareQueue(queue)
     return session.publisher.publish('', queue, content, {
       persistent: true,
       unroutable: () => new UnroutableError(`the task queue '${queue}' does not exist`),
@@ -161,22 +206,22 @@ export class AmqpCommunicator implements Communicator {
     })
   }
 
-  async addRpcSubscriber(handler: RpcHandler, identifier: string) {
+  async addRpcSubscriber(handler: RpcHandler, identifier: string = uuidv4()) {
     const link = this.open('addRpcSubscriber')
-    const id = this.subscribers.addRpc(handler, identifier)
-    if (id === undefined) throw new DuplicateSubscriberError(identifier)
-    const undo = () => this.subscribers.removeRpc(id)
+    if (this.subscribers.rpc.has(identifier)) throw new DuplicateSubscriberError(identifier, 'RPC')
+    this.subscribers.rpc.set(identifier, handler)
+    const undo = () => this.subscribers.rpc.delete(identifier)
     await link.apply((session) => session.inbox.bindRpc(identifier), undo)
-    return id
+    return identifier
   }
 
-  async removeRpcSubscriber(id: string) {
+  async removeRpcSubscriber(identifier: string) {
     const link = this.open('removeRpcSubscriber')
-    const identifier = this.subscribers.removeRpc(id)
-    if (identifier === undefined) return
+    if (!this.subscribers.rpc.delete(identifier))
+      throw new UnknownSubscriberError(identifier, 'RPC')
     // A new subscriber for the same identifier may have come in the meantime: keep its binding.
     await link.apply(async (session) => {
-      if (!this.subscribers.hasRpcIdentifier(identifier)) await session.inbox.unbindRpc(identifier)
+      if (!this.subscribers.rpc.has(identifier)) await session.inbox.unbindRpc(identifier)
     })
   }
 
@@ -192,17 +237,24 @@ export class AmqpCommunicator implements Communicator {
     )
   }
 
-  async addBroadcastSubscriber(handler: BroadcastHandler, options: BroadcastFilterOptions = {}) {
+  async addBroadcastSubscriber(
+    handler: BroadcastHandler,
+    filter: BroadcastFilterOptions = {},
+    identifier: string = uuidv4(),
+  ) {
     const link = this.open('addBroadcastSubscriber')
-    const id = uuidv4()
-    this.subscribers.broadcasts.set(id, { handler, matches: broadcastPredicate(options) })
+    const matches = broadcastPredicate(filter)
+    if (this.subscribers.broadcasts.has(identifier))
+      throw new DuplicateSubscriberError(identifier, 'broadcast')
+    this.subscribers.broadcasts.set(identifier, { handler, matches })
     await link.apply((session) => this.syncBroadcasts(session))
-    return id
+    return identifier
   }
 
-  async removeBroadcastSubscriber(id: string) {
+  async removeBroadcastSubscriber(identifier: string) {
     const link = this.open('removeBroadcastSubscriber')
-    if (!this.subscribers.broadcasts.delete(id)) return
+    if (!this.subscribers.broadcasts.delete(identifier))
+      throw new UnknownSubscriberError(identifier, 'broadcast')
     await link.apply((session) => this.syncBroadcasts(session))
   }
 
@@ -224,6 +276,10 @@ export class AmqpCommunicator implements Communicator {
     const refused = () => new CommunicatorClosedError('waiting for an answer')
     this.answers.failAll(refused)
     await this.link?.close(refused)
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
   }
 
   isClosed(): boolean {

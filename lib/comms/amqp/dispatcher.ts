@@ -6,9 +6,9 @@
  */
 import type { Logger } from '../../runtime/environment.js'
 import type { BroadcastMessage } from '../communicator.js'
-import { InvalidMessageError, MessageTooLargeError, TaskRejected } from '../errors.js'
+import { InvalidMessageError, MessageTooLargeError } from '../errors.js'
 import { describeOrigin } from '../messages.js'
-import { failed, REJECTED, runHandler, unroutable, type Outcome } from '../outcome.js'
+import { asOutcome, failed, runHandler, unroutable, type Outcome } from '../outcome.js'
 import type { PendingAnswers } from '../pending.js'
 import type { Subscribers } from './subscribers.js'
 import {
@@ -103,7 +103,7 @@ export class Dispatcher {
   }
 
   private async answerRpc(identifier: string, body: unknown, address: ReplyAddress) {
-    const handler = this.subscribers.rpcHandler(identifier)
+    const handler = this.subscribers.rpc.get(identifier)
     if (handler === undefined) {
       // Unsubscribed while the message was on its way.
       await this.reply(address, unroutable(`no RPC subscriber for '${identifier}'`))
@@ -111,14 +111,14 @@ export class Dispatcher {
     }
     const origin = { messageId: address.correlationId, sender: address.replyTo }
     const result = await runHandler(() => handler(body, origin))
-    await this.reply(address, result === REJECTED ? failed(new TaskRejected()) : result)
+    await this.reply(address, asOutcome(result))
   }
 
   private deliverBroadcast(message: BroadcastMessage): void {
     for (const [id, { handler, matches }] of this.subscribers.broadcasts) {
       if (!matches(message)) continue
       void runHandler(() => handler(message)).then((result) => {
-        if (result !== REJECTED && result._tag === 'Failed') {
+        if (result._tag === 'Failed') {
           const { name, message: text } = result.error
           this.logger.warn(`broadcast subscriber ${id} threw ${name}: ${text}`)
         }

@@ -20,8 +20,9 @@ export interface ReconnectOptions {
 /** Options of `AmqpCommunicator.connect`. */
 export interface AmqpCommunicatorOptions {
   /**
-   * Prefix of the exchanges (`<prefix>.rpc`, `<prefix>.broadcast`) and of the default task
-   * queue (default `plumpy`). Communicators talk to each other only on the same prefix.
+   * Prefix of the exchanges (`<prefix>.rpc`, `<prefix>.broadcast`), of the default task queue
+   * and of the named task queues (`<prefix>.queue.<name>`) (default `plumpy`). Communicators
+   * talk to each other only on the same prefix.
    */
   readonly prefix?: string
   /** The durable task queue (default `<prefix>.tasks`, so `plumpy.tasks`). */
@@ -52,6 +53,8 @@ export interface Topology {
   readonly rpcExchange: string
   /** Fanout exchange: every inbox with a broadcast subscriber is bound to it. */
   readonly broadcastExchange: string
+  /** The durable queue of the pull API's task queue `name` (`Communicator.taskQueue`). */
+  readonly namedQueue: (name: string) => string
 }
 
 /** The names used for a set of options. */
@@ -61,6 +64,7 @@ export const topologyOf = (options: AmqpCommunicatorOptions): Topology => {
     taskQueue: options.taskQueue ?? `${prefix}.tasks`,
     rpcExchange: `${prefix}.rpc`,
     broadcastExchange: `${prefix}.broadcast`,
+    namedQueue: (name) => `${prefix}.queue.${name}`,
   }
 }
 

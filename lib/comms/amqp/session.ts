@@ -8,9 +8,10 @@ import type { Logger } from '../../runtime/environment.js'
 import { Inbox } from './inbox.js'
 import type { Topology } from './options.js'
 import { Publisher } from './publisher.js'
+import { PullChannel } from './pull-channel.js'
 import { TaskConsumer, type TaskSubscription } from './task-consumer.js'
 import type { InvalidMessageError } from '../errors.js'
-import type { InboxKind, InboxMessage, RawMessage, ReplyAddress } from './wire.js'
+import type { InboxKind, InboxMessage, RawMessage, ReplyAddress, TaskEnvelope } from './wire.js'
 import type { Outcome } from '../outcome.js'
 
 /** The subscriptions a new session must carry. */
@@ -30,7 +31,7 @@ export interface SessionHooks {
   readonly refused: (kind: InboxKind, raw: RawMessage, refusal: InvalidMessageError) => void
   readonly reply: (address: ReplyAddress, outcome: Outcome) => void
   /** Queues a task whose answer goes to `address` (see `TaskDelivery.passOn`). */
-  readonly forward: (body: unknown, address: ReplyAddress | undefined) => Promise<void>
+  readonly forward: (task: TaskEnvelope, address: ReplyAddress | undefined) => Promise<void>
   /** A task subscriber's channel closed on its own (e.g. the broker's consumer timeout). */
   readonly taskConsumerLost: (session: Session, subscriberId: string) => void
 }
@@ -40,6 +41,9 @@ export class Session {
   /** False once the connection dropped: nothing may be done on it any more. */
   alive = true
   private readonly consumers = new Map<string, TaskConsumer>()
+  /** The task queues of the pull API declared on this connection. */
+  private readonly declared = new Set<string>()
+  private pulling: Promise<PullChannel> | undefined
 
   private constructor(
     readonly model: ChannelModel,
@@ -99,6 +103,30 @@ export class Session {
     const consumer = this.consumers.get(id)
     this.consumers.delete(id)
     await consumer?.stop()
+  }
+
+  /** Declares a (durable) task queue of the pull API, once per connection. */
+  async declareQueue(queue: string): Promise<void> {
+    if (this.declared.has(queue)) return
+    await this.publisher.channel.assertQueue(queue, { durable: true })
+    this.declared.add(queue)
+  }
+
+  /**
+   * The channel tasks are pulled on (one per connection, opened on first use, and again if it
+   * closed: the broker put back what it held).
+   */
+  pullChannel(): Promise<PullChannel> {
+    const current = this.pulling
+    if (current !== undefined) return current
+    const opened = PullChannel.open(this.model, this.hooks.logger, () => {
+      if (this.pulling === opened) this.pulling = undefined
+    })
+    this.pulling = opened
+    opened.catch(() => {
+      if (this.pulling === opened) this.pulling = undefined
+    })
+    return opened
   }
 
   /**

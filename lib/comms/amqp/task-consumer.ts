@@ -9,7 +9,10 @@
  * the sender; then acknowledge. Replying before acknowledging means a worker that dies in
  * between causes a redelivery (the sender keeps the first answer), never a lost answer.
  * `TaskRejected` nacks with requeue (after a short pause), so the broker offers the task to
- * another consumer.
+ * another consumer. A rejection with an answer for when nobody takes the task
+ * (`ifNobodyTakesIt`) queues the task again with the rejecter's uid in its envelope, or, when
+ * every consumer of the queue has rejected it (the broker counts them), sends that answer; a
+ * consumer that meets a task it rejected before does not run its handler again.
  *
  * A channel of its own also confines the broker's `consumer_timeout` (which closes the channel
  * of a consumer that holds a delivery too long) to this subscriber: `lost` restores it.
@@ -19,9 +22,17 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { Logger } from '../../runtime/environment.js'
 import type { TaskHandler } from '../communicator.js'
 import { MessageTooLargeError, TaskRejected } from '../errors.js'
-import { failed, REJECTED, runHandler, type Outcome } from '../outcome.js'
+import { failed, runHandler, type Outcome, type RemoteFailure } from '../outcome.js'
 import { describeOrigin } from '../messages.js'
-import { decodeTask, originOf, replyAddressOf, type ReplyAddress } from './wire.js'
+import {
+  decodeTask,
+  originOf,
+  replyAddressOf,
+  type ReplyAddress,
+  type TaskEnvelope,
+  type TaskMessage,
+  type TaskRejections,
+} from './wire.js'
 
 /**
  * How long a rejected task stays with its subscriber before going back to the queue. The broker
@@ -34,6 +45,8 @@ const REQUEUE_DELAY_MS = 50
 export interface TaskSubscription {
   readonly handler: TaskHandler
   readonly slots: number
+  /** Names it, uniquely on the broker, in the tasks it rejects. */
+  readonly uid: string
 }
 
 /** What a consumer needs from its communicator. */
@@ -44,7 +57,7 @@ export interface TaskConsumerHooks {
   /** The channel closed or the consumer was cancelled by the broker, not by us. */
   readonly lost: () => void
   /** Queues a task (persistently) whose answer goes to `address` (none if undefined). */
-  readonly forward: (body: unknown, address: ReplyAddress | undefined) => Promise<void>
+  readonly forward: (task: TaskEnvelope, address: ReplyAddress | undefined) => Promise<void>
   /** The largest task taken, in bytes: a larger one is refused unread. */
   readonly maxMessageBytes: number
 }
@@ -57,6 +70,7 @@ export class TaskConsumer {
 
   private constructor(
     private readonly channel: Channel,
+    private readonly queue: string,
     private readonly subscription: TaskSubscription,
     private readonly hooks: TaskConsumerHooks,
   ) {}
@@ -69,7 +83,7 @@ export class TaskConsumer {
   ): Promise<TaskConsumer> {
     const channel = await model.createChannel()
     channel.on('error', (error: Error) => hooks.logger.warn(`task channel: ${error.message}`))
-    const consumer = new TaskConsumer(channel, subscription, hooks)
+    const consumer = new TaskConsumer(channel, queue, subscription, hooks)
     channel.on('close', () => {
       if (!consumer.stopping) hooks.lost()
     })
@@ -111,11 +125,23 @@ export class TaskConsumer {
       if (address !== undefined) this.hooks.reply(address, failed(refusal))
       return
     }
-    void this.handle(message, decoded.right.body, decoded.right.address)
+    void this.handle(message, decoded.right)
   }
 
-  private async handle(message: ConsumeMessage, body: unknown, address?: ReplyAddress) {
+  private async handle(message: ConsumeMessage, task: TaskMessage) {
     this.inFlight += 1
+    try {
+      if (task.rejections?.rejectedBy.includes(this.subscription.uid) === true)
+        await this.rejectAgain(message, task.address, task.rejections)
+      else await this.run(message, task)
+    } finally {
+      this.inFlight -= 1
+      if (this.stopping && this.inFlight === 0) await this.channel.close().catch(() => undefined)
+    }
+  }
+
+  private async run(message: ConsumeMessage, task: TaskMessage) {
+    const { body, address, rejections } = task
     let acked = false
     const ack = () => {
       if (acked) return
@@ -128,11 +154,12 @@ export class TaskConsumer {
       passedOn = true
       // Queued before this task is acknowledged: a crash in between delivers both (the launcher
       // copes with a task for a process that exists), never neither.
-      await this.hooks.forward(next, address)
+      await this.hooks.forward({ _tag: 'Task', body: next }, address)
       ack()
     }
     const delivery = {
-      redelivered: message.fields.redelivered,
+      // A task rejected before is queued again as a new message: it is a redelivery all the same.
+      redelivered: message.fields.redelivered || rejections !== undefined,
       ...(address === undefined
         ? {}
         : { messageId: address.correlationId, sender: address.replyTo }),
@@ -141,19 +168,60 @@ export class TaskConsumer {
     }
     const result = await runHandler(() => this.subscription.handler(body, delivery))
     if (passedOn) ack()
-    else if (result === REJECTED && !acked) {
-      await new Promise((resolve) => setTimeout(resolve, REQUEUE_DELAY_MS))
-      this.settle(() => this.channel.nack(message, false, true))
+    else if (result._tag === 'Rejected' && !acked) {
+      if (result.ifNobodyTakesIt === undefined) await this.requeue(message)
+      else {
+        const rejectedBy = [...(rejections?.rejectedBy ?? []), this.subscription.uid]
+        const ifNobodyTakesIt = result.ifNobodyTakesIt
+        if (await this.everyoneRejected(rejectedBy)) this.answer(address, ifNobodyTakesIt)
+        else await this.hooks.forward({ _tag: 'Task', body, rejectedBy, ifNobodyTakesIt }, address)
+        ack()
+      }
     } else {
       const outcome =
-        result === REJECTED
+        result._tag === 'Rejected'
           ? failed(new TaskRejected('task rejected after it was acknowledged'))
           : result
       if (address !== undefined) this.hooks.reply(address, outcome)
       ack()
     }
-    this.inFlight -= 1
-    if (this.stopping && this.inFlight === 0) await this.channel.close().catch(() => undefined)
+  }
+
+  /**
+   * A task this subscriber rejected before, with an answer for when nobody takes it: the answer
+   * if every consumer has rejected it, else back to the queue for the others.
+   */
+  private async rejectAgain(
+    message: ConsumeMessage,
+    address: ReplyAddress | undefined,
+    rejections: TaskRejections,
+  ) {
+    if (!(await this.everyoneRejected(rejections.rejectedBy))) return this.requeue(message)
+    this.answer(address, rejections.ifNobodyTakesIt)
+    this.settle(() => this.channel.ack(message))
+  }
+
+  /**
+   * Whether at least as many subscribers rejected the task as the queue has consumers. The
+   * broker's count is all it knows: a rejecter gone and replaced meanwhile counts as one of them.
+   */
+  private async everyoneRejected(rejectedBy: ReadonlyArray<string>): Promise<boolean> {
+    try {
+      const { consumerCount } = await this.channel.checkQueue(this.queue)
+      return consumerCount <= new Set(rejectedBy).size
+    } catch {
+      return false // the channel is gone: the broker puts the task back anyway
+    }
+  }
+
+  private answer(address: ReplyAddress | undefined, error: RemoteFailure) {
+    if (address !== undefined) this.hooks.reply(address, { _tag: 'Failed', error })
+  }
+
+  /** Back to the queue after a pause, for another consumer. */
+  private async requeue(message: ConsumeMessage) {
+    await new Promise((resolve) => setTimeout(resolve, REQUEUE_DELAY_MS))
+    this.settle(() => this.channel.nack(message, false, true))
   }
 
   /**

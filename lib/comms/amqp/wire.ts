@@ -17,18 +17,30 @@ import * as t from 'io-ts'
 import type { BroadcastMessage, MessageOrigin } from '../communicator.js'
 import { InvalidMessageError, MessageTooLargeError } from '../errors.js'
 import { describeErrors } from '../messages.js'
-import { toJsonText, type Outcome } from '../outcome.js'
+import { toJsonText, type Outcome, type RemoteFailure } from '../outcome.js'
 
 const optionalString = t.union([t.string, t.undefined])
 
-const TaskEnvelope = t.type({ _tag: t.literal('Task'), body: t.unknown })
+const RemoteFailureCodec = t.type({ name: t.string, message: t.string })
+
+/**
+ * A task; one that subscribers rejected with an answer for when nobody takes it (see
+ * `TaskRejected`) carries who rejected it (their subscription uids) and that answer.
+ */
+const TaskEnvelope = t.intersection([
+  t.type({ _tag: t.literal('Task'), body: t.unknown }),
+  t.partial({ rejectedBy: t.array(t.string), ifNobodyTakesIt: RemoteFailureCodec }),
+])
+
+/** A task envelope, as sent. */
+export type TaskEnvelope = t.TypeOf<typeof TaskEnvelope>
 
 const RpcEnvelope = t.type({ _tag: t.literal('Rpc'), body: t.unknown })
 
 const OutcomeCodec = t.union(
   [
     t.type({ _tag: t.literal('Ok'), value: t.unknown }),
-    t.type({ _tag: t.literal('Failed'), error: t.type({ name: t.string, message: t.string }) }),
+    t.type({ _tag: t.literal('Failed'), error: RemoteFailureCodec }),
     t.type({ _tag: t.literal('Unroutable'), message: t.string }),
   ],
   'Ok | Failed | Unroutable',
@@ -67,10 +79,17 @@ export interface ReplyAddress {
 /** The message properties we read (amqplib gives `undefined` for absent ones). */
 const Properties = t.partial({ correlationId: t.string, replyTo: t.string })
 
+/** Subscribers that rejected a task, and the answer once every subscriber has. */
+export interface TaskRejections {
+  readonly rejectedBy: ReadonlyArray<string>
+  readonly ifNobodyTakesIt: RemoteFailure
+}
+
 /** A task as a subscriber receives it: no address when the sender wants no reply. */
 export interface TaskMessage {
   readonly body: unknown
   readonly address: ReplyAddress | undefined
+  readonly rejections: TaskRejections | undefined
 }
 
 /** What arrives in a communicator's inbox. */
@@ -178,7 +197,12 @@ export const decodeTask = (raw: RawMessage, maxBytes: number): E.Either<Refusal,
   if (address === undefined && properties.replyTo !== undefined) {
     return E.left(malformed('a task with replyTo needs a correlationId'))
   }
-  return E.right({ body: envelope.body, address })
+  const { rejectedBy, ifNobodyTakesIt } = envelope
+  const rejections =
+    rejectedBy === undefined || ifNobodyTakesIt === undefined
+      ? undefined
+      : { rejectedBy, ifNobodyTakesIt }
+  return E.right({ body: envelope.body, address, rejections })
 }
 
 /** Decodes a delivery from a communicator's inbox; one over `maxBytes` is not even parsed. */

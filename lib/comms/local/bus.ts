@@ -33,8 +33,24 @@ export interface LocalBroadcastSubscriber {
 export class LocalBus {
   /** Tasks and task subscribers. */
   readonly tasks = new LocalTaskQueue()
+  private readonly named = new Map<string, LocalTaskQueue>()
   /** RPC subscribers by identifier: identifiers are unique on a bus. */
   readonly rpcByIdentifier = new Map<string, LocalRpcSubscriber>()
   /** Broadcast subscribers in subscription order. */
   readonly broadcasts = new Map<string, LocalBroadcastSubscriber>()
+
+  /** The task queue `name` of the pull API (see `Communicator.taskQueue`), made on first use. */
+  namedQueue(name: string): LocalTaskQueue {
+    let queue = this.named.get(name)
+    if (queue === undefined) {
+      queue = new LocalTaskQueue()
+      this.named.set(name, queue)
+    }
+    return queue
+  }
+
+  /** Every queue of the bus, to put back what a closing communicator holds. */
+  allQueues(): LocalTaskQueue[] {
+    return [this.tasks, ...this.named.values()]
+  }
 }

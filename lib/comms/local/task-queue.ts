@@ -6,13 +6,17 @@
  * - A task holds a slot until its handler settles or calls `ack()` (like the AMQP prefetch).
  * - A handler that throws `TaskRejected` puts the task back at the head of the queue, marked
  *   redelivered, for another subscriber; a task every current subscriber rejected waits for a
- *   new one (over AMQP it would bounce between them).
+ *   new one (over AMQP it would bounce between them), unless a rejection said what to answer
+ *   then (`ifNobodyTakesIt`): the sender gets that.
+ * - A task can also be taken (`take`, the pull API of `TaskQueue`): it is held until answered
+ *   or put back, and goes back if its taker's communicator closes.
  * - When a communicator closes, the tasks its subscribers hold unacknowledged go back to the
  *   queue, marked redelivered, and their handlers' results are dropped: a dying worker.
  */
 import type { TaskHandler } from '../communicator.js'
 import { TaskRejected } from '../errors.js'
-import { copyOutcome, failed, REJECTED, runHandler, type Outcome } from '../outcome.js'
+import { copyOutcome, failed, runHandler, type Outcome } from '../outcome.js'
+import type { TakenTask } from '../task-queue.js'
 
 /** A task waiting in the queue or held by a subscriber. */
 export interface QueuedTask {
@@ -21,6 +25,8 @@ export interface QueuedTask {
   redelivered: boolean
   /** Subscribers that rejected it: it is not offered to them again. */
   readonly rejectedBy: Set<string>
+  /** What the sender gets once every subscriber rejected it (see `TaskRejected`). */
+  ifNobodyTakesIt?: Outcome
   /** Takes the outcome to the sender; absent for no-reply tasks. */
   readonly settle: ((outcome: Outcome) => void) | undefined
 }
@@ -54,10 +60,17 @@ interface Entry {
 const parse = (text: string | undefined): unknown =>
   text === undefined ? undefined : (JSON.parse(text) as unknown)
 
+/** A task taken by the pull API, until it is answered or put back. */
+interface Pulled {
+  readonly owner: string
+  readonly task: QueuedTask
+}
+
 /** FIFO tasks handed to subscribers on a later turn of the event loop. */
 export class LocalTaskQueue {
   private readonly waiting: QueuedTask[] = []
   private readonly entries = new Map<string, Entry>()
+  private readonly pulled = new Set<Pulled>()
   private dispatchScheduled = false
   /** Where the round-robin over subscribers starts next time. */
   private turn = 0
@@ -79,8 +92,36 @@ export class LocalTaskQueue {
   }
 
   /**
-   * Unsubscribes every subscriber of `owner` and puts back the tasks they hold unacknowledged,
-   * as the broker does when a worker's connection drops.
+   * Takes the task at the head of the queue for `owner` (the pull API), or `undefined` when
+   * none waits. Its answer is copied through JSON within `maxMessageBytes`.
+   */
+  take(owner: string, maxMessageBytes: number): TakenTask | undefined {
+    const task = this.waiting.shift()
+    if (task === undefined) return undefined
+    const pull: Pulled = { owner, task }
+    this.pulled.add(pull)
+    // Answered or put back once only; after its owner closed, neither (it is back already).
+    const release = () => this.pulled.delete(pull)
+    return {
+      body: parse(task.text),
+      redelivered: task.redelivered,
+      awaited: task.settle !== undefined,
+      answer: async (outcome) => {
+        if (release()) task.settle?.(copyOutcome(outcome, maxMessageBytes))
+      },
+      requeue: async () => {
+        if (!release()) return
+        task.redelivered = true
+        this.waiting.unshift(task)
+        this.scheduleDispatch()
+      },
+    }
+  }
+
+  /**
+   * Unsubscribes every subscriber of `owner` and puts back the tasks they hold unacknowledged
+   * (and those it took and has not answered), as the broker does when a worker's connection
+   * drops.
    */
   releaseOwner(owner: string): void {
     for (const [id, entry] of this.entries) {
@@ -90,6 +131,12 @@ export class LocalTaskQueue {
       for (const holding of entry.holdings) holding.abandoned = true
       for (const holding of back) holding.task.redelivered = true
       this.waiting.unshift(...back.map((holding) => holding.task))
+    }
+    for (const pull of [...this.pulled]) {
+      if (pull.owner !== owner) continue
+      this.pulled.delete(pull)
+      pull.task.redelivered = true
+      this.waiting.unshift(pull.task)
     }
     this.scheduleDispatch()
   }
@@ -107,10 +154,19 @@ export class LocalTaskQueue {
     const kept: QueuedTask[] = []
     for (const task of this.waiting.splice(0)) {
       const entry = this.freeSubscriberFor(task)
-      if (entry === undefined) kept.push(task)
-      else this.hand(task, entry)
+      if (entry !== undefined) this.hand(task, entry)
+      else if (task.ifNobodyTakesIt !== undefined && this.everyoneRejected(task))
+        task.settle?.(task.ifNobodyTakesIt)
+      else kept.push(task)
     }
     this.waiting.unshift(...kept)
+  }
+
+  /** Whether there are subscribers and each has rejected `task`. */
+  private everyoneRejected(task: QueuedTask): boolean {
+    if (this.entries.size === 0) return false
+    for (const id of this.entries.keys()) if (!task.rejectedBy.has(id)) return false
+    return true
   }
 
   private freeSubscriberFor(task: QueuedTask): Entry | undefined {
@@ -161,11 +217,14 @@ export class LocalTaskQueue {
       entry.holdings.delete(holding)
       if (holding.abandoned || holding.passedOn) return
       freeSlot()
-      if (result !== REJECTED) task.settle?.(copyOutcome(result, entry.subscriber.maxMessageBytes))
+      if (result._tag !== 'Rejected')
+        task.settle?.(copyOutcome(result, entry.subscriber.maxMessageBytes))
       else if (holding.acked) {
         task.settle?.(failed(new TaskRejected('task rejected after it was acknowledged')))
       } else {
         task.rejectedBy.add(entry.subscriber.id)
+        if (result.ifNobodyTakesIt !== undefined)
+          task.ifNobodyTakesIt = { _tag: 'Failed', error: result.ifNobodyTakesIt }
         task.redelivered = true
         this.waiting.unshift(task)
         this.scheduleDispatch()

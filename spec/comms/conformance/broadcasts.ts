@@ -1,6 +1,10 @@
 /** Conformance cases: broadcasts. Part of `communicatorConformance` (../conformance.ts). */
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { BroadcastMessage, Communicator } from '../../../lib/comms/communicator.js'
+import type {
+  BroadcastFilterOptions,
+  BroadcastMessage,
+  Communicator,
+} from '../../../lib/comms/communicator.js'
 import { waitFor } from '../helpers.js'
 import type { Peers } from './peers.js'
 
@@ -14,7 +18,7 @@ export const broadcastCases = (peers: Peers): void => {
     })
 
     /** Subscribes a collector of broadcasts on `on`. */
-    const collect = async (on: Communicator, options = {}) => {
+    const collect = async (on: Communicator, options: BroadcastFilterOptions = {}) => {
       const seen: BroadcastMessage[] = []
       await on.addBroadcastSubscriber((message) => {
         seen.push(message)
@@ -89,6 +93,46 @@ export const broadcastCases = (peers: Peers): void => {
       expect(senders(worker1)).toEqual(['worker-1', 'worker-1.child'])
       expect(senders(workers)).toEqual(['worker-1', 'worker-10', 'worker-1.child'])
       expect(senders(both)).toEqual(['worker-1', 'worker-10'])
+    })
+
+    it('matches string subject filters without regard to case, kiwipy-style', async () => {
+      const finished = await collect(b, { subjectFilter: 'state_changed.*.finished' })
+      const upper = await collect(b, { subjectFilter: 'STATE_CHANGED' })
+      const sender = await collect(b, { senderFilter: 'PID-1' })
+      await sendAll([
+        ['state_changed.RUNNING.FINISHED', 'pid-1'],
+        ['state_changed.running.finished', 'pid-1'],
+        ['state_changed.RUNNING.WAITING', 'PID-1'],
+      ])
+      expect(subjects(finished)).toEqual([
+        'state_changed.RUNNING.FINISHED',
+        'state_changed.running.finished',
+      ])
+      expect(subjects(upper)).toHaveLength(3)
+      // Senders are pids: their filters keep case.
+      expect(subjects(sender)).toEqual(['state_changed.RUNNING.WAITING'])
+    })
+
+    it('takes regular expressions as filters, tested as written', async () => {
+      const endings = await collect(b, { subjectFilter: /^state_changed\.\w+\.(FINISHED|KILLED)$/ })
+      const global = await collect(b, { subjectFilter: /FINISHED/g })
+      const workers = await collect(b, { senderFilter: /^worker-\d$/ })
+      await sendAll([
+        ['state_changed.RUNNING.FINISHED', 'worker-1'],
+        ['state_changed.WAITING.KILLED', 'worker-10'],
+        ['state_changed.RUNNING.finished', 'worker-2'],
+        ['state_changed.RUNNING.FINISHED.more', 'worker-3'],
+      ])
+      expect(subjects(endings)).toEqual([
+        'state_changed.RUNNING.FINISHED',
+        'state_changed.WAITING.KILLED',
+      ])
+      // A `g` flag keeps no state from one message to the next.
+      expect(subjects(global)).toEqual([
+        'state_changed.RUNNING.FINISHED',
+        'state_changed.RUNNING.FINISHED.more',
+      ])
+      expect(senders(workers)).toEqual(['worker-1', 'worker-2', 'worker-3'])
     })
 
     it('keeps delivering to the others when a subscriber throws', async () => {

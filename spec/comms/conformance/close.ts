@@ -29,11 +29,19 @@ export const closeCases = (peers: Peers): void => {
         () => a.addBroadcastSubscriber(() => undefined),
         () => a.removeBroadcastSubscriber('some-id'),
         () => a.broadcastSend('body'),
+        async () => a.taskQueue('queue'),
       ]
       for (const call of calls) {
         expect(await rejectionOf(call())).toBeInstanceOf(CommunicatorClosedError)
       }
       await expect(a.close()).resolves.toBeUndefined()
+    })
+
+    it('refuses the task queues of a closed communicator', async () => {
+      const queue = a.taskQueue('queue')
+      await a.close()
+      expect(await rejectionOf(queue.next())).toBeInstanceOf(CommunicatorClosedError)
+      expect(await rejectionOf(queue.taskSend('task'))).toBeInstanceOf(CommunicatorClosedError)
     })
 
     it('rejects the sends still waiting for an answer', async () => {

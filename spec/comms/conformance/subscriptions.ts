@@ -1,7 +1,12 @@
 /** Conformance cases: subscriptions. Part of `communicatorConformance` (../conformance.ts). */
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Communicator } from '../../../lib/comms/communicator.js'
-import { UnroutableError } from '../../../lib/comms/errors.js'
+import {
+  CommunicatorClosedError,
+  DuplicateSubscriberError,
+  UnknownSubscriberError,
+  UnroutableError,
+} from '../../../lib/comms/errors.js'
 import { rejectionOf, sleep, waitFor } from '../helpers.js'
 import { type Peers, QUIET_MS } from './peers.js'
 
@@ -49,12 +54,72 @@ export const subscriptionCases = (peers: Peers): void => {
       expect(seen).toEqual(['seen'])
     })
 
-    it('ignores the removal of unknown or already removed ids', async () => {
+    it('resolves to the identifier given, or to a fresh one, which removal takes', async () => {
+      expect(await b.addTaskSubscriber(() => 1, 'tasks-1')).toBe('tasks-1')
+      expect(await b.addRpcSubscriber(() => 1, 'rpc-1')).toBe('rpc-1')
+      expect(await b.addBroadcastSubscriber(() => 1, {}, 'broadcasts-1')).toBe('broadcasts-1')
+      const fresh = [
+        await b.addTaskSubscriber(() => 2),
+        await b.addRpcSubscriber(() => 2),
+        await b.addBroadcastSubscriber(() => 2),
+      ]
+      expect(new Set(fresh).size).toBe(3)
+      for (const id of fresh) expect(id).toMatch(/^[0-9a-f-]{36}$/)
+      // A fresh RPC identifier is routable like a given one.
+      expect(await a.rpcSend(fresh[1]!, null)).toBe(2)
+      await b.removeTaskSubscriber('tasks-1')
+      await b.removeRpcSubscriber('rpc-1')
+      await b.removeBroadcastSubscriber('broadcasts-1')
+      await b.removeTaskSubscriber(fresh[0]!)
+      await b.removeRpcSubscriber(fresh[1]!)
+      await b.removeBroadcastSubscriber(fresh[2]!)
+      expect(await rejectionOf(a.rpcSend('rpc-1', null))).toBeInstanceOf(UnroutableError)
+    })
+
+    it('refuses an identifier the communicator already has, for each kind', async () => {
+      await b.addTaskSubscriber(() => 1, 'same')
+      await b.addBroadcastSubscriber(() => 1, {}, 'same')
+      const task = await rejectionOf(b.addTaskSubscriber(() => 2, 'same'))
+      expect(task).toBeInstanceOf(DuplicateSubscriberError)
+      expect(task).toMatchObject({ kind: 'task', identifier: 'same' })
+      const broadcast = await rejectionOf(b.addBroadcastSubscriber(() => 2, {}, 'same'))
+      expect(broadcast).toMatchObject({ kind: 'broadcast', identifier: 'same' })
+      // Kinds do not share identifiers, and another communicator has its own task subscribers.
+      expect(await b.addRpcSubscriber(() => 'rpc', 'same')).toBe('same')
+      expect(await a.addTaskSubscriber(() => 1, 'same')).toBe('same')
+    })
+
+    it('refuses the removal of an unknown or already removed identifier', async () => {
       const id = await b.addTaskSubscriber(() => 1)
       await b.removeTaskSubscriber(id)
-      await expect(b.removeTaskSubscriber(id)).resolves.toBeUndefined()
-      await expect(b.removeRpcSubscriber('unknown')).resolves.toBeUndefined()
-      await expect(b.removeBroadcastSubscriber('unknown')).resolves.toBeUndefined()
+      const again = await rejectionOf(b.removeTaskSubscriber(id))
+      expect(again).toBeInstanceOf(UnknownSubscriberError)
+      expect((again as Error).message).toBe(`no task subscriber with identifier '${id}' to remove`)
+      expect(await rejectionOf(b.removeRpcSubscriber('unknown'))).toMatchObject({
+        name: 'UnknownSubscriberError',
+        kind: 'RPC',
+        identifier: 'unknown',
+      })
+      expect(await rejectionOf(b.removeBroadcastSubscriber('unknown'))).toMatchObject({
+        kind: 'broadcast',
+      })
+      // An identifier served by the other communicator is not this one's to remove.
+      await a.addRpcSubscriber(() => 1, 'served-by-a')
+      expect(await rejectionOf(b.removeRpcSubscriber('served-by-a'))).toBeInstanceOf(
+        UnknownSubscriberError,
+      )
+      expect(await b.rpcSend('served-by-a', null)).toBe(1)
+    })
+
+    it('closes at the end of an `await using` block (Symbol.asyncDispose)', async () => {
+      let escaped: Communicator | undefined
+      {
+        await using communicator = b
+        escaped = communicator
+        expect(communicator.isClosed()).toBe(false)
+      }
+      expect(escaped.isClosed()).toBe(true)
+      expect(await rejectionOf(b.taskSend('after'))).toBeInstanceOf(CommunicatorClosedError)
     })
   })
 }

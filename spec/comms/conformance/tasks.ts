@@ -96,6 +96,7 @@ export const taskCases = (peers: Peers): void => {
           await release.opened
           return task
         },
+        'one-slot',
         { slots: 1 },
       )
       const first = a.taskSend('holds its slot')
@@ -151,9 +152,9 @@ export const taskCases = (peers: Peers): void => {
 
     it('refuses a subscriber without a positive whole number of slots', async () => {
       for (const slots of [0, -1, 1.5]) {
-        expect(await rejectionOf(b.addTaskSubscriber(() => 1, { slots }))).toBeInstanceOf(
-          RangeError,
-        )
+        expect(
+          await rejectionOf(b.addTaskSubscriber(() => 1, undefined, { slots })),
+        ).toBeInstanceOf(RangeError)
       }
     })
 
