@@ -108,9 +108,14 @@ export class RemoteProcessController {
 
   /**
    * Create and checkpoint a process, then continue it: if communicator messages are durable,
-   * the process runs to its end even if this program stops meanwhile. Resolves to the outputs.
+   * the process runs to its end even if this program stops meanwhile. Resolves to the outputs,
+   * or with `nowait` to the pid once the process runs (and answers RPC) on some worker.
    */
-  async executeProcess(definition: AnyDefinition | string, inputs: unknown = {}): Promise<unknown> {
+  async executeProcess(
+    definition: AnyDefinition | string,
+    inputs: unknown = {},
+    options: { readonly nowait?: boolean } = {},
+  ): Promise<unknown> {
     const name = typeof definition === 'string' ? definition : definition.name
     const task: CreateTask = {
       task: 'create',
@@ -120,7 +125,8 @@ export class RemoteProcessController {
       persist: true,
     }
     const reply = await this.send(task, task)
-    return this.continueProcess(decodeReply(t.string, `executeProcess(${name})`, reply))
+    const pid = decodeReply(t.string, `executeProcess(${name})`, reply)
+    return this.continueProcess(pid, { nowait: options.nowait ?? false })
   }
 
   /** The status of a live process (an `UnroutableError` when no one runs it). */

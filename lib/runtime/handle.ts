@@ -117,6 +117,11 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     return this.loop.snapshot.paused
   }
 
+  /** Resolves once RPC to the pid reaches the process (`processControl`); see the README. */
+  get reachable(): Promise<void> {
+    return this.host.reachable?.(this.pid) ?? Promise.resolve()
+  }
+
   get ctx(): unknown {
     return this.loop.snapshot.ctx
   }
@@ -392,5 +397,3 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
 
 const errorOf = (answer: Answer): ErrorInfo =>
   answer._tag === 'Reject' ? answer.error : { name: 'Error', message: 'refused' }
-
-export type { ErrorInfo }

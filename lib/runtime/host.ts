@@ -38,4 +38,6 @@ export interface ProcessHost {
   saveCheckpoint(process: ProcessHandle, tag: string | undefined): void
   /** The process has terminated and closed. */
   terminated(process: ProcessHandle): void
+  /** Resolves once the process can be reached where the host exposes it (see `Runner`). */
+  reachable?(pid: string): Promise<void>
 }

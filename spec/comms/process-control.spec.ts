@@ -22,7 +22,9 @@ import {
   output,
   processControl,
   silentLogger,
+  bundle,
   type BroadcastMessage,
+  type LauncherEvent,
 } from '../../lib/index.js'
 import { out } from '../../lib/commands/index.js'
 
@@ -83,6 +85,20 @@ describe('processControl', () => {
     expect(await controller.killProcess(process.pid, 'enough')).toBe(true)
     expect(process.state).toBe('KILLED')
     expect(process.status).toBe('enough')
+  })
+
+  it('resolves reachable once a process answers RPC, and rejects it when it never will', async () => {
+    const { communicator, runner, controller } = setup()
+    const process = Waiter.create({}, { runner })
+    await process.reachable
+    expect(await controller.getStatus(process.pid)).toMatchObject({ state: 'CREATED' })
+    await communicator.addRpcSubscriber(() => 'someone else', 'taken')
+    const shadowed = Waiter.create({}, { runner, pid: 'taken' })
+    await expect(shadowed.reachable).rejects.toThrow(
+      "taken cannot be reached over the communicator: DuplicateSubscriberError: an RPC subscriber with identifier 'taken' already exists",
+    )
+    // A runner that exposes nothing: nothing to wait for.
+    await expect(Waiter.create({}, { runner: new Runner() }).reachable).resolves.toBeUndefined()
   })
 
   it("reaches the children a chain launches, on its parent's communicator", async () => {
@@ -202,6 +218,27 @@ describe('ProcessLauncher and RemoteProcessController', () => {
       /persister/,
     )
     await expect(controller.continueProcess('some-pid')).rejects.toThrow(/persister/)
+  })
+
+  it('passes a continue task on from a launcher without a persister to one with it', async () => {
+    const persister = new InMemoryPersister()
+    const { communicator, runner: storeless, controller } = setup()
+    const withStore = new Runner({ logger: silentLogger, persister })
+    const registry = DefinitionRegistry.of(Double)
+    const storelessHeard: string[] = []
+    const onEvent = (event: LauncherEvent) => void storelessHeard.push(event._tag)
+    // The launcher without a store subscribes first, so the round robin offers it the task.
+    await new ProcessLauncher({ runner: storeless, registry, onEvent }).subscribe(communicator)
+    const other = new LocalCommunicator({ bus: communicator.bus, logger: silentLogger })
+    opened.push(other)
+    await new ProcessLauncher({ runner: withStore, registry, persister }).subscribe(other)
+    const scratch = new Runner({ logger: silentLogger })
+    await persister.saveCheckpoint(
+      bundle(Double.create({ x: 4 }, { pid: 'stored', runner: scratch })),
+    )
+    expect(await controller.continueProcess('stored')).toEqual({ y: 8 })
+    // It was offered the task first, and passed it on.
+    expect(storelessHeard).toEqual(['TaskReceived'])
   })
 
   it('executes a process through a create task then a continue task', async () => {
