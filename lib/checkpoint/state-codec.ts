@@ -149,24 +149,33 @@ const WaitingPart = flatPart(
       data: t.unknown,
       awaiting: denseArray(PendingCodec.json),
       asked: t.string,
+      // A resume that came while paused: `{}` for `resume()` without a value.
+      resumedWith: t.partial({ value: t.unknown }),
     },
     parts: [PositionPart],
   },
   {
-    read: (json): Waiting => ({
-      _tag: 'WAITING',
-      position: PositionPart.read(json),
-      message: json.msg,
-      data: json.data,
-      awaiting: json.awaiting === undefined ? [] : json.awaiting.map(PendingPart.read),
-      asked: json.asked,
-    }),
+    read: (json): Waiting => {
+      const waiting: Waiting = {
+        _tag: 'WAITING',
+        position: PositionPart.read(json),
+        message: json.msg,
+        data: json.data,
+        awaiting: json.awaiting === undefined ? [] : json.awaiting.map(PendingPart.read),
+        asked: json.asked,
+      }
+      const resumed = json.resumedWith
+      return resumed === undefined ? waiting : { ...waiting, resumedWith: { value: resumed.value } }
+    },
     write: (state, json) => {
       PositionPart.write(state.position, json)
       if (state.message !== undefined) json.msg = state.message
       if (state.data !== undefined) json.data = state.data
       if (state.awaiting.length > 0) json.awaiting = state.awaiting.map(PendingCodec.encode)
       if (state.asked !== undefined) json.asked = state.asked
+      const resumed = state.resumedWith
+      if (resumed !== undefined)
+        json.resumedWith = resumed.value === undefined ? {} : { value: resumed.value }
     },
   },
 )

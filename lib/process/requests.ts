@@ -3,6 +3,7 @@
  * "Pause, play, kill"). Part of the reducer (`transition.ts`).
  */
 import type { Effect } from './effects.js'
+import { Events } from './events.js'
 import {
   DEFER_KILL,
   DEFER_PAUSE,
@@ -27,9 +28,15 @@ export const resume = (s: ProcessSnapshot, value: unknown): Transition => {
     return reject(s, `cannot resume a ${state._tag} process: resume is valid only while WAITING`)
   if (state.awaiting.length > 0)
     return reject(s, 'cannot resume a process that waits on awaitables: they resume it')
+  // Paused: nothing runs until `play()`, which goes on with the first value (resume is idempotent).
+  const kept = state.resumedWith
+  if (s.paused)
+    return kept !== undefined
+      ? [s, REPLY_TRUE]
+      : [{ ...s, state: { ...state, resumedWith: { value } } }, REPLY_TRUE]
   const running: ProcessState = {
     _tag: 'RUNNING',
-    position: positionWithAnswer(state, value),
+    position: positionWithAnswer(state, kept === undefined ? value : kept.value),
     resumed: true,
   }
   return finish(s, enter(s, running, [REPLY_TRUE_EFFECT]))
@@ -77,10 +84,13 @@ export const play = (s: ProcessSnapshot): Transition => {
     ]
   if (!s.paused) return [s, REPLY_TRUE]
   const snapshot = { ...s, paused: false, status: s.prePauseStatus, prePauseStatus: undefined }
-  return finish(snapshot, [
-    snapshot,
-    [hook('onPlay', []), notify({ _tag: 'played' }), REPLY_TRUE_EFFECT],
-  ])
+  const effects: Effect[] = [hook('onPlay', []), notify({ _tag: 'played' }), REPLY_TRUE_EFFECT]
+  const state = snapshot.state
+  // A resume that came while paused is applied now, as an event of its own: what onPlay or a
+  // listener of `played` raises (a failure, a kill) comes first, as if it had been resumed later.
+  if (state._tag === 'WAITING' && state.resumedWith !== undefined)
+    effects.push({ _tag: 'Raise', event: Events.resume(state.resumedWith.value) })
+  return finish(snapshot, [snapshot, effects])
 }
 
 export const kill = (

@@ -58,6 +58,11 @@ export interface Waiting {
    * answer is recorded with it in the position's journal.
    */
   readonly asked: string | undefined
+  /**
+   * A `resume(value)` that came while the process was paused: it stays WAITING until `play()`,
+   * which goes on with this value (boxed, since `undefined` is a value too).
+   */
+  readonly resumedWith?: { readonly value: unknown }
 }
 
 /** Finished: the body returned. `successful` is false for an unsuccessful result or exit code. */

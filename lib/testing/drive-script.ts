@@ -31,7 +31,10 @@ export interface DriveScript {
    * `unanswered` to leave it pending. Without `answer`, nothing is answered.
    */
   readonly answer?: (request: AwaitRequest) => unknown
-  /** Values for `resume(value)`, used in order each time the process waits for a resume. */
+  /**
+   * Values for `resume(value)`, used in order each time the process waits for a resume, paused
+   * or not (a paused process keeps the value, still WAITING, until it is played).
+   */
   readonly resumes?: readonly unknown[]
   /** Play the process each time it pauses (as its operator would), instead of stopping there. */
   readonly playPaused?: boolean

@@ -73,13 +73,20 @@ export const driveDefinition = <O = Record<string, unknown>>(
     }
     const state = loop.snapshot.state
     if (isTerminal(state)) return result(driver, loop, 'terminal')
+    // The world resumes a waiting process whether it is paused or not (paused, it keeps the value
+    // until played).
+    if (
+      state._tag === 'WAITING' &&
+      state.awaiting.length === 0 &&
+      state.resumedWith === undefined &&
+      resumesUsed < resumes.length
+    ) {
+      loop.send(Events.resume(resumes[resumesUsed++]))
+      continue
+    }
     if (loop.snapshot.paused) {
       if (script.playPaused !== true) return result(driver, loop, 'paused')
       loop.send(Events.play())
-      continue
-    }
-    if (state._tag === 'WAITING' && state.awaiting.length === 0 && resumesUsed < resumes.length) {
-      loop.send(Events.resume(resumes[resumesUsed++]))
       continue
     }
     return result(driver, loop, 'blocked')

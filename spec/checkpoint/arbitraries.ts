@@ -59,14 +59,18 @@ const error: fc.Arbitrary<ErrorInfo> = fc
 const state: fc.Arbitrary<ProcessState> = fc.oneof(
   fc.record({ _tag: fc.constant('CREATED' as const), position }),
   fc.record({ _tag: fc.constant('RUNNING' as const), position, resumed: fc.boolean() }),
-  fc.record({
-    _tag: fc.constant('WAITING' as const),
-    position,
-    message: maybe(text),
-    data: maybe(json),
-    awaiting: fc.array(pending, { maxLength: 3 }),
-    asked: maybe(text),
-  }),
+  fc.record(
+    {
+      _tag: fc.constant('WAITING' as const),
+      position,
+      message: maybe(text),
+      data: maybe(json),
+      awaiting: fc.array(pending, { maxLength: 3 }),
+      asked: maybe(text),
+      resumedWith: fc.record({ value: maybe(json) }),
+    },
+    { requiredKeys: ['_tag', 'position', 'message', 'data', 'awaiting', 'asked'] },
+  ),
   fc.record({
     _tag: fc.constant('FINISHED' as const),
     result: maybe(json),
@@ -156,6 +160,7 @@ const stateJson = fc.oneof(
         data: json,
         awaiting: fc.array(pendingJson, { minLength: 1, maxLength: 3 }),
         asked: text,
+        resumedWith: some({ value: json }),
       }),
     )
     .map(([a, b]) => ({ state: 'WAITING', ...a, ...b })),

@@ -27,7 +27,6 @@ import {
   stepDone,
   stepping,
   stopWith,
-  tagOf,
   waitAt,
   waiting,
 } from './builders.js'
@@ -149,12 +148,21 @@ describe('transition', () => {
       expect(effects[0]?._tag).toBe('Reject')
     })
 
-    it('resumes a paused WAITING process into RUNNING without taking the step', () => {
-      const [s, effects] = transition(paused(waiting()), Events.resume(1))
-      expect(tagOf(s)).toBe('RUNNING')
-      expect(s.paused).toBe(true)
-      expect(effects).not.toContainEqual(RUN_STEP)
-      expect(hooks(effects)).toEqual(['onExitWaiting', 'onRun', 'onRunning'])
+    it('keeps a paused WAITING process WAITING with the value; play goes on with it', () => {
+      const held = paused(waiting(at('next')))
+      const [s, effects] = transition(held, Events.resume(1))
+      expect(s.state).toEqual({ ...held.state, resumedWith: { value: 1 } })
+      expect([s.paused, effects]).toEqual([true, [reply(true)]])
+      // Resume stays idempotent: a second one is answered, and the first value stands.
+      expect(transition(s, Events.resume(2))).toEqual([s, [reply(true)]])
+      // Play raises the kept resume, so that what onPlay raises (a failure) comes first.
+      const [played, playEffects] = transition(s, Events.play())
+      expect([played.state, played.paused]).toEqual([s.state, false])
+      expect(playEffects.at(-1)).toEqual({ _tag: 'Raise', event: Events.resume(1) })
+      const [resumed, resumeEffects] = transition(played, Events.resume(1))
+      expect(resumed.state).toEqual({ _tag: 'RUNNING', position: at('next', 1), resumed: true })
+      expect(hooks(resumeEffects)).toEqual(['onExitWaiting', 'onRun', 'onRunning'])
+      expect(resumeEffects.at(-1)).toEqual(RUN_STEP)
     })
   })
 

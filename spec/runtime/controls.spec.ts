@@ -125,7 +125,7 @@ describe('ProcessHandle.pause and play', () => {
     expect(proc.state).toBe('WAITING')
     proc.resume('v')
     await turns()
-    expect(proc.state).toBe('RUNNING')
+    expect(proc.state).toBe('WAITING')
     expect(proc.paused).toBe(true)
     proc.play()
     await done

@@ -189,7 +189,7 @@ describe('loadProcess of a paused process', () => {
     const done = loaded.stepUntilTerminated()
     loaded.resume('up')
     await new Promise((resolve) => setImmediate(resolve))
-    expect([loaded.state, ran]).toEqual(['RUNNING', []])
+    expect([loaded.state, ran]).toEqual(['WAITING', []])
     expect(loaded.play()).toBe(true)
     await done
     expect([loaded.state, loaded.status, ran]).toEqual(['FINISHED', 'sleeping', ['wake up']])
