@@ -4,15 +4,20 @@
  * `plumpy-ts/amqp`, so that this entry point never loads amqplib.
  */
 export type {
+  BroadcastFilter,
   BroadcastFilterOptions,
   BroadcastHandler,
   BroadcastMessage,
   BroadcastSendOptions,
   Communicator,
+  IncomingTask,
+  IncomingTaskState,
   MessageOrigin,
   RpcHandler,
   TaskDelivery,
   TaskHandler,
+  TaskProcessing,
+  TaskQueue,
   TaskSendOptions,
   TaskSubscriberOptions,
 } from './communicator.js'
@@ -24,17 +29,22 @@ export {
   DuplicateSubscriberError,
   InvalidFilterError,
   InvalidMessageError,
+  InvalidTaskStateError,
   MalformedReplyError,
   MessageTooLargeError,
   RemoteError,
   ResendWindowExpiredError,
   TaskRejected,
+  UnknownSubscriberError,
   UnroutableError,
+  type SubscriberKind,
+  type TaskRejectedOptions,
 } from './errors.js'
 export {
   broadcastPredicate,
   compileFilter,
   matchesFilter,
+  type FilterOptions,
   type FilterPredicate,
 } from './filters.js'
 export { LocalBus } from './local/bus.js'

@@ -58,10 +58,11 @@ const contains = (haystack: readonly string[], needle: readonly string[]): boole
 describe('the README', () => {
   const blocks = linkedBlocks()
 
-  it('shows the examples it links to: the first work chain, processes, testing a step, embedding', () => {
+  it('shows the examples it links to: the first work chain, processes, task queues, testing a step, embedding', () => {
     expect(blocks.map((block) => block.file)).toEqual([
       'examples/readme/sum-of-squares.ts',
       'examples/readme/processes.ts',
+      'examples/readme/task-queue.ts',
       'spec/examples/testing-a-step.spec.ts',
       'examples/readme/own-loop.ts',
       'examples/readme/in-a-program.ts',
@@ -94,6 +95,7 @@ describe('the README examples', () => {
   const printed: Record<string, string[]> = {
     'quick-start.ts': ['{ total: 285 }'],
     'processes.ts': ['WAITING', "{ greeting: 'Good day, Ada' }"],
+    'task-queue.ts': ['4 true', 'undefined', '[ 4, 9, 16 ]'],
     'own-loop.ts': [
       'CREATED -> RUNNING',
       'RUNNING -> RUNNING',
