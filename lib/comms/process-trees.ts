@@ -98,6 +98,8 @@ export interface ClaimedTreesOptions {
  */
 export class ClaimedTrees {
   private readonly trees = new ProcessTrees((root) => this.release(root))
+  /** Claimed roots that have terminated here and whose last checkpoints are being written. */
+  private readonly closing = new Map<string, Promise<void>>()
   /** Claims being released. */
   private readonly releasing = new Map<string, Promise<void>>()
 
@@ -106,8 +108,14 @@ export class ClaimedTrees {
       // Children run where their root runs, under its claim.
       created: (process) => this.trees.created(process.pid, process.parentPid),
       terminated: (process) => {
-        const over = () => this.trees.over(process.pid)
-        options.written(process.pid).then(over, over)
+        const pid = process.pid
+        const over = () => this.trees.over(pid)
+        const written = options.written(pid).then(over, over)
+        if (!this.trees.isOpen(pid)) return
+        const closed = written.finally(() => {
+          if (this.closing.get(pid) === closed) this.closing.delete(pid)
+        })
+        this.closing.set(pid, closed)
       },
     })
   }
@@ -118,6 +126,10 @@ export class ClaimedTrees {
    */
   async claim(root: string): Promise<string | undefined> {
     const { ownership } = this.options
+    // A root that has just ended here is still claimed by this worker while its last
+    // checkpoints are on their way: a claim now would succeed, load the checkpoint before them
+    // and run its last steps a second time. Wait until they are written and the claim let go.
+    await this.closing.get(root)
     await this.releasing.get(root)
     if (await ownership.claim(root)) {
       this.trees.claimed(root)

@@ -237,6 +237,43 @@ describe('ProcessLauncher with an ownership', () => {
     ).toEqual({ y: 10 })
   })
 
+  it('answers a launch of a process that ended here but is still being written, running nothing again', async () => {
+    // The process ends while its last checkpoint is still on its way to the store; a launch of
+    // its pid sent again (after a broker restart, say) arrives meanwhile.
+    const store: MemoryStore = new Map()
+    let open = () => {}
+    const slow = new Promise<void>((resolve) => (open = resolve))
+    class SlowLastWrite extends InMemoryPersister {
+      override async saveCheckpoint(...args: Parameters<InMemoryPersister['saveCheckpoint']>) {
+        if (args[0].snapshot.state._tag === 'FINISHED') await slow
+        return super.saveCheckpoint(...args)
+      }
+    }
+    const runner = new Runner({
+      persister: new SlowLastWrite({ store }),
+      checkpoints: 'every-transition',
+      logger: silentLogger,
+    })
+    const ownership = new LocalOwnership('a', new LocalClaims())
+    const launcher = new ProcessLauncher({
+      runner,
+      registry,
+      persister: new InMemoryPersister({ store }),
+      ownership,
+    })
+    const ends: string[] = []
+    runner.use({ terminated: (process) => void ends.push(process.pid) })
+    const task = { task: 'launch', definition: 'Doubler', pid: 'd1', inputs: { x: 3 } }
+    const first = launcher.handle(task, delivery())
+    await waitUntil('d1 to end', () => ends.length === 1)
+    const again = launcher.handle(task, delivery(true))
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    open()
+    expect(await Promise.all([first, again])).toEqual([{ y: 6 }, { y: 6 }])
+    expect(ends).toEqual(['d1'])
+    await ownership.close()
+  })
+
   it('builds one process for two tasks of one pid that arrive together', async () => {
     const { a } = setUp()
     const first = a.launcher.handle({ task: 'launch', definition: 'Waiter', pid: 'w1' }, delivery())
