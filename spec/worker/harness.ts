@@ -274,6 +274,8 @@ export interface Execution {
   readonly pipeline: string
   readonly step: string
   readonly index: number
+  /** When it ran: the worker's wall clock, in ms. */
+  readonly at: number
 }
 
 /** The executions recorded in `file` (see `examples/scaling/definitions.ts`). */
@@ -282,12 +284,13 @@ export const readExecutions = (file: string): Execution[] =>
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => {
-      const [osPid, pipeline, step, index] = line.split(' ')
+      const [osPid, pipeline, step, index, at] = line.split(' ')
       return {
         osPid: Number(osPid),
         pipeline: pipeline ?? '',
         step: step ?? '',
         index: Number(index),
+        at: Number(at),
       }
     })
 

@@ -1,0 +1,196 @@
+/**
+ * The soak run (`npm run soak`, not in CI): 100,000 processes through two `plumpy-ts worker`
+ * processes on a RabbitMQ and a PostgreSQL of its own, with a worker SIGKILLed (and replaced),
+ * the broker restarted and the database stopped for a while along the way. It prints progress,
+ * then finished, lost, run twice past a checkpoint, peak worker RSS, peak advisory locks and
+ * wall time, and exits 1 when anything was lost, run twice, wrong or unfinished.
+ *
+ *   npm run soak                          # 100,000 processes (roots and children)
+ *   npm run soak -- --processes 5000      # a shorter run; --help for the other flags
+ *
+ * Everything lives in one temporary directory (servers, worker logs, the steps' record of their
+ * executions), removed at the end unless the run failed or `--keep` is given.
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { isDeepStrictEqual } from 'node:util'
+import { AmqpCommunicator } from '../../lib/comms/amqp/index.js'
+import { silentLogger } from '../../lib/runtime/environment.js'
+import { readExecutions } from '../../spec/worker/harness.js'
+import { machineInfo } from '../machine.js'
+import { Cluster } from './cluster.js'
+import { disrupt, StalledError, untilEnded } from './disruptions.js'
+import {
+  advisoryLocks,
+  firstCommitPast,
+  prepareCommitHistory,
+  storedRoots,
+  tallyStore,
+  withClient,
+} from './history.js'
+import { expectedOutputs, Load } from './load.js'
+import { parseSoakOptions, planRoots } from './options.js'
+import { countRepeats } from './repeats.js'
+import { printSummary, problemsOf, type SoakFigures } from './report.js'
+import { Watch } from './watch.js'
+
+const say = (text: string) => console.log(`[soak] ${text}`)
+const options = parseSoakOptions(process.argv.slice(2))
+const roots = planRoots(options)
+const pipelines = roots.filter((root) => root.kind === 'Pipeline').length
+say(
+  `${options.processes.toLocaleString('en')} processes: ${roots.length.toLocaleString('en')} ` +
+    `roots (${(roots.length - pipelines).toLocaleString('en')} Work, ` +
+    `${pipelines.toLocaleString('en')} Pipeline of ${options.rounds} rounds, each round a Work ` +
+    `child), half waited for, half nowait; 2 workers x ${options.slots} slots`,
+)
+const dir = mkdtempSync(join(tmpdir(), 'plumpy-soak-'))
+chmodSync(dir, 0o755) // the postgres user must reach its server's directory inside
+const record = join(dir, 'executions.log')
+const atStart = machineInfo()
+
+let cluster: Cluster | undefined
+let failed = true
+// Ctrl-C: stop every server and worker before leaving.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    say(`${signal}: stopping the workers and the servers`)
+    void (cluster?.close() ?? Promise.resolve()).finally(() => process.exit(130))
+  })
+
+try {
+  say(`starting RabbitMQ, PostgreSQL and two workers in ${dir}`)
+  cluster = await Cluster.start({
+    dir,
+    slots: options.slots,
+    durable: options.durable,
+    record,
+    prepare: prepareCommitHistory,
+  })
+  const running = cluster
+  const communicator = await AmqpCommunicator.connect(running.broker.url, {
+    prefix: running.prefix,
+    logger: silentLogger,
+  })
+  const load = new Load(communicator, roots, options)
+  let disruption: string | undefined
+  const watch = new Watch(running.storeUrl, {
+    roots: roots.length,
+    processes: options.processes,
+    progressEveryMs: options.progressEveryMs,
+    workers: () => running.workers,
+    status: () => {
+      const { launched, pending } = load.tally()
+      const doing = disruption === undefined ? '' : `; ${disruption}`
+      return `launched ${launched.toLocaleString('en')}, answers awaited ${pending.size}${doing}`
+    },
+  })
+  const ended = () => watch.progress.endedRoots
+  let stalled: string | undefined
+  const started = Date.now()
+  watch.start()
+  const [, disruptions] = await Promise.all([
+    load.run(ended),
+    disrupt({
+      cluster: running,
+      ended,
+      roots: roots.length,
+      outageMs: options.outageMs,
+      stallMs: options.stallMs,
+      runStarted: started,
+      say,
+      current: (what) => (disruption = what),
+    }).catch((error: unknown) => {
+      // Nothing moves: report what the store holds rather than wait for ever.
+      if (!(error instanceof StalledError)) throw error
+      stalled = error.message
+      say(`stalled: ${stalled}`)
+      load.stop()
+      return []
+    }),
+  ])
+  if (stalled === undefined)
+    say(`every root launched and every disruption over: waiting for the rest to end`)
+  const deadline = Date.now() + options.graceMs
+  await untilEnded(ended, roots.length, {
+    stallMs: Math.min(options.stallMs, options.graceMs),
+    waitingFor: 'the last roots to end',
+  }).catch((error: unknown) => say(String(error)))
+  await load.settled(Math.max(0, deadline - Date.now()))
+  const wallMs = Date.now() - started
+  await watch.sample()
+  watch.printProgress()
+
+  const figures = await withClient(running.storeUrl, async (client) => {
+    const idleAdvisoryLocks = await advisoryLocks(client)
+    const store = await tallyStore(client)
+    const stored = await storedRoots(client)
+    return { idleAdvisoryLocks, store, stored, past: await firstCommitPast(client) }
+  })
+  await watch.stop()
+  await communicator.close()
+  const stops = await running.stopWorkers()
+
+  const tally = load.tally()
+  const stateOf = (pid: string) => figures.stored.get(pid)?.state ?? 'not stored'
+  const finishedRoots = roots.filter((root) => stateOf(root.pid) === 'FINISHED')
+  const summary: SoakFigures = {
+    processes: options.processes,
+    roots: roots.length,
+    finished: figures.store.byState.get('FINISHED') ?? 0,
+    rootsFinished: finishedRoots.length,
+    endedBadly: new Map(
+      roots
+        .filter((root) => ['EXCEPTED', 'KILLED'].includes(stateOf(root.pid)))
+        .map((root) => [root.pid, stateOf(root.pid)]),
+    ),
+    // Not ended in the store, or waited for and never answered.
+    lost: roots
+      .filter(
+        (root) =>
+          !['FINISHED', 'EXCEPTED', 'KILLED'].includes(stateOf(root.pid)) ||
+          (root.waited && (tally.pending.has(root.pid) || tally.failed.has(root.pid))),
+      )
+      .map((root) => root.pid),
+    wrongOutputs: finishedRoots
+      .filter(
+        (root) =>
+          !isDeepStrictEqual(
+            figures.stored.get(root.pid)?.outputs,
+            expectedOutputs(root, options.rounds),
+          ),
+      )
+      .map((root) => root.pid),
+    repeats: countRepeats({
+      executions: readExecutions(record),
+      firstCommitPast: figures.past,
+      finished: finishedRoots,
+      rounds: options.rounds,
+    }),
+    memory: watch.memory,
+    peakAdvisoryLocks: watch.peakAdvisoryLocks,
+    idleAdvisoryLocks: figures.idleAdvisoryLocks,
+    wallMs,
+    load: tally,
+    resent: load.resent,
+    store: figures.store,
+    disruptions,
+    stops,
+    machine: { atStart, atEnd: machineInfo() },
+    ...(stalled === undefined ? {} : { stalled }),
+  }
+  printSummary(summary)
+  const problems = problemsOf(summary)
+  failed = problems.length > 0
+  say(failed ? `FAILED: ${problems.join(', ')}` : 'passed: nothing lost, nothing run twice')
+} catch (error) {
+  say(
+    `the run could not go on: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  )
+} finally {
+  await cluster?.close()
+  if (failed || options.keep) say(`logs and records kept in ${dir}`)
+  else rmSync(dir, { recursive: true, force: true })
+}
+process.exit(failed ? 1 : 0)
