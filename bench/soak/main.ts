@@ -14,7 +14,6 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { isDeepStrictEqual } from 'node:util'
 import { AmqpCommunicator } from '../../lib/comms/amqp/index.js'
 import { silentLogger } from '../../lib/runtime/environment.js'
 import { readExecutions } from '../../spec/worker/harness.js'
@@ -29,7 +28,8 @@ import {
   tallyStore,
   withClient,
 } from './history.js'
-import { expectedOutputs, Load } from './load.js'
+import { Load } from './load.js'
+import { outcomesOf } from './outcomes.js'
 import { parseSoakOptions, planRoots } from './options.js'
 import { countRepeats } from './repeats.js'
 import { printSummary, problemsOf, type SoakFigures } from './report.js'
@@ -133,39 +133,24 @@ try {
   const stops = await running.stopWorkers()
 
   const tally = load.tally()
-  const stateOf = (pid: string) => figures.stored.get(pid)?.state ?? 'not stored'
-  const finishedRoots = roots.filter((root) => stateOf(root.pid) === 'FINISHED')
+  const outcomes = outcomesOf({
+    roots,
+    stored: figures.stored,
+    launches: tally,
+    rounds: options.rounds,
+  })
   const summary: SoakFigures = {
     processes: options.processes,
     roots: roots.length,
     finished: figures.store.byState.get('FINISHED') ?? 0,
-    rootsFinished: finishedRoots.length,
-    endedBadly: new Map(
-      roots
-        .filter((root) => ['EXCEPTED', 'KILLED'].includes(stateOf(root.pid)))
-        .map((root) => [root.pid, stateOf(root.pid)]),
-    ),
-    // Not ended in the store, or waited for and never answered.
-    lost: roots
-      .filter(
-        (root) =>
-          !['FINISHED', 'EXCEPTED', 'KILLED'].includes(stateOf(root.pid)) ||
-          (root.waited && (tally.pending.has(root.pid) || tally.failed.has(root.pid))),
-      )
-      .map((root) => root.pid),
-    wrongOutputs: finishedRoots
-      .filter(
-        (root) =>
-          !isDeepStrictEqual(
-            figures.stored.get(root.pid)?.outputs,
-            expectedOutputs(root, options.rounds),
-          ),
-      )
-      .map((root) => root.pid),
+    rootsFinished: outcomes.finished.length,
+    endedBadly: outcomes.endedBadly,
+    lost: outcomes.lost,
+    wrongOutputs: outcomes.wrongOutputs,
     repeats: countRepeats({
       executions: readExecutions(record),
       firstCommitPast: figures.past,
-      finished: finishedRoots,
+      finished: outcomes.finished,
       rounds: options.rounds,
     }),
     memory: watch.memory,
