@@ -4,6 +4,7 @@
  * the worker specs start them. Also the disruptions: a worker killed (SIGKILL) and replaced as a
  * supervisor would, the broker restarted, the database stopped for a while and started again.
  */
+import { fileURLToPath } from 'node:url'
 import {
   restartBroker,
   startPrivateBroker,
@@ -25,11 +26,14 @@ export interface ClusterOptions {
   readonly slots: number
   /** PostgreSQL with its durable defaults (`PLUMPY_PG_DURABLE=1`). */
   readonly durable: boolean
-  /** Where the workers' steps record their executions (`PLUMPY_SCALING_RECORD`). */
+  /** Where the workers' steps record their executions (`PLUMPY_SOAK_RECORD`). */
   readonly record: string
   /** Runs on the empty database before any worker starts (the commit history's trigger). */
   readonly prepare: (storeUrl: string) => Promise<void>
 }
+
+/** The module the workers load: the soak's own definitions. */
+const SOAK_DEFINITIONS = fileURLToPath(new URL('definitions.ts', import.meta.url))
 
 /** Orphans this old are pruned by the workers' recovery rounds, so that a run sees it happen. */
 const PRUNE_AFTER_MS = 60_000
@@ -89,7 +93,8 @@ export class Cluster {
       dir: this.options.dir,
       slots: this.options.slots,
       pruneAfterMs: PRUNE_AFTER_MS,
-      env: { PLUMPY_SCALING_RECORD: this.options.record },
+      definitions: SOAK_DEFINITIONS,
+      env: { PLUMPY_SOAK_RECORD: this.options.record },
     })
     this.workers.push(worker)
     this.everyWorker.push(worker)

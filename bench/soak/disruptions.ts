@@ -10,6 +10,8 @@ export interface Disruption {
   readonly what: string
   /** Roots ended when it began. */
   readonly atRoots: number
+  /** Roots launched and not yet ended when it began: what it disrupted. */
+  readonly inFlight: number
   /** Since the start of the run, ms. */
   readonly startedAt: number
   readonly tookMs: number
@@ -42,6 +44,8 @@ export const untilEnded = async (
 export const disrupt = async (options: {
   readonly cluster: Cluster
   readonly ended: () => number
+  /** Roots launched and not yet ended. */
+  readonly inFlight: () => number
   readonly roots: number
   readonly outageMs: number
   readonly stallMs: number
@@ -59,8 +63,12 @@ export const disrupt = async (options: {
       waitingFor: what,
     })
     const atRoots = options.ended()
+    const inFlight = options.inFlight()
     const started = Date.now()
-    say(`${what}: begins (${atRoots.toLocaleString('en')} roots ended)`)
+    say(
+      `${what}: begins (${atRoots.toLocaleString('en')} roots ended, ` +
+        `${inFlight.toLocaleString('en')} under way)`,
+    )
     options.current(what)
     const told = await act()
     options.current(undefined)
@@ -69,6 +77,7 @@ export const disrupt = async (options: {
     done.push({
       what: told ? `${what} (${told})` : what,
       atRoots,
+      inFlight,
       startedAt: started - options.runStarted,
       tookMs,
     })

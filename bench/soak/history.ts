@@ -1,13 +1,12 @@
 /**
- * What the database says happened. A trigger on the checkpoint table records every committed
- * checkpoint write (a row exists exactly when the writer's transaction committed) with the
- * server's clock, reduced to what the soak's checks need: the state, a pipeline's rounds done
- * (`ctx.i`) and a `Work`'s inputs. Unlike the worker specs' history (spec/worker/harness.ts),
- * no body is copied: a run writes hundreds of thousands of checkpoints.
+ * What the database says happened: the store's progress and its advisory locks while the run
+ * goes, and at the end what committed checkpoints held (through a trigger, see
+ * `prepareCommitHistory`) and what the store holds. No body is copied: a run writes hundreds of
+ * thousands of checkpoints.
  */
 import pg from 'pg'
 import { PostgresPersister } from '../../lib/persistence/postgres/index.js'
-import { OWNER_APPLICATION_PREFIX } from '../../lib/worker/ownership.js'
+import { EXECUTION_ID_PATTERN } from './definitions.js'
 
 /** A connection, or a pool of them. */
 type Queryable = pg.ClientBase | pg.Pool
@@ -23,29 +22,50 @@ export const withClient = async <T>(url: string, use: (client: pg.Client) => Pro
   }
 }
 
-/** Creates the checkpoint tables and the commit history with its trigger. */
+/**
+ * Creates the checkpoint tables, and beside them what the soak reads at the end: the execution
+ * ids that committed checkpoints have held (`soak_committed_runs`), every pid ever committed
+ * (`soak_seen`), filled by a trigger in the writer's own transaction, so a row exists exactly
+ * when the write committed. Bodies and patches are both searched: the workers write whole
+ * bodies today, and an incremental store would write patches.
+ */
 export const prepareCommitHistory = async (url: string): Promise<void> => {
   const persister = new PostgresPersister({ connectionString: url })
   await persister.ensureSchema()
   await persister.close()
+  const ids = `'"(${EXECUTION_ID_PATTERN})"'`
   await withClient(url, (client) =>
     client.query(`
-      CREATE TABLE soak_commits (
-        seq BIGSERIAL PRIMARY KEY, pid TEXT NOT NULL, state TEXT, parent TEXT, round INT,
-        work_of TEXT, work_index INT, writer TEXT NOT NULL,
-        at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp());
+      CREATE TABLE soak_committed_runs (run TEXT COLLATE "C" PRIMARY KEY);
+      CREATE TABLE soak_seen (pid TEXT COLLATE "C" PRIMARY KEY);
       CREATE FUNCTION soak_record_commit() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE body JSONB := NEW.body::jsonb;
       BEGIN
-        INSERT INTO soak_commits (pid, state, parent, round, work_of, work_index, writer)
-        VALUES (NEW.pid, NEW.state, NEW.parent, (body->'ctx'->>'i')::int,
-                body->'inputs'->>'pipeline', (body->'inputs'->>'index')::int,
-                current_setting('application_name'));
-        RETURN NEW;
+        INSERT INTO soak_committed_runs (run)
+          SELECT DISTINCT m[1] FROM regexp_matches(NEW.body, ${ids}, 'g') AS m
+          ON CONFLICT DO NOTHING;
+        IF TG_OP = 'INSERT' THEN
+          INSERT INTO soak_seen (pid) VALUES (NEW.pid) ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN NULL;
       END $$;
-      CREATE TRIGGER soak_commits AFTER INSERT OR UPDATE ON checkpoints
-        FOR EACH ROW WHEN (NEW.tag_key = '') EXECUTE FUNCTION soak_record_commit();`),
+      CREATE TRIGGER soak_commits AFTER INSERT OR UPDATE OF body ON checkpoints
+        FOR EACH ROW WHEN (NEW.tag_key = '') EXECUTE FUNCTION soak_record_commit();
+      CREATE FUNCTION soak_record_patch() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO soak_committed_runs (run)
+          SELECT DISTINCT m[1] FROM regexp_matches(NEW.patch, ${ids}, 'g') AS m
+          ON CONFLICT DO NOTHING;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER soak_patches AFTER INSERT ON checkpoint_patches
+        FOR EACH ROW WHEN (NEW.tag_key = '') EXECUTE FUNCTION soak_record_patch();`),
   )
+}
+
+/** The execution ids that some committed checkpoint has held. */
+export const committedRuns = async (client: Queryable): Promise<Set<string>> => {
+  const { rows } = await client.query<{ run: string }>(`SELECT run FROM soak_committed_runs`)
+  return new Set(rows.map((row) => row.run))
 }
 
 const TERMINAL = `('FINISHED', 'EXCEPTED', 'KILLED')`
@@ -102,12 +122,10 @@ export interface StoreTally {
   /** Claim rows still held. */
   readonly claims: number
   /**
-   * Processes whose terminal checkpoint was committed more than once, each with its terminal
-   * commits (`FINISHED by w2 at 12:00:01.234`).
+   * Rows written to the checkpoint table, as PostgreSQL's statistics count them (sessions report
+   * theirs about once a second: the last second of writes may be missing).
    */
-  readonly endedTwice: readonly string[]
-  /** Committed checkpoint writes in all. */
-  readonly commits: number
+  readonly writes: number
 }
 
 /** Counts what the store holds. */
@@ -123,52 +141,12 @@ export const tallyStore = async (client: Queryable): Promise<StoreTally> => {
        WHERE tag_key = '' AND parent IS NOT NULL AND state NOT IN ${TERMINAL}`,
     ),
     pruned: await count(
-      `SELECT count(DISTINCT h.pid) AS n FROM soak_commits h
-       WHERE NOT EXISTS (SELECT 1 FROM checkpoints c WHERE c.pid = h.pid)`,
+      `SELECT count(*) AS n FROM soak_seen s
+       WHERE NOT EXISTS (SELECT 1 FROM checkpoints c WHERE c.pid = s.pid)`,
     ),
     claims: await count(`SELECT count(*) AS n FROM process_claims`),
-    endedTwice: (
-      await client.query<{ pid: string; commits: string }>(
-        `SELECT pid, string_agg(state || ' by ' || writer || ' at ' ||
-                                to_char(at, 'HH24:MI:SS.US'), ', ' ORDER BY seq) AS commits
-         FROM soak_commits WHERE state IN ${TERMINAL} GROUP BY pid HAVING count(*) > 1`,
-      )
-    ).rows.map((row) => `${row.pid}: ${row.commits.replaceAll(OWNER_APPLICATION_PREFIX, '')}`),
-    commits: await count(`SELECT count(*) AS n FROM soak_commits`),
+    writes: await count(
+      `SELECT n_tup_ins + n_tup_upd AS n FROM pg_stat_user_tables WHERE relname = 'checkpoints'`,
+    ),
   }
-}
-
-/**
- * When each recorded step's effect was first in a committed checkpoint (server clock, ms since
- * the epoch), by `<pipeline pid> <step> <index>` as the steps record themselves: a `Work` of
- * pipeline P with index k (`P work k`) once its FINISHED checkpoint committed; round k of a
- * pipeline (`P collect k`) once a checkpoint with `ctx.i` above k committed.
- */
-export const firstCommitPast = async (client: Queryable): Promise<Map<string, number>> => {
-  const past = new Map<string, number>()
-  const work = await client.query<{ work_of: string; work_index: number; at: number }>(
-    `SELECT work_of, work_index, extract(epoch FROM min(at)) * 1000 AS at FROM soak_commits
-     WHERE state = 'FINISHED' AND work_of IS NOT NULL GROUP BY work_of, work_index`,
-  )
-  for (const row of work.rows) past.set(`${row.work_of} work ${row.work_index}`, Number(row.at))
-  const rounds = await client.query<{ pid: string; round: number; at: number }>(
-    `SELECT pid, round, extract(epoch FROM min(at)) * 1000 AS at FROM soak_commits
-     WHERE round IS NOT NULL GROUP BY pid, round ORDER BY pid, round DESC`,
-  )
-  const byPid = new Map<string, { round: number; at: number }[]>()
-  for (const row of rounds.rows) {
-    const commits = byPid.get(row.pid) ?? []
-    commits.push({ round: row.round, at: Number(row.at) })
-    byPid.set(row.pid, commits)
-  }
-  for (const [pid, commits] of byPid) {
-    // Rounds in decreasing order: round k is past at the earliest commit with ctx.i above k.
-    let earliest = Infinity
-    let next = commits[0]?.round ?? 0
-    for (const { round, at } of [...commits, { round: 0, at: Infinity }]) {
-      for (; next > round; next--) past.set(`${pid} collect ${next - 1}`, earliest)
-      earliest = Math.min(earliest, at)
-    }
-  }
-  return past
 }

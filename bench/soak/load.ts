@@ -4,11 +4,10 @@
  * back once the process is stored), keeping at most `window` roots launched and not yet ended,
  * so the work flows for the whole run instead of piling up in the queue at the start.
  */
-import { isDeepStrictEqual } from 'node:util'
 import { RemoteProcessController } from '../../lib/comms/controller.js'
 import type { Communicator } from '../../lib/comms/communicator.js'
 import type { Logger } from '../../lib/runtime/environment.js'
-import { expectedTotal, Pipeline, Work } from '../../examples/scaling/definitions.js'
+import { outputsProblem, SoakChain, SoakWork } from './definitions.js'
 import type { Root } from './options.js'
 
 /** A broker restart on a loaded machine can take a while: re-send launches for this long. */
@@ -95,12 +94,13 @@ export class Load {
   }
 
   private launch(root: Root): void {
-    const inputs =
-      root.kind === 'Work' ? { pipeline: root.pid, index: root.index } : { n: this.options.rounds }
-    const definition = root.kind === 'Work' ? Work : Pipeline
+    const options = { pid: root.pid, nowait: !root.waited }
     this.pending.add(root.pid)
-    void this.controller
-      .launchProcess(definition, inputs, { pid: root.pid, nowait: !root.waited })
+    void (
+      root.kind === 'Work'
+        ? this.controller.launchProcess(SoakWork, { index: root.index }, options)
+        : this.controller.launchProcess(SoakChain, { rounds: this.options.rounds }, options)
+    )
       .then(
         (answer) => this.check(root, answer),
         (error: unknown) =>
@@ -110,14 +110,12 @@ export class Load {
   }
 
   private check(root: Root, answer: unknown): void {
-    const expected = root.waited ? expectedOutputs(root, this.options.rounds) : root.pid
-    if (isDeepStrictEqual(answer, expected)) this.answered += 1
-    else this.wrong.set(root.pid, `answered ${JSON.stringify(answer)}`)
+    const problem = root.waited
+      ? outputsProblem(root, this.options.rounds, answer)
+      : answer === root.pid
+        ? undefined
+        : `answered ${JSON.stringify(answer)}, not its pid`
+    if (problem === undefined) this.answered += 1
+    else this.wrong.set(root.pid, problem)
   }
 }
-
-/** The outputs a root that ran to its end has in the store. */
-export const expectedOutputs = (root: Root, rounds: number): Record<string, number> =>
-  root.kind === 'Work'
-    ? { value: root.index * root.index }
-    : { total: expectedTotal(rounds), rounds }

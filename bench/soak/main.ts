@@ -2,8 +2,8 @@
  * The soak run (`npm run soak`, not in CI): 100,000 processes through two `plumpy-ts worker`
  * processes on a RabbitMQ and a PostgreSQL of its own, with a worker SIGKILLed (and replaced),
  * the broker restarted and the database stopped for a while along the way. It prints progress,
- * then finished, lost, run twice past a checkpoint, peak worker RSS, peak advisory locks and
- * wall time, and exits 1 when anything was lost, run twice, wrong or unfinished.
+ * then finished, lost, run twice past a checkpoint, peak worker RSS, peak advisory locks, wall
+ * time and throughput, and exits 1 when anything was lost, run twice, wrong or unfinished.
  *
  *   npm run soak                          # 100,000 processes (roots and children)
  *   npm run soak -- --processes 5000      # a shorter run; --help for the other flags
@@ -16,13 +16,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AmqpCommunicator } from '../../lib/comms/amqp/index.js'
 import { silentLogger } from '../../lib/runtime/environment.js'
-import { readExecutions } from '../../spec/worker/harness.js'
 import { machineInfo } from '../machine.js'
 import { Cluster } from './cluster.js'
 import { disrupt, StalledError, untilEnded } from './disruptions.js'
 import {
   advisoryLocks,
-  firstCommitPast,
+  committedRuns,
   prepareCommitHistory,
   storedRoots,
   tallyStore,
@@ -31,19 +30,20 @@ import {
 import { Load } from './load.js'
 import { outcomesOf } from './outcomes.js'
 import { parseSoakOptions, planRoots } from './options.js'
-import { countRepeats } from './repeats.js'
+import { countRepeats, readExecutions } from './repeats.js'
 import { printSummary, problemsOf, type SoakFigures } from './report.js'
 import { Watch } from './watch.js'
 
 const say = (text: string) => console.log(`[soak] ${text}`)
 const options = parseSoakOptions(process.argv.slice(2))
 const roots = planRoots(options)
-const pipelines = roots.filter((root) => root.kind === 'Pipeline').length
+const chains = roots.filter((root) => root.kind === 'Chain').length
 say(
   `${options.processes.toLocaleString('en')} processes: ${roots.length.toLocaleString('en')} ` +
-    `roots (${(roots.length - pipelines).toLocaleString('en')} Work, ` +
-    `${pipelines.toLocaleString('en')} Pipeline of ${options.rounds} rounds, each round a Work ` +
-    `child), half waited for, half nowait; 2 workers x ${options.slots} slots`,
+    `roots (${(roots.length - chains).toLocaleString('en')} SoakWork, ` +
+    `${chains.toLocaleString('en')} SoakChain of ${options.rounds} rounds, each round a ` +
+    `SoakWork child), half waited for, half nowait; at most ${options.window} roots under ` +
+    `way; 2 workers x ${options.slots} slots`,
 )
 const dir = mkdtempSync(join(tmpdir(), 'plumpy-soak-'))
 chmodSync(dir, 0o755) // the postgres user must reach its server's directory inside
@@ -95,6 +95,7 @@ try {
     disrupt({
       cluster: running,
       ended,
+      inFlight: () => load.tally().launched - ended(),
       roots: roots.length,
       outageMs: options.outageMs,
       stallMs: options.stallMs,
@@ -126,7 +127,7 @@ try {
     const idleAdvisoryLocks = await advisoryLocks(client)
     const store = await tallyStore(client)
     const stored = await storedRoots(client)
-    return { idleAdvisoryLocks, store, stored, past: await firstCommitPast(client) }
+    return { idleAdvisoryLocks, store, stored, committed: await committedRuns(client) }
   })
   await watch.stop()
   await communicator.close()
@@ -149,7 +150,7 @@ try {
     wrongOutputs: outcomes.wrongOutputs,
     repeats: countRepeats({
       executions: readExecutions(record),
-      firstCommitPast: figures.past,
+      committed: figures.committed,
       finished: outcomes.finished,
       rounds: options.rounds,
     }),

@@ -8,11 +8,15 @@ import { parseArgs } from 'node:util'
 export interface SoakOptions {
   /** Processes to run in all, roots and children counted. */
   readonly processes: number
-  /** Rounds of each `Pipeline` (each round launches one `Work` child). */
+  /** Rounds of each `SoakChain` (each round launches one `SoakWork` child). */
   readonly rounds: number
   /** `--slots` of each worker. */
   readonly slots: number
-  /** Roots launched and not yet ended, at most (the launcher waits below it). */
+  /**
+   * Roots launched and not yet ended, at most (the launcher waits below it). Default: an eighth
+   * of the roots, between 16 and 400, so that a short run is still under way when it is
+   * disrupted.
+   */
   readonly window: number
   /** How long the database stays down. */
   readonly outageMs: number
@@ -39,7 +43,7 @@ export const parseSoakOptions = (argv: readonly string[]): SoakOptions => {
       processes: { type: 'string', default: '100000' },
       rounds: { type: 'string', default: '3' },
       slots: { type: 'string', default: '50' },
-      window: { type: 'string', default: '400' },
+      window: { type: 'string' },
       'outage-s': { type: 'string', default: '8' },
       'grace-s': { type: 'string', default: '600' },
       'stall-s': { type: 'string', default: '300' },
@@ -61,12 +65,17 @@ export const parseSoakOptions = (argv: readonly string[]): SoakOptions => {
     return value
   }
   const rounds = whole('rounds', values.rounds, 1)
+  // The smallest run still holds one root of each kind in each mode (see `planRoots`).
+  const processes = whole('processes', values.processes, 4 + 2 * rounds)
+  const roots = planRoots({ processes, rounds }).length
   return {
-    // The smallest run still holds one root of each kind in each mode (see `planRoots`).
-    processes: whole('processes', values.processes, 4 + 2 * rounds),
+    processes,
     rounds,
     slots: whole('slots', values.slots, 1),
-    window: whole('window', values.window, 1),
+    window:
+      values.window === undefined
+        ? Math.min(400, Math.max(16, Math.round(roots / 8)))
+        : whole('window', values.window, 1),
     outageMs: whole('outage-s', values['outage-s'], 0) * 1000,
     graceMs: whole('grace-s', values['grace-s'], 1) * 1000,
     stallMs: whole('stall-s', values['stall-s'], 1) * 1000,
@@ -79,33 +88,33 @@ export const parseSoakOptions = (argv: readonly string[]): SoakOptions => {
 /** One root process to launch. */
 export interface Root {
   readonly pid: string
-  readonly kind: 'Work' | 'Pipeline'
+  readonly kind: 'Work' | 'Chain'
   /** Waited for (`launchProcess` resolves to the outputs) or `nowait` (to the pid). */
   readonly waited: boolean
-  /** Work's `index` input (its output is the square); unused by pipelines. */
+  /** `SoakWork`'s `index` input (its output is the square); unused by chains. */
   readonly index: number
 }
 
 /**
- * The roots, in launch order: a repeating cycle of a waited `Work`, a waited `Pipeline`, a nowait
- * `Work` and a nowait `Pipeline`, until the processes (a pipeline counts its `rounds` children
- * too) reach `processes`; the last few are `Work` to make the count exact.
+ * The roots, in launch order: a repeating cycle of a waited `SoakWork`, a waited `SoakChain`, a
+ * nowait `SoakWork` and a nowait `SoakChain`, until the processes (a chain counts its `rounds`
+ * children too) reach `processes`; the last few are `SoakWork` to make the count exact.
  */
 export const planRoots = (options: Pick<SoakOptions, 'processes' | 'rounds'>): Root[] => {
   const roots: Root[] = []
-  const pipelineSize = 1 + options.rounds
+  const chainSize = 1 + options.rounds
   let processes = 0
   for (let i = 0; processes < options.processes; i++) {
     const phase = i % 4
-    const fits = processes + pipelineSize <= options.processes
-    const kind = phase % 2 === 1 && fits ? 'Pipeline' : 'Work'
+    const fits = processes + chainSize <= options.processes
+    const kind = phase % 2 === 1 && fits ? 'Chain' : 'Work'
     roots.push({
-      pid: `soak-${kind === 'Work' ? 'w' : 'p'}-${i}`,
+      pid: `soak-${kind === 'Work' ? 'w' : 'c'}-${i}`,
       kind,
       waited: phase < 2,
       index: i % 1000,
     })
-    processes += kind === 'Work' ? 1 : pipelineSize
+    processes += kind === 'Work' ? 1 : chainSize
   }
   return roots
 }

@@ -2,9 +2,9 @@
  * What became of each root: finished, ended otherwise, lost (not ended in the store, or waited
  * for and never answered), or finished with outputs other than its definition promises.
  */
-import { isDeepStrictEqual } from 'node:util'
+import { outputsProblem } from './definitions.js'
 import type { StoredRoot } from './history.js'
-import { expectedOutputs, type LoadTally } from './load.js'
+import type { LoadTally } from './load.js'
 import type { Root } from './options.js'
 
 const TERMINAL = ['FINISHED', 'EXCEPTED', 'KILLED']
@@ -15,7 +15,7 @@ export interface RootOutcomes {
   /** Ended EXCEPTED or KILLED, by pid with the state. */
   readonly endedBadly: ReadonlyMap<string, string>
   readonly lost: readonly string[]
-  /** FINISHED with stored outputs other than expected. */
+  /** FINISHED with stored outputs other than expected: pid and what is wrong. */
   readonly wrongOutputs: readonly string[]
 }
 
@@ -41,11 +41,9 @@ export const outcomesOf = (options: {
     lost: roots
       .filter((root) => !TERMINAL.includes(stateOf(root.pid)) || unanswered(root))
       .map((root) => root.pid),
-    wrongOutputs: finished
-      .filter(
-        (root) =>
-          !isDeepStrictEqual(stored.get(root.pid)?.outputs, expectedOutputs(root, options.rounds)),
-      )
-      .map((root) => root.pid),
+    wrongOutputs: finished.flatMap((root) => {
+      const problem = outputsProblem(root, options.rounds, stored.get(root.pid)?.outputs)
+      return problem === undefined ? [] : [`${root.pid}: ${problem}`]
+    }),
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The soak run's closing summary: the figures the run is judged by (finished, lost, run twice
- * past a checkpoint, peak worker RSS, peak advisory locks, wall time) and what explains them,
- * as a two-column table; and the verdict.
+ * past a checkpoint, peak worker RSS, peak advisory locks, wall time, throughput) and what
+ * explains them, as a two-column table; and the verdict.
  */
 import type { MachineInfo } from '../machine.js'
 import type { Disruption } from './disruptions.js'
@@ -21,7 +21,7 @@ export interface SoakFigures {
   readonly endedBadly: ReadonlyMap<string, string>
   /** Roots not ended in the store, or whose waited launch never answered. */
   readonly lost: readonly string[]
-  /** FINISHED roots whose stored outputs are not the expected ones. */
+  /** FINISHED roots whose stored outputs are not the expected ones, with what is wrong. */
   readonly wrongOutputs: readonly string[]
   readonly repeats: Repeats
   readonly memory: ReadonlyMap<string, MemoryPeak>
@@ -55,12 +55,14 @@ export const problemsOf = (f: SoakFigures): string[] => {
   const count = (what: string, value: number) => value > 0 && problems.push(`${what} ${n(value)}`)
   count('lost', f.lost.length)
   count('run twice past a checkpoint', f.repeats.pastCheckpoint.length)
-  count('ran to their end twice', f.store.endedTwice.length)
   count('ended other than FINISHED', f.endedBadly.size)
   count('wrong outputs', f.wrongOutputs.length + f.load.wrong.size)
   count('failed launches', f.load.failed.size)
   count('steps without a recorded execution', f.repeats.missing.length)
   count('workers that did not stop cleanly', f.stops.filter((s) => s.code !== 0).length)
+  count('disruptions with nothing under way', f.disruptions.filter((d) => d.inFlight === 0).length)
+  if (f.disruptions.length < 3 && f.stalled === undefined)
+    problems.push(`${3 - f.disruptions.length} disruptions not done`)
   return problems
 }
 
@@ -77,12 +79,8 @@ export const printSummary = (f: SoakFigures): void => {
     [
       'run twice past a checkpoint',
       `${n(f.repeats.pastCheckpoint.length)}${some(
-        f.repeats.pastCheckpoint.map((e) => `${e.pipeline} ${e.step} ${e.index} on ${e.osPid}`),
+        f.repeats.pastCheckpoint.map((e) => `${e.pid} ${e.step} ${e.index} (${e.id})`),
       )}`,
-    ],
-    [
-      'ran to their end twice',
-      `${n(f.store.endedTwice.length)} (a terminal checkpoint committed twice: catches a last step run again, which no step records)`,
     ],
     [
       'ran again, not yet checkpointed',
@@ -99,25 +97,27 @@ export const printSummary = (f: SoakFigures): void => {
       'peak advisory locks',
       `${n(f.peakAdvisoryLocks)} (${n(f.idleAdvisoryLocks)} with the workers idle at the end)`,
     ],
+    ['wall time', `${minutes(f.wallMs)} from the first launch to the last end`],
     [
-      'wall time',
-      `${minutes(f.wallMs)} from the first launch to the last end (${n(Math.round((f.finished * 1000) / f.wallMs))} processes/s)`,
+      'throughput',
+      `${n(Math.round((f.finished * 1000) / f.wallMs))} processes/s (finished processes over the wall time, disruptions included)`,
     ],
     [
       'launches',
       `${n(f.load.launched)} of ${n(f.roots)} launched, ${n(f.load.answered)} answered as expected (half waited for their outputs, half nowait); ${n(f.load.failed.size)} failed${some([...f.load.failed.keys()])}, ${n(f.load.wrong.size)} wrong; ${n(f.resent)} re-sent after the broker restart`,
     ],
     ['stored outputs wrong', `${n(f.wrongOutputs.length)}${some(f.wrongOutputs)}`],
+    ['launch answers wrong', `${n(f.load.wrong.size)}${some([...f.load.wrong.values()])}`],
     ['ended other than FINISHED', `${n(f.endedBadly.size)}${some([...f.endedBadly.keys()])}`],
     [
       'orphans',
       `${n(f.store.liveChildren)} left, ${n(f.store.pruned)} pruned by the workers (children of a step that ran again)`,
     ],
     ['claims held at the end', n(f.store.claims)],
-    ['checkpoints committed', n(f.store.commits)],
+    ['checkpoint rows written', `about ${n(f.store.writes)} (PostgreSQL's statistics)`],
     ...f.disruptions.map((d): [string, string] => [
       'disruption',
-      `${d.what} at ${minutes(d.startedAt)} (${n(d.atRoots)} roots ended), ${(d.tookMs / 1000).toFixed(1)} s`,
+      `${d.what} at ${minutes(d.startedAt)} (${n(d.atRoots)} roots ended, ${n(d.inFlight)} under way), ${(d.tookMs / 1000).toFixed(1)} s`,
     ]),
     [
       'workers at the end',
@@ -132,5 +132,4 @@ export const printSummary = (f: SoakFigures): void => {
   console.log('')
   for (const [name, value] of rows) console.log(`  ${name.padEnd(width)}  ${value}`)
   console.log('')
-  for (const twice of f.store.endedTwice.slice(0, 20)) console.log(`  ended twice: ${twice}`)
 }

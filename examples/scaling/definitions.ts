@@ -8,12 +8,10 @@
  * event loop all the time and a pipeline can stop and go on anywhere between two rounds.
  *
  * Observing executions: with `PLUMPY_SCALING_RECORD=<file>` in the environment, each execution
- * of `Work.run` and `Pipeline.collect` appends a line `<os pid> <pipeline pid> <step> <index>
- * <ms>` to that file, synchronously (the line is in the kernel before the step returns, so a
- * worker killed right after it cannot lose it); `<ms>` is the wall clock (`Date.now()`) when the
- * step ran, for comparing with the database's commit times. That side effect is there only for
- * observation: it lets the tests and the soak run (`npm run soak`) count how many times each
- * step ran, on which worker, and when.
+ * of `Work.run` and `Pipeline.collect` appends a line `<os pid> <pipeline pid> <step> <index>`
+ * to that file, synchronously (the line is in the kernel before the step returns, so a worker
+ * killed right after it cannot lose it). That side effect is there only for observation: it
+ * lets the tests count how many times each step ran, on which worker.
  */
 import { appendFileSync } from 'node:fs'
 import * as t from 'io-ts'
@@ -31,7 +29,7 @@ import {
 const record = (pipeline: string, step: string, index: number): void => {
   const file = process.env['PLUMPY_SCALING_RECORD']
   if (file !== undefined && file !== '')
-    appendFileSync(file, `${process.pid} ${pipeline} ${step} ${index} ${Date.now()}\n`)
+    appendFileSync(file, `${process.pid} ${pipeline} ${step} ${index}\n`)
 }
 
 /** One unit of work of a pipeline: squares its index. */

@@ -64,6 +64,8 @@ export interface WorkerSpawnOptions {
   readonly store: string
   readonly prefix: string
   readonly dir: string
+  /** The definitions module (default {@link DEFINITIONS}). */
+  readonly definitions?: string
   readonly slots?: number
   readonly holdLimitMs?: number
   /** `--recover-every-ms` (0: the worker never continues processes by itself). */
@@ -86,7 +88,7 @@ export const startWorker = async (options: WorkerSpawnOptions): Promise<WorkerPr
     '--store',
     options.store,
     '--definitions',
-    DEFINITIONS,
+    options.definitions ?? DEFINITIONS,
     '--prefix',
     options.prefix,
     '--name',
@@ -274,8 +276,6 @@ export interface Execution {
   readonly pipeline: string
   readonly step: string
   readonly index: number
-  /** When it ran: the worker's wall clock, in ms. */
-  readonly at: number
 }
 
 /** The executions recorded in `file` (see `examples/scaling/definitions.ts`). */
@@ -284,13 +284,12 @@ export const readExecutions = (file: string): Execution[] =>
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => {
-      const [osPid, pipeline, step, index, at] = line.split(' ')
+      const [osPid, pipeline, step, index] = line.split(' ')
       return {
         osPid: Number(osPid),
         pipeline: pipeline ?? '',
         step: step ?? '',
         index: Number(index),
-        at: Number(at),
       }
     })
 

@@ -1,10 +1,10 @@
 /**
- * The soak run's commit history, on the suite's PostgreSQL: the trigger records committed
- * checkpoint writes only, and `firstCommitPast` finds when each step's effect first committed.
+ * What the soak run reads from the database, on the suite's PostgreSQL: the trigger keeps the
+ * execution ids of committed checkpoint writes only, from whole bodies and from patches.
  */
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { firstCommitPast, prepareCommitHistory, tallyStore } from '../../../bench/soak/history.js'
+import { committedRuns, prepareCommitHistory, tallyStore } from '../../../bench/soak/history.js'
 import { freshPgDatabase, type FreshDatabase } from '../../support/services.js'
 
 describe('the soak commit history', () => {
@@ -22,48 +22,35 @@ describe('the soak commit history', () => {
     await db?.drop()
   })
 
-  /** Writes the untagged checkpoint of `pid` as a worker would (one upsert); resolves to its time. */
-  const write = async (pid: string, body: Record<string, unknown>, parent?: string) => {
-    await client.query(
+  /** Writes the untagged checkpoint of `pid` as a worker does (one upsert). */
+  const write = (pid: string, body: Record<string, unknown>, parent?: string) =>
+    client.query(
       `INSERT INTO checkpoints (pid, tag, tag_key, body, version, base, state, parent)
        VALUES ($1, NULL, '', $2, 1, 1, $3, $4)
        ON CONFLICT (pid, tag_key) DO UPDATE SET body = excluded.body, state = excluded.state`,
       [pid, JSON.stringify(body), body['state'], parent ?? null],
     )
-    const { rows } = await client.query<{ at: string }>(
-      `SELECT extract(epoch FROM at) * 1000 AS at FROM soak_commits ORDER BY seq DESC LIMIT 1`,
-    )
-    return Number(rows[0]?.at)
-  }
 
-  it('finds the first committed checkpoint past each step, and ignores rolled-back writes', async () => {
-    await write('p', { state: 'RUNNING', ctx: { i: 0, total: 0 } })
+  it('keeps the execution ids of committed writes, and of none that rolled back', async () => {
+    const id = (n: number) => `soakrun-0a0b0c0d-${n}`
+    await write('c', { state: 'RUNNING', ctx: { i: 0, runs: [] } })
     // A write that never commits leaves no trace.
     await client.query('BEGIN')
-    await write('p', { state: 'WAITING', ctx: { i: 3, total: 5 } })
+    await write('c', { state: 'WAITING', ctx: { i: 1, runs: [id(1)] } })
     await client.query('ROLLBACK')
-    const child = await write(
-      'p-child',
-      { state: 'FINISHED', inputs: { pipeline: 'p', index: 0 } },
-      'p',
+    await write('c-child', { state: 'RUNNING', step: 'report', args: [id(2)] }, 'c')
+    await write('c', { state: 'FINISHED', ctx: { i: 1, runs: [id(3)] }, outputs: { x: 'soakrun' } })
+    // An incremental store's patch row.
+    await client.query(
+      `INSERT INTO checkpoint_patches (pid, tag_key, version, patch) VALUES ('c', '', 2, $1)`,
+      [JSON.stringify([{ op: 'add', path: '/ctx/runs/1', value: id(4) }])],
     )
-    const one = await write('p', { state: 'WAITING', ctx: { i: 1, total: 0 } })
-    await write('p', { state: 'RUNNING', ctx: { i: 1, total: 0 } })
-    // Rounds 2 is never seen on its own: round 3 is past both of the steps before it.
-    const three = await write('p', { state: 'WAITING', ctx: { i: 3, total: 5 } })
-    await write('p', { state: 'FINISHED', ctx: { i: 3, total: 5 } })
 
-    const past = await firstCommitPast(client)
-    expect(past.get('p work 0')).toBeCloseTo(child, 3)
-    expect(past.get('p collect 0')).toBeCloseTo(one, 3)
-    expect(past.get('p collect 1')).toBeCloseTo(three, 3)
-    expect(past.get('p collect 2')).toBeCloseTo(three, 3)
-    expect(past.has('p collect 3')).toBe(false)
-    expect(past.has('p work 1')).toBe(false)
-
+    expect([...(await committedRuns(client))].sort()).toEqual([id(2), id(3), id(4)])
     const tally = await tallyStore(client)
-    expect(tally.commits).toBe(6)
-    expect(Object.fromEntries(tally.byState)).toEqual({ FINISHED: 2 })
-    expect(tally).toMatchObject({ liveChildren: 0, pruned: 0, claims: 0, endedTwice: [] })
+    expect(Object.fromEntries(tally.byState)).toEqual({ FINISHED: 1, RUNNING: 1 })
+    expect(tally).toMatchObject({ liveChildren: 1, pruned: 0, claims: 0 })
+    await client.query(`DELETE FROM checkpoints WHERE pid = 'c-child'`)
+    expect(await tallyStore(client)).toMatchObject({ liveChildren: 0, pruned: 1 })
   })
 })
