@@ -1,7 +1,8 @@
 /**
  * What production does to workers, along the soak run, each once the store says a share of the
- * roots has ended: a worker SIGKILLed and replaced at once (20 %), the broker restarted (45 %),
- * the database stopped for a while and started again (70 %). Each is timed and told.
+ * roots has ended and while some are under way: a worker SIGKILLed and replaced at once (20 %),
+ * the broker restarted (45 %), the database stopped for a while and started again (70 %). Each
+ * is timed and told.
  */
 import type { Cluster } from './cluster.js'
 
@@ -17,12 +18,8 @@ export interface Disruption {
   readonly tookMs: number
 }
 
-/** The run made no progress for too long. */
-export class StalledError extends Error {
-  constructor(waitingFor: string, stallMs: number, ended: number) {
-    super(`no root ended for ${stallMs / 1000} s (${ended} ended) while waiting for ${waitingFor}`)
-  }
-}
+/** The run cannot go on as planned: no progress for too long, or nothing left to disrupt. */
+export class StalledError extends Error {}
 
 /** Resolves once `ended()` reaches `target`; rejects when it stays put for `stallMs`. */
 export const untilEnded = async (
@@ -36,25 +33,47 @@ export const untilEnded = async (
     await new Promise((resolve) => setTimeout(resolve, 250))
     if (ended() !== last) [last, movedAt] = [ended(), Date.now()]
     else if (Date.now() - movedAt > options.stallMs)
-      throw new StalledError(options.waitingFor, options.stallMs, last)
+      throw new StalledError(
+        `no root ended for ${options.stallMs / 1000} s (${last} ended) while waiting for ` +
+          options.waitingFor,
+      )
   }
 }
 
-/** Runs the three disruptions in turn; resolves to what happened. */
-export const disrupt = async (options: {
+/** Resolves once some root is under way; rejects when every root has been launched and ended. */
+const untilUnderWay = async (
+  options: Pick<DisruptOptions, 'inFlight' | 'everyRootLaunched'>,
+  what: string,
+): Promise<void> => {
+  while (options.inFlight() === 0) {
+    if (options.everyRootLaunched())
+      throw new StalledError(`every root ended before the ${what}: run more processes`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/** What {@link disrupt} works with. */
+export interface DisruptOptions {
   readonly cluster: Cluster
   readonly ended: () => number
   /** Roots launched and not yet ended. */
   readonly inFlight: () => number
+  readonly everyRootLaunched: () => boolean
   readonly roots: number
   readonly outageMs: number
   readonly stallMs: number
   readonly runStarted: number
   /** Told when a disruption begins and ends. */
   readonly say: (text: string) => void
-  /** The disruption under way, for the progress line. */
+  /** The disruption under way, for the progress line; undefined once it is over. */
   readonly current: (what: string | undefined) => void
-}): Promise<Disruption[]> => {
+}
+
+/** The disruptions {@link disrupt} runs, in turn. */
+export const DISRUPTIONS = 3
+
+/** Runs the three disruptions in turn; resolves to what happened. */
+export const disrupt = async (options: DisruptOptions): Promise<Disruption[]> => {
   const { cluster, say } = options
   const done: Disruption[] = []
   const step = async (share: number, what: string, act: () => Promise<string | void>) => {
@@ -62,6 +81,7 @@ export const disrupt = async (options: {
       stallMs: options.stallMs,
       waitingFor: what,
     })
+    await untilUnderWay(options, what)
     const atRoots = options.ended()
     const inFlight = options.inFlight()
     const started = Date.now()

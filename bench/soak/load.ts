@@ -66,15 +66,21 @@ export class Load {
     }
   }
 
+  /** Every root has been launched. */
+  get everyRootLaunched(): boolean {
+    return this.launched === this.roots.length
+  }
+
   /**
    * Launches every root, never more than `window` ahead of `ended()` (roots ended, as the store
-   * says); resolves once the last launch is sent (not answered: see {@link settled}).
+   * says), and the last `reserve()` roots only once `reserve()` allows; resolves once the last
+   * launch is sent (not answered: see {@link settled}).
    */
-  async run(ended: () => number): Promise<void> {
+  async run(ended: () => number, reserve: () => number): Promise<void> {
     while (!this.stopped && this.launched < this.roots.length) {
       const room = Math.min(
         this.options.window - (this.launched - ended()),
-        this.roots.length - this.launched,
+        this.roots.length - reserve() - this.launched,
       )
       for (let i = 0; i < room; i++) this.launch(this.roots[this.launched++] as Root)
       await new Promise((resolve) => setTimeout(resolve, 100))

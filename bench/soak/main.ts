@@ -18,7 +18,7 @@ import { AmqpCommunicator } from '../../lib/comms/amqp/index.js'
 import { silentLogger } from '../../lib/runtime/environment.js'
 import { machineInfo } from '../machine.js'
 import { Cluster } from './cluster.js'
-import { disrupt, StalledError, untilEnded } from './disruptions.js'
+import { disrupt, DISRUPTIONS, StalledError, untilEnded } from './disruptions.js'
 import {
   advisoryLocks,
   committedRuns,
@@ -87,21 +87,36 @@ try {
     },
   })
   const ended = () => watch.progress.endedRoots
+  const inFlight = () => load.tally().launched - ended()
+  // Roots held back, a window for each disruption, so that a short run is not over before its
+  // disruptions: a window of them goes whenever nothing else is under way between two
+  // disruptions, and the rest once the last disruption has begun.
+  let disruptionsLeft = DISRUPTIONS
+  let held = Math.min(DISRUPTIONS * options.window, Math.floor(roots.length / 2))
+  const reserve = () => {
+    if (disruptionsLeft === 0) held = 0
+    else if (disruption === undefined && inFlight() === 0) held = Math.max(0, held - options.window)
+    return held
+  }
   let stalled: string | undefined
   const started = Date.now()
   watch.start()
   const [, disruptions] = await Promise.all([
-    load.run(ended),
+    load.run(ended, reserve),
     disrupt({
       cluster: running,
       ended,
-      inFlight: () => load.tally().launched - ended(),
+      inFlight,
+      everyRootLaunched: () => load.everyRootLaunched,
       roots: roots.length,
       outageMs: options.outageMs,
       stallMs: options.stallMs,
       runStarted: started,
       say,
-      current: (what) => (disruption = what),
+      current: (what) => {
+        disruption = what
+        if (what !== undefined) disruptionsLeft -= 1
+      },
     }).catch((error: unknown) => {
       // Nothing moves: report what the store holds rather than wait for ever.
       if (!(error instanceof StalledError)) throw error

@@ -4,7 +4,7 @@
  * explains them, as a two-column table; and the verdict.
  */
 import type { MachineInfo } from '../machine.js'
-import type { Disruption } from './disruptions.js'
+import { DISRUPTIONS, type Disruption } from './disruptions.js'
 import type { StoreTally } from './history.js'
 import type { LoadTally } from './load.js'
 import type { Repeats } from './repeats.js'
@@ -61,8 +61,8 @@ export const problemsOf = (f: SoakFigures): string[] => {
   count('steps without a recorded execution', f.repeats.missing.length)
   count('workers that did not stop cleanly', f.stops.filter((s) => s.code !== 0).length)
   count('disruptions with nothing under way', f.disruptions.filter((d) => d.inFlight === 0).length)
-  if (f.disruptions.length < 3 && f.stalled === undefined)
-    problems.push(`${3 - f.disruptions.length} disruptions not done`)
+  if (f.disruptions.length < DISRUPTIONS && f.stalled === undefined)
+    problems.push(`${DISRUPTIONS - f.disruptions.length} disruptions not done`)
   return problems
 }
 
