@@ -22,6 +22,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { appendFileSync } from 'node:fs'
+import { isDeepStrictEqual } from 'node:util'
 import * as t from 'io-ts'
 import {
   Continue,
@@ -123,22 +124,20 @@ export const outputsProblem = (
   rounds: number,
   outputs: unknown,
 ): string | undefined => {
-  const expected =
+  const [values, steps] =
     root.kind === 'Work'
-      ? { value: root.index * root.index, executions: 2 }
-      : { total: expectedTotal(rounds), rounds, executions: rounds + 1 }
-  const { executions, ...values } = (outputs ?? {}) as Record<string, unknown>
-  const { executions: ids, ...wanted } = expected
+      ? [{ value: root.index * root.index }, 2]
+      : [{ total: expectedTotal(rounds), rounds }, rounds + 1]
+  const { executions, ...rest } = (outputs ?? {}) as Record<string, unknown>
+  const isId = (id: unknown) => typeof id === 'string' && EXECUTION_ID.test(id)
   const fine =
-    JSON.stringify(values, Object.keys(wanted).sort()) ===
-      JSON.stringify(wanted, Object.keys(wanted).sort()) &&
-    Object.keys(values).length === Object.keys(wanted).length &&
+    isDeepStrictEqual(rest, values) &&
     Array.isArray(executions) &&
-    executions.length === ids &&
-    executions.every(
-      (id) => typeof id === 'string' && new RegExp(`^${EXECUTION_ID_PATTERN}$`).test(id),
-    )
+    executions.length === steps &&
+    executions.every(isId)
   return fine
     ? undefined
-    : `outputs ${JSON.stringify(outputs)}, expected ${JSON.stringify(wanted)} and ${ids} execution ids`
+    : `outputs ${JSON.stringify(outputs)}, expected ${JSON.stringify(values)} and ${steps} execution ids`
 }
+
+const EXECUTION_ID = new RegExp(`^${EXECUTION_ID_PATTERN}$`)
