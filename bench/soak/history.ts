@@ -23,28 +23,45 @@ export const withClient = async <T>(url: string, use: (client: pg.Client) => Pro
 }
 
 /**
- * Creates the checkpoint tables, and beside them what the soak reads at the end: the execution
- * ids that committed checkpoints have held (`soak_committed_runs`), every pid ever committed
- * (`soak_seen`), filled by a trigger in the writer's own transaction, so a row exists exactly
- * when the write committed. Bodies and patches are both searched: the workers write whole
- * bodies today, and an incremental store would write patches.
+ * How a checkpoint names a child it waits on (see the `awaiting` entries of a WAITING
+ * snapshot); the first group is the child's pid.
+ */
+export const CHILD_REFERENCE_PATTERN = '"_tag":"Child","pid":"([^"]+)"'
+
+/**
+ * Creates the checkpoint tables, and beside them what the soak reads at the end, filled by
+ * triggers in the writer's own transaction, so a row exists exactly when the write committed:
+ * the execution ids that committed checkpoints have held (`soak_committed_runs`), the children
+ * that committed checkpoints of roots have waited on (`soak_named_children`), and every pid ever
+ * committed with its parent and `index` input (`soak_seen`). Bodies and patches are both
+ * searched: the workers write whole bodies today, and an incremental store would write patches.
  */
 export const prepareCommitHistory = async (url: string): Promise<void> => {
   const persister = new PostgresPersister({ connectionString: url })
   await persister.ensureSchema()
   await persister.close()
-  const ids = `'"(${EXECUTION_ID_PATTERN})"'`
+  // Whatever a text names: execution ids, and children when it is a root's.
+  const named = (text: string, root: string) => `
+        INSERT INTO soak_committed_runs (run)
+          SELECT DISTINCT m[1] FROM regexp_matches(${text}, '"(${EXECUTION_ID_PATTERN})"', 'g') AS m
+          ON CONFLICT DO NOTHING;
+        IF ${root} THEN
+          INSERT INTO soak_named_children (pid)
+            SELECT DISTINCT m[1] FROM regexp_matches(${text}, '${CHILD_REFERENCE_PATTERN}', 'g') AS m
+            ON CONFLICT DO NOTHING;
+        END IF;`
   await withClient(url, (client) =>
     client.query(`
       CREATE TABLE soak_committed_runs (run TEXT COLLATE "C" PRIMARY KEY);
-      CREATE TABLE soak_seen (pid TEXT COLLATE "C" PRIMARY KEY);
+      CREATE TABLE soak_named_children (pid TEXT COLLATE "C" PRIMARY KEY);
+      CREATE TABLE soak_seen (pid TEXT COLLATE "C" PRIMARY KEY, parent TEXT COLLATE "C", work_index INT);
       CREATE FUNCTION soak_record_commit() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        INSERT INTO soak_committed_runs (run)
-          SELECT DISTINCT m[1] FROM regexp_matches(NEW.body, ${ids}, 'g') AS m
-          ON CONFLICT DO NOTHING;
+        ${named('NEW.body', 'NEW.parent IS NULL')}
         IF TG_OP = 'INSERT' THEN
-          INSERT INTO soak_seen (pid) VALUES (NEW.pid) ON CONFLICT DO NOTHING;
+          INSERT INTO soak_seen (pid, parent, work_index)
+            VALUES (NEW.pid, NEW.parent, (NEW.body::json->'inputs'->>'index')::int)
+            ON CONFLICT DO NOTHING;
         END IF;
         RETURN NULL;
       END $$;
@@ -52,14 +69,31 @@ export const prepareCommitHistory = async (url: string): Promise<void> => {
         FOR EACH ROW WHEN (NEW.tag_key = '') EXECUTE FUNCTION soak_record_commit();
       CREATE FUNCTION soak_record_patch() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        INSERT INTO soak_committed_runs (run)
-          SELECT DISTINCT m[1] FROM regexp_matches(NEW.patch, ${ids}, 'g') AS m
-          ON CONFLICT DO NOTHING;
+        ${named(
+          'NEW.patch',
+          `NOT EXISTS (SELECT 1 FROM checkpoints c
+                       WHERE c.pid = NEW.pid AND c.tag_key = '' AND c.parent IS NOT NULL)`,
+        )}
         RETURN NULL;
       END $$;
       CREATE TRIGGER soak_patches AFTER INSERT ON checkpoint_patches
         FOR EACH ROW WHEN (NEW.tag_key = '') EXECUTE FUNCTION soak_record_patch();`),
   )
+}
+
+/**
+ * Children launched again past a checkpoint, as `<parent> launched <index> again`: a parent with
+ * two children of one `index` (one round) that its committed checkpoints both waited on. A round
+ * that launched its child again because the checkpoint naming the first never committed leaves
+ * that first child unnamed (an orphan), which is allowed.
+ */
+export const relaunchedPastCheckpoint = async (client: Queryable): Promise<string[]> => {
+  const { rows } = await client.query<{ parent: string; work_index: number; n: string }>(
+    `SELECT s.parent, s.work_index, count(*) AS n FROM soak_seen s
+     JOIN soak_named_children c ON c.pid = s.pid
+     WHERE s.parent IS NOT NULL GROUP BY s.parent, s.work_index HAVING count(*) > 1`,
+  )
+  return rows.map((row) => `${row.parent} launched ${row.work_index} again (${row.n} children)`)
 }
 
 /** The execution ids that some committed checkpoint has held. */

@@ -23,6 +23,7 @@ import {
   advisoryLocks,
   committedRuns,
   prepareCommitHistory,
+  relaunchedPastCheckpoint,
   storedRoots,
   tallyStore,
   withClient,
@@ -142,7 +143,9 @@ try {
     const idleAdvisoryLocks = await advisoryLocks(client)
     const store = await tallyStore(client)
     const stored = await storedRoots(client)
-    return { idleAdvisoryLocks, store, stored, committed: await committedRuns(client) }
+    const committed = await committedRuns(client)
+    const relaunched = await relaunchedPastCheckpoint(client)
+    return { idleAdvisoryLocks, store, stored, committed, relaunched }
   })
   await watch.stop()
   await communicator.close()
@@ -169,6 +172,7 @@ try {
       finished: outcomes.finished,
       rounds: options.rounds,
     }),
+    relaunched: figures.relaunched,
     memory: watch.memory,
     peakAdvisoryLocks: watch.peakAdvisoryLocks,
     idleAdvisoryLocks: figures.idleAdvisoryLocks,

@@ -24,6 +24,8 @@ export interface SoakFigures {
   /** FINISHED roots whose stored outputs are not the expected ones, with what is wrong. */
   readonly wrongOutputs: readonly string[]
   readonly repeats: Repeats
+  /** Rounds whose child was launched again past a checkpoint that waited on the first. */
+  readonly relaunched: readonly string[]
   readonly memory: ReadonlyMap<string, MemoryPeak>
   readonly peakAdvisoryLocks: number
   /** Advisory locks once every process had ended, workers idle. */
@@ -54,7 +56,7 @@ export const problemsOf = (f: SoakFigures): string[] => {
   const problems: string[] = f.stalled === undefined ? [] : [`stalled (${f.stalled})`]
   const count = (what: string, value: number) => value > 0 && problems.push(`${what} ${n(value)}`)
   count('lost', f.lost.length)
-  count('run twice past a checkpoint', f.repeats.pastCheckpoint.length)
+  count('run twice past a checkpoint', f.repeats.pastCheckpoint.length + f.relaunched.length)
   count('ended other than FINISHED', f.endedBadly.size)
   count('wrong outputs', f.wrongOutputs.length + f.load.wrong.size)
   count('failed launches', f.load.failed.size)
@@ -78,9 +80,10 @@ export const printSummary = (f: SoakFigures): void => {
     ['lost', `${n(f.lost.length)}${some(f.lost)}`],
     [
       'run twice past a checkpoint',
-      `${n(f.repeats.pastCheckpoint.length)}${some(
-        f.repeats.pastCheckpoint.map((e) => `${e.pid} ${e.step} ${e.index} (${e.id})`),
-      )}`,
+      `${n(f.repeats.pastCheckpoint.length + f.relaunched.length)}${some([
+        ...f.repeats.pastCheckpoint.map((e) => `${e.pid} ${e.step} ${e.index} (${e.id})`),
+        ...f.relaunched,
+      ])} (step executions after a committed one, and children launched again)`,
     ],
     [
       'ran again, not yet checkpointed',

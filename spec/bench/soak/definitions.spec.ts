@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { outputsProblem, SoakChain, SoakWork } from '../../../bench/soak/definitions.js'
+import { CHILD_REFERENCE_PATTERN } from '../../../bench/soak/history.js'
 import { readExecutions } from '../../../bench/soak/repeats.js'
 import { InMemoryPersister } from '../../../lib/persistence/memory.js'
 import { silentLogger } from '../../../lib/runtime/environment.js'
@@ -65,6 +66,12 @@ describe('the soak definitions', () => {
     expect(saved.find((s) => s.pid === 'c' && s.text.includes(`"${round0?.id}"`))?.state).toBe(
       'RUNNING',
     )
+    // The chain's checkpoints name the children they wait on as the commit trigger reads them.
+    const named = saved
+      .filter((s) => s.pid === 'c')
+      .flatMap((s) => [...s.text.matchAll(new RegExp(CHILD_REFERENCE_PATTERN, 'g'))])
+      .map((match) => match[1])
+    expect(new Set(named)).toEqual(new Set([run?.pid, children[2]?.pid]))
   })
 
   it('finds wrong values and missing execution ids in outputs', async () => {

@@ -4,7 +4,12 @@
  */
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { committedRuns, prepareCommitHistory, tallyStore } from '../../../bench/soak/history.js'
+import {
+  committedRuns,
+  prepareCommitHistory,
+  relaunchedPastCheckpoint,
+  tallyStore,
+} from '../../../bench/soak/history.js'
 import { freshPgDatabase, type FreshDatabase } from '../../support/services.js'
 
 describe('the soak commit history', () => {
@@ -52,5 +57,27 @@ describe('the soak commit history', () => {
     expect(tally).toMatchObject({ liveChildren: 1, pruned: 0, claims: 0 })
     await client.query(`DELETE FROM checkpoints WHERE pid = 'c-child'`)
     expect(await tallyStore(client)).toMatchObject({ liveChildren: 0, pruned: 1 })
+  })
+
+  it('finds a round whose child was launched again after a checkpoint waiting on the first', async () => {
+    const waiting = (child: string) => ({
+      state: 'WAITING',
+      awaiting: [{ key: 'work', ref: { _tag: 'Child', pid: child }, append: false, done: false }],
+    })
+    const child = (pid: string, parent: string, index: number) =>
+      write(pid, { state: 'CREATED', inputs: { index } }, parent)
+    // Round 0 of `p`: its first child was never named by a committed checkpoint of `p` (the
+    // worker died first), so launching another is allowed.
+    await child('p-0a', 'p', 0)
+    await child('p-0b', 'p', 0)
+    await write('p', waiting('p-0b'))
+    // Round 1: the first child was named by a committed checkpoint, and yet another came.
+    await child('p-1a', 'p', 1)
+    await write('p', waiting('p-1a'))
+    await child('p-1b', 'p', 1)
+    await write('p', waiting('p-1b'))
+    // A child waiting on a child of its own names nothing: only roots' checkpoints count.
+    await write('p-0b', waiting('p-1a'), 'p')
+    expect(await relaunchedPastCheckpoint(client)).toEqual(['p launched 1 again (2 children)'])
   })
 })
