@@ -5,7 +5,7 @@
  * code…). Defaults are left out: `ok` only when false, `exit` only when not 0, no empty lists.
  */
 import * as t from 'io-ts'
-import { childRef, promiseRef } from '../process/awaitable.js'
+import { childRef, promiseRef, timerRef, type AwaitableRef } from '../process/awaitable.js'
 import type { ErrorInfo } from '../process/errors.js'
 import type { JournalEntry, Position } from '../process/position.js'
 import {
@@ -82,30 +82,55 @@ const PositionPart = flatPart(
   },
 )
 
-/** One thing a WAITING process awaits: `{ key, child | promise, append?, done?, value? }`. */
+/** A timer's deadline: a whole number of ms since the epoch. */
+const Deadline = t.refinement(t.number, Number.isSafeInteger, 'a whole number of ms')
+
+/** What is awaited, by the one field that names it. */
+const RefJson = t.union(
+  [t.type({ child: t.string }), t.type({ promise: t.string }), t.type({ timer: Deadline })],
+  '{ child | promise | timer }',
+)
+
+const readRef = (json: t.TypeOf<typeof RefJson>): AwaitableRef =>
+  'child' in json
+    ? childRef(json.child)
+    : 'promise' in json
+      ? promiseRef(json.promise)
+      : timerRef(json.timer)
+
+/**
+ * One thing a WAITING process awaits: `{ key, child | promise | timer, append?, done?, value? }`
+ * (`timer` is the absolute deadline).
+ */
 const PendingPart = flatPart(
   {
     required: { key: t.string },
     optional: { append: t.literal(true), done: t.literal(true), value: t.unknown },
-    more: [t.union([t.type({ child: t.string }), t.type({ promise: t.string })])],
+    more: [RefJson],
   },
   {
     read: (json): Pending => ({
       key: json.key,
-      ref: 'child' in json ? childRef(json.child) : promiseRef(json.promise),
+      ref: readRef(json),
       append: json.append === true,
       done: json.done === true,
       ...(json.done === true ? { value: json.value } : {}),
     }),
     write: (pending, json) => {
       json.key = pending.key
-      switch (pending.ref._tag) {
+      const ref = pending.ref
+      switch (ref._tag) {
         case 'Child':
-          ;(json as { child?: string }).child = pending.ref.pid
+          ;(json as { child?: string }).child = ref.pid
           break
         case 'Promise':
-          ;(json as { promise?: string }).promise = pending.ref.id
+          ;(json as { promise?: string }).promise = ref.id
           break
+        case 'Timer':
+          ;(json as { timer?: number }).timer = ref.deadline
+          break
+        default:
+          return ref satisfies never
       }
       if (pending.append) json.append = true
       if (pending.done) {

@@ -3,7 +3,7 @@
  *
  * - flow: `Continue`, `Wait`, `Stop`, `Kill`, `unsuccessful`, `exitCode` end the step;
  * - instant: `out`, `log`, `checkpoint`, `pause`, `play`, `kill` are answered inside the step;
- * - suspend: `toContext`, `waitForResume` wait for the outside world and give back its answer.
+ * - suspend: `toContext`, `waitForResume`, `sleep`, `sleepUntil` wait for the outside world and give back its answer.
  */
 export { isCommand, Yieldable } from './yieldable.js'
 export { Continue, Wait, Stop, Kill, unsuccessful, exitCode } from './flow.js'
@@ -38,7 +38,11 @@ export type {
   PlayRequest,
   KillRequest,
 } from './instant.js'
-export { toContext, waitForResume } from './suspend.js'
+export { toContext, waitForResume, waitShape, SINGLE } from './suspend.js'
+export { sleep, sleepUntil } from './time.js'
+export type { Sleep, SleepCommand } from './time.js'
+export { toMilliseconds, DurationError } from './duration.js'
+export type { Duration, DurationUnit } from './duration.js'
 export type {
   ToContext,
   ToContextEntry,
@@ -47,6 +51,7 @@ export type {
   SuspendCommand,
   ToContextCommand,
   WaitForResumeCommand,
+  WaitShape,
 } from './suspend.js'
 export { launch, task, append_, toAwaitable } from './awaitables.js'
 export type {
@@ -57,5 +62,7 @@ export type {
   AwaitableLike,
   AwaitedValue,
   Appended,
+  Timer,
+  AwaitableCommand,
 } from './awaitables.js'
 export type { Command } from './command.js'

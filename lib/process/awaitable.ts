@@ -18,11 +18,24 @@ export interface PromiseRef {
   readonly id: string
 }
 
+/**
+ * A durable timer, by its absolute deadline (ms since the epoch, from the host's clock when the
+ * wait started). It survives a restart: a reloaded process arms it again, and one whose deadline
+ * has passed fires at once. It settles with its deadline.
+ */
+export interface TimerRef {
+  readonly _tag: 'Timer'
+  readonly deadline: number
+}
+
 /** Anything a process can wait on. */
-export type AwaitableRef = ChildRef | PromiseRef
+export type AwaitableRef = ChildRef | PromiseRef | TimerRef
 
 /** A child reference. */
 export const childRef = (pid: string): ChildRef => ({ _tag: 'Child', pid })
 
 /** A promise reference. */
 export const promiseRef = (id: string): PromiseRef => ({ _tag: 'Promise', id })
+
+/** A timer reference. */
+export const timerRef = (deadline: number): TimerRef => ({ _tag: 'Timer', deadline })

@@ -77,10 +77,22 @@ export const play = (s: ProcessSnapshot): Transition => {
     ]
   if (!s.paused) return [s, REPLY_TRUE]
   const snapshot = { ...s, paused: false, status: s.prePauseStatus, prePauseStatus: undefined }
-  return finish(snapshot, [
-    snapshot,
-    [hook('onPlay', []), notify({ _tag: 'played' }), REPLY_TRUE_EFFECT],
-  ])
+  const effects: Effect[] = [hook('onPlay', []), notify({ _tag: 'played' })]
+  rearmTimers(snapshot.state, effects)
+  effects.push(REPLY_TRUE_EFFECT)
+  return finish(snapshot, [snapshot, effects])
+}
+
+/**
+ * Timers that fell due while the process was paused were held (see `settle.ts`): watching them
+ * again fires those at once, and leaves the others to their deadlines.
+ */
+const rearmTimers = (state: ProcessState, effects: Effect[]): void => {
+  if (state._tag !== 'WAITING') return
+  state.awaiting.forEach((pending, slot) => {
+    if (!pending.done && pending.ref._tag === 'Timer')
+      effects.push({ _tag: 'Await', slot, ref: pending.ref })
+  })
 }
 
 export const kill = (

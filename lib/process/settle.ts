@@ -14,14 +14,21 @@ const pendingAt = (state: Waiting, slot: number): Pending | undefined => {
   return pending === undefined || pending.done ? undefined : pending
 }
 
-/** `undefined` when the slot is not one the process waits on (the caller names the problem). */
+/**
+ * `undefined` when the slot is not one the process waits on (the caller names the problem). A
+ * timer that falls due while the process is paused is held: nothing changes, and `play` arms it
+ * again (it fires at once then).
+ */
 export const settled = (
   s: ProcessSnapshot,
   slot: number,
   value: unknown,
 ): Transition | undefined => {
   if (isTerminal(s.state)) return [s, NO_EFFECTS]
-  if (s.state._tag !== 'WAITING' || pendingAt(s.state, slot) === undefined) return undefined
+  if (s.state._tag !== 'WAITING') return undefined
+  const pending = pendingAt(s.state, slot)
+  if (pending === undefined) return undefined
+  if (s.paused && pending.ref._tag === 'Timer') return [s, NO_EFFECTS]
   const state = s.state
   const awaiting = state.awaiting.map((p, i) => (i === slot ? { ...p, done: true, value } : p))
   if (awaiting.some((p) => !p.done)) return [{ ...s, state: { ...state, awaiting } }, NO_EFFECTS]

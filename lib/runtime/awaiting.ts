@@ -6,9 +6,10 @@
 import type { ToContextEntry } from '../commands/suspend.js'
 import { errorInfo } from '../process/errors.js'
 import { Events, type ProcessEvent } from '../process/events.js'
-import { childRef, promiseRef, type AwaitableRef } from '../process/awaitable.js'
+import { childRef, promiseRef, timerRef, type AwaitableRef } from '../process/awaitable.js'
 import type { ProcessHandle } from './handle.js'
 import { notJsonValue } from './json-guard.js'
+import { armTimer } from './timers.js'
 
 /** The live promises of a process, by the id its checkpoint knows them by. */
 export interface LiveAwaitables {
@@ -34,6 +35,9 @@ const start = (process: ProcessHandle, entry: ToContextEntry): AwaitableRef => {
       process.awaitables.promises.set(id, promise)
       return promiseRef(id)
     }
+    case 'Timer':
+      // The deadline is fixed now, from the runner's clock, and kept in the checkpoint.
+      return timerRef(awaitable.until ?? process.host.time.now() + (awaitable.ms ?? 0))
   }
 }
 
@@ -56,6 +60,7 @@ const startLater = (process: ProcessHandle, start: () => PromiseLike<unknown>) =
 
 /** Watch one awaitable and deliver its settlement to the process on a later turn. */
 export const watchAwaitable = (process: ProcessHandle, slot: number, ref: AwaitableRef): void => {
+  if (ref._tag === 'Timer') return armTimer(process, slot, ref)
   const later = (event: ProcessEvent) => process.host.schedule(() => process.driveWith(event))
   // An awaitable's error becomes the process's only when its failure is what ends the process.
   const failLater = (error: unknown) =>

@@ -27,7 +27,10 @@ export const runtimeRunners: EffectRunners<ProcessHandle> = {
     const process = loop.owner
     // A run of steps goes on in this turn, until the host's time slice (if any) is used up:
     // then the event loop gets a turn, so that a worker's heartbeats and RPCs are served.
-    if (process.driving && (process.sliceEnd === Infinity || performance.now() <= process.sliceEnd))
+    if (
+      process.driving &&
+      (process.sliceEnd === Infinity || process.host.time.now() <= process.sliceEnd)
+    )
       loop.send(Events.stepStarted())
     else process.driveLater()
   },

@@ -29,6 +29,7 @@ import type { ProcessHost } from './host.js'
 import { startEntries, watchAwaitable, type LiveAwaitables } from './awaiting.js'
 import { runtimeRunners } from './effect-runners.js'
 import { checkResumeValue } from './resume-check.js'
+import { cancelTimers } from './timers.js'
 
 /** What `pause`/`kill` return: settled at once, or when the running step ends. */
 export type ActionResult = Promise<boolean>
@@ -265,7 +266,7 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
       return
     }
     const slice = this.host.timeSliceMs
-    this.sliceEnd = slice === undefined ? Infinity : performance.now() + slice
+    this.sliceEnd = slice === undefined ? Infinity : this.host.time.now() + slice
     this.driving = true
     try {
       this.loop.send(event)
@@ -372,6 +373,7 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     const rare = this.rare
     settleAll(rare?.pendingPauses, false)
     settleAll(rare?.pendingKills, this.state === 'KILLED')
+    cancelTimers(this as ProcessHandle)
     this.live = undefined
     this.host.terminated(this as ProcessHandle)
     rare?.terminated?.resolve()

@@ -7,7 +7,7 @@
  */
 import type { Command } from '../commands/command.js'
 import { isInstant } from '../commands/kinds.js'
-import type { SuspendCommand } from '../commands/suspend.js'
+import { waitShape, type SuspendCommand } from '../commands/suspend.js'
 import { isCommand } from '../commands/yieldable.js'
 import type {
   BodyOutcome,
@@ -226,7 +226,7 @@ const settle = (
         position: { ...located.at, journal: { entries: run.journal } },
         message: on._tag === 'WaitForResume' ? on.message : undefined,
         data: undefined,
-        entries: on._tag === 'ToContext' ? on.entries : [],
+        entries: waitShape(on).entries,
         asked: driven.asked,
       }
       return {

@@ -6,16 +6,24 @@
  */
 import type { Draft } from 'immer'
 import type { Awaitable } from '../commands/awaitables.js'
-import type { SuspendCommand, ToContextEntry } from '../commands/suspend.js'
+import { SINGLE, type SuspendCommand, type ToContextEntry } from '../commands/suspend.js'
 import { fingerprint } from '../process/fingerprint.js'
 
 /**
- * The key of what a suspension asks for: `resume`, or `toContext(` and, per entry, its key (`+=`
- * when appended) and what it awaits (`launch:Square#<hash of the inputs>`, `task`, `promise`).
+ * The key of what a suspension asks for: `resume`; `sleep(259200000)` (the duration, not the
+ * deadline, which the host fixes) or `sleepUntil(<epoch ms>)`; or `toContext(` and, per entry,
+ * its key (`+=` when appended) and what it awaits (`launch:Square#<hash of the inputs>`, `task`,
+ * `promise`, `sleep(…)`).
  */
 export const askedKey = (command: SuspendCommand): string => {
-  if (command._tag === 'WaitForResume') return 'resume'
-  return `toContext(${command.entries.map(entryKey).join(',')})`
+  switch (command._tag) {
+    case 'WaitForResume':
+      return 'resume'
+    case 'Sleep':
+      return awaitableKey(command.timer)
+    case 'ToContext':
+      return `toContext(${command.entries.map(entryKey).join(',')})`
+  }
 }
 
 const entryKey = (entry: ToContextEntry): string =>
@@ -29,6 +37,10 @@ const awaitableKey = (awaitable: Awaitable): string => {
       return 'task'
     case 'Promise':
       return 'promise'
+    case 'Timer':
+      return awaitable.until === undefined
+        ? `sleep(${awaitable.ms ?? 0})`
+        : `sleepUntil(${awaitable.until})`
   }
 }
 
@@ -38,15 +50,20 @@ export const deliverAnswer = (
   context: { readonly real: Draft<any> },
   answer: unknown,
 ): unknown => {
-  if (command._tag === 'WaitForResume') {
-    if (command.codec === undefined) return answer
-    const decoded = command.codec.decode(answer)
-    if (decoded._tag === 'Left')
-      throw new Error(`the resume value no longer decodes with ${describeCodec(command.codec)}`)
-    return decoded.right
+  switch (command._tag) {
+    case 'WaitForResume': {
+      if (command.codec === undefined) return answer
+      const decoded = command.codec.decode(answer)
+      if (decoded._tag === 'Left')
+        throw new Error(`the resume value no longer decodes with ${describeCodec(command.codec)}`)
+      return decoded.right
+    }
+    case 'Sleep':
+      return (answer as Record<string, unknown> | undefined)?.[SINGLE]
+    case 'ToContext':
+      putInContext(context.real, command.entries, answer)
+      return answer
   }
-  putInContext(context.real, command.entries, answer)
-  return answer
 }
 
 /** Awaited results land in the context under their keys, as they do for plain steps. */

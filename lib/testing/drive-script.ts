@@ -6,6 +6,8 @@ import type { ListenerEvent } from '../process/effects.js'
 import type { EmittedOutput, StepDeeds, StepLogLine, StepOutcome } from '../process/events.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import type { StateName } from '../process/state.js'
+import type { Duration } from '../commands/duration.js'
+import type { TestClock } from './test-clock.js'
 
 /** Something a step registered and the script is asked to answer. */
 export type AwaitRequest =
@@ -20,6 +22,14 @@ export type AwaitRequest =
       readonly append: boolean
     }
   | { readonly key: string; readonly kind: 'task' | 'promise'; readonly append: boolean }
+  /** A durable timer: answered by the drive's clock, not by the script. */
+  | {
+      readonly key: string
+      readonly kind: 'timer'
+      /** Its absolute deadline, from the drive's clock when the wait started. */
+      readonly deadline: number
+      readonly append: boolean
+    }
 
 /** What `script.answer` returns to leave a request unanswered: the process then blocks. */
 export const unanswered: unique symbol = Symbol('unanswered')
@@ -39,6 +49,17 @@ export interface DriveScript {
   readonly maxSteps?: number
   /** The pid (default `'test-pid'`). */
   readonly pid?: string
+  /**
+   * The drive's clock (a fresh `TestClock` at 0 unless given). Whenever the process can go no
+   * further and a timer is armed, the drive moves the clock to the earliest deadline and fires
+   * it, so sleeps take no time.
+   */
+  readonly clock?: TestClock
+  /**
+   * How far the drive may move its clock from where it started: a timer due later is left
+   * armed and the drive stops, blocked (default: no limit).
+   */
+  readonly timeLimit?: Duration
 }
 
 /** One step the process took. */
@@ -84,4 +105,6 @@ export interface DriveResult<O = Record<string, unknown>> {
   readonly logs: readonly (StepLogLine & { readonly step: string | undefined })[]
   /** The tags of the checkpoints its steps asked for, in order. */
   readonly checkpoints: readonly (string | undefined)[]
+  /** The drive's clock where the drive stopped (ms since the epoch). */
+  readonly now: number
 }

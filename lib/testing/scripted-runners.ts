@@ -9,7 +9,14 @@ import type { ProcessSnapshot } from '../process/snapshot.js'
 import { errorInfo } from '../process/errors.js'
 import { Events } from '../process/events.js'
 import type { Position } from '../process/position.js'
-import { childRef, promiseRef, type AwaitableRef } from '../process/awaitable.js'
+import {
+  childRef,
+  promiseRef,
+  timerRef,
+  type AwaitableRef,
+  type TimerRef,
+} from '../process/awaitable.js'
+import type { Awaitable } from '../commands/awaitables.js'
 import type { ProcessLoop } from '../interpreter/loop.js'
 import type { EffectRunners } from '../interpreter/runners.js'
 import { stepEvent } from '../interpreter/step-event.js'
@@ -18,6 +25,7 @@ import type { StepViews } from '../step/views.js'
 import { Cursor } from '../workchain/cursor.js'
 import type { Block } from '../workchain/outline.js'
 import { parseInputs } from './inputs.js'
+import type { TestClock } from './test-clock.js'
 import {
   unanswered,
   type AwaitRequest,
@@ -35,6 +43,8 @@ export interface Driver extends LiveSlot {
   readonly definition: ProcessDefinition
   readonly script: DriveScript
   readonly views: StepViews
+  /** The drive's time: timers are armed on it, and the drive moves it when it is blocked. */
+  readonly clock: TestClock
   live: LiveStep | undefined
   originalError: unknown
   /** Answers to give once the mailbox is idle, in order. */
@@ -74,7 +84,10 @@ export const scriptedRunners: EffectRunners<Driver> = {
   RunStep: (_effect, loop) => loop.send(Events.stepStarted()),
   ExecuteStep: (_effect, loop) => runStep(loop),
   Await: ({ slot, ref }, loop) => {
-    loop.owner.pendingAnswers.push((l) => answer(l, slot, ref))
+    const driver = loop.owner
+    if (ref._tag === 'Timer')
+      driver.clock.at(ref.deadline, () => driver.pendingAnswers.push((l) => fire(l, slot, ref)))
+    else driver.pendingAnswers.push((l) => answer(l, slot, ref))
   },
   KillChildren: () => {},
   Settle: () => {},
@@ -137,8 +150,13 @@ const request = (
   driver: Driver,
   key: string,
   append: boolean,
-  awaitable: Parameters<typeof describeAwaitable>[0],
+  awaitable: Awaitable,
 ): AwaitableRef => {
+  if (awaitable._tag === 'Timer') {
+    const deadline = awaitable.until ?? driver.clock.now() + (awaitable.ms ?? 0)
+    driver.result.requests.push({ key, kind: 'timer', deadline, append })
+    return timerRef(deadline)
+  }
   const n = ++driver.refCount
   const pid = driver.views.pid
   if (awaitable._tag === 'Launch')
@@ -176,6 +194,7 @@ const answer = (loop: ProcessLoop<Driver>, slot: number, ref: AwaitableRef): voi
   const driver = loop.owner
   const state = loop.snapshot.state
   if (state._tag !== 'WAITING' || state.awaiting[slot]?.done !== false) return
+  if (ref._tag === 'Timer') return
   const made = driver.requestOf.get(refId(ref)) as AwaitRequest
   const value = driver.script.answer === undefined ? unanswered : driver.script.answer(made)
   if (value === unanswered) {
@@ -190,7 +209,17 @@ const answer = (loop: ProcessLoop<Driver>, slot: number, ref: AwaitableRef): voi
   }
 }
 
-const refId = (ref: AwaitableRef): string => (ref._tag === 'Child' ? ref.pid : ref.id)
+/** A timer fell due: it settles with its deadline, if the process still waits on it. */
+const fire = (loop: ProcessLoop<Driver>, slot: number, ref: TimerRef): void => {
+  const state = loop.snapshot.state
+  const pending = state._tag === 'WAITING' ? state.awaiting[slot] : undefined
+  if (pending === undefined || pending.done || pending.ref._tag !== 'Timer') return
+  if (pending.ref.deadline !== ref.deadline) return
+  loop.send(Events.awaitableSettled(slot, ref.deadline))
+}
+
+const refId = (ref: Exclude<AwaitableRef, TimerRef>): string =>
+  ref._tag === 'Child' ? ref.pid : ref.id
 
 /** The definition with a body that notes where each step was found. */
 const traced = (driver: Driver): ProcessDefinition => {

@@ -22,6 +22,9 @@ const nonEmptyObject = fc.dictionary(text, json, { minKeys: 1, maxKeys: 3 })
 const name = fc.stringMatching(/^[^\n\r\u2028\u2029]{1,8}$/)
 const hash = fc.stringMatching(/^[0-9a-f]{8}$/)
 
+/** A timer's absolute deadline (ms since the epoch). */
+const deadline = fc.integer({ min: 0, max: 2 ** 45 })
+
 const journal: fc.Arbitrary<Journal> = fc
   .array(fc.record({ asked: text, answer: json }), { maxLength: 3 })
   .map((entries) => ({ entries }))
@@ -45,6 +48,7 @@ const pending: fc.Arbitrary<Pending> = fc
     ref: fc.oneof(
       fc.record({ _tag: fc.constant('Child' as const), pid: text }),
       fc.record({ _tag: fc.constant('Promise' as const), id: text }),
+      fc.record({ _tag: fc.constant('Timer' as const), deadline: deadline }),
     ),
     append: fc.boolean(),
     done: fc.boolean(),
@@ -134,7 +138,11 @@ const positionJson = fc
 const pendingJson = fc
   .tuple(
     fc.record({ key: text }),
-    fc.oneof(fc.record({ child: text }), fc.record({ promise: text })),
+    fc.oneof(
+      fc.record({ child: text }),
+      fc.record({ promise: text }),
+      fc.record({ timer: deadline }),
+    ),
     some({ append: fc.constant(true) }),
     fc.oneof(
       fc.constant({}),
