@@ -5,7 +5,13 @@
  * code…). Defaults are left out: `ok` only when false, `exit` only when not 0, no empty lists.
  */
 import * as t from 'io-ts'
-import { childRef, promiseRef, timerRef, type AwaitableRef } from '../process/awaitable.js'
+import {
+  childRef,
+  promiseRef,
+  signalRef,
+  timerRef,
+  type AwaitableRef,
+} from '../process/awaitable.js'
 import type { ErrorInfo } from '../process/errors.js'
 import type { JournalEntry, Position } from '../process/position.js'
 import {
@@ -87,8 +93,13 @@ const Deadline = t.refinement(t.number, Number.isSafeInteger, 'a whole number of
 
 /** What is awaited, by the one field that names it. */
 const RefJson = t.union(
-  [t.type({ child: t.string }), t.type({ promise: t.string }), t.type({ timer: Deadline })],
-  '{ child | promise | timer }',
+  [
+    t.type({ child: t.string }),
+    t.type({ promise: t.string }),
+    t.type({ timer: Deadline }),
+    t.type({ signal: t.string }),
+  ],
+  '{ child | promise | timer | signal }',
 )
 
 const readRef = (json: t.TypeOf<typeof RefJson>): AwaitableRef =>
@@ -96,11 +107,13 @@ const readRef = (json: t.TypeOf<typeof RefJson>): AwaitableRef =>
     ? childRef(json.child)
     : 'promise' in json
       ? promiseRef(json.promise)
-      : timerRef(json.timer)
+      : 'timer' in json
+        ? timerRef(json.timer)
+        : signalRef(json.signal)
 
 /**
- * One thing a WAITING process awaits: `{ key, child | promise | timer, append?, done?, value? }`
- * (`timer` is the absolute deadline).
+ * One thing a WAITING process awaits: `{ key, child | promise | timer | signal, append?, done?,
+ * value? }` (`timer` is the absolute deadline, `signal` the signal's name).
  */
 const PendingPart = flatPart(
   {
@@ -128,6 +141,9 @@ const PendingPart = flatPart(
           break
         case 'Timer':
           ;(json as { timer?: number }).timer = ref.deadline
+          break
+        case 'Signal':
+          ;(json as { signal?: string }).signal = ref.name
           break
         default:
           return ref satisfies never

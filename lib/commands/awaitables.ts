@@ -3,6 +3,7 @@
  * descriptions; the runtime launches and watches them after the step returns.
  */
 import type { NoOptions as NoFields } from '../ports/index.js'
+import type { Signal } from './signal.js'
 import type {
   AnyDefinition,
   OutputsOfDefinition,
@@ -43,8 +44,14 @@ export interface Timer {
   readonly until: number | undefined
 }
 
+/** A wait for a signal (made by `waitForSignal`): settles with its payload. */
+export interface SignalWait<T = unknown> {
+  readonly _tag: 'SignalWait'
+  readonly signal: Signal<T>
+}
+
 /** Everything a step can await. */
-export type Awaitable = Launch | Task | PromiseAwaitable | Timer
+export type Awaitable = Launch | Task | PromiseAwaitable | Timer | SignalWait
 
 /** Describe a child launch: the child runs on the same runner once the step has returned. */
 export const launch = <D extends AnyDefinition>(
@@ -57,10 +64,13 @@ export const launch = <D extends AnyDefinition>(
 /** Describe asynchronous work: `start` is called by the runtime after the step has returned. */
 export const task = <T>(start: () => PromiseLike<T>): Task<T> => ({ _tag: 'Task', start })
 
-/** A command that stands for an awaitable inside `race`/`all`/`toContext` (`sleep(...)`). */
+/**
+ * A command that stands for an awaitable inside `race`/`all`/`toContext` (`sleep(...)`,
+ * `waitForSignal(...)`).
+ */
 export interface AwaitableCommand<A extends Awaitable = Awaitable> {
-  readonly _tag: 'Sleep'
-  readonly timer: A
+  readonly _tag: 'Sleep' | 'WaitForSignal'
+  readonly awaitable: A
 }
 
 /** Anything a step may hand to `toContext`: an awaitable description or a promise. */
@@ -76,11 +86,13 @@ export type AwaitedValue<A> =
         ? T
         : A extends Timer | AwaitableCommand<Timer>
           ? number
-          : A extends PromiseLike<infer T>
+          : A extends SignalWait<infer T> | AwaitableCommand<SignalWait<infer T>>
             ? T
-            : A extends Appended<infer Inner>
-              ? AwaitedValue<Inner>[]
-              : never
+            : A extends PromiseLike<infer T>
+              ? T
+              : A extends Appended<infer Inner>
+                ? AwaitedValue<Inner>[]
+                : never
 
 /**
  * Append the results to a list under the key instead of assigning it (plumpy's `append_`), in
@@ -102,11 +114,18 @@ export const append_ = <const A extends readonly AwaitableLike[]>(
 /** Wrap a promise or a launch as an awaitable. */
 export const toAwaitable = (value: AwaitableLike): Awaitable => {
   if (isAwaitable(value)) return value
-  if ((value as { _tag?: unknown })._tag === 'Sleep') return (value as AwaitableCommand).timer
+  const tag = (value as { _tag?: unknown })._tag
+  if (tag === 'Sleep' || tag === 'WaitForSignal') return (value as AwaitableCommand).awaitable
   return { _tag: 'Promise', promise: value as PromiseLike<unknown> }
 }
 
 const isAwaitable = (value: unknown): value is Awaitable => {
   const tag = (value as { _tag?: unknown } | null)?._tag
-  return tag === 'Launch' || tag === 'Task' || tag === 'Promise' || tag === 'Timer'
+  return (
+    tag === 'Launch' ||
+    tag === 'Task' ||
+    tag === 'Promise' ||
+    tag === 'Timer' ||
+    tag === 'SignalWait'
+  )
 }

@@ -40,6 +40,8 @@ export type {
 } from './instant.js'
 export { toContext, waitForResume, waitShape, SINGLE } from './suspend.js'
 export { sleep, sleepUntil } from './time.js'
+export { signal, waitForSignal, SIGNAL_NAME } from './signal.js'
+export type { Signal, PayloadOf, WaitForSignal, WaitForSignalCommand } from './signal.js'
 export type { Sleep, SleepCommand } from './time.js'
 export { toMilliseconds, DurationError } from './duration.js'
 export type { Duration, DurationUnit } from './duration.js'
@@ -63,6 +65,7 @@ export type {
   AwaitedValue,
   Appended,
   Timer,
+  SignalWait,
   AwaitableCommand,
 } from './awaitables.js'
 export type { Command } from './command.js'

@@ -13,7 +13,12 @@ export const isInstant = (command: Command): command is InstantCommand => INSTAN
 /** True for the commands that suspend the step (`toContext`, `waitForResume`). */
 export const isSuspend = (command: Command): command is SuspendCommand => SUSPEND.has(command._tag)
 
-const SUSPEND: ReadonlySet<string> = new Set(['ToContext', 'WaitForResume', 'Sleep'])
+const SUSPEND: ReadonlySet<string> = new Set([
+  'ToContext',
+  'WaitForResume',
+  'Sleep',
+  'WaitForSignal',
+])
 
 const FLOW: ReadonlySet<string> = new Set([
   'Continue',

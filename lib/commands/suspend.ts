@@ -12,6 +12,7 @@ import {
   type AwaitableLike,
   type AwaitedValue,
 } from './awaitables.js'
+import type { WaitForSignal } from './signal.js'
 import type { Sleep } from './time.js'
 import { Yieldable } from './yieldable.js'
 
@@ -53,7 +54,11 @@ export type ToContext<R = Readonly<Record<string, unknown>>> = ToContextCommand<
 export type WaitForResume<T = unknown> = WaitForResumeCommand<T>
 
 /** The commands that suspend a step. */
-export type SuspendCommand = ToContext<unknown> | WaitForResume<unknown> | Sleep
+export type SuspendCommand =
+  | ToContext<unknown>
+  | WaitForResume<unknown>
+  | Sleep
+  | WaitForSignal<unknown>
 
 /**
  * What a suspension waits for: its entries (none for `waitForResume`), and whether the first
@@ -78,7 +83,11 @@ export const waitShape = (command: SuspendCommand): WaitShape => {
     case 'WaitForResume':
       return { entries: NO_ENTRIES, race: false }
     case 'Sleep':
-      return { entries: [{ key: SINGLE, awaitable: command.timer, append: false }], race: false }
+    case 'WaitForSignal':
+      return {
+        entries: [{ key: SINGLE, awaitable: command.awaitable, append: false }],
+        race: false,
+      }
   }
 }
 

@@ -11,7 +11,7 @@ import { Yieldable } from './yieldable.js'
 
 class SleepCommand extends Yieldable<number> {
   readonly _tag = 'Sleep'
-  constructor(readonly timer: Timer) {
+  constructor(readonly awaitable: Timer) {
     super()
   }
 }

@@ -28,8 +28,17 @@ export interface TimerRef {
   readonly deadline: number
 }
 
+/**
+ * A signal the process waits for, by name: settled by the first signal of that name that
+ * arrives (or that its inbox already holds), with the signal's payload.
+ */
+export interface SignalRef {
+  readonly _tag: 'Signal'
+  readonly name: string
+}
+
 /** Anything a process can wait on. */
-export type AwaitableRef = ChildRef | PromiseRef | TimerRef
+export type AwaitableRef = ChildRef | PromiseRef | TimerRef | SignalRef
 
 /** A child reference. */
 export const childRef = (pid: string): ChildRef => ({ _tag: 'Child', pid })
@@ -39,3 +48,6 @@ export const promiseRef = (id: string): PromiseRef => ({ _tag: 'Promise', id })
 
 /** A timer reference. */
 export const timerRef = (deadline: number): TimerRef => ({ _tag: 'Timer', deadline })
+
+/** A signal reference. */
+export const signalRef = (name: string): SignalRef => ({ _tag: 'Signal', name })

@@ -98,6 +98,13 @@ export interface Resume {
   readonly value: unknown
 }
 
+/** A signal `name` with its payload, checked by its codec where it entered. */
+export interface SignalReceived {
+  readonly _tag: 'Signal'
+  readonly name: string
+  readonly payload: unknown
+}
+
 /** `pause(message)`. */
 export interface Pause {
   readonly _tag: 'Pause'
@@ -154,6 +161,7 @@ export type ProcessEvent =
   | StepCompleted
   | StepFailed
   | Resume
+  | SignalReceived
   | Pause
   | Play
   | KillRequested
@@ -179,6 +187,7 @@ export const Events = {
     deeds: StepDeeds | undefined = undefined,
   ): StepFailed => ({ _tag: 'StepFailed', error, outputs, deeds }),
   resume: (value?: unknown): Resume => ({ _tag: 'Resume', value }),
+  signal: (name: string, payload: unknown): SignalReceived => ({ _tag: 'Signal', name, payload }),
   pause: (message?: string): Pause => ({ _tag: 'Pause', message }),
   play: (): Play => PLAY,
   kill: (message?: string, force = false): KillRequested => ({ _tag: 'Kill', message, force }),

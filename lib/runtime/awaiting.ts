@@ -6,7 +6,13 @@
 import type { ToContextEntry } from '../commands/suspend.js'
 import { errorInfo } from '../process/errors.js'
 import { Events, type ProcessEvent } from '../process/events.js'
-import { childRef, promiseRef, timerRef, type AwaitableRef } from '../process/awaitable.js'
+import {
+  childRef,
+  promiseRef,
+  signalRef,
+  timerRef,
+  type AwaitableRef,
+} from '../process/awaitable.js'
 import type { ProcessHandle } from './handle.js'
 import { notJsonValue } from './json-guard.js'
 import { armTimer } from './timers.js'
@@ -38,6 +44,8 @@ const start = (process: ProcessHandle, entry: ToContextEntry): AwaitableRef => {
     case 'Timer':
       // The deadline is fixed now, from the runner's clock, and kept in the checkpoint.
       return timerRef(awaitable.until ?? process.host.time.now() + (awaitable.ms ?? 0))
+    case 'SignalWait':
+      return signalRef(awaitable.signal.name)
   }
 }
 
@@ -61,6 +69,8 @@ const startLater = (process: ProcessHandle, start: () => PromiseLike<unknown>) =
 /** Watch one awaitable and deliver its settlement to the process on a later turn. */
 export const watchAwaitable = (process: ProcessHandle, slot: number, ref: AwaitableRef): void => {
   if (ref._tag === 'Timer') return armTimer(process, slot, ref)
+  // A signal is delivered by whoever sends it (`signal` on the handle, over a communicator).
+  if (ref._tag === 'Signal') return
   const later = (event: ProcessEvent) => process.host.schedule(() => process.driveWith(event))
   // An awaitable's error becomes the process's only when its failure is what ends the process.
   const failLater = (error: unknown) =>

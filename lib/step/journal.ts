@@ -5,7 +5,8 @@
  * meant for another question.
  */
 import type { Draft } from 'immer'
-import type { Awaitable } from '../commands/awaitables.js'
+import type { Awaitable, SignalWait } from '../commands/awaitables.js'
+import { shortReport } from '../checkpoint/decode-report.js'
 import { SINGLE, type SuspendCommand, type ToContextEntry } from '../commands/suspend.js'
 import { fingerprint } from '../process/fingerprint.js'
 
@@ -20,7 +21,8 @@ export const askedKey = (command: SuspendCommand): string => {
     case 'WaitForResume':
       return 'resume'
     case 'Sleep':
-      return awaitableKey(command.timer)
+    case 'WaitForSignal':
+      return awaitableKey(command.awaitable)
     case 'ToContext':
       return `toContext(${command.entries.map(entryKey).join(',')})`
   }
@@ -41,6 +43,8 @@ const awaitableKey = (awaitable: Awaitable): string => {
       return awaitable.until === undefined
         ? `sleep(${awaitable.ms ?? 0})`
         : `sleepUntil(${awaitable.until})`
+    case 'SignalWait':
+      return `signal(${awaitable.signal.name})`
   }
 }
 
@@ -60,10 +64,34 @@ export const deliverAnswer = (
     }
     case 'Sleep':
       return (answer as Record<string, unknown> | undefined)?.[SINGLE]
-    case 'ToContext':
-      putInContext(context.real, command.entries, answer)
-      return answer
+    case 'WaitForSignal':
+      return decodePayload(command.awaitable, (answer as Record<string, unknown>)[SINGLE])
+    case 'ToContext': {
+      const decoded = decodeSignals(command.entries, answer)
+      putInContext(context.real, command.entries, decoded)
+      return decoded
+    }
   }
+}
+
+/** A signal's payload as the step sees it: decoded by its codec (it was checked on entry). */
+const decodePayload = (wait: SignalWait, payload: unknown): unknown => {
+  const decoded = wait.signal.codec.decode(payload)
+  if (decoded._tag === 'Left')
+    throw new Error(
+      `the payload of signal '${wait.signal.name}' does not decode: ${shortReport(decoded.left, 'payload', true)}`,
+    )
+  return decoded.right
+}
+
+/** The results by key, with the payloads of the signals among them decoded. */
+const decodeSignals = (entries: readonly ToContextEntry[], answer: unknown): unknown => {
+  if (!entries.some((entry) => entry.awaitable._tag === 'SignalWait')) return answer
+  const results = { ...(answer as Record<string, unknown>) }
+  for (const entry of entries)
+    if (entry.awaitable._tag === 'SignalWait' && entry.key in results && !entry.append)
+      results[entry.key] = decodePayload(entry.awaitable, results[entry.key])
+  return results
 }
 
 /** Awaited results land in the context under their keys, as they do for plain steps. */

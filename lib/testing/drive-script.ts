@@ -7,6 +7,7 @@ import type { EmittedOutput, StepDeeds, StepLogLine, StepOutcome } from '../proc
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import type { StateName } from '../process/state.js'
 import type { Duration } from '../commands/duration.js'
+import type { Signal } from '../commands/signal.js'
 import type { TestClock } from './test-clock.js'
 
 /** Something a step registered and the script is asked to answer. */
@@ -22,6 +23,13 @@ export type AwaitRequest =
       readonly append: boolean
     }
   | { readonly key: string; readonly kind: 'task' | 'promise'; readonly append: boolean }
+  /** A wait for a signal: answered by the script's `signals`. */
+  | {
+      readonly key: string
+      readonly kind: 'signal'
+      readonly name: string
+      readonly append: boolean
+    }
   /** A durable timer: answered by the drive's clock, not by the script. */
   | {
       readonly key: string
@@ -56,11 +64,36 @@ export interface DriveScript {
    */
   readonly clock?: TestClock
   /**
+   * Signals to send, each once the drive's clock has moved `after` from where it started
+   * (default: at once, kept in the inbox until a wait for it starts). Make them with
+   * `scriptSignal(Approve, { by: 'ann' }, '1 day')`, which checks the payload's type.
+   */
+  readonly signals?: readonly ScriptedSignal[]
+  /**
    * How far the drive may move its clock from where it started: a timer due later is left
    * armed and the drive stops, blocked (default: no limit).
    */
   readonly timeLimit?: Duration
 }
+
+/** A signal a drive sends, `after` its start. */
+export interface ScriptedSignal {
+  readonly name: string
+  /** The payload in its JSON form (as the signal's codec encodes it). */
+  readonly payload: unknown
+  readonly after: Duration
+}
+
+/** A signal for `DriveScript.signals`: `signal` with `payload`, `after` the drive starts. */
+export const scriptSignal = <T>(
+  signal: Signal<T>,
+  payload: T,
+  after: Duration = 0,
+): ScriptedSignal => ({
+  name: signal.name,
+  payload: signal.codec.encode(payload),
+  after,
+})
 
 /** One step the process took. */
 export interface TraceEntry {

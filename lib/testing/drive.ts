@@ -68,6 +68,10 @@ export const driveDefinition = <O = Record<string, unknown>>(
   // As `create` does: a throwing onCreate fails the creation (the drive throws its error).
   definition.hooks.onCreate?.(hookView(loop.snapshot))
   loop.perform(creationEffects())
+  for (const sent of script.signals ?? [])
+    clock.at(clock.now() + toMilliseconds(sent.after), () =>
+      driver.pendingAnswers.push((l) => l.send(Events.signal(sent.name, sent.payload))),
+    )
   loop.send(Events.start())
   const resumes = script.resumes ?? []
   let resumesUsed = 0

@@ -13,8 +13,15 @@ export type { ViewOptions } from './saga.js'
 export type { StepInput, StepRun } from './run-step.js'
 export { driveDefinition } from './drive.js'
 export { TestClock } from './test-clock.js'
-export { unanswered } from './drive-script.js'
-export type { AwaitRequest, DriveResult, DriveScript, Stopped, TraceEntry } from './drive-script.js'
+export { unanswered, scriptSignal } from './drive-script.js'
+export type {
+  AwaitRequest,
+  DriveResult,
+  DriveScript,
+  ScriptedSignal,
+  Stopped,
+  TraceEntry,
+} from './drive-script.js'
 export { checkResumeEquivalence } from './resume-equivalence.js'
 export type {
   EquivalenceOptions,

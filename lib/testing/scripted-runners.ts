@@ -12,8 +12,10 @@ import type { Position } from '../process/position.js'
 import {
   childRef,
   promiseRef,
+  signalRef,
   timerRef,
   type AwaitableRef,
+  type SignalRef,
   type TimerRef,
 } from '../process/awaitable.js'
 import type { Awaitable } from '../commands/awaitables.js'
@@ -87,7 +89,8 @@ export const scriptedRunners: EffectRunners<Driver> = {
     const driver = loop.owner
     if (ref._tag === 'Timer')
       driver.clock.at(ref.deadline, () => driver.pendingAnswers.push((l) => fire(l, slot, ref)))
-    else driver.pendingAnswers.push((l) => answer(l, slot, ref))
+    // Signals come from the script's `signals`, on the drive's clock.
+    else if (ref._tag !== 'Signal') driver.pendingAnswers.push((l) => answer(l, slot, ref))
   },
   KillChildren: () => {},
   Settle: () => {},
@@ -157,6 +160,10 @@ const request = (
     driver.result.requests.push({ key, kind: 'timer', deadline, append })
     return timerRef(deadline)
   }
+  if (awaitable._tag === 'SignalWait') {
+    driver.result.requests.push({ key, kind: 'signal', name: awaitable.signal.name, append })
+    return signalRef(awaitable.signal.name)
+  }
   const n = ++driver.refCount
   const pid = driver.views.pid
   if (awaitable._tag === 'Launch')
@@ -194,7 +201,7 @@ const answer = (loop: ProcessLoop<Driver>, slot: number, ref: AwaitableRef): voi
   const driver = loop.owner
   const state = loop.snapshot.state
   if (state._tag !== 'WAITING' || state.awaiting[slot]?.done !== false) return
-  if (ref._tag === 'Timer') return
+  if (ref._tag === 'Timer' || ref._tag === 'Signal') return
   const made = driver.requestOf.get(refId(ref)) as AwaitRequest
   const value = driver.script.answer === undefined ? unanswered : driver.script.answer(made)
   if (value === unanswered) {
@@ -218,7 +225,7 @@ const fire = (loop: ProcessLoop<Driver>, slot: number, ref: TimerRef): void => {
   loop.send(Events.awaitableSettled(slot, ref.deadline))
 }
 
-const refId = (ref: Exclude<AwaitableRef, TimerRef>): string =>
+const refId = (ref: Exclude<AwaitableRef, TimerRef | SignalRef>): string =>
   ref._tag === 'Child' ? ref.pid : ref.id
 
 /** The definition with a body that notes where each step was found. */

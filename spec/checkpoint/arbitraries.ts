@@ -49,6 +49,7 @@ const pending: fc.Arbitrary<Pending> = fc
       fc.record({ _tag: fc.constant('Child' as const), pid: text }),
       fc.record({ _tag: fc.constant('Promise' as const), id: text }),
       fc.record({ _tag: fc.constant('Timer' as const), deadline: deadline }),
+      fc.record({ _tag: fc.constant('Signal' as const), name: text }),
     ),
     append: fc.boolean(),
     done: fc.boolean(),
@@ -94,6 +95,9 @@ export const bundleArbitrary: fc.Arbitrary<Bundle> = fc
     prePauseStatus: maybe(text),
     ctx: jsonObject,
     outputs: jsonObject,
+    inbox: maybe(
+      fc.array(fc.record({ name: text, payload: json }), { minLength: 1, maxLength: 3 }),
+    ),
     inputs: jsonObject,
     rawInputs: fc.oneof(
       jsonObject,
@@ -142,6 +146,7 @@ const pendingJson = fc
       fc.record({ child: text }),
       fc.record({ promise: text }),
       fc.record({ timer: deadline }),
+      fc.record({ signal: text }),
     ),
     some({ append: fc.constant(true) }),
     fc.oneof(
@@ -193,6 +198,7 @@ export const checkpointJsonArbitrary: fc.Arbitrary<CheckpointJson> = fc
       prePause: text,
       outputs: nonEmptyObject,
       ctx: nonEmptyObject,
+      inbox: fc.array(fc.tuple(text, json), { minLength: 1, maxLength: 3 }),
       inputs: nonEmptyObject,
       raw: fc.oneof(
         nonEmptyObject,
