@@ -118,13 +118,23 @@ const readRef = (json: t.TypeOf<typeof RefJson>): AwaitableRef =>
 const PendingPart = flatPart(
   {
     required: { key: t.string },
-    optional: { append: t.literal(true), done: t.literal(true), value: t.unknown },
+    optional: {
+      append: t.literal(true),
+      done: t.literal(true),
+      value: t.unknown,
+      detached: t.literal(true),
+    },
     more: [RefJson],
   },
   {
     read: (json): Pending => ({
       key: json.key,
-      ref: readRef(json),
+      ref:
+        json.detached !== true
+          ? readRef(json)
+          : 'child' in json
+            ? childRef(json.child, true)
+            : refuse(`'detached' is only for a child`),
       append: json.append === true,
       done: json.done === true,
       ...(json.done === true ? { value: json.value } : {}),
@@ -135,6 +145,7 @@ const PendingPart = flatPart(
       switch (ref._tag) {
         case 'Child':
           ;(json as { child?: string }).child = ref.pid
+          if (ref.detached === true) json.detached = true
           break
         case 'Promise':
           ;(json as { promise?: string }).promise = ref.id
@@ -190,6 +201,7 @@ const WaitingPart = flatPart(
       data: t.unknown,
       awaiting: denseArray(PendingCodec.json),
       asked: t.string,
+      race: t.literal(true),
     },
     parts: [PositionPart],
   },
@@ -201,6 +213,7 @@ const WaitingPart = flatPart(
       data: json.data,
       awaiting: json.awaiting === undefined ? [] : json.awaiting.map(PendingPart.read),
       asked: json.asked,
+      ...(json.race === true ? { race: true as const } : {}),
     }),
     write: (state, json) => {
       PositionPart.write(state.position, json)
@@ -208,6 +221,7 @@ const WaitingPart = flatPart(
       if (state.data !== undefined) json.data = state.data
       if (state.awaiting.length > 0) json.awaiting = state.awaiting.map(PendingCodec.encode)
       if (state.asked !== undefined) json.asked = state.asked
+      if (state.race === true) json.race = true
     },
   },
 )

@@ -15,6 +15,8 @@ export interface Launch<O = unknown> {
   readonly _tag: 'Launch'
   readonly definition: AnyDefinition
   readonly inputs: unknown
+  /** Left running when its parent stops waiting for it (a lost race, a kill): `detached(...)`. */
+  readonly detached?: true
   /** Type only: the child's outputs, which are what awaiting it gives. */
   readonly _outputs?: O
 }

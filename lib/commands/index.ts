@@ -40,6 +40,8 @@ export type {
 } from './instant.js'
 export { toContext, waitForResume, waitShape, SINGLE } from './suspend.js'
 export { sleep, sleepUntil } from './time.js'
+export { race, all, detached } from './combine.js'
+export type { Race, All, RaceResult, RaceCommand, AllCommand } from './combine.js'
 export { signal, waitForSignal, SIGNAL_NAME } from './signal.js'
 export type { Signal, PayloadOf, WaitForSignal, WaitForSignalCommand } from './signal.js'
 export type { Sleep, SleepCommand } from './time.js'

@@ -18,6 +18,8 @@ const SUSPEND: ReadonlySet<string> = new Set([
   'WaitForResume',
   'Sleep',
   'WaitForSignal',
+  'Race',
+  'All',
 ])
 
 const FLOW: ReadonlySet<string> = new Set([

@@ -12,6 +12,7 @@ import {
   type AwaitableLike,
   type AwaitedValue,
 } from './awaitables.js'
+import type { All, Race } from './combine.js'
 import type { WaitForSignal } from './signal.js'
 import type { Sleep } from './time.js'
 import { Yieldable } from './yieldable.js'
@@ -59,6 +60,8 @@ export type SuspendCommand =
   | WaitForResume<unknown>
   | Sleep
   | WaitForSignal<unknown>
+  | Race<unknown>
+  | All<unknown>
 
 /**
  * What a suspension waits for: its entries (none for `waitForResume`), and whether the first
@@ -79,7 +82,10 @@ const NO_ENTRIES: readonly ToContextEntry[] = Object.freeze([])
 export const waitShape = (command: SuspendCommand): WaitShape => {
   switch (command._tag) {
     case 'ToContext':
+    case 'All':
       return { entries: command.entries, race: false }
+    case 'Race':
+      return { entries: command.entries, race: true }
     case 'WaitForResume':
       return { entries: NO_ENTRIES, race: false }
     case 'Sleep':

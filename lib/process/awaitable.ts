@@ -7,6 +7,8 @@
 export interface ChildRef {
   readonly _tag: 'Child'
   readonly pid: string
+  /** Left running when its parent stops waiting for it (a lost race, a kill). */
+  readonly detached?: true
 }
 
 /**
@@ -41,7 +43,8 @@ export interface SignalRef {
 export type AwaitableRef = ChildRef | PromiseRef | TimerRef | SignalRef
 
 /** A child reference. */
-export const childRef = (pid: string): ChildRef => ({ _tag: 'Child', pid })
+export const childRef = (pid: string, detached = false): ChildRef =>
+  detached ? { _tag: 'Child', pid, detached: true } : { _tag: 'Child', pid }
 
 /** A promise reference. */
 export const promiseRef = (id: string): PromiseRef => ({ _tag: 'Promise', id })
@@ -51,3 +54,17 @@ export const timerRef = (deadline: number): TimerRef => ({ _tag: 'Timer', deadli
 
 /** A signal reference. */
 export const signalRef = (name: string): SignalRef => ({ _tag: 'Signal', name })
+
+/** Whether two references name the same awaited thing. */
+export const sameRef = (a: AwaitableRef, b: AwaitableRef): boolean => {
+  switch (a._tag) {
+    case 'Child':
+      return b._tag === 'Child' && a.pid === b.pid
+    case 'Promise':
+      return b._tag === 'Promise' && a.id === b.id
+    case 'Timer':
+      return b._tag === 'Timer' && a.deadline === b.deadline
+    case 'Signal':
+      return b._tag === 'Signal' && a.name === b.name
+  }
+}

@@ -31,6 +31,8 @@ export type StepOutcome =
       readonly awaiting: readonly Pending[]
       /** A generator step suspended inside itself: the journal key of what it waits for. */
       readonly asked: string | undefined
+      /** The first entry to settle ends the wait (`race`). */
+      readonly race?: true
     }
   | {
       readonly _tag: 'Stop'

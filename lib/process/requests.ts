@@ -133,7 +133,9 @@ export const killChildrenOf = (
 }
 
 const unfinishedChildren = (state: Waiting): string[] =>
-  state.awaiting.flatMap((p) => (!p.done && p.ref._tag === 'Child' ? [p.ref.pid] : []))
+  state.awaiting.flatMap((p) =>
+    !p.done && p.ref._tag === 'Child' && p.ref.detached !== true ? [p.ref.pid] : [],
+  )
 
 export const reject = (s: ProcessSnapshot, message: string): Transition => [
   s,

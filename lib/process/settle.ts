@@ -45,9 +45,29 @@ export const settleSlot = (
   effects: Effect[],
 ): ProcessSnapshot => {
   const state = s.state as Waiting
+  if (state.race === true) return winRace(s, state, slot, value, effects)
   const awaiting = state.awaiting.map((p, i) => (i === slot ? { ...p, done: true, value } : p))
   if (awaiting.some((p) => !p.done)) return { ...s, state: { ...state, awaiting } }
   return deliver({ ...s, state: { ...state, awaiting } }, effects)
+}
+
+/**
+ * The first of a race to settle wins: the answer holds it alone (`{ [key]: value }`), and the
+ * others are cancelled.
+ */
+const winRace = (
+  s: ProcessSnapshot,
+  state: Waiting,
+  slot: number,
+  value: unknown,
+  effects: Effect[],
+): ProcessSnapshot => {
+  const losers = state.awaiting.flatMap((p, i) =>
+    i === slot || p.done ? [] : [{ slot: i, ref: p.ref }],
+  )
+  if (losers.length > 0) effects.push({ _tag: 'CancelAwaited', awaited: losers })
+  const winner = { ...(state.awaiting[slot] as Pending), done: true, value }
+  return deliver({ ...s, state: { ...state, awaiting: [winner] } }, effects)
 }
 
 /** `undefined` when the slot is not one the process waits on. */

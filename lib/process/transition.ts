@@ -231,6 +231,7 @@ const outcomeState = (outcome: StepOutcome): ProcessState => {
         data: outcome.data,
         awaiting: outcome.awaiting,
         asked: outcome.asked,
+        ...(outcome.race === true ? { race: true as const } : {}),
       }
     case 'Stop':
       return {

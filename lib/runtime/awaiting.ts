@@ -15,6 +15,7 @@ import {
 } from '../process/awaitable.js'
 import type { ProcessHandle } from './handle.js'
 import { notJsonValue } from './json-guard.js'
+import { awaitsAt } from '../process/state.js'
 import { armTimer } from './timers.js'
 
 /** The live promises of a process, by the id its checkpoint knows them by. */
@@ -32,7 +33,10 @@ const start = (process: ProcessHandle, entry: ToContextEntry): AwaitableRef => {
   const awaitable = entry.awaitable
   switch (awaitable._tag) {
     case 'Launch':
-      return childRef(process.host.launchChild(awaitable.definition, awaitable.inputs, process).pid)
+      return childRef(
+        process.host.launchChild(awaitable.definition, awaitable.inputs, process).pid,
+        awaitable.detached === true,
+      )
     case 'Task':
     case 'Promise': {
       const id = process.host.newId()
@@ -71,11 +75,17 @@ export const watchAwaitable = (process: ProcessHandle, slot: number, ref: Awaita
   if (ref._tag === 'Timer') return armTimer(process, slot, ref)
   // A signal is delivered by whoever sends it (`signal` on the handle, over a communicator).
   if (ref._tag === 'Signal') return
-  const later = (event: ProcessEvent) => process.host.schedule(() => process.driveWith(event))
+  // Delivered only while the process still waits on it: not after it lost a race, say.
+  const stillAwaited = () => awaitsAt(process.snapshot.state, slot, ref)
+  const later = (event: ProcessEvent) =>
+    process.host.schedule(() => {
+      if (stillAwaited()) process.driveWith(event)
+    })
   // An awaitable's error becomes the process's only when its failure is what ends the process.
   const failLater = (error: unknown) =>
     process.host.schedule(() => {
-      if (process.state === 'WAITING') process.recordError(error)
+      if (!stillAwaited()) return
+      process.recordError(error)
       process.driveWith(Events.awaitableFailed(slot, errorInfo(error)))
     })
   if (ref._tag === 'Promise') {

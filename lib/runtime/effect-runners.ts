@@ -10,6 +10,7 @@ import type { EffectRunners } from '../interpreter/runners.js'
 import { stepEvent } from '../interpreter/step-event.js'
 import { executeStep } from '../step/execute.js'
 import { watchAwaitable } from './awaiting.js'
+import { cancelAwaited } from './cancel.js'
 import type { ProcessHandle } from './handle.js'
 import { notJsonStep } from './json-guard.js'
 import { callListener } from './listener.js'
@@ -36,6 +37,7 @@ export const runtimeRunners: EffectRunners<ProcessHandle> = {
   },
   ExecuteStep: (_effect, loop) => runStepNow(loop.owner),
   Await: ({ slot, ref }, loop) => watchAwaitable(loop.owner, slot, ref),
+  CancelAwaited: (effect, loop) => cancelAwaited(loop.owner, effect),
   KillChildren: ({ pids, message }, loop) => {
     const process = loop.owner
     if (process.definition.killChildren)

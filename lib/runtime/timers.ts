@@ -6,6 +6,7 @@
  * before `advance` returns.
  */
 import { Events } from '../process/events.js'
+import { awaitsAt } from '../process/state.js'
 import type { TimerRef } from '../process/awaitable.js'
 import type { ProcessHandle } from './handle.js'
 import type { CancelTimer } from './timer-queue.js'
@@ -18,7 +19,7 @@ export const armTimer = (process: ProcessHandle, slot: number, ref: TimerRef): v
     slot,
     process.host.time.at(ref.deadline, () => {
       if (timers.get(slot) !== undefined) timers.delete(slot)
-      if (!waitsOnTimer(process, slot, ref)) return
+      if (!awaitsAt(process.snapshot.state, slot, ref)) return
       process.driveWith(Events.awaitableSettled(slot, ref.deadline))
     }),
   )
@@ -37,17 +38,4 @@ export const cancelTimers = (process: ProcessHandle): void => {
   if (timers === undefined) return
   for (const cancel of timers.values()) cancel()
   timers.clear()
-}
-
-/** Whether the process still waits on this timer in this slot (not an older wait's). */
-const waitsOnTimer = (process: ProcessHandle, slot: number, ref: TimerRef): boolean => {
-  const state = process.snapshot.state
-  if (state._tag !== 'WAITING') return false
-  const pending = state.awaiting[slot]
-  return (
-    pending !== undefined &&
-    !pending.done &&
-    pending.ref._tag === 'Timer' &&
-    pending.ref.deadline === ref.deadline
-  )
 }

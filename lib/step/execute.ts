@@ -221,12 +221,14 @@ const settle = (
       // the position names the step with its journal so far. The live generator is a cache.
       input.live = liveStep(run, located, entryCtx, driven.on)
       const on = driven.on
+      const shape = waitShape(on)
       const outcome: BodyOutcome = {
         _tag: 'Wait',
         position: { ...located.at, journal: { entries: run.journal } },
         message: on._tag === 'WaitForResume' ? on.message : undefined,
         data: undefined,
-        entries: waitShape(on).entries,
+        entries: shape.entries,
+        ...(shape.race ? { race: true as const } : {}),
         asked: driven.asked,
       }
       return {

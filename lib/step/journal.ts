@@ -25,6 +25,10 @@ export const askedKey = (command: SuspendCommand): string => {
       return awaitableKey(command.awaitable)
     case 'ToContext':
       return `toContext(${command.entries.map(entryKey).join(',')})`
+    case 'Race':
+      return `race(${command.entries.map(entryKey).join(',')})`
+    case 'All':
+      return `all(${command.entries.map(entryKey).join(',')})`
   }
 }
 
@@ -34,7 +38,7 @@ const entryKey = (entry: ToContextEntry): string =>
 const awaitableKey = (awaitable: Awaitable): string => {
   switch (awaitable._tag) {
     case 'Launch':
-      return `launch:${awaitable.definition.name}#${fingerprint(canonical(awaitable.inputs))}`
+      return `${awaitable.detached === true ? 'detached:' : ''}launch:${awaitable.definition.name}#${fingerprint(canonical(awaitable.inputs))}`
     case 'Task':
       return 'task'
     case 'Promise':
@@ -66,6 +70,9 @@ export const deliverAnswer = (
       return (answer as Record<string, unknown> | undefined)?.[SINGLE]
     case 'WaitForSignal':
       return decodePayload(command.awaitable, (answer as Record<string, unknown>)[SINGLE])
+    case 'Race':
+    case 'All':
+      return decodeSignals(command.entries, answer)
     case 'ToContext': {
       const decoded = decodeSignals(command.entries, answer)
       putInContext(context.real, command.entries, decoded)

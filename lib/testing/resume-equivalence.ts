@@ -11,7 +11,7 @@ import type { ProcessDefinition } from '../process/definition.js'
 import type { ProcessHandle } from '../runtime/handle.js'
 import { loadProcess } from '../runtime/load.js'
 import { Runner, type RunnerPlugin } from '../runtime/runner.js'
-import { silentLogger } from '../runtime/environment.js'
+import { silentLogger, type Scheduler } from '../runtime/environment.js'
 import { NondeterminismError, type Divergence } from '../step/errors.js'
 import { TestClock } from './test-clock.js'
 
@@ -79,10 +79,12 @@ export const checkResumeEquivalence = async (
     takenAt.push(clock.now())
   }
   const recorder: RunnerPlugin = { stateChanged: record, pausedChanged: record }
+  const time = idleTime(clock)
   const reference = new Runner({
     logger: silentLogger,
     clock,
-    plugins: [recorder, driver(options, clock)],
+    scheduler: time.scheduler,
+    plugins: [recorder, driver(options, time)],
   })
   const root = reference.create(definition, inputs)
   await root.stepUntilTerminated()
@@ -103,10 +105,12 @@ export const checkResumeEquivalence = async (
     const persister = new InMemoryPersister()
     for (const b of latest.values()) await persister.saveCheckpoint(b)
     const resumedClock = new TestClock(takenAt[index])
+    const resumedTime = idleTime(resumedClock)
     const runner = new Runner({
       logger: silentLogger,
       clock: resumedClock,
-      plugins: [driver(options, resumedClock)],
+      scheduler: resumedTime.scheduler,
+      plugins: [driver(options, resumedTime)],
     })
     const process = await loadProcess(runner, persister, registry, root.pid)
     if (process.paused) process.play()
@@ -140,26 +144,52 @@ export const checkResumeEquivalence = async (
  * Plays paused processes, resumes those waiting for `resume`, and skips the clock to the next
  * timer of a waiting process, each on a later turn.
  */
-const driver = (options: EquivalenceOptions, clock: TestClock): RunnerPlugin => ({
+const driver = (options: EquivalenceOptions, time: IdleTime): RunnerPlugin => ({
   created: (process) => {
     process.addProcessListener({
       onProcessPaused: (p) => process.host.schedule(() => void p.play()),
     })
     // A process reloaded waiting arms its timers again without changing state.
-    if (process.state === 'WAITING') process.host.schedule(() => skipToNextTimer(clock))
+    if (process.state === 'WAITING') time.poke()
   },
   stateChanged: (process, _from, to) => {
     if (to === 'WAITING' && waitsForResume(process))
       process.host.schedule(() => {
         if (waitsForResume(process)) process.resume(options.resumeWith?.(process))
       })
-    if (to === 'WAITING') process.host.schedule(() => skipToNextTimer(clock))
+    if (to === 'WAITING') time.poke()
   },
 })
 
-const skipToNextTimer = (clock: TestClock): void => {
-  const next = clock.nextDeadline
-  if (next !== undefined) clock.advanceTo(Math.max(next, clock.now()))
+/** A scheduler that knows when the runner is idle, and moves the clock only then. */
+interface IdleTime {
+  readonly scheduler: Scheduler
+  /** Look again for a timer to fire once the runner is idle. */
+  poke(): void
+}
+
+/**
+ * Time that moves only when nothing else can: once no scheduled callback is left, the clock
+ * skips to the earliest timer and fires it (and what that sets going runs before the next).
+ * A race between a child and a timer then ends as their deadlines say, in every run.
+ */
+const idleTime = (clock: TestClock): IdleTime => {
+  let pending = 0
+  const scheduler: Scheduler = (callback) => {
+    pending += 1
+    setImmediate(() => {
+      pending -= 1
+      try {
+        callback()
+      } finally {
+        if (pending === 0) {
+          const next = clock.nextDeadline
+          if (next !== undefined) clock.advanceTo(Math.max(next, clock.now()))
+        }
+      }
+    })
+  }
+  return { scheduler, poke: () => scheduler(() => {}) }
 }
 
 const waitsForResume = (process: ProcessHandle): boolean => {

@@ -7,6 +7,7 @@
 import type { Body, Located, ProcessDefinition, ProcessView } from '../process/definition.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import { errorInfo } from '../process/errors.js'
+import { awaitsAt } from '../process/state.js'
 import { Events } from '../process/events.js'
 import type { Position } from '../process/position.js'
 import {
@@ -92,6 +93,8 @@ export const scriptedRunners: EffectRunners<Driver> = {
     // Signals come from the script's `signals`, on the drive's clock.
     else if (ref._tag !== 'Signal') driver.pendingAnswers.push((l) => answer(l, slot, ref))
   },
+  // A loser's answer is dropped when it comes: the process no longer waits on it.
+  CancelAwaited: () => {},
   KillChildren: () => {},
   Settle: () => {},
   Checkpoint: ({ tag }, loop) => void loop.owner.result.checkpoints.push(tag),
@@ -199,8 +202,7 @@ const describeAwaitable = (
 
 const answer = (loop: ProcessLoop<Driver>, slot: number, ref: AwaitableRef): void => {
   const driver = loop.owner
-  const state = loop.snapshot.state
-  if (state._tag !== 'WAITING' || state.awaiting[slot]?.done !== false) return
+  if (!awaitsAt(loop.snapshot.state, slot, ref)) return
   if (ref._tag === 'Timer' || ref._tag === 'Signal') return
   const made = driver.requestOf.get(refId(ref)) as AwaitRequest
   const value = driver.script.answer === undefined ? unanswered : driver.script.answer(made)
@@ -218,10 +220,7 @@ const answer = (loop: ProcessLoop<Driver>, slot: number, ref: AwaitableRef): voi
 
 /** A timer fell due: it settles with its deadline, if the process still waits on it. */
 const fire = (loop: ProcessLoop<Driver>, slot: number, ref: TimerRef): void => {
-  const state = loop.snapshot.state
-  const pending = state._tag === 'WAITING' ? state.awaiting[slot] : undefined
-  if (pending === undefined || pending.done || pending.ref._tag !== 'Timer') return
-  if (pending.ref.deadline !== ref.deadline) return
+  if (!awaitsAt(loop.snapshot.state, slot, ref)) return
   loop.send(Events.awaitableSettled(slot, ref.deadline))
 }
 

@@ -47,6 +47,11 @@ const pending: fc.Arbitrary<Pending> = fc
     key: text,
     ref: fc.oneof(
       fc.record({ _tag: fc.constant('Child' as const), pid: text }),
+      fc.record({
+        _tag: fc.constant('Child' as const),
+        pid: text,
+        detached: fc.constant(true as const),
+      }),
       fc.record({ _tag: fc.constant('Promise' as const), id: text }),
       fc.record({ _tag: fc.constant('Timer' as const), deadline: deadline }),
       fc.record({ _tag: fc.constant('Signal' as const), name: text }),
@@ -64,14 +69,18 @@ const error: fc.Arbitrary<ErrorInfo> = fc
 const state: fc.Arbitrary<ProcessState> = fc.oneof(
   fc.record({ _tag: fc.constant('CREATED' as const), position }),
   fc.record({ _tag: fc.constant('RUNNING' as const), position, resumed: fc.boolean() }),
-  fc.record({
-    _tag: fc.constant('WAITING' as const),
-    position,
-    message: maybe(text),
-    data: maybe(json),
-    awaiting: fc.array(pending, { maxLength: 3 }),
-    asked: maybe(text),
-  }),
+  fc
+    .record({
+      _tag: fc.constant('WAITING' as const),
+      position,
+      message: maybe(text),
+      data: maybe(json),
+      awaiting: fc.array(pending, { maxLength: 3 }),
+      asked: maybe(text),
+    })
+    .chain((waiting) =>
+      fc.boolean().map((race) => (race ? { ...waiting, race: true as const } : waiting)),
+    ),
   fc.record({
     _tag: fc.constant('FINISHED' as const),
     result: maybe(json),
@@ -144,6 +153,7 @@ const pendingJson = fc
     fc.record({ key: text }),
     fc.oneof(
       fc.record({ child: text }),
+      fc.record({ child: text, detached: fc.constant(true) }),
       fc.record({ promise: text }),
       fc.record({ timer: deadline }),
       fc.record({ signal: text }),
@@ -169,6 +179,7 @@ const stateJson = fc.oneof(
         data: json,
         awaiting: fc.array(pendingJson, { minLength: 1, maxLength: 3 }),
         asked: text,
+        race: fc.constant(true),
       }),
     )
     .map(([a, b]) => ({ state: 'WAITING', ...a, ...b })),

@@ -4,6 +4,8 @@
 import * as t from 'io-ts'
 import { describe, expectTypeOf, it } from 'vitest'
 import {
+  all,
+  race,
   signal,
   sleep,
   sleepUntil,
@@ -25,6 +27,13 @@ describe('durable time and signals', () => {
           expectTypeOf(by).toEqualTypeOf<string>()
           expectTypeOf(yield* sleep('3 days')).toEqualTypeOf<number>()
           expectTypeOf(yield* sleepUntil(0)).toEqualTypeOf<number>()
+          const won = yield* race({ approved: waitForSignal(Approve), late: sleep('2 days') })
+          expectTypeOf(won).toEqualTypeOf<
+            { readonly approved: { by: string } } | { readonly late: number }
+          >()
+          if ('approved' in won) expectTypeOf(won.approved.by).toEqualTypeOf<string>()
+          const both = yield* all({ nap: sleep('1h'), ok: waitForSignal(Approve) })
+          expectTypeOf(both).toEqualTypeOf<{ readonly nap: number; readonly ok: { by: string } }>()
         },
       },
     })
