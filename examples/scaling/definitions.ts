@@ -22,7 +22,9 @@ import {
   launch,
   out,
   output,
+  signal,
   toContext,
+  waitForSignal,
   while_,
 } from '../../lib/index.js'
 
@@ -108,3 +110,18 @@ export const RoundPipeline = defineWorkChain({
 
 /** The sum of the squares below `n`: what a `Pipeline` of `n` rounds outputs as `total`. */
 export const expectedTotal = (n: number): number => ((n - 1) * n * (2 * n - 1)) / 6
+
+/** The signal an `Approval` waits for. */
+export const Approve = signal('approve', t.type({ by: t.string }))
+
+/** Waits for an `approve` signal (`plumpy-ts signal <pid> approve '{"by":"ann"}'`). */
+export const Approval = defineProcess({
+  name: 'Approval',
+  spec: { outputs: { by: output(t.string) } },
+  steps: {
+    *run() {
+      const { by } = yield* waitForSignal(Approve)
+      yield* out('by', by)
+    },
+  },
+})

@@ -97,6 +97,12 @@ const problemIn = (
   valueProblem(snapshot.ctx, 'ctx') ??
   valueProblem(snapshot.outputs, 'outputs') ??
   stateProblem(snapshot.state) ??
+  (snapshot.inbox === undefined
+    ? undefined
+    : itemsProblem(
+        snapshot.inbox.map((received) => received.payload),
+        'inbox',
+      )) ??
   valueProblem(inputs, 'inputs') ??
   valueProblem(process.rawInputs, 'rawInputs')
 

@@ -19,7 +19,8 @@ import { FlatCodec, flatPart, refuse } from './flat.js'
 import { JournalJson, StatePart } from './state-codec.js'
 
 /**
- * The snapshot. A checkpoint is taken between steps, so nothing is stepping and no interruption
+ * The snapshot (with `inbox`: the signals received before they were waited for, as
+ * `[name, payload]` pairs). A checkpoint is taken between steps, so nothing is stepping and no interruption
  * waits for a step; `closed` follows from the state, and the pid is the bundle's. The context and
  * the outputs are deeply frozen when read, like a live process's.
  */
@@ -32,6 +33,7 @@ const SnapshotPart = flatPart(
       prePause: t.string,
       outputs: t.UnknownRecord,
       ctx: t.UnknownRecord,
+      inbox: t.array(t.tuple([t.string, t.unknown])),
     },
     parts: [StatePart],
   },
@@ -50,6 +52,9 @@ const SnapshotPart = flatPart(
         closed: isTerminal(state),
         ctx: freeze(json.ctx ?? {}, true),
         outputs: freeze(json.outputs ?? {}, true),
+        ...(json.inbox === undefined || json.inbox.length === 0
+          ? {}
+          : { inbox: json.inbox.map(([name, payload]) => ({ name, payload })) }),
       }
     },
     write: (snapshot, json) => {
@@ -59,6 +64,8 @@ const SnapshotPart = flatPart(
       if (snapshot.prePauseStatus !== undefined) json.prePause = snapshot.prePauseStatus
       if (!isEmptyJson(snapshot.outputs)) json.outputs = snapshot.outputs as Record<string, unknown>
       if (!isEmptyJson(snapshot.ctx)) json.ctx = snapshot.ctx as Record<string, unknown>
+      if (snapshot.inbox !== undefined && snapshot.inbox.length > 0)
+        json.inbox = snapshot.inbox.map((received) => [received.name, received.payload])
     },
   },
 )

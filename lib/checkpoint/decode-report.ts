@@ -13,9 +13,10 @@ const TYPE_CHARS = 48
 
 /**
  * The errors of one decode as `at[0]: expected a whole number ≥ 0, got -1; …`; `root` names the
- * decoded value itself when the error is at its top.
+ * decoded value itself when the error is at its top; with `nested`, every path starts with it
+ * (`payload.by: …`).
  */
-export const shortReport = (errors: t.Errors, root = 'checkpoint'): string => {
+export const shortReport = (errors: t.Errors, root = 'checkpoint', nested = false): string => {
   const lines = new Map<string, string>()
   for (const error of errors) {
     // An error with a message is a rule the value breaks, said in full (see `refuse`).
@@ -23,7 +24,12 @@ export const shortReport = (errors: t.Errors, root = 'checkpoint'): string => {
       lines.set(error.message, error.message)
       continue
     }
-    const { path, entry } = placeOf(error.context, root)
+    const place = placeOf(error.context, root)
+    const { entry } = place
+    const path =
+      !nested || place.path === root
+        ? place.path
+        : `${root}${place.path.startsWith('[') ? '' : '.'}${place.path}`
     if (!lines.has(path))
       lines.set(
         path,

@@ -5,7 +5,13 @@
  * code…). Defaults are left out: `ok` only when false, `exit` only when not 0, no empty lists.
  */
 import * as t from 'io-ts'
-import { childRef, promiseRef } from '../process/awaitable.js'
+import {
+  childRef,
+  promiseRef,
+  signalRef,
+  timerRef,
+  type AwaitableRef,
+} from '../process/awaitable.js'
 import type { ErrorInfo } from '../process/errors.js'
 import type { JournalEntry, Position } from '../process/position.js'
 import {
@@ -82,30 +88,76 @@ const PositionPart = flatPart(
   },
 )
 
-/** One thing a WAITING process awaits: `{ key, child | promise, append?, done?, value? }`. */
+/** A timer's deadline: a whole number of ms since the epoch. */
+const Deadline = t.refinement(t.number, Number.isSafeInteger, 'a whole number of ms')
+
+/** What is awaited, by the one field that names it. */
+const RefJson = t.union(
+  [
+    t.type({ child: t.string }),
+    t.type({ promise: t.string }),
+    t.type({ timer: Deadline }),
+    t.type({ signal: t.string }),
+  ],
+  '{ child | promise | timer | signal }',
+)
+
+const readRef = (json: t.TypeOf<typeof RefJson>): AwaitableRef =>
+  'child' in json
+    ? childRef(json.child)
+    : 'promise' in json
+      ? promiseRef(json.promise)
+      : 'timer' in json
+        ? timerRef(json.timer)
+        : signalRef(json.signal)
+
+/**
+ * One thing a WAITING process awaits: `{ key, child | promise | timer | signal, append?, done?,
+ * value? }` (`timer` is the absolute deadline, `signal` the signal's name).
+ */
 const PendingPart = flatPart(
   {
     required: { key: t.string },
-    optional: { append: t.literal(true), done: t.literal(true), value: t.unknown },
-    more: [t.union([t.type({ child: t.string }), t.type({ promise: t.string })])],
+    optional: {
+      append: t.literal(true),
+      done: t.literal(true),
+      value: t.unknown,
+      detached: t.literal(true),
+    },
+    more: [RefJson],
   },
   {
     read: (json): Pending => ({
       key: json.key,
-      ref: 'child' in json ? childRef(json.child) : promiseRef(json.promise),
+      ref:
+        json.detached !== true
+          ? readRef(json)
+          : 'child' in json
+            ? childRef(json.child, true)
+            : refuse(`'detached' is only for a child`),
       append: json.append === true,
       done: json.done === true,
       ...(json.done === true ? { value: json.value } : {}),
     }),
     write: (pending, json) => {
       json.key = pending.key
-      switch (pending.ref._tag) {
+      const ref = pending.ref
+      switch (ref._tag) {
         case 'Child':
-          ;(json as { child?: string }).child = pending.ref.pid
+          ;(json as { child?: string }).child = ref.pid
+          if (ref.detached === true) json.detached = true
           break
         case 'Promise':
-          ;(json as { promise?: string }).promise = pending.ref.id
+          ;(json as { promise?: string }).promise = ref.id
           break
+        case 'Timer':
+          ;(json as { timer?: number }).timer = ref.deadline
+          break
+        case 'Signal':
+          ;(json as { signal?: string }).signal = ref.name
+          break
+        default:
+          return ref satisfies never
       }
       if (pending.append) json.append = true
       if (pending.done) {
@@ -151,6 +203,7 @@ const WaitingPart = flatPart(
       asked: t.string,
       // A resume that came while paused: `{}` for `resume()` without a value.
       resumedWith: t.partial({ value: t.unknown }),
+      race: t.literal(true),
     },
     parts: [PositionPart],
   },
@@ -163,6 +216,7 @@ const WaitingPart = flatPart(
         data: json.data,
         awaiting: json.awaiting === undefined ? [] : json.awaiting.map(PendingPart.read),
         asked: json.asked,
+        ...(json.race === true ? { race: true as const } : {}),
       }
       const resumed = json.resumedWith
       return resumed === undefined ? waiting : { ...waiting, resumedWith: { value: resumed.value } }
@@ -173,6 +227,7 @@ const WaitingPart = flatPart(
       if (state.data !== undefined) json.data = state.data
       if (state.awaiting.length > 0) json.awaiting = state.awaiting.map(PendingCodec.encode)
       if (state.asked !== undefined) json.asked = state.asked
+      if (state.race === true) json.race = true
       const resumed = state.resumedWith
       if (resumed !== undefined)
         json.resumedWith = resumed.value === undefined ? {} : { value: resumed.value }

@@ -3,6 +3,7 @@
  * descriptions; the runtime launches and watches them after the step returns.
  */
 import type { NoOptions as NoFields } from '../ports/index.js'
+import type { Signal } from './signal.js'
 import type {
   AnyDefinition,
   OutputsOfDefinition,
@@ -14,6 +15,8 @@ export interface Launch<O = unknown> {
   readonly _tag: 'Launch'
   readonly definition: AnyDefinition
   readonly inputs: unknown
+  /** Left running when its parent stops waiting for it (a lost race, a kill): `detached(...)`. */
+  readonly detached?: true
   /** Type only: the child's outputs, which are what awaiting it gives. */
   readonly _outputs?: O
 }
@@ -33,8 +36,24 @@ export interface PromiseAwaitable<T = unknown> {
   readonly promise: PromiseLike<T>
 }
 
-/** Everything a step can put in the context. */
-export type Awaitable = Launch | Task | PromiseAwaitable
+/**
+ * A durable timer (made by `sleep` / `sleepUntil`): after `ms`, or at the instant `until`. The
+ * host turns it into an absolute deadline from its clock when the wait starts.
+ */
+export interface Timer {
+  readonly _tag: 'Timer'
+  readonly ms: number | undefined
+  readonly until: number | undefined
+}
+
+/** A wait for a signal (made by `waitForSignal`): settles with its payload. */
+export interface SignalWait<T = unknown> {
+  readonly _tag: 'SignalWait'
+  readonly signal: Signal<T>
+}
+
+/** Everything a step can await. */
+export type Awaitable = Launch | Task | PromiseAwaitable | Timer | SignalWait
 
 /** Describe a child launch: the child runs on the same runner once the step has returned. */
 export const launch = <D extends AnyDefinition>(
@@ -47,8 +66,17 @@ export const launch = <D extends AnyDefinition>(
 /** Describe asynchronous work: `start` is called by the runtime after the step has returned. */
 export const task = <T>(start: () => PromiseLike<T>): Task<T> => ({ _tag: 'Task', start })
 
+/**
+ * A command that stands for an awaitable inside `race`/`all`/`toContext` (`sleep(...)`,
+ * `waitForSignal(...)`).
+ */
+export interface AwaitableCommand<A extends Awaitable = Awaitable> {
+  readonly _tag: 'Sleep' | 'WaitForSignal'
+  readonly awaitable: A
+}
+
 /** Anything a step may hand to `toContext`: an awaitable description or a promise. */
-export type AwaitableLike = Awaitable | PromiseLike<unknown>
+export type AwaitableLike = Awaitable | AwaitableCommand | PromiseLike<unknown>
 
 /** The value awaiting `A` gives: a child's outputs, a task's or a promise's result. */
 export type AwaitedValue<A> =
@@ -58,11 +86,15 @@ export type AwaitedValue<A> =
       ? T
       : A extends PromiseAwaitable<infer T>
         ? T
-        : A extends PromiseLike<infer T>
-          ? T
-          : A extends Appended<infer Inner>
-            ? AwaitedValue<Inner>[]
-            : never
+        : A extends Timer | AwaitableCommand<Timer>
+          ? number
+          : A extends SignalWait<infer T> | AwaitableCommand<SignalWait<infer T>>
+            ? T
+            : A extends PromiseLike<infer T>
+              ? T
+              : A extends Appended<infer Inner>
+                ? AwaitedValue<Inner>[]
+                : never
 
 /**
  * Append the results to a list under the key instead of assigning it (plumpy's `append_`), in
@@ -82,10 +114,20 @@ export const append_ = <const A extends readonly AwaitableLike[]>(
 ): Appended<A[number]> => ({ _tag: 'Append', awaitables })
 
 /** Wrap a promise or a launch as an awaitable. */
-export const toAwaitable = (value: AwaitableLike): Awaitable =>
-  isAwaitable(value) ? value : { _tag: 'Promise', promise: value }
+export const toAwaitable = (value: AwaitableLike): Awaitable => {
+  if (isAwaitable(value)) return value
+  const tag = (value as { _tag?: unknown })._tag
+  if (tag === 'Sleep' || tag === 'WaitForSignal') return (value as AwaitableCommand).awaitable
+  return { _tag: 'Promise', promise: value as PromiseLike<unknown> }
+}
 
 const isAwaitable = (value: unknown): value is Awaitable => {
   const tag = (value as { _tag?: unknown } | null)?._tag
-  return tag === 'Launch' || tag === 'Task' || tag === 'Promise'
+  return (
+    tag === 'Launch' ||
+    tag === 'Task' ||
+    tag === 'Promise' ||
+    tag === 'Timer' ||
+    tag === 'SignalWait'
+  )
 }

@@ -3,7 +3,7 @@
  *
  * - flow: `Continue`, `Wait`, `Stop`, `Kill`, `unsuccessful`, `exitCode` end the step;
  * - instant: `out`, `log`, `checkpoint`, `pause`, `play`, `kill` are answered inside the step;
- * - suspend: `toContext`, `waitForResume` wait for the outside world and give back its answer.
+ * - suspend: `toContext`, `waitForResume`, `sleep`, `sleepUntil` wait for the outside world and give back its answer.
  */
 export { isCommand, Yieldable } from './yieldable.js'
 export { Continue, Wait, Stop, Kill, unsuccessful, exitCode } from './flow.js'
@@ -38,7 +38,15 @@ export type {
   PlayRequest,
   KillRequest,
 } from './instant.js'
-export { toContext, waitForResume } from './suspend.js'
+export { toContext, waitForResume, waitShape, SINGLE } from './suspend.js'
+export { sleep, sleepUntil } from './time.js'
+export { race, all, detached } from './combine.js'
+export type { Race, All, RaceResult, RaceCommand, AllCommand } from './combine.js'
+export { signal, waitForSignal, SIGNAL_NAME } from './signal.js'
+export type { Signal, PayloadOf, WaitForSignal, WaitForSignalCommand } from './signal.js'
+export type { Sleep, SleepCommand } from './time.js'
+export { toMilliseconds, DurationError } from './duration.js'
+export type { Duration, DurationUnit } from './duration.js'
 export type {
   ToContext,
   ToContextEntry,
@@ -47,6 +55,7 @@ export type {
   SuspendCommand,
   ToContextCommand,
   WaitForResumeCommand,
+  WaitShape,
 } from './suspend.js'
 export { launch, task, append_, toAwaitable } from './awaitables.js'
 export type {
@@ -57,5 +66,8 @@ export type {
   AwaitableLike,
   AwaitedValue,
   Appended,
+  Timer,
+  SignalWait,
+  AwaitableCommand,
 } from './awaitables.js'
 export type { Command } from './command.js'

@@ -11,8 +11,16 @@ export const isFlow = (command: Command): command is FlowCommand => FLOW.has(com
 export const isInstant = (command: Command): command is InstantCommand => INSTANT.has(command._tag)
 
 /** True for the commands that suspend the step (`toContext`, `waitForResume`). */
-export const isSuspend = (command: Command): command is SuspendCommand =>
-  command._tag === 'ToContext' || command._tag === 'WaitForResume'
+export const isSuspend = (command: Command): command is SuspendCommand => SUSPEND.has(command._tag)
+
+const SUSPEND: ReadonlySet<string> = new Set([
+  'ToContext',
+  'WaitForResume',
+  'Sleep',
+  'WaitForSignal',
+  'Race',
+  'All',
+])
 
 const FLOW: ReadonlySet<string> = new Set([
   'Continue',

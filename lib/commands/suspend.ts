@@ -12,6 +12,9 @@ import {
   type AwaitableLike,
   type AwaitedValue,
 } from './awaitables.js'
+import type { All, Race } from './combine.js'
+import type { WaitForSignal } from './signal.js'
+import type { Sleep } from './time.js'
 import { Yieldable } from './yieldable.js'
 
 /** One awaitable registered under a context key. */
@@ -52,7 +55,47 @@ export type ToContext<R = Readonly<Record<string, unknown>>> = ToContextCommand<
 export type WaitForResume<T = unknown> = WaitForResumeCommand<T>
 
 /** The commands that suspend a step. */
-export type SuspendCommand = ToContext<unknown> | WaitForResume<unknown>
+export type SuspendCommand =
+  | ToContext<unknown>
+  | WaitForResume<unknown>
+  | Sleep
+  | WaitForSignal<unknown>
+  | Race<unknown>
+  | All<unknown>
+
+/**
+ * What a suspension waits for: its entries (none for `waitForResume`), and whether the first
+ * to settle ends the wait (`race`) or every one must (the others). A command that waits for one
+ * thing (`sleep`) has one entry under the key `single`, and `yield*` gives its value alone.
+ */
+export interface WaitShape {
+  readonly entries: readonly ToContextEntry[]
+  readonly race: boolean
+}
+
+/** The key of the only entry of a command that waits for one thing. */
+export const SINGLE = 'single'
+
+const NO_ENTRIES: readonly ToContextEntry[] = Object.freeze([])
+
+/** The entries and mode of a suspension. */
+export const waitShape = (command: SuspendCommand): WaitShape => {
+  switch (command._tag) {
+    case 'ToContext':
+    case 'All':
+      return { entries: command.entries, race: false }
+    case 'Race':
+      return { entries: command.entries, race: true }
+    case 'WaitForResume':
+      return { entries: NO_ENTRIES, race: false }
+    case 'Sleep':
+    case 'WaitForSignal':
+      return {
+        entries: [{ key: SINGLE, awaitable: command.awaitable, append: false }],
+        race: false,
+      }
+  }
+}
 
 /**
  * `const { child } = yield* toContext({ child: launch(Child, inputs) })`: wait for the

@@ -29,7 +29,7 @@ import { describeErrors, IntentMessage } from './messages.js'
 export const INTENT_SUBJECT_PREFIX = 'intent'
 
 /** An intent that a broadcast may carry. */
-export type ControlIntent = Exclude<IntentMessage, { readonly intent: 'status' }>
+export type ControlIntent = Exclude<IntentMessage, { readonly intent: 'status' | 'signal' }>
 
 const CONTROL_INTENTS: ReadonlySet<string> = new Set<ControlIntent['intent']>([
   'pause',

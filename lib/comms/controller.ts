@@ -17,6 +17,8 @@ import { v4 as uuidv4 } from 'uuid'
 import type { AnyDefinition } from '../process/definition.js'
 import { consoleLogger, type Logger } from '../runtime/environment.js'
 import { validPid } from '../runtime/pid.js'
+import { encodePayload } from '../runtime/signals.js'
+import type { Signal } from '../commands/signal.js'
 import type { Communicator } from './communicator.js'
 import { intentSubject, type ControlIntent } from './control-broadcasts.js'
 import { MalformedReplyError } from './errors.js'
@@ -152,6 +154,23 @@ export class RemoteProcessController {
       ...(message === undefined ? {} : { message }),
       force: options.force ?? false,
     })
+  }
+
+  /**
+   * Send `signal` with its payload to a live process: the payload is checked by the signal's
+   * codec here, before anything is sent (an `InvalidSignalError` naming the dotted path), and by
+   * the process when it waits for it (a `RemoteError` then). True once delivered or kept in the
+   * process's inbox; an `UnroutableError` when no worker runs the process (it has terminated,
+   * waits to be revived, or never existed).
+   */
+  async signal<T>(pid: string, signal: Signal<T>, payload: T): Promise<boolean> {
+    const wire = encodePayload(pid, signal, payload)
+    return this.signalByName(pid, signal.name, wire)
+  }
+
+  /** Send a signal by name with its payload in JSON form (checked only by the process). */
+  signalByName(pid: string, name: string, payload: unknown): Promise<boolean> {
+    return this.rpc(pid, { intent: 'signal', name, payload })
   }
 
   /**

@@ -19,9 +19,16 @@ export const Pid = new t.Type<string, string, unknown>(
   t.identity,
 )
 
-/** What a process answers to: status, pause, play, kill (RPC or broadcast). */
+/**
+ * What a process answers to: status, pause, play, kill (RPC or broadcast), and signals (RPC:
+ * a signal's name and its payload in JSON form).
+ */
 export const IntentMessage = t.union([
   t.type({ intent: t.literal('status') }),
+  t.intersection([
+    t.type({ intent: t.literal('signal'), name: t.string }),
+    t.partial({ payload: t.unknown }),
+  ]),
   t.intersection([t.type({ intent: t.literal('pause') }), t.partial({ message: t.string })]),
   t.type({ intent: t.literal('play') }),
   t.intersection([

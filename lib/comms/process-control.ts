@@ -1,6 +1,6 @@
 /**
  * Processes on a communicator: each live process answers RPC under its pid (status, pause, play,
- * kill), obeys pause/play/kill broadcasts addressed to it or to all (see `control-broadcasts.ts`;
+ * kill, signal), obeys pause/play/kill broadcasts addressed to it or to all (see `control-broadcasts.ts`;
  * unless `controlBroadcasts: false`), broadcasts every state change as
  * `state_changed.<from>.<to>`, and unsubscribes when it ends. Installed on a runner as a plugin.
  */
@@ -9,6 +9,7 @@ import type { RunnerPlugin } from '../runtime/runner.js'
 import type { Clock, Logger } from '../runtime/environment.js'
 import type { Communicator, MessageOrigin } from './communicator.js'
 import { pidProblem } from '../runtime/pid.js'
+import { receiveSignal } from '../runtime/signals.js'
 import {
   INTENT_SUBJECT_PREFIX,
   readControlBroadcast,
@@ -90,8 +91,18 @@ export const processControl = (
     }
   }
 
-  const answer = (process: ProcessHandle, ctime: number, message: IntentMessage) =>
-    message.intent === 'status' ? statusOf(process, ctime) : control(process, message)
+  const answer = (process: ProcessHandle, ctime: number, message: IntentMessage) => {
+    switch (message.intent) {
+      case 'status':
+        return statusOf(process, ctime)
+      case 'signal':
+        // Checked against the wait for it; a refusal reaches the sender as a remote error.
+        receiveSignal(process, message.name, message.payload)
+        return true
+      default:
+        return control(process, message)
+    }
+  }
 
   const obey = (process: ProcessHandle, message: ControlIntent) =>
     void control(process, message).catch((error: unknown) =>

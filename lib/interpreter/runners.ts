@@ -39,6 +39,7 @@ export const inertRunners: EffectRunners<any> = {
   RunStep: nothing,
   ExecuteStep: nothing,
   Await: nothing,
+  CancelAwaited: nothing,
   KillChildren: nothing,
   Settle: nothing,
   Checkpoint: nothing,

@@ -54,5 +54,6 @@ const started = (outcome: Extract<BodyOutcome, { _tag: 'Wait' }>, host: StepHost
     data: outcome.data,
     awaiting,
     asked: outcome.asked,
+    ...(outcome.race === true ? { race: true as const } : {}),
   }
 }

@@ -56,6 +56,8 @@ export type BodyOutcome =
       readonly entries: readonly ToContextEntry[]
       /** A generator step suspended inside itself: the journal key of what it waits for. */
       readonly asked: string | undefined
+      /** The first entry to settle ends the wait (`race`). */
+      readonly race?: true
     }
 
 /**

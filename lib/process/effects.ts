@@ -91,6 +91,15 @@ export interface Await {
   readonly ref: AwaitableRef
 }
 
+/**
+ * Stop watching what a process no longer waits for (the losers of a race): clear timers, kill
+ * children (unless detached), abandon tasks and promises.
+ */
+export interface CancelAwaited {
+  readonly _tag: 'CancelAwaited'
+  readonly awaited: readonly { readonly slot: number; readonly ref: AwaitableRef }[]
+}
+
 /** Kill the children a killed process was waiting on. */
 export interface KillChildren {
   readonly _tag: 'KillChildren'
@@ -156,6 +165,7 @@ export type Effect =
   | RunStep
   | ExecuteStep
   | Await
+  | CancelAwaited
   | KillChildren
   | Reply
   | Defer

@@ -31,6 +31,8 @@ export type StepOutcome =
       readonly awaiting: readonly Pending[]
       /** A generator step suspended inside itself: the journal key of what it waits for. */
       readonly asked: string | undefined
+      /** The first entry to settle ends the wait (`race`). */
+      readonly race?: true
     }
   | {
       readonly _tag: 'Stop'
@@ -98,6 +100,13 @@ export interface Resume {
   readonly value: unknown
 }
 
+/** A signal `name` with its payload, checked by its codec where it entered. */
+export interface SignalReceived {
+  readonly _tag: 'Signal'
+  readonly name: string
+  readonly payload: unknown
+}
+
 /** `pause(message)`. */
 export interface Pause {
   readonly _tag: 'Pause'
@@ -154,6 +163,7 @@ export type ProcessEvent =
   | StepCompleted
   | StepFailed
   | Resume
+  | SignalReceived
   | Pause
   | Play
   | KillRequested
@@ -179,6 +189,7 @@ export const Events = {
     deeds: StepDeeds | undefined = undefined,
   ): StepFailed => ({ _tag: 'StepFailed', error, outputs, deeds }),
   resume: (value?: unknown): Resume => ({ _tag: 'Resume', value }),
+  signal: (name: string, payload: unknown): SignalReceived => ({ _tag: 'Signal', name, payload }),
   pause: (message?: string): Pause => ({ _tag: 'Pause', message }),
   play: (): Play => PLAY,
   kill: (message?: string, force = false): KillRequested => ({ _tag: 'Kill', message, force }),

@@ -84,13 +84,27 @@ export const play = (s: ProcessSnapshot): Transition => {
     ]
   if (!s.paused) return [s, REPLY_TRUE]
   const snapshot = { ...s, paused: false, status: s.prePauseStatus, prePauseStatus: undefined }
-  const effects: Effect[] = [hook('onPlay', []), notify({ _tag: 'played' }), REPLY_TRUE_EFFECT]
+  const effects: Effect[] = [hook('onPlay', []), notify({ _tag: 'played' })]
+  rearmTimers(snapshot.state, effects)
+  effects.push(REPLY_TRUE_EFFECT)
   const state = snapshot.state
   // A resume that came while paused is applied now, as an event of its own: what onPlay or a
   // listener of `played` raises (a failure, a kill) comes first, as if it had been resumed later.
   if (state._tag === 'WAITING' && state.resumedWith !== undefined)
     effects.push({ _tag: 'Raise', event: Events.resume(state.resumedWith.value) })
   return finish(snapshot, [snapshot, effects])
+}
+
+/**
+ * Timers that fell due while the process was paused were held (see `settle.ts`): watching them
+ * again fires those at once, and leaves the others to their deadlines.
+ */
+const rearmTimers = (state: ProcessState, effects: Effect[]): void => {
+  if (state._tag !== 'WAITING') return
+  state.awaiting.forEach((pending, slot) => {
+    if (!pending.done && pending.ref._tag === 'Timer')
+      effects.push({ _tag: 'Await', slot, ref: pending.ref })
+  })
 }
 
 export const kill = (
@@ -131,7 +145,9 @@ export const killChildrenOf = (
 }
 
 const unfinishedChildren = (state: Waiting): string[] =>
-  state.awaiting.flatMap((p) => (!p.done && p.ref._tag === 'Child' ? [p.ref.pid] : []))
+  state.awaiting.flatMap((p) =>
+    !p.done && p.ref._tag === 'Child' && p.ref.detached !== true ? [p.ref.pid] : [],
+  )
 
 export const reject = (s: ProcessSnapshot, message: string): Transition => [
   s,

@@ -3,6 +3,7 @@
  * answered it goes on with their results. Part of the reducer (`transition.ts`).
  */
 import { freeze } from 'immer'
+import type { Effect } from './effects.js'
 import { NO_EFFECTS, enter, excepted, finish, type Transition } from './enter.js'
 import type { ErrorInfo } from './errors.js'
 import { withJournalEntry } from './position.js'
@@ -14,18 +15,59 @@ const pendingAt = (state: Waiting, slot: number): Pending | undefined => {
   return pending === undefined || pending.done ? undefined : pending
 }
 
-/** `undefined` when the slot is not one the process waits on (the caller names the problem). */
+/**
+ * `undefined` when the slot is not one the process waits on (the caller names the problem). A
+ * timer that falls due while the process is paused is held: nothing changes, and `play` arms it
+ * again (it fires at once then).
+ */
 export const settled = (
   s: ProcessSnapshot,
   slot: number,
   value: unknown,
 ): Transition | undefined => {
   if (isTerminal(s.state)) return [s, NO_EFFECTS]
-  if (s.state._tag !== 'WAITING' || pendingAt(s.state, slot) === undefined) return undefined
-  const state = s.state
+  if (s.state._tag !== 'WAITING') return undefined
+  const pending = pendingAt(s.state, slot)
+  if (pending === undefined) return undefined
+  if (s.paused && pending.ref._tag === 'Timer') return [s, NO_EFFECTS]
+  const effects: Effect[] = []
+  return finish(s, [settleSlot(s, slot, value, effects), effects])
+}
+
+/**
+ * Settle the awaited thing in `slot` of a WAITING snapshot with `value`, appending the effects;
+ * when that ends the wait, the process goes on (the caller ends the transition with `finish`).
+ */
+export const settleSlot = (
+  s: ProcessSnapshot,
+  slot: number,
+  value: unknown,
+  effects: Effect[],
+): ProcessSnapshot => {
+  const state = s.state as Waiting
+  if (state.race === true) return winRace(s, state, slot, value, effects)
   const awaiting = state.awaiting.map((p, i) => (i === slot ? { ...p, done: true, value } : p))
-  if (awaiting.some((p) => !p.done)) return [{ ...s, state: { ...state, awaiting } }, NO_EFFECTS]
-  return finish(s, deliver({ ...s, state: { ...state, awaiting } }))
+  if (awaiting.some((p) => !p.done)) return { ...s, state: { ...state, awaiting } }
+  return deliver({ ...s, state: { ...state, awaiting } }, effects)
+}
+
+/**
+ * The first of a race to settle wins: the answer holds it alone (`{ [key]: value }`), and the
+ * others are cancelled.
+ */
+const winRace = (
+  s: ProcessSnapshot,
+  state: Waiting,
+  slot: number,
+  value: unknown,
+  effects: Effect[],
+): ProcessSnapshot => {
+  const losers = state.awaiting.flatMap((p, i) =>
+    i === slot || p.done ? [] : [{ slot: i, ref: p.ref }],
+  )
+  if (losers.length > 0) effects.push({ _tag: 'CancelAwaited', awaited: losers })
+  const winner = { ...(state.awaiting[slot] as Pending), done: true, value }
+  return deliver({ ...s, state: { ...state, awaiting: [winner] } }, effects)
 }
 
 /** `undefined` when the slot is not one the process waits on. */
@@ -45,16 +87,16 @@ export const failed = (
  * otherwise they land in the context under their keys, appended for list keys, later keys
  * overwriting.
  */
-const deliver = (s: ProcessSnapshot): Transition => {
+const deliver = (s: ProcessSnapshot, effects: Effect[]): ProcessSnapshot => {
   const state = s.state as Waiting
   if (state.asked !== undefined) {
     const answer = collectResults(state.awaiting, {})
     const position = withJournalEntry(state.position, { asked: state.asked, answer })
-    return enter(s, running(position), [])
+    return enter(s, running(position), effects)[0]
   }
   const results = collectResults(state.awaiting, s.ctx)
   const ctx = freeze({ ...(s.ctx as object), ...results }, true)
-  return enter({ ...s, ctx }, running(state.position), [])
+  return enter({ ...s, ctx }, running(state.position), effects)[0]
 }
 
 const running = (position: Waiting['position']): ProcessState => ({

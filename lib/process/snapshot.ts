@@ -15,6 +15,13 @@ export interface PendingKill {
   readonly message: string | undefined
 }
 
+/** A signal received before the process waited for it, kept until it does. */
+export interface ReceivedSignal {
+  readonly name: string
+  /** The payload in its JSON form (it was checked by the signal's codec when it arrived). */
+  readonly payload: unknown
+}
+
 /** The state of one process. */
 export interface ProcessSnapshot {
   readonly pid: string
@@ -37,6 +44,8 @@ export interface ProcessSnapshot {
   readonly ctx: unknown
   /** Outputs emitted so far, deeply frozen. */
   readonly outputs: Readonly<Record<string, unknown>>
+  /** Signals received before the process waited for them, oldest first (absent: none). */
+  readonly inbox?: readonly ReceivedSignal[] | undefined
 }
 
 /** A fresh snapshot in CREATED, about to take its first step at `position`. */
@@ -92,6 +101,7 @@ export const withStepping = (s: ProcessSnapshot, stepping: boolean): ProcessSnap
   closed: s.closed,
   ctx: s.ctx,
   outputs: s.outputs,
+  inbox: s.inbox,
 })
 
 /** The snapshot after a step: not stepping, with the step's context and outputs. */
@@ -112,6 +122,7 @@ export const afterStepSnapshot = (
   closed: s.closed,
   ctx,
   outputs,
+  inbox: s.inbox,
 })
 
 /** The snapshot in another state. */
@@ -127,4 +138,5 @@ export const withState = (s: ProcessSnapshot, state: ProcessState): ProcessSnaps
   closed: s.closed,
   ctx: s.ctx,
   outputs: s.outputs,
+  inbox: s.inbox,
 })

@@ -4,7 +4,7 @@
  */
 import type { ErrorInfo } from './errors.js'
 import type { Position } from './position.js'
-import type { AwaitableRef } from './awaitable.js'
+import { sameRef, type AwaitableRef } from './awaitable.js'
 
 /** The six states of plumpy's process state machine. */
 export type StateName = 'CREATED' | 'RUNNING' | 'WAITING' | 'FINISHED' | 'EXCEPTED' | 'KILLED'
@@ -63,6 +63,11 @@ export interface Waiting {
    * which goes on with this value (boxed, since `undefined` is a value too).
    */
   readonly resumedWith?: { readonly value: unknown }
+  /**
+   * A race: the first awaited thing to settle ends the wait, and the others are cancelled
+   * (absent: every one must settle).
+   */
+  readonly race?: true
 }
 
 /** Finished: the body returned. `successful` is false for an unsuccessful result or exit code. */
@@ -107,6 +112,16 @@ const LEGAL: Readonly<Record<StateName, readonly StateName[]>> = {
   FINISHED: [],
   EXCEPTED: [],
   KILLED: [],
+}
+
+/**
+ * Whether `state` still waits on `ref` in `slot` (a settlement from an older wait, or from the
+ * loser of a race, is not for it).
+ */
+export const awaitsAt = (state: ProcessState, slot: number, ref: AwaitableRef): boolean => {
+  if (state._tag !== 'WAITING') return false
+  const pending = state.awaiting[slot]
+  return pending !== undefined && !pending.done && sameRef(pending.ref, ref)
 }
 
 /** The legal moves of SEMANTICS.md "Process lifecycle". */

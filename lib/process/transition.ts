@@ -27,6 +27,7 @@ import { errorInfo, type ErrorInfo } from './errors.js'
 import type { ProcessEvent, StepCompleted, StepDeeds, StepFailed, StepOutcome } from './events.js'
 import { kill, killChildrenOf, pause, pausedNow, play, resume } from './requests.js'
 import { failed, settled } from './settle.js'
+import { receiveSignal, takeFromInbox } from './signals.js'
 import { afterStepSnapshot, withStepping, type ProcessSnapshot } from './snapshot.js'
 import { isTerminal, type ProcessState } from './state.js'
 
@@ -66,6 +67,8 @@ const reduce = (s: ProcessSnapshot, e: ProcessEvent): Transition => {
       return stepFailed(s, e)
     case 'Resume':
       return resume(s, e.value)
+    case 'Signal':
+      return receiveSignal(s, e.name, e.payload)
     case 'Pause':
       return pause(s, e.message)
     case 'Play':
@@ -119,10 +122,15 @@ const stepCompleted = (s: ProcessSnapshot, e: StepCompleted): Transition => {
     deeds,
     effects,
   )
-  const [after, out] =
+  const [entered, out] =
     stepped.pendingKill !== undefined
       ? killInsteadOf(stepped, e.outcome, effects)
       : enter(withKillStatus(stepped, e.outcome), outcomeState(e.outcome), effects)
+  // A wait for signals that have already arrived is settled by them at once.
+  const after =
+    entered.state._tag === 'WAITING' && entered.inbox !== undefined
+      ? takeFromInbox(entered, out as Effect[])
+      : entered
   const paused = pauseAfterStep(after, out as Effect[])
   for (const tag of deeds?.checkpoints ?? []) (out as Effect[]).push({ _tag: 'Checkpoint', tag })
   return finish(s, [paused, out])
@@ -223,6 +231,7 @@ const outcomeState = (outcome: StepOutcome): ProcessState => {
         data: outcome.data,
         awaiting: outcome.awaiting,
         asked: outcome.asked,
+        ...(outcome.race === true ? { race: true as const } : {}),
       }
     case 'Stop':
       return {

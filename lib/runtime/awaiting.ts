@@ -6,9 +6,17 @@
 import type { ToContextEntry } from '../commands/suspend.js'
 import { errorInfo } from '../process/errors.js'
 import { Events, type ProcessEvent } from '../process/events.js'
-import { childRef, promiseRef, type AwaitableRef } from '../process/awaitable.js'
+import {
+  childRef,
+  promiseRef,
+  signalRef,
+  timerRef,
+  type AwaitableRef,
+} from '../process/awaitable.js'
 import type { ProcessHandle } from './handle.js'
 import { notJsonValue } from './json-guard.js'
+import { awaitsAt } from '../process/state.js'
+import { armTimer } from './timers.js'
 
 /** The live promises of a process, by the id its checkpoint knows them by. */
 export interface LiveAwaitables {
@@ -25,7 +33,10 @@ const start = (process: ProcessHandle, entry: ToContextEntry): AwaitableRef => {
   const awaitable = entry.awaitable
   switch (awaitable._tag) {
     case 'Launch':
-      return childRef(process.host.launchChild(awaitable.definition, awaitable.inputs, process).pid)
+      return childRef(
+        process.host.launchChild(awaitable.definition, awaitable.inputs, process).pid,
+        awaitable.detached === true,
+      )
     case 'Task':
     case 'Promise': {
       const id = process.host.newId()
@@ -34,6 +45,11 @@ const start = (process: ProcessHandle, entry: ToContextEntry): AwaitableRef => {
       process.awaitables.promises.set(id, promise)
       return promiseRef(id)
     }
+    case 'Timer':
+      // The deadline is fixed now, from the runner's clock, and kept in the checkpoint.
+      return timerRef(awaitable.until ?? process.host.time.now() + (awaitable.ms ?? 0))
+    case 'SignalWait':
+      return signalRef(awaitable.signal.name)
   }
 }
 
@@ -56,11 +72,20 @@ const startLater = (process: ProcessHandle, start: () => PromiseLike<unknown>) =
 
 /** Watch one awaitable and deliver its settlement to the process on a later turn. */
 export const watchAwaitable = (process: ProcessHandle, slot: number, ref: AwaitableRef): void => {
-  const later = (event: ProcessEvent) => process.host.schedule(() => process.driveWith(event))
+  if (ref._tag === 'Timer') return armTimer(process, slot, ref)
+  // A signal is delivered by whoever sends it (`signal` on the handle, over a communicator).
+  if (ref._tag === 'Signal') return
+  // Delivered only while the process still waits on it: not after it lost a race, say.
+  const stillAwaited = () => awaitsAt(process.snapshot.state, slot, ref)
+  const later = (event: ProcessEvent) =>
+    process.host.schedule(() => {
+      if (stillAwaited()) process.driveWith(event)
+    })
   // An awaitable's error becomes the process's only when its failure is what ends the process.
   const failLater = (error: unknown) =>
     process.host.schedule(() => {
-      if (process.state === 'WAITING') process.recordError(error)
+      if (!stillAwaited()) return
+      process.recordError(error)
       process.driveWith(Events.awaitableFailed(slot, errorInfo(error)))
     })
   if (ref._tag === 'Promise') {

@@ -10,6 +10,7 @@ import type { EffectRunners } from '../interpreter/runners.js'
 import { stepEvent } from '../interpreter/step-event.js'
 import { executeStep } from '../step/execute.js'
 import { watchAwaitable } from './awaiting.js'
+import { cancelAwaited } from './cancel.js'
 import type { ProcessHandle } from './handle.js'
 import { notJsonStep } from './json-guard.js'
 import { callListener } from './listener.js'
@@ -27,12 +28,16 @@ export const runtimeRunners: EffectRunners<ProcessHandle> = {
     const process = loop.owner
     // A run of steps goes on in this turn, until the host's time slice (if any) is used up:
     // then the event loop gets a turn, so that a worker's heartbeats and RPCs are served.
-    if (process.driving && (process.sliceEnd === Infinity || performance.now() <= process.sliceEnd))
+    if (
+      process.driving &&
+      (process.sliceEnd === Infinity || process.host.time.now() <= process.sliceEnd)
+    )
       loop.send(Events.stepStarted())
     else process.driveLater()
   },
   ExecuteStep: (_effect, loop) => runStepNow(loop.owner),
   Await: ({ slot, ref }, loop) => watchAwaitable(loop.owner, slot, ref),
+  CancelAwaited: (effect, loop) => cancelAwaited(loop.owner, effect),
   KillChildren: ({ pids, message }, loop) => {
     const process = loop.owner
     if (process.definition.killChildren)

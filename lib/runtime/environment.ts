@@ -3,12 +3,25 @@
  * The pure core never reads any of them; the runtime does, and tests can replace them.
  */
 import { flatUuid } from './flat-uuid.js'
+import { systemNow } from './system-timers.js'
+import type { CancelTimer } from './timer-queue.js'
 
 /** Where ids come from (random UUIDs by default). */
 export type IdSource = () => string
 
 /** Where time comes from, in milliseconds since the epoch. */
 export type Clock = () => number
+
+/**
+ * A clock with timers: durable timers are armed through it, at absolute deadlines read against
+ * `now`. `systemTime()` is the event loop's; a `TestClock` (`plumpy-ts/testing`) moves only when
+ * told to, firing what falls due in deadline order.
+ */
+export interface TimeSource {
+  now(): number
+  /** Call `callback` once `now()` has reached `deadline`; the result cancels it. */
+  at(deadline: number, callback: () => void): CancelTimer
+}
 
 /**
  * Runs a callback on a later turn of the event loop. Processes interleave only through it: a
@@ -27,7 +40,7 @@ export interface Logger {
 export const uuidIds: IdSource = flatUuid
 
 /** The default clock. */
-export const systemClock: Clock = () => Date.now()
+export const systemClock: Clock = systemNow
 
 /** The default scheduler: the check phase of Node's event loop, like asyncio's `call_soon`. */
 export const immediateScheduler: Scheduler = (callback) => {

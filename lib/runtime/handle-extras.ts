@@ -6,6 +6,7 @@
 import { deferred, type Deferred } from './deferred.js'
 import type { LiveAwaitables } from './awaiting.js'
 import type { ProcessListener } from './listener.js'
+import type { CancelTimer } from './timer-queue.js'
 
 /** What a handle keeps only once it needs it; `P` is the handle type (for its listeners). */
 export class Rare<P> {
@@ -20,6 +21,8 @@ export class Rare<P> {
   executed = false
   /** Promises and children this process awaits. */
   awaited: LiveAwaitables | undefined = undefined
+  /** The durable timers armed for the process, by the slot they settle. */
+  timers: Map<number, CancelTimer> | undefined = undefined
 
   /** A `pause` or `kill` that waits for the running step to end: settled by `settle`. */
   defer(action: 'pause' | 'kill'): Promise<boolean> {

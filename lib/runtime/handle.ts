@@ -7,18 +7,11 @@ import type { ToContextEntry } from '../commands/suspend.js'
 import type { AwaitableRef } from '../process/awaitable.js'
 import type { ProcessDefinition, ProcessView } from '../process/definition.js'
 import type { Effect } from '../process/effects.js'
-import {
-  ClosedError,
-  InvalidStateError,
-  KilledError,
-  ProcessError,
-  type ErrorInfo,
-} from '../process/errors.js'
+import { ClosedError, InvalidStateError, KilledError, ProcessError } from '../process/errors.js'
 import { Events } from '../process/events.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import { isTerminal, type StateName } from '../process/state.js'
 import { ProcessLoop } from '../interpreter/loop.js'
-import type { Answer } from '../interpreter/runners.js'
 import type { LiveStep, StepContext } from '../step/execute.js'
 import type { StepHost } from '../interpreter/step-event.js'
 import { StepViews } from '../step/views.js'
@@ -29,6 +22,9 @@ import type { ProcessHost } from './host.js'
 import { startEntries, watchAwaitable, type LiveAwaitables } from './awaiting.js'
 import { runtimeRunners } from './effect-runners.js'
 import { checkResumeValue } from './resume-check.js'
+import { askOrThrow, sendSignal } from './signals.js'
+import type { Signal } from '../commands/signal.js'
+import { cancelTimers } from './timers.js'
 
 /** What `pause`/`kill` return: settled at once, or when the running step ends. */
 export type ActionResult = Promise<boolean>
@@ -270,7 +266,7 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
       return
     }
     const slice = this.host.timeSliceMs
-    this.sliceEnd = slice === undefined ? Infinity : performance.now() + slice
+    this.sliceEnd = slice === undefined ? Infinity : this.host.time.now() + slice
     this.driving = true
     try {
       this.loop.send(event)
@@ -300,16 +296,17 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
    */
   resume(value?: unknown): void {
     checkResumeValue(this, value)
-    let refused: Answer | undefined
-    let later = false
-    this.loop.ask(Events.resume(value), (answers) => {
-      refused = answers.find((a) => a._tag === 'Reject')
-      // Asked from inside the loop (a listener, a hook): the answer comes too late to throw.
-      if (refused !== undefined && later)
-        this.host.logger.warn(`resume of ${this.pid} refused: ${errorOf(refused).message}`)
-    })
-    later = true
-    if (refused !== undefined) throw new InvalidStateError(errorOf(refused).message)
+    askOrThrow(this as ProcessHandle, Events.resume(value), 'resume')
+  }
+
+  /**
+   * Send a signal: a process waiting for it goes on with the payload; one not waiting for it yet
+   * keeps it in its inbox until it does. An `InvalidSignalError` (with the dotted path) when the
+   * codec refuses the payload; an `InvalidStateError` once the process has terminated. Nothing
+   * changes when it throws.
+   */
+  signal<T>(signal: Signal<T>, payload: T): void {
+    sendSignal(this as ProcessHandle, signal, payload)
   }
 
   /** Pause: at once when no step runs (true), after the running step otherwise; false once terminated. */
@@ -377,6 +374,7 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     const rare = this.rare
     settleAll(rare?.pendingPauses, false)
     settleAll(rare?.pendingKills, this.state === 'KILLED')
+    cancelTimers(this as ProcessHandle)
     this.live = undefined
     this.host.terminated(this as ProcessHandle)
     rare?.terminated?.resolve()
@@ -394,6 +392,3 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     this.extras.originalError = error
   }
 }
-
-const errorOf = (answer: Answer): ErrorInfo =>
-  answer._tag === 'Reject' ? answer.error : { name: 'Error', message: 'refused' }

@@ -5,13 +5,15 @@
 import type { CheckpointLimits } from '../checkpoint/limits.js'
 import type { AnyDefinition } from '../process/definition.js'
 import type { StateName } from '../process/state.js'
-import type { Logger, Scheduler } from './environment.js'
+import type { Logger, Scheduler, TimeSource } from './environment.js'
 import type { ProcessHandle } from './handle.js'
 
 /** The runner as its processes see it. */
 export interface ProcessHost {
   readonly logger: Logger
   readonly schedule: Scheduler
+  /** The runner's clock and timers: the only source of time its processes see. */
+  readonly time: TimeSource
   /**
    * When set, a process that has stepped for this long without waiting gives the event loop a
    * turn before its next step. Unset (the default), steps never yield the loop by themselves.

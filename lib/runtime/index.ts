@@ -28,7 +28,10 @@ export {
   consoleLogger,
   silentLogger,
 } from './environment.js'
-export type { IdSource, Clock, Scheduler, Logger } from './environment.js'
+export type { IdSource, Clock, Scheduler, Logger, TimeSource } from './environment.js'
+export { systemTime } from './system-timers.js'
+export type { CancelTimer } from './timer-queue.js'
 export { checkpointing } from './checkpointing.js'
 export type { Checkpointing, CheckpointingOptions } from './checkpointing.js'
 export { loadProcess, continueProcess, restoreBundle } from './load.js'
+export { InvalidSignalError } from './signals.js'

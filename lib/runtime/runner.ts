@@ -17,7 +17,9 @@ import {
   type IdSource,
   type Logger,
   type Scheduler,
+  type TimeSource,
 } from './environment.js'
+import { systemTime } from './system-timers.js'
 import { bundle } from '../checkpoint/bundle.js'
 import { checkpointLimits, type CheckpointLimits } from '../checkpoint/limits.js'
 import type { Persister } from '../persistence/persister.js'
@@ -52,7 +54,11 @@ export interface RunnerPlugin {
 /** Runner settings; every port has a default. */
 export interface RunnerOptions {
   readonly ids?: IdSource
-  readonly clock?: Clock
+  /**
+   * Where time comes from: a clock function (the runner then arms its timers on the event loop,
+   * read against it), or a clock with timers such as a `TestClock`.
+   */
+  readonly clock?: Clock | TimeSource
   readonly scheduler?: Scheduler
   readonly logger?: Logger
   readonly plugins?: readonly RunnerPlugin[]
@@ -87,6 +93,8 @@ export class Runner implements ProcessHost {
   readonly logger: Logger
   readonly schedule: Scheduler
   readonly clock: Clock
+  /** The clock and its timers, through which durable timers are armed. */
+  readonly time: TimeSource
   readonly timeSliceMs: number | undefined
   readonly persister: Persister | undefined
   /** How deep and long what its processes keep may be, when it checkpoints them. */
@@ -106,7 +114,9 @@ export class Runner implements ProcessHost {
 
   constructor(options: RunnerOptions = {}) {
     this.ids = options.ids ?? uuidIds
-    this.clock = options.clock ?? systemClock
+    const clock = options.clock ?? systemClock
+    this.time = typeof clock === 'function' ? systemTime(clock) : clock
+    this.clock = typeof clock === 'function' ? clock : () => this.time.now()
     this.schedule = options.scheduler ?? immediateScheduler
     this.logger = options.logger ?? consoleLogger
     this.plugins = [...(options.plugins ?? [])]

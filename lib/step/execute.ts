@@ -7,7 +7,7 @@
  */
 import type { Command } from '../commands/command.js'
 import { isInstant } from '../commands/kinds.js'
-import type { SuspendCommand } from '../commands/suspend.js'
+import { waitShape, type SuspendCommand } from '../commands/suspend.js'
 import { isCommand } from '../commands/yieldable.js'
 import type {
   BodyOutcome,
@@ -221,12 +221,14 @@ const settle = (
       // the position names the step with its journal so far. The live generator is a cache.
       input.live = liveStep(run, located, entryCtx, driven.on)
       const on = driven.on
+      const shape = waitShape(on)
       const outcome: BodyOutcome = {
         _tag: 'Wait',
         position: { ...located.at, journal: { entries: run.journal } },
         message: on._tag === 'WaitForResume' ? on.message : undefined,
         data: undefined,
-        entries: on._tag === 'ToContext' ? on.entries : [],
+        entries: shape.entries,
+        ...(shape.race ? { race: true as const } : {}),
         asked: driven.asked,
       }
       return {

@@ -5,17 +5,31 @@
  * meant for another question.
  */
 import type { Draft } from 'immer'
-import type { Awaitable } from '../commands/awaitables.js'
-import type { SuspendCommand, ToContextEntry } from '../commands/suspend.js'
+import type { Awaitable, SignalWait } from '../commands/awaitables.js'
+import { shortReport } from '../checkpoint/decode-report.js'
+import { SINGLE, type SuspendCommand, type ToContextEntry } from '../commands/suspend.js'
 import { fingerprint } from '../process/fingerprint.js'
 
 /**
- * The key of what a suspension asks for: `resume`, or `toContext(` and, per entry, its key (`+=`
- * when appended) and what it awaits (`launch:Square#<hash of the inputs>`, `task`, `promise`).
+ * The key of what a suspension asks for: `resume`; `sleep(259200000)` (the duration, not the
+ * deadline, which the host fixes) or `sleepUntil(<epoch ms>)`; or `toContext(` and, per entry,
+ * its key (`+=` when appended) and what it awaits (`launch:Square#<hash of the inputs>`, `task`,
+ * `promise`, `sleep(…)`).
  */
 export const askedKey = (command: SuspendCommand): string => {
-  if (command._tag === 'WaitForResume') return 'resume'
-  return `toContext(${command.entries.map(entryKey).join(',')})`
+  switch (command._tag) {
+    case 'WaitForResume':
+      return 'resume'
+    case 'Sleep':
+    case 'WaitForSignal':
+      return awaitableKey(command.awaitable)
+    case 'ToContext':
+      return `toContext(${command.entries.map(entryKey).join(',')})`
+    case 'Race':
+      return `race(${command.entries.map(entryKey).join(',')})`
+    case 'All':
+      return `all(${command.entries.map(entryKey).join(',')})`
+  }
 }
 
 const entryKey = (entry: ToContextEntry): string =>
@@ -24,11 +38,17 @@ const entryKey = (entry: ToContextEntry): string =>
 const awaitableKey = (awaitable: Awaitable): string => {
   switch (awaitable._tag) {
     case 'Launch':
-      return `launch:${awaitable.definition.name}#${fingerprint(canonical(awaitable.inputs))}`
+      return `${awaitable.detached === true ? 'detached:' : ''}launch:${awaitable.definition.name}#${fingerprint(canonical(awaitable.inputs))}`
     case 'Task':
       return 'task'
     case 'Promise':
       return 'promise'
+    case 'Timer':
+      return awaitable.until === undefined
+        ? `sleep(${awaitable.ms ?? 0})`
+        : `sleepUntil(${awaitable.until})`
+    case 'SignalWait':
+      return `signal(${awaitable.signal.name})`
   }
 }
 
@@ -38,15 +58,47 @@ export const deliverAnswer = (
   context: { readonly real: Draft<any> },
   answer: unknown,
 ): unknown => {
-  if (command._tag === 'WaitForResume') {
-    if (command.codec === undefined) return answer
-    const decoded = command.codec.decode(answer)
-    if (decoded._tag === 'Left')
-      throw new Error(`the resume value no longer decodes with ${describeCodec(command.codec)}`)
-    return decoded.right
+  switch (command._tag) {
+    case 'WaitForResume': {
+      if (command.codec === undefined) return answer
+      const decoded = command.codec.decode(answer)
+      if (decoded._tag === 'Left')
+        throw new Error(`the resume value no longer decodes with ${describeCodec(command.codec)}`)
+      return decoded.right
+    }
+    case 'Sleep':
+      return (answer as Record<string, unknown> | undefined)?.[SINGLE]
+    case 'WaitForSignal':
+      return decodePayload(command.awaitable, (answer as Record<string, unknown>)[SINGLE])
+    case 'Race':
+    case 'All':
+      return decodeSignals(command.entries, answer)
+    case 'ToContext': {
+      const decoded = decodeSignals(command.entries, answer)
+      putInContext(context.real, command.entries, decoded)
+      return decoded
+    }
   }
-  putInContext(context.real, command.entries, answer)
-  return answer
+}
+
+/** A signal's payload as the step sees it: decoded by its codec (it was checked on entry). */
+const decodePayload = (wait: SignalWait, payload: unknown): unknown => {
+  const decoded = wait.signal.codec.decode(payload)
+  if (decoded._tag === 'Left')
+    throw new Error(
+      `the payload of signal '${wait.signal.name}' does not decode: ${shortReport(decoded.left, 'payload', true)}`,
+    )
+  return decoded.right
+}
+
+/** The results by key, with the payloads of the signals among them decoded. */
+const decodeSignals = (entries: readonly ToContextEntry[], answer: unknown): unknown => {
+  if (!entries.some((entry) => entry.awaitable._tag === 'SignalWait')) return answer
+  const results = { ...(answer as Record<string, unknown>) }
+  for (const entry of entries)
+    if (entry.awaitable._tag === 'SignalWait' && entry.key in results && !entry.append)
+      results[entry.key] = decodePayload(entry.awaitable, results[entry.key])
+  return results
 }
 
 /** Awaited results land in the context under their keys, as they do for plain steps. */

@@ -6,6 +6,9 @@ import type { ListenerEvent } from '../process/effects.js'
 import type { EmittedOutput, StepDeeds, StepLogLine, StepOutcome } from '../process/events.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import type { StateName } from '../process/state.js'
+import type { Duration } from '../commands/duration.js'
+import type { Signal } from '../commands/signal.js'
+import type { TestClock } from './test-clock.js'
 
 /** Something a step registered and the script is asked to answer. */
 export type AwaitRequest =
@@ -20,6 +23,21 @@ export type AwaitRequest =
       readonly append: boolean
     }
   | { readonly key: string; readonly kind: 'task' | 'promise'; readonly append: boolean }
+  /** A wait for a signal: answered by the script's `signals`. */
+  | {
+      readonly key: string
+      readonly kind: 'signal'
+      readonly name: string
+      readonly append: boolean
+    }
+  /** A durable timer: answered by the drive's clock, not by the script. */
+  | {
+      readonly key: string
+      readonly kind: 'timer'
+      /** Its absolute deadline, from the drive's clock when the wait started. */
+      readonly deadline: number
+      readonly append: boolean
+    }
 
 /** What `script.answer` returns to leave a request unanswered: the process then blocks. */
 export const unanswered: unique symbol = Symbol('unanswered')
@@ -42,7 +60,43 @@ export interface DriveScript {
   readonly maxSteps?: number
   /** The pid (default `'test-pid'`). */
   readonly pid?: string
+  /**
+   * The drive's clock (a fresh `TestClock` at 0 unless given). Whenever the process can go no
+   * further and a timer is armed, the drive moves the clock to the earliest deadline and fires
+   * it, so sleeps take no time.
+   */
+  readonly clock?: TestClock
+  /**
+   * Signals to send, each once the drive's clock has moved `after` from where it started
+   * (default: at once, kept in the inbox until a wait for it starts). Make them with
+   * `scriptSignal(Approve, { by: 'ann' }, '1 day')`, which checks the payload's type.
+   */
+  readonly signals?: readonly ScriptedSignal[]
+  /**
+   * How far the drive may move its clock from where it started: a timer due later is left
+   * armed and the drive stops, blocked (default: no limit).
+   */
+  readonly timeLimit?: Duration
 }
+
+/** A signal a drive sends, `after` its start. */
+export interface ScriptedSignal {
+  readonly name: string
+  /** The payload in its JSON form (as the signal's codec encodes it). */
+  readonly payload: unknown
+  readonly after: Duration
+}
+
+/** A signal for `DriveScript.signals`: `signal` with `payload`, `after` the drive starts. */
+export const scriptSignal = <T>(
+  signal: Signal<T>,
+  payload: T,
+  after: Duration = 0,
+): ScriptedSignal => ({
+  name: signal.name,
+  payload: signal.codec.encode(payload),
+  after,
+})
 
 /** One step the process took. */
 export interface TraceEntry {
@@ -87,4 +141,6 @@ export interface DriveResult<O = Record<string, unknown>> {
   readonly logs: readonly (StepLogLine & { readonly step: string | undefined })[]
   /** The tags of the checkpoints its steps asked for, in order. */
   readonly checkpoints: readonly (string | undefined)[]
+  /** The drive's clock where the drive stopped (ms since the epoch). */
+  readonly now: number
 }

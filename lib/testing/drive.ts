@@ -21,7 +21,9 @@ import { isTerminal } from '../process/state.js'
 import { creationEffects } from '../process/transition.js'
 import { initialContext } from '../step/context.js'
 import { StepViews } from '../step/views.js'
+import { toMilliseconds } from '../commands/duration.js'
 import { parseInputs } from './inputs.js'
+import { TestClock } from './test-clock.js'
 import { hookView, scriptedRunners, type Driver } from './scripted-runners.js'
 import type { DriveResult, DriveScript, Stopped } from './drive-script.js'
 
@@ -34,9 +36,13 @@ export const driveDefinition = <O = Record<string, unknown>>(
   const pid = script.pid ?? 'test-pid'
   const inputs = parseInputs(definition, rawInputs)
   const ctx = initialContext(definition.context(inputs))
+  const clock = script.clock ?? new TestClock()
+  const horizon =
+    script.timeLimit === undefined ? Infinity : clock.now() + toMilliseconds(script.timeLimit)
   const driver: Driver = {
     definition,
     script,
+    clock,
     views: new StepViews(pid, definition.name, inputs),
     live: undefined,
     originalError: undefined,
@@ -62,6 +68,10 @@ export const driveDefinition = <O = Record<string, unknown>>(
   // As `create` does: a throwing onCreate fails the creation (the drive throws its error).
   definition.hooks.onCreate?.(hookView(loop.snapshot))
   loop.perform(creationEffects())
+  for (const sent of script.signals ?? [])
+    clock.at(clock.now() + toMilliseconds(sent.after), () =>
+      driver.pendingAnswers.push((l) => l.send(Events.signal(sent.name, sent.payload))),
+    )
   loop.send(Events.start())
   const resumes = script.resumes ?? []
   let resumesUsed = 0
@@ -89,6 +99,12 @@ export const driveDefinition = <O = Record<string, unknown>>(
       loop.send(Events.play())
       continue
     }
+    // Nothing else can move it: skip time to the next timer.
+    const next = clock.nextDeadline
+    if (next !== undefined && next <= horizon) {
+      clock.advanceTo(Math.max(next, clock.now()))
+      continue
+    }
     return result(driver, loop, 'blocked')
   }
 }
@@ -114,5 +130,6 @@ const result = (driver: Driver, loop: ProcessLoop<Driver>, stopped: Stopped): Dr
     outputs: snapshot.outputs,
     result: state._tag === 'FINISHED' ? state.result : undefined,
     error,
+    now: driver.clock.now(),
   }
 }

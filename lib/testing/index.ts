@@ -12,8 +12,16 @@ export { draftOf, viewOf } from './saga.js'
 export type { ViewOptions } from './saga.js'
 export type { StepInput, StepRun } from './run-step.js'
 export { driveDefinition } from './drive.js'
-export { unanswered } from './drive-script.js'
-export type { AwaitRequest, DriveResult, DriveScript, Stopped, TraceEntry } from './drive-script.js'
+export { TestClock } from './test-clock.js'
+export { unanswered, scriptSignal } from './drive-script.js'
+export type {
+  AwaitRequest,
+  DriveResult,
+  DriveScript,
+  ScriptedSignal,
+  Stopped,
+  TraceEntry,
+} from './drive-script.js'
 export { checkResumeEquivalence } from './resume-equivalence.js'
 export type {
   EquivalenceOptions,

@@ -11,8 +11,9 @@ import type { ProcessDefinition } from '../process/definition.js'
 import type { ProcessHandle } from '../runtime/handle.js'
 import { loadProcess } from '../runtime/load.js'
 import { Runner, type RunnerPlugin } from '../runtime/runner.js'
-import { silentLogger } from '../runtime/environment.js'
+import { silentLogger, type Scheduler } from '../runtime/environment.js'
 import { NondeterminismError, type Divergence } from '../step/errors.js'
+import { TestClock } from './test-clock.js'
 
 /** How to drive the runs. */
 export interface EquivalenceOptions {
@@ -20,6 +21,12 @@ export interface EquivalenceOptions {
   readonly children?: readonly ProcessDefinition[]
   /** The value to resume a process waiting for `resume` with (default: undefined). */
   readonly resumeWith?: (process: ProcessHandle) => unknown
+  /**
+   * Where the runs' clocks start (ms since the epoch, default 0). Each run has a `TestClock`
+   * that skips to the next timer whenever a process waits on one; a reloaded run starts at the
+   * instant its checkpoint was taken.
+   */
+  readonly start?: number
 }
 
 /** What a run ended with, in comparable form. */
@@ -64,12 +71,21 @@ export const checkResumeEquivalence = async (
 ): Promise<EquivalenceReport> => {
   const registry = DefinitionRegistry.of(definition, ...(options.children ?? []))
   const timeline: Bundle[] = []
+  const takenAt: number[] = []
+  const clock = new TestClock(options.start ?? 0)
   // Every transition, pausing and playing included: a paused process must reload paused.
-  const recorder: RunnerPlugin = {
-    stateChanged: (process) => void timeline.push(bundle(process)),
-    pausedChanged: (process) => void timeline.push(bundle(process)),
+  const record = (process: ProcessHandle) => {
+    timeline.push(bundle(process))
+    takenAt.push(clock.now())
   }
-  const reference = new Runner({ logger: silentLogger, plugins: [recorder, driver(options)] })
+  const recorder: RunnerPlugin = { stateChanged: record, pausedChanged: record }
+  const time = idleTime(clock)
+  const reference = new Runner({
+    logger: silentLogger,
+    clock,
+    scheduler: time.scheduler,
+    plugins: [recorder, driver(options, time)],
+  })
   const root = reference.create(definition, inputs)
   await root.stepUntilTerminated()
   const expected = outcomeOf(root)
@@ -88,7 +104,14 @@ export const checkResumeEquivalence = async (
     }
     const persister = new InMemoryPersister()
     for (const b of latest.values()) await persister.saveCheckpoint(b)
-    const runner = new Runner({ logger: silentLogger, plugins: [driver(options)] })
+    const resumedClock = new TestClock(takenAt[index])
+    const resumedTime = idleTime(resumedClock)
+    const runner = new Runner({
+      logger: silentLogger,
+      clock: resumedClock,
+      scheduler: resumedTime.scheduler,
+      plugins: [driver(options, resumedTime)],
+    })
     const process = await loadProcess(runner, persister, registry, root.pid)
     if (process.paused) process.play()
     if (waitsForResume(process)) process.resume(options.resumeWith?.(process))
@@ -117,19 +140,57 @@ export const checkResumeEquivalence = async (
   }
 }
 
-/** Plays paused processes and resumes those waiting for `resume`, on a later turn. */
-const driver = (options: EquivalenceOptions): RunnerPlugin => ({
-  created: (process) =>
+/**
+ * Plays paused processes, resumes those waiting for `resume`, and skips the clock to the next
+ * timer of a waiting process, each on a later turn.
+ */
+const driver = (options: EquivalenceOptions, time: IdleTime): RunnerPlugin => ({
+  created: (process) => {
     process.addProcessListener({
       onProcessPaused: (p) => process.host.schedule(() => void p.play()),
-    }),
+    })
+    // A process reloaded waiting arms its timers again without changing state.
+    if (process.state === 'WAITING') time.poke()
+  },
   stateChanged: (process, _from, to) => {
     if (to === 'WAITING' && waitsForResume(process))
       process.host.schedule(() => {
         if (waitsForResume(process)) process.resume(options.resumeWith?.(process))
       })
+    if (to === 'WAITING') time.poke()
   },
 })
+
+/** A scheduler that knows when the runner is idle, and moves the clock only then. */
+interface IdleTime {
+  readonly scheduler: Scheduler
+  /** Look again for a timer to fire once the runner is idle. */
+  poke(): void
+}
+
+/**
+ * Time that moves only when nothing else can: once no scheduled callback is left, the clock
+ * skips to the earliest timer and fires it (and what that sets going runs before the next).
+ * A race between a child and a timer then ends as their deadlines say, in every run.
+ */
+const idleTime = (clock: TestClock): IdleTime => {
+  let pending = 0
+  const scheduler: Scheduler = (callback) => {
+    pending += 1
+    setImmediate(() => {
+      pending -= 1
+      try {
+        callback()
+      } finally {
+        if (pending === 0) {
+          const next = clock.nextDeadline
+          if (next !== undefined) clock.advanceTo(Math.max(next, clock.now()))
+        }
+      }
+    })
+  }
+  return { scheduler, poke: () => scheduler(() => {}) }
+}
 
 const waitsForResume = (process: ProcessHandle): boolean => {
   const state = process.snapshot.state

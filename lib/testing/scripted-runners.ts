@@ -7,9 +7,19 @@
 import type { Body, Located, ProcessDefinition, ProcessView } from '../process/definition.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import { errorInfo } from '../process/errors.js'
+import { awaitsAt } from '../process/state.js'
 import { Events } from '../process/events.js'
 import type { Position } from '../process/position.js'
-import { childRef, promiseRef, type AwaitableRef } from '../process/awaitable.js'
+import {
+  childRef,
+  promiseRef,
+  signalRef,
+  timerRef,
+  type AwaitableRef,
+  type SignalRef,
+  type TimerRef,
+} from '../process/awaitable.js'
+import type { Awaitable } from '../commands/awaitables.js'
 import type { ProcessLoop } from '../interpreter/loop.js'
 import type { EffectRunners } from '../interpreter/runners.js'
 import { stepEvent } from '../interpreter/step-event.js'
@@ -18,6 +28,7 @@ import type { StepViews } from '../step/views.js'
 import { Cursor } from '../workchain/cursor.js'
 import type { Block } from '../workchain/outline.js'
 import { parseInputs } from './inputs.js'
+import type { TestClock } from './test-clock.js'
 import {
   unanswered,
   type AwaitRequest,
@@ -35,6 +46,8 @@ export interface Driver extends LiveSlot {
   readonly definition: ProcessDefinition
   readonly script: DriveScript
   readonly views: StepViews
+  /** The drive's time: timers are armed on it, and the drive moves it when it is blocked. */
+  readonly clock: TestClock
   live: LiveStep | undefined
   originalError: unknown
   /** Answers to give once the mailbox is idle, in order. */
@@ -74,8 +87,14 @@ export const scriptedRunners: EffectRunners<Driver> = {
   RunStep: (_effect, loop) => loop.send(Events.stepStarted()),
   ExecuteStep: (_effect, loop) => runStep(loop),
   Await: ({ slot, ref }, loop) => {
-    loop.owner.pendingAnswers.push((l) => answer(l, slot, ref))
+    const driver = loop.owner
+    if (ref._tag === 'Timer')
+      driver.clock.at(ref.deadline, () => driver.pendingAnswers.push((l) => fire(l, slot, ref)))
+    // Signals come from the script's `signals`, on the drive's clock.
+    else if (ref._tag !== 'Signal') driver.pendingAnswers.push((l) => answer(l, slot, ref))
   },
+  // A loser's answer is dropped when it comes: the process no longer waits on it.
+  CancelAwaited: () => {},
   KillChildren: () => {},
   Settle: () => {},
   Checkpoint: ({ tag }, loop) => void loop.owner.result.checkpoints.push(tag),
@@ -137,8 +156,17 @@ const request = (
   driver: Driver,
   key: string,
   append: boolean,
-  awaitable: Parameters<typeof describeAwaitable>[0],
+  awaitable: Awaitable,
 ): AwaitableRef => {
+  if (awaitable._tag === 'Timer') {
+    const deadline = awaitable.until ?? driver.clock.now() + (awaitable.ms ?? 0)
+    driver.result.requests.push({ key, kind: 'timer', deadline, append })
+    return timerRef(deadline)
+  }
+  if (awaitable._tag === 'SignalWait') {
+    driver.result.requests.push({ key, kind: 'signal', name: awaitable.signal.name, append })
+    return signalRef(awaitable.signal.name)
+  }
   const n = ++driver.refCount
   const pid = driver.views.pid
   if (awaitable._tag === 'Launch')
@@ -174,8 +202,8 @@ const describeAwaitable = (
 
 const answer = (loop: ProcessLoop<Driver>, slot: number, ref: AwaitableRef): void => {
   const driver = loop.owner
-  const state = loop.snapshot.state
-  if (state._tag !== 'WAITING' || state.awaiting[slot]?.done !== false) return
+  if (!awaitsAt(loop.snapshot.state, slot, ref)) return
+  if (ref._tag === 'Timer' || ref._tag === 'Signal') return
   const made = driver.requestOf.get(refId(ref)) as AwaitRequest
   const value = driver.script.answer === undefined ? unanswered : driver.script.answer(made)
   if (value === unanswered) {
@@ -190,7 +218,14 @@ const answer = (loop: ProcessLoop<Driver>, slot: number, ref: AwaitableRef): voi
   }
 }
 
-const refId = (ref: AwaitableRef): string => (ref._tag === 'Child' ? ref.pid : ref.id)
+/** A timer fell due: it settles with its deadline, if the process still waits on it. */
+const fire = (loop: ProcessLoop<Driver>, slot: number, ref: TimerRef): void => {
+  if (!awaitsAt(loop.snapshot.state, slot, ref)) return
+  loop.send(Events.awaitableSettled(slot, ref.deadline))
+}
+
+const refId = (ref: Exclude<AwaitableRef, TimerRef | SignalRef>): string =>
+  ref._tag === 'Child' ? ref.pid : ref.id
 
 /** The definition with a body that notes where each step was found. */
 const traced = (driver: Driver): ProcessDefinition => {

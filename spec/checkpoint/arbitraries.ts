@@ -22,6 +22,9 @@ const nonEmptyObject = fc.dictionary(text, json, { minKeys: 1, maxKeys: 3 })
 const name = fc.stringMatching(/^[^\n\r\u2028\u2029]{1,8}$/)
 const hash = fc.stringMatching(/^[0-9a-f]{8}$/)
 
+/** A timer's absolute deadline (ms since the epoch). */
+const deadline = fc.integer({ min: 0, max: 2 ** 45 })
+
 const journal: fc.Arbitrary<Journal> = fc
   .array(fc.record({ asked: text, answer: json }), { maxLength: 3 })
   .map((entries) => ({ entries }))
@@ -44,7 +47,14 @@ const pending: fc.Arbitrary<Pending> = fc
     key: text,
     ref: fc.oneof(
       fc.record({ _tag: fc.constant('Child' as const), pid: text }),
+      fc.record({
+        _tag: fc.constant('Child' as const),
+        pid: text,
+        detached: fc.constant(true as const),
+      }),
       fc.record({ _tag: fc.constant('Promise' as const), id: text }),
+      fc.record({ _tag: fc.constant('Timer' as const), deadline: deadline }),
+      fc.record({ _tag: fc.constant('Signal' as const), name: text }),
     ),
     append: fc.boolean(),
     done: fc.boolean(),
@@ -59,18 +69,22 @@ const error: fc.Arbitrary<ErrorInfo> = fc
 const state: fc.Arbitrary<ProcessState> = fc.oneof(
   fc.record({ _tag: fc.constant('CREATED' as const), position }),
   fc.record({ _tag: fc.constant('RUNNING' as const), position, resumed: fc.boolean() }),
-  fc.record(
-    {
-      _tag: fc.constant('WAITING' as const),
-      position,
-      message: maybe(text),
-      data: maybe(json),
-      awaiting: fc.array(pending, { maxLength: 3 }),
-      asked: maybe(text),
-      resumedWith: fc.record({ value: maybe(json) }),
-    },
-    { requiredKeys: ['_tag', 'position', 'message', 'data', 'awaiting', 'asked'] },
-  ),
+  fc
+    .record(
+      {
+        _tag: fc.constant('WAITING' as const),
+        position,
+        message: maybe(text),
+        data: maybe(json),
+        awaiting: fc.array(pending, { maxLength: 3 }),
+        asked: maybe(text),
+        resumedWith: fc.record({ value: maybe(json) }),
+      },
+      { requiredKeys: ['_tag', 'position', 'message', 'data', 'awaiting', 'asked'] },
+    )
+    .chain((waiting) =>
+      fc.boolean().map((race) => (race ? { ...waiting, race: true as const } : waiting)),
+    ),
   fc.record({
     _tag: fc.constant('FINISHED' as const),
     result: maybe(json),
@@ -94,6 +108,9 @@ export const bundleArbitrary: fc.Arbitrary<Bundle> = fc
     prePauseStatus: maybe(text),
     ctx: jsonObject,
     outputs: jsonObject,
+    inbox: maybe(
+      fc.array(fc.record({ name: text, payload: json }), { minLength: 1, maxLength: 3 }),
+    ),
     inputs: jsonObject,
     rawInputs: fc.oneof(
       jsonObject,
@@ -138,7 +155,13 @@ const positionJson = fc
 const pendingJson = fc
   .tuple(
     fc.record({ key: text }),
-    fc.oneof(fc.record({ child: text }), fc.record({ promise: text })),
+    fc.oneof(
+      fc.record({ child: text }),
+      fc.record({ child: text, detached: fc.constant(true) }),
+      fc.record({ promise: text }),
+      fc.record({ timer: deadline }),
+      fc.record({ signal: text }),
+    ),
     some({ append: fc.constant(true) }),
     fc.oneof(
       fc.constant({}),
@@ -161,6 +184,7 @@ const stateJson = fc.oneof(
         awaiting: fc.array(pendingJson, { minLength: 1, maxLength: 3 }),
         asked: text,
         resumedWith: some({ value: json }),
+        race: fc.constant(true),
       }),
     )
     .map(([a, b]) => ({ state: 'WAITING', ...a, ...b })),
@@ -190,6 +214,7 @@ export const checkpointJsonArbitrary: fc.Arbitrary<CheckpointJson> = fc
       prePause: text,
       outputs: nonEmptyObject,
       ctx: nonEmptyObject,
+      inbox: fc.array(fc.tuple(text, json), { minLength: 1, maxLength: 3 }),
       inputs: nonEmptyObject,
       raw: fc.oneof(
         nonEmptyObject,

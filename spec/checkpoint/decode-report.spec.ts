@@ -33,7 +33,7 @@ describe('decodeCheckpoint errors', () => {
   it('report a value that matches none of a union forms once, at the union', () => {
     const error = errorFor((json) => ({ ...json, awaiting: [{ key: 'kid', kid: 'x' }] }))
     expect(error.reason).toBe(
-      'awaiting[0]: expected ({ child: string } | { promise: string }), got {"key":"kid","kid":"x"}',
+      'awaiting[0]: expected { child | promise | timer | signal }, got {"key":"kid","kid":"x"}',
     )
   })
 

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AmqpCommunicator } from '../../lib/comms/amqp/index.js'
 import { RemoteProcessController } from '../../lib/comms/controller.js'
-import { Pipeline } from '../../examples/scaling/definitions.js'
+import { Approval, Approve, Pipeline } from '../../examples/scaling/definitions.js'
 import { amqpUrl, freshPgDatabase, type FreshDatabase } from '../support/services.js'
 import {
   DEFINITIONS,
@@ -42,6 +42,35 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
     await removeTopology(amqpUrl(), prefix).catch(() => undefined)
     await db?.drop()
   })
+
+  it('signals a process that a worker runs, checking the payload there', async () => {
+    const controller = new RemoteProcessController(communicator)
+    await controller.launchProcess(Approval, {}, { pid: 'approval', nowait: true })
+    const bad = await runCli(['signal', 'approval', 'approve', '{"by":1}', ...broker()])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/refused signal 'approve': payload\.by: expected string, got 1/)
+    const notJson = await runCli(['signal', 'approval', 'approve', '{by', ...broker()])
+    expect(notJson.code).toBe(2)
+    const sent = await runCli(['signal', 'approval', 'approve', '{"by":"ann"}', ...broker()])
+    expect(sent).toMatchObject({ code: 0, stdout: 'approval signalled approve\n' })
+    await waitUntil('the approval to finish', async () =>
+      (await runCli(['show', 'approval', ...store()])).stdout.includes('FINISHED'),
+    )
+    const late = await runCli([
+      'signal',
+      'approval',
+      'approve',
+      '{"by":"bo"}',
+      ...broker(),
+      ...store(),
+    ])
+    expect(late.code).toBe(1)
+    expect(late.stderr).toMatch(/has terminated \(FINISHED\)/)
+    // The controller checks the payload before anything is sent.
+    await expect(
+      controller.signal('approval', Approve, { by: 7 } as unknown as { by: string }),
+    ).rejects.toThrow(/payload\.by: expected string, got 7/)
+  }, 240_000)
 
   it('inspects and controls a process that a worker runs', async () => {
     const controller = new RemoteProcessController(communicator)

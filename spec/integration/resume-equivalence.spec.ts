@@ -35,7 +35,7 @@ import * as cell11 from '../../examples/tutorial/11-persistence.js'
 import * as cell12 from '../../examples/tutorial/12-communicator.js'
 import * as cell13 from '../../examples/tutorial/13-controller.js'
 import { Pipeline, RoundPipeline, Work, expectedTotal } from '../../examples/scaling/definitions.js'
-import { out, pause } from '../../lib/commands/index.js'
+import { out, pause, sleep } from '../../lib/commands/index.js'
 
 /**
  * The README examples are scripts that run when imported: they are imported once, quietly, for
@@ -102,6 +102,23 @@ const Patient = defineProcess({
   },
 })
 
+/** A chain that sleeps twice: the second deadline is fixed when the second sleep starts. */
+const Sleeper = defineWorkChain({
+  name: 'Sleeper',
+  spec: { outputs: { first: output(t.number), second: output(t.number) } },
+  context: () => ({ first: 0 }),
+  steps: {
+    *nap(ctx) {
+      ctx.first = yield* sleep('1 day')
+    },
+    *again(ctx) {
+      yield* out('first', ctx.first)
+      yield* out('second', yield* sleep('2h'))
+    },
+  },
+  outline: (s) => [s.nap, s.again],
+})
+
 /** A chain that pauses itself in the middle. */
 const Pausing = defineWorkChain({
   name: 'Pausing',
@@ -163,6 +180,7 @@ const cases: [string, ProcessDefinition, unknown, EquivalenceOptions?][] = [
   ['a chain ending with an exit code', Family, { n: 40 }, { children: [Child] }],
   ['a process waiting for resume', Patient, {}, { resumeWith: (p) => p.pid.length }],
   ['a chain that pauses itself', Pausing, {}],
+  ['a chain that sleeps twice', Sleeper, {}, { start: 1_000 }],
 ]
 
 describe('checkResumeEquivalence over the examples', () => {
@@ -207,6 +225,17 @@ describe('checkResumeEquivalence over the examples', () => {
     })
     const waiting = report.verdicts.filter((v) => v.state === 'WAITING')
     expect(waiting.length).toBe(3)
+    expect(waiting.every((v) => v.verdict === 'equivalent')).toBe(true)
+  })
+
+  it('checks every sleeping checkpoint of a chain that sleeps twice, deadlines included', async () => {
+    const report = await checkResumeEquivalence(Sleeper, {}, { start: 1_000 })
+    expect(report.reference.outputs).toEqual({
+      first: 1_000 + 86_400_000,
+      second: 1_000 + 86_400_000 + 7_200_000,
+    })
+    const waiting = report.verdicts.filter((v) => v.state === 'WAITING')
+    expect(waiting.length).toBe(2)
     expect(waiting.every((v) => v.verdict === 'equivalent')).toBe(true)
   })
 

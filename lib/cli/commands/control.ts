@@ -1,10 +1,11 @@
 /**
- * `plumpy-ts pause|play|kill <pid>`: control a live process through the worker that runs it.
+ * `plumpy-ts pause|play|kill <pid>` and `plumpy-ts signal <pid> <name> '<json>'`: control a live
+ * process through the worker that runs it.
  * A process that no worker runs is looked up in the store (`--store`, or PLUMPY_STORE) to say
  * which it is: terminated (refused, exit 1), waiting for a worker (exit 3), or unknown (exit 3).
  */
-import type { Command } from 'commander'
-import { UnroutableError } from '../../comms/errors.js'
+import { InvalidArgumentError, type Command } from 'commander'
+import { RemoteError, UnroutableError } from '../../comms/errors.js'
 import { RemoteProcessController } from '../../comms/controller.js'
 import { isTerminal } from '../../process/state.js'
 import { loadStoredProcess } from '../../worker/inspect.js'
@@ -28,7 +29,12 @@ interface ControlOptions extends BrokerOptions {
 
 type Action = 'pause' | 'play' | 'kill'
 
-const PAST: Record<Action, string> = { pause: 'paused', play: 'played', kill: 'killed' }
+const PAST: Record<Action | 'signal', string> = {
+  pause: 'paused',
+  play: 'played',
+  kill: 'killed',
+  signal: 'signalled',
+}
 
 /** Registers `pause`, `play` and `kill` on the program. */
 export const controlCommands = (program: Command): void => {
@@ -51,6 +57,48 @@ export const controlCommands = (program: Command): void => {
   define('pause', 'Pause a live process (after its running step).')
   define('play', 'Play a paused process.')
   define('kill', 'Kill a live process (after its running step, unless --force).')
+  const signal = program
+    .command('signal')
+    .description('Send a signal to a live process (kept in its inbox until it waits for it).')
+    .argument('<pid>', 'the process', pidArgument)
+    .argument('<name>', 'the signal name')
+    .argument('[payload]', 'the payload, as JSON', jsonArgument)
+  brokerOptions(signal)
+  storeOption(signal, false)
+    .option('--timeout <ms>', 'how long to wait for the answer', positiveInteger, 30_000)
+    .action((pid: string, name: string, payload: unknown, options: ControlOptions) =>
+      sendSignal(pid, name, payload, options),
+    )
+}
+
+const jsonArgument = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown
+  } catch (error) {
+    throw new InvalidArgumentError(`Not JSON: ${String(error)}.`)
+  }
+}
+
+const sendSignal = async (
+  pid: string,
+  name: string,
+  payload: unknown,
+  options: ControlOptions,
+): Promise<void> => {
+  const communicator = await openBroker(options)
+  try {
+    const controller = new RemoteProcessController(communicator)
+    const request = controller.signalByName(pid, name, payload)
+    await withTimeout(request, options.timeout, `from the worker running ${pid}`)
+    console.log(`${pid} signalled ${name}`)
+  } catch (error) {
+    if (error instanceof UnroutableError) await notLive('signal', pid, options.store)
+    // The process refused it (a payload its wait's codec does not decode): said as it is.
+    if (error instanceof RemoteError) throw new CliError(error.message, EXIT.refused)
+    throw error
+  } finally {
+    await communicator.close()
+  }
 }
 
 const control = async (action: Action, pid: string, options: ControlOptions): Promise<void> => {
@@ -76,7 +124,11 @@ const control = async (action: Action, pid: string, options: ControlOptions): Pr
 }
 
 /** Why a process that no worker runs cannot be controlled: always throws the CLI's answer. */
-const notLive = async (action: Action, pid: string, store: string | undefined): Promise<never> => {
+const notLive = async (
+  action: Action | 'signal',
+  pid: string,
+  store: string | undefined,
+): Promise<never> => {
   if (store === undefined)
     throw new CliError(
       `process ${pid} is not live on any worker: it has terminated, waits to be revived, or ` +

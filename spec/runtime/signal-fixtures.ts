@@ -1,0 +1,21 @@
+/** A process that waits for signals, for the signal tests. */
+import * as t from 'io-ts'
+import { log, out, signal, waitForSignal } from '../../lib/commands/index.js'
+import { input, output } from '../../lib/ports/index.js'
+import { defineProcess } from '../../lib/runtime/define.js'
+
+export const Approve = signal('approve', t.type({ by: t.string }))
+export const Note = signal('note', t.string)
+
+/** Logs a note if one came first, then waits for an approval and emits who gave it. */
+export const Approval = defineProcess({
+  name: 'Approval',
+  spec: { inputs: { notes: input(t.number, { default: 0 }) }, outputs: { by: output(t.string) } },
+  steps: {
+    *run(_ctx, { inputs }) {
+      for (let i = 0; i < inputs.notes; i++) yield* log.info(yield* waitForSignal(Note))
+      const { by } = yield* waitForSignal(Approve)
+      yield* out('by', by)
+    },
+  },
+})
