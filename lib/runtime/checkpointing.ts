@@ -1,9 +1,10 @@
 /**
  * Automatic checkpoints: a runner plugin that saves a checkpoint of every process at every state
  * change (each step is one), so that any process can be continued after a restart. Saves of one
- * process are written in order; `flush()` waits for every write in flight.
+ * process are written in order; `flush()` waits for every write in flight, `committing(pid)` for
+ * those of one process.
  */
-import { bundle } from '../checkpoint/bundle.js'
+import { bundle, type Bundle } from '../checkpoint/bundle.js'
 import type { Persister } from '../persistence/persister.js'
 import type { StateName } from '../process/state.js'
 import type { ProcessHandle } from './handle.js'
@@ -19,12 +20,25 @@ export interface CheckpointingOptions {
   ) => string | undefined
   /** Called when a save fails (default: log it on the runner's logger). */
   readonly onError?: (error: unknown, process: ProcessHandle) => void
+  /**
+   * Merge the saves of a process (under one tag) that wait behind its write in flight: only the
+   * last is written, since each replaces the one before. Default false: every save is written.
+   */
+  readonly merge?: boolean
 }
 
 /** A plugin that checkpoints at every transition, with a way to wait for the writes. */
 export interface Checkpointing extends RunnerPlugin {
   /** Resolves when every save started so far has been written. */
   flush(): Promise<void>
+  /** Resolves when every save of `pid` started so far is written; undefined if none is in flight. */
+  committing(pid: string): Promise<void> | undefined
+}
+
+/** A save not yet handed to the store, which later saves of the process may replace. */
+interface Waiting {
+  data: Bundle
+  readonly tag: string | undefined
 }
 
 /** Checkpoint every process of a runner at every state change into `persister`. */
@@ -33,13 +47,24 @@ export const checkpointing = (
   options: CheckpointingOptions = {},
 ): Checkpointing => {
   const inFlight = new Map<string, Promise<void>>()
+  const waiting = new Map<string, Waiting>()
   const save = (process: ProcessHandle, from: StateName | null, to: StateName) => {
     const pid = process.pid
     const tag = options.tag?.(process, from, to)
     const data = bundle(process)
+    const queued = options.merge === true ? waiting.get(pid) : undefined
+    if (queued !== undefined && queued.tag === tag) {
+      queued.data = data
+      return
+    }
+    const entry: Waiting = { data, tag }
+    if (options.merge === true) waiting.set(pid, entry)
     const previous = inFlight.get(pid) ?? Promise.resolve()
     const write = previous
-      .then(() => persister.saveCheckpoint(data, tag))
+      .then(() => {
+        if (waiting.get(pid) === entry) waiting.delete(pid)
+        return persister.saveCheckpoint(entry.data, entry.tag)
+      })
       .catch((error: unknown) =>
         options.onError !== undefined
           ? options.onError(error, process)
@@ -54,6 +79,7 @@ export const checkpointing = (
     takesCheckpoints: true,
     stateChanged: save,
     pausedChanged: (process) => save(process, process.state, process.state),
+    committing: (pid) => inFlight.get(pid),
     flush: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight.values()])
     },

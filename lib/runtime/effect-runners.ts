@@ -11,6 +11,7 @@ import { stepEvent } from '../interpreter/step-event.js'
 import { executeStep } from '../step/execute.js'
 import { watchAwaitable } from './awaiting.js'
 import { cancelAwaited } from './cancel.js'
+import { waitsForCommit } from './commit-gate.js'
 import type { ProcessHandle } from './handle.js'
 import { notJsonStep } from './json-guard.js'
 import { callListener } from './listener.js'
@@ -26,6 +27,7 @@ export const runtimeRunners: EffectRunners<ProcessHandle> = {
   StateChanged: ({ from, to }, loop) => loop.owner.host.stateChanged(loop.owner, from, to),
   RunStep: (_effect, loop) => {
     const process = loop.owner
+    if (waitsForCommit(process)) return
     // A run of steps goes on in this turn, until the host's time slice (if any) is used up:
     // then the event loop gets a turn, so that a worker's heartbeats and RPCs are served.
     if (

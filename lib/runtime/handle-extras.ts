@@ -24,6 +24,13 @@ export class Rare<P> {
   /** The durable timers armed for the process, by the slot they settle. */
   timers: Map<number, CancelTimer> | undefined = undefined
 
+  /** The process has ended: resolve what waits for it. */
+  releaseWaiters(): void {
+    this.terminated?.resolve()
+    const waiters = this.terminationWaiters
+    if (waiters !== undefined) for (const waiter of waiters.splice(0)) waiter()
+  }
+
   /** A `pause` or `kill` that waits for the running step to end: settled by `settle`. */
   defer(action: 'pause' | 'kill'): Promise<boolean> {
     const later = deferred<boolean>()

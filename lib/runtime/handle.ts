@@ -16,6 +16,7 @@ import type { LiveStep, StepContext } from '../step/execute.js'
 import type { StepHost } from '../interpreter/step-event.js'
 import { StepViews } from '../step/views.js'
 import { deferred } from './deferred.js'
+import { afterEndCommitted, endCommitted, waitsForCommit } from './commit-gate.js'
 import { Rare, settleAll } from './handle-extras.js'
 import type { ProcessListener } from './listener.js'
 import type { ProcessHost } from './host.js'
@@ -42,6 +43,8 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
   /** When the current run of steps should give the event loop a turn (`timeSliceMs`). */
   sliceEnd = Infinity
   private scheduled = false
+  /** @internal A `strict` host's commit is awaited before the next step (`commit-gate.ts`). */
+  commitAwaited = false
   private stepViews: StepViews | undefined = undefined
   /** What most processes never need (listeners, pending actions, waiters…), made on first use. */
   private rare: Rare<ProcessHandle<I, O>> | undefined = undefined
@@ -217,13 +220,13 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
 
   /** Resolves when the process has terminated and closed (never rejects). */
   whenTerminated(): Promise<void> {
-    if (this.closed) return Promise.resolve()
+    if (this.closed) return endCommitted(this as ProcessHandle) ?? Promise.resolve()
     return (this.extras.terminated ??= deferred<void>()).promise
   }
 
-  /** Call `callback` once the process has terminated (synchronously if it has). */
+  /** Call `callback` once the process has terminated (and, by durability, its end committed). */
   onTerminated(callback: () => void): void {
-    if (this.closed) callback()
+    if (this.closed) afterEndCommitted(this as ProcessHandle, callback)
     else (this.extras.terminationWaiters ??= []).push(callback)
   }
 
@@ -256,6 +259,7 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
 
   /** Take the steps the process can take now, in this turn (up to the host's time slice). */
   drive(): void {
+    if (waitsForCommit(this as ProcessHandle)) return
     this.driveWith(Events.stepStarted())
   }
 
@@ -377,9 +381,7 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     cancelTimers(this as ProcessHandle)
     this.live = undefined
     this.host.terminated(this as ProcessHandle)
-    rare?.terminated?.resolve()
-    const waiters = rare?.terminationWaiters
-    if (waiters !== undefined) for (const waiter of waiters.splice(0)) waiter()
+    if (rare !== undefined) afterEndCommitted(this as ProcessHandle, () => rare.releaseWaiters())
   }
 
   /** @internal Start what a step awaits (see `StepHost`). */

@@ -5,6 +5,7 @@
 import type { CheckpointLimits } from '../checkpoint/limits.js'
 import type { AnyDefinition } from '../process/definition.js'
 import type { StateName } from '../process/state.js'
+import type { Durability } from './durability.js'
 import type { Logger, Scheduler, TimeSource } from './environment.js'
 import type { ProcessHandle } from './handle.js'
 
@@ -24,6 +25,13 @@ export interface ProcessHost {
    * to a process) must then be JSON, and is checked before it is applied.
    */
   readonly keepsJson?: boolean
+  /** How far processes may run ahead of their checkpoints' commits (unset: `async`). */
+  readonly durability?: Durability
+  /**
+   * Resolves once every checkpoint of `pid` saved so far is committed; undefined when none is in
+   * flight (a step of a `strict` host waits for it, see `durability.ts`).
+   */
+  committing?(pid: string): Promise<void> | undefined
   /** How deep and long what a checkpointed process keeps may be (the defaults when unset). */
   readonly checkpointLimits?: CheckpointLimits
   /** A fresh id for a registered promise or a child. */

@@ -32,6 +32,8 @@ export type { IdSource, Clock, Scheduler, Logger, TimeSource } from './environme
 export { systemTime } from './system-timers.js'
 export type { CancelTimer } from './timer-queue.js'
 export { checkpointing } from './checkpointing.js'
+export { DURABILITIES, isDurability, parseDurability } from './durability.js'
+export type { Durability } from './durability.js'
 export type { Checkpointing, CheckpointingOptions } from './checkpointing.js'
 export { loadProcess, continueProcess, restoreBundle } from './load.js'
 export { InvalidSignalError } from './signals.js'

@@ -24,6 +24,7 @@ import { bundle } from '../checkpoint/bundle.js'
 import { checkpointLimits, type CheckpointLimits } from '../checkpoint/limits.js'
 import type { Persister } from '../persistence/persister.js'
 import { checkpointing, type Checkpointing } from './checkpointing.js'
+import type { Durability } from './durability.js'
 import { InvalidInputsError } from './errors.js'
 import { notJsonValue } from './json-guard.js'
 import { validPid } from './pid.js'
@@ -49,6 +50,11 @@ export interface RunnerPlugin {
    * process with this pid can be reached there. `runner.reachable(pid)` waits for every plugin.
    */
   reachable?(pid: string): Promise<void>
+  /**
+   * Set by plugins that checkpoint: resolves once the checkpoints of `pid` handed to the store
+   * so far are committed, or undefined when none is in flight (see `durability`).
+   */
+  committing?(pid: string): Promise<void> | undefined
 }
 
 /** Runner settings; every port has a default. */
@@ -71,6 +77,11 @@ export interface RunnerOptions {
   readonly timeSliceMs?: number
   /** `'every-transition'`: checkpoint each process at each state change (needs `persister`). */
   readonly checkpoints?: 'every-transition' | 'on-request'
+  /**
+   * How far processes may run ahead of the commits of their checkpoints, and so what a crash can
+   * lose (see `Durability`). Default `async`.
+   */
+  readonly durability?: Durability
   /**
    * How deep and long each value a checkpointed process keeps may be; the defaults
    * (`DEFAULT_CHECKPOINT_LIMITS`: 256 levels, 16 Mi characters) for those left out.
@@ -99,6 +110,7 @@ export class Runner implements ProcessHost {
   readonly persister: Persister | undefined
   /** How deep and long what its processes keep may be, when it checkpoints them. */
   readonly checkpointLimits: CheckpointLimits
+  readonly durability: Durability
   /** True once a plugin takes checkpoints (see `RunnerPlugin.takesCheckpoints`). */
   get keepsJson(): boolean {
     return this.checkpointed
@@ -107,7 +119,10 @@ export class Runner implements ProcessHost {
   private readonly ids: IdSource
   private readonly plugins: RunnerPlugin[]
   private readonly automatic: Checkpointing | undefined
-  private readonly requested = new Set<Promise<void>>()
+  /** The last checkpoint each process asked for, while it is written. */
+  private readonly requested = new Map<string, Promise<void>>()
+  /** The plugins that say when their checkpoints are committed. */
+  private readonly committers: RunnerPlugin[] = []
   private readonly live = new Map<string, ProcessHandle>()
   /** Terminated processes restored from checkpoints, kept so that a reloaded parent finds them. */
   private readonly restoredTerminal = new Map<string, ProcessHandle>()
@@ -123,19 +138,33 @@ export class Runner implements ProcessHost {
     this.persister = options.persister
     this.timeSliceMs = options.timeSliceMs
     this.checkpointLimits = checkpointLimits(options.checkpointLimits)
+    this.durability = options.durability ?? 'async'
     if (options.checkpoints === 'every-transition') {
       if (this.persister === undefined)
         throw new Error("checkpoints: 'every-transition' needs a persister")
-      this.automatic = checkpointing(this.persister)
+      // Strict and batched merge a process's saves that wait for the store: only the last counts.
+      this.automatic = checkpointing(this.persister, { merge: this.durability !== 'async' })
       this.plugins.unshift(this.automatic)
     }
     this.checkpointed = this.plugins.some((p) => p.takesCheckpoints === true)
+    this.committers.push(...this.plugins.filter((p) => p.committing !== undefined))
   }
 
   /** Follow this runner's processes from now on. */
   use(plugin: RunnerPlugin): void {
     this.plugins.push(plugin)
     if (plugin.takesCheckpoints === true) this.checkpointed = true
+    if (plugin.committing !== undefined) this.committers.push(plugin)
+  }
+
+  committing(pid: string): Promise<void> | undefined {
+    let pending = this.requested.get(pid)
+    for (const plugin of this.committers) {
+      const more = plugin.committing?.(pid)
+      if (more !== undefined)
+        pending = pending === undefined ? more : Promise.all([pending, more]).then(() => undefined)
+    }
+    return pending
   }
 
   /**
@@ -229,13 +258,17 @@ export class Runner implements ProcessHost {
       this.logger.warn(`${process.pid} asked for a checkpoint, but the runner has no persister`)
       return
     }
+    const pid = process.pid
+    const earlier = this.requested.get(pid)
     const write = this.persister
       .saveCheckpoint(bundle(process), tag)
-      .catch((error: unknown) =>
-        this.logger.error(`checkpoint of ${process.pid} failed: ${String(error)}`),
-      )
-      .finally(() => this.requested.delete(write))
-    this.requested.add(write)
+      .catch((error: unknown) => this.logger.error(`checkpoint of ${pid} failed: ${String(error)}`))
+    const chained =
+      earlier === undefined ? write : Promise.all([earlier, write]).then(() => undefined)
+    this.requested.set(pid, chained)
+    void chained.then(() => {
+      if (this.requested.get(pid) === chained) this.requested.delete(pid)
+    })
   }
 
   /**
@@ -249,7 +282,7 @@ export class Runner implements ProcessHost {
   /** Resolves when every checkpoint started so far has been written. */
   async flush(): Promise<void> {
     await this.automatic?.flush()
-    while (this.requested.size > 0) await Promise.all([...this.requested])
+    while (this.requested.size > 0) await Promise.all([...this.requested.values()])
   }
 
   stateChanged(process: ProcessHandle, from: StateName | null, to: StateName): void {

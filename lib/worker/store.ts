@@ -102,6 +102,11 @@ export class WorkerStore implements Persister {
     await this.writes.get(pid)
   }
 
+  /** Resolves once every write of `pid` started so far is done; undefined if none is in flight. */
+  committing(pid: string): Promise<void> | undefined {
+    return this.writes.get(pid)
+  }
+
   /** Resolves once every write started so far is committed (or failed). */
   barrier(): Promise<void> {
     return this.sequence.upTo(this.sequence.issued)
@@ -242,6 +247,7 @@ export const checkpointEveryTransition = (store: WorkerStore, logger: Logger): R
   }
   return {
     takesCheckpoints: true,
+    committing: (pid) => store.committing(pid),
     created: (process) =>
       process.addProcessListener({ onProcessPaused: save, onProcessPlayed: save }),
     stateChanged: save,

@@ -31,6 +31,7 @@ import { ProcessLauncher } from '../comms/launcher.js'
 import { processControl, type ProcessControl } from '../comms/process-control.js'
 import type { Persister } from '../persistence/persister.js'
 import { consoleLogger, type Logger } from '../runtime/environment.js'
+import type { Durability } from '../runtime/durability.js'
 import { Runner } from '../runtime/runner.js'
 import { workerLog, type LogLine } from './events.js'
 import type { Ownership } from './ownership.js'
@@ -73,6 +74,12 @@ export interface WorkerOptions {
   readonly pruneAfterMs?: number
   /** Where orphan candidates come from (`PostgresPersister.orphanCandidates`); none: no pruning. */
   readonly orphans?: OrphanFinder
+  /**
+   * How far processes may run ahead of the commits of their checkpoints (see `Durability`).
+   * Default `batched`: steps run ahead, a process ends (and its launch is answered) once its last
+   * checkpoint is committed.
+   */
+  readonly durability?: Durability
 }
 
 /** How a worker stopped. */
@@ -147,6 +154,7 @@ export class Worker {
       checkpoints: 'on-request',
       scheduler: writeAheadScheduler(this.store),
       plugins: [checkpointEveryTransition(this.store, logger)],
+      durability: options.durability ?? 'batched',
       logger,
       // A long run of steps without a wait still lets heartbeats and RPCs through.
       timeSliceMs: 50,

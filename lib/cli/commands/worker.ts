@@ -7,6 +7,7 @@
  * `postgres-ownership.ts`) stops those processes at once, as it must, and then starts again
  * here, with a new lease and new connections: nothing needs a person to restart it.
  */
+import { parseDurability, type Durability } from '../../runtime/durability.js'
 import { hostname } from 'node:os'
 import type { Command } from 'commander'
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../comms/communicator.js'
@@ -38,6 +39,7 @@ interface WorkerCommandOptions extends BrokerOptions, StoreOptions {
   readonly leaseMs: number
   readonly recoverEveryMs: number
   readonly pruneAfterMs: number
+  readonly durability: Durability
 }
 
 /** Registers `worker` on the program. */
@@ -94,6 +96,13 @@ export const workerCommand = (program: Command): void => {
       'PostgreSQL, with recovery: delete orphan children (awaited by nothing) this old',
       nonNegativeInteger,
       600_000,
+    )
+    .option(
+      '--durability <mode>',
+      'strict: no step starts before the checkpoint before it is committed; batched: steps run ' +
+        'ahead of the commits, a process ends once its last is committed; async: see the README',
+      (text: string) => parseDurability(text, '--durability'),
+      'batched',
     )
     .action((options: WorkerCommandOptions) => runWorker(options))
 }
@@ -186,6 +195,7 @@ const startWorker = async (
     logger,
     recoverEveryMs: postgres ? options.recoverEveryMs : 0,
     pruneAfterMs: options.pruneAfterMs,
+    durability: options.durability,
     ...(orphans === undefined ? {} : { orphans }),
   })
   started.worker = worker

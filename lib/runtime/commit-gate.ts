@@ -1,0 +1,37 @@
+/**
+ * Where a process waits for the commits of its checkpoints, by its host's durability mode (see
+ * `durability.ts`): before each step on a `strict` host, and before it counts as ended on a
+ * `strict` or `batched` one.
+ */
+import { endsWhenCommitted } from './durability.js'
+import type { ProcessHandle } from './handle.js'
+
+/**
+ * On a `strict` host, while a checkpoint of `process` is being committed: arrange for it to step
+ * on once it is, and say so (true), so that no step runs past an uncommitted checkpoint.
+ */
+export const waitsForCommit = (process: ProcessHandle): boolean => {
+  const host = process.host
+  if (host.durability !== 'strict') return false
+  const pending = host.committing?.(process.pid)
+  if (pending === undefined) return false
+  if (!process.commitAwaited) {
+    process.commitAwaited = true
+    void pending.then(() => {
+      process.commitAwaited = false
+      process.drive()
+    })
+  }
+  return true
+}
+
+/** On a host whose processes end once committed: the commit still awaited, if any. */
+export const endCommitted = (process: ProcessHandle): Promise<void> | undefined =>
+  endsWhenCommitted(process.host.durability) ? process.host.committing?.(process.pid) : undefined
+
+/** Call `callback` once the end of `process` is committed (at once when nothing is awaited). */
+export const afterEndCommitted = (process: ProcessHandle, callback: () => void): void => {
+  const pending = endCommitted(process)
+  if (pending === undefined) callback()
+  else void pending.then(callback)
+}
