@@ -15,8 +15,8 @@
  * needs both servers and takes a minute.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
+import { cpus } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
@@ -24,46 +24,9 @@ import { parseArgs } from 'node:util'
 import { AmqpCommunicator } from '../lib/comms/amqp/index.js'
 import { RemoteProcessController, silentLogger } from '../lib/index.js'
 import { Work } from '../examples/scaling/definitions.js'
+import { server } from './services.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-
-const freePort = (): number =>
-  Number(
-    spawnSync(
-      process.execPath,
-      [
-        '-e',
-        `const s=require('node:net').createServer();s.listen({port:20000+Math.floor(Math.random()*10000),host:'127.0.0.1',exclusive:true},()=>{console.log(s.address().port);s.close()})`,
-      ],
-      { encoding: 'utf8' },
-    ).stdout.trim(),
-  )
-
-/** A server from the environment, or one started with scripts/services/<script>. */
-const server = (
-  fromEnv: string | undefined,
-  script: 'rabbitmq.sh' | 'postgres.sh',
-  url: (port: number) => string,
-): { readonly url: string; stop(): void } => {
-  if (fromEnv !== undefined && fromEnv !== '') return { url: fromEnv, stop: () => {} }
-  const dir = mkdtempSync(join(tmpdir(), `plumpy-roundtrip-${script.split('.')[0]}.`))
-  const path = join(ROOT, 'scripts', 'services', script)
-  const port = freePort()
-  const started = spawnSync('bash', [path, 'start', dir, String(port)], {
-    encoding: 'utf8',
-    env: { ...process.env, PLUMPY_PG_DURABLE: '1' },
-    timeout: 180_000,
-  })
-  const stop = () => {
-    spawnSync('bash', [path, 'stop', dir], { stdio: 'ignore', timeout: 60_000 })
-    rmSync(dir, { recursive: true, force: true })
-  }
-  if (started.status !== 0) {
-    stop()
-    throw new Error(`${script} did not start:\n${started.stderr}`)
-  }
-  return { url: url(port), stop }
-}
 
 /** `plumpy-ts worker`, resolved once it says it is ready. */
 const startWorker = (broker: string, store: string, prefix: string): Promise<ChildProcess> =>

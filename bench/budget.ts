@@ -59,6 +59,31 @@ export const BUDGET: Readonly<Record<string, BudgetRow>> = {
     plumpy: { text: '801 B (whole; no increments)', best: 801 },
     goal: atMost(64, '≤ 64 B'),
   },
+  'B3d-loopback': {
+    workload: 'PostgreSQL loopback commits/s, sequential upserts (the bound of B3d)',
+    plumpy: { text: '—', best: undefined },
+    goal: { text: '—', met: undefined },
+  },
+  'B3d-1': {
+    workload: 'strict steps/s into PostgreSQL, one chain (each checkpoint committed first)',
+    plumpy: { text: '— (DBOS 5.3: 685 /s)', best: undefined },
+    goal: { text: '≥ 0.9× loopback commits', met: undefined },
+  },
+  'B3d-1-ratio': {
+    workload: 'the same ÷ the loopback commit rate of the same run',
+    plumpy: { text: '—', best: undefined },
+    goal: atLeast(0.9, '≥ 0.9×'),
+  },
+  'B3d-100': {
+    workload: 'strict steps/s into PostgreSQL, 100 chains at once, aggregate (group commit)',
+    plumpy: { text: '—', best: undefined },
+    goal: { text: '≥ 5× loopback commits', met: undefined },
+  },
+  'B3d-100-ratio': {
+    workload: 'the same ÷ the loopback commit rate of the same run',
+    plumpy: { text: '—', best: undefined },
+    goal: atLeast(5, '≥ 5×'),
+  },
   B4: {
     workload: 'reload between steps 1 and 2 of a 3-step chain, run, check ×1,000: reloads/s',
     plumpy: { text: '5,800 /s', best: 5_800 },

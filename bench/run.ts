@@ -66,6 +66,16 @@ const b7Unavailable = (smoke: boolean) => (): string | undefined => {
     : 'not measured (RabbitMQ not installed)'
 }
 
+/** B3d and B7e need PostgreSQL: `PLUMPY_BENCH_PG_URL`, or its server installed (as B7 above). */
+const pgUnavailable = (smoke: boolean) => (): string | undefined =>
+  process.env['PLUMPY_BENCH_PG_URL']
+    ? undefined
+    : smoke
+      ? 'not run (smoke run without PLUMPY_BENCH_PG_URL)'
+      : existsSync('/usr/lib/postgresql')
+        ? undefined
+        : 'not measured (PostgreSQL not installed)'
+
 const jobs = (smoke: boolean): Job[] => {
   const job = (ids: string[], file: string, more: Partial<Job> = {}): Job => ({
     ids,
@@ -83,6 +93,13 @@ const jobs = (smoke: boolean): Job[] => {
     job(['B3a'], 'b3a-checkpoints-memory.ts'),
     job(['B3b'], 'b3b-checkpoints-sqlite.ts'),
     job(['B3c'], 'b3c-checkpoint-size.ts'),
+    job(
+      ['B3d-loopback', 'B3d-1', 'B3d-1-ratio', 'B3d-100', 'B3d-100-ratio'],
+      'b3d-strict-postgres.ts',
+      {
+        unavailable: pgUnavailable(smoke),
+      },
+    ),
     job(['B4'], 'b4-reload.ts'),
     job(['B5'], 'b5-memory.ts', {
       nodeFlags: ['--expose-gc'],

@@ -1,6 +1,7 @@
 /**
  * The PostgreSQL persister: checkpoints shared by every worker that reaches the database. Every
- * save is one autocommitted upsert (or, in incremental mode, one statement writing a patch row).
+ * save is one upsert (or, in incremental mode, one statement writing a patch row), committed on
+ * its own, or with the saves that waited for the same commit (`group-commit.ts`).
  */
 import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
@@ -9,6 +10,7 @@ import { FencedOutError, type WriteFence } from '../fence.js'
 import { IncrementalHeads, reassemble, type IncrementalOptions } from '../incremental.js'
 import type { PersistedCheckpoint, Persister } from '../persister.js'
 import { byAddress, checkpointText, notFound, tagKey } from '../stored.js'
+import { PostgresGroupCommit } from './group-commit.js'
 import { POSTGRES_SCHEMA, POSTGRES_STATEMENTS, SCHEMA_LOCK } from './schema.js'
 
 /** Where the database is: a URL to open a pool for, or a pool the caller keeps and ends. */
@@ -21,6 +23,14 @@ export type PostgresPersisterOptions = PostgresTarget & {
 }
 
 type StatementName = keyof typeof POSTGRES_STATEMENTS
+
+/** The statements of a save, which queue for a shared commit. */
+const WRITES: ReadonlySet<StatementName> = new Set([
+  'saveWhole',
+  'saveWholeFenced',
+  'savePatch',
+  'savePatchFenced',
+])
 
 interface AddressRow {
   readonly pid: string
@@ -49,6 +59,8 @@ export class PostgresPersister implements Persister {
   private readonly owned: boolean
   private readonly heads: IncrementalHeads | undefined
   private schema: Promise<void> | undefined
+  /** Saves share commits while they wait (see `group-commit.ts`). */
+  private readonly writes: PostgresGroupCommit
 
   constructor(options: PostgresPersisterOptions) {
     this.heads = options.incremental && new IncrementalHeads(options.incremental)
@@ -61,6 +73,7 @@ export class PostgresPersister implements Persister {
       // An idle connection that breaks must not crash the process: the next query reconnects.
       this.pool.on('error', () => undefined)
     }
+    this.writes = new PostgresGroupCommit(this.pool)
   }
 
   /**
@@ -183,6 +196,8 @@ export class PostgresPersister implements Persister {
 
   private async query(name: StatementName, values: unknown[]): Promise<pg.QueryResult> {
     await this.ensureSchema()
+    if (WRITES.has(name))
+      return this.writes.submit({ name: `plumpy_${name}`, text: POSTGRES_STATEMENTS[name], values })
     // Named: each pooled connection parses and plans the statement once.
     return this.pool.query({ name: `plumpy_${name}`, text: POSTGRES_STATEMENTS[name], values })
   }
