@@ -134,6 +134,21 @@ export const BUDGET: Readonly<Record<string, BudgetRow>> = {
     plumpy: { text: '31–84', best: 31 },
     goal: atMost(0, 'no stalls'),
   },
+  'B7e-pg-rt': {
+    workload: '2,000 sequential round trips through a worker process, PostgreSQL, strict',
+    plumpy: { text: '—', best: undefined },
+    goal: atLeast(1_000, '≥ 1,000 /s'),
+  },
+  'B7e-pg-p99': {
+    workload: 'p99 of those round trips (ms)',
+    plumpy: { text: '—', best: undefined },
+    goal: { text: '—', met: undefined },
+  },
+  'B7e-pg-launches': {
+    workload: '10,000 concurrent launches through a worker process, PostgreSQL, strict',
+    plumpy: { text: '—', best: undefined },
+    goal: atLeast(5_000, '≥ 5,000 /s'),
+  },
   'B7-cpu': {
     workload: 'CPU per launch (1 worker, concurrent): client + worker + broker',
     plumpy: { text: '5.7 ms (client 2.2, worker 2.4, broker 1.0)', best: 5.7 },

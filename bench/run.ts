@@ -111,6 +111,20 @@ const jobs = (smoke: boolean): Job[] => {
     job(['B7-1w', 'B7-2w', 'B7-rt', 'B7-stalls', 'B7-cpu'], 'b7-rabbitmq.ts', {
       unavailable: b7Unavailable(smoke),
     }),
+    job(
+      [
+        'B7e-pg-rt',
+        'B7e-pg-p99',
+        'B7e-pg-launches',
+        'B7e-sqlite-rt',
+        'B7e-sqlite-p99',
+        'B7e-sqlite-launches',
+      ],
+      'b7e-worker-durable.ts',
+      {
+        unavailable: () => b7Unavailable(smoke)() ?? pgUnavailable(smoke)(),
+      },
+    ),
   ]
 }
 

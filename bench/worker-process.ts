@@ -1,0 +1,75 @@
+/**
+ * A `plumpy-ts worker` command (an OS process of its own) for the end-to-end workloads, and what
+ * they read about it: its CPU time, and percentiles of what they measure.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+/** `plumpy-ts worker`, resolved once it says it is ready. */
+export const startWorker = (
+  broker: string,
+  store: string,
+  prefix: string,
+  more: readonly string[] = [],
+): Promise<ChildProcess> =>
+  new Promise((done, fail) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(ROOT, 'lib/cli/main.ts'),
+        'worker',
+        '--broker',
+        broker,
+        '--store',
+        store,
+        '--prefix',
+        prefix,
+        '--definitions',
+        join(ROOT, 'examples/scaling/definitions.ts'),
+        '--name',
+        'roundtrip',
+        ...more,
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    let log = ''
+    const timer = setTimeout(() => fail(new Error(`the worker did not start:\n${log}`)), 60_000)
+    const read = (chunk: Buffer) => {
+      log += chunk.toString()
+      if (/\] ready: /.test(log)) {
+        clearTimeout(timer)
+        // Its one line per state change is not what is measured: drain it.
+        child.stdout?.removeAllListeners('data')
+        child.stdout?.resume()
+        done(child)
+      }
+    }
+    child.stdout?.on('data', read)
+    child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()))
+    child.on('exit', (code) => fail(new Error(`the worker exited (${code}):\n${log}`)))
+  })
+
+const MS_PER_TICK =
+  1000 / (Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100)
+
+/** utime + stime of a process in ms, from /proc/<pid>/stat (Linux). */
+export const cpuMs = (pid: number | undefined): number => {
+  if (pid === undefined) return NaN
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK
+  } catch {
+    return NaN
+  }
+}
+
+/** The `p`th percentile of sorted values. */
+export const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number
