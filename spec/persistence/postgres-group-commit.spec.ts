@@ -1,0 +1,57 @@
+/**
+ * Group commit in the PostgreSQL store: saves that wait for a commit in flight are committed
+ * together, and one that fails does not take the others with it. Which saves shared a
+ * transaction is read from the rows themselves (`xmin`, the id of the transaction that wrote each).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PostgresPersister } from '../../lib/persistence/postgres/index.js'
+import { freshPgDatabase, type FreshDatabase } from '../support/services.js'
+import { expectSame } from './conformance.js'
+import { loopCheckpoint } from './fixtures.js'
+
+let database: FreshDatabase
+let persister: PostgresPersister
+beforeAll(async () => {
+  database = await freshPgDatabase('group_commit')
+  persister = new PostgresPersister({ connectionString: database.url })
+  await persister.ensureSchema()
+})
+afterAll(async () => {
+  await persister?.close()
+  await database?.drop()
+})
+
+const transactionsOf = async (prefix: string): Promise<number> => {
+  const { rows } = await persister.pool.query<{ n: number }>(
+    'SELECT count(DISTINCT xmin::text)::int AS n FROM checkpoints WHERE pid LIKE $1',
+    [`${prefix}%`],
+  )
+  return rows[0]?.n ?? NaN
+}
+
+describe('PostgresPersister group commit', () => {
+  it('commits saves asked for while a commit is in flight together, each resolved once committed', async () => {
+    const bundles = Array.from({ length: 100 }, (_, i) => loopCheckpoint(`together-${i}`, i))
+    await Promise.all(bundles.map((bundle) => persister.saveCheckpoint(bundle)))
+    // The first save goes alone; the 99 that queued behind it share the next commit.
+    expect(await transactionsOf('together-')).toBeLessThanOrEqual(3)
+    for (const bundle of bundles) expectSame(await persister.loadCheckpoint(bundle.pid), bundle)
+  })
+
+  it('commits a lone save by itself', async () => {
+    for (let i = 0; i < 5; i++) await persister.saveCheckpoint(loopCheckpoint(`alone-${i}`, i))
+    expect(await transactionsOf('alone-')).toBe(5)
+  })
+
+  it('writes the others when one save of a batch fails, and rejects that one only', async () => {
+    const good = Array.from({ length: 20 }, (_, i) => loopCheckpoint(`survivor-${i}`, i))
+    // PostgreSQL refuses a NUL character in text: this save fails inside the batch.
+    const bad = loopCheckpoint('bad\u0000pid', 0)
+    const results = await Promise.allSettled(
+      [...good.slice(0, 10), bad, ...good.slice(10)].map((b) => persister.saveCheckpoint(b)),
+    )
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1)
+    expect(results[10]?.status).toBe('rejected')
+    for (const bundle of good) expectSame(await persister.loadCheckpoint(bundle.pid), bundle)
+  })
+})
