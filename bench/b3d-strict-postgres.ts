@@ -75,7 +75,7 @@ export const main = async (args: WorkloadArgs) => {
     (port) => `postgres://postgres@127.0.0.1:${port}/postgres`,
   )
   const pool = new pg.Pool({ connectionString: database.url, max: 20 })
-  const persister = new PostgresPersister({ pool })
+  const persister = new PostgresPersister({ pool, groupCommit: true })
   try {
     await persister.ensureSchema()
     const runs = plan(args, { warmup: 1, runs: 5 })

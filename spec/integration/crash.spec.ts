@@ -8,7 +8,7 @@
  * - `strict`: past the last committed checkpoint of a chain, at most the one running step ran;
  * - `strict` and `batched`: every chain whose `execute()` resolved is stored FINISHED.
  *
- * `PLUMPY_CRASH_RUNS` sets the kills per store and mode (default 6).
+ * `PLUMPY_CRASH_RUNS` sets the kills per store and mode (default 5).
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -22,7 +22,7 @@ import { SqlitePersister } from '../../lib/persistence/sqlite/index.js'
 import { DURABILITIES, type Durability } from '../../lib/runtime/durability.js'
 import { freshPgDatabase, type FreshDatabase } from '../support/services.js'
 
-const RUNS = Number(process.env['PLUMPY_CRASH_RUNS'] ?? 6)
+const RUNS = Number(process.env['PLUMPY_CRASH_RUNS'] ?? 5)
 const dir = mkdtempSync(join(tmpdir(), 'plumpy-crash-'))
 const program = join(dir, 'crash-program.cjs')
 let database: FreshDatabase

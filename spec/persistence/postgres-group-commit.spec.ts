@@ -13,7 +13,7 @@ let database: FreshDatabase
 let persister: PostgresPersister
 beforeAll(async () => {
   database = await freshPgDatabase('group_commit')
-  persister = new PostgresPersister({ connectionString: database.url })
+  persister = new PostgresPersister({ connectionString: database.url, groupCommit: true })
   await persister.ensureSchema()
 })
 afterAll(async () => {

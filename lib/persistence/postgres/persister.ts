@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL persister: checkpoints shared by every worker that reaches the database. Every
  * save is one upsert (or, in incremental mode, one statement writing a patch row), committed on
- * its own, or with the saves that waited for the same commit (`group-commit.ts`).
+ * its own, or with `groupCommit` with the saves that waited for the same commit.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
@@ -20,6 +20,11 @@ export type PostgresTarget = { readonly connectionString: string } | { readonly 
 export type PostgresPersisterOptions = PostgresTarget & {
   /** Store successive checkpoints of a process as patches, a whole one every `compactEvery`. */
   readonly incremental?: IncrementalOptions
+  /**
+   * Saves asked for while a commit is in flight are committed together, in one transaction
+   * (see `group-commit.ts`). Default false: each save commits on its own.
+   */
+  readonly groupCommit?: boolean
 }
 
 type StatementName = keyof typeof POSTGRES_STATEMENTS
@@ -59,8 +64,8 @@ export class PostgresPersister implements Persister {
   private readonly owned: boolean
   private readonly heads: IncrementalHeads | undefined
   private schema: Promise<void> | undefined
-  /** Saves share commits while they wait (see `group-commit.ts`). */
-  private readonly writes: PostgresGroupCommit
+  /** With `groupCommit`: saves share commits while they wait (see `group-commit.ts`). */
+  private readonly writes: PostgresGroupCommit | undefined
 
   constructor(options: PostgresPersisterOptions) {
     this.heads = options.incremental && new IncrementalHeads(options.incremental)
@@ -73,7 +78,7 @@ export class PostgresPersister implements Persister {
       // An idle connection that breaks must not crash the process: the next query reconnects.
       this.pool.on('error', () => undefined)
     }
-    this.writes = new PostgresGroupCommit(this.pool)
+    this.writes = options.groupCommit === true ? new PostgresGroupCommit(this.pool) : undefined
   }
 
   /**
@@ -196,7 +201,7 @@ export class PostgresPersister implements Persister {
 
   private async query(name: StatementName, values: unknown[]): Promise<pg.QueryResult> {
     await this.ensureSchema()
-    if (WRITES.has(name))
+    if (this.writes !== undefined && WRITES.has(name))
       return this.writes.submit({ name: `plumpy_${name}`, text: POSTGRES_STATEMENTS[name], values })
     // Named: each pooled connection parses and plans the statement once.
     return this.pool.query({ name: `plumpy_${name}`, text: POSTGRES_STATEMENTS[name], values })
