@@ -68,9 +68,15 @@ const measureStore = async (
 }
 
 export const main = async (args: WorkloadArgs) => {
-  const sizes = args.smoke
+  const full = args.smoke
     ? { warmup: 5, sequential: 20, concurrent: 50 }
     : { warmup: 200, sequential: 2_000, concurrent: 10_000 }
+  // `--sequential N --concurrent N` for a shorter run by hand (BENCH.md's sizes otherwise).
+  const sizes = {
+    warmup: Math.min(full.warmup, args.numbers.get('sequential') ?? full.warmup),
+    sequential: args.numbers.get('sequential') ?? full.sequential,
+    concurrent: args.numbers.get('concurrent') ?? full.concurrent,
+  }
   const broker = server(
     process.env['PLUMPY_BENCH_AMQP_URL'],
     'rabbitmq.sh',
