@@ -12,12 +12,13 @@ import {
   freshPrefix,
   killAllWorkers,
   removeTopology,
+  runCli,
   scratchDir,
   startWorker,
   waitUntil,
   type WorkerProcess,
 } from '../worker/harness.js'
-import { Parent } from './fixtures/chatty-definitions.js'
+import { Parent, Pipeline } from './fixtures/chatty-definitions.js'
 
 const CHATTY = join(import.meta.dirname, 'fixtures/chatty-definitions.ts')
 const CLI = join(import.meta.dirname, '../../lib/cli/main.ts')
@@ -173,4 +174,46 @@ describe('plumpy-ts worker --log-format json --metrics-port', () => {
     // A process of another tree is not shown.
     expect(lines.some((line) => line.includes('parent-1'))).toBe(false)
   }, 60_000)
+
+  it('pauses, plays and kills every process the filters select, after a confirmation', async () => {
+    const controller = new RemoteProcessController(communicator)
+    for (const pid of ['bulk-1', 'bulk-2', 'bulk-3'])
+      await controller.launchProcess(Pipeline, { n: 1e6 }, { pid, nowait: true })
+    const store = ['--store', `sqlite:${join(dir, 'store.db')}`]
+    const broker = ['--broker', amqpUrl(), '--prefix', prefix]
+    const selection = ['--all', '--definition', 'Pipeline', '--roots', ...store, ...broker]
+    await waitUntil('the three pipelines to be stored', async () =>
+      (await runCli(['list', ...store, '--definition', 'Pipeline', '--roots'])).stdout.includes(
+        '1-3 of 3',
+      ),
+    )
+    // In a pipe there is no one to ask: nothing is done without --yes.
+    const unconfirmed = await runCli(['pause', ...selection])
+    expect(unconfirmed.code).toBe(1)
+    expect(unconfirmed.stderr).toMatch(/pause of 3 processes not confirmed \(give --yes/)
+    const paused = await runCli(['pause', ...selection, '--yes', '--message', 'bulk'])
+    // No progress bar in a pipe: the summary alone.
+    expect(paused).toMatchObject({
+      code: 0,
+      stdout: '3 paused, 0 refused (terminated meanwhile), 0 not live on any worker, 0 failed\n',
+      stderr: '',
+    })
+    await waitUntil('the pauses to be stored', async () =>
+      (await runCli(['list', ...store, '--paused'])).stdout.includes('1-3 of 3'),
+    )
+    const played = await runCli(['play', ...selection, '--yes'])
+    expect(played.stdout).toMatch(/^3 played, /)
+    const killed = await runCli(['kill', ...selection, '--yes', '--state', 'running,waiting'])
+    expect(killed.stdout).toMatch(/^3 killed, /)
+    await waitUntil('the kills to be stored', async () =>
+      (await runCli(['list', ...store, '--state', 'killed', '--roots'])).stdout.includes(
+        '1-3 of 3',
+      ),
+    )
+    const none = await runCli(['kill', ...selection, '--yes'])
+    expect(none.stdout).toBe('no live process matches: none killed\n')
+    expect((await runCli(['kill', 'bulk-1', ...selection])).stderr).toMatch(
+      /a pid or --all, not both/,
+    )
+  }, 120_000)
 })
