@@ -79,7 +79,7 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
       await controller.launchProcess(Pipeline, { n: 1e6 }, { pid: 'long', nowait: true }),
     ).toBe('long')
 
-    const list = await runCli(['list', ...store(), '--roots'])
+    const list = await runCli(['list', ...store(), '--roots', '--definition', 'Pipeline'])
     expect(list.code).toBe(0)
     const time = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d`
     expect(list.stdout).toMatch(/^pid  created  definition  state  paused  status$/m)
@@ -90,7 +90,16 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
     // Newest first: `long` was launched after `short`.
     expect(list.stdout.indexOf('long  ')).toBeLessThan(list.stdout.indexOf('short  '))
     expect(list.stdout).toMatch(/^1-2 of 2$/m)
-    const roots = await runCli(['list', ...store(), '--roots', '--state', 'finished', '--json'])
+    const roots = await runCli([
+      'list',
+      ...store(),
+      '--roots',
+      '--definition',
+      'Pipeline',
+      '--state',
+      'finished',
+      '--json',
+    ])
     expect(JSON.parse(roots.stdout)).toMatchObject({
       total: 1,
       rows: [{ pid: 'short', definition: 'Pipeline', state: 'FINISHED' }],
@@ -98,13 +107,15 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
     const paged = await runCli([
       'list',
       ...store(),
+      '--definition',
+      'Work',
       '--limit',
       '1',
       '--offset',
       '1',
       '--oldest-first',
     ])
-    // The second process stored is a child of `short`; more follow (those of `long`).
+    // The second child stored (of `short`); more follow (those of `long`).
     expect(paged.stdout).toMatch(/^\S+ .* Work@1 .*\n2-2 of \d+; --offset 2 for more$/m)
     const none = await runCli(['list', ...store(), '--definition', 'Nothing', '--since', '1h'])
     expect(none.stdout).toBe('no process matches\n')
