@@ -6,6 +6,7 @@
 import { Command } from 'commander'
 import { checkCommand } from './commands/check.js'
 import { controlCommands } from './commands/control.js'
+import { dashboardCommand } from './commands/dashboard.js'
 import { listCommand } from './commands/list.js'
 import { pruneCommand } from './commands/prune.js'
 import { reviveCommand } from './commands/revive.js'
@@ -28,6 +29,7 @@ listCommand(program)
 showCommand(program)
 statusCommand(program)
 controlCommands(program)
+dashboardCommand(program)
 
 try {
   await program.parseAsync()
