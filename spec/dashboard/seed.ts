@@ -18,7 +18,7 @@ export interface Seeded {
   readonly pipelines: readonly string[]
   readonly broken: string
   readonly killed: string
-  /** Waiting at their gates, live on `runner`. */
+  /** Waiting at the first of their two gates, live on `runner`. */
   readonly gated: readonly string[]
   /** Ends what still runs (opens the gates) and waits for the last checkpoints. */
   finish(): Promise<void>
@@ -55,7 +55,7 @@ export const seed = async (options: {
   const gated: string[] = []
   const runs: Promise<unknown>[] = []
   for (let i = 0; i < (options.gated ?? 2); i++) {
-    const process = runner.create(Gated, { rounds: 1 })
+    const process = runner.create(Gated, { rounds: 2 })
     gated.push(process.pid)
     runs.push(process.execute())
     await waitForState(runner, process.pid, 'WAITING')
@@ -69,7 +69,7 @@ export const seed = async (options: {
     killed: killed.pid,
     gated,
     async finish() {
-      for (const pid of gated) openGate(pid)
+      for (const pid of gated) for (const round of [0, 1]) openGate(pid, round)
       await Promise.all(runs)
       await runner.flush()
       await recorder.flush()
