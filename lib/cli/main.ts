@@ -8,6 +8,7 @@ import { checkCommand } from './commands/check.js'
 import { controlCommands } from './commands/control.js'
 import { listCommand } from './commands/list.js'
 import { pruneCommand } from './commands/prune.js'
+import { reportCommand } from './commands/report.js'
 import { reviveCommand } from './commands/revive.js'
 import { showCommand } from './commands/show.js'
 import { statusCommand } from './commands/status.js'
@@ -26,6 +27,7 @@ reviveCommand(program)
 pruneCommand(program)
 listCommand(program)
 showCommand(program)
+reportCommand(program)
 statusCommand(program)
 controlCommands(program)
 
