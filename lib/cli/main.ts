@@ -9,6 +9,7 @@ import { controlCommands } from './commands/control.js'
 import { dashboardCommand } from './commands/dashboard.js'
 import { listCommand } from './commands/list.js'
 import { pruneCommand } from './commands/prune.js'
+import { reportCommand } from './commands/report.js'
 import { reviveCommand } from './commands/revive.js'
 import { showCommand } from './commands/show.js'
 import { statusCommand } from './commands/status.js'
@@ -27,6 +28,7 @@ reviveCommand(program)
 pruneCommand(program)
 listCommand(program)
 showCommand(program)
+reportCommand(program)
 statusCommand(program)
 controlCommands(program)
 dashboardCommand(program)

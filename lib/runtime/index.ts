@@ -1,6 +1,7 @@
 /** The runtime: runner, process handles, listeners and the ports of the outside world. */
 export { Runner, defaultRunner } from './runner.js'
 export type { RunnerOptions, RunnerPlugin, CreateOptions } from './runner.js'
+export type { StepObserver, StepRun } from './host.js'
 export { ProcessHandle } from './handle.js'
 export type { ActionResult } from './handle.js'
 export type { ProcessListener } from './listener.js'
@@ -27,8 +28,11 @@ export {
   immediateScheduler,
   consoleLogger,
   silentLogger,
+  describeLogContext,
 } from './environment.js'
-export type { IdSource, Clock, Scheduler, Logger } from './environment.js'
+export type { IdSource, Clock, Scheduler, Logger, LogContext } from './environment.js'
+export { recordHistory } from './history.js'
+export type { HistoryRecorder, HistoryRecorderOptions } from './history.js'
 export { checkpointing } from './checkpointing.js'
 export type { Checkpointing, CheckpointingOptions } from './checkpointing.js'
 export { loadProcess, continueProcess, restoreBundle } from './load.js'

@@ -31,6 +31,8 @@ import { ProcessLauncher } from '../comms/launcher.js'
 import { processControl, type ProcessControl } from '../comms/process-control.js'
 import type { Persister } from '../persistence/persister.js'
 import { consoleLogger, type Logger } from '../runtime/environment.js'
+import { hasHistory } from '../persistence/catalog/history.js'
+import { recordHistory, type HistoryRecorder } from '../runtime/history.js'
 import { Runner } from '../runtime/runner.js'
 import { workerLog, type LogLine } from './events.js'
 import type { Ownership } from './ownership.js'
@@ -73,6 +75,11 @@ export interface WorkerOptions {
   readonly pruneAfterMs?: number
   /** Where orphan candidates come from (`PostgresPersister.orphanCandidates`); none: no pruning. */
   readonly orphans?: OrphanFinder
+  /**
+   * Record the history of its processes in the store, when the store keeps history (SQLite,
+   * PostgreSQL, memory; see `recordHistory`). Default true.
+   */
+  readonly history?: boolean
 }
 
 /** How a worker stopped. */
@@ -105,6 +112,7 @@ export class Worker {
   readonly launcher: ProcessLauncher
   private readonly control: ProcessControl
   private readonly recovery: Recovery | undefined
+  private readonly history: HistoryRecorder | undefined
   private readonly say: (text: string) => void
   /** Resolves once the worker has stopped, gracefully or not. */
   readonly stopped: Promise<WorkerStopped>
@@ -159,6 +167,12 @@ export class Worker {
     })
     this.runner.use(this.control)
     this.runner.use(log.plugin)
+    const store = options.store
+    this.history =
+      options.history !== false && hasHistory(store)
+        ? recordHistory({ history: store, clock: this.runner.clock, logger })
+        : undefined
+    if (this.history !== undefined) this.runner.use(this.history)
     const regulate = (process: { readonly parentPid: string | undefined }) => {
       if (process.parentPid === undefined) this.regulate()
     }
@@ -258,6 +272,7 @@ export class Worker {
    */
   abort(reason: string): Promise<WorkerStopped> {
     this.store.abandon()
+    this.history?.stop()
     if (this.stopping !== undefined) return this.stopping
     this.say(`lost the claims of some of its processes (${reason}): stopping them now`)
     const paused = this.pauseAll()
@@ -293,6 +308,7 @@ export class Worker {
     const live = this.pauseAll()
     this.say(`paused ${live.length} processes (${userPaused} were paused already)`)
     await this.store.flush()
+    await this.history?.flush()
     this.say('checkpoints written')
 
     const claims = live.filter((process) => ownership.holds(process.pid)).length

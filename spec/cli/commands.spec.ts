@@ -50,11 +50,56 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
       await controller.launchProcess(Pipeline, { n: 1e6 }, { pid: 'long', nowait: true }),
     ).toBe('long')
 
-    const list = await runCli(['list', ...store()])
+    const list = await runCli(['list', ...store(), '--roots'])
     expect(list.code).toBe(0)
-    expect(list.stdout).toMatch(/^pid  definition  state  paused  status$/m)
-    expect(list.stdout).toMatch(/^long  Pipeline@1  (RUNNING|WAITING)  -  -$/m)
-    expect(list.stdout).toMatch(/^short  Pipeline@1  FINISHED  -  -$/m)
+    const time = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d`
+    expect(list.stdout).toMatch(/^pid  created  definition  state  paused  status$/m)
+    expect(list.stdout).toMatch(
+      new RegExp(`^long  ${time}  Pipeline@1  (RUNNING|WAITING)  -  -$`, 'm'),
+    )
+    expect(list.stdout).toMatch(new RegExp(`^short  ${time}  Pipeline@1  FINISHED  -  -$`, 'm'))
+    // Newest first: `long` was launched after `short`.
+    expect(list.stdout.indexOf('long  ')).toBeLessThan(list.stdout.indexOf('short  '))
+    expect(list.stdout).toMatch(/^1-2 of 2$/m)
+    const roots = await runCli(['list', ...store(), '--roots', '--state', 'finished', '--json'])
+    expect(JSON.parse(roots.stdout)).toMatchObject({
+      total: 1,
+      rows: [{ pid: 'short', definition: 'Pipeline', state: 'FINISHED' }],
+    })
+    const paged = await runCli([
+      'list',
+      ...store(),
+      '--limit',
+      '1',
+      '--offset',
+      '1',
+      '--oldest-first',
+    ])
+    // The second process stored is a child of `short`; more follow (those of `long`).
+    expect(paged.stdout).toMatch(/^\S+ .* Work@1 .*\n2-2 of \d+; --offset 2 for more$/m)
+    const none = await runCli(['list', ...store(), '--definition', 'Nothing', '--since', '1h'])
+    expect(none.stdout).toBe('no process matches\n')
+
+    const report = await runCli(['report', 'short', ...store()])
+    expect(report.code).toBe(0)
+    const lines = report.stdout.trimEnd().split('\n')
+    const stamp = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}`
+    expect(lines[0]).toMatch(new RegExp(`^${stamp} \\[short \\| Pipeline\\] None -> CREATED$`))
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^${stamp} \\[short \\| Pipeline\\] RUNNING -> WAITING  step submit, after \\d+ ms in RUNNING$`,
+        ),
+      ),
+    )
+    // Its two children, indented under it, in time order with its own lines.
+    const children = lines.filter((line) => /^ {2}\d/.test(line) && line.includes('| Work]'))
+    expect(children.filter((line) => line.includes('RUNNING -> FINISHED  step run'))).toHaveLength(
+      2,
+    )
+    expect(lines.at(-1)).toMatch(/\[short \| Pipeline\] RUNNING -> FINISHED  step \w+/)
+    const times = lines.map((line) => line.trim().slice(0, 23))
+    expect([...times].sort()).toEqual(times)
 
     const live = await runCli(['status', 'long', ...broker()])
     expect(live.code).toBe(0)
@@ -73,6 +118,8 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
     expect(show.stdout).toMatch(/^status {6}for the test$/m)
     expect(show.stdout).toMatch(/^position {4}0:while_\(more\)\(\d:(submit|collect)\)$/m)
     expect(show.stdout).toMatch(/^context {5}\{"i":\d+,"total":\d+/m)
+    expect(show.stdout).toMatch(/^created {5}\d{4}-\d\d-\d\dT[\d:.]+Z$/m)
+    expect(show.stdout).toMatch(/^modified {4}\d{4}-\d\d-\d\dT[\d:.]+Z$/m)
     const raw = await runCli(['show', 'long', ...store()])
     expect(raw.stdout).toMatch(/^position {4}\[0, \d\]$/m)
 
@@ -84,7 +131,7 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
     expect(kill).toMatchObject({ code: 0, stdout: 'long killed\n' })
 
     await waitUntil('the kill to reach the store', async () =>
-      (await runCli(['list', ...store()])).stdout.includes('long  Pipeline@1  KILLED'),
+      /^long .* Pipeline@1 {2}KILLED/m.test((await runCli(['list', ...store(), '--roots'])).stdout),
     )
     const gone = await runCli(['status', 'long', ...broker()])
     expect(gone.code).toBe(3)

@@ -106,6 +106,8 @@ export const catalogConformance = (name: string, make: MakeCatalogStore): void =
     it('filters by state, definition, version, roots, parent, paused, text and time', async () => {
       const list = async (query: Parameters<ProcessCatalog['listProcesses']>[0]) =>
         pids((await catalog.listProcesses(query)).rows)
+      expect(await list({ pid: 'p03' })).toEqual(['p03'])
+      expect(await list({ pid: 'p0' })).toEqual([])
       expect(await list({ states: ['FINISHED'] })).toEqual(['p01', 'p04'])
       expect(await list({ states: ['RUNNING', 'WAITING'] })).toEqual(['p02', 'p05'])
       expect(await list({ states: [] })).toEqual([])

@@ -9,6 +9,8 @@ import type { Persister } from '../persister.js'
 
 /** Which processes. Every field narrows; none: all of them. Only untagged checkpoints count. */
 export interface ProcessFilter {
+  /** Exactly this pid. */
+  readonly pid?: string
   /** In one of these states. */
   readonly states?: readonly StateName[]
   /** Of this definition: a name (any version) or `name@version`. */

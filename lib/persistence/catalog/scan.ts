@@ -42,6 +42,7 @@ export const rowOf = (data: Bundle, times: SavedTimes = UNKNOWN_TIMES): ProcessR
 
 /** Whether `row` passes `filter`. */
 export const rowMatches = (row: ProcessRow, filter: ProcessFilter): boolean => {
+  if (filter.pid !== undefined && row.pid !== filter.pid) return false
   if (filter.states !== undefined && !filter.states.some((state) => state === row.state))
     return false
   if (filter.definition !== undefined) {

@@ -45,6 +45,7 @@ const where = (filter: ProcessFilter, dialect: SqlDialect, params: unknown[]): s
     return dialect.placeholder(params.length)
   }
   const conditions = [`tag_key = ''`]
+  if (filter.pid !== undefined) conditions.push(`pid = ${param(filter.pid)}`)
   if (filter.states !== undefined)
     conditions.push(
       filter.states.length === 0
