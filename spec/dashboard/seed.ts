@@ -8,9 +8,8 @@ import type { Communicator } from '../../lib/comms/communicator.js'
 import { processControl } from '../../lib/comms/process-control.js'
 import { hasHistory } from '../../lib/persistence/catalog/index.js'
 import type { Persister } from '../../lib/persistence/persister.js'
-import { Runner, silentLogger } from '../../lib/runtime/index.js'
+import { recordHistory, Runner, silentLogger } from '../../lib/runtime/index.js'
 import { Broken, Gated, openGate, Pipeline } from './fixtures/definitions.js'
-import { historyWriter } from './history-writer.js'
 
 /** What was stored. */
 export interface Seeded {
@@ -34,7 +33,7 @@ export const seed = async (options: {
   const { persister } = options
   const runner = new Runner({ persister, checkpoints: 'every-transition', logger: silentLogger })
   if (!hasHistory(persister)) throw new Error('seed: this store keeps no history')
-  const recorder = historyWriter(runner, persister)
+  const recorder = recordHistory({ history: persister, clock: runner.clock, logger: silentLogger })
   runner.use(recorder)
   if (options.communicator !== undefined)
     runner.use(processControl(options.communicator, { logger: silentLogger }))
