@@ -166,11 +166,30 @@ export const showTable = (view, params) => {
   )
   void load()
 
+  // Live reloads one at a time: on a slow store, changes that come meanwhile make one more.
+  let busy = false
+  let again = false
+  const reload = async () => {
+    if (busy) {
+      again = true
+      return
+    }
+    busy = true
+    try {
+      await load()
+    } finally {
+      busy = false
+      if (again) {
+        again = false
+        void reload()
+      }
+    }
+  }
   let timer = /** @type {number | undefined} */ (undefined)
   const stop = onStateChange(() => {
     timer ??= window.setTimeout(() => {
       timer = undefined
-      void load()
+      void reload()
     }, RELOAD_MS)
   })
   return () => {
