@@ -41,7 +41,12 @@ describe('generator steps on workers', () => {
   it('move with their journals to another worker and finish there', async () => {
     const env = { PLUMPY_SCALING_RECORD: record }
     const common = { broker: amqpUrl(), store: db.url, prefix, dir, env }
-    const a = await startWorker({ ...common, name: 'a' })
+    // Both workers are up before anything is launched, so that a slow start of the second
+    // cannot let the first finish everything before it is stopped.
+    const [a, b] = await Promise.all([
+      startWorker({ ...common, name: 'a' }),
+      startWorker({ ...common, name: 'b' }),
+    ])
     const communicator = await AmqpCommunicator.connect(amqpUrl(), { prefix })
     try {
       const controller = new RemoteProcessController(communicator)
@@ -51,17 +56,21 @@ describe('generator steps on workers', () => {
       )
       await waitUntil(
         'worker a to be well into the rounds',
-        () => readExecutions(record).filter((e) => e.step === 'collect').length >= 60,
+        () =>
+          readExecutions(record).filter((e) => e.step === 'collect' && e.osPid === a.pid).length >=
+          30,
       )
-      const b = await startWorker({ ...common, name: 'b' })
       a.signal('SIGTERM')
       expect(await a.exited).toEqual({ code: 0, signal: null })
       const totals = (await Promise.all(outputs)) as { total: number; rounds: number }[]
       expect(totals).toEqual(pids.map(() => ({ total: expectedTotal(ROUNDS), rounds: ROUNDS })))
 
-      // Worker b did some of the rounds, and no round of any pipeline was counted twice.
+      // Some pipeline went on on worker b after rounds on worker a (its generator step brought
+      // back from its journal there), and no round of any pipeline was counted twice.
       const collected = readExecutions(record).filter((e) => e.step === 'collect')
-      expect(collected.some((e) => e.osPid === b.pid)).toBe(true)
+      const workersOf = (pipeline: string) =>
+        new Set(collected.filter((e) => e.pipeline === pipeline).map((e) => e.osPid))
+      expect(pids.some((pid) => workersOf(pid).has(a.pid) && workersOf(pid).has(b.pid))).toBe(true)
       const seen = new Set<string>()
       for (const e of collected) {
         const key = `${e.pipeline} ${e.index}`
