@@ -72,5 +72,4 @@ for (const [label, query] of queries) {
 }
 await dashboard.close()
 await persister.close()
-if (process.env["KEEP"] === undefined) rmSync(dir, { recursive: true, force: true })
-else console.log(dir)
+rmSync(dir, { recursive: true, force: true })

@@ -104,6 +104,10 @@ describe.each(Object.keys(stores))('the dashboard API over %s', (kind) => {
     expect(body.row).toMatchObject({ pid: pipeline, definition: 'Pipeline', state: 'FINISHED' })
     expect(body.children).toHaveLength(2)
     expect(body.children.every((child) => child.definition === 'Work')).toBe(true)
+    // The store's times, for a root and for a child (found among its siblings).
+    expect(body.row.created).toEqual(expect.any(Number))
+    const child = (await get<DetailJson>(`/api/processes/${body.children[0]?.pid}`)).body
+    expect(child.row).toMatchObject({ parent: pipeline, modified: expect.any(Number) })
     expect(body.result).toMatchObject({ successful: true, exitStatus: 0 })
     expect(body.outputs).toEqual({ total: 1, rounds: 2 })
     expect(body.diagram._tag).toBe('Drawn')
