@@ -2,6 +2,7 @@
  * Operating a worker: its log (pino: levels, JSON lines carrying pid, definition and step, step
  * log lines through it) and its Prometheus endpoint, scraped over HTTP from a real worker.
  */
+import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AmqpCommunicator } from '../../lib/comms/amqp/index.js'
@@ -19,6 +20,19 @@ import {
 import { Parent } from './fixtures/chatty-definitions.js'
 
 const CHATTY = join(import.meta.dirname, 'fixtures/chatty-definitions.ts')
+const CLI = join(import.meta.dirname, '../../lib/cli/main.ts')
+
+/** `plumpy-ts <args>` started in the background: its output so far, and its exit. */
+const startCli = (args: readonly string[]) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  return { output: () => output, exited, kill: () => child.kill('SIGKILL') }
+}
 
 interface LogRecord {
   readonly level: string
@@ -125,5 +139,38 @@ describe('plumpy-ts worker --log-format json --metrics-port', () => {
     expect(value('plumpy_broker_reconnects_total')).toBe(0)
     expect(text).toMatch(/^plumpy_step_duration_seconds_bucket\{le="0\.001"\} \d+$/m)
     expect((await fetch(url.replace('/metrics', '/other'))).status).toBe(404)
+  }, 60_000)
+
+  it('watches a process and its children live until it ends', async () => {
+    const watcher = startCli(['watch', 'parent-3', '--broker', amqpUrl(), '--prefix', prefix])
+    try {
+      await waitUntil('the watcher to subscribe', async () => watcher.output().includes('watching'))
+      const controller = new RemoteProcessController(communicator)
+      await controller.launchProcess(Parent, { x: 2 }, { pid: 'parent-3' })
+      expect(await watcher.exited).toBe(0)
+    } finally {
+      watcher.kill()
+    }
+    const lines = watcher.output().trimEnd().split('\n')
+    const stamp = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}`
+    const own = lines.filter((line) => new RegExp(`^${stamp} parent-3 `).test(line))
+    expect(own.map((line) => line.split(' ').slice(3).join(' '))).toEqual([
+      'None -> CREATED',
+      'CREATED -> RUNNING',
+      'RUNNING -> WAITING',
+      'WAITING -> RUNNING',
+      'RUNNING -> FINISHED',
+    ])
+    // The child's transitions, indented, between the parent's wait and its end.
+    const child = lines.filter((line) => line.startsWith('  '))
+    expect(child.map((line) => line.trim().split(' ').slice(3).join(' '))).toEqual([
+      'None -> CREATED',
+      'CREATED -> RUNNING',
+      'RUNNING -> RUNNING',
+      'RUNNING -> FINISHED',
+    ])
+    expect(lines.at(-1)).toMatch(/parent-3 RUNNING -> FINISHED$/)
+    // A process of another tree is not shown.
+    expect(lines.some((line) => line.includes('parent-1'))).toBe(false)
   }, 60_000)
 })
