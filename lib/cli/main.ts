@@ -13,6 +13,7 @@ import { reportCommand } from './commands/report.js'
 import { reviveCommand } from './commands/revive.js'
 import { showCommand } from './commands/show.js'
 import { statusCommand } from './commands/status.js'
+import { watchCommand } from './commands/watch.js'
 import { workerCommand } from './commands/worker.js'
 import { EXIT_CODES_HELP, exitCodeOf, messageOf } from './errors.js'
 
@@ -29,6 +30,7 @@ pruneCommand(program)
 listCommand(program)
 showCommand(program)
 reportCommand(program)
+watchCommand(program)
 statusCommand(program)
 controlCommands(program)
 dashboardCommand(program)

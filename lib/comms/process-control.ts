@@ -157,7 +157,13 @@ export const processControl = (
       if (options.broadcastStateChanges === false || communicator.isClosed()) return
       void communicator
         .broadcastSend(
-          { pid: process.pid, from, to },
+          // The parent lets a watcher follow a whole tree (`plumpy-ts watch`).
+          {
+            pid: process.pid,
+            from,
+            to,
+            ...(process.parentPid === undefined ? {} : { parent: process.parentPid }),
+          },
           { sender: process.pid, subject: stateChangedSubject(from, to) },
         )
         .catch((error: unknown) => {
