@@ -6,6 +6,7 @@
 import { Command } from 'commander'
 import { checkCommand } from './commands/check.js'
 import { controlCommands } from './commands/control.js'
+import { dashboardCommand } from './commands/dashboard.js'
 import { listCommand } from './commands/list.js'
 import { pruneCommand } from './commands/prune.js'
 import { reportCommand } from './commands/report.js'
@@ -32,6 +33,7 @@ reportCommand(program)
 watchCommand(program)
 statusCommand(program)
 controlCommands(program)
+dashboardCommand(program)
 
 try {
   await program.parseAsync()

@@ -131,7 +131,14 @@ export const describeStoredProcess = (
   return lines
 }
 
-const formatPosition = (position: Position, definition: ProcessDefinition | undefined): string => {
+/**
+ * A position as `show` prints it: a work chain's place in its outline (`0:while_(more)(1:collect)`)
+ * when its definition is known, otherwise the raw cursor; a step with its arguments.
+ */
+export const formatPosition = (
+  position: Position,
+  definition: ProcessDefinition | undefined,
+): string => {
   const journal =
     position.journal === undefined
       ? ''
