@@ -1,7 +1,8 @@
 /**
  * The dashboard's table on 100,000 stored processes: how long `GET /api/processes` takes (the
  * page and the counts per state, through HTTP) on a SQLite store, for the queries the page
- * makes. Run: `npx tsx bench/dashboard-table.ts [--count N] [--store sqlite:<file>]`.
+ * makes. Run: `npx tsx bench/dashboard-table.ts [--count N] [--store sqlite:<file>]`; a store
+ * given with `--store` that already holds processes is measured as it is, without filling it.
  *
  * The store is filled by a real runner checkpointing every transition: 70% of the processes
  * run to their end (FINISHED, or EXCEPTED for one in ten), the rest are only created.
@@ -13,6 +14,7 @@ import { parseArgs } from 'node:util'
 import * as t from 'io-ts'
 import { startDashboard } from '../lib/dashboard/index.js'
 import { defineProcess, input, out, output, Runner, silentLogger } from '../lib/index.js'
+import { catalogOf } from '../lib/persistence/catalog/index.js'
 import { openPersister } from '../lib/persistence/url.js'
 
 const { values } = parseArgs({
@@ -33,9 +35,10 @@ const Job = defineProcess({
   },
 })
 
+const { total: stored } = await catalogOf(persister).listProcesses({ limit: 1 })
 const fillStart = performance.now()
 const runner = new Runner({ persister, checkpoints: 'every-transition', logger: silentLogger })
-for (let n = 0; n < count; n++) {
+for (let n = stored === 0 ? 0 : count; n < count; n++) {
   const process = runner.create(Job, { n }, { status: `job ${n}` })
   if (n % 10 < 7) await process.execute().catch(() => undefined)
   if (n % 10_000 === 9_999) await runner.flush()

@@ -24,7 +24,7 @@ import type {
 /** At most this many nodes in a children tree, and this deep. */
 const CHILD_BUDGET = 200
 const CHILD_DEPTH = 6
-/** At most this many history entries (the oldest first). */
+/** At most this many history entries: the newest, since a long-lived process's latest matter. */
 export const HISTORY_LIMIT = 1000
 
 /** What {@link detailOf} reads from. */
@@ -45,10 +45,12 @@ export const detailOf = async (
   const { snapshot } = data
   const state = snapshot.state
   const definition = sources.registry?.get(data.definition.name)
-  const row = (await sources.store.rowOf(pid, data.parentPid)) ?? rowOfBundle(data)
+  const row = (await sources.store.rowOf(pid)) ?? rowOfBundle(data)
   const budget = { left: CHILD_BUDGET }
   const { children, more } = await childrenOf(sources.store, pid, CHILD_DEPTH, budget)
-  const history = await sources.store.historyOf(pid, HISTORY_LIMIT)
+  // One more than is shown, to know whether earlier entries are left out.
+  const newest = await sources.store.historyOf(pid, HISTORY_LIMIT + 1)
+  const history = newest?.slice(Math.max(0, newest.length - HISTORY_LIMIT))
   return {
     row: rowJson(row),
     inputs: data.inputs,
@@ -61,6 +63,7 @@ export const detailOf = async (
     ...(more > 0 ? { moreChildren: more } : {}),
     diagram: diagramOf(data, sources.registry),
     ...(history === undefined ? {} : { history: history.map(historyJson) }),
+    ...(newest !== undefined && newest.length > HISTORY_LIMIT ? { earlierHistory: true } : {}),
     controllable: sources.controllable,
   }
 }

@@ -23,14 +23,14 @@ export interface DashboardStore {
   listProcesses(query: ProcessQuery): Promise<ProcessPage>
   /** How many match the filter in each state (its `states` ignored). */
   countByState(filter: ProcessFilter): Promise<StateCounts>
-  /**
-   * The listing row of one process (with its times), or undefined when there is none; `parent`
-   * (its parent's pid, when it has one) narrows the search to its siblings.
-   */
-  rowOf(pid: string, parent: string | undefined): Promise<ProcessRow | undefined>
+  /** The listing row of one process (with its times), or undefined when there is none. */
+  rowOf(pid: string): Promise<ProcessRow | undefined>
   /** The checkpoint of `pid`, or undefined when the store has none. */
   loadProcess(pid: string): Promise<Bundle | undefined>
-  /** The history of `pid`, oldest first (at most `limit`); undefined when the store keeps none. */
+  /**
+   * The newest `limit` entries of the history of `pid`, oldest first; undefined when the store
+   * keeps none.
+   */
   historyOf(pid: string, limit: number): Promise<readonly StoredHistoryEntry[] | undefined>
 }
 
@@ -46,13 +46,9 @@ export const dashboardStoreOf = (persister: Persister): DashboardStore => {
   return {
     listProcesses: (query) => catalog.listProcesses(query),
     countByState: (filter) => catalog.countByState(filter),
-    async rowOf(pid, parent) {
-      // The catalog has no lookup by pid: its search matches pids and statuses that contain
-      // the text, so a pid finds itself (and, rarely, a few statuses that quote it). It reads
-      // every row it filters: a child's parent (an indexed column) keeps that to its siblings.
-      const where = parent === undefined ? { rootsOnly: true } : { parent }
-      const { rows } = await catalog.listProcesses({ ...where, search: pid, limit: 50 })
-      return rows.find((row) => row.pid === pid)
+    async rowOf(pid) {
+      const { rows } = await catalog.listProcesses({ pid, limit: 1 })
+      return rows[0]
     },
     async loadProcess(pid) {
       try {
@@ -64,7 +60,7 @@ export const dashboardStoreOf = (persister: Persister): DashboardStore => {
     },
     async historyOf(pid, limit) {
       if (!hasHistory(persister)) return undefined
-      return persister.readHistory(pid, { limit })
+      return persister.readHistory(pid, { limit, newest: true })
     },
   }
 }

@@ -101,8 +101,10 @@ export interface DetailJson {
   /** Set when the process has more children than are shown. */
   readonly moreChildren?: number
   readonly diagram: DiagramJson
-  /** Oldest first; absent when the store keeps no history. */
+  /** The newest entries, oldest first; absent when the store keeps no history. */
   readonly history?: readonly HistoryJson[]
+  /** Set when older entries than those in `history` are kept (`plumpy-ts report` prints all). */
+  readonly earlierHistory?: true
   /** Whether pause, play and kill can be sent (the dashboard was given a broker). */
   readonly controllable: boolean
 }

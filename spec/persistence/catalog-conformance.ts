@@ -220,6 +220,19 @@ export const historyConformance = (name: string, make: MakeCatalogStore): void =
       expect(await history.readHistory('nobody')).toEqual([])
     })
 
+    it('reads the newest entries of a long history, oldest first', async () => {
+      const history = await open()
+      const now = Date.now()
+      await history.appendHistory(
+        Array.from({ length: 7 }, (_, i) => entry('long', now + i, { status: `step ${i}` })),
+      )
+      const newest = await history.readHistory('long', { limit: 3, newest: true })
+      expect(newest.map((e) => e.status)).toEqual(['step 4', 'step 5', 'step 6'])
+      const oldest = await history.readHistory('long', { limit: 3 })
+      expect(oldest.map((e) => e.status)).toEqual(['step 0', 'step 1', 'step 2'])
+      expect(await history.readHistory('long', { limit: 10, newest: true })).toHaveLength(7)
+    })
+
     it('keeps the newest entries of each process it appends to, as many as the retention says', async () => {
       const history = await open({ retention: { maxPerProcess: 3 } })
       const now = Date.now()

@@ -190,7 +190,18 @@ export const showProcess = (view, pid) => {
         'History',
         detail.history === undefined
           ? h('p', { class: 'muted' }, 'This store keeps no history.')
-          : historyTimeline(detail.history),
+          : h(
+              'div',
+              {},
+              detail.earlierHistory === true
+                ? h(
+                    'p',
+                    { class: 'muted', id: 'earlier-history' },
+                    `The newest ${detail.history.length} entries; \`plumpy-ts report ${detail.row.pid}\` prints them all.`,
+                  )
+                : null,
+              historyTimeline(detail.history),
+            ),
       ),
     )
   }

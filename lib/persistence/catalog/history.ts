@@ -50,6 +50,8 @@ export interface HistoryRead {
   readonly afterSeq?: number
   /** At most this many (the oldest first). */
   readonly limit?: number
+  /** With `limit`: the newest `limit` entries instead of the oldest (still returned oldest first). */
+  readonly newest?: boolean
 }
 
 /** A store that keeps process history. */

@@ -35,7 +35,10 @@ export class MemoryHistory implements ProcessHistory {
   async readHistory(pid: string, read: HistoryRead = {}): Promise<StoredHistoryEntry[]> {
     const after = read.afterSeq ?? 0
     const found = (this.entries.get(pid) ?? []).filter((entry) => entry.seq > after)
-    return read.limit === undefined ? found : found.slice(0, read.limit)
+    if (read.limit === undefined) return found
+    return read.newest === true
+      ? found.slice(Math.max(0, found.length - read.limit))
+      : found.slice(0, read.limit)
   }
 
   async applyHistoryRetention(): Promise<number> {

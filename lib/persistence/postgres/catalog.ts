@@ -30,6 +30,8 @@ export const POSTGRES_DIALECT: SqlDialect = {
   time: (placeholder) => `to_timestamp(${placeholder}::float8 / 1000.0)`,
   paused: (paused) => (paused ? 'paused' : 'paused IS NOT TRUE'),
   contains: (column, placeholder) => `strpos(${column}, ${placeholder}::text) > 0`,
+  index: () => '',
+  pageJoin: 'JOIN',
 }
 
 /** Runs one statement (after the schema exists). */

@@ -26,6 +26,15 @@ const READ = `
     to_state, step, duration_ms, status
   FROM process_history WHERE pid = $1::text AND seq > $2::bigint ORDER BY seq LIMIT $3::bigint`
 
+/** The newest `$3` entries after `$2`, oldest first. */
+const READ_NEWEST = `
+  SELECT * FROM (
+    SELECT seq, pid, round(extract(epoch from at) * 1000)::float8 AS at, kind, from_state,
+      to_state, step, duration_ms, status
+    FROM process_history WHERE pid = $1::text AND seq > $2::bigint
+    ORDER BY seq DESC LIMIT $3::bigint) newest
+  ORDER BY seq`
+
 /** Keep the newest `$2` entries of each process of `$1` (all processes when `$1` is null). */
 const KEEP_NEWEST = `
   DELETE FROM process_history h
@@ -70,7 +79,7 @@ export class PostgresHistory implements ProcessHistory {
 
   async readHistory(pid: string, read: HistoryRead = {}): Promise<StoredHistoryEntry[]> {
     const { rows } = await this.run({
-      text: READ,
+      text: read.newest === true ? READ_NEWEST : READ,
       params: [pid, read.afterSeq ?? 0, read.limit ?? null],
     })
     return (rows as HistoryColumns[]).map(entryFromColumns)

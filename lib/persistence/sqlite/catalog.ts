@@ -22,6 +22,7 @@ import {
   type StateCounts,
 } from '../catalog/query.js'
 import type { StateName } from '../../process/state.js'
+import { SQLITE_CATALOG_INDICES } from './schema.js'
 
 /** SQLite's side of the shared SQL. */
 export const SQLITE_DIALECT: SqlDialect = {
@@ -30,6 +31,8 @@ export const SQLITE_DIALECT: SqlDialect = {
   time: (placeholder) => placeholder,
   paused: (paused) => (paused ? 'paused = 1' : 'paused = 0'),
   contains: (column, placeholder) => `instr(${column}, ${placeholder}) > 0`,
+  index: (index) => `INDEXED BY ${SQLITE_CATALOG_INDICES[index]}`,
+  pageJoin: 'CROSS JOIN',
 }
 
 /** Listings over one connection; `before` runs first (the persister commits queued saves). */

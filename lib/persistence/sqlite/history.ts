@@ -21,6 +21,11 @@ const STATEMENTS = {
   read: `
     SELECT seq, pid, at, kind, from_state, to_state, step, duration_ms, status
     FROM process_history WHERE pid = ? AND seq > ? ORDER BY seq LIMIT ?`,
+  readNewest: `
+    SELECT * FROM (
+      SELECT seq, pid, at, kind, from_state, to_state, step, duration_ms, status
+      FROM process_history WHERE pid = ? AND seq > ? ORDER BY seq DESC LIMIT ?)
+    ORDER BY seq`,
   keepNewest: `
     DELETE FROM process_history WHERE pid = @pid AND seq <= (
       SELECT seq FROM process_history WHERE pid = @pid ORDER BY seq DESC LIMIT 1 OFFSET @keep)`,
@@ -68,7 +73,8 @@ export class SqliteHistory implements ProcessHistory {
   }
 
   async readHistory(pid: string, read: HistoryRead = {}): Promise<StoredHistoryEntry[]> {
-    const rows = this.statements.read.all(pid, read.afterSeq ?? 0, read.limit ?? -1)
+    const statement = read.newest === true ? this.statements.readNewest : this.statements.read
+    const rows = statement.all(pid, read.afterSeq ?? 0, read.limit ?? -1)
     return (rows as HistoryColumns[]).map(entryFromColumns)
   }
 
