@@ -11,12 +11,14 @@ import { RemoteProcessController } from '../comms/controller.js'
 import type { Persister } from '../persistence/persister.js'
 import { consoleLogger, type Logger } from '../runtime/environment.js'
 import { LiveUpdates } from './live.js'
+import type { DashboardObserver } from './observer.js'
 import { createDashboardServer } from './server.js'
 import { dashboardStoreOf } from './store.js'
 
 export { dashboardStoreOf, type DashboardStore } from './store.js'
 export { drawOutline, type CurrentPlace, type OutlineDrawing } from './outline-drawing.js'
 export type * from './wire.js'
+export type { DashboardObserver, RequestRoute } from './observer.js'
 
 /** What the dashboard shows, and where it listens. */
 export interface DashboardOptions {
@@ -35,6 +37,8 @@ export interface DashboardOptions {
   readonly logger?: Logger
   /** Where the page's files are (default: the package's). */
   readonly pageDirectory?: string
+  /** Told of every request and control, e.g. `new DashboardMetrics()` (`lib/dashboard/metrics.ts`). */
+  readonly observer?: DashboardObserver
 }
 
 /** A running dashboard. */
@@ -58,14 +62,17 @@ export const startDashboard = async (options: DashboardOptions): Promise<Dashboa
   const { communicator } = options
   const live =
     communicator === undefined ? undefined : await LiveUpdates.subscribe(communicator, logger)
+  const store = dashboardStoreOf(options.store)
+  options.observer?.observe?.({ store, livePages: () => live?.listeners ?? 0 })
   const server = createDashboardServer({
-    store: dashboardStoreOf(options.store),
+    store,
     registry: options.registry,
     controllable: communicator !== undefined,
     controller: communicator === undefined ? undefined : new RemoteProcessController(communicator),
     live,
     controlTimeoutMs: options.controlTimeoutMs ?? 30_000,
     ...(options.pageDirectory === undefined ? {} : { pageDirectory: options.pageDirectory }),
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
     onError: (error) =>
       logger.error(`dashboard: ${error instanceof Error ? error.stack : String(error)}`),
   })

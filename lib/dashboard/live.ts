@@ -1,14 +1,15 @@
 /**
  * Live updates: one subscription to the broker's state-change broadcasts
- * (`state_changed.<from>.<to>`, body `{ pid, from, to }`), fanned out to every open page as
- * server-sent events (`event: state`). A comment line every 15 s keeps idle connections open
+ * (`state_changed.<from>.<to>`, body `{ pid, from, to }`) and pause broadcasts
+ * (`pause_changed.<paused|played>`, body `{ pid, paused }`), fanned out to every open page as
+ * server-sent events (`event: state`, `event: paused`). A comment line every 15 s keeps idle connections open
  * through proxies and tells the server when a page has gone.
  */
 import type { ServerResponse } from 'node:http'
 import type { BroadcastMessage, Communicator } from '../comms/communicator.js'
 import { STATE_NAMES, type StateName } from '../process/state.js'
 import type { Logger } from '../runtime/environment.js'
-import type { StateChangeJson } from './wire.js'
+import type { PauseChangeJson, StateChangeJson } from './wire.js'
 
 const KEEP_ALIVE_MS = 15_000
 
@@ -29,18 +30,18 @@ export class LiveUpdates {
   static async subscribe(communicator: Communicator, logger: Logger): Promise<LiveUpdates> {
     // Broadcasts may come before the subscription's id does: they wait in `early`.
     const ready: { live?: LiveUpdates } = {}
-    const early: StateChangeJson[] = []
+    const early: LiveEvent[] = []
     const id = await communicator.addBroadcastSubscriber(
       (message) => {
-        const change = stateChangeOf(message)
-        if (change === undefined) {
-          logger.warn(`dashboard: a state_changed broadcast without { pid, from, to } ignored`)
+        const event = liveEventOf(message)
+        if (event === undefined) {
+          logger.warn(`dashboard: a ${message.subject ?? 'subjectless'} broadcast not understood`)
           return
         }
-        if (ready.live === undefined) early.push(change)
-        else ready.live.send(change)
+        if (ready.live === undefined) early.push(event)
+        else ready.live.send(event)
       },
-      { subjectFilter: 'state_changed' },
+      { subjectFilter: /^(state_changed|pause_changed)\./ },
     )
     const live = new LiveUpdates(communicator, id)
     for (const change of early) live.send(change)
@@ -74,13 +75,36 @@ export class LiveUpdates {
       await this.communicator.removeBroadcastSubscriber(this.subscription)
   }
 
-  private send(change: StateChangeJson): void {
-    this.write(`event: state\ndata: ${JSON.stringify(change)}\n\n`)
+  private send(event: LiveEvent): void {
+    this.write(`event: ${event.kind}\ndata: ${JSON.stringify(event.data)}\n\n`)
   }
 
   private write(text: string): void {
     for (const stream of this.streams) stream.write(text)
   }
+}
+
+/** What the page is told: a state change, or a pause or play. */
+type LiveEvent =
+  | { readonly kind: 'state'; readonly data: StateChangeJson }
+  | { readonly kind: 'paused'; readonly data: PauseChangeJson }
+
+/** The event a broadcast makes, or undefined when its body is not what its subject says. */
+const liveEventOf = (message: BroadcastMessage): LiveEvent | undefined => {
+  if (message.subject?.startsWith('pause_changed.') === true) {
+    const data = pauseChangeOf(message)
+    return data === undefined ? undefined : { kind: 'paused', data }
+  }
+  const data = stateChangeOf(message)
+  return data === undefined ? undefined : { kind: 'state', data }
+}
+
+/** The pause or play a broadcast announces, or undefined when its body is not one. */
+export const pauseChangeOf = (message: BroadcastMessage): PauseChangeJson | undefined => {
+  const body = message.body as { pid?: unknown; paused?: unknown } | null
+  if (typeof body !== 'object' || body === null) return undefined
+  const { pid, paused } = body
+  return typeof pid === 'string' && typeof paused === 'boolean' ? { pid, paused } : undefined
 }
 
 /** The change a broadcast announces, or undefined when its body is not one. */

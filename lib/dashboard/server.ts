@@ -20,6 +20,7 @@ import { serveAsset } from './assets.js'
 import { CONTROL_ACTIONS, control, type ControlAction } from './control.js'
 import { detailOf, rowJson, type DetailSources } from './detail.js'
 import type { LiveUpdates } from './live.js'
+import { routeOf, type DashboardObserver } from './observer.js'
 import { BadParameterError, queryOf } from './query.js'
 import type { ErrorJson, ListJson } from './wire.js'
 
@@ -35,12 +36,32 @@ export interface DashboardHandlerOptions extends DetailSources {
   readonly pageDirectory?: string
   /** Told of requests that failed on the server's side. */
   readonly onError: (error: unknown) => void
+  /** Told of every request answered and every control sent (metrics). */
+  readonly observer?: DashboardObserver
 }
 
 /** An HTTP server answering the dashboard's routes (not listening yet). */
 export const createDashboardServer = (options: DashboardHandlerOptions): Server =>
   createServer((request, response) => {
-    handle(options, request, response).catch((error: unknown) => {
+    const url = new URL(request.url ?? '/', 'http://dashboard')
+    let parts: string[]
+    try {
+      parts = url.pathname
+        .split('/')
+        .filter((part) => part !== '')
+        .map(decodeURIComponent)
+    } catch (_) {
+      return sendJson(response, 400, { error: `a path that is not URI-encoded: ${url.pathname}` })
+    }
+    const { observer } = options
+    if (observer !== undefined) {
+      const started = performance.now()
+      const route = routeOf(request.method ?? 'GET', parts)
+      response.once('close', () =>
+        observer.requestAnswered(route, response.statusCode, (performance.now() - started) / 1000),
+      )
+    }
+    handle(options, { request, response, url, parts }).catch((error: unknown) => {
       options.onError(error)
       if (!response.headersSent) sendJson(response, 500, { error: messageOf(error) })
       else response.end()
@@ -49,14 +70,14 @@ export const createDashboardServer = (options: DashboardHandlerOptions): Server 
 
 const handle = async (
   options: DashboardHandlerOptions,
-  request: IncomingMessage,
-  response: ServerResponse,
+  exchange: {
+    readonly request: IncomingMessage
+    readonly response: ServerResponse
+    readonly url: URL
+    readonly parts: readonly string[]
+  },
 ): Promise<void> => {
-  const url = new URL(request.url ?? '/', 'http://dashboard')
-  const parts = url.pathname
-    .split('/')
-    .filter((part) => part !== '')
-    .map(decodeURIComponent)
+  const { request, response, url, parts } = exchange
   const method = request.method ?? 'GET'
   if (method === 'POST') return post(options, request, response, parts)
   if (method !== 'GET' && method !== 'HEAD')
@@ -145,6 +166,7 @@ const post = async (
     },
     options.controlTimeoutMs,
   )
+  options.observer?.controlAnswered(answer.action, answer.ok)
   return sendJson(response, 200, answer)
 }
 

@@ -118,7 +118,13 @@ export interface ControlJson {
   readonly message: string
 }
 
-/** A server-sent event of `GET /api/events`: a state change some worker broadcast. */
+/** `GET /api/events`, `event: paused`: a process was paused or played (its state unchanged). */
+export interface PauseChangeJson {
+  readonly pid: string
+  readonly paused: boolean
+}
+
+/** `GET /api/events`, `event: state`: a process changed state. */
 export interface StateChangeJson {
   readonly pid: string
   readonly from: StateName | null

@@ -135,26 +135,37 @@ export class WorkerMetrics {
    * Serves `/metrics` on `host:port` (port 0: any free one); resolves once listening, with the
    * port and a way to stop.
    */
-  async serve(port: number, host = '127.0.0.1'): Promise<MetricsServer> {
-    const server: Server = createServer((request, response) => {
-      if (request.url !== '/metrics') {
-        response.writeHead(404).end('only /metrics here\n')
-        return
-      }
-      this.registry.metrics().then(
-        (text) => response.writeHead(200, { 'content-type': this.registry.contentType }).end(text),
-        (error: unknown) => response.writeHead(500).end(`${String(error)}\n`),
-      )
-    })
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(port, host, () => resolve())
-    })
-    server.unref()
-    return {
-      port: (server.address() as AddressInfo).port,
-      close: () => new Promise((resolve) => server.close(() => resolve())),
+  serve(port: number, host = '127.0.0.1'): Promise<MetricsServer> {
+    return serveMetrics(this.registry, { port, host })
+  }
+}
+
+/**
+ * Serves the metrics of `registry` on `/metrics` at `host:port` (port 0: any free one), for
+ * Prometheus to scrape; resolves once listening, with the port and a way to stop.
+ */
+export const serveMetrics = async (
+  registry: Registry,
+  where: { readonly port: number; readonly host: string },
+): Promise<MetricsServer> => {
+  const server: Server = createServer((request, response) => {
+    if (request.url !== '/metrics') {
+      response.writeHead(404).end('only /metrics here\n')
+      return
     }
+    registry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      (error: unknown) => response.writeHead(500).end(`${String(error)}\n`),
+    )
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(where.port, where.host, () => resolve())
+  })
+  server.unref()
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
   }
 }
 

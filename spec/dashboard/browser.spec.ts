@@ -3,7 +3,8 @@
  * real RabbitMQ: the processes run on a runner that broadcasts its state changes and answers
  * controls on one connection; the dashboard listens and controls on another, as a separate
  * program would. The page loads the table, filters it, opens a process, shows its outline with
- * the position highlighted, pauses and plays it, and follows it to its end without reloading.
+ * the position highlighted, pauses and plays it, and follows it to its end without reloading;
+ * a pause and a play made by another program show on the page as they happen.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,6 +12,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DefinitionRegistry } from '../../lib/checkpoint/registry.js'
+import { RemoteProcessController } from '../../lib/comms/index.js'
 import { startDashboard, type Dashboard } from '../../lib/dashboard/index.js'
 import { SqlitePersister } from '../../lib/persistence/sqlite/index.js'
 import { silentLogger } from '../../lib/runtime/index.js'
@@ -122,6 +124,23 @@ describe('the dashboard in a browser', () => {
       .evaluateAll((rows) => rows.map((row) => row.className))
     expect(kinds).toContain('kind-paused')
     expect(kinds).toContain('kind-played')
+    expect(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(
+      true,
+    )
+    expect(pageErrors).toEqual([])
+  })
+
+  it('shows a pause and a play made elsewhere (another program) as they happen', async () => {
+    const target = seeded.gated[1] as string
+    await page.goto(new URL(`/#/process/${target}`, dashboard.url).href)
+    await expect.poll(() => page.locator('#state').textContent(), SEEN_WITHIN).toBe('WAITING')
+    await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }))
+    // Not through the page: as `plumpy-ts pause` would, on a connection of its own.
+    const elsewhere = new RemoteProcessController(await broker.open())
+    expect(await elsewhere.pauseProcess(target, 'from the command line')).toBe(true)
+    await expect.poll(() => page.locator('#state').textContent(), SEEN_WITHIN).toBe('WAITINGpaused')
+    expect(await elsewhere.playProcess(target)).toBe(true)
+    await expect.poll(() => page.locator('#state').textContent(), SEEN_WITHIN).toBe('WAITING')
     expect(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(
       true,
     )

@@ -1,6 +1,7 @@
 /**
  * `plumpy-ts dashboard`: serves the page and the API over the store it is given, on loopback,
- * until SIGTERM; a bad port is refused before anything opens.
+ * until SIGTERM, and its Prometheus metrics with `--metrics-port`; a bad port is refused before
+ * anything opens.
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -48,10 +49,10 @@ describe('plumpy-ts dashboard', () => {
     persister.close()
 
     const run = start(
-      ['dashboard', '--store', `sqlite:${path}`, '--port', '0'],
-      /dashboard on (http:\/\/127\.0\.0\.1:\d+\/) \(store sqlite:.*, no broker\)/,
+      ['dashboard', '--store', `sqlite:${path}`, '--port', '0', '--metrics-port', '0'],
+      /dashboard on (http:\/\/127\.0\.0\.1:\d+\/) \(store sqlite:.*, no broker\)\nmetrics on (http:\S+)/,
     )
-    const [, url] = await run.matched
+    const [, url, metricsUrl] = await run.matched
     const list = (await (await fetch(new URL('/api/processes', url))).json()) as ListJson
     expect(list.total).toBe(1)
     expect(list.rows[0]).toMatchObject({ definition: 'Broken', state: 'EXCEPTED' })
@@ -59,6 +60,14 @@ describe('plumpy-ts dashboard', () => {
       live: false,
       controllable: false,
     })
+    // Prometheus's view: the store's processes by state, the requests just answered.
+    const metrics = await (await fetch(metricsUrl as string)).text()
+    expect(metrics).toContain('plumpy_stored_processes{state="EXCEPTED"} 1')
+    expect(metrics).toContain('plumpy_stored_processes{state="FINISHED"} 0')
+    expect(metrics).toContain('plumpy_dashboard_requests_total{route="list",status="200"} 1')
+    expect(metrics).toContain('plumpy_dashboard_requests_total{route="info",status="200"} 1')
+    expect(metrics).toMatch(/plumpy_dashboard_request_seconds_count\{route="list"\} 1/)
+    expect(metrics).toContain('plumpy_dashboard_live_pages 0')
     run.child.kill('SIGTERM')
     expect(await run.exited).toBe(0)
   }, 90_000)

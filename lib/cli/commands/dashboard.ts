@@ -18,6 +18,8 @@ interface DashboardCliOptions {
   readonly port: number
   readonly host: string
   readonly definitions?: string
+  readonly metricsPort?: number
+  readonly metricsHost: string
 }
 
 const port = (value: string): number => {
@@ -53,6 +55,12 @@ export const dashboardCommand = (program: Command): void => {
       '127.0.0.1',
     )
     .option('--definitions <module>', 'module exporting the definitions: draws their outlines')
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics on http://<metrics-host>:<port>/metrics (0: any free port)',
+      port,
+    )
+    .option('--metrics-host <address>', 'the address the metrics endpoint listens on', '127.0.0.1')
     .action((options: DashboardCliOptions) => dashboard(options))
 }
 
@@ -67,8 +75,14 @@ const dashboard = async (options: DashboardCliOptions): Promise<void> => {
         { broker: options.broker, prefix: options.prefix },
         consoleLogger,
       )
+    // Loaded on demand: prom-client is for dashboards that serve metrics only.
+    const metrics =
+      options.metricsPort === undefined
+        ? undefined
+        : new (await import('../../dashboard/metrics.js')).DashboardMetrics()
     const running = await startDashboard({
       store,
+      ...(metrics === undefined ? {} : { observer: metrics }),
       ...(registry === undefined ? {} : { registry }),
       ...(communicator === undefined ? {} : { communicator }),
       port: options.port,
@@ -82,11 +96,15 @@ const dashboard = async (options: DashboardCliOptions): Promise<void> => {
     console.log(
       `plumpy-ts dashboard on ${running.url} (store ${redactUrl(options.store)}, ${broker})`,
     )
+    const served = await metrics?.serve(options.metricsPort ?? 0, options.metricsHost)
+    if (served !== undefined)
+      console.log(`metrics on http://${options.metricsHost}:${served.port}/metrics`)
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve)
       process.once('SIGTERM', resolve)
     })
     await running.close()
+    await served?.close()
   } finally {
     await communicator?.close()
     await store.close()

@@ -5,6 +5,7 @@
  * @typedef {import('../wire.js').DetailJson} DetailJson
  * @typedef {import('../wire.js').ControlJson} ControlJson
  * @typedef {import('../wire.js').StateChangeJson} StateChangeJson
+ * @typedef {import('../wire.js').PauseChangeJson} PauseChangeJson
  */
 
 /**
@@ -55,12 +56,13 @@ export const controlProcess = async (pid, action, body = {}) => {
   return answer
 }
 
-/** @type {Set<(change: StateChangeJson) => void>} */
+/** @type {Set<(change: StateChangeJson | PauseChangeJson) => void>} */
 const listeners = new Set()
 
 /**
- * Follows the state changes the workers broadcast; returns a function that stops following.
- * @param {(change: StateChangeJson) => void} listener
+ * Follows the state changes, pauses and plays the workers broadcast; returns a function that
+ * stops following.
+ * @param {(change: StateChangeJson | PauseChangeJson) => void} listener
  */
 export const onStateChange = (listener) => {
   listeners.add(listener)
@@ -79,8 +81,10 @@ export const connectLive = (indicator) => {
   }
   events.addEventListener('open', () => show(true))
   events.addEventListener('error', () => show(false))
-  events.addEventListener('state', (event) => {
-    const change = JSON.parse(/** @type {MessageEvent<string>} */ (event).data)
-    for (const listener of listeners) listener(change)
-  })
+  // A pause or a play changes what the page shows as a state change does.
+  for (const kind of ['state', 'paused'])
+    events.addEventListener(kind, (event) => {
+      const change = JSON.parse(/** @type {MessageEvent<string>} */ (event).data)
+      for (const listener of listeners) listener(change)
+    })
 }
