@@ -7,7 +7,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PostgresPersister } from '../../lib/persistence/postgres/index.js'
-import { listStatement } from '../../lib/persistence/catalog/sql.js'
+import {
+  countByStateStatement,
+  countStatement,
+  listStatement,
+} from '../../lib/persistence/catalog/sql.js'
 import { POSTGRES_DIALECT } from '../../lib/persistence/postgres/catalog.js'
 import { SQLITE_DIALECT } from '../../lib/persistence/sqlite/catalog.js'
 import { SqlitePersister } from '../../lib/persistence/sqlite/index.js'
@@ -16,12 +20,17 @@ import { freshPgDatabase, type FreshDatabase } from '../support/services.js'
 import { finished, runningChain, withPid } from './fixtures.js'
 
 const QUERIES: readonly [string, ProcessQuery][] = [
-  ['checkpoints_by_state', { states: ['WAITING'], limit: 50 }],
-  ['checkpoints_by_definition', { definition: 'Pipeline', limit: 50 }],
-  ['checkpoints_by_parent', { rootsOnly: true, limit: 50 }],
-  ['checkpoints_paused', { paused: true, limit: 50 }],
+  ['checkpoints_listing', { states: ['WAITING'], limit: 50 }],
+  ['checkpoints_listing', { definition: 'Pipeline', limit: 50 }],
+  ['checkpoints_listing', { rootsOnly: true, limit: 50 }],
+  ['checkpoints_listing', { paused: true, limit: 50, offset: 1000 }],
+  ['checkpoints_listing', { search: 'job 12', limit: 50 }],
+  ['checkpoints_recent', { definition: 'Pipeline', sort: 'modified', limit: 50 }],
   ['checkpoints_by_parent', { parent: 'p1', limit: 50 }],
 ]
+
+/** `EXPLAIN QUERY PLAN`'s rows. */
+type PlanRow = { readonly id: number; readonly parent: number; readonly detail: string }
 
 describe('SqlitePersister listings', () => {
   let directory: string
@@ -32,13 +41,34 @@ describe('SqlitePersister listings', () => {
     await rm(directory, { recursive: true, force: true })
   })
 
-  it('answers every filter from its own index', () => {
+  it('finds a page from one index alone, in its order, and reads only the rows of that page', () => {
     const persister = new SqlitePersister({ path: ':memory:' })
+    const planOf = (text: string, params: readonly unknown[]) =>
+      persister.database.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params) as PlanRow[]
     for (const [index, query] of QUERIES) {
       const { text, params } = listStatement(query, SQLITE_DIALECT)
-      const plan = persister.database.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params)
-      expect(JSON.stringify(plan), JSON.stringify(query)).toContain(index)
-      expect(JSON.stringify(plan), 'sorted by the index').not.toContain('TEMP B-TREE')
+      const plan = planOf(text, params)
+      const page = plan.find((row) => row.detail === 'CO-ROUTINE page')
+      const inPage = plan.filter((row) => row.parent === page?.id).map((row) => row.detail)
+      const why = JSON.stringify({ query, plan })
+      // A scan of the whole index, or a search of one parent's children in it; never a sort.
+      const expected =
+        index === 'checkpoints_by_parent'
+          ? `SEARCH checkpoints USING COVERING INDEX ${index} (parent=?)`
+          : `SCAN checkpoints USING COVERING INDEX ${index}`
+      expect(inPage, why).toEqual([expected])
+      // The page's rows, by primary key; only those few are sorted again.
+      expect(
+        plan.map((row) => row.detail),
+        why,
+      ).toContain('SEARCH c USING PRIMARY KEY (pid=? AND tag_key=?)')
+    }
+    for (const filter of [{}, { definition: 'Pipeline', rootsOnly: true }, { paused: false }]) {
+      for (const statement of [countStatement, countByStateStatement]) {
+        const { text, params } = statement(filter, SQLITE_DIALECT)
+        const details = planOf(text, params).map((row) => row.detail)
+        expect(details, text).toEqual(['SCAN checkpoints USING COVERING INDEX checkpoints_states'])
+      }
     }
   })
 
