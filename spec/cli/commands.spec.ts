@@ -72,6 +72,7 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
     ).rejects.toThrow(/payload\.by: expected string, got 7/)
   }, 240_000)
 
+  // Some twenty command-line runs, each a fresh Node process: minutes on a loaded machine.
   it('inspects and controls a process that a worker runs', async () => {
     const controller = new RemoteProcessController(communicator)
     await controller.launchProcess(Pipeline, { n: 2 }, { pid: 'short' })
@@ -185,7 +186,7 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
     const finished = await runCli(['show', 'short', ...store()])
     expect(finished.stdout).toMatch(/^outputs {5}\{"total":1,"rounds":2\}$/m)
     expect(finished.stdout).toMatch(/^result {6}.*\(successful, exit status 0\)$/m)
-  }, 120_000)
+  }, 300_000)
 
   it('fails with a clear message and a distinct exit code', async () => {
     const sqlite = `sqlite:${join(dir, 'empty.db')}`
