@@ -222,7 +222,7 @@ const cpuAndSqliteLimits = async (args: WorkloadArgs): Promise<Measurement[]> =>
 const postgresLimit = async (args: WorkloadArgs): Promise<Measurement[]> => {
   const runs = plan(args, { warmup: 2, runs: 7 })
   const text = JSON.stringify(await loopCheckpoint())
-  const postgres = await postgresRate(runs, args.smoke ? 50 : 2_000, text)
+  const postgres = await postgresRate(runs, args.smoke ? 50 : 300, text)
   return [
     measurement(
       {
