@@ -24,13 +24,10 @@ import { fileURLToPath } from 'node:url'
 import * as t from 'io-ts'
 import {
   defineWorkChain,
-  DefinitionRegistry,
   input,
   out,
   output,
-  ProcessLauncher,
   RemoteProcessController,
-  Runner,
   silentLogger,
 } from '../lib/index.js'
 import { AmqpCommunicator } from '../lib/comms/amqp/index.js'
@@ -46,6 +43,7 @@ import {
   type Measurement,
   type WorkloadArgs,
 } from './harness.js'
+import { SLOTS, runLauncherWorker } from './launcher-worker.js'
 import { ROOT, startBroker } from './servers.js'
 
 /** The trivial process: one step, one output (y = x, so that each answer can be checked). */
@@ -57,7 +55,6 @@ export const Echo = defineWorkChain({
 })
 
 const HERE = fileURLToPath(import.meta.url)
-const SLOTS = 100
 const STALL_MS = 250
 const TICKS_PER_SECOND = (() => {
   const out = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })
@@ -90,22 +87,13 @@ const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> =>
 // ---------------------------------------------------------------------------------------------
 // The worker program.
 
-const runWorker = async (): Promise<void> => {
-  const url = process.env['PLUMPY_B7_URL'] as string
-  const prefix = process.env['PLUMPY_B7_PREFIX'] as string
-  const communicator = await AmqpCommunicator.connect(url, { prefix, logger: silentLogger })
-  const runner = new Runner({ logger: silentLogger })
-  await new ProcessLauncher({ runner, registry: DefinitionRegistry.of(Echo) }).subscribe(
-    communicator,
-    SLOTS,
-  )
-  process.stdout.write('READY\n')
-  // The parent closes our stdin to stop us (and so does its death).
-  process.stdin.resume()
-  process.stdin.on('end', () => {
-    void communicator.close().finally(() => process.exit(0))
+const runWorker = (): Promise<void> =>
+  runLauncherWorker({
+    url: process.env['PLUMPY_B7_URL'] as string,
+    prefix: process.env['PLUMPY_B7_PREFIX'] as string,
+    definition: Echo,
+    control: false,
   })
-}
 
 interface Worker {
   readonly child: ChildProcess

@@ -1,28 +1,20 @@
 /**
  * B9's two workers, each an OS process of its own on the broker:
  *
- * - `runner`: B7's worker, running `b9-definitions.ts`: an `AmqpCommunicator`, a `Runner` with
- *   no store whose processes answer RPC (`processControl`, which also broadcasts their state
- *   changes) and a `ProcessLauncher` with 100 slots. This file is its program.
+ * - `runner`: B7's worker (`launcher-worker.ts`) running `b9-definitions.ts`, its processes
+ *   answering RPC (`processControl`, which also broadcasts their state changes). This file is
+ *   its program.
  * - `postgres`: `plumpy-ts worker --store <PostgreSQL URL>` on the same definitions: every
  *   transition checkpointed into PostgreSQL, every process claimed there, as deployed.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import {
-  DefinitionRegistry,
-  ProcessLauncher,
-  Runner,
-  processControl,
-  silentLogger,
-} from '../lib/index.js'
-import { AmqpCommunicator } from '../lib/comms/amqp/index.js'
 import { Waiter } from './b9-definitions.js'
+import { SLOTS, runLauncherWorker } from './launcher-worker.js'
 import { ROOT } from './servers.js'
 
 const HERE = fileURLToPath(import.meta.url)
-const SLOTS = 100
 /** Sources run through tsx; compiled code (bench/results/compiled) runs in plain Node. */
 const TYPESCRIPT = HERE.endsWith('.ts')
 
@@ -35,24 +27,6 @@ export type WorkerKind =
 export interface WorkerProcess {
   readonly child: ChildProcess
   stop(): Promise<void>
-}
-
-const runRunnerWorker = async (): Promise<void> => {
-  const url = process.env['PLUMPY_B9_URL'] as string
-  const prefix = process.env['PLUMPY_B9_PREFIX'] as string
-  const communicator = await AmqpCommunicator.connect(url, { prefix, logger: silentLogger })
-  const runner = new Runner({ logger: silentLogger })
-  runner.use(processControl(communicator, { logger: silentLogger }))
-  await new ProcessLauncher({ runner, registry: DefinitionRegistry.of(Waiter) }).subscribe(
-    communicator,
-    SLOTS,
-  )
-  process.stdout.write('READY\n')
-  // The parent closes our stdin to stop us (and so does its death).
-  process.stdin.resume()
-  process.stdin.on('end', () => {
-    void communicator.close().finally(() => process.exit(0))
-  })
 }
 
 /** The program and arguments that start a worker of `kind`. */
@@ -68,7 +42,7 @@ const commandOf = (kind: WorkerKind, url: string, prefix: string): string[] => {
         ...node(source('../lib/cli/main.ts')),
         'worker',
         ...['--broker', url, '--prefix', prefix, '--store', kind.store],
-        ...['--definitions', source('b9-definitions.ts'), '--name', 'b9', '--slots', '100'],
+        ...['--definitions', source('b9-definitions.ts'), '--name', 'b9', '--slots', String(SLOTS)],
       ]
   }
 }
@@ -126,7 +100,12 @@ const stop = (kind: WorkerKind, child: ChildProcess): Promise<void> =>
   })
 
 if (process.env['PLUMPY_B9_WORKER'] === '1' && process.argv[1] === HERE)
-  runRunnerWorker().catch((error: unknown) => {
+  runLauncherWorker({
+    url: process.env['PLUMPY_B9_URL'] as string,
+    prefix: process.env['PLUMPY_B9_PREFIX'] as string,
+    definition: Waiter,
+    control: true,
+  }).catch((error: unknown) => {
     console.error(error)
     process.exit(1)
   })
