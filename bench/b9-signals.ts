@@ -3,22 +3,23 @@
  * the same with a worker that keeps its processes in PostgreSQL (`b9-workers.ts`).
  *
  * For each worker, in batches: `count` `B9Waiter` processes are launched through a
- * `RemoteProcessController` (untimed) and each is seen WAITING (the worker broadcasts state
- * changes; the client follows them with one broadcast subscriber). Then, timed:
+ * `RemoteProcessController` with `nowait` (a waiting process then holds no slot of the worker),
+ * untimed, and each is seen WAITING (the worker broadcasts state changes; the client follows
+ * them with one broadcast subscriber) and answering RPC. Then, timed:
  *
  * - `B9-rt`, `B9-p99`: sequential round trips, one per waiting process: send
  *   `controller.signal(pid, Ping, { n })` and wait until the signal is accepted and the
  *   process's next state change (WAITING → RUNNING) is seen by the client; the median and the
  *   99th percentile of a run, in ms;
  * - `B9-tp`: throughput: a fresh batch, one signal to each sent at once; signals per second, the
- *   time ending when every signal is accepted and every process has answered its outputs.
+ *   time ending when every signal is accepted and every process is seen ended.
  *
- * Every process must output the `n` it was sent. `B9-pg-*` are the same figures with the
+ * Waiter `n` is sent `{ n }` and fails unless it gets that: every signal must be accepted and
+ * every process seen FINISHED. `B9-pg-*` are the same figures with the
  * PostgreSQL worker. The broker is B7's (the environment's, or a private node); PostgreSQL is
  * `PLUMPY_BENCH_PG_URL` or a private server with durable commits, and without one the `B9-pg`
  * rows are left out (the details say why).
  */
-import { randomUUID } from 'node:crypto'
 import { setTimeout as pause } from 'node:timers/promises'
 import { RemoteProcessController, UnroutableError, silentLogger } from '../lib/index.js'
 import { AmqpCommunicator } from '../lib/comms/amqp/index.js'
@@ -64,70 +65,82 @@ const reachable = async (controller: RemoteProcessController, pid: string): Prom
 }
 
 /**
- * Launch `count` waiters; resolves, once every one is WAITING and answers RPC, to their pids and
- * the promises of their outputs.
+ * Launch `count` waiters (`nowait`: a waiting process holds no slot of the worker); resolves,
+ * once every one is WAITING and answers RPC, to their pids, waiter `n` being the `n`-th.
  */
-const launchWaiting = async (session: Session, count: number) => {
-  const pids = Array.from({ length: count }, () => randomUUID())
-  const waiting = pids.map((pid) => session.watch.reached(pid, 'WAITING'))
-  const outputs = pids.map((pid) => session.controller.launchProcess(Waiter, {}, { pid }))
-  // A launch that fails rejects here, rather than leaving the wait for WAITING to time out.
-  const all = Promise.all(waiting)
-  await within(
-    session.limitMs,
-    `${count} launches reaching WAITING`,
-    Promise.race([all, Promise.all(outputs).then(() => all)]),
+const launchWaiting = async (session: Session, count: number): Promise<string[]> => {
+  const { controller, watch, limitMs } = session
+  const pids = await within(
+    limitMs,
+    `${count} launches`,
+    Promise.all(
+      Array.from({ length: count }, (_, n) =>
+        controller.launchProcess(Waiter, { n }, { nowait: true }),
+      ),
+    ),
   )
   await within(
-    session.limitMs,
-    `${count} processes answering RPC`,
-    Promise.all(pids.map((pid) => reachable(session.controller, pid))),
+    limitMs,
+    `${count} processes reaching WAITING and answering RPC`,
+    Promise.all(
+      (pids as string[]).map(async (pid) => {
+        await watch.reached(pid, 'WAITING')
+        await reachable(controller, pid)
+      }),
+    ),
   )
-  return { pids, outputs }
+  return pids as string[]
 }
 
-const checkOutputs = async (session: Session, outputs: Promise<unknown>[], sent: number[]) => {
-  const answers = await within(session.limitMs, 'the outputs', Promise.all(outputs))
+/** Check that every signal was accepted and every process FINISHED (its `n` was its own). */
+const checkEnded = async (session: Session, accepted: boolean[], ended: Promise<string>[]) => {
   check(
-    answers.every((o, i) => (o as { n?: number }).n === sent[i]),
-    'every process output the n it was sent',
+    accepted.every((yes) => yes),
+    'every signal was accepted',
+  )
+  const states = await within(session.limitMs, 'the processes ending', Promise.all(ended))
+  check(
+    states.every((state) => state === 'FINISHED'),
+    'every process FINISHED on the ping it was sent',
   )
 }
 
 /** One run of sequential round trips; the latency of each, in ms. */
 const roundTrips = async (session: Session, count: number): Promise<number[]> => {
-  const { pids, outputs } = await launchWaiting(session, count)
+  const { controller, watch, limitMs } = session
+  const pids = await launchWaiting(session, count)
+  const ended = pids.map((pid) => watch.ended(pid))
   const latencies: number[] = []
+  const accepted: boolean[] = []
   for (const [n, pid] of pids.entries()) {
     const started = performance.now()
-    const changed = session.watch.next(pid)
-    const accepted = session.controller.signal(pid, Ping, { n })
-    await within(session.limitMs, `round trip ${n}`, Promise.all([accepted, changed]))
+    const changed = watch.next(pid)
+    const [yes] = await within(
+      limitMs,
+      `round trip ${n}`,
+      Promise.all([controller.signal(pid, Ping, { n }), changed]),
+    )
     latencies.push(performance.now() - started)
+    accepted.push(yes)
   }
-  await checkOutputs(
-    session,
-    outputs,
-    pids.map((_, n) => n),
-  )
+  await checkEnded(session, accepted, ended)
   return latencies
 }
 
-/** One throughput run: signals per second. */
+/** One throughput run: signals per second, until every process has ended. */
 const throughput = async (session: Session, count: number): Promise<number> => {
-  const { pids, outputs } = await launchWaiting(session, count)
+  const { controller, watch, limitMs } = session
+  const pids = await launchWaiting(session, count)
+  const ended = pids.map((pid) => watch.ended(pid))
   const started = performance.now()
-  await within(
-    session.limitMs,
+  const accepted = await within(
+    limitMs,
     `${count} signals at once`,
-    Promise.all([...pids.map((pid, n) => session.controller.signal(pid, Ping, { n })), ...outputs]),
+    Promise.all(pids.map((pid, n) => controller.signal(pid, Ping, { n }))),
   )
+  await within(limitMs, `${count} processes ending`, Promise.all(ended))
   const ms = performance.now() - started
-  await checkOutputs(
-    session,
-    outputs,
-    pids.map((_, n) => n),
-  )
+  await checkEnded(session, accepted, ended)
   return count / (ms / 1000)
 }
 

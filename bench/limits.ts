@@ -165,11 +165,11 @@ const cpuAndSqliteLimits = async (args: WorkloadArgs): Promise<Measurement[]> =>
   const loopText = JSON.stringify(checkpoint)
   const reloadText = (await checkpointsAfterFirstStep(1))[0] as string
 
-  const resume = await resumeRate(runs, small ? 10_000 : 5_000_000)
-  const produced = await produceRate(runs, small ? 1_000 : 300_000)
-  const stringified = await rate(runs, small ? 1_000 : 300_000, () => JSON.stringify(checkpoint))
-  const parsed = await rate(runs, small ? 1_000 : 300_000, () => JSON.parse(reloadText))
-  const sqlite = await sqliteRate(runs, small ? 100 : 20_000, loopText)
+  const resume = await resumeRate(runs, small ? 10_000 : 2_000_000)
+  const produced = await produceRate(runs, small ? 1_000 : 100_000)
+  const stringified = await rate(runs, small ? 1_000 : 100_000, () => JSON.stringify(checkpoint))
+  const parsed = await rate(runs, small ? 1_000 : 100_000, () => JSON.parse(reloadText))
+  const sqlite = await sqliteRate(runs, small ? 100 : 5_000, loopText)
   const measured = [
     measurement(
       describe('L-resume', 'bare generator resumes per second', 'resumes/s', {}),

@@ -6,9 +6,9 @@
 import type { BroadcastMessage, Communicator } from '../lib/index.js'
 
 interface Waiter {
-  /** The state awaited; undefined: any change. */
-  readonly state: string | undefined
-  readonly resolve: () => void
+  /** Whether a change to this state is the one awaited. */
+  readonly matches: (to: string) => boolean
+  readonly resolve: (to: string) => void
 }
 
 const TERMINAL = new Set(['FINISHED', 'EXCEPTED', 'KILLED'])
@@ -30,22 +30,30 @@ export class StateWatch {
     return watch
   }
 
-  /** Resolves once `pid` has been seen in `state` (at once if it is the latest seen). */
-  reached(pid: string, state: string): Promise<void> {
-    if (this.latest.get(pid) === state) return Promise.resolve()
-    return this.wait(pid, state)
+  /**
+   * Resolves once `pid` has been seen in `state` (at once if it is the latest seen); a terminal
+   * state is seen only by a wait that started before it.
+   */
+  reached(pid: string, state: string): Promise<string> {
+    if (this.latest.get(pid) === state) return Promise.resolve(state)
+    return this.wait(pid, (to) => to === state)
   }
 
-  /** Resolves at the next state change of `pid` seen after this call. */
-  next(pid: string): Promise<void> {
-    return this.wait(pid, undefined)
+  /** Resolves to the next state of `pid` seen after this call. */
+  next(pid: string): Promise<string> {
+    return this.wait(pid, () => true)
   }
 
-  private wait(pid: string, state: string | undefined): Promise<void> {
+  /** Resolves to the terminal state of `pid` seen after this call (FINISHED, EXCEPTED, KILLED). */
+  ended(pid: string): Promise<string> {
+    return this.wait(pid, (to) => TERMINAL.has(to))
+  }
+
+  private wait(pid: string, matches: (to: string) => boolean): Promise<string> {
     return new Promise((resolve) => {
       const list = this.waiters.get(pid)
-      if (list === undefined) this.waiters.set(pid, [{ state, resolve }])
-      else list.push({ state, resolve })
+      if (list === undefined) this.waiters.set(pid, [{ matches, resolve }])
+      else list.push({ matches, resolve })
     })
   }
 
@@ -58,8 +66,8 @@ export class StateWatch {
     const list = this.waiters.get(pid)
     if (list === undefined) return
     const left = list.filter((w) => {
-      if (w.state !== undefined && w.state !== to) return true
-      w.resolve()
+      if (!w.matches(to)) return true
+      w.resolve(to)
       return false
     })
     if (left.length === 0) this.waiters.delete(pid)

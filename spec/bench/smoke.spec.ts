@@ -83,7 +83,7 @@ describe('bench/run.ts --smoke', () => {
         )
       // The workloads with a limit print their fraction of it, measured in the same run.
       for (const id of ['B1', 'B3a', 'B3b', 'B4'])
-        expect(fractionCell(ran.stdout, id), `fraction of ${id}`).toMatch(/^×\d[\d.]*$/)
+        expect(fractionCell(ran.stdout, id), `fraction of ${id}`).toMatch(/^×\d[\d.]*; ×\d[\d.]*$/)
       const postgres = process.env['PLUMPY_BENCH_PG_URL'] || process.env['PLUMPY_TEST_PG_URL']
       if (postgres) expect(oursCell(ran.stdout, 'L-pg'), 'row L-pg').toMatch(/^\d[\d,.]*\s/)
       else expect(ran.stdout).toMatch(/^\| L-pg .*not run \(smoke run without/m)
