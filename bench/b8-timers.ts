@@ -83,8 +83,8 @@ const deadlineOf = (process: ProcessHandle): number => {
 /** Phases 1–3: memory per sleeping process at rest, then the lateness of every fire. */
 const sleeping = async (count: number, smoke: boolean) => {
   const restingYoung = restingYoungGeneration()
-  const settleMs = smoke ? 1_500 : 15_000 + Math.round(count * 0.2)
-  const restLimitMs = smoke ? 0 : settleMs - 5_000
+  const settleMs = smoke ? 1_500 : 15_000 + Math.round(count * 0.5)
+  const restLimitMs = smoke ? 0 : 10_000
   // Warm-up: the same path, dropped, so that code and lazily built structures are in place.
   {
     const runner = new Runner({ logger: silentLogger })
@@ -103,11 +103,13 @@ const sleeping = async (count: number, smoke: boolean) => {
     ended.push(process.execute())
   }
   const launchMs = performance.now() - launchStarted
+  // The launch took part of the settling time: wait for rest only as long as leaves a margin.
+  const restMs = Math.max(0, Math.min(restLimitMs, settleMs - launchMs - 5_000))
   check(
     processes.every((p) => p.state === 'WAITING'),
     `${count} processes WAITING on their timers`,
   )
-  const after = await atRest(restingYoung, restLimitMs)
+  const after = await atRest(restingYoung, restMs)
   check(woken.size === 0, 'memory was read before the first timer fired')
   await Promise.all(ended)
   const lateness = processes

@@ -223,22 +223,27 @@ const postgresLimit = async (args: WorkloadArgs): Promise<Measurement[]> => {
   const runs = plan(args, { warmup: 2, runs: 7 })
   const text = JSON.stringify(await loopCheckpoint())
   const postgres = await postgresRate(runs, args.smoke ? 50 : 300, text)
-  return [
-    measurement(
-      {
-        id: 'L-pg',
-        what: 'PostgreSQL commits per second on loopback',
-        unit: 'commits/s',
-        better: 'higher',
-        details: {
-          ...postgres.server,
-          counted: "autocommitted upserts of B3a's checkpoint text (JSONB), in turn, into 100 rows",
-        },
+  // A commit waits for the server and the disk, not for this process: its CPU time says nothing
+  // of the rate, so the figure (and the fractions read against it) are wall-clock only.
+  const {
+    cpuMedian: _median,
+    cpuSamples: _samples,
+    ...wallOnly
+  } = measurement(
+    {
+      id: 'L-pg',
+      what: 'PostgreSQL commits per second on loopback',
+      unit: 'commits/s',
+      better: 'higher',
+      details: {
+        ...postgres.server,
+        counted: "autocommitted upserts of B3a's checkpoint text (JSONB), in turn, into 100 rows",
       },
-      postgres.samples,
-      runs.warmup,
-    ),
-  ]
+    },
+    postgres.samples,
+    runs.warmup,
+  )
+  return [wallOnly]
 }
 
 runIfMain(import.meta.url, main)
