@@ -1,6 +1,6 @@
 /**
- * Pause, play and kill from the page, through a `RemoteProcessController`: the answer of the
- * worker that runs the process, or why there is none, as a sentence the page shows.
+ * Pause, play, kill and signals from the page, through a `RemoteProcessController`: the answer
+ * of the worker that runs the process, or why there is none, as a sentence the page shows.
  */
 import type { RemoteProcessController } from '../comms/controller.js'
 import { UnroutableError } from '../comms/errors.js'
@@ -10,7 +10,7 @@ import type { ControlJson } from './wire.js'
 export type ControlAction = ControlJson['action']
 
 /** The actions, for routing. */
-export const CONTROL_ACTIONS: readonly ControlAction[] = ['pause', 'play', 'kill']
+export const CONTROL_ACTIONS: readonly ControlAction[] = ['pause', 'play', 'kill', 'signal']
 
 /** One request of the page. */
 export interface ControlRequest {
@@ -20,9 +20,37 @@ export interface ControlRequest {
   readonly message?: string
   /** Kill at once, without waiting for the running step. */
   readonly force?: boolean
+  /**
+   * The signal to send (action `signal`): its name and JSON payload, checked by the process's
+   * codec for it (a bad one is refused with the dotted path, and nothing changes).
+   */
+  readonly signal?: { readonly name: string; readonly payload: unknown }
 }
 
-const PAST: Record<ControlAction, string> = { pause: 'paused', play: 'played', kill: 'killed' }
+const PAST: Record<ControlAction, string> = {
+  pause: 'paused',
+  play: 'played',
+  kill: 'killed',
+  signal: 'signalled',
+}
+
+/** Sends what `request` asks; true when done (or kept, for an early signal). */
+const send = (controller: RemoteProcessController, request: ControlRequest): Promise<boolean> => {
+  const { action, pid, message } = request
+  switch (action) {
+    case 'pause':
+      return controller.pauseProcess(pid, message)
+    case 'play':
+      return controller.playProcess(pid)
+    case 'kill':
+      return controller.killProcess(pid, message, { force: request.force === true })
+    case 'signal':
+      if (request.signal === undefined) throw new Error('a signal needs a name')
+      return controller.signalByName(pid, request.signal.name, request.signal.payload)
+    default:
+      return action satisfies never
+  }
+}
 
 /** Sends `request`; resolves to what happened, within `timeoutMs`. */
 export const control = async (
@@ -30,13 +58,8 @@ export const control = async (
   request: ControlRequest,
   timeoutMs: number,
 ): Promise<ControlJson> => {
-  const { action, pid, message } = request
-  const sent =
-    action === 'pause'
-      ? controller.pauseProcess(pid, message)
-      : action === 'play'
-        ? controller.playProcess(pid)
-        : controller.killProcess(pid, message, { force: request.force === true })
+  const { action, pid } = request
+  const sent = send(controller, request)
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs)
@@ -46,9 +69,11 @@ export const control = async (
     const done = await Promise.race([sent, timeout])
     if (done === 'timeout')
       return answer(false, `no answer from the worker running ${pid} within ${timeoutMs} ms`)
+    const what =
+      action === 'signal' ? `${PAST[action]} ${request.signal?.name ?? ''}` : PAST[action]
     return done
-      ? answer(true, `${pid} ${PAST[action]}`)
-      : answer(false, `${pid} was not ${PAST[action]}: it has terminated`)
+      ? answer(true, `${pid} ${what}`)
+      : answer(false, `${pid} was not ${what}: it has terminated`)
   } catch (error) {
     if (error instanceof UnroutableError)
       return answer(

@@ -146,7 +146,9 @@ const post = async (
   if (api !== 'api' || processes !== 'processes' || pid === undefined || parts.length !== 4)
     return sendJson(response, 404, { error: 'no such action' })
   if (!CONTROL_ACTIONS.includes(action as ControlAction))
-    return sendJson(response, 404, { error: `no action '${action}': pause, play or kill` })
+    return sendJson(response, 404, {
+      error: `no action '${action}': pause, play, kill or signal`,
+    })
   const refused = foreignRequest(request)
   if (refused !== undefined) return sendJson(response, 403, { error: refused })
   const problem = pidProblem(pid)
@@ -156,6 +158,9 @@ const post = async (
   const body = await readJson(request)
   if (typeof body === 'string') return sendJson(response, 400, { error: body })
   const message = typeof body['message'] === 'string' ? body['message'] : undefined
+  const name = body['name']
+  if (action === 'signal' && (typeof name !== 'string' || name.trim() === ''))
+    return sendJson(response, 400, { error: 'name: a signal is sent by its name' })
   const answer = await control(
     options.controller,
     {
@@ -163,6 +168,9 @@ const post = async (
       pid,
       ...(message === undefined || message === '' ? {} : { message }),
       force: body['force'] === true,
+      ...(action === 'signal'
+        ? { signal: { name: String(name).trim(), payload: body['payload'] ?? null } }
+        : {}),
     },
     options.controlTimeoutMs,
   )

@@ -111,7 +111,7 @@ export interface DetailJson {
 
 /** `POST /api/processes/<pid>/<action>`: what the worker answered. */
 export interface ControlJson {
-  readonly action: 'pause' | 'play' | 'kill'
+  readonly action: 'pause' | 'play' | 'kill' | 'signal'
   readonly pid: string
   /** True when done (or to be done after the running step); false when refused. */
   readonly ok: boolean

@@ -19,8 +19,8 @@ import { silentLogger } from '../../lib/runtime/index.js'
 import { communicators, type CommunicatorSet } from '../comms/amqp-helpers.js'
 import { amqpUrl } from '../support/services.js'
 import { launchChromium, type HeadlessBrowser } from './browser.js'
-import { Broken, Gated, openGate, Pipeline, Work } from './fixtures/definitions.js'
-import { seed, type Seeded } from './seed.js'
+import { Approval, Broken, Gated, openGate, Pipeline, Work } from './fixtures/definitions.js'
+import { seed, waitForState, type Seeded } from './seed.js'
 
 const dir = mkdtempSync(join(process.env['PLUMPY_TEST_TMP'] ?? tmpdir(), 'plumpy-browser-'))
 /** Generous: two cores shared with other suites. */
@@ -42,7 +42,7 @@ describe('the dashboard in a browser', () => {
     dashboard = await startDashboard({
       store: persister,
       communicator: await broker.open(),
-      registry: DefinitionRegistry.of(Gated, Broken, Pipeline, Work),
+      registry: DefinitionRegistry.of(Gated, Broken, Pipeline, Work, Approval),
       port: 0,
       logger: silentLogger,
     })
@@ -127,6 +127,30 @@ describe('the dashboard in a browser', () => {
     expect(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(
       true,
     )
+    expect(pageErrors).toEqual([])
+  })
+
+  it('sends a signal: a bad payload is refused with its path, a good one lets it finish', async () => {
+    const approval = seeded.runner.create(Approval, {})
+    const finished = approval.execute()
+    await waitForState(seeded.runner, approval.pid, 'WAITING')
+    await seeded.runner.flush()
+    await page.goto(new URL(`/#/process/${approval.pid}`, dashboard.url).href)
+    await expect.poll(() => page.locator('#state').textContent(), SEEN_WITHIN).toBe('WAITING')
+    await page.locator('#signal-name').fill('approve')
+    await page.locator('#signal-payload').fill('{"by": 7}')
+    await page.locator('#signal').click()
+    await expect
+      .poll(() => page.locator('#control-result').textContent(), SEEN_WITHIN)
+      .toMatch(/^signal failed: .*\bby\b/)
+    expect(approval.state).toBe('WAITING')
+    await page.locator('#signal-payload').fill('{"by": "ann"}')
+    await page.locator('#signal').click()
+    await expect
+      .poll(() => page.locator('#control-result').textContent(), SEEN_WITHIN)
+      .toBe(`${approval.pid} signalled approve`)
+    expect(await finished).toEqual({ by: 'ann' })
+    await expect.poll(() => page.locator('#state').textContent(), SEEN_WITHIN).toBe('FINISHED')
     expect(pageErrors).toEqual([])
   })
 

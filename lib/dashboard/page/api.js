@@ -39,10 +39,10 @@ export const processDetail = (pid) => get(`/api/processes/${encodeURIComponent(p
 export const info = () => get('/api/info')
 
 /**
- * Pause, play or kill.
+ * Pause, play, kill, or send a signal (`body`: its `name` and JSON `payload`).
  * @param {string} pid
- * @param {'pause' | 'play' | 'kill'} action
- * @param {{ message?: string, force?: boolean }} [body]
+ * @param {'pause' | 'play' | 'kill' | 'signal'} action
+ * @param {{ message?: string, force?: boolean, name?: string, payload?: unknown }} [body]
  * @returns {Promise<ControlJson>}
  */
 export const controlProcess = async (pid, action, body = {}) => {

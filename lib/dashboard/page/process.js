@@ -49,20 +49,63 @@ export const showProcess = (view, pid) => {
     }
   }
 
-  const act = async (/** @type {'pause' | 'play' | 'kill'} */ action) => {
+  const act = async (
+    /** @type {'pause' | 'play' | 'kill' | 'signal'} */ action,
+    /** @type {Record<string, unknown>} */ request = {},
+  ) => {
     result.className = 'control-result busy'
     result.textContent = `${action}…`
     try {
-      const answer = await controlProcess(pid, action)
+      const answer = await controlProcess(pid, action, request)
       result.className = `control-result ${answer.ok ? 'ok' : 'refused'}`
       result.textContent = answer.message
     } catch (e) {
       result.className = 'control-result refused'
       result.textContent = e instanceof Error ? e.message : String(e)
     }
-    // A pause or play changes no state, so nothing is broadcast: read the process again.
+    // The answer may come before the broadcasts it causes: read the process again.
     await load()
   }
+
+  // Made once, so that live redraws keep what is typed in it.
+  const signalName = h('input', {
+    id: 'signal-name',
+    'aria-label': 'signal name',
+    placeholder: 'signal name',
+    size: 14,
+  })
+  const signalPayload = h('input', {
+    id: 'signal-payload',
+    'aria-label': 'signal payload (JSON)',
+    placeholder: 'payload (JSON)',
+    size: 22,
+  })
+  const signalButton = h(
+    'button',
+    {
+      type: 'button',
+      id: 'signal',
+      onclick: () => {
+        const name = /** @type {HTMLInputElement} */ (signalName).value.trim()
+        const text = /** @type {HTMLInputElement} */ (signalPayload).value.trim()
+        let payload = null
+        try {
+          payload = text === '' ? null : JSON.parse(text)
+        } catch (e) {
+          result.className = 'control-result refused'
+          result.textContent = `payload: not JSON (${e instanceof Error ? e.message : String(e)})`
+          return
+        }
+        if (name === '') {
+          result.className = 'control-result refused'
+          result.textContent = 'name: a signal is sent by its name'
+          return
+        }
+        void act('signal', { name, payload })
+      },
+    },
+    'Signal',
+  )
 
   const render = (/** @type {DetailJson} */ detail) => {
     const { row } = detail
@@ -139,7 +182,12 @@ export const showProcess = (view, pid) => {
         },
         'Kill',
       ),
+      h('span', { class: 'signal-form' }, signalName, signalPayload, signalButton),
     )
+    for (const element of [signalName, signalPayload, signalButton]) {
+      element.toggleAttribute('disabled', off)
+      element.title = why
+    }
     replace(
       body,
       section('Outline', outlineDiagram(detail.diagram, detail.position)),
