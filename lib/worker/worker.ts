@@ -34,6 +34,7 @@ import { consoleLogger, type Logger } from '../runtime/environment.js'
 import { Runner } from '../runtime/runner.js'
 import { workerLog, type LogLine } from './events.js'
 import type { Ownership } from './ownership.js'
+import { DueTimers, dueClaimer } from './due-timers.js'
 import { Recovery, type OrphanFinder } from './recovery.js'
 import { checkpointEveryTransition, WorkerStore, writeAheadScheduler } from './store.js'
 
@@ -69,6 +70,12 @@ export interface WorkerOptions {
    * (see `recovery.ts`). Default 30,000; 0: never (then `plumpy-ts revive` does it).
    */
   readonly recoverEveryMs?: number
+  /**
+   * Every this many ms, claim and continue the processes whose timers are due by the runner's
+   * clock and that no live worker holds (their worker died while they slept; see
+   * `due-timers.ts`). Default 500; 0: never.
+   */
+  readonly timerPollMs?: number
   /** With recovery, prune orphans older than this (default 600,000 ms; see `prune.ts`). */
   readonly pruneAfterMs?: number
   /** Where orphan candidates come from (`PostgresPersister.orphanCandidates`); none: no pruning. */
@@ -105,6 +112,7 @@ export class Worker {
   readonly launcher: ProcessLauncher
   private readonly control: ProcessControl
   private readonly recovery: Recovery | undefined
+  private readonly dueTimers: DueTimers | undefined
   private readonly say: (text: string) => void
   /** Resolves once the worker has stopped, gracefully or not. */
   readonly stopped: Promise<WorkerStopped>
@@ -190,6 +198,31 @@ export class Worker {
             pruneAfterMs: options.pruneAfterMs ?? 600_000,
             ...(options.orphans === undefined ? {} : { orphans: options.orphans }),
           })
+    this.dueTimers = this.pollDueTimers()
+  }
+
+  /** Rounds that continue due sleepers nobody holds, if the store keeps a deadline index. */
+  private pollDueTimers(): DueTimers | undefined {
+    const everyMs = this.options.timerPollMs ?? 500
+    if (!Number.isInteger(everyMs) || everyMs < 0)
+      throw new RangeError(`timerPollMs must be a whole number of ms >= 0, got ${everyMs}`)
+    const claim = dueClaimer({
+      ownership: this.options.ownership,
+      store: this.options.store,
+      // A claim of the store's own index outlives a dead claimant this long.
+      holdMs: Math.max(10 * everyMs, 5_000),
+    })
+    if (everyMs === 0 || claim === undefined) return undefined
+    return new DueTimers({
+      claim,
+      launcher: this.launcher,
+      now: () => this.runner.clock(),
+      room: () => this.slots - this.launcher.processCount(),
+      accepting: () => this.accepting,
+      runsHere: (pid) => this.runner.get(pid) !== undefined,
+      say: this.say,
+      everyMs,
+    })
   }
 
   /** Builds the worker and starts taking tasks. */
@@ -199,9 +232,11 @@ export class Worker {
     worker.say(
       `ready: ${worker.slots} slots, hold limit ${options.holdLimitMs ?? 600_000} ms, ` +
         `${options.registry.definitions().length} definitions` +
-        (options.controlBroadcasts === false ? ', control broadcasts refused' : ''),
+        (options.controlBroadcasts === false ? ', control broadcasts refused' : '') +
+        (worker.dueTimers === undefined ? ', due timers not polled' : ''),
     )
     worker.recovery?.start()
+    worker.dueTimers?.start()
     return worker
   }
 
@@ -264,6 +299,7 @@ export class Worker {
     this.stopping = (async () => {
       this.accepting = false
       await this.recovery?.stop()
+      await this.dueTimers?.stop()
       // Writes under way are fenced: they commit, or are refused if their tree is gone.
       await Promise.race([this.store.flush(), sleep(5_000)])
       await this.closeConnections()
@@ -279,6 +315,7 @@ export class Worker {
     this.say(`${reason}: shutting down`)
     this.accepting = false
     await this.recovery?.stop()
+    await this.dueTimers?.stop()
     await this.consumption
     if (this.subscriber !== undefined)
       await communicator.removeTaskSubscriber(this.subscriber).catch((error: unknown) => {

@@ -37,6 +37,7 @@ interface WorkerCommandOptions extends BrokerOptions, StoreOptions {
   readonly maxMessageBytes: number
   readonly leaseMs: number
   readonly recoverEveryMs: number
+  readonly timerPollMs: number
   readonly pruneAfterMs: number
 }
 
@@ -88,6 +89,13 @@ export const workerCommand = (program: Command): void => {
         'worker holds (0: never; plumpy-ts revive does it by hand)',
       nonNegativeInteger,
       30_000,
+    )
+    .option(
+      '--timer-poll-ms <ms>',
+      'claim and continue, this often, processes whose timers are due and that no live worker ' +
+        'holds (their worker died while they slept; 0: never)',
+      nonNegativeInteger,
+      500,
     )
     .option(
       '--prune-after-ms <ms>',
@@ -185,6 +193,7 @@ const startWorker = async (
     controlBroadcasts: options.controlBroadcasts,
     logger,
     recoverEveryMs: postgres ? options.recoverEveryMs : 0,
+    timerPollMs: options.timerPollMs,
     pruneAfterMs: options.pruneAfterMs,
     ...(orphans === undefined ? {} : { orphans }),
   })

@@ -6,8 +6,14 @@ import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
 import type { Bundle } from '../../checkpoint/bundle.js'
 import { FencedOutError, type WriteFence } from '../fence.js'
-import { IncrementalHeads, reassemble, type IncrementalOptions } from '../incremental.js'
+import {
+  IncrementalHeads,
+  reassemble,
+  type IncrementalOptions,
+  type StoredRows,
+} from '../incremental.js'
 import type { PersistedCheckpoint, Persister } from '../persister.js'
+import { deadlineToIndex, type DeadlineIndex, type DueProcess } from '../deadlines.js'
 import { byAddress, checkpointText, notFound, tagKey } from '../stored.js'
 import { POSTGRES_SCHEMA, POSTGRES_STATEMENTS, SCHEMA_LOCK } from './schema.js'
 
@@ -43,7 +49,7 @@ interface LoadRow {
  * await persister.saveCheckpoint(bundle)
  * await persister.close()
  */
-export class PostgresPersister implements Persister {
+export class PostgresPersister implements Persister, DeadlineIndex {
   /** The pool, for tools and tests that read the tables directly. */
   readonly pool: pg.Pool
   private readonly owned: boolean
@@ -99,10 +105,11 @@ export class PostgresPersister implements Persister {
     const body = checkpointText(bundle)
     const key = tagKey(tag)
     const state = bundle.snapshot.state._tag
+    const deadline = tag === undefined ? (deadlineToIndex(bundle) ?? null) : null
     const fenced = fence === undefined ? [] : [fence.root, fence.lease]
     const saveWhole = () =>
       this.query(fence === undefined ? 'saveWhole' : 'saveWholeFenced', [
-        ...[bundle.pid, tag ?? null, key, body, state, bundle.parentPid ?? null],
+        ...[bundle.pid, tag ?? null, key, body, state, bundle.parentPid ?? null, deadline],
         ...fenced,
       ])
     const heads = this.heads
@@ -111,7 +118,7 @@ export class PostgresPersister implements Persister {
       const write = heads.plan(bundle.pid, key, body)
       if (write._tag === 'Patch') {
         const patched = await this.query(fence === undefined ? 'savePatch' : 'savePatchFenced', [
-          ...[bundle.pid, key, write.after, write.patch, state],
+          ...[bundle.pid, key, write.after, write.patch, state, deadline],
           ...fenced,
         ])
         if (patched.rowCount === 1) {
@@ -137,13 +144,7 @@ export class PostgresPersister implements Persister {
     const result = await this.query('load', [pid, tagKey(tag)])
     const row = result.rows[0] as LoadRow | undefined
     if (row === undefined) throw notFound(pid, tag)
-    const rows = {
-      body: row.body,
-      version: Number(row.version),
-      base: Number(row.base),
-      patches: row.patches,
-    }
-    const decoded = reassemble(rows, pid, tag)
+    const decoded = reassemble(storedRows(row), pid, tag)
     if (E.isLeft(decoded)) throw decoded.left
     return decoded.right
   }
@@ -164,6 +165,14 @@ export class PostgresPersister implements Persister {
   async deleteProcessCheckpoints(pid: string): Promise<void> {
     this.heads?.forgetProcess(pid)
     await this.query('deleteProcess', [pid])
+  }
+
+  async dueProcesses(now: number, limit: number): Promise<DueProcess[]> {
+    const { rows } = await this.query('dueDeadlines', [Math.floor(now), limit])
+    return (rows as { pid: string; deadline: string }[]).map((row) => ({
+      pid: row.pid,
+      deadline: Number(row.deadline),
+    }))
   }
 
   /**
@@ -192,7 +201,12 @@ export class PostgresPersister implements Persister {
     try {
       await client.query('BEGIN')
       await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK])
+      const { rows } = await client.query<{ missing: boolean }>(
+        `SELECT to_regclass('checkpoints') IS NOT NULL
+           AND to_regclass('process_deadlines') IS NULL AS missing`,
+      )
       await client.query(POSTGRES_SCHEMA)
+      if (rows[0]?.missing === true) await indexExisting(client)
       await client.query('COMMIT')
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined)
@@ -200,6 +214,34 @@ export class PostgresPersister implements Persister {
     } finally {
       client.release()
     }
+  }
+}
+
+const storedRows = (row: LoadRow): StoredRows => ({
+  body: row.body,
+  version: Number(row.version),
+  base: Number(row.base),
+  patches: row.patches,
+})
+
+/**
+ * A store made before the deadline index: index what its waiting roots wait on, in the
+ * transaction that creates the index. A checkpoint that cannot be decoded is left out (whatever
+ * loads it reports it).
+ */
+const indexExisting = async (client: pg.PoolClient): Promise<void> => {
+  const { rows } = await client.query<{ pid: string }>(POSTGRES_STATEMENTS.waitingRoots)
+  for (const { pid } of rows) {
+    const { rows: found } = await client.query<LoadRow>(POSTGRES_STATEMENTS.load, [pid, ''])
+    const row = found[0]
+    if (row === undefined) continue
+    const decoded = reassemble(storedRows(row), pid, undefined)
+    const deadline = E.isRight(decoded) ? deadlineToIndex(decoded.right) : undefined
+    if (deadline !== undefined)
+      await client.query('INSERT INTO process_deadlines (pid, deadline) VALUES ($1, $2)', [
+        pid,
+        deadline,
+      ])
   }
 }
 

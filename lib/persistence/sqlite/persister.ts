@@ -15,9 +15,16 @@ import {
   type StoredRows,
 } from '../incremental.js'
 import type { PersistedCheckpoint, Persister } from '../persister.js'
+import {
+  byDeadline,
+  deadlineToIndex,
+  type ClaimableDeadlineIndex,
+  type DueClaim,
+  type DueProcess,
+} from '../deadlines.js'
 import { byAddress, checkpointText, notFound, tagKey } from '../stored.js'
 import { GroupCommit } from './group-commit.js'
-import { SQLITE_SCHEMA, SQLITE_STATEMENTS } from './schema.js'
+import { SQLITE_LACKS_DEADLINE_INDEX, SQLITE_SCHEMA, SQLITE_STATEMENTS } from './schema.js'
 
 /** Where the database is: a file to open (`':memory:'` works too), or an open connection. */
 export type SqliteTarget =
@@ -55,14 +62,15 @@ interface Save {
 type Statements = { readonly [K in keyof typeof SQLITE_STATEMENTS]: Database.Statement }
 
 /**
- * Checkpoints in a SQLite database.
+ * Checkpoints in a SQLite database, with the deadline index of waiting processes (see
+ * `../deadlines.ts`) written in the same transaction as each checkpoint.
  *
  * @example
  * const persister = new SqlitePersister({ path: 'checkpoints.db', incremental: { compactEvery: 50 } })
  * await persister.saveCheckpoint(bundle)
  * await persister.close()
  */
-export class SqlitePersister implements Persister {
+export class SqlitePersister implements Persister, ClaimableDeadlineIndex {
   /** The connection, for tools and tests that read the tables directly. */
   readonly database: Database.Database
   private readonly owned: boolean
@@ -84,6 +92,7 @@ export class SqlitePersister implements Persister {
       // Another connection (a second worker) may hold the write lock for a moment.
       this.database.pragma('busy_timeout = 5000')
     }
+    const unindexed = this.database.prepare(SQLITE_LACKS_DEADLINE_INDEX).pluck(true).get() === 1
     this.database.exec(SQLITE_SCHEMA)
     const prepare = (source: string) => this.database.prepare(source)
     this.statements = Object.fromEntries(
@@ -92,8 +101,13 @@ export class SqlitePersister implements Persister {
     const s = this.statements
     s.saveWhole.pluck(true)
     s.loadPatches.pluck(true)
+    // A checkpoint and its index row commit together (a savepoint inside a group's transaction).
+    const writeIndexed = this.database.transaction((save: Save) => {
+      this.write(save)
+      this.index(save)
+    })
     this.saves = new GroupCommit<Save>({
-      write: (save) => this.write(save),
+      write: (save) => writeIndexed(save),
       transaction: (body) => this.database.transaction(body)(),
       rolledBack: (save) => this.heads?.forget(save.bundle.pid, save.key),
     })
@@ -106,6 +120,7 @@ export class SqlitePersister implements Persister {
         return { ...head, patches }
       },
     )
+    if (unindexed) this.indexExisting()
   }
 
   /**
@@ -120,6 +135,14 @@ export class SqlitePersister implements Persister {
       return Promise.reject(error)
     }
     return this.saves.submit(save)
+  }
+
+  /** The index row of an untagged save: its deadline, or none. */
+  private index({ bundle, tag }: Save): void {
+    if (tag !== undefined) return
+    const deadline = deadlineToIndex(bundle)
+    if (deadline === undefined) this.statements.unindexDeadline.run(bundle.pid)
+    else this.statements.indexDeadline.run({ pid: bundle.pid, deadline })
   }
 
   /** Write one save: whole, or in incremental mode as a patch when the stored version allows. */
@@ -161,6 +184,36 @@ export class SqlitePersister implements Persister {
     return decoded.right
   }
 
+  async dueProcesses(now: number, limit: number): Promise<DueProcess[]> {
+    this.saves.flush()
+    return (this.statements.dueDeadlines.all(now, limit) as DueProcess[]).map(toDue)
+  }
+
+  async claimDue({ now, limit, claimant, holdMs }: DueClaim): Promise<DueProcess[]> {
+    this.saves.flush()
+    const rows = this.statements.claimDue.all({ now, limit, claimant, until: now + holdMs })
+    return (rows as DueProcess[]).map(toDue).sort(byDeadline)
+  }
+
+  /**
+   * A store made before the deadline index: index what its latest checkpoints wait on, once,
+   * in one transaction. A checkpoint that cannot be decoded is left out (whatever loads it
+   * reports it).
+   */
+  private indexExisting(): void {
+    const rows = this.statements.listAll.all() as AddressRow[]
+    this.database.transaction(() => {
+      for (const { pid, tag } of rows) {
+        if (tag !== null) continue
+        const stored = this.readRows(pid, '')
+        const decoded = stored === undefined ? undefined : reassemble(stored, pid, undefined)
+        if (decoded === undefined || E.isLeft(decoded)) continue
+        const deadline = deadlineToIndex(decoded.right)
+        if (deadline !== undefined) this.statements.indexDeadline.run({ pid, deadline })
+      }
+    })()
+  }
+
   async getCheckpoints(): Promise<PersistedCheckpoint[]> {
     this.saves.flush()
     return toAddresses(this.statements.listAll.all() as AddressRow[])
@@ -175,12 +228,14 @@ export class SqlitePersister implements Persister {
     this.saves.flush()
     this.heads?.forget(pid, tagKey(tag))
     this.statements.deleteOne.run(pid, tagKey(tag))
+    if (tag === undefined) this.statements.unindexDeadline.run(pid)
   }
 
   async deleteProcessCheckpoints(pid: string): Promise<void> {
     this.saves.flush()
     this.heads?.forgetProcess(pid)
     this.statements.deleteProcess.run(pid)
+    this.statements.unindexDeadline.run(pid)
   }
 
   async close(): Promise<void> {
@@ -189,6 +244,8 @@ export class SqlitePersister implements Persister {
     if (this.owned) this.database.close()
   }
 }
+
+const toDue = (row: DueProcess): DueProcess => ({ pid: row.pid, deadline: Number(row.deadline) })
 
 const toAddresses = (rows: readonly AddressRow[]): PersistedCheckpoint[] =>
   rows.map((row) => ({ pid: row.pid, tag: row.tag ?? undefined })).sort(byAddress)
