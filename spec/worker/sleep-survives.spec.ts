@@ -124,6 +124,57 @@ describe('a sleeping process whose worker is SIGKILLed (PostgreSQL)', () => {
   }, 120_000)
 })
 
+describe('a sleeping process held past the hold limit (PostgreSQL)', () => {
+  let db: FreshDatabase
+  let store: PostgresPersister
+  const prefix = freshPrefix('sleep-handed-on')
+  const dir = scratchDir('sleep-handed-on')
+  const record = `${dir}/executions.log`
+
+  beforeAll(async () => {
+    db = await freshPgDatabase('worker_sleep_handed_on')
+    store = new PostgresPersister({ connectionString: db.url })
+  })
+  afterAll(async () => {
+    await killAllWorkers()
+    await removeTopology(amqpUrl(), prefix).catch(() => undefined)
+    await store?.close()
+    await db?.drop()
+  })
+
+  it('hands its task on, and the worker holding it fires it once; the sender gets the outputs', async () => {
+    const common = {
+      broker: amqpUrl(),
+      store: db.url,
+      prefix,
+      dir,
+      env: { PLUMPY_SCALING_RECORD: record },
+      recoverEveryMs: 0,
+      holdLimitMs: 300,
+    }
+    const workers = [
+      await startWorker({ ...common, name: 'a' }),
+      await startWorker({ ...common, name: 'b' }),
+    ]
+    const pid = 'sleeper-held'
+    const communicator = await AmqpCommunicator.connect(amqpUrl(), { prefix })
+    try {
+      const controller = new RemoteProcessController(communicator)
+      const outputs = await controller.launchProcess(Sleeper, { ms: 3_000 }, { pid })
+      // The worker that runs it logs its transitions; a worker following it logs none.
+      const holder = workers.find((worker) => worker.log().includes(`${pid} RUNNING -> WAITING`))
+      expect(holder).toBeDefined()
+      expect(holder!.log()).toContain(`${pid} task handed on to a continue task`)
+      const woke = readExecutions(record).filter((e) => e.pipeline === pid && e.step === 'woke')
+      expect(woke.map((e) => e.osPid)).toEqual([holder!.pid])
+      expect(outputs).toEqual({ deadline: expect.any(Number) })
+      expect(holder!.log()).not.toMatch(/fell due with no live worker/)
+    } finally {
+      await communicator.close()
+    }
+  }, 120_000)
+})
+
 describe('a sleeping process whose only worker is SIGKILLed (SQLite)', () => {
   const prefix = freshPrefix('sleep-survives-sqlite')
   const dir = scratchDir('sleep-survives-sqlite')
