@@ -16,6 +16,7 @@ import type { ProcessLauncher } from '../comms/launcher.js'
 import { ProcessRunningElsewhereError } from '../comms/launcher.js'
 import { hasClaimableDeadlines } from '../persistence/deadlines.js'
 import type { Ownership } from './ownership.js'
+import { Rounds } from './rounds.js'
 
 /** Claims up to `limit` processes due at `now`: the pids won. */
 export type DueClaimer = (now: number, limit: number) => Promise<string[]>
@@ -58,32 +59,25 @@ export interface DueTimersOptions {
 
 /** Rounds of claiming due processes, from `start()` until `stop()`. */
 export class DueTimers {
-  private timer: NodeJS.Timeout | undefined
-  private round: Promise<void> | undefined
+  private readonly rounds: Rounds
 
-  constructor(private readonly options: DueTimersOptions) {}
+  constructor(private readonly options: DueTimersOptions) {
+    this.rounds = new Rounds(() => this.claimAndContinue(), options.everyMs)
+  }
 
   /** Runs a round now, and then every `everyMs`. */
   start(): void {
-    const tick = () => {
-      void this.runRound().finally(() => {
-        if (this.timer !== undefined) this.timer = setTimeout(tick, this.options.everyMs).unref()
-      })
-    }
-    this.timer = setTimeout(tick, 0).unref()
+    this.rounds.start()
   }
 
   /** No more rounds; resolves once the current one has claimed (not once what it continued ends). */
-  async stop(): Promise<void> {
-    clearTimeout(this.timer)
-    this.timer = undefined
-    await this.round
+  stop(): Promise<void> {
+    return this.rounds.stop()
   }
 
   /** One round: claim what is due and nobody holds, and continue it here. */
   runRound(): Promise<void> {
-    this.round ??= this.claimAndContinue().finally(() => (this.round = undefined))
-    return this.round
+    return this.rounds.run()
   }
 
   private async claimAndContinue(): Promise<void> {

@@ -77,33 +77,49 @@ const expectWokenOnce = async (options: {
   expect(await store.dueProcesses(Number.MAX_SAFE_INTEGER, 10)).toEqual([])
 }
 
-describe('a sleeping process whose worker is SIGKILLed (PostgreSQL)', () => {
-  let db: FreshDatabase
-  let store: PostgresPersister
-  const prefix = freshPrefix('sleep-survives')
-  const dir = scratchDir('sleep-survives')
-  const record = `${dir}/executions.log`
-
+/**
+ * A fresh PostgreSQL database and queue prefix for one `describe`, dropped after it; `common`
+ * is how its workers are started (recovery rounds off: only due timers may continue a process).
+ */
+const onPostgres = (name: string) => {
+  const setup = {
+    db: undefined as FreshDatabase | undefined,
+    store: undefined as PostgresPersister | undefined,
+    prefix: freshPrefix(name),
+    dir: scratchDir(name),
+    get record() {
+      return `${this.dir}/executions.log`
+    },
+    common() {
+      return {
+        broker: amqpUrl(),
+        store: this.db!.url,
+        prefix: this.prefix,
+        dir: this.dir,
+        env: { PLUMPY_SCALING_RECORD: this.record },
+        recoverEveryMs: 0,
+      }
+    },
+  }
   beforeAll(async () => {
-    db = await freshPgDatabase('worker_sleep_survives')
-    store = new PostgresPersister({ connectionString: db.url })
+    setup.db = await freshPgDatabase(`worker_${name.replace(/-/g, '_')}`)
+    setup.store = new PostgresPersister({ connectionString: setup.db.url })
   })
   afterAll(async () => {
     await killAllWorkers()
-    await removeTopology(amqpUrl(), prefix).catch(() => undefined)
-    await store?.close()
-    await db?.drop()
+    await removeTopology(amqpUrl(), setup.prefix).catch(() => undefined)
+    await setup.store?.close()
+    await setup.db?.drop()
   })
+  return setup
+}
+
+describe('a sleeping process whose worker is SIGKILLed (PostgreSQL)', () => {
+  const setup = onPostgres('sleep-survives')
 
   it('is woken by another worker within a second of its deadline, exactly once', async () => {
-    const common = {
-      broker: amqpUrl(),
-      store: db.url,
-      prefix,
-      dir,
-      env: { PLUMPY_SCALING_RECORD: record },
-      recoverEveryMs: 0,
-    }
+    const common = setup.common()
+    const [store, prefix, record] = [setup.store!, setup.prefix, setup.record]
     const workers = [
       await startWorker({ ...common, name: 'a' }),
       await startWorker({ ...common, name: 'b' }),
@@ -125,33 +141,11 @@ describe('a sleeping process whose worker is SIGKILLed (PostgreSQL)', () => {
 })
 
 describe('a sleeping process held past the hold limit (PostgreSQL)', () => {
-  let db: FreshDatabase
-  let store: PostgresPersister
-  const prefix = freshPrefix('sleep-handed-on')
-  const dir = scratchDir('sleep-handed-on')
-  const record = `${dir}/executions.log`
-
-  beforeAll(async () => {
-    db = await freshPgDatabase('worker_sleep_handed_on')
-    store = new PostgresPersister({ connectionString: db.url })
-  })
-  afterAll(async () => {
-    await killAllWorkers()
-    await removeTopology(amqpUrl(), prefix).catch(() => undefined)
-    await store?.close()
-    await db?.drop()
-  })
+  const setup = onPostgres('sleep-handed-on')
 
   it('hands its task on, and the worker holding it fires it once; the sender gets the outputs', async () => {
-    const common = {
-      broker: amqpUrl(),
-      store: db.url,
-      prefix,
-      dir,
-      env: { PLUMPY_SCALING_RECORD: record },
-      recoverEveryMs: 0,
-      holdLimitMs: 300,
-    }
+    const common = { ...setup.common(), holdLimitMs: 300 }
+    const [prefix, record] = [setup.prefix, setup.record]
     const workers = [
       await startWorker({ ...common, name: 'a' }),
       await startWorker({ ...common, name: 'b' }),
