@@ -58,26 +58,14 @@ export interface DueTimersOptions {
 }
 
 /** Rounds of claiming due processes, from `start()` until `stop()`. */
-export class DueTimers {
-  private readonly rounds: Rounds
-
+export class DueTimers extends Rounds {
   constructor(private readonly options: DueTimersOptions) {
-    this.rounds = new Rounds(() => this.claimAndContinue(), options.everyMs)
-  }
-
-  /** Runs a round now, and then every `everyMs`. */
-  start(): void {
-    this.rounds.start()
-  }
-
-  /** No more rounds; resolves once the current one has claimed (not once what it continued ends). */
-  stop(): Promise<void> {
-    return this.rounds.stop()
+    super(options.everyMs)
   }
 
   /** One round: claim what is due and nobody holds, and continue it here. */
-  runRound(): Promise<void> {
-    return this.rounds.run()
+  protected round(): Promise<void> {
+    return this.claimAndContinue()
   }
 
   private async claimAndContinue(): Promise<void> {

@@ -48,28 +48,17 @@ export interface RecoveryOptions {
 }
 
 /** Rounds of recovery, from `start()` until `stop()`. */
-export class Recovery {
-  private readonly rounds: Rounds
+export class Recovery extends Rounds {
   /** Processes this worker could not load: left to others, reported once. */
   private readonly unloadable = new Set<string>()
 
   constructor(private readonly options: RecoveryOptions) {
-    this.rounds = new Rounds(() => this.look(), options.everyMs)
-  }
-
-  /** Runs a round now, and then every `everyMs`. */
-  start(): void {
-    this.rounds.start()
-  }
-
-  /** No more rounds; resolves once the current one has looked (not once what it continued ends). */
-  stop(): Promise<void> {
-    return this.rounds.stop()
+    super(options.everyMs)
   }
 
   /** One round: continue what nobody holds, prune old orphans. */
-  runRound(): Promise<void> {
-    return this.rounds.run()
+  protected round(): Promise<void> {
+    return this.look()
   }
 
   private async look(): Promise<void> {
