@@ -29,4 +29,3 @@ export {
 } from './inspect.js'
 export type { StoredProcess } from './inspect.js'
 export { describeLauncherEvent, workerLog, workerLogger } from './events.js'
-export type { LogLine } from './events.js'

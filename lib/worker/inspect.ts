@@ -60,6 +60,15 @@ export const formatListLine = (row: StoredProcess): string =>
     ? `${row.pid}  ?  UNREADABLE  -  ${row.unreadable}`
     : `${row.pid}  ${row.definition}  ${row.state}  ${row.paused ? 'paused' : '-'}  ${row.status ?? '-'}`
 
+/** When the store first and last saved a process (ms since the epoch), as far as it knows. */
+export interface StoredTimes {
+  readonly created: number | undefined
+  readonly modified: number | undefined
+}
+
+const utc = (ms: number | undefined): string =>
+  ms === undefined ? 'unknown to this store' : `${new Date(ms).toISOString()}`
+
 /** Loads the checkpoint of `pid`, or says plainly that there is none. */
 export const loadStoredProcess = async (persister: Persister, pid: string): Promise<Bundle> => {
   try {
@@ -80,11 +89,16 @@ export class UnknownProcessError extends Error {
 }
 
 /**
- * The lines of `show`: state, paused, status, parent, position, what it waits for, context,
+ * The lines of `show`: state, paused, status, parent, created and modified times (when the
+ * store knows them), position, what it waits for, context,
  * outputs, and the error or kill message. With `registry`, a work chain's position is printed
  * as `Cursor.format` does (`0:while_(more)(1:collect)`), otherwise as the raw cursor.
  */
-export const describeStoredProcess = (data: Bundle, registry?: DefinitionRegistry): string[] => {
+export const describeStoredProcess = (
+  data: Bundle,
+  registry?: DefinitionRegistry,
+  times?: StoredTimes,
+): string[] => {
   const { snapshot } = data
   const state = snapshot.state
   const definition = registry?.get(data.definition.name)
@@ -95,6 +109,8 @@ export const describeStoredProcess = (data: Bundle, registry?: DefinitionRegistr
     `status      ${snapshot.status ?? '-'}`,
     `parent      ${data.parentPid ?? '-'}`,
   ]
+  if (times !== undefined)
+    lines.push(`created     ${utc(times.created)}`, `modified    ${utc(times.modified)}`)
   if ('position' in state) lines.push(`position    ${formatPosition(state.position, definition)}`)
   if (state._tag === 'WAITING') {
     if (state.message !== undefined) lines.push(`waiting     ${state.message}`)
@@ -115,7 +131,14 @@ export const describeStoredProcess = (data: Bundle, registry?: DefinitionRegistr
   return lines
 }
 
-const formatPosition = (position: Position, definition: ProcessDefinition | undefined): string => {
+/**
+ * A position as `show` prints it: a work chain's place in its outline (`0:while_(more)(1:collect)`)
+ * when its definition is known, otherwise the raw cursor; a step with its arguments.
+ */
+export const formatPosition = (
+  position: Position,
+  definition: ProcessDefinition | undefined,
+): string => {
   const journal =
     position.journal === undefined
       ? ''

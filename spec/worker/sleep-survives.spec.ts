@@ -155,8 +155,10 @@ describe('a sleeping process held past the hold limit (PostgreSQL)', () => {
     try {
       const controller = new RemoteProcessController(communicator)
       const outputs = await controller.launchProcess(Sleeper, { ms: 3_000 }, { pid })
-      // The worker that runs it logs its transitions; a worker following it logs none.
-      const holder = workers.find((worker) => worker.log().includes(`${pid} RUNNING -> WAITING`))
+      // The worker that runs it logs its transitions (`<Definition> <pid> <step>: from -> to`, at
+      // debug); a worker following it logs none.
+      const sleeping = new RegExp(`${pid}(?: [^:\\s]+)?: RUNNING -> WAITING`)
+      const holder = workers.find((worker) => sleeping.test(worker.log()))
       expect(holder).toBeDefined()
       expect(holder!.log()).toContain(`${pid} task handed on to a continue task`)
       const woke = readExecutions(record).filter((e) => e.pipeline === pid && e.step === 'woke')
