@@ -2,6 +2,7 @@
 export * from './state.js'
 export * from './position.js'
 export * from './awaitable.js'
+export { earliestDeadline } from './deadline.js'
 export * from './errors.js'
 export { createdSnapshot } from './snapshot.js'
 export type { ProcessSnapshot, PendingPause, PendingKill } from './snapshot.js'

@@ -37,7 +37,9 @@ import { Runner } from '../runtime/runner.js'
 import { workerLog, workerLogger } from './events.js'
 import type { CheckpointWrite, WorkerMetrics } from './metrics.js'
 import type { Ownership } from './ownership.js'
-import { Recovery, type OrphanFinder } from './recovery.js'
+import { backgroundRounds } from './background.js'
+import type { DueTimers } from './due-timers.js'
+import type { OrphanFinder, Recovery } from './recovery.js'
 import { checkpointEveryTransition, WorkerStore, writeAheadScheduler } from './store.js'
 
 /** What a worker is made of. */
@@ -73,6 +75,12 @@ export interface WorkerOptions {
    * (see `recovery.ts`). Default 30,000; 0: never (then `plumpy-ts revive` does it).
    */
   readonly recoverEveryMs?: number
+  /**
+   * Every this many ms, claim and continue the processes whose timers are due by the runner's
+   * clock and that no live worker holds (their worker died while they slept; see
+   * `due-timers.ts`). Default 500; 0: never.
+   */
+  readonly timerPollMs?: number
   /** With recovery, prune orphans older than this (default 600,000 ms; see `prune.ts`). */
   readonly pruneAfterMs?: number
   /** Where orphan candidates come from (`PostgresPersister.orphanCandidates`); none: no pruning. */
@@ -116,6 +124,7 @@ export class Worker {
   readonly launcher: ProcessLauncher
   private readonly control: ProcessControl
   private readonly recovery: Recovery | undefined
+  private readonly dueTimers: DueTimers | undefined
   private readonly history: HistoryRecorder | undefined
   private readonly say: (text: string) => void
   /** Resolves once the worker has stopped, gracefully or not. */
@@ -199,22 +208,23 @@ export class Worker {
       written: (pid) => this.store.written(pid),
       onEvent: log.launcherEvent,
     })
-    const everyMs = options.recoverEveryMs ?? 30_000
-    this.recovery =
-      everyMs === 0
-        ? undefined
-        : new Recovery({
-            ownership: options.ownership,
-            persister: options.store,
-            registry: options.registry,
-            launcher: this.launcher,
-            room: () => this.slots - this.launcher.processCount(),
-            accepting: () => this.accepting,
-            say: this.say,
-            everyMs,
-            pruneAfterMs: options.pruneAfterMs ?? 600_000,
-            ...(options.orphans === undefined ? {} : { orphans: options.orphans }),
-          })
+    const rounds = backgroundRounds({
+      ownership: options.ownership,
+      store: options.store,
+      registry: options.registry,
+      launcher: this.launcher,
+      recoverEveryMs: options.recoverEveryMs,
+      timerPollMs: options.timerPollMs,
+      pruneAfterMs: options.pruneAfterMs,
+      orphans: options.orphans,
+      now: () => this.runner.clock(),
+      room: () => this.slots - this.launcher.processCount(),
+      accepting: () => this.accepting,
+      runsHere: (pid) => this.runner.get(pid) !== undefined,
+      say: this.say,
+    })
+    this.recovery = rounds.recovery
+    this.dueTimers = rounds.dueTimers
   }
 
   /** Builds the worker and starts taking tasks. */
@@ -224,9 +234,11 @@ export class Worker {
     worker.say(
       `ready: ${worker.slots} slots, hold limit ${options.holdLimitMs ?? 600_000} ms, ` +
         `${options.registry.definitions().length} definitions` +
-        (options.controlBroadcasts === false ? ', control broadcasts refused' : ''),
+        (options.controlBroadcasts === false ? ', control broadcasts refused' : '') +
+        (worker.dueTimers === undefined ? ', due timers not polled' : ''),
     )
     worker.recovery?.start()
+    worker.dueTimers?.start()
     return worker
   }
 
@@ -290,6 +302,7 @@ export class Worker {
     this.stopping = (async () => {
       this.accepting = false
       await this.recovery?.stop()
+      await this.dueTimers?.stop()
       // Writes under way are fenced: they commit, or are refused if their tree is gone.
       await Promise.race([this.store.flush(), sleep(5_000)])
       await this.closeConnections()
@@ -305,6 +318,7 @@ export class Worker {
     this.say(`${reason}: shutting down`)
     this.accepting = false
     await this.recovery?.stop()
+    await this.dueTimers?.stop()
     await this.consumption
     if (this.subscriber !== undefined)
       await communicator.removeTaskSubscriber(this.subscriber).catch((error: unknown) => {

@@ -40,6 +40,7 @@ interface WorkerCommandOptions extends BrokerOptions, StoreOptions, LogOptions {
   readonly maxMessageBytes: number
   readonly leaseMs: number
   readonly recoverEveryMs: number
+  readonly timerPollMs: number
   readonly pruneAfterMs: number
   readonly metricsPort?: number
   readonly metricsHost: string
@@ -93,6 +94,13 @@ export const workerCommand = (program: Command): void => {
         'worker holds (0: never; plumpy-ts revive does it by hand)',
       nonNegativeInteger,
       30_000,
+    )
+    .option(
+      '--timer-poll-ms <ms>',
+      'claim and continue, this often, processes whose timers are due and that no live worker ' +
+        'holds (their worker died while they slept; 0: never)',
+      nonNegativeInteger,
+      500,
     )
     .option(
       '--prune-after-ms <ms>',
@@ -245,6 +253,7 @@ const startWorker = async ({
     controlBroadcasts: options.controlBroadcasts,
     logger,
     recoverEveryMs: postgres ? options.recoverEveryMs : 0,
+    timerPollMs: options.timerPollMs,
     pruneAfterMs: options.pruneAfterMs,
     ...(orphans === undefined ? {} : { orphans }),
     ...(metrics === undefined ? {} : { metrics: metrics.metrics }),

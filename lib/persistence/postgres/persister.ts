@@ -23,8 +23,14 @@ import type {
 } from '../catalog/query.js'
 import type { SqlStatement } from '../catalog/sql.js'
 import { FencedOutError, type WriteFence } from '../fence.js'
-import { IncrementalHeads, reassemble, type IncrementalOptions } from '../incremental.js'
+import {
+  IncrementalHeads,
+  reassemble,
+  type IncrementalOptions,
+  type StoredRows,
+} from '../incremental.js'
 import type { PersistedCheckpoint, Persister } from '../persister.js'
+import { deadlineToIndex, type DeadlineIndex, type DueProcess } from '../deadlines.js'
 import { byAddress, checkpointText, notFound, tagKey } from '../stored.js'
 import { postgresCatalog } from './catalog.js'
 import { PostgresHistory } from './history.js'
@@ -57,15 +63,16 @@ interface LoadRow {
 
 /**
  * Checkpoints in a PostgreSQL database, with indexed listings of its processes (`ProcessCatalog`)
- * and their history (`ProcessHistory`). The tables are created on first use (or by
- * `ensureSchema()`), safely when several workers start at once.
+ * and their history (`ProcessHistory`), and the deadline index of waiting processes (see
+ * `../deadlines.ts`) written by the same statement as each checkpoint. The tables are created on
+ * first use (or by `ensureSchema()`), safely when several workers start at once.
  *
  * @example
  * const persister = new PostgresPersister({ connectionString: 'postgres://localhost/plumpy' })
  * await persister.saveCheckpoint(bundle)
  * await persister.close()
  */
-export class PostgresPersister implements Persister, ProcessCatalog, ProcessHistory {
+export class PostgresPersister implements Persister, ProcessCatalog, ProcessHistory, DeadlineIndex {
   /** The pool, for tools and tests that read the tables directly. */
   readonly pool: pg.Pool
   private readonly owned: boolean
@@ -127,11 +134,12 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
     const key = tagKey(tag)
     const columns = catalogColumnsOf(bundle)
     const { state, paused, status } = columns
+    const deadline = tag === undefined ? (deadlineToIndex(bundle) ?? null) : null
     const fenced = fence === undefined ? [] : [fence.root, fence.lease]
     const saveWhole = () =>
       this.query(fence === undefined ? 'saveWhole' : 'saveWholeFenced', [
         ...[bundle.pid, tag ?? null, key, body, state, columns.parent],
-        ...[columns.definition, columns.version, paused, status],
+        ...[columns.definition, columns.version, paused, status, deadline],
         ...fenced,
       ])
     const heads = this.heads
@@ -140,7 +148,7 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
       const write = heads.plan(bundle.pid, key, body)
       if (write._tag === 'Patch') {
         const patched = await this.query(fence === undefined ? 'savePatch' : 'savePatchFenced', [
-          ...[bundle.pid, key, write.after, write.patch, state, paused, status],
+          ...[bundle.pid, key, write.after, write.patch, state, paused, status, deadline],
           ...fenced,
         ])
         if (patched.rowCount === 1) {
@@ -166,13 +174,7 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
     const result = await this.query('load', [pid, tagKey(tag)])
     const row = result.rows[0] as LoadRow | undefined
     if (row === undefined) throw notFound(pid, tag)
-    const rows = {
-      body: row.body,
-      version: Number(row.version),
-      base: Number(row.base),
-      patches: row.patches,
-    }
-    const decoded = reassemble(rows, pid, tag)
+    const decoded = reassemble(storedRows(row), pid, tag)
     if (E.isLeft(decoded)) throw decoded.left
     return decoded.right
   }
@@ -193,6 +195,14 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
   async deleteProcessCheckpoints(pid: string): Promise<void> {
     this.heads?.forgetProcess(pid)
     await this.query('deleteProcess', [pid])
+  }
+
+  async dueProcesses(now: number, limit: number): Promise<DueProcess[]> {
+    const { rows } = await this.query('dueDeadlines', [Math.floor(now), limit])
+    return (rows as { pid: string; deadline: string }[]).map((row) => ({
+      pid: row.pid,
+      deadline: Number(row.deadline),
+    }))
   }
 
   listProcesses(query: ProcessQuery): Promise<ProcessPage> {
@@ -247,7 +257,12 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
     try {
       await client.query('BEGIN')
       await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK])
+      const { rows } = await client.query<{ missing: boolean }>(
+        `SELECT to_regclass('checkpoints') IS NOT NULL
+           AND to_regclass('process_deadlines') IS NULL AS missing`,
+      )
       await client.query(POSTGRES_SCHEMA)
+      if (rows[0]?.missing === true) await indexExisting(client)
       await client.query('COMMIT')
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined)
@@ -255,6 +270,34 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
     } finally {
       client.release()
     }
+  }
+}
+
+const storedRows = (row: LoadRow): StoredRows => ({
+  body: row.body,
+  version: Number(row.version),
+  base: Number(row.base),
+  patches: row.patches,
+})
+
+/**
+ * A store made before the deadline index: index what its waiting roots wait on, in the
+ * transaction that creates the index. A checkpoint that cannot be decoded is left out (whatever
+ * loads it reports it).
+ */
+const indexExisting = async (client: pg.PoolClient): Promise<void> => {
+  const { rows } = await client.query<{ pid: string }>(POSTGRES_STATEMENTS.waitingRoots)
+  for (const { pid } of rows) {
+    const { rows: found } = await client.query<LoadRow>(POSTGRES_STATEMENTS.load, [pid, ''])
+    const row = found[0]
+    if (row === undefined) continue
+    const decoded = reassemble(storedRows(row), pid, undefined)
+    const deadline = E.isRight(decoded) ? deadlineToIndex(decoded.right) : undefined
+    if (deadline !== undefined)
+      await client.query('INSERT INTO process_deadlines (pid, deadline) VALUES ($1, $2)', [
+        pid,
+        deadline,
+      ])
   }
 }
 

@@ -8,6 +8,11 @@
  * save, so that finding non-terminal children (orphans to prune) reads an index instead of every
  * body. The claims of workers (`process_claims`, `worker_leases`, see `claims.ts`) live in the
  * same database, so that a checkpoint write can be fenced by a claim in one statement.
+ *
+ * `process_deadlines` is the deadline index (see `../deadlines.ts`): one row per root process
+ * whose latest checkpoint waits on a timer, written by the same statement as the checkpoint.
+ * Workers claim due rows into `process_claims` (see `claims.ts`). A store made before it is
+ * indexed when the table is created (see `PostgresPersister.ensureSchema`).
  */
 
 /** Serialises concurrent `ensureSchema` calls across workers (a fixed advisory lock key). */
@@ -68,6 +73,10 @@ CREATE TABLE IF NOT EXISTS worker_leases (
 CREATE TABLE IF NOT EXISTS process_claims (
   pid TEXT COLLATE "C" PRIMARY KEY,
   lease INTEGER
+);
+CREATE TABLE IF NOT EXISTS process_deadlines (
+  pid TEXT COLLATE "C" PRIMARY KEY,
+  deadline BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS process_history (
   seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -138,6 +147,9 @@ BEGIN
   IF to_regclass('process_claims_by_lease') IS NULL THEN
     CREATE INDEX process_claims_by_lease ON process_claims (lease);
   END IF;
+  IF to_regclass('process_deadlines_due') IS NULL THEN
+    CREATE INDEX process_deadlines_due ON process_deadlines (deadline);
+  END IF;
   IF to_regclass('checkpoints_by_created') IS NULL THEN
     CREATE INDEX checkpoints_by_created ON checkpoints (created_at, pid) WHERE tag_key = '';
     CREATE INDEX checkpoints_by_state ON checkpoints (state, created_at, pid) WHERE tag_key = '';
@@ -169,8 +181,24 @@ const fence = (root: number) => `
     WHERE pid = $${root}::text AND lease = $${root + 1}::integer FOR SHARE
   )`
 
+/**
+ * The deadline index row of a save whose write is `written` (a CTE returning a row when it
+ * wrote): the deadline `$deadline` of an untagged (`$key` empty) checkpoint, or no row.
+ */
+const indexDeadline = (written: string, deadline: number, key: number) => `
+    indexed AS (
+      INSERT INTO process_deadlines (pid, deadline)
+      SELECT $1::text, $${deadline}::bigint FROM ${written}
+      WHERE $${deadline}::bigint IS NOT NULL AND $${key}::text = ''
+      ON CONFLICT (pid) DO UPDATE SET deadline = excluded.deadline
+    ), unindexed AS (
+      DELETE FROM process_deadlines
+      WHERE pid = $1::text AND $${deadline}::bigint IS NULL AND $${key}::text = ''
+        AND EXISTS (SELECT 1 FROM ${written})
+    )`
+
 const SAVE_WHOLE = (fenced: boolean) => `
-    WITH ${fenced ? `${fence(11)},` : ''} saved AS (
+    WITH ${fenced ? `${fence(12)},` : ''} saved AS (
       INSERT INTO checkpoints AS c (pid, tag, tag_key, body, version, base, state, parent,
         definition, definition_version, paused, status)
       SELECT $1::text, $2::text, $3::text, $4::text, 1, 1, $5::text, $6::text,
@@ -185,26 +213,28 @@ const SAVE_WHOLE = (fenced: boolean) => `
     ), dropped AS (
       DELETE FROM checkpoint_patches WHERE pid = $1::text AND tag_key = $3::text
       ${fenced ? 'AND EXISTS (SELECT 1 FROM fence)' : ''}
-    )
+    ), ${indexDeadline('saved', 11, 3)}
     SELECT version FROM saved`
 
 const SAVE_PATCH = (fenced: boolean) => `
-    WITH ${fenced ? `${fence(8)},` : ''} head AS (
+    WITH ${fenced ? `${fence(9)},` : ''} head AS (
       UPDATE checkpoints SET version = version + 1, saved_at = now(), state = $5::text,
         paused = $6::boolean, status = $7::text
       WHERE pid = $1::text AND tag_key = $2::text AND version = $3::bigint
         ${fenced ? 'AND EXISTS (SELECT 1 FROM fence)' : ''}
       RETURNING version
-    )
+    ), ${indexDeadline('head', 8, 2)}
     INSERT INTO checkpoint_patches (pid, tag_key, version, patch)
     SELECT $1::text, $2::text, version, $4::text FROM head`
 
 /**
  * Every statement, run as named prepared statements. Writes that replace a whole body also drop
- * the patches it replaces, in the same statement. The fenced saves take `$11` (the root pid of
- * the process's tree) and `$12` (the writer's lease), `$8` and `$9` for patches, and write
- * nothing unless that lease holds that claim; the claim row is share-locked until the write
- * commits, so a worker taking the claim over waits for it, and then loads what it wrote.
+ * the patches it replaces, in the same statement, and every save writes its deadline index row
+ * (`$11` for whole bodies, `$8` for patches: the deadline, or NULL). The fenced saves take `$12`
+ * (the root pid of the process's tree) and `$13` (the writer's lease), `$9` and `$10` for
+ * patches, and write nothing unless that lease holds that claim; the claim row is share-locked
+ * until the write commits, so a worker taking the claim over waits for it, and then loads what it
+ * wrote.
  */
 export const POSTGRES_STATEMENTS = {
   saveWhole: SAVE_WHOLE(false),
@@ -221,11 +251,20 @@ export const POSTGRES_STATEMENTS = {
   listAll: `SELECT pid, tag FROM checkpoints`,
   listProcess: `SELECT pid, tag FROM checkpoints WHERE pid = $1::text`,
   deleteOne: `
-    WITH gone AS (DELETE FROM checkpoints WHERE pid = $1::text AND tag_key = $2::text)
+    WITH gone AS (DELETE FROM checkpoints WHERE pid = $1::text AND tag_key = $2::text),
+    unindexed AS (DELETE FROM process_deadlines WHERE pid = $1::text AND $2::text = '')
     DELETE FROM checkpoint_patches WHERE pid = $1::text AND tag_key = $2::text`,
   deleteProcess: `
-    WITH gone AS (DELETE FROM checkpoints WHERE pid = $1::text)
+    WITH gone AS (DELETE FROM checkpoints WHERE pid = $1::text),
+    unindexed AS (DELETE FROM process_deadlines WHERE pid = $1::text)
     DELETE FROM checkpoint_patches WHERE pid = $1::text`,
+  /** Up to `$2` rows of the deadline index due at `$1` (ms since the epoch), earliest first. */
+  dueDeadlines: `
+    SELECT pid, deadline FROM process_deadlines WHERE deadline <= $1::bigint
+    ORDER BY deadline, pid LIMIT $2::integer`,
+  /** The latest checkpoints of waiting roots, for indexing a store made before the index. */
+  waitingRoots: `
+    SELECT pid FROM checkpoints WHERE tag_key = '' AND parent IS NULL AND state = 'WAITING'`,
   /**
    * Children that nobody will run: not terminal, their parent terminal or not stored, last
    * saved more than `$1` ms ago; at most `$2`. Read through `checkpoints_live_children`.

@@ -32,11 +32,23 @@ import type {
 } from '../catalog/query.js'
 import { systemClock, type Clock } from '../../runtime/environment.js'
 import type { PersistedCheckpoint, Persister } from '../persister.js'
+import {
+  byDeadline,
+  deadlineToIndex,
+  type ClaimableDeadlineIndex,
+  type DueClaim,
+  type DueProcess,
+} from '../deadlines.js'
 import { byAddress, checkpointText, notFound, tagKey } from '../stored.js'
 import { SqliteCatalog } from './catalog.js'
 import { GroupCommit } from './group-commit.js'
 import { SqliteHistory } from './history.js'
-import { SQLITE_CATALOG_SCHEMA, SQLITE_SCHEMA, SQLITE_STATEMENTS } from './schema.js'
+import {
+  SQLITE_CATALOG_SCHEMA,
+  SQLITE_LACKS_DEADLINE_INDEX,
+  SQLITE_SCHEMA,
+  SQLITE_STATEMENTS,
+} from './schema.js'
 import { addCatalogColumns, fillCatalogColumns } from './upgrade.js'
 
 /** Where the database is: a file to open (`':memory:'` works too), or an open connection. */
@@ -80,14 +92,17 @@ type Statements = { readonly [K in keyof typeof SQLITE_STATEMENTS]: Database.Sta
 
 /**
  * Checkpoints in a SQLite database, with indexed listings of its processes (`ProcessCatalog`)
- * and their history (`ProcessHistory`).
+ * and their history (`ProcessHistory`), and the deadline index of waiting processes (see
+ * `../deadlines.ts`) written in the same transaction as each checkpoint.
  *
  * @example
  * const persister = new SqlitePersister({ path: 'checkpoints.db', incremental: { compactEvery: 50 } })
  * await persister.saveCheckpoint(bundle)
  * await persister.close()
  */
-export class SqlitePersister implements Persister, ProcessCatalog, ProcessHistory {
+export class SqlitePersister
+  implements Persister, ProcessCatalog, ProcessHistory, ClaimableDeadlineIndex
+{
   /** The connection, for tools and tests that read the tables directly. */
   readonly database: Database.Database
   private readonly owned: boolean
@@ -115,6 +130,7 @@ export class SqlitePersister implements Persister, ProcessCatalog, ProcessHistor
       // Another connection (a second worker) may hold the write lock for a moment.
       this.database.pragma('busy_timeout = 5000')
     }
+    const unindexed = this.database.prepare(SQLITE_LACKS_DEADLINE_INDEX).pluck(true).get() === 1
     this.database.exec(SQLITE_SCHEMA)
     addCatalogColumns(this.database)
     const prepare = (source: string) => this.database.prepare(source)
@@ -124,8 +140,13 @@ export class SqlitePersister implements Persister, ProcessCatalog, ProcessHistor
     const s = this.statements
     s.saveWhole.pluck(true)
     s.loadPatches.pluck(true)
+    // A checkpoint and its index row commit together (a savepoint inside a group's transaction).
+    const writeIndexed = this.database.transaction((save: Save) => {
+      this.write(save)
+      this.index(save)
+    })
     this.saves = new GroupCommit<Save>({
-      write: (save) => this.write(save),
+      write: (save) => writeIndexed(save),
       transaction: (body) => this.database.transaction(body)(),
       rolledBack: (save) => this.heads?.forget(save.bundle.pid, save.key),
     })
@@ -138,6 +159,7 @@ export class SqlitePersister implements Persister, ProcessCatalog, ProcessHistor
         return { ...head, patches }
       },
     )
+    if (unindexed) this.indexExisting()
     fillCatalogColumns(this.database, (pid, tag) => this.loadNow(pid, tag))
     this.database.exec(SQLITE_CATALOG_SCHEMA)
     this.catalog = new SqliteCatalog(this.database, () => this.saves.flush())
@@ -156,6 +178,14 @@ export class SqlitePersister implements Persister, ProcessCatalog, ProcessHistor
       return Promise.reject(error)
     }
     return this.saves.submit(save)
+  }
+
+  /** The index row of an untagged save: its deadline, or none. */
+  private index({ bundle, tag }: Save): void {
+    if (tag !== undefined) return
+    const deadline = deadlineToIndex(bundle)
+    if (deadline === undefined) this.statements.unindexDeadline.run(bundle.pid)
+    else this.statements.indexDeadline.run({ pid: bundle.pid, deadline })
   }
 
   /** Write one save: whole, or in incremental mode as a patch when the stored version allows. */
@@ -211,6 +241,36 @@ export class SqlitePersister implements Persister, ProcessCatalog, ProcessHistor
     return decoded.right
   }
 
+  async dueProcesses(now: number, limit: number): Promise<DueProcess[]> {
+    this.saves.flush()
+    return (this.statements.dueDeadlines.all(now, limit) as DueProcess[]).map(toDue)
+  }
+
+  async claimDue({ now, limit, claimant, holdMs }: DueClaim): Promise<DueProcess[]> {
+    this.saves.flush()
+    const rows = this.statements.claimDue.all({ now, limit, claimant, until: now + holdMs })
+    return (rows as DueProcess[]).map(toDue).sort(byDeadline)
+  }
+
+  /**
+   * A store made before the deadline index: index what its latest checkpoints wait on, once,
+   * in one transaction. A checkpoint that cannot be decoded is left out (whatever loads it
+   * reports it).
+   */
+  private indexExisting(): void {
+    const rows = this.statements.listAll.all() as AddressRow[]
+    this.database.transaction(() => {
+      for (const { pid, tag } of rows) {
+        if (tag !== null) continue
+        const stored = this.readRows(pid, '')
+        const decoded = stored === undefined ? undefined : reassemble(stored, pid, undefined)
+        if (decoded === undefined || E.isLeft(decoded)) continue
+        const deadline = deadlineToIndex(decoded.right)
+        if (deadline !== undefined) this.statements.indexDeadline.run({ pid, deadline })
+      }
+    })()
+  }
+
   listProcesses(query: ProcessQuery): Promise<ProcessPage> {
     return this.catalog.listProcesses(query)
   }
@@ -245,12 +305,14 @@ export class SqlitePersister implements Persister, ProcessCatalog, ProcessHistor
     this.saves.flush()
     this.heads?.forget(pid, tagKey(tag))
     this.statements.deleteOne.run(pid, tagKey(tag))
+    if (tag === undefined) this.statements.unindexDeadline.run(pid)
   }
 
   async deleteProcessCheckpoints(pid: string): Promise<void> {
     this.saves.flush()
     this.heads?.forgetProcess(pid)
     this.statements.deleteProcess.run(pid)
+    this.statements.unindexDeadline.run(pid)
   }
 
   async close(): Promise<void> {
@@ -259,6 +321,8 @@ export class SqlitePersister implements Persister, ProcessCatalog, ProcessHistor
     if (this.owned) this.database.close()
   }
 }
+
+const toDue = (row: DueProcess): DueProcess => ({ pid: row.pid, deadline: Number(row.deadline) })
 
 const toAddresses = (rows: readonly AddressRow[]): PersistedCheckpoint[] =>
   rows.map((row) => ({ pid: row.pid, tag: row.tag ?? undefined })).sort(byAddress)

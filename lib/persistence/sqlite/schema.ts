@@ -10,6 +10,11 @@
  * last), written with every save, so that listing, filtering and paging read indices, never
  * bodies (see `catalog/sql.ts`). `process_history` is the append-only history of transitions.
  * Stores made before these columns get them when opened (see `upgrade.ts`).
+ *
+ * `process_deadlines` is the deadline index (see `../deadlines.ts`): one row per root process
+ * whose latest checkpoint waits on a timer, with the claim of the worker that took it once it
+ * fell due (`claimed_by` until `claimed_until`). Stores made before it get the table when they
+ * are opened, and their waiting processes are indexed then (see `SqlitePersister`).
  */
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS checkpoints (
@@ -38,6 +43,15 @@ CREATE TABLE IF NOT EXISTS checkpoint_patches (
   PRIMARY KEY (pid, tag_key, version)
 ) WITHOUT ROWID;
 
+CREATE TABLE IF NOT EXISTS process_deadlines (
+  pid TEXT NOT NULL PRIMARY KEY,
+  deadline INTEGER NOT NULL,
+  claimed_by TEXT,
+  claimed_until INTEGER
+) WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS process_deadlines_due ON process_deadlines (deadline);
+
 CREATE TRIGGER IF NOT EXISTS checkpoint_patched AFTER INSERT ON checkpoint_patches
 BEGIN
   UPDATE checkpoints SET version = NEW.version, saved_at = CAST(unixepoch('subsec') * 1000 AS INTEGER)
@@ -56,6 +70,14 @@ BEGIN
   DELETE FROM checkpoint_patches WHERE pid = OLD.pid AND tag_key = OLD.tag_key;
 END;
 `
+
+/**
+ * Whether a store made before the deadline index is being opened (asked before the schema is
+ * applied): it has checkpoints, but no index of their deadlines yet.
+ */
+export const SQLITE_LACKS_DEADLINE_INDEX = `
+  SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints')
+  AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'process_deadlines')`
 
 /** The names of the catalog's indices, by what queries read them for (see `catalog/sql.ts`). */
 export const SQLITE_CATALOG_INDICES = {
@@ -148,6 +170,31 @@ export const SQLITE_STATEMENTS = {
     SELECT patch FROM checkpoint_patches
     WHERE pid = ? AND tag_key = ? AND version > ? AND version <= ?
     ORDER BY version`,
+  /**
+   * Index the deadline of a root process (`@pid`, `@deadline`); a claim stays only while the
+   * deadline it was taken for does.
+   */
+  indexDeadline: `
+    INSERT INTO process_deadlines (pid, deadline) VALUES (@pid, @deadline)
+    ON CONFLICT (pid) DO UPDATE SET
+      deadline = excluded.deadline,
+      claimed_by = CASE WHEN deadline = excluded.deadline THEN claimed_by END,
+      claimed_until = CASE WHEN deadline = excluded.deadline THEN claimed_until END`,
+  unindexDeadline: `DELETE FROM process_deadlines WHERE pid = ?`,
+  dueDeadlines: `
+    SELECT pid, deadline FROM process_deadlines WHERE deadline <= ?
+    ORDER BY deadline, pid LIMIT ?`,
+  /**
+   * Claim for `@claimant`, until `@until`, up to `@limit` rows due at `@now` that no unexpired
+   * claim holds. One statement under SQLite's write lock: two claimants never both get a row.
+   */
+  claimDue: `
+    UPDATE process_deadlines SET claimed_by = @claimant, claimed_until = @until
+    WHERE pid IN (
+      SELECT pid FROM process_deadlines
+      WHERE deadline <= @now AND (claimed_by IS NULL OR claimed_until <= @now)
+      ORDER BY deadline, pid LIMIT @limit)
+    RETURNING pid, deadline`,
   listAll: `SELECT pid, tag FROM checkpoints`,
   listProcess: `SELECT pid, tag FROM checkpoints WHERE pid = ?`,
   deleteOne: `DELETE FROM checkpoints WHERE pid = ? AND tag_key = ?`,
