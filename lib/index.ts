@@ -10,6 +10,7 @@ export * from './checkpoint/index.js'
 export * from './persistence/index.js'
 export * from './runtime/index.js'
 export * from './comms/index.js'
+export { RetryPolicyError, type RetryPolicy, type FailureInfo } from './retry/policy.js'
 export { ProcessLoop, inertRunners, stepEvent } from './interpreter/index.js'
 export type {
   Answer,

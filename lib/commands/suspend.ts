@@ -22,6 +22,8 @@ export interface ToContextEntry {
   readonly key: string
   readonly awaitable: Awaitable
   readonly append: boolean
+  /** A timeout's timer guarding `timeout` (the step, or an entry's key): see `Pending.timeout`. */
+  readonly timeout?: string
 }
 
 /** The results `toContext(awaitables)` gives back, by key. */
