@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { bundle } from '../../lib/checkpoint/bundle.js'
 import { decodeCheckpoint, encodeCheckpoint } from '../../lib/checkpoint/codec.js'
 import { DefinitionRegistry } from '../../lib/checkpoint/registry.js'
-import { out, task, toContext } from '../../lib/commands/index.js'
+import { launch, out, sleep, task, toContext } from '../../lib/commands/index.js'
 import { step } from '../../lib/process/declare-step.js'
 import { InMemoryPersister } from '../../lib/persistence/memory.js'
 import { input, output } from '../../lib/ports/index.js'
@@ -190,4 +190,90 @@ describe('a step whose awaited work fails', () => {
     clock.advance('1s')
     expect(await done).toEqual({ got: 2 })
   })
+})
+
+/** Waits on a task that never settles, or on a child that sleeps an hour. */
+const Sleeper = defineProcess({
+  name: 'Sleeper',
+  spec: { outputs: { woke: output(t.number) } },
+  steps: {
+    *run() {
+      yield* out('woke', yield* sleep('1h'))
+    },
+  },
+})
+
+const Impatient = defineProcess({
+  name: 'Impatient',
+  spec: { inputs: { child: input(t.boolean) }, outputs: {} },
+  steps: {
+    *run(_ctx, { inputs }) {
+      if (inputs.child) yield* toContext({ nap: launch(Sleeper, {}, { timeout: '1 min' }) })
+      else yield* toContext({ hang: task(() => new Promise(() => {}), { timeout: '5s' }) })
+    },
+  },
+})
+
+describe('a timeout on awaited work', () => {
+  it('fails the wait with a TimeoutError naming the task, which it abandons', async () => {
+    const { clock, runner } = onTestClock()
+    const impatient = Impatient.create({ child: false }, { runner })
+    const done = impatient.execute()
+    clock.advance('4s')
+    expect(impatient.state).toBe('WAITING')
+    clock.advance('1s')
+    await expect(done).rejects.toThrow("awaited 'hang' timed out")
+    const state = impatient.snapshot.state
+    expect(state._tag === 'EXCEPTED' && state.error.name).toBe('TimeoutError')
+  })
+
+  it('kills the child it timed out on', async () => {
+    const { clock, runner } = onTestClock()
+    const impatient = Impatient.create({ child: true }, { runner })
+    const done = impatient.execute().catch((error: unknown) => error)
+    const state = impatient.snapshot.state
+    const ref = state._tag === 'WAITING' ? state.awaiting[0]?.ref : undefined
+    const child = ref?._tag === 'Child' ? runner.get(ref.pid) : undefined
+    await until(() => child?.state === 'WAITING')
+    expect(child?.state).toBe('WAITING')
+    clock.advance('1 min')
+    expect(String(await done)).toContain("awaited 'nap' timed out")
+    await until(() => child?.state === 'KILLED')
+    expect(child?.state).toBe('KILLED')
+    expect(clock.pending).toBe(0)
+  })
+
+  it('retries a guarded step whose own timeout fired, cancelling the task it waited on', async () => {
+    const { clock, runner } = onTestClock()
+    const fetcher = Slow.create({}, { runner, pid: 'slow-1' })
+    const done = fetcher.execute()
+    clock.advance('5s')
+    expect(fetcher.snapshot.retry).toMatchObject({
+      attempt: 2,
+      lastError: { name: 'TimeoutError', message: 'step run: timed out' },
+    })
+    clock.advance('1s')
+    expect(await done).toEqual({ got: 2 })
+  })
+})
+
+/** Its task hangs the first time and answers the second. */
+const Slow = defineProcess({
+  name: 'Slow',
+  spec: { outputs: { got: output(t.number) } },
+  steps: {
+    run: step(
+      { retry: { maxAttempts: 2, initialDelay: '1s' }, timeout: '5s' },
+      function* (_ctx, { pid }) {
+        const { got } = yield* toContext({
+          got: task(() => {
+            const n = (tries.get(pid) ?? 0) + 1
+            tries.set(pid, n)
+            return n === 1 ? new Promise<number>(() => {}) : Promise.resolve(n)
+          }),
+        })
+        yield* out('got', got)
+      },
+    ),
+  },
 })
