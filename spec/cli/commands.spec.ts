@@ -46,6 +46,19 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
   it('signals a process that a worker runs, checking the payload there', async () => {
     const controller = new RemoteProcessController(communicator)
     await controller.launchProcess(Approval, {}, { pid: 'approval', nowait: true })
+    // What it waits for, in list, show and status (live and from the store).
+    await waitUntil('the approval to wait', async () =>
+      (await runCli(['list', ...store()])).stdout.includes('approval  Approval@1  WAITING'),
+    )
+    expect((await runCli(['list', ...store()])).stdout).toMatch(
+      /^approval {2}Approval@1 {2}WAITING {2}- {2}- {2}signal approve$/m,
+    )
+    expect((await runCli(['show', 'approval', ...store()])).stdout).toMatch(
+      /^waits for {3}signal approve$/m,
+    )
+    expect((await runCli(['status', 'approval', ...broker()])).stdout).toMatch(
+      /waits for: signal approve {2}\(live on a worker\)$/m,
+    )
     const bad = await runCli(['signal', 'approval', 'approve', '{"by":1}', ...broker()])
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/refused signal 'approve': payload\.by: expected string, got 1/)
@@ -81,14 +94,14 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
 
     const list = await runCli(['list', ...store()])
     expect(list.code).toBe(0)
-    expect(list.stdout).toMatch(/^pid  definition  state  paused  status$/m)
-    expect(list.stdout).toMatch(/^long  Pipeline@1  (RUNNING|WAITING)  -  -$/m)
-    expect(list.stdout).toMatch(/^short  Pipeline@1  FINISHED  -  -$/m)
+    expect(list.stdout).toMatch(/^pid  definition  state  paused  status  waits for$/m)
+    expect(list.stdout).toMatch(/^long  Pipeline@1  (RUNNING  -  -  -|WAITING  -  -  child .+)$/m)
+    expect(list.stdout).toMatch(/^short  Pipeline@1  FINISHED  -  -  -$/m)
 
     const live = await runCli(['status', 'long', ...broker()])
     expect(live.code).toBe(0)
     expect(live.stdout).toMatch(
-      /^long {2}(RUNNING|WAITING) {2}<Pipeline> \(\w+\) {2}status: - {2}\(live on a worker\)$/m,
+      /^long {2}(RUNNING|WAITING) {2}<Pipeline> \(\w+\) {2}status: - {2}waits for: .+ {2}\(live on a worker\)$/m,
     )
 
     const pause = await runCli(['pause', 'long', ...broker(), '--message', 'for the test'])

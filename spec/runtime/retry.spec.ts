@@ -10,6 +10,7 @@ import { input, output } from '../../lib/ports/index.js'
 import { defineProcess } from '../../lib/runtime/define.js'
 import { loadProcess } from '../../lib/runtime/load.js'
 import { TestClock } from '../../lib/testing/test-clock.js'
+import { formatWait } from '../../lib/waits/describe.js'
 import { quietRunner } from './helpers.js'
 
 const START = Date.parse('2026-03-01T00:00:00Z')
@@ -276,4 +277,30 @@ const Slow = defineProcess({
       },
     ),
   },
+})
+
+describe('listeners of a retried step', () => {
+  it('hear what the process waits for, the backoff included', async () => {
+    const { clock, runner } = onTestClock()
+    const heard: string[] = []
+    const flaky = Flaky.create(
+      { failures: 1 },
+      {
+        runner,
+        pid: 'heard',
+        listeners: [
+          {
+            onProcessWaiting: (_p, waits) =>
+              heard.push(waits.map((w) => formatWait(w, clock.now())).join('; ')),
+          },
+        ],
+      },
+    )
+    const done = flaky.execute()
+    clock.advance('10s')
+    await done
+    expect(heard).toEqual([
+      'retry run: attempt 2 of 3 at 2026-03-01T00:00:10.000Z (in 10s), after Flake: no. 1',
+    ])
+  })
 })

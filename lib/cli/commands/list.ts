@@ -7,14 +7,17 @@ import { openStore, storeOption, type StoreOptions } from '../connect.js'
 export const listCommand = (program: Command): void => {
   const command = program
     .command('list')
-    .description('List the processes of the store: pid, definition, state, paused, status.')
+    .description(
+      'List the processes of the store: pid, definition, state, paused, status, what it waits for.',
+    )
   storeOption(command).action(async (options: StoreOptions) => {
     const persister = await openStore(options.store)
     try {
       const rows = await listStoredProcesses(persister)
       if (rows.length === 0) console.log('no processes in the store')
-      else console.log('pid  definition  state  paused  status')
-      for (const row of rows) console.log(formatListLine(row))
+      else console.log('pid  definition  state  paused  status  waits for')
+      const now = Date.now()
+      for (const row of rows) console.log(formatListLine(row, now))
     } finally {
       await persister.close()
     }

@@ -26,7 +26,7 @@ export const showCommand = (program: Command): void => {
       const persister = await openStore(options.store)
       try {
         const data = await loadStoredProcess(persister, pid)
-        for (const line of describeStoredProcess(data, registry)) console.log(line)
+        for (const line of describeStoredProcess(data, Date.now(), registry)) console.log(line)
       } finally {
         await persister.close()
       }
