@@ -139,6 +139,13 @@ export const stateChangedSubject = (from: string | null, to: string): string =>
   `state_changed.${from ?? 'None'}.${to}`
 
 /**
+ * The broadcast subject of a pause or a play, which leaves the state as it is
+ * (`pause_changed.paused`, `pause_changed.played`; body `{ pid, paused, state, parent? }`).
+ */
+export const pauseChangedSubject = (paused: boolean): string =>
+  `pause_changed.${paused ? 'paused' : 'played'}`
+
+/**
  * ` (message <id> from <sender>)`, or as much of it as is known (nothing when nothing is): the
  * end of a log line about a message.
  */

@@ -2,7 +2,8 @@
  * Processes on a communicator: each live process answers RPC under its pid (status, pause, play,
  * kill, signal), obeys pause/play/kill broadcasts addressed to it or to all (see `control-broadcasts.ts`;
  * unless `controlBroadcasts: false`), broadcasts every state change as
- * `state_changed.<from>.<to>`, and unsubscribes when it ends. Installed on a runner as a plugin.
+ * `state_changed.<from>.<to>` and every pause and play as `pause_changed.<paused|played>`, and
+ * unsubscribes when it ends. Installed on a runner as a plugin.
  */
 import type { ProcessHandle } from '../runtime/handle.js'
 import type { RunnerPlugin } from '../runtime/runner.js'
@@ -23,6 +24,7 @@ import {
   describeOrigin,
   IntentMessage,
   reasonOf,
+  pauseChangedSubject,
   stateChangedSubject,
   type ProcessStatus,
 } from './messages.js'
@@ -47,7 +49,7 @@ type Subscription =
 export interface ProcessControlOptions {
   readonly clock?: Clock
   readonly logger?: Logger
-  /** Broadcast state changes (default true). */
+  /** Broadcast state changes, pauses and plays (default true). */
   readonly broadcastStateChanges?: boolean
   /**
    * Obey pause, play and kill broadcasts (`pauseAll`, …) addressed to all processes or to one
@@ -178,24 +180,45 @@ export const processControl = (
     })
   }
 
+  /** Broadcasts a change of `process`; its parent lets a watcher follow a whole tree. */
+  const announce = (
+    process: ProcessHandle,
+    change: { readonly what: string; readonly subject: string; readonly body: object },
+  ) => {
+    if (options.broadcastStateChanges === false || communicator.isClosed()) return
+    void communicator
+      .broadcastSend(
+        {
+          pid: process.pid,
+          ...change.body,
+          ...(process.parentPid === undefined ? {} : { parent: process.parentPid }),
+        },
+        { sender: process.pid, subject: change.subject },
+      )
+      .catch((error: unknown) => {
+        const message = `${change.what} of ${process.pid} not broadcast: ${String(error)}`
+        // The communicator already warned that the connection dropped, or was closed on
+        // purpose (a worker stopping): one line is enough.
+        if (error instanceof ConnectionLostError || error instanceof CommunicatorClosedError)
+          options.logger?.info(message)
+        else log(message)
+      })
+  }
+
   return {
     created: follow,
-    stateChanged: (process, from, to) => {
-      if (options.broadcastStateChanges === false || communicator.isClosed()) return
-      void communicator
-        .broadcastSend(
-          { pid: process.pid, from, to, ...waitsField(process.snapshot) },
-          { sender: process.pid, subject: stateChangedSubject(from, to) },
-        )
-        .catch((error: unknown) => {
-          const message = `state change of ${process.pid} not broadcast: ${String(error)}`
-          // The communicator already warned that the connection dropped, or was closed on
-          // purpose (a worker stopping): one line is enough.
-          if (error instanceof ConnectionLostError || error instanceof CommunicatorClosedError)
-            options.logger?.info(message)
-          else log(message)
-        })
-    },
+    stateChanged: (process, from, to) =>
+      announce(process, {
+        what: 'state change',
+        subject: stateChangedSubject(from, to),
+        body: { from, to, ...waitsField(process.snapshot) },
+      }),
+    pausedChanged: (process) =>
+      announce(process, {
+        what: process.paused ? 'pause' : 'play',
+        subject: pauseChangedSubject(process.paused),
+        body: { paused: process.paused, state: process.state },
+      }),
     terminated: (process) => unfollow(process.pid),
     reachable: async (pid) => {
       const subscription = await live.get(pid)?.rpc

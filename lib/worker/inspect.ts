@@ -69,6 +69,15 @@ export const formatListLine = (row: StoredProcess, now: number): string =>
     : `${row.pid}  ${row.definition}  ${row.state}  ${row.paused ? 'paused' : '-'}  ` +
       `${row.status ?? '-'}  ${formatWaits(row.waits, now)}`
 
+/** When the store first and last saved a process (ms since the epoch), as far as it knows. */
+export interface StoredTimes {
+  readonly created: number | undefined
+  readonly modified: number | undefined
+}
+
+const utc = (ms: number | undefined): string =>
+  ms === undefined ? 'unknown to this store' : `${new Date(ms).toISOString()}`
+
 /** Loads the checkpoint of `pid`, or says plainly that there is none. */
 export const loadStoredProcess = async (persister: Persister, pid: string): Promise<Bundle> => {
   try {
@@ -88,15 +97,25 @@ export class UnknownProcessError extends Error {
   }
 }
 
+/** What {@link describeStoredProcess} needs besides the checkpoint. */
+export interface DescribeOptions {
+  /** Now, ms since the epoch: deadlines print relative to it. */
+  readonly now: number
+  /** The definitions, to print a work chain's position as a place in its outline. */
+  readonly registry?: DefinitionRegistry | undefined
+  /** When the store saved the process first and last; absent: the lines are left out. */
+  readonly times?: StoredTimes | undefined
+}
+
 /**
- * The lines of `show`: state, paused, status, parent, position, what it waits for (deadlines
- * relative to `now`), context, outputs, and the error or kill message. With `registry`, a work chain's position is printed
+ * The lines of `show`: state, paused, status, parent, created and modified times (when the
+ * store knows them), position, what it waits for (deadlines relative to `now`), context,
+ * outputs, and the error or kill message. With `registry`, a work chain's position is printed
  * as `Cursor.format` does (`0:while_(more)(1:collect)`), otherwise as the raw cursor.
  */
 export const describeStoredProcess = (
   data: Bundle,
-  now: number,
-  registry?: DefinitionRegistry,
+  { now, registry, times }: DescribeOptions,
 ): string[] => {
   const { snapshot } = data
   const state = snapshot.state
@@ -108,6 +127,8 @@ export const describeStoredProcess = (
     `status      ${snapshot.status ?? '-'}`,
     `parent      ${data.parentPid ?? '-'}`,
   ]
+  if (times !== undefined)
+    lines.push(`created     ${utc(times.created)}`, `modified    ${utc(times.modified)}`)
   if ('position' in state) lines.push(`position    ${formatPosition(state.position, definition)}`)
   if (state._tag === 'WAITING') {
     if (state.message !== undefined) lines.push(`waiting     ${state.message}`)
@@ -125,7 +146,14 @@ export const describeStoredProcess = (
   return lines
 }
 
-const formatPosition = (position: Position, definition: ProcessDefinition | undefined): string => {
+/**
+ * A position as `show` prints it: a work chain's place in its outline (`0:while_(more)(1:collect)`)
+ * when its definition is known, otherwise the raw cursor; a step with its arguments.
+ */
+export const formatPosition = (
+  position: Position,
+  definition: ProcessDefinition | undefined,
+): string => {
   const journal =
     position.journal === undefined
       ? ''

@@ -30,9 +30,12 @@ import type { Communicator } from '../comms/communicator.js'
 import { ProcessLauncher } from '../comms/launcher.js'
 import { processControl, type ProcessControl } from '../comms/process-control.js'
 import type { Persister } from '../persistence/persister.js'
-import { consoleLogger, type Logger } from '../runtime/environment.js'
+import type { Logger } from '../runtime/environment.js'
+import { hasHistory } from '../persistence/catalog/history.js'
+import { recordHistory, type HistoryRecorder } from '../runtime/history.js'
 import { Runner } from '../runtime/runner.js'
-import { workerLog, type LogLine } from './events.js'
+import { workerLog, workerLogger } from './events.js'
+import type { CheckpointWrite, WorkerMetrics } from './metrics.js'
 import type { Ownership } from './ownership.js'
 import { Recovery, type OrphanFinder } from './recovery.js'
 import { checkpointEveryTransition, WorkerStore, writeAheadScheduler } from './store.js'
@@ -53,9 +56,10 @@ export interface WorkerOptions {
   readonly slots?: number
   /** Acknowledge tasks held longer than this, once checkpointed (default 10 minutes). */
   readonly holdLimitMs?: number
-  /** Where the one-line events go (default stdout). */
-  readonly log?: LogLine
-  /** Where warnings and errors go (default stderr). */
+  /**
+   * Where its log goes (default `workerLogger(name)`: information to stdout, warnings and errors
+   * to stderr, debug dropped). See `workerLog` for what is logged at which level.
+   */
   readonly logger?: Logger
   /** How long shutdown waits to send the continue tasks of early-acknowledged processes. */
   readonly sendTimeoutMs?: number
@@ -73,6 +77,13 @@ export interface WorkerOptions {
   readonly pruneAfterMs?: number
   /** Where orphan candidates come from (`PostgresPersister.orphanCandidates`); none: no pruning. */
   readonly orphans?: OrphanFinder
+  /**
+   * Record the history of its processes in the store, when the store keeps history (SQLite,
+   * PostgreSQL, memory; see `recordHistory`). Default true.
+   */
+  readonly history?: boolean
+  /** Count and time its steps and checkpoints here (see `WorkerMetrics`). */
+  readonly metrics?: WorkerMetrics
 }
 
 /** How a worker stopped. */
@@ -105,6 +116,7 @@ export class Worker {
   readonly launcher: ProcessLauncher
   private readonly control: ProcessControl
   private readonly recovery: Recovery | undefined
+  private readonly history: HistoryRecorder | undefined
   private readonly say: (text: string) => void
   /** Resolves once the worker has stopped, gracefully or not. */
   readonly stopped: Promise<WorkerStopped>
@@ -120,25 +132,25 @@ export class Worker {
     this.stopped = new Promise((resolve) => {
       this.markStopped = resolve
     })
-    const logger = options.logger ?? consoleLogger
-    const log = workerLog(options.name, options.log)
+    const logger = options.logger ?? workerLogger(options.name)
+    const log = workerLog(logger)
     this.say = log.say
     const fenced = options.ownership.fencedWriter
+    // A checkpoint of a process of a claimed tree commits only while the tree is this worker's;
+    // the checkpoint of a `create` task, which no one runs yet, is written as it is.
+    const write: CheckpointWrite =
+      fenced === undefined
+        ? (bundle, tag) => options.store.saveCheckpoint(bundle, tag)
+        : (bundle, tag) => {
+            const root = this.launcher.rootOf(bundle.pid)
+            return root === undefined
+              ? options.store.saveCheckpoint(bundle, tag)
+              : fenced(bundle, root, tag)
+          }
     this.store = new WorkerStore(options.store, {
       logger,
       onFencedOut: (error) => void this.abort(error.message),
-      // A checkpoint of a process of a claimed tree commits only while the tree is this
-      // worker's; the checkpoint of a `create` task, which no one runs yet, is written as it is.
-      ...(fenced === undefined
-        ? {}
-        : {
-            write: (bundle, tag) => {
-              const root = this.launcher.rootOf(bundle.pid)
-              return root === undefined
-                ? options.store.saveCheckpoint(bundle, tag)
-                : fenced(bundle, root, tag)
-            },
-          }),
+      write: options.metrics === undefined ? write : options.metrics.timed(write),
     })
     // Every transition is checkpointed by `checkpointEveryTransition` (see there for why not the
     // runner's own); the runner's persister takes the checkpoints that steps ask for.
@@ -159,6 +171,19 @@ export class Worker {
     })
     this.runner.use(this.control)
     this.runner.use(log.plugin)
+    const store = options.store
+    this.history =
+      options.history !== false && hasHistory(store)
+        ? recordHistory({ history: store, clock: this.runner.clock, logger })
+        : undefined
+    if (this.history !== undefined) this.runner.use(this.history)
+    if (options.metrics !== undefined) {
+      this.runner.use(options.metrics.plugin)
+      options.metrics.observe({
+        processes: () => this.runner.list(),
+        holds: (pid) => options.ownership.holds(pid),
+      })
+    }
     const regulate = (process: { readonly parentPid: string | undefined }) => {
       if (process.parentPid === undefined) this.regulate()
     }
@@ -258,6 +283,7 @@ export class Worker {
    */
   abort(reason: string): Promise<WorkerStopped> {
     this.store.abandon()
+    this.history?.stop()
     if (this.stopping !== undefined) return this.stopping
     this.say(`lost the claims of some of its processes (${reason}): stopping them now`)
     const paused = this.pauseAll()
@@ -293,6 +319,7 @@ export class Worker {
     const live = this.pauseAll()
     this.say(`paused ${live.length} processes (${userPaused} were paused already)`)
     await this.store.flush()
+    await this.history?.flush()
     this.say('checkpoints written')
 
     const claims = live.filter((process) => ownership.holds(process.pid)).length

@@ -180,6 +180,27 @@ describe('processControl', () => {
     ])
     expect((await controller.getStatus(process.pid)).waits).toEqual([{ kind: 'resume' }])
   })
+
+  it('broadcasts every pause and play as pause_changed.<paused|played>, with the state', async () => {
+    const { communicator, runner, controller } = setup()
+    const seen: BroadcastMessage[] = []
+    await communicator.addBroadcastSubscriber((message) => void seen.push(message), {
+      subjectFilter: 'pause_changed',
+    })
+    const process = Waiter.create({}, { runner })
+    void process.stepUntilTerminated()
+    await turn()
+    await controller.pauseProcess(process.pid)
+    await turn()
+    await controller.playProcess(process.pid)
+    await turn()
+    await turn()
+    expect(seen.map((m) => [m.sender, m.subject, m.body])).toEqual([
+      [process.pid, 'pause_changed.paused', { pid: process.pid, paused: true, state: 'WAITING' }],
+      [process.pid, 'pause_changed.played', { pid: process.pid, paused: false, state: 'WAITING' }],
+    ])
+    await process.kill()
+  })
 })
 
 describe('ProcessLauncher and RemoteProcessController', () => {

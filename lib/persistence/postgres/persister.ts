@@ -5,10 +5,29 @@
 import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
 import type { Bundle } from '../../checkpoint/bundle.js'
+import { catalogColumnsOf } from '../catalog/columns.js'
+import {
+  checkHistoryOptions,
+  type HistoryEntry,
+  type HistoryOptions,
+  type HistoryRead,
+  type ProcessHistory,
+  type StoredHistoryEntry,
+} from '../catalog/history.js'
+import type {
+  ProcessCatalog,
+  ProcessFilter,
+  ProcessPage,
+  ProcessQuery,
+  StateCounts,
+} from '../catalog/query.js'
+import type { SqlStatement } from '../catalog/sql.js'
 import { FencedOutError, type WriteFence } from '../fence.js'
 import { IncrementalHeads, reassemble, type IncrementalOptions } from '../incremental.js'
 import type { PersistedCheckpoint, Persister } from '../persister.js'
 import { byAddress, checkpointText, notFound, tagKey } from '../stored.js'
+import { postgresCatalog } from './catalog.js'
+import { PostgresHistory } from './history.js'
 import { POSTGRES_SCHEMA, POSTGRES_STATEMENTS, SCHEMA_LOCK } from './schema.js'
 
 /** Where the database is: a URL to open a pool for, or a pool the caller keeps and ends. */
@@ -18,6 +37,8 @@ export type PostgresTarget = { readonly connectionString: string } | { readonly 
 export type PostgresPersisterOptions = PostgresTarget & {
   /** Store successive checkpoints of a process as patches, a whole one every `compactEvery`. */
   readonly incremental?: IncrementalOptions
+  /** How much process history to keep (default: all of it). */
+  readonly history?: HistoryOptions
 }
 
 type StatementName = keyof typeof POSTGRES_STATEMENTS
@@ -35,7 +56,8 @@ interface LoadRow {
 }
 
 /**
- * Checkpoints in a PostgreSQL database. The tables are created on first use (or by
+ * Checkpoints in a PostgreSQL database, with indexed listings of its processes (`ProcessCatalog`)
+ * and their history (`ProcessHistory`). The tables are created on first use (or by
  * `ensureSchema()`), safely when several workers start at once.
  *
  * @example
@@ -43,14 +65,19 @@ interface LoadRow {
  * await persister.saveCheckpoint(bundle)
  * await persister.close()
  */
-export class PostgresPersister implements Persister {
+export class PostgresPersister implements Persister, ProcessCatalog, ProcessHistory {
   /** The pool, for tools and tests that read the tables directly. */
   readonly pool: pg.Pool
   private readonly owned: boolean
   private readonly heads: IncrementalHeads | undefined
   private schema: Promise<void> | undefined
+  private readonly catalog: ProcessCatalog
+  private readonly history: PostgresHistory
 
   constructor(options: PostgresPersisterOptions) {
+    const run = (statement: SqlStatement) => this.run(statement)
+    this.catalog = postgresCatalog(run)
+    this.history = new PostgresHistory(run, checkHistoryOptions(options.history))
     this.heads = options.incremental && new IncrementalHeads(options.incremental)
     if ('pool' in options) {
       this.pool = options.pool
@@ -98,11 +125,13 @@ export class PostgresPersister implements Persister {
   ): Promise<boolean> {
     const body = checkpointText(bundle)
     const key = tagKey(tag)
-    const state = bundle.snapshot.state._tag
+    const columns = catalogColumnsOf(bundle)
+    const { state, paused, status } = columns
     const fenced = fence === undefined ? [] : [fence.root, fence.lease]
     const saveWhole = () =>
       this.query(fence === undefined ? 'saveWhole' : 'saveWholeFenced', [
-        ...[bundle.pid, tag ?? null, key, body, state, bundle.parentPid ?? null],
+        ...[bundle.pid, tag ?? null, key, body, state, columns.parent],
+        ...[columns.definition, columns.version, paused, status],
         ...fenced,
       ])
     const heads = this.heads
@@ -111,7 +140,7 @@ export class PostgresPersister implements Persister {
       const write = heads.plan(bundle.pid, key, body)
       if (write._tag === 'Patch') {
         const patched = await this.query(fence === undefined ? 'savePatch' : 'savePatchFenced', [
-          ...[bundle.pid, key, write.after, write.patch, state],
+          ...[bundle.pid, key, write.after, write.patch, state, paused, status],
           ...fenced,
         ])
         if (patched.rowCount === 1) {
@@ -166,6 +195,26 @@ export class PostgresPersister implements Persister {
     await this.query('deleteProcess', [pid])
   }
 
+  listProcesses(query: ProcessQuery): Promise<ProcessPage> {
+    return this.catalog.listProcesses(query)
+  }
+
+  countByState(filter: ProcessFilter): Promise<StateCounts> {
+    return this.catalog.countByState(filter)
+  }
+
+  appendHistory(entries: readonly HistoryEntry[]): Promise<void> {
+    return this.history.appendHistory(entries)
+  }
+
+  readHistory(pid: string, read?: HistoryRead): Promise<StoredHistoryEntry[]> {
+    return this.history.readHistory(pid, read)
+  }
+
+  applyHistoryRetention(): Promise<number> {
+    return this.history.applyHistoryRetention()
+  }
+
   /**
    * Children that nobody will run: not terminal, their parent terminal or not stored, and last
    * saved more than `olderThanMs` ago (at most `limit` of them). Candidates for pruning: the
@@ -185,6 +234,12 @@ export class PostgresPersister implements Persister {
     await this.ensureSchema()
     // Named: each pooled connection parses and plans the statement once.
     return this.pool.query({ name: `plumpy_${name}`, text: POSTGRES_STATEMENTS[name], values })
+  }
+
+  /** An unnamed statement (listings vary too much to be prepared by name). */
+  private async run(statement: SqlStatement): Promise<pg.QueryResult> {
+    await this.ensureSchema()
+    return this.pool.query(statement.text, [...statement.params])
   }
 
   private async createSchema(): Promise<void> {

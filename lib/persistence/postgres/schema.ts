@@ -45,6 +45,11 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   saved_at TIMESTAMPTZ NOT NULL DEFAULT now(),
   state TEXT,
   parent TEXT COLLATE "C",
+  created_at TIMESTAMPTZ DEFAULT now(),
+  definition TEXT COLLATE "C",
+  definition_version INTEGER,
+  paused BOOLEAN,
+  status TEXT,
   PRIMARY KEY (pid, tag_key)
 );
 CREATE TABLE IF NOT EXISTS checkpoint_patches (
@@ -63,6 +68,17 @@ CREATE TABLE IF NOT EXISTS worker_leases (
 CREATE TABLE IF NOT EXISTS process_claims (
   pid TEXT COLLATE "C" PRIMARY KEY,
   lease INTEGER
+);
+CREATE TABLE IF NOT EXISTS process_history (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  pid TEXT COLLATE "C" NOT NULL,
+  at TIMESTAMPTZ NOT NULL,
+  kind TEXT NOT NULL,
+  from_state TEXT,
+  to_state TEXT NOT NULL,
+  step TEXT,
+  duration_ms BIGINT,
+  status TEXT
 );
 DO $$
 BEGIN
@@ -86,6 +102,33 @@ BEGIN
       END LOOP;
     END;
   END IF;
+  -- Stores made before the listing columns: add them, and fill them from the bodies (a row
+  -- with patches gets those of its last whole body, and the right ones at its next save).
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_attribute
+    WHERE attrelid = 'checkpoints'::regclass AND attname = 'definition' AND NOT attisdropped
+  ) THEN
+    ALTER TABLE checkpoints ADD COLUMN created_at TIMESTAMPTZ DEFAULT now(),
+      ADD COLUMN definition TEXT COLLATE "C", ADD COLUMN definition_version INTEGER,
+      ADD COLUMN paused BOOLEAN, ADD COLUMN status TEXT;
+    UPDATE checkpoints SET created_at = saved_at;
+    DECLARE r RECORD;
+    BEGIN
+      FOR r IN SELECT pid, tag_key, body FROM checkpoints LOOP
+        BEGIN
+          UPDATE checkpoints SET
+            definition = coalesce(substring(r.body::json->>'def' from '^(.+)@[0-9]+#[0-9a-f]{8}$'), '?'),
+            definition_version = substring(r.body::json->>'def' from '@([0-9]+)#[0-9a-f]{8}$')::integer,
+            paused = coalesce((r.body::json->>'paused')::boolean, false),
+            status = r.body::json->>'status'
+          WHERE pid = r.pid AND tag_key = r.tag_key;
+        EXCEPTION WHEN others THEN
+          UPDATE checkpoints SET definition = '?', state = '?'
+          WHERE pid = r.pid AND tag_key = r.tag_key;
+        END;
+      END LOOP;
+    END;
+  END IF;
   -- Created only when missing: CREATE INDEX and CREATE OR REPLACE VIEW lock what they touch,
   -- which would stall the writes of running workers each time one starts.
   IF to_regclass('checkpoints_live_children') IS NULL THEN
@@ -94,6 +137,20 @@ BEGIN
   END IF;
   IF to_regclass('process_claims_by_lease') IS NULL THEN
     CREATE INDEX process_claims_by_lease ON process_claims (lease);
+  END IF;
+  IF to_regclass('checkpoints_by_created') IS NULL THEN
+    CREATE INDEX checkpoints_by_created ON checkpoints (created_at, pid) WHERE tag_key = '';
+    CREATE INDEX checkpoints_by_state ON checkpoints (state, created_at, pid) WHERE tag_key = '';
+    CREATE INDEX checkpoints_by_definition ON checkpoints (definition, created_at, pid)
+    WHERE tag_key = '';
+    CREATE INDEX checkpoints_by_parent ON checkpoints (parent, created_at, pid)
+    WHERE tag_key = '';
+    CREATE INDEX checkpoints_paused ON checkpoints (created_at, pid)
+    WHERE tag_key = '' AND paused;
+  END IF;
+  IF to_regclass('process_history_by_pid') IS NULL THEN
+    CREATE INDEX process_history_by_pid ON process_history (pid, seq);
+    CREATE INDEX process_history_by_time ON process_history (at);
   END IF;
   IF to_regclass('live_worker_leases') IS NULL THEN
     CREATE VIEW live_worker_leases AS
@@ -113,13 +170,17 @@ const fence = (root: number) => `
   )`
 
 const SAVE_WHOLE = (fenced: boolean) => `
-    WITH ${fenced ? `${fence(7)},` : ''} saved AS (
-      INSERT INTO checkpoints AS c (pid, tag, tag_key, body, version, base, state, parent)
-      SELECT $1::text, $2::text, $3::text, $4::text, 1, 1, $5::text, $6::text
+    WITH ${fenced ? `${fence(11)},` : ''} saved AS (
+      INSERT INTO checkpoints AS c (pid, tag, tag_key, body, version, base, state, parent,
+        definition, definition_version, paused, status)
+      SELECT $1::text, $2::text, $3::text, $4::text, 1, 1, $5::text, $6::text,
+        $7::text, $8::integer, $9::boolean, $10::text
       ${fenced ? 'FROM fence' : ''}
       ON CONFLICT (pid, tag_key) DO UPDATE SET
         body = excluded.body, version = c.version + 1, base = c.version + 1, saved_at = now(),
-        state = excluded.state, parent = excluded.parent
+        state = excluded.state, parent = excluded.parent, definition = excluded.definition,
+        definition_version = excluded.definition_version, paused = excluded.paused,
+        status = excluded.status
       RETURNING c.version
     ), dropped AS (
       DELETE FROM checkpoint_patches WHERE pid = $1::text AND tag_key = $3::text
@@ -128,8 +189,9 @@ const SAVE_WHOLE = (fenced: boolean) => `
     SELECT version FROM saved`
 
 const SAVE_PATCH = (fenced: boolean) => `
-    WITH ${fenced ? `${fence(6)},` : ''} head AS (
-      UPDATE checkpoints SET version = version + 1, saved_at = now(), state = $5::text
+    WITH ${fenced ? `${fence(8)},` : ''} head AS (
+      UPDATE checkpoints SET version = version + 1, saved_at = now(), state = $5::text,
+        paused = $6::boolean, status = $7::text
       WHERE pid = $1::text AND tag_key = $2::text AND version = $3::bigint
         ${fenced ? 'AND EXISTS (SELECT 1 FROM fence)' : ''}
       RETURNING version
@@ -139,10 +201,10 @@ const SAVE_PATCH = (fenced: boolean) => `
 
 /**
  * Every statement, run as named prepared statements. Writes that replace a whole body also drop
- * the patches it replaces, in the same statement. The fenced saves take `$7` (the root pid of
- * the process's tree) and `$8` (the writer's lease), `$6` and `$7` for patches, and write nothing unless that lease holds
- * that claim; the claim row is share-locked until the write commits, so a worker taking the
- * claim over waits for it, and then loads what it wrote.
+ * the patches it replaces, in the same statement. The fenced saves take `$11` (the root pid of
+ * the process's tree) and `$12` (the writer's lease), `$8` and `$9` for patches, and write
+ * nothing unless that lease holds that claim; the claim row is share-locked until the write
+ * commits, so a worker taking the claim over waits for it, and then loads what it wrote.
  */
 export const POSTGRES_STATEMENTS = {
   saveWhole: SAVE_WHOLE(false),
