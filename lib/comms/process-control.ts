@@ -11,6 +11,8 @@ import type { Clock, Logger } from '../runtime/environment.js'
 import type { Communicator, MessageOrigin } from './communicator.js'
 import { pidProblem } from '../runtime/pid.js'
 import { receiveSignal } from '../runtime/signals.js'
+import { waitsOf, type WaitItem } from '../waits/describe.js'
+import type { ProcessSnapshot } from '../process/snapshot.js'
 import {
   INTENT_SUBJECT_PREFIX,
   readControlBroadcast,
@@ -209,7 +211,7 @@ export const processControl = (
       announce(process, {
         what: 'state change',
         subject: stateChangedSubject(from, to),
-        body: { from, to },
+        body: { from, to, ...waitsField(process.snapshot) },
       }),
     pausedChanged: (process) =>
       announce(process, {
@@ -238,4 +240,11 @@ export const statusOf = (process: ProcessHandle, ctime: number): ProcessStatus =
   process_string: `<${process.name}> (${process.state})`,
   state: process.state,
   ...(process.status === undefined ? {} : { status: process.status }),
+  ...waitsField(process.snapshot),
 })
+
+/** What a process waits for, as a field of a status reply or a broadcast (absent: nothing). */
+const waitsField = (snapshot: ProcessSnapshot): { readonly waits?: readonly WaitItem[] } => {
+  const waits = waitsOf(snapshot)
+  return waits.length === 0 ? {} : { waits }
+}

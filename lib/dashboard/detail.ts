@@ -6,7 +6,10 @@
 import { stampOf, type Bundle } from '../checkpoint/bundle.js'
 import type { DefinitionRegistry } from '../checkpoint/registry.js'
 import type { ProcessRow, StoredHistoryEntry } from '../persistence/catalog/index.js'
+import type { ProcessSnapshot } from '../process/snapshot.js'
 import type { ProcessState } from '../process/state.js'
+import { systemClock } from '../runtime/environment.js'
+import { formatWait, waitsOf } from '../waits/describe.js'
 import { formatPosition } from '../worker/inspect.js'
 import { toMermaid } from '../workchain/mermaid.js'
 import type { Block } from '../workchain/outline.js'
@@ -58,7 +61,7 @@ export const detailOf = async (
     ctx: snapshot.ctx,
     ...('position' in state ? { position: formatPosition(state.position, definition) } : {}),
     ...terminalParts(state),
-    ...(state._tag === 'WAITING' ? { waiting: waitingOf(state) } : {}),
+    ...(state._tag === 'WAITING' ? { waiting: waitingOf(snapshot, systemClock()) } : {}),
     children,
     ...(more > 0 ? { moreChildren: more } : {}),
     diagram: diagramOf(data, sources.registry),
@@ -116,19 +119,17 @@ const terminalParts = (state: ProcessState): Partial<DetailJson> => {
   }
 }
 
-const waitingOf = (state: Extract<ProcessState, { _tag: 'WAITING' }>): WaitingJson => ({
-  ...(state.message === undefined ? {} : { message: state.message }),
-  awaiting: state.awaiting.map((pending) =>
-    pending.ref._tag === 'Child'
-      ? {
-          key: pending.key,
-          what: `child ${pending.ref.pid}`,
-          child: pending.ref.pid,
-          done: pending.done,
-        }
-      : { key: pending.key, what: 'a promise', done: pending.done },
-  ),
-})
+/** What a WAITING snapshot waits for, as `show` prints it (deadlines relative to `now`). */
+const waitingOf = (snapshot: ProcessSnapshot, now: number): WaitingJson => {
+  const state = snapshot.state
+  return {
+    ...(state._tag === 'WAITING' && state.message !== undefined ? { message: state.message } : {}),
+    waits: waitsOf(snapshot).map((item) => ({
+      text: formatWait(item, now),
+      ...(item.kind === 'child' ? { child: item.pid } : {}),
+    })),
+  }
+}
 
 /** Children of `pid`, depth first, within the budget of nodes; `more`: those left out here. */
 const childrenOf = async (

@@ -44,13 +44,8 @@ export interface ChildJson {
 /** What a WAITING process waits for. */
 export interface WaitingJson {
   readonly message?: string
-  readonly awaiting: readonly {
-    readonly key: string
-    /** `child <pid>`, or `a promise`. */
-    readonly what: string
-    readonly child?: string
-    readonly done: boolean
-  }[]
+  /** What is still awaited, as `formatWait` prints it; a child's pid too, to link to it. */
+  readonly waits: readonly { readonly text: string; readonly child?: string }[]
 }
 
 /** A work chain's outline, drawn, or why it is not. */

@@ -21,7 +21,14 @@ export type {
   ProcessDef,
 } from './define-process.js'
 export { step, InvalidArgumentsError } from './declare-step.js'
-export type { StepOptions, DeclaredStep, ArgsOfStep } from './declare-step.js'
+export type {
+  StepOptions,
+  DeclaredStep,
+  ArgsOfStep,
+  RetryOptions,
+  StepGuard,
+} from './declare-step.js'
+export type { RetryState, AttemptInfo, FailedAttempt } from './retry-state.js'
 export type {
   ProcessContext,
   ProcessRules,

@@ -387,6 +387,11 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     return startEntries(this as ProcessHandle, entries)
   }
 
+  /** @internal The runner's clock (see `StepHost`). */
+  now(): number {
+    return this.host.time.now()
+  }
+
   /** Record the original error (of a step, a hook or an awaitable), for `exception()`. */
   recordError(error: unknown): void {
     this.extras.originalError = error

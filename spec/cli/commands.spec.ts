@@ -46,6 +46,35 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
   it('signals a process that a worker runs, checking the payload there', async () => {
     const controller = new RemoteProcessController(communicator)
     await controller.launchProcess(Approval, {}, { pid: 'approval', nowait: true })
+    // What it waits for, in list, show and status (live and from the store).
+    await waitUntil('the approval to wait', async () =>
+      /^approval {2}\S+ \S+ {2}Approval@1 {2}WAITING/m.test(
+        (await runCli(['list', ...store()])).stdout,
+      ),
+    )
+    expect((await runCli(['list', ...store()])).stdout).toMatch(
+      /^approval {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}Approval@1 {2}WAITING {2}- {2}- {2}signal approve$/m,
+    )
+    const json = await runCli([
+      'list',
+      ...store(),
+      '--definition',
+      'Approval',
+      '--state',
+      'waiting',
+      '--json',
+    ])
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      rows: [
+        { pid: 'approval', waits: [{ kind: 'signal', key: expect.any(String), name: 'approve' }] },
+      ],
+    })
+    expect((await runCli(['show', 'approval', ...store()])).stdout).toMatch(
+      /^waits for {3}signal approve$/m,
+    )
+    expect((await runCli(['status', 'approval', ...broker()])).stdout).toMatch(
+      /waits for: signal approve {2}\(live on a worker\)$/m,
+    )
     const bad = await runCli(['signal', 'approval', 'approve', '{"by":1}', ...broker()])
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/refused signal 'approve': payload\.by: expected string, got 1/)
@@ -83,11 +112,14 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
     const list = await runCli(['list', ...store(), '--roots', '--definition', 'Pipeline'])
     expect(list.code).toBe(0)
     const time = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d`
-    expect(list.stdout).toMatch(/^pid  created  definition  state  paused  status$/m)
+    expect(list.stdout).toMatch(/^pid  created  definition  state  paused  status  waits for$/m)
     expect(list.stdout).toMatch(
-      new RegExp(`^long  ${time}  Pipeline@1  (RUNNING|WAITING)  -  -$`, 'm'),
+      new RegExp(
+        `^long  ${time}  Pipeline@1  (RUNNING  -  -  -|WAITING  -  -  (child .+|-))$`,
+        'm',
+      ),
     )
-    expect(list.stdout).toMatch(new RegExp(`^short  ${time}  Pipeline@1  FINISHED  -  -$`, 'm'))
+    expect(list.stdout).toMatch(new RegExp(`^short  ${time}  Pipeline@1  FINISHED  -  -  -$`, 'm'))
     // Newest first: `long` was launched after `short`.
     expect(list.stdout.indexOf('long  ')).toBeLessThan(list.stdout.indexOf('short  '))
     expect(list.stdout).toMatch(/^1-2 of 2$/m)
@@ -145,7 +177,7 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
     const live = await runCli(['status', 'long', ...broker()])
     expect(live.code).toBe(0)
     expect(live.stdout).toMatch(
-      /^long {2}(RUNNING|WAITING) {2}<Pipeline> \(\w+\) {2}status: - {2}\(live on a worker\)$/m,
+      /^long {2}(RUNNING|WAITING) {2}<Pipeline> \(\w+\) {2}status: - {2}waits for: .+ {2}\(live on a worker\)$/m,
     )
 
     const pause = await runCli(['pause', 'long', ...broker(), '--message', 'for the test'])

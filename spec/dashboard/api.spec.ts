@@ -117,7 +117,7 @@ describe.each(Object.keys(stores))('the dashboard API over %s', (kind) => {
     expect(body.controllable).toBe(false)
 
     const gated = (await get<DetailJson>(`/api/processes/${seeded.gated[0]}`)).body
-    expect(gated.waiting?.awaiting).toEqual([{ key: 'opened', what: 'a promise', done: false }])
+    expect(gated.waiting?.waits).toEqual([{ text: 'task (ctx.opened)' }])
     expect(gated.position).toBe('1:while_(more)(1:count)')
     if (gated.diagram._tag !== 'Drawn') throw new Error('no diagram')
     expect(gated.diagram.svg).toMatch(/class="node step current" data-cursor="1\.1"/)

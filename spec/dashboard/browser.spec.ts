@@ -88,7 +88,7 @@ describe('the dashboard in a browser', () => {
     expect(await current.locator('text').textContent()).toBe('count')
     expect(await current.getAttribute('data-cursor')).toBe('1.1')
     expect(await page.locator('#position').textContent()).toBe('1:while_(more)(1:count)')
-    expect(await page.locator('#waiting').textContent()).toContain('opened ← a promise')
+    expect(await page.locator('#waiting').textContent()).toContain('task (ctx.opened)')
     expect(await page.locator('#history tbody tr').count()).toBeGreaterThanOrEqual(3)
     expect(pageErrors).toEqual([])
   })

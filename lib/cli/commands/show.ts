@@ -2,6 +2,7 @@
 import type { Command } from 'commander'
 import type { DefinitionRegistry } from '../../checkpoint/registry.js'
 import { catalogOf } from '../../persistence/catalog/index.js'
+import { systemClock } from '../../runtime/environment.js'
 import { describeStoredProcess, loadStoredProcess } from '../../worker/inspect.js'
 import { loadRegistry } from '../definitions.js'
 import { openStore, pidArgument, storeOption, type StoreOptions } from '../connect.js'
@@ -31,7 +32,8 @@ export const showCommand = (program: Command): void => {
         const data = await loadStoredProcess(persister, pid)
         const [row] = (await catalogOf(persister).listProcesses({ pid, limit: 1 })).rows
         const times = { created: row?.created, modified: row?.modified }
-        for (const line of describeStoredProcess(data, registry, times)) console.log(line)
+        const lines = describeStoredProcess(data, { now: systemClock(), registry, times })
+        for (const line of lines) console.log(line)
       } finally {
         await persister.close()
       }

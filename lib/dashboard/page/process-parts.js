@@ -122,24 +122,13 @@ export const waitingList = (waiting) =>
     'div',
     { id: 'waiting' },
     waiting.message === undefined ? null : h('p', {}, waiting.message),
-    waiting.awaiting.length === 0
-      ? h('p', { class: 'muted' }, 'Waits to be resumed (nothing awaited).')
+    waiting.waits.length === 0
+      ? h('p', { class: 'muted' }, 'Every awaited result is in: it resumes next.')
       : h(
           'ul',
           {},
-          waiting.awaiting.map((pending) =>
-            h(
-              'li',
-              {},
-              h('code', {}, pending.key),
-              ' ← ',
-              pending.child === undefined
-                ? pending.what
-                : h('span', {}, 'child ', processLink(pending.child)),
-              pending.done
-                ? h('span', { class: 'badge done' }, 'done')
-                : h('span', { class: 'badge pending' }, 'pending'),
-            ),
+          waiting.waits.map((wait) =>
+            h('li', {}, wait.child === undefined ? wait.text : processLink(wait.child, wait.text)),
           ),
         ),
   )
