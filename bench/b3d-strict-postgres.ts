@@ -5,7 +5,7 @@
  * same server: one connection, sequential autocommitted upserts of a checkpoint-sized row.
  * Reports both rates and their ratio (the goals: ≥ 0.9× for one chain, ≥ 5× for 100).
  *
- * The server is `PLUMPY_BENCH_PG_URL`, or a private one with fsync on (see `services.ts`).
+ * The server is the environment's (`PLUMPY_BENCH_PG_URL`), or a private one with fsync on (see `servers.ts`).
  */
 import pg from 'pg'
 import { Runner, silentLogger } from '../lib/index.js'
@@ -22,7 +22,7 @@ import {
   type Samples,
   type WorkloadArgs,
 } from './harness.js'
-import { server } from './services.js'
+import { startPostgres } from './servers.js'
 
 /** Sequential autocommitted upserts of one row, the size of a loop chain's checkpoint. */
 const loopbackCommits = async (pool: pg.Pool, commits: number) => {
@@ -69,11 +69,7 @@ const ratio = (rates: Samples, loopback: readonly number[]) =>
   rates.wall.map((rate, i) => rate / (loopback[i] ?? NaN))
 
 export const main = async (args: WorkloadArgs) => {
-  const database = server(
-    process.env['PLUMPY_BENCH_PG_URL'],
-    'postgres.sh',
-    (port) => `postgres://postgres@127.0.0.1:${port}/postgres`,
-  )
+  const database = startPostgres()
   const pool = new pg.Pool({ connectionString: database.url, max: 20 })
   const persister = new PostgresPersister({ pool, groupCommit: true })
   try {
@@ -108,7 +104,7 @@ export const main = async (args: WorkloadArgs) => {
         [...oneLoopback, ...manyLoopback],
       ),
       measurement(
-        { id: 'B3d-1', what: 'strict steps/s into PostgreSQL, one chain', ...fields, details: {} },
+        { id: 'B3d', what: 'strict steps/s into PostgreSQL, one chain', ...fields, details: {} },
         one,
         runs.warmup,
       ),

@@ -15,41 +15,15 @@
  * number of live processes: read at rest, it counts what the processes hold, as a reading of a
  * Python process does. The reading taken at once is reported too (`B5-busy`).
  */
-import { getHeapSpaceStatistics } from 'node:v8'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { Runner, silentLogger } from '../lib/index.js'
 import { ThreeSteps } from './definitions.js'
 import { check, runIfMain, untimed, type WorkloadArgs } from './harness.js'
-
-const collect = (): void => {
-  const gc = (globalThis as { gc?: () => void }).gc
-  if (gc === undefined) throw new Error('B5 needs node --expose-gc')
-  for (let i = 0; i < 3; i++) gc()
-}
-
-const youngGeneration = (): number =>
-  getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0
-
-/**
- * Full collections, then wait (up to `limitMs`) until the young generation is back at its
- * smallest size (`restingYoung`, read when the process started) and memory has settled.
- */
-const atRest = async (restingYoung: number, limitMs: number) => {
-  const started = performance.now()
-  collect()
-  while (youngGeneration() > restingYoung && performance.now() - started < limitMs) {
-    await sleep(250)
-    collect()
-  }
-  return { memory: process.memoryUsage(), waitedMs: Math.round(performance.now() - started) }
-}
+import { atRest, collect, restingYoungGeneration } from './memory-at-rest.js'
 
 export const main = async (args: WorkloadArgs) => {
   const count = args.smoke ? 500 : 10_000
   const limitMs = args.smoke ? 0 : 20_000
-  collect()
-  // V8's smallest young generation on 64-bit machines: 1 MiB (it starts larger while loading).
-  const restingYoung = Math.min(youngGeneration(), 1 << 20)
+  const restingYoung = restingYoungGeneration()
   // Warm-up: the same path as the measured one, then dropped.
   {
     const runner = new Runner({ logger: silentLogger })

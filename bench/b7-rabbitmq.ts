@@ -19,20 +19,15 @@
  * long enough (≥ 1,000 launches) for that resolution.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import * as t from 'io-ts'
 import {
   defineWorkChain,
-  DefinitionRegistry,
   input,
   out,
   output,
-  ProcessLauncher,
   RemoteProcessController,
-  Runner,
   silentLogger,
 } from '../lib/index.js'
 import { AmqpCommunicator } from '../lib/comms/amqp/index.js'
@@ -48,6 +43,8 @@ import {
   type Measurement,
   type WorkloadArgs,
 } from './harness.js'
+import { SLOTS, runLauncherWorker } from './launcher-worker.js'
+import { ROOT, startBroker } from './servers.js'
 
 /** The trivial process: one step, one output (y = x, so that each answer can be checked). */
 export const Echo = defineWorkChain({
@@ -58,11 +55,6 @@ export const Echo = defineWorkChain({
 })
 
 const HERE = fileURLToPath(import.meta.url)
-const ROOT = resolve(
-  dirname(HERE),
-  HERE.includes(join('results', 'compiled')) ? '../../../..' : '..',
-)
-const SLOTS = 100
 const STALL_MS = 250
 const TICKS_PER_SECOND = (() => {
   const out = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })
@@ -95,22 +87,13 @@ const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> =>
 // ---------------------------------------------------------------------------------------------
 // The worker program.
 
-const runWorker = async (): Promise<void> => {
-  const url = process.env['PLUMPY_B7_URL'] as string
-  const prefix = process.env['PLUMPY_B7_PREFIX'] as string
-  const communicator = await AmqpCommunicator.connect(url, { prefix, logger: silentLogger })
-  const runner = new Runner({ logger: silentLogger })
-  await new ProcessLauncher({ runner, registry: DefinitionRegistry.of(Echo) }).subscribe(
-    communicator,
-    SLOTS,
-  )
-  process.stdout.write('READY\n')
-  // The parent closes our stdin to stop us (and so does its death).
-  process.stdin.resume()
-  process.stdin.on('end', () => {
-    void communicator.close().finally(() => process.exit(0))
+const runWorker = (): Promise<void> =>
+  runLauncherWorker({
+    url: process.env['PLUMPY_B7_URL'] as string,
+    prefix: process.env['PLUMPY_B7_PREFIX'] as string,
+    definition: Echo,
+    control: false,
   })
-}
 
 interface Worker {
   readonly child: ChildProcess
@@ -159,70 +142,6 @@ const stopWorker = (worker: Worker): Promise<void> =>
     })
     worker.child.stdin?.end()
   })
-
-// ---------------------------------------------------------------------------------------------
-// The broker.
-
-interface Broker {
-  readonly url: string
-  /** The beam process, when it is ours (its CPU can then be read). */
-  readonly pid: number | undefined
-  stop(): void
-}
-
-/** Whether a broker can be had: a URL in the environment, or RabbitMQ installed. */
-export const brokerUrlFromEnv = (): string | undefined =>
-  process.env['PLUMPY_BENCH_AMQP_URL'] || process.env['PLUMPY_TEST_AMQP_URL'] || undefined
-
-const freePort = (): number => {
-  const out = spawnSync(
-    process.execPath,
-    [
-      '-e',
-      `const s=require('node:net').createServer();s.listen({port:20000+Math.floor(Math.random()*10000),host:'127.0.0.1',exclusive:true},()=>{console.log(s.address().port);s.close()});s.on('error',()=>process.exit(1))`,
-    ],
-    { encoding: 'utf8' },
-  )
-  return Number(out.stdout.trim())
-}
-
-const startBroker = (): Broker => {
-  const fromEnv = brokerUrlFromEnv()
-  if (fromEnv !== undefined) return { url: fromEnv, pid: undefined, stop: () => {} }
-  const dir = mkdtempSync(join(tmpdir(), 'plumpy-b7-rmq.'))
-  const script = join(ROOT, 'scripts', 'services', 'rabbitmq.sh')
-  let lastError = ''
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = freePort()
-    if (!Number.isFinite(port) || port === 0) continue
-    const started = spawnSync('bash', [script, 'start', dir, String(port)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 180_000,
-    })
-    if (started.status === 0) {
-      let pid: number | undefined
-      try {
-        pid = Number(readFileSync(join(dir, 'rabbit.pid'), 'utf8').trim()) || undefined
-      } catch {
-        pid = undefined
-      }
-      return {
-        url: `amqp://guest:guest@127.0.0.1:${port}`,
-        pid,
-        stop: () => {
-          spawnSync('bash', [script, 'stop', dir], { stdio: 'ignore', timeout: 60_000 })
-          rmSync(dir, { recursive: true, force: true })
-        },
-      }
-    }
-    lastError = started.stderr
-    if (!/port \d+ is taken/.test(started.stderr)) break
-  }
-  spawnSync('bash', [script, 'stop', dir], { stdio: 'ignore', timeout: 60_000 })
-  rmSync(dir, { recursive: true, force: true })
-  throw new Error(`B7: could not start a RabbitMQ node:\n${lastError}`)
-}
 
 // ---------------------------------------------------------------------------------------------
 // The workload.
@@ -314,7 +233,8 @@ export const main = async (args: WorkloadArgs): Promise<Measurement[]> => {
     const common = {
       count,
       prefix: 'b7-<pid>-<time>',
-      broker: broker.pid === undefined ? 'from the environment' : 'private node (rabbitmq.sh)',
+      broker:
+        broker.origin === 'environment' ? 'from the environment' : 'private node (rabbitmq.sh)',
       slotsPerWorker: SLOTS,
     }
     const clientCpu = median(cpu.client)

@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util'
 import { AmqpCommunicator } from '../lib/comms/amqp/index.js'
 import { RemoteProcessController, silentLogger } from '../lib/index.js'
 import { Work } from '../examples/scaling/definitions.js'
-import { server } from './services.js'
+import { startBroker, startPostgres } from './servers.js'
 import { cpuMs, percentile, startWorker } from './worker-process.js'
 
 const main = async () => {
@@ -33,16 +33,8 @@ const main = async () => {
   })
   const count = Number(values.count)
   const warmup = Number(values.warmup)
-  const broker = server(
-    process.env['PLUMPY_BENCH_AMQP_URL'],
-    'rabbitmq.sh',
-    (port) => `amqp://guest:guest@127.0.0.1:${port}?heartbeat=10`,
-  )
-  const database = server(
-    process.env['PLUMPY_BENCH_PG_URL'],
-    'postgres.sh',
-    (port) => `postgres://postgres@127.0.0.1:${port}/postgres`,
-  )
+  const broker = startBroker()
+  const database = startPostgres()
   const prefix = `roundtrip-${process.pid}`
   let worker: ChildProcess | undefined
   let communicator: AmqpCommunicator | undefined
@@ -72,10 +64,7 @@ const main = async () => {
     const total = latencies.reduce((sum, ms) => sum + ms, 0)
     const sorted = [...latencies].sort((a, b) => a - b)
     const median = percentile(sorted, 50)
-    const durable =
-      process.env['PLUMPY_BENCH_PG_URL'] === undefined
-        ? 'fsync on (private server)'
-        : 'as configured'
+    const durable = database.origin === 'private' ? 'fsync on (private server)' : 'as configured'
     console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, Node ${process.version}`)
     console.log(
       `PostgreSQL: ${durable}; ${count} sequential round trips after ${warmup} of warm-up`,

@@ -7,7 +7,7 @@
  * examples/scaling (one step, one output); every answer is checked.
  *
  * The servers are `PLUMPY_BENCH_AMQP_URL` and `PLUMPY_BENCH_PG_URL`, or private ones (PostgreSQL
- * with fsync on; see `services.ts`). The SQLite file is a fresh one in a temp directory.
+ * with fsync on; see `servers.ts`). The SQLite file is a fresh one in a temp directory.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -17,7 +17,7 @@ import { AmqpCommunicator } from '../lib/comms/amqp/index.js'
 import { RemoteProcessController, silentLogger } from '../lib/index.js'
 import { Work } from '../examples/scaling/definitions.js'
 import { check, runIfMain, untimed, type WorkloadArgs } from './harness.js'
-import { server } from './services.js'
+import { startBroker, startPostgres } from './servers.js'
 import { percentile, startWorker } from './worker-process.js'
 
 /** One launch of `Work`, checked. */
@@ -77,16 +77,8 @@ export const main = async (args: WorkloadArgs) => {
     sequential: args.numbers.get('sequential') ?? full.sequential,
     concurrent: args.numbers.get('concurrent') ?? full.concurrent,
   }
-  const broker = server(
-    process.env['PLUMPY_BENCH_AMQP_URL'],
-    'rabbitmq.sh',
-    (port) => `amqp://guest:guest@127.0.0.1:${port}?heartbeat=10`,
-  )
-  const database = server(
-    process.env['PLUMPY_BENCH_PG_URL'],
-    'postgres.sh',
-    (port) => `postgres://postgres@127.0.0.1:${port}/postgres`,
-  )
+  const broker = startBroker()
+  const database = startPostgres()
   const dir = mkdtempSync(join(tmpdir(), 'plumpy-b7e-'))
   try {
     const stores = [

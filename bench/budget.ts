@@ -24,6 +24,11 @@ export interface BudgetRow {
   readonly goal: Goal
 }
 
+/** A row plumpy 0.26 has no figure for. */
+const NONE: PlumpyFigure = { text: '—', best: undefined }
+/** A row reported for information only. */
+const INFORMATION: Goal = { text: '—', met: undefined }
+
 const atLeast = (limit: number, text: string): Goal => ({ text, met: (m) => m >= limit })
 const atMost = (limit: number, text: string): Goal => ({ text, met: (m) => m <= limit })
 
@@ -64,7 +69,7 @@ export const BUDGET: Readonly<Record<string, BudgetRow>> = {
     plumpy: { text: '—', best: undefined },
     goal: { text: '—', met: undefined },
   },
-  'B3d-1': {
+  B3d: {
     workload: 'strict steps/s into PostgreSQL, one chain (each checkpoint committed first)',
     plumpy: { text: '— (DBOS 5.3: 685 /s)', best: undefined },
     goal: { text: '≥ 0.9× loopback commits', met: undefined },
@@ -154,6 +159,57 @@ export const BUDGET: Readonly<Record<string, BudgetRow>> = {
     plumpy: { text: '5.7 ms (client 2.2, worker 2.4, broker 1.0)', best: 5.7 },
     goal: atMost(1.1, '≤ 1.1 ms in all'),
   },
+  B8: {
+    workload:
+      '10,000 processes sleeping on durable timers, one runner: V8 heap per process at rest',
+    plumpy: NONE,
+    goal: atMost(1, '≤ 1 KiB'),
+  },
+  'B8-rss': {
+    workload: 'the same: rss per sleeping process at rest (for information)',
+    plumpy: NONE,
+    goal: INFORMATION,
+  },
+  'B8-lateness': {
+    workload: 'the same, deadlines spread over 1 s: latest fire after its deadline',
+    plumpy: NONE,
+    goal: atMost(50, '≤ 50 ms'),
+  },
+  'B8-fires': {
+    workload: 'as many timers due at one instant: woken and finished per second',
+    plumpy: NONE,
+    goal: INFORMATION,
+  },
+  'B9-rt': {
+    workload: 'signal round trips through RabbitMQ, 1 worker without a store: median',
+    plumpy: NONE,
+    goal: INFORMATION,
+  },
+  'B9-p99': {
+    workload: 'the same: p99',
+    plumpy: NONE,
+    goal: INFORMATION,
+  },
+  'B9-tp': {
+    workload: 'signals at once to waiting processes, 1 worker without a store: signals/s',
+    plumpy: NONE,
+    goal: atLeast(1_000, '≥ 1,000 /s'),
+  },
+  'B9-pg-rt': {
+    workload: 'signal round trips, 1 worker on PostgreSQL: median',
+    plumpy: NONE,
+    goal: INFORMATION,
+  },
+  'B9-pg-p99': {
+    workload: 'the same: p99',
+    plumpy: NONE,
+    goal: INFORMATION,
+  },
+  'B9-pg-tp': {
+    workload: 'signals at once to waiting processes, 1 worker on PostgreSQL: signals/s',
+    plumpy: NONE,
+    goal: INFORMATION,
+  },
 }
 
 /** The budget row of a measurement id (`B6@100000` → `B6`, `B6@10-size` → `B6-size`). */
@@ -180,8 +236,8 @@ export const ratioToPlumpy = (
 }
 
 /**
- * Rows that a run may leave unmeasured (B7 without a broker), printed with the reason
- * `bench/run.ts` gives.
+ * Rows that a run may leave unmeasured (B7 and B9 without a broker, the PostgreSQL limit without
+ * a server), printed with the reason `bench/run.ts` gives.
  */
 export const NOT_MEASURED = [
   {
@@ -189,6 +245,18 @@ export const NOT_MEASURED = [
     workload: '1,000 launches through RabbitMQ (1 and 2 workers), round trips, CPU per launch',
     plumpy: '294 /s, 272 /s, 201 round trips/s, 5.7 ms CPU per launch',
     goal: '≥ 3,000 /s; ≥ 400 round trips/s; no stalls; ≤ 1.1 ms CPU',
+  },
+  {
+    id: 'B9',
+    workload: 'signal round trips through RabbitMQ (median, p99) and signals/s, 1 worker',
+    plumpy: '—',
+    goal: '≥ 1,000 /s',
+  },
+  {
+    id: 'L-pg',
+    workload: 'PostgreSQL commits per second on loopback (the limit of B3d)',
+    plumpy: '—',
+    goal: '—',
   },
 ] as const
 

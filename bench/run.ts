@@ -7,6 +7,7 @@
  *   npm run bench -- --smoke             tiny sizes, no goals checked → bench/results/smoke.json
  *   npm run bench -- --out other.json    write the JSON elsewhere
  *   npm run bench -- --tsx               run the TypeScript through tsx instead of compiled
+ *   npm run bench -- --only B8 --processes 100000   B8 at another size (10,000 by default)
  *
  * A full run first compiles `lib/` and `bench/` as TypeScript emits them (see `compile.ts`: tsx's
  * own transform doubles a live process's heap), then starts a fresh Node process on that code for
@@ -15,14 +16,18 @@
  * the sources in this process, except B5, which needs a fresh one with `--expose-gc` (and keeps
  * the process protocol exercised).
  *
+ * The limits the workloads are read against (`limits.ts`) run first, and with `--only` whenever
+ * a chosen workload has one, so that every fraction compares figures of the same run.
+ *
  * The exit code is 0 when every workload ran (whether or not it met its goal): benchmarks are
  * measurements, never tests.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Unmeasured } from './budget.js'
+import { limitsOf } from './fractions.js'
 import { COMPILED_DIR, compileForBench, compiledPath } from './compile.js'
 import {
   RESULT_PREFIX,
@@ -32,6 +37,7 @@ import {
   type WorkloadArgs,
 } from './harness.js'
 import { machineInfo } from './machine.js'
+import { brokerUnavailable, postgresUnavailable } from './servers.js'
 import { printTable, rowsOf } from './table.js'
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url))
@@ -49,34 +55,16 @@ interface Job {
   readonly alwaysFresh: boolean
   /** Why it cannot run here (then its row says so instead), or undefined when it can. */
   readonly unavailable?: () => string | undefined
+  /** The row that says why, when it cannot run or fails (see `NOT_MEASURED`). */
+  readonly unmeasuredId?: string
 }
 
-/**
- * B7 needs a broker: the URL in `PLUMPY_BENCH_AMQP_URL` (or `PLUMPY_TEST_AMQP_URL`), or RabbitMQ
- * installed so that the workload starts a private node. A smoke run without a URL skips it, so
- * that smoke runs stay fast.
- */
-const b7Unavailable = (smoke: boolean) => (): string | undefined => {
-  const url = process.env['PLUMPY_BENCH_AMQP_URL'] || process.env['PLUMPY_TEST_AMQP_URL']
-  if (url) return undefined
-  if (smoke) return 'not run (smoke run without PLUMPY_BENCH_AMQP_URL)'
-  const bin = process.env['PLUMPY_RABBITMQ_BIN'] || '/usr/lib/rabbitmq/bin'
-  return existsSync(join(bin, 'rabbitmq-server'))
-    ? undefined
-    : 'not measured (RabbitMQ not installed)'
+/** Who needs what: the B8 size asked for on the command line, if any. */
+interface Sizes {
+  readonly processes: number | undefined
 }
 
-/** B3d and B7e need PostgreSQL: `PLUMPY_BENCH_PG_URL`, or its server installed (as B7 above). */
-const pgUnavailable = (smoke: boolean) => (): string | undefined =>
-  process.env['PLUMPY_BENCH_PG_URL']
-    ? undefined
-    : smoke
-      ? 'not run (smoke run without PLUMPY_BENCH_PG_URL)'
-      : existsSync('/usr/lib/postgresql')
-        ? undefined
-        : 'not measured (PostgreSQL not installed)'
-
-const jobs = (smoke: boolean): Job[] => {
+const jobs = (smoke: boolean, sizes: Sizes): Job[] => {
   const job = (ids: string[], file: string, more: Partial<Job> = {}): Job => ({
     ids,
     file,
@@ -88,17 +76,24 @@ const jobs = (smoke: boolean): Job[] => {
   })
   const longHistory = smoke ? 1_000 : 100_000
   return [
+    job(
+      ['L-resume', 'L-produce', 'L-stringify', 'L-produce+stringify', 'L-parse', 'L-sqlite'],
+      'limits.ts',
+    ),
+    job(['L-pg'], 'limits.ts', {
+      args: ['--postgres', '1'],
+      unavailable: () => postgresUnavailable(smoke),
+      unmeasuredId: 'L-pg',
+    }),
     job(['B1'], 'b1-steps.ts'),
     job(['B2'], 'b2-processes.ts'),
     job(['B3a'], 'b3a-checkpoints-memory.ts'),
     job(['B3b'], 'b3b-checkpoints-sqlite.ts'),
     job(['B3c'], 'b3c-checkpoint-size.ts'),
     job(
-      ['B3d-loopback', 'B3d-1', 'B3d-1-ratio', 'B3d-100', 'B3d-100-ratio'],
+      ['B3d-loopback', 'B3d', 'B3d-1-ratio', 'B3d-100', 'B3d-100-ratio'],
       'b3d-strict-postgres.ts',
-      {
-        unavailable: pgUnavailable(smoke),
-      },
+      { unavailable: () => postgresUnavailable(smoke) },
     ),
     job(['B4'], 'b4-reload.ts'),
     job(['B5'], 'b5-memory.ts', {
@@ -109,7 +104,18 @@ const jobs = (smoke: boolean): Job[] => {
     job(['B6@10'], 'b6-resume.ts', { args: ['--after', '10'] }),
     job([`B6@${longHistory}`], 'b6-resume.ts', { args: ['--after', String(longHistory)] }),
     job(['B7-1w', 'B7-2w', 'B7-rt', 'B7-stalls', 'B7-cpu'], 'b7-rabbitmq.ts', {
-      unavailable: b7Unavailable(smoke),
+      unavailable: () => brokerUnavailable(smoke),
+      unmeasuredId: 'B7',
+    }),
+    job(['B8', 'B8-lateness', 'B8-fires', 'B8-rss'], 'b8-timers.ts', {
+      nodeFlags: ['--expose-gc'],
+      alwaysFresh: true,
+      processes: smoke || sizes.processes !== undefined ? 1 : 3,
+      args: sizes.processes === undefined ? [] : ['--processes', String(sizes.processes)],
+    }),
+    job(['B9-rt', 'B9-p99', 'B9-tp', 'B9-pg-rt', 'B9-pg-p99', 'B9-pg-tp'], 'b9-signals.ts', {
+      unavailable: () => brokerUnavailable(smoke),
+      unmeasuredId: 'B9',
     }),
     job(
       [
@@ -122,7 +128,7 @@ const jobs = (smoke: boolean): Job[] => {
       ],
       'b7e-worker-durable.ts',
       {
-        unavailable: () => b7Unavailable(smoke)() ?? pgUnavailable(smoke)(),
+        unavailable: () => brokerUnavailable(smoke) ?? postgresUnavailable(smoke),
       },
     ),
   ]
@@ -179,6 +185,7 @@ interface Options {
   readonly code: Code
   readonly only: readonly string[] | undefined
   readonly out: string
+  readonly sizes: Sizes
 }
 
 const parseOptions = (argv: readonly string[]): Options => {
@@ -193,15 +200,29 @@ const parseOptions = (argv: readonly string[]): Options => {
     .filter((id) => id !== '')
   const out = value('--out') ?? join(BENCH_DIR, 'results', smoke ? 'smoke.json' : 'latest.json')
   const code = smoke || argv.includes('--tsx') ? 'tsx' : 'compiled'
-  return { smoke, code, only, out: resolve(out) }
+  const processes = value('--processes')
+  if (processes !== undefined && !(Number.isInteger(Number(processes)) && Number(processes) > 0))
+    throw new Error(`--processes needs a whole number above 0, got '${processes}'`)
+  const sizes = { processes: processes === undefined ? undefined : Number(processes) }
+  return { smoke, code, only, out: resolve(out), sizes }
 }
 
 const selected = (job: Job, only: readonly string[] | undefined): boolean =>
   only === undefined || job.ids.some((id) => only.some((f) => id.toUpperCase().startsWith(f)))
 
+/**
+ * The jobs `--only` asks for, with the limits they are read against (measured in the same run,
+ * or their fractions could not be printed), in the order of `all`.
+ */
+const choose = (all: readonly Job[], only: readonly string[] | undefined): Job[] => {
+  const asked = all.filter((job) => selected(job, only))
+  const limits = limitsOf(asked.flatMap((job) => job.ids))
+  return all.filter((job) => asked.includes(job) || job.ids.some((id) => limits.includes(id)))
+}
+
 const main = async (): Promise<void> => {
   const options = parseOptions(process.argv.slice(2))
-  const chosen = jobs(options.smoke).filter((job) => selected(job, options.only))
+  const chosen = choose(jobs(options.smoke, options.sizes), options.only)
   if (chosen.length === 0) throw new Error(`--only ${options.only?.join(',')} selects no workload`)
   const machine = machineInfo()
   console.log(
@@ -223,7 +244,7 @@ const main = async (): Promise<void> => {
     const reason = job.unavailable?.()
     if (reason !== undefined) {
       console.log(`  skipping ${job.ids.join(', ')} (${job.file}): ${reason}`)
-      unmeasured.push({ id: job.ids[0]?.replace(/-.*$/, '') ?? job.file, reason })
+      unmeasured.push({ id: job.unmeasuredId ?? job.ids[0] ?? job.file, reason })
       continue
     }
     const label = `${job.ids.join(', ')} (${job.file}${job.args.length > 0 ? ' ' + job.args.join(' ') : ''})`
@@ -241,8 +262,8 @@ const main = async (): Promise<void> => {
       console.log(' failed')
       console.error(error instanceof Error ? error.message : error)
       failures.push(label)
-      if (job.ids.some((id) => id.startsWith('B7')))
-        unmeasured.push({ id: 'B7', reason: 'not measured (the workload failed)' })
+      if (job.unmeasuredId !== undefined)
+        unmeasured.push({ id: job.unmeasuredId, reason: 'not measured (the workload failed)' })
     }
   }
   const loadAfter = machineInfo().loadAverage

@@ -1,9 +1,12 @@
 /**
  * The table `bench/run.ts` prints: one row per figure, with plumpy 0.26's figure, the ratio
- * (> 1 means plumpy-ts is better) and whether the goal is met, plus the derived B6 row (are the
- * two histories equal within noise?) and the rows of workloads that cannot be measured yet.
+ * (> 1 means plumpy-ts is better) and whether the goal is met; for the workloads bounded by a
+ * limit measured in the same run (`fractions.ts`), that limit, the fraction of it reached and the
+ * goal as a fraction; plus the derived B6 row (are the two histories equal within noise?) and
+ * the rows of workloads that could not be measured.
  */
 import { NOT_MEASURED, budgetOf, ratioToPlumpy, type Unmeasured } from './budget.js'
+import { fractionOf, type Fraction } from './fractions.js'
 import { formatNumber, mad, type Measurement } from './harness.js'
 
 /** One printed (and stored) row. */
@@ -20,6 +23,8 @@ export interface Row {
   readonly goal: string
   /** null: not judged (smoke run, information only, or not measured). */
   readonly met: boolean | null
+  /** The limit this figure is read against, as a fraction; null when none applies. */
+  readonly limit: Fraction | null
 }
 
 const withUnit = (value: number, unit: string): string =>
@@ -31,6 +36,7 @@ export const rowsOf = (
   smoke: boolean,
   unmeasured: readonly Unmeasured[],
 ): Row[] => {
+  const why = new Map(unmeasured.map(({ id, reason }) => [id, reason]))
   const rows: Row[] = measurements.map((m) => {
     const budget = budgetOf(m.id)
     const ratio = smoke ? undefined : ratioToPlumpy(m.median, m.better, budget?.plumpy.best)
@@ -46,6 +52,7 @@ export const rowsOf = (
       ratio: ratio ?? null,
       goal: budget?.goal.text ?? '—',
       met: judge === undefined ? null : judge(m.median),
+      limit: fractionOf(m, measurements, smoke, why) ?? null,
     }
   })
   const equal = b6Equality(measurements, smoke)
@@ -64,6 +71,7 @@ export const rowsOf = (
         ratio: null,
         goal: row.goal,
         met: null,
+        limit: null,
       })
   }
   return rows
@@ -99,6 +107,7 @@ const b6Equality = (measurements: readonly Measurement[], smoke: boolean): Row |
     ratio: null,
     goal: 'equal within noise',
     met: smoke ? null : difference <= noise,
+    limit: null,
   }
 }
 
@@ -111,7 +120,23 @@ const HEADERS = [
   'ours vs plumpy',
   'goal',
   'met',
+  'limit (median)',
+  'fraction (CPU; wall)',
+  'fraction goal',
+  'met',
 ] as const
+
+const yesNo = (met: boolean | null): string => (met === null ? '—' : met ? 'yes' : 'no')
+
+/** The fraction from CPU-time medians, then from wall-clock ones (or the one there is). */
+const fractionCell = (limit: Fraction | null): string => {
+  if (limit === null || limit.fraction === null) return '—'
+  if (limit.fractionCpu === null) return times(limit.fraction)
+  return `${times(limit.fractionCpu)}; ${times(limit.fraction)}`
+}
+
+const times = (value: number | null): string =>
+  value === null ? '—' : `×${value >= 10 ? value.toFixed(0) : value.toFixed(2)}`
 
 /** Print the rows as a Markdown table. */
 export const printTable = (rows: readonly Row[]): void => {
@@ -121,9 +146,13 @@ export const printTable = (rows: readonly Row[]): void => {
     row.ours,
     row.oursCpu,
     row.plumpy,
-    row.ratio === null ? '—' : `×${row.ratio >= 10 ? row.ratio.toFixed(0) : row.ratio.toFixed(2)}`,
+    times(row.ratio),
     row.goal,
-    row.met === null ? '—' : row.met ? 'yes' : 'no',
+    yesNo(row.met),
+    row.limit?.limit ?? '—',
+    fractionCell(row.limit),
+    row.limit?.goal ?? '—',
+    yesNo(row.limit?.met ?? null),
   ])
   const widths = HEADERS.map((header, i) =>
     Math.max(header.length, ...cells.map((line) => (line[i] as string).length)),
@@ -136,6 +165,9 @@ export const printTable = (rows: readonly Row[]): void => {
   console.log(
     '\nours vs plumpy: > 1 means plumpy-ts is better (rates: ours / plumpy; sizes and times: ' +
       "plumpy / ours), against plumpy's best figure. CPU time: the same figure from the " +
-      "process's CPU time (all its threads) instead of wall-clock time.",
+      "process's CPU time (all its threads) instead of wall-clock time. fraction: ours / the " +
+      'limit (L- rows, measured in the same run), from CPU-time medians, then from wall-clock ' +
+      'ones; the goal is judged on the first (the two runs shared the machine with different ' +
+      'loads when the load average exceeds the cores).',
   )
 }

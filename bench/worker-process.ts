@@ -4,10 +4,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+import { join } from 'node:path'
+import { ROOT } from './servers.js'
 
 /** `plumpy-ts worker`, resolved once it says it is ready. */
 export const startWorker = (

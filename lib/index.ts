@@ -10,6 +10,16 @@ export * from './checkpoint/index.js'
 export * from './persistence/index.js'
 export * from './runtime/index.js'
 export * from './comms/index.js'
+export { RetryPolicyError, type RetryPolicy, type FailureInfo } from './retry/policy.js'
+export { AttemptsOverError } from './retry/errors.js'
+export {
+  waitsOf,
+  formatWait,
+  formatWaits,
+  formatInstant,
+  WaitItemJson,
+  type WaitItem,
+} from './waits/describe.js'
 export { ProcessLoop, inertRunners, stepEvent } from './interpreter/index.js'
 export type {
   Answer,

@@ -112,14 +112,17 @@ npm_dependencies() {
 
 pg_installed() { compgen -G '/usr/lib/postgresql/*/bin/initdb' > /dev/null; }
 rabbitmq_installed() { [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] && command -v epmd > /dev/null; }
+# The dashboard's browser test drives Debian's Chromium (never a downloaded browser).
+chromium_installed() { [[ -x /usr/bin/chromium ]]; }
 
 POLICY_RC_ADDED=
 debian_packages() {
   local missing=()
   if [[ -z ${PLUMPY_TEST_AMQP_URL:-} ]] && ! rabbitmq_installed; then missing+=(rabbitmq-server); fi
   if [[ -z ${PLUMPY_TEST_PG_URL:-} ]] && ! pg_installed; then missing+=(postgresql); fi
+  if ! chromium_installed; then missing+=(chromium); fi
   if ((${#missing[@]} == 0)); then
-    say "RabbitMQ and PostgreSQL are installed (or given by URL)"
+    say "RabbitMQ, PostgreSQL (or given by URL) and Chromium are installed"
     return 0
   fi
   if ((EUID != 0)); then
@@ -306,7 +309,7 @@ build() {
     return 0
   fi
   rm -rf dist
-  npx tsc -p tsconfig.build.json
+  npm run --silent build
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -360,7 +363,7 @@ say "repository $ROOT, temp dir $TMP"
 stage apt debian_packages
 start_services # boots while the dependencies install and the static checks run
 stage npm npm_dependencies
-stage typecheck npx tsc --noEmit
+stage typecheck npm run --silent typecheck
 stage lint npx eslint .
 stage format npx prettier --check .
 stage build build

@@ -11,7 +11,8 @@
  * of `Work.run` and `Pipeline.collect` appends a line `<os pid> <pipeline pid> <step> <index>`
  * to that file, synchronously (the line is in the kernel before the step returns, so a worker
  * killed right after it cannot lose it). That side effect is there only for observation: it
- * lets the tests count how many times each step ran, on which worker.
+ * lets the tests count how many times each step ran, on which worker. (`Sleeper.wake` records
+ * the wall-clock time it ran, in ms since the epoch, as its index.)
  */
 import { appendFileSync } from 'node:fs'
 import * as t from 'io-ts'
@@ -23,6 +24,7 @@ import {
   out,
   output,
   signal,
+  sleep,
   toContext,
   waitForSignal,
   while_,
@@ -124,4 +126,27 @@ export const Approval = defineProcess({
       yield* out('by', by)
     },
   },
+})
+
+/**
+ * Sleeps `ms` on a durable timer, then wakes: outputs the deadline it slept until. Its sleep
+ * outlives the worker it began on: another worker continues it when it falls due.
+ */
+export const Sleeper = defineWorkChain({
+  name: 'Sleeper',
+  spec: {
+    inputs: { ms: input(t.number, { default: 3_000 }) },
+    outputs: { deadline: output(t.number) },
+  },
+  context: (): { deadline?: number } => ({}),
+  steps: {
+    *nap(ctx, { inputs }) {
+      ctx.deadline = yield* sleep(inputs.ms)
+    },
+    *wake(ctx, { pid }) {
+      record(pid, 'woke', Date.now())
+      yield* out('deadline', ctx.deadline ?? Number.NaN)
+    },
+  },
+  outline: (s) => [s.nap, s.wake],
 })

@@ -16,11 +16,12 @@ import type { Bundle, DefinitionStamp } from './bundle.js'
 import { shortReport } from './decode-report.js'
 import { CheckpointError } from './errors.js'
 import { FlatCodec, flatPart, refuse } from './flat.js'
+import { RetryPart } from './retry-codec.js'
 import { JournalJson, StatePart } from './state-codec.js'
 
 /**
  * The snapshot (with `inbox`: the signals received before they were waited for, as
- * `[name, payload]` pairs). A checkpoint is taken between steps, so nothing is stepping and no interruption
+ * `[name, payload]` pairs; and `retry`, a guarded step's attempts). A checkpoint is taken between steps, so nothing is stepping and no interruption
  * waits for a step; `closed` follows from the state, and the pid is the bundle's. The context and
  * the outputs are deeply frozen when read, like a live process's.
  */
@@ -35,11 +36,12 @@ const SnapshotPart = flatPart(
       ctx: t.UnknownRecord,
       inbox: t.array(t.tuple([t.string, t.unknown])),
     },
-    parts: [StatePart],
+    parts: [StatePart, RetryPart],
   },
   {
     read: (json): ProcessSnapshot => {
       const state = StatePart.read(json)
+      const retry = RetryPart.read(json)
       return {
         pid: json.pid,
         state,
@@ -55,6 +57,7 @@ const SnapshotPart = flatPart(
         ...(json.inbox === undefined || json.inbox.length === 0
           ? {}
           : { inbox: json.inbox.map(([name, payload]) => ({ name, payload })) }),
+        ...(retry === undefined ? {} : { retry }),
       }
     },
     write: (snapshot, json) => {
@@ -66,6 +69,7 @@ const SnapshotPart = flatPart(
       if (!isEmptyJson(snapshot.ctx)) json.ctx = snapshot.ctx as Record<string, unknown>
       if (snapshot.inbox !== undefined && snapshot.inbox.length > 0)
         json.inbox = snapshot.inbox.map((received) => [received.name, received.payload])
+      RetryPart.write(snapshot.retry, json)
     },
   },
 )

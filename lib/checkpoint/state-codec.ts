@@ -113,7 +113,8 @@ const readRef = (json: t.TypeOf<typeof RefJson>): AwaitableRef =>
 
 /**
  * One thing a WAITING process awaits: `{ key, child | promise | timer | signal, append?, done?,
- * value? }` (`timer` is the absolute deadline, `signal` the signal's name).
+ * value?, timeout? }` (`timer` is the absolute deadline, `signal` the signal's name, `timeout`
+ * what a timeout's timer guards).
  */
 const PendingPart = flatPart(
   {
@@ -123,6 +124,7 @@ const PendingPart = flatPart(
       done: t.literal(true),
       value: t.unknown,
       detached: t.literal(true),
+      timeout: t.string,
     },
     more: [RefJson],
   },
@@ -138,6 +140,7 @@ const PendingPart = flatPart(
       append: json.append === true,
       done: json.done === true,
       ...(json.done === true ? { value: json.value } : {}),
+      ...(json.timeout === undefined ? {} : { timeout: json.timeout }),
     }),
     write: (pending, json) => {
       json.key = pending.key
@@ -160,6 +163,7 @@ const PendingPart = flatPart(
           return ref satisfies never
       }
       if (pending.append) json.append = true
+      if (pending.timeout !== undefined) json.timeout = pending.timeout
       if (pending.done) {
         json.done = true
         json.value = pending.value

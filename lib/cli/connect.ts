@@ -80,7 +80,7 @@ export const quietLogger: Logger = silentLogger
 export const openBroker = async (
   options: BrokerOptions,
   logger: Logger = quietLogger,
-  more: Pick<AmqpCommunicatorOptions, 'maxMessageBytes'> = {},
+  more: Pick<AmqpCommunicatorOptions, 'maxMessageBytes' | 'onConnect'> = {},
 ): Promise<Communicator> => {
   if (!/^amqps?:\/\//.test(options.broker))
     throw new CliError(`'${redactUrl(options.broker)}' is not a broker URL: use amqp://…`)

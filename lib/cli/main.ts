@@ -6,11 +6,14 @@
 import { Command } from 'commander'
 import { checkCommand } from './commands/check.js'
 import { controlCommands } from './commands/control.js'
+import { dashboardCommand } from './commands/dashboard.js'
 import { listCommand } from './commands/list.js'
 import { pruneCommand } from './commands/prune.js'
+import { reportCommand } from './commands/report.js'
 import { reviveCommand } from './commands/revive.js'
 import { showCommand } from './commands/show.js'
 import { statusCommand } from './commands/status.js'
+import { watchCommand } from './commands/watch.js'
 import { workerCommand } from './commands/worker.js'
 import { EXIT_CODES_HELP, exitCodeOf, messageOf } from './errors.js'
 
@@ -26,8 +29,11 @@ reviveCommand(program)
 pruneCommand(program)
 listCommand(program)
 showCommand(program)
+reportCommand(program)
+watchCommand(program)
 statusCommand(program)
 controlCommands(program)
+dashboardCommand(program)
 
 try {
   await program.parseAsync()

@@ -4,6 +4,7 @@
  */
 import type { NoOptions as NoFields } from '../ports/index.js'
 import type { Signal } from './signal.js'
+import { toMilliseconds, type Duration } from './duration.js'
 import type {
   AnyDefinition,
   OutputsOfDefinition,
@@ -17,6 +18,8 @@ export interface Launch<O = unknown> {
   readonly inputs: unknown
   /** Left running when its parent stops waiting for it (a lost race, a kill): `detached(...)`. */
   readonly detached?: true
+  /** How long the parent waits for it (ms) before it is killed and the wait fails. */
+  readonly timeout?: number
   /** Type only: the child's outputs, which are what awaiting it gives. */
   readonly _outputs?: O
 }
@@ -28,6 +31,26 @@ export interface Launch<O = unknown> {
 export interface Task<T = unknown> {
   readonly _tag: 'Task'
   readonly start: () => PromiseLike<T>
+  /** How long the step waits for it (ms) before it is abandoned and the wait fails. */
+  readonly timeout?: number
+}
+
+/**
+ * What a launched child or a task may declare: `timeout`, the longest the step waits for it
+ * (the same forms as `sleep`); then it is cancelled like a race's loser (a child is killed
+ * unless detached, a task abandoned) and the wait fails with a `TimeoutError`, which the step's
+ * retry policy may retry. (Retrying is declared on the step: a retried step starts its work
+ * again.)
+ */
+export interface AwaitOptions {
+  readonly timeout?: Duration
+}
+
+const timeoutField = (options: AwaitOptions | undefined): { readonly timeout?: number } => {
+  if (options?.timeout === undefined) return {}
+  const ms = toMilliseconds(options.timeout)
+  if (ms <= 0) throw new RangeError(`an await's timeout must be longer than 0 ms, got ${ms}`)
+  return { timeout: ms }
 }
 
 /** An already running promise handed over by a step (plumpy's `to_context(x=future)`). */
@@ -58,13 +81,25 @@ export type Awaitable = Launch | Task | PromiseAwaitable | Timer | SignalWait
 /** Describe a child launch: the child runs on the same runner once the step has returned. */
 export const launch = <D extends AnyDefinition>(
   definition: D,
-  ...inputs: NoFields extends RawInputsOfDefinition<D>
-    ? [inputs?: RawInputsOfDefinition<D>]
-    : [inputs: RawInputsOfDefinition<D>]
-): Launch<OutputsOfDefinition<D>> => ({ _tag: 'Launch', definition, inputs: inputs[0] ?? {} })
+  ...rest: NoFields extends RawInputsOfDefinition<D>
+    ? [inputs?: RawInputsOfDefinition<D>, options?: AwaitOptions]
+    : [inputs: RawInputsOfDefinition<D>, options?: AwaitOptions]
+): Launch<OutputsOfDefinition<D>> => ({
+  _tag: 'Launch',
+  definition,
+  inputs: rest[0] ?? {},
+  ...timeoutField(rest[1]),
+})
 
-/** Describe asynchronous work: `start` is called by the runtime after the step has returned. */
-export const task = <T>(start: () => PromiseLike<T>): Task<T> => ({ _tag: 'Task', start })
+/**
+ * Describe asynchronous work: `start` is called by the runtime after the step has returned;
+ * `task(start, { timeout: '30s' })` gives up on it after 30s.
+ */
+export const task = <T>(start: () => PromiseLike<T>, options?: AwaitOptions): Task<T> => ({
+  _tag: 'Task',
+  start,
+  ...timeoutField(options),
+})
 
 /**
  * A command that stands for an awaitable inside `race`/`all`/`toContext` (`sleep(...)`,

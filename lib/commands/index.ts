@@ -69,5 +69,6 @@ export type {
   Timer,
   SignalWait,
   AwaitableCommand,
+  AwaitOptions,
 } from './awaitables.js'
 export type { Command } from './command.js'

@@ -22,6 +22,8 @@ export interface ToContextEntry {
   readonly key: string
   readonly awaitable: Awaitable
   readonly append: boolean
+  /** A timeout's timer guarding `timeout` (the step, or an entry's key): see `Pending.timeout`. */
+  readonly timeout?: string
 }
 
 /** The results `toContext(awaitables)` gives back, by key. */
@@ -83,9 +85,9 @@ export const waitShape = (command: SuspendCommand): WaitShape => {
   switch (command._tag) {
     case 'ToContext':
     case 'All':
-      return { entries: command.entries, race: false }
+      return { entries: withTimeouts(command.entries), race: false }
     case 'Race':
-      return { entries: command.entries, race: true }
+      return { entries: withTimeouts(command.entries), race: true }
     case 'WaitForResume':
       return { entries: NO_ENTRIES, race: false }
     case 'Sleep':
@@ -96,6 +98,29 @@ export const waitShape = (command: SuspendCommand): WaitShape => {
       }
   }
 }
+
+/**
+ * The entries with a timeout's timer after each that declares one (`task(start, { timeout })`,
+ * `launch(Def, inputs, { timeout })`): the timer is no result (the journal's key and the answer
+ * know only the entries the step named), and when it fires first the wait fails.
+ */
+export const withTimeouts = (entries: readonly ToContextEntry[]): readonly ToContextEntry[] => {
+  if (!entries.some(hasTimeout)) return entries
+  return entries.flatMap((entry) => {
+    const ms = timeoutOf(entry.awaitable)
+    if (ms === undefined) return [entry]
+    const timer: Awaitable = { _tag: 'Timer', ms, until: undefined }
+    return [
+      entry,
+      { key: `timeout:${entry.key}`, awaitable: timer, append: false, timeout: entry.key },
+    ]
+  })
+}
+
+const timeoutOf = (awaitable: Awaitable): number | undefined =>
+  awaitable._tag === 'Launch' || awaitable._tag === 'Task' ? awaitable.timeout : undefined
+
+const hasTimeout = (entry: ToContextEntry): boolean => timeoutOf(entry.awaitable) !== undefined
 
 /**
  * `const { child } = yield* toContext({ child: launch(Child, inputs) })`: wait for the

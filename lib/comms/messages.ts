@@ -5,6 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { pidProblem } from '../runtime/pid.js'
+import { WaitItemJson, type WaitItem } from '../waits/describe.js'
 import type { MessageOrigin } from './communicator.js'
 import { InvalidMessageError } from './errors.js'
 
@@ -90,13 +91,15 @@ export interface ProcessStatus {
   readonly process_string: string
   readonly state: string
   readonly status?: string
+  /** What it waits for, when WAITING (ours: plumpy has no such field). */
+  readonly waits?: readonly WaitItem[]
 }
 
 /** The codec of a `status` answer, as a controller checks it. */
 export const ProcessStatusReply: t.Type<ProcessStatus, unknown, unknown> = t.intersection(
   [
     t.type({ ctime: t.number, paused: t.boolean, process_string: t.string, state: t.string }),
-    t.partial({ status: t.string }),
+    t.partial({ status: t.string, waits: t.readonlyArray(WaitItemJson) }),
   ],
   'ProcessStatus',
 )
@@ -134,6 +137,13 @@ export const decodeMessage = <A>(codec: t.Decoder<unknown, A>, value: unknown): 
 /** The broadcast subject of a process's state change (`from` is `None` for the first). */
 export const stateChangedSubject = (from: string | null, to: string): string =>
   `state_changed.${from ?? 'None'}.${to}`
+
+/**
+ * The broadcast subject of a pause or a play, which leaves the state as it is
+ * (`pause_changed.paused`, `pause_changed.played`; body `{ pid, paused, state, parent? }`).
+ */
+export const pauseChangedSubject = (paused: boolean): string =>
+  `pause_changed.${paused ? 'paused' : 'played'}`
 
 /**
  * ` (message <id> from <sender>)`, or as much of it as is known (nothing when nothing is): the

@@ -2,7 +2,8 @@
  * Processes on a communicator: each live process answers RPC under its pid (status, pause, play,
  * kill, signal), obeys pause/play/kill broadcasts addressed to it or to all (see `control-broadcasts.ts`;
  * unless `controlBroadcasts: false`), broadcasts every state change as
- * `state_changed.<from>.<to>`, and unsubscribes when it ends. Installed on a runner as a plugin.
+ * `state_changed.<from>.<to>` and every pause and play as `pause_changed.<paused|played>`, and
+ * unsubscribes when it ends. Installed on a runner as a plugin.
  */
 import type { ProcessHandle } from '../runtime/handle.js'
 import type { RunnerPlugin } from '../runtime/runner.js'
@@ -10,6 +11,8 @@ import type { Clock, Logger } from '../runtime/environment.js'
 import type { Communicator, MessageOrigin } from './communicator.js'
 import { pidProblem } from '../runtime/pid.js'
 import { receiveSignal } from '../runtime/signals.js'
+import { waitsOf, type WaitItem } from '../waits/describe.js'
+import type { ProcessSnapshot } from '../process/snapshot.js'
 import {
   INTENT_SUBJECT_PREFIX,
   readControlBroadcast,
@@ -21,6 +24,7 @@ import {
   describeOrigin,
   IntentMessage,
   reasonOf,
+  pauseChangedSubject,
   stateChangedSubject,
   type ProcessStatus,
 } from './messages.js'
@@ -45,7 +49,7 @@ type Subscription =
 export interface ProcessControlOptions {
   readonly clock?: Clock
   readonly logger?: Logger
-  /** Broadcast state changes (default true). */
+  /** Broadcast state changes, pauses and plays (default true). */
   readonly broadcastStateChanges?: boolean
   /**
    * Obey pause, play and kill broadcasts (`pauseAll`, …) addressed to all processes or to one
@@ -176,24 +180,45 @@ export const processControl = (
     })
   }
 
+  /** Broadcasts a change of `process`; its parent lets a watcher follow a whole tree. */
+  const announce = (
+    process: ProcessHandle,
+    change: { readonly what: string; readonly subject: string; readonly body: object },
+  ) => {
+    if (options.broadcastStateChanges === false || communicator.isClosed()) return
+    void communicator
+      .broadcastSend(
+        {
+          pid: process.pid,
+          ...change.body,
+          ...(process.parentPid === undefined ? {} : { parent: process.parentPid }),
+        },
+        { sender: process.pid, subject: change.subject },
+      )
+      .catch((error: unknown) => {
+        const message = `${change.what} of ${process.pid} not broadcast: ${String(error)}`
+        // The communicator already warned that the connection dropped, or was closed on
+        // purpose (a worker stopping): one line is enough.
+        if (error instanceof ConnectionLostError || error instanceof CommunicatorClosedError)
+          options.logger?.info(message)
+        else log(message)
+      })
+  }
+
   return {
     created: follow,
-    stateChanged: (process, from, to) => {
-      if (options.broadcastStateChanges === false || communicator.isClosed()) return
-      void communicator
-        .broadcastSend(
-          { pid: process.pid, from, to },
-          { sender: process.pid, subject: stateChangedSubject(from, to) },
-        )
-        .catch((error: unknown) => {
-          const message = `state change of ${process.pid} not broadcast: ${String(error)}`
-          // The communicator already warned that the connection dropped, or was closed on
-          // purpose (a worker stopping): one line is enough.
-          if (error instanceof ConnectionLostError || error instanceof CommunicatorClosedError)
-            options.logger?.info(message)
-          else log(message)
-        })
-    },
+    stateChanged: (process, from, to) =>
+      announce(process, {
+        what: 'state change',
+        subject: stateChangedSubject(from, to),
+        body: { from, to, ...waitsField(process.snapshot) },
+      }),
+    pausedChanged: (process) =>
+      announce(process, {
+        what: process.paused ? 'pause' : 'play',
+        subject: pauseChangedSubject(process.paused),
+        body: { paused: process.paused, state: process.state },
+      }),
     terminated: (process) => unfollow(process.pid),
     reachable: async (pid) => {
       const subscription = await live.get(pid)?.rpc
@@ -215,4 +240,11 @@ export const statusOf = (process: ProcessHandle, ctime: number): ProcessStatus =
   process_string: `<${process.name}> (${process.state})`,
   state: process.state,
   ...(process.status === undefined ? {} : { status: process.status }),
+  ...waitsField(process.snapshot),
 })
+
+/** What a process waits for, as a field of a status reply or a broadcast (absent: nothing). */
+const waitsField = (snapshot: ProcessSnapshot): { readonly waits?: readonly WaitItem[] } => {
+  const waits = waitsOf(snapshot)
+  return waits.length === 0 ? {} : { waits }
+}

@@ -8,7 +8,9 @@ import { errorInfo } from '../process/errors.js'
 import { Events, type StepCompleted, type StepFailed, type StepOutcome } from '../process/events.js'
 import type { Pending } from '../process/state.js'
 import type { AwaitableRef } from '../process/awaitable.js'
-import type { Execution } from '../step/execute.js'
+import type { Execution, JudgedAttempt } from '../step/execute.js'
+import type { FailedAttempt } from '../process/retry-state.js'
+import { AttemptsOverError } from '../retry/errors.js'
 
 /** What a host does for a step runner (the runtime's process handle is one). */
 export interface StepHost {
@@ -16,6 +18,11 @@ export interface StepHost {
   startAwaitables(entries: readonly ToContextEntry[]): readonly AwaitableRef[]
   /** Keep the original error of a failed step (the event carries only its data). */
   recordError(error: unknown): void
+  /**
+   * The host's clock (ms since the epoch): a retry's backoff starts from it. Needed only by hosts
+   * that run steps declaring a retry policy.
+   */
+  now?(): number
 }
 
 /**
@@ -24,8 +31,19 @@ export interface StepHost {
  */
 export const stepEvent = (execution: Execution, host: StepHost): StepCompleted | StepFailed => {
   if (execution._tag === 'Failed') {
-    host.recordError(execution.error)
-    return Events.stepFailed(errorInfo(execution.error), execution.outputs, execution.deeds)
+    const attempt = failedAttempt(execution.attempt, host)
+    // A guarded step that gives up fails with an error that says so (the last one its cause).
+    host.recordError(
+      attempt === undefined || attempt.retryAt !== undefined
+        ? execution.error
+        : new AttemptsOverError(attempt, execution.error),
+    )
+    return Events.stepFailed(
+      errorInfo(execution.error),
+      execution.outputs,
+      execution.deeds,
+      attempt,
+    )
   }
   const outcome = execution.outcome
   if (outcome._tag !== 'Wait')
@@ -41,12 +59,17 @@ export const stepEvent = (execution: Execution, host: StepHost): StepCompleted |
 
 const started = (outcome: Extract<BodyOutcome, { _tag: 'Wait' }>, host: StepHost): StepOutcome => {
   const refs = outcome.entries.length === 0 ? [] : host.startAwaitables(outcome.entries)
-  const awaiting: Pending[] = outcome.entries.map((entry, i) => ({
-    key: entry.key,
-    ref: refs[i] as AwaitableRef,
-    append: entry.append,
-    done: false,
-  }))
+  const awaiting: Pending[] = outcome.entries.map((entry, i) =>
+    entry.timeout === undefined
+      ? { key: entry.key, ref: refs[i] as AwaitableRef, append: entry.append, done: false }
+      : {
+          key: entry.key,
+          ref: refs[i] as AwaitableRef,
+          append: entry.append,
+          done: false,
+          timeout: entry.timeout,
+        },
+  )
   return {
     _tag: 'Wait',
     position: outcome.position,
@@ -55,5 +78,26 @@ const started = (outcome: Extract<BodyOutcome, { _tag: 'Wait' }>, host: StepHost
     awaiting,
     asked: outcome.asked,
     ...(outcome.race === true ? { race: true as const } : {}),
+    ...(outcome.retry === undefined ? {} : { retry: outcome.retry }),
   }
+}
+
+/** A judged attempt as the event carries it: the next attempt's start from the host's clock. */
+const failedAttempt = (
+  judged: JudgedAttempt | undefined,
+  host: StepHost,
+): FailedAttempt | undefined => {
+  if (judged === undefined) return undefined
+  const { verdict } = judged
+  return {
+    ...judged.info,
+    retryAt: verdict._tag === 'Again' ? clockOf(host)() + verdict.delayMs : undefined,
+    refused: verdict._tag === 'Refused' ? verdict.reason : undefined,
+  }
+}
+
+const clockOf = (host: StepHost): (() => number) => {
+  if (host.now === undefined)
+    throw new Error('this StepHost has no now(): a step with a retry policy needs a clock')
+  return host.now.bind(host)
 }

@@ -4,6 +4,24 @@
  * what is stored (plumpy's in-memory persister hands back the stored object itself).
  */
 import type { Bundle } from '../checkpoint/bundle.js'
+import {
+  checkHistoryOptions,
+  type HistoryEntry,
+  type HistoryOptions,
+  type HistoryRead,
+  type ProcessHistory,
+  type StoredHistoryEntry,
+} from './catalog/history.js'
+import { MemoryHistory } from './catalog/memory-history.js'
+import type {
+  ProcessCatalog,
+  ProcessFilter,
+  ProcessPage,
+  ProcessQuery,
+  StateCounts,
+} from './catalog/query.js'
+import { scanningCatalog, type SavedTimes } from './catalog/scan.js'
+import { systemClock, type Clock } from '../runtime/environment.js'
 import type { PersistedCheckpoint, Persister } from './persister.js'
 import { byAddress, checkpointText, loadStored, notFound } from './stored.js'
 
@@ -20,21 +38,38 @@ export interface InMemoryPersisterOptions {
    * checkpoints, which lets a test stand for a restart without touching a disk.
    */
   readonly store?: MemoryStore
+  /** How much process history to keep (default: all of it). */
+  readonly history?: HistoryOptions
+  /** The time of saves, as listings show it (default the system clock). */
+  readonly clock?: Clock
 }
 
 /**
- * Checkpoints in memory, as JSON text.
+ * Checkpoints in memory, as JSON text, with listings (by reading every checkpoint: see
+ * `catalog/scan.ts`) and process history. The times of listings are those of this persister's
+ * saves: a second persister over the same `store` does not know them.
  *
  * @example
  * const persister = new InMemoryPersister()
  * await persister.saveCheckpoint(bundle)
  * const again = await persister.loadCheckpoint(bundle.pid)
  */
-export class InMemoryPersister implements Persister {
+export class InMemoryPersister implements Persister, ProcessCatalog, ProcessHistory {
   private readonly store: MemoryStore
+  private readonly times = new Map<string, { created: number; modified: number }>()
+  private readonly catalog: ProcessCatalog
+  private readonly history: MemoryHistory
+
+  private readonly clock: Clock
 
   constructor(options: InMemoryPersisterOptions = {}) {
+    this.clock = options.clock ?? systemClock
     this.store = options.store ?? new Map()
+    this.history = new MemoryHistory(checkHistoryOptions(options.history))
+    this.catalog = scanningCatalog(
+      this,
+      (pid): SavedTimes => this.times.get(pid) ?? { created: undefined, modified: undefined },
+    )
   }
 
   async saveCheckpoint(bundle: Bundle, tag?: string): Promise<void> {
@@ -45,6 +80,13 @@ export class InMemoryPersister implements Persister {
       this.store.set(bundle.pid, tags)
     }
     tags.set(tag, text)
+    if (tag === undefined) {
+      const now = this.clock()
+      this.times.set(bundle.pid, {
+        created: this.times.get(bundle.pid)?.created ?? now,
+        modified: now,
+      })
+    }
   }
 
   async loadCheckpoint(pid: string, tag?: string): Promise<Bundle> {
@@ -70,10 +112,32 @@ export class InMemoryPersister implements Persister {
     if (tags === undefined) return
     tags.delete(tag)
     if (tags.size === 0) this.store.delete(pid)
+    if (tag === undefined) this.times.delete(pid)
   }
 
   async deleteProcessCheckpoints(pid: string): Promise<void> {
     this.store.delete(pid)
+    this.times.delete(pid)
+  }
+
+  listProcesses(query: ProcessQuery): Promise<ProcessPage> {
+    return this.catalog.listProcesses(query)
+  }
+
+  countByState(filter: ProcessFilter): Promise<StateCounts> {
+    return this.catalog.countByState(filter)
+  }
+
+  appendHistory(entries: readonly HistoryEntry[]): Promise<void> {
+    return this.history.appendHistory(entries)
+  }
+
+  readHistory(pid: string, read?: HistoryRead): Promise<StoredHistoryEntry[]> {
+    return this.history.readHistory(pid, read)
+  }
+
+  applyHistoryRetention(): Promise<number> {
+    return this.history.applyHistoryRetention()
   }
 
   async close(): Promise<void> {}

@@ -10,7 +10,10 @@
  */
 import type { Draft } from 'immer'
 import type * as t from 'io-ts'
+import type { Duration } from '../commands/duration.js'
+import { toMilliseconds } from '../commands/duration.js'
 import { decodeAt } from '../ports/decode.js'
+import { retryPlan, type RetryPlan, type RetryPolicy } from '../retry/policy.js'
 import { formatValidationErrors } from '../ports/errors.js'
 import type { ProcessContext } from './process-steps.js'
 import type { StepView } from './view.js'
@@ -27,6 +30,29 @@ export interface StepOptions<A extends readonly unknown[], O> {
    * as given, in the position and in its checkpoints, and handed to the step as they are.
    */
   readonly args: t.Type<A, O, unknown> & ChecksOnly<A, O>
+  /** Run a failed attempt again after a durable wait (see `RetryOptions`). */
+  readonly retry?: RetryPolicy
+  /** How long the step may wait on awaited work (see `RetryOptions`). */
+  readonly timeout?: Duration
+}
+
+/**
+ * What any step (of a process or a work chain) may declare besides its arguments. `retry`: a
+ * failed attempt (the step threw, or what it awaited failed or timed out) waits on a durable
+ * timer and runs the step again, from the context it was entered with when it suspended inside
+ * itself. `timeout`: the longest the step may wait on awaited work each time it suspends; then
+ * the work is cancelled like a race's loser and the attempt fails with a `TimeoutError`. A step
+ * body is synchronous: a timeout cannot stop it while it runs, only what it waits for.
+ */
+export interface RetryOptions {
+  readonly retry?: RetryPolicy
+  readonly timeout?: Duration
+}
+
+/** A step's retry plan and timeout, read once when the step is declared. */
+export interface StepGuard {
+  readonly retry: RetryPlan | undefined
+  readonly timeoutMs: number | undefined
 }
 
 /** Refuses, at the codec, one whose decoded type does not fit its encoded type. */
@@ -69,11 +95,45 @@ const codecs = new WeakMap<object, t.Decoder<unknown, unknown>>()
 export function step<const A extends readonly unknown[], O, I = any, R = unknown>(
   options: StepOptions<A, O>,
   fn: (ctx: Draft<ProcessContext>, view: StepView<I, Readonly<A>>) => R,
-): DeclaredStep<A, I, R> {
-  const declared = (ctx: Draft<ProcessContext>, view: StepView<I, Readonly<A>>): R => fn(ctx, view)
-  codecs.set(declared, options.args)
+): DeclaredStep<A, I, R>
+/**
+ * Declare how a step retries and how long it may wait, for a step of a process or a work chain:
+ * `fetch: step({ retry: { maxAttempts: 3, initialDelay: '10s' }, timeout: '1m' }, function* …)`.
+ */
+export function step<I = any, R = unknown>(
+  options: RetryOptions,
+  fn: (ctx: Draft<any>, view: StepView<I>) => R,
+): (ctx: Draft<any>, view: StepView<I>) => R
+export function step(
+  options: RetryOptions & { readonly args?: t.Decoder<unknown, unknown> },
+  fn: (ctx: any, view: any) => unknown,
+): unknown {
+  const declared = (ctx: unknown, view: unknown): unknown => fn(ctx, view)
+  if (options.args !== undefined) codecs.set(declared, options.args)
+  const guard = guardOf(options)
+  if (guard !== undefined) guards.set(declared, guard)
   return declared
 }
+
+const guards = new WeakMap<object, StepGuard>()
+
+const guardOf = (options: RetryOptions): StepGuard | undefined => {
+  if (options.retry === undefined && options.timeout === undefined) return undefined
+  return {
+    retry: options.retry === undefined ? undefined : retryPlan(options.retry, 'step: retry'),
+    timeoutMs: options.timeout === undefined ? undefined : timeoutMs(options.timeout),
+  }
+}
+
+const timeoutMs = (timeout: Duration): number => {
+  const ms = toMilliseconds(timeout)
+  if (ms <= 0) throw new RangeError(`step: timeout must be longer than 0 ms, got ${ms}`)
+  return ms
+}
+
+/** The retry plan and timeout a step declared with `step(...)`, if any. */
+export const stepGuardOf = (fn: unknown): StepGuard | undefined =>
+  typeof fn === 'function' ? guards.get(fn) : undefined
 
 /** The codec a step declared for its arguments with `step(...)`, if any. */
 export const argsCodecOf = (fn: unknown): t.Decoder<unknown, unknown> | undefined =>

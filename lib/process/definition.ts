@@ -11,6 +11,7 @@ import type { HookName } from './effects.js'
 import type { StepOutcome } from './events.js'
 import type { Position } from './position.js'
 import type { StateName } from './state.js'
+import type { AttemptInfo } from './retry-state.js'
 import type { StepView } from './view.js'
 
 /**
@@ -58,6 +59,8 @@ export type BodyOutcome =
       readonly asked: string | undefined
       /** The first entry to settle ends the wait (`race`). */
       readonly race?: true
+      /** The step declared a retry policy: the attempt that waits. */
+      readonly retry?: AttemptInfo
     }
 
 /**

@@ -6,6 +6,7 @@ import type { LogLevel } from '../commands/instant.js'
 import type { ErrorInfo } from './errors.js'
 import type { Position } from './position.js'
 import type { Pending } from './state.js'
+import type { AttemptInfo, FailedAttempt } from './retry-state.js'
 
 /** Take the first step. */
 export interface Start {
@@ -33,6 +34,8 @@ export type StepOutcome =
       readonly asked: string | undefined
       /** The first entry to settle ends the wait (`race`). */
       readonly race?: true
+      /** The step declared a retry policy: the attempt that waits. */
+      readonly retry?: AttemptInfo
     }
   | {
       readonly _tag: 'Stop'
@@ -92,6 +95,8 @@ export interface StepFailed {
   /** Every output after what the step emitted before failing; undefined: as they were. */
   readonly outputs: Readonly<Record<string, unknown>> | undefined
   readonly deeds: StepDeeds | undefined
+  /** The step declared a retry policy: the attempt that failed, and whether another follows. */
+  readonly retry?: FailedAttempt
 }
 
 /** `resume(value)` on a WAITING process. */
@@ -187,7 +192,11 @@ export const Events = {
     error: ErrorInfo,
     outputs: Readonly<Record<string, unknown>> | undefined = undefined,
     deeds: StepDeeds | undefined = undefined,
-  ): StepFailed => ({ _tag: 'StepFailed', error, outputs, deeds }),
+    retry: FailedAttempt | undefined = undefined,
+  ): StepFailed =>
+    retry === undefined
+      ? { _tag: 'StepFailed', error, outputs, deeds }
+      : { _tag: 'StepFailed', error, outputs, deeds, retry },
   resume: (value?: unknown): Resume => ({ _tag: 'Resume', value }),
   signal: (name: string, payload: unknown): SignalReceived => ({ _tag: 'Signal', name, payload }),
   pause: (message?: string): Pause => ({ _tag: 'Pause', message }),

@@ -2,6 +2,7 @@
 export * from './state.js'
 export * from './position.js'
 export * from './awaitable.js'
+export { earliestDeadline } from './deadline.js'
 export * from './errors.js'
 export { createdSnapshot } from './snapshot.js'
 export type { ProcessSnapshot, PendingPause, PendingKill } from './snapshot.js'
@@ -20,7 +21,14 @@ export type {
   ProcessDef,
 } from './define-process.js'
 export { step, InvalidArgumentsError } from './declare-step.js'
-export type { StepOptions, DeclaredStep, ArgsOfStep } from './declare-step.js'
+export type {
+  StepOptions,
+  DeclaredStep,
+  ArgsOfStep,
+  RetryOptions,
+  StepGuard,
+} from './declare-step.js'
+export type { RetryState, AttemptInfo, FailedAttempt } from './retry-state.js'
 export type {
   ProcessContext,
   ProcessRules,

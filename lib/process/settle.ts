@@ -4,9 +4,10 @@
  */
 import { freeze } from 'immer'
 import type { Effect } from './effects.js'
-import { NO_EFFECTS, enter, excepted, finish, type Transition } from './enter.js'
+import { NO_EFFECTS, enter, finish, type Transition } from './enter.js'
 import type { ErrorInfo } from './errors.js'
 import { withJournalEntry } from './position.js'
+import { armedTimeouts, awaitedFailure, backoffOver, isBackingOff, timeoutError } from './retry.js'
 import type { ProcessSnapshot } from './snapshot.js'
 import { isTerminal, type Pending, type ProcessState, type Waiting } from './state.js'
 
@@ -31,6 +32,8 @@ export const settled = (
   if (pending === undefined) return undefined
   if (s.paused && pending.ref._tag === 'Timer') return [s, NO_EFFECTS]
   const effects: Effect[] = []
+  if (pending.timeout !== undefined)
+    return finish(s, [awaitedFailure(s, timeoutError(s, pending), true, effects), effects])
   return finish(s, [settleSlot(s, slot, value, effects), effects])
 }
 
@@ -45,10 +48,17 @@ export const settleSlot = (
   effects: Effect[],
 ): ProcessSnapshot => {
   const state = s.state as Waiting
+  if (isBackingOff(s)) return backoffOver(s, effects)
   if (state.race === true) return winRace(s, state, slot, value, effects)
   const awaiting = state.awaiting.map((p, i) => (i === slot ? { ...p, done: true, value } : p))
-  if (awaiting.some((p) => !p.done)) return { ...s, state: { ...state, awaiting } }
-  return deliver({ ...s, state: { ...state, awaiting } }, effects)
+  if (awaiting.some((p) => !p.done && p.timeout === undefined))
+    return { ...s, state: { ...state, awaiting } }
+  const timeouts = armedTimeouts(awaiting)
+  if (timeouts.length === 0) return deliver({ ...s, state: { ...state, awaiting } }, effects)
+  // Every result is in: the timeouts that guarded them are cleared, and are no results.
+  effects.push({ _tag: 'CancelAwaited', awaited: timeouts })
+  const results = awaiting.filter((p) => p.timeout === undefined)
+  return deliver({ ...s, state: { ...state, awaiting: results } }, effects)
 }
 
 /**
@@ -78,7 +88,8 @@ export const failed = (
 ): Transition | undefined => {
   if (isTerminal(s.state)) return [s, NO_EFFECTS]
   if (s.state._tag !== 'WAITING' || pendingAt(s.state, slot) === undefined) return undefined
-  return finish(s, enter(s, excepted(error), []))
+  const effects: Effect[] = []
+  return finish(s, [awaitedFailure(s, error, false, effects), effects])
 }
 
 /**
@@ -96,7 +107,8 @@ const deliver = (s: ProcessSnapshot, effects: Effect[]): ProcessSnapshot => {
   }
   const results = collectResults(state.awaiting, s.ctx)
   const ctx = freeze({ ...(s.ctx as object), ...results }, true)
-  return enter({ ...s, ctx }, running(state.position), effects)[0]
+  // The step's wait is over and it does not go on inside itself: its attempts are over too.
+  return enter({ ...s, ctx, retry: undefined }, running(state.position), effects)[0]
 }
 
 const running = (position: Waiting['position']): ProcessState => ({

@@ -4,6 +4,7 @@
  */
 import type { ProcessState } from './state.js'
 import type { Position } from './position.js'
+import type { RetryState } from './retry-state.js'
 
 /** A graceful pause asked for while a step was running. */
 export interface PendingPause {
@@ -46,6 +47,8 @@ export interface ProcessSnapshot {
   readonly outputs: Readonly<Record<string, unknown>>
   /** Signals received before the process waited for them, oldest first (absent: none). */
   readonly inbox?: readonly ReceivedSignal[] | undefined
+  /** The attempts of a step that declared a retry policy (absent: no such step is under way). */
+  readonly retry?: RetryState | undefined
 }
 
 /** A fresh snapshot in CREATED, about to take its first step at `position`. */
@@ -102,6 +105,7 @@ export const withStepping = (s: ProcessSnapshot, stepping: boolean): ProcessSnap
   ctx: s.ctx,
   outputs: s.outputs,
   inbox: s.inbox,
+  retry: s.retry,
 })
 
 /** The snapshot after a step: not stepping, with the step's context and outputs. */
@@ -123,6 +127,8 @@ export const afterStepSnapshot = (
   ctx,
   outputs,
   inbox: s.inbox,
+  // A step that went on to the next has succeeded: its attempts are over.
+  retry: undefined,
 })
 
 /** The snapshot in another state. */
@@ -139,4 +145,5 @@ export const withState = (s: ProcessSnapshot, state: ProcessState): ProcessSnaps
   ctx: s.ctx,
   outputs: s.outputs,
   inbox: s.inbox,
+  retry: s.retry,
 })

@@ -41,6 +41,11 @@ export interface Pending {
   readonly append: boolean
   readonly done: boolean
   readonly value?: unknown
+  /**
+   * A timeout's timer, not a result: what it guards (`step` for the step's own timeout, else the
+   * key of the entry). When it fires first, the wait fails with a `TimeoutError`.
+   */
+  readonly timeout?: string
 }
 
 /**

@@ -27,6 +27,7 @@ import { errorInfo, type ErrorInfo } from './errors.js'
 import type { ProcessEvent, StepCompleted, StepDeeds, StepFailed, StepOutcome } from './events.js'
 import { kill, killChildrenOf, pause, pausedNow, play, resume } from './requests.js'
 import { failed, settled } from './settle.js'
+import { failedAttempt, retryAfterStep } from './retry.js'
 import { receiveSignal, takeFromInbox } from './signals.js'
 import { afterStepSnapshot, withStepping, type ProcessSnapshot } from './snapshot.js'
 import { isTerminal, type ProcessState } from './state.js'
@@ -118,7 +119,7 @@ const stepCompleted = (s: ProcessSnapshot, e: StepCompleted): Transition => {
   }
   const effects: Effect[] = []
   const stepped = withDeeds(
-    { ...s, stepping: false, ctx: e.ctx, outputs: e.outputs },
+    { ...s, stepping: false, ctx: e.ctx, outputs: e.outputs, retry: retryAfterStep(s, e.outcome) },
     deeds,
     effects,
   )
@@ -143,7 +144,14 @@ const stepFailed = (s: ProcessSnapshot, e: StepFailed): Transition => {
   const effects: Effect[] = []
   const outputs = e.outputs ?? s.outputs
   const stepped = withDeeds({ ...s, stepping: false, outputs }, e.deeds, effects)
-  const [after, out] = enter(stepped, excepted(e.error), effects)
+  if (e.retry !== undefined && stepped.pendingKill === undefined) {
+    const after = failedAttempt(stepped, { ...e, retry: e.retry }, effects)
+    const settled = isTerminal(after.state)
+      ? settlePending(after, effects)
+      : pauseAfterStep(after, effects)
+    return finish(s, [settled, effects])
+  }
+  const [after, out] = enter({ ...stepped, retry: undefined }, excepted(e.error), effects)
   return finish(s, [settlePending(after, out as Effect[]), out])
 }
 

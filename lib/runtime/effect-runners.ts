@@ -49,15 +49,26 @@ export const runtimeRunners: EffectRunners<ProcessHandle> = {
   Checkpoint: ({ tag }, loop) => loop.owner.host.saveCheckpoint(loop.owner, tag),
   Log: ({ level, message, step }, loop) => {
     const process = loop.owner
-    const where = step === undefined ? '' : ` ${step}`
-    process.host.logger[level](`${process.definition.name} ${process.pid}${where}: ${message}`)
+    process.host.logger[level](message, {
+      pid: process.pid,
+      definition: process.definition.name,
+      ...(step === undefined ? {} : { step }),
+    })
   },
   Terminated: (_effect, loop) => loop.owner.closedNow(),
 }
 
 /** Run the process's step now and send the event that reports it. */
 const runStepNow = (process: ProcessHandle): void => {
+  const observe = process.host.stepObserver
+  const started = observe === undefined ? 0 : performance.now()
   const execution = executeStep(process)
+  if (observe !== undefined)
+    observe(process, {
+      step: execution.step,
+      durationMs: performance.now() - started,
+      failed: execution._tag === 'Failed',
+    })
   // What a checkpointing runner cannot keep fails the step, and the process keeps its last good
   // data (see json-guard.ts).
   const notJson =

@@ -29,11 +29,24 @@ export interface TimeSource {
  */
 export type Scheduler = (callback: () => void) => void
 
-/** One-line log records. */
+/** Which process (and step) a log line is about; loggers that keep fields keep these. */
+export interface LogContext {
+  readonly pid?: string
+  readonly definition?: string
+  readonly step?: string
+}
+
+/**
+ * One-line log records: the port through which the runtime, workers and steps log. Any object
+ * with these methods will do (`console`-like, or an adapter of a logging library such as the
+ * command line's pino one); the context is optional for them to keep.
+ */
 export interface Logger {
-  info(message: string): void
-  warn(message: string): void
-  error(message: string): void
+  info(message: string, context?: LogContext): void
+  warn(message: string, context?: LogContext): void
+  error(message: string, context?: LogContext): void
+  /** Detail that a running system does not need (a worker's every transition); optional. */
+  debug?(message: string, context?: LogContext): void
 }
 
 /** The default ids: random (version 4) UUIDs. */
@@ -47,13 +60,23 @@ export const immediateScheduler: Scheduler = (callback) => {
   setImmediate(callback)
 }
 
+/** `Definition pid step: ` for a line about a process (as much of it as is known), or nothing. */
+export const describeLogContext = (context: LogContext | undefined): string => {
+  if (context?.pid === undefined) return ''
+  const parts = [context.definition, context.pid, context.step].filter((part) => part !== undefined)
+  return `${parts.join(' ')}: `
+}
+
 /** Warnings and errors to stderr; info is silent unless PLUMPY_LOG=info. */
 export const consoleLogger: Logger = {
-  info: (message) => {
-    if (process.env['PLUMPY_LOG'] === 'info') console.error(`[plumpy-ts] ${message}`)
+  info: (message, context) => {
+    if (process.env['PLUMPY_LOG'] === 'info')
+      console.error(`[plumpy-ts] ${describeLogContext(context)}${message}`)
   },
-  warn: (message) => console.error(`[plumpy-ts] warning: ${message}`),
-  error: (message) => console.error(`[plumpy-ts] error: ${message}`),
+  warn: (message, context) =>
+    console.error(`[plumpy-ts] warning: ${describeLogContext(context)}${message}`),
+  error: (message, context) =>
+    console.error(`[plumpy-ts] error: ${describeLogContext(context)}${message}`),
 }
 
 /** A logger that drops everything (tests, benchmarks). */

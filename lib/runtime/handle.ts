@@ -7,7 +7,7 @@ import type { ToContextEntry } from '../commands/suspend.js'
 import type { AwaitableRef } from '../process/awaitable.js'
 import type { ProcessDefinition, ProcessView } from '../process/definition.js'
 import type { Effect } from '../process/effects.js'
-import { ClosedError, InvalidStateError, KilledError, ProcessError } from '../process/errors.js'
+import { ClosedError, InvalidStateError, KilledError } from '../process/errors.js'
 import { Events } from '../process/events.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import { isTerminal, type StateName } from '../process/state.js'
@@ -18,6 +18,7 @@ import { StepViews } from '../step/views.js'
 import { deferred } from './deferred.js'
 import { afterEndCommitted, endCommitted, waitsForCommit } from './commit-gate.js'
 import { Rare, settleAll } from './handle-extras.js'
+import { exceptionOf, resultOf } from './outcome.js'
 import type { ProcessListener } from './listener.js'
 import type { ProcessHost } from './host.js'
 import { startEntries, watchAwaitable, type LiveAwaitables } from './awaiting.js'
@@ -163,25 +164,12 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
    * `KilledError` if killed, the error if excepted, `InvalidStateError` before the end.
    */
   result(): Res {
-    const state = this.loop.snapshot.state
-    switch (state._tag) {
-      case 'FINISHED':
-        return state.result as Res
-      case 'KILLED':
-        throw new KilledError(state.message)
-      case 'EXCEPTED':
-        throw this.exception()
-      default:
-        throw new InvalidStateError(`process ${this.pid} has no result yet (it is ${state._tag})`)
-    }
+    return resultOf(this.pid, this.loop.snapshot.state, this.rare?.originalError) as Res
   }
 
   /** The error of an EXCEPTED process (the original one when it happened here). */
   exception(): Error | undefined {
-    const state = this.loop.snapshot.state
-    if (state._tag !== 'EXCEPTED') return undefined
-    const original = this.rare?.originalError
-    return original instanceof Error ? original : new ProcessError(state.error)
+    return exceptionOf(this.loop.snapshot.state, this.rare?.originalError)
   }
 
   /** Why the process did not finish: `KilledError` when KILLED, the error when EXCEPTED. */
@@ -387,6 +375,11 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
   /** @internal Start what a step awaits (see `StepHost`). */
   startAwaitables(entries: readonly ToContextEntry[]): readonly AwaitableRef[] {
     return startEntries(this as ProcessHandle, entries)
+  }
+
+  /** @internal The runner's clock (see `StepHost`). */
+  now(): number {
+    return this.host.time.now()
   }
 
   /** Record the original error (of a step, a hook or an awaitable), for `exception()`. */

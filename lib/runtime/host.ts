@@ -50,4 +50,21 @@ export interface ProcessHost {
   terminated(process: ProcessHandle): void
   /** Resolves once the process can be reached where the host exposes it (see `Runner`). */
   reachable?(pid: string): Promise<void>
+  /**
+   * Told of every step run, before the event reporting it is applied (history, metrics). Unset
+   * when nothing listens: steps are then not even timed.
+   */
+  readonly stepObserver?: StepObserver | undefined
 }
+
+/** What a step run was: which step, how long its function took, and whether it failed. */
+export interface StepRun {
+  /** Undefined when only a work chain's predicates ran. */
+  readonly step: string | undefined
+  /** Wall time of the step function, in milliseconds (a monotonic clock). */
+  readonly durationMs: number
+  readonly failed: boolean
+}
+
+/** Told of each step run. */
+export type StepObserver = (process: ProcessHandle, run: StepRun) => void

@@ -4,18 +4,22 @@
  */
 import type { ListenerEvent } from '../process/effects.js'
 import type { ErrorInfo } from '../process/errors.js'
+import type { ProcessSnapshot } from '../process/snapshot.js'
+import { waitsOf, type WaitItem } from '../waits/describe.js'
 
 /** What listeners see of a process (the handle). */
 export interface ListenedProcess {
   readonly pid: string
   readonly state: string
+  readonly snapshot: ProcessSnapshot
 }
 
 /** Callbacks of SEMANTICS.md "Listeners"; `P` is the process handle type. */
 export interface ProcessListener<P = any> {
   onProcessCreated?(process: P): void
   onProcessRunning?(process: P): void
-  onProcessWaiting?(process: P): void
+  /** `waits`: what it waits for (children, tasks, timers, signals, a retry's backoff). */
+  onProcessWaiting?(process: P, waits: readonly WaitItem[]): void
   onProcessPaused?(process: P): void
   onProcessPlayed?(process: P): void
   onOutputEmitted?(process: P, port: string, value: unknown, dynamic: boolean): void
@@ -25,7 +29,7 @@ export interface ProcessListener<P = any> {
 }
 
 /** Tell one listener about one event, through the callback that matches it. */
-export const callListener = <P>(
+export const callListener = <P extends { readonly snapshot: ProcessSnapshot }>(
   listener: ProcessListener<P>,
   process: P,
   event: ListenerEvent,
@@ -36,7 +40,7 @@ export const callListener = <P>(
     case 'running':
       return listener.onProcessRunning?.(process)
     case 'waiting':
-      return listener.onProcessWaiting?.(process)
+      return listener.onProcessWaiting?.(process, waitsOf(process.snapshot))
     case 'paused':
       return listener.onProcessPaused?.(process)
     case 'played':

@@ -29,7 +29,7 @@ import { InvalidInputsError } from './errors.js'
 import { notJsonValue } from './json-guard.js'
 import { validPid } from './pid.js'
 import { ProcessHandle } from './handle.js'
-import type { ProcessHost } from './host.js'
+import type { ProcessHost, StepObserver, StepRun } from './host.js'
 import type { ProcessListener } from './listener.js'
 
 /** Something that follows the processes of a runner (a persister, a communicator…). */
@@ -39,6 +39,11 @@ export interface RunnerPlugin {
   terminated?(process: ProcessHandle): void
   /** The process was paused or played. */
   pausedChanged?(process: ProcessHandle): void
+  /**
+   * A step ran (see `StepRun`), before its transition applies: the `stateChanged` that follows
+   * for this process is that step's. Steps are timed only when some plugin has this.
+   */
+  stepRan?(process: ProcessHandle, run: StepRun): void
   /**
    * Set by plugins that checkpoint: the runner then refuses data that is not JSON where it
    * enters (inputs, step results, awaited values), naming its path, rather than let a checkpoint
@@ -116,6 +121,8 @@ export class Runner implements ProcessHost {
     return this.checkpointed
   }
   private checkpointed = false
+  /** Set once a plugin wants to hear of steps (see `RunnerPlugin.stepRan`). */
+  stepObserver: StepObserver | undefined = undefined
   private readonly ids: IdSource
   private readonly plugins: RunnerPlugin[]
   private readonly automatic: Checkpointing | undefined
@@ -148,6 +155,7 @@ export class Runner implements ProcessHost {
     }
     this.checkpointed = this.plugins.some((p) => p.takesCheckpoints === true)
     this.committers.push(...this.plugins.filter((p) => p.committing !== undefined))
+    this.observeSteps()
   }
 
   /** Follow this runner's processes from now on. */
@@ -155,6 +163,7 @@ export class Runner implements ProcessHost {
     this.plugins.push(plugin)
     if (plugin.takesCheckpoints === true) this.checkpointed = true
     if (plugin.committing !== undefined) this.committers.push(plugin)
+    this.observeSteps()
   }
 
   committing(pid: string): Promise<void> | undefined {
@@ -165,6 +174,20 @@ export class Runner implements ProcessHost {
         pending = pending === undefined ? more : Promise.all([pending, more]).then(() => undefined)
     }
     return pending
+  }
+
+  private observeSteps(): void {
+    const observers = this.plugins.filter((plugin) => plugin.stepRan !== undefined)
+    if (observers.length === 0) return
+    this.stepObserver = (process, run) => {
+      for (const observer of observers) {
+        try {
+          observer.stepRan?.(process, run)
+        } catch (error) {
+          this.logger.error(`plugin failed on ${process.pid} step ${run.step}: ${String(error)}`)
+        }
+      }
+    }
   }
 
   /**

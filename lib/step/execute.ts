@@ -17,6 +17,8 @@ import type {
 } from '../process/definition.js'
 import type { StepDeeds } from '../process/events.js'
 import { NO_ARGS, type JournalEntry, type Position } from '../process/position.js'
+import { ProcessError, type ErrorInfo } from '../process/errors.js'
+import type { RetryState } from '../process/retry-state.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import { StepContextDraft } from './context.js'
 import { drive, isGenerator, type Driven, type GeneratorRun } from './generator.js'
@@ -24,8 +26,10 @@ import { deliverAnswer } from './journal.js'
 import { takeLive, type LiveSlot, type LiveStep } from './live.js'
 import { StepRecord } from './record.js'
 import type { StepViews } from './views.js'
+import { guardWait, judgeAttempt, type JudgedAttempt } from './guard.js'
 
 export type { LiveSlot, LiveStep } from './live.js'
+export type { JudgedAttempt } from './guard.js'
 
 /** What running one step gave. `ctx` and `outputs` are the new frozen values. */
 export type Execution =
@@ -45,6 +49,8 @@ export type Execution =
       readonly outputs: Readonly<Record<string, unknown>> | undefined
       readonly deeds: StepDeeds | undefined
       readonly step: string | undefined
+      /** The step declared a retry policy: the attempt that failed and what follows. */
+      readonly attempt?: JudgedAttempt
     }
 
 /**
@@ -66,23 +72,30 @@ export const executeStep = (input: StepContext): Execution => {
   if (snapshot.state._tag !== 'RUNNING')
     return failed(new Error(`cannot run a step while ${snapshot.state._tag}`), snapshot, undefined)
   const position = snapshot.state.position
+  if (snapshot.retry?.failed !== undefined) {
+    // What the attempt awaited failed: report it as the attempt's failure, running nothing.
+    input.live = undefined
+    return failedAwaiting(input, snapshot.retry, snapshot.retry.failed)
+  }
   // Made when the step yields or returns a command: most plain steps need none.
   let record: StepRecord | undefined
   let context: StepContextDraft | undefined
   let step: string | undefined
+  let located: LocatedStep | undefined
   try {
     const live = takeLive(input, position)
     if (live !== undefined) {
       context = live.context
       step = live.located.name
+      located = live.located
       record = newRecord(input)
       return goOn(input, live, record)
     }
     context = new StepContextDraft(snapshot.ctx)
-    const located = definition.body.locate(position, context, views.at(NO_ARGS, snapshot.status))
+    const found = definition.body.locate(position, context, views.at(NO_ARGS, snapshot.status))
     if (context.warnings !== undefined) (record = newRecord(input)).warn(context.warnings)
-    if (located._tag === 'Done')
-      return completed(input, located.outcome, context, record, undefined)
+    if (found._tag === 'Done') return completed(input, found.outcome, context, record, undefined)
+    located = found
     step = located.name
     const returned = located.fn(context.for(located.fn), views.at(located.args, snapshot.status))
     if (isGenerator(returned)) {
@@ -93,13 +106,20 @@ export const executeStep = (input: StepContext): Execution => {
       record ??= newRecord(input)
       const forced = record.answer(returned as never)
       if (forced !== undefined) return forceKilled(input, context, record, step, forced.message)
-      return completed(input, definition.body.complete(located, undefined), context, record, step)
+      const outcome = guardWait(
+        input.snapshot,
+        located,
+        definition.body.complete(located, undefined),
+      )
+      return completed(input, outcome, context, record, step)
     }
-    return completed(input, definition.body.complete(located, returned), context, record, step)
+    const outcome = guardWait(input.snapshot, located, definition.body.complete(located, returned))
+    return completed(input, outcome, context, record, step)
   } catch (error) {
     input.live = undefined
     context?.discard()
-    return failed(error, record ?? snapshot, record?.deeds(step), step)
+    const attempt = located === undefined ? undefined : judgeAttempt(snapshot, located, error)
+    return failed(error, record ?? snapshot, record?.deeds(step), step, attempt)
   }
 }
 
@@ -211,7 +231,11 @@ const settle = (
   const { record, context } = run
   switch (driven._tag) {
     case 'Returned': {
-      const outcome = input.definition.body.complete(located, driven.value)
+      const outcome = guardWait(
+        input.snapshot,
+        located,
+        input.definition.body.complete(located, driven.value),
+      )
       return completed(input, outcome, context, record, located.name)
     }
     case 'ForceKilled':
@@ -222,7 +246,7 @@ const settle = (
       input.live = liveStep(run, located, entryCtx, driven.on)
       const on = driven.on
       const shape = waitShape(on)
-      const outcome: BodyOutcome = {
+      const outcome = guardWait(input.snapshot, located, {
         _tag: 'Wait',
         position: { ...located.at, journal: { entries: run.journal } },
         message: on._tag === 'WaitForResume' ? on.message : undefined,
@@ -230,7 +254,7 @@ const settle = (
         entries: shape.entries,
         ...(shape.race ? { race: true as const } : {}),
         asked: driven.asked,
-      }
+      })
       return {
         _tag: 'Completed',
         outcome,
@@ -286,7 +310,25 @@ const failed = (
   at: { readonly outputs: Readonly<Record<string, unknown>> },
   deeds: StepDeeds | undefined,
   step?: string,
-): Execution => ({ _tag: 'Failed', error, outputs: at.outputs, deeds, step })
+  attempt?: JudgedAttempt,
+): Execution =>
+  attempt === undefined
+    ? { _tag: 'Failed', error, outputs: at.outputs, deeds, step }
+    : { _tag: 'Failed', error, outputs: at.outputs, deeds, step, attempt }
+
+/**
+ * What a guarded step awaited failed or timed out: the attempt fails with that error, judged by
+ * the step's policy, and the step's body does not run.
+ */
+const failedAwaiting = (input: StepContext, retry: RetryState, info: ErrorInfo): Execution => {
+  const { definition, snapshot, views } = input
+  const context = new StepContextDraft(snapshot.ctx)
+  const found = definition.body.locate(retry.at, context, views.at(NO_ARGS, snapshot.status))
+  context.discard()
+  const error = new ProcessError(info)
+  const attempt = found._tag === 'Step' ? judgeAttempt(snapshot, found, error) : undefined
+  return failed(error, snapshot, undefined, retry.step, attempt)
+}
 
 /** A successful finish checks the outputs against the spec; missing ones make it unsuccessful. */
 const checkFinalOutputs = (

@@ -139,6 +139,7 @@ const runStep = (loop: ProcessLoop<Driver>): void => {
     recordError: (error) => {
       driver.originalError = error
     },
+    now: () => driver.clock.now(),
   })
   trace.push({
     step: execution.step,

@@ -6,7 +6,7 @@
  */
 import type { Command } from '../commands/command.js'
 import { isFlow } from '../commands/kinds.js'
-import type { ToContextEntry } from '../commands/suspend.js'
+import { withTimeouts, type ToContextEntry } from '../commands/suspend.js'
 import { isCommand } from '../commands/yieldable.js'
 import type {
   Body,
@@ -94,7 +94,7 @@ export const workChainBody = (
           `${name}.${located.name} returned ${show(returned)}: a work chain step returns nothing or a command`,
         )
       const command = returned as Command
-      if (command._tag === 'ToContext') return next(located, command.entries)
+      if (command._tag === 'ToContext') return next(located, withTimeouts(command.entries))
       const terminal = isFlow(command) ? terminalOutcome(command) : undefined
       if (terminal !== undefined) return terminal
       throw new Error(

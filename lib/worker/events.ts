@@ -1,29 +1,53 @@
 /**
- * The worker's log: one line per event, `[worker <name>] <what>`, for people and for tests that
- * read it. State changes (`<pid> RUNNING -> WAITING`), processes ending, tasks received,
- * acknowledged early, refused or followed, and the steps of a shutdown.
+ * The worker's log, through its `Logger`: processes starting and ending, tasks received,
+ * acknowledged early, refused or followed, the steps of a shutdown, and (at debug) every state
+ * change.
  */
 import { describeTask } from '../comms/launch-errors.js'
 import type { LauncherEvent } from '../comms/launcher.js'
-import type { Logger } from '../runtime/environment.js'
+import { describeLogContext, type Logger } from '../runtime/environment.js'
+import type { ProcessHandle } from '../runtime/handle.js'
 import type { RunnerPlugin } from '../runtime/runner.js'
 
-/** Where log lines go (stdout by default). */
-export type LogLine = (line: string) => void
-
-/** A worker's line printer: `say(text)` prints `[worker <name>] text`. */
-export const workerLog = (name: string, print: LogLine = (line) => console.log(line)) => {
-  const say = (text: string) => print(`[worker ${name}] ${text}`)
+/**
+ * A worker's events as log records: worker-wide lines (`say`) and launcher events at info, except
+ * the tasks received, which are debug unless redelivered; of each process, one info line when it
+ * starts (or is continued here) and one when it ends, and its every transition at debug, each
+ * with the pid, definition and step.
+ */
+export const workerLog = (logger: Logger) => {
+  const say = (text: string) => logger.info(text)
+  const debug = logger.debug?.bind(logger)
+  /** The step each process ran last, for the debug line of its transition. */
+  const ran = new Map<string, string>()
+  const about = (process: ProcessHandle, step?: string) => ({
+    pid: process.pid,
+    definition: process.name,
+    ...(step === undefined ? {} : { step }),
+  })
   const plugin: RunnerPlugin = {
-    stateChanged: (process, from, to) =>
-      say(
-        from === null
-          ? `${process.pid} ${process.name} None -> ${to}`
-          : `${process.pid} ${from} -> ${to}`,
-      ),
-    terminated: (process) => say(`${process.pid} ${process.name} ended ${process.state}`),
+    created: (process) => {
+      if (process.state !== 'CREATED') logger.info(`continued (${process.state})`, about(process))
+    },
+    ...(debug === undefined
+      ? {}
+      : { stepRan: (process, run) => void ran.set(process.pid, run.step ?? '') }),
+    stateChanged: (process, from, to) => {
+      const step = from === 'RUNNING' ? ran.get(process.pid) || undefined : undefined
+      ran.delete(process.pid)
+      if (from === 'CREATED' && to === 'RUNNING') logger.info('started', about(process))
+      else debug?.(`${from ?? 'None'} -> ${to}`, about(process, step))
+    },
+    terminated: (process) => {
+      ran.delete(process.pid)
+      logger.info(`ended ${process.state}`, about(process))
+    },
   }
-  const launcherEvent = (event: LauncherEvent): void => say(describeLauncherEvent(event))
+  const launcherEvent = (event: LauncherEvent): void => {
+    const line = describeLauncherEvent(event)
+    if (event._tag === 'TaskReceived' && !event.redelivered) debug?.(line)
+    else logger.info(line)
+  }
   return { say, plugin, launcherEvent }
 }
 
@@ -53,9 +77,15 @@ export const describeLauncherEvent = (event: LauncherEvent): string => {
   }
 }
 
-/** Warnings and errors of a worker, to stderr, with its name (information is dropped). */
+/**
+ * The default logger of a worker: `[worker <name>] <what>` lines, information to stdout, warnings
+ * and errors to stderr, debug dropped; a line about a process starts with its definition and pid.
+ */
 export const workerLogger = (name: string): Logger => ({
-  info: () => undefined,
-  warn: (message) => console.error(`[worker ${name}] warning: ${message}`),
-  error: (message) => console.error(`[worker ${name}] error: ${message}`),
+  info: (message, context) =>
+    console.log(`[worker ${name}] ${describeLogContext(context)}${message}`),
+  warn: (message, context) =>
+    console.error(`[worker ${name}] warning: ${describeLogContext(context)}${message}`),
+  error: (message, context) =>
+    console.error(`[worker ${name}] error: ${describeLogContext(context)}${message}`),
 })

@@ -27,6 +27,5 @@ export {
   loadStoredProcess,
   summaryOf,
 } from './inspect.js'
-export type { StoredProcess } from './inspect.js'
+export type { DescribeOptions, StoredProcess, StoredTimes } from './inspect.js'
 export { describeLauncherEvent, workerLog, workerLogger } from './events.js'
-export type { LogLine } from './events.js'

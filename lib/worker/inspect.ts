@@ -11,6 +11,7 @@ import type { ProcessDefinition } from '../process/definition.js'
 import type { Position } from '../process/position.js'
 import { Cursor } from '../workchain/cursor.js'
 import type { Block } from '../workchain/outline.js'
+import { formatWait, formatWaits, waitsOf, type WaitItem } from '../waits/describe.js'
 
 /** One stored process, as `list` shows it. */
 export interface StoredProcess {
@@ -19,6 +20,8 @@ export interface StoredProcess {
   readonly state: string
   readonly paused: boolean
   readonly status: string | undefined
+  /** What it waits for (nothing unless WAITING). */
+  readonly waits: readonly WaitItem[]
   /** Set when the checkpoint cannot be read; the other fields are then placeholders. */
   readonly unreadable?: string
 }
@@ -38,6 +41,7 @@ export const listStoredProcesses = async (persister: Persister): Promise<StoredP
         state: '?',
         paused: false,
         status: undefined,
+        waits: [],
         unreadable: reason,
       })
     }
@@ -52,13 +56,27 @@ export const summaryOf = (data: Bundle): StoredProcess => ({
   state: data.snapshot.state._tag,
   paused: data.snapshot.paused,
   status: data.snapshot.status,
+  waits: waitsOf(data.snapshot),
 })
 
-/** One line of `list`: pid, definition, state, paused, status. */
-export const formatListLine = (row: StoredProcess): string =>
+/**
+ * One line of `list`: pid, definition, state, paused, status, and what it waits for (deadlines
+ * relative to `now`, ms since the epoch).
+ */
+export const formatListLine = (row: StoredProcess, now: number): string =>
   row.unreadable !== undefined
     ? `${row.pid}  ?  UNREADABLE  -  ${row.unreadable}`
-    : `${row.pid}  ${row.definition}  ${row.state}  ${row.paused ? 'paused' : '-'}  ${row.status ?? '-'}`
+    : `${row.pid}  ${row.definition}  ${row.state}  ${row.paused ? 'paused' : '-'}  ` +
+      `${row.status ?? '-'}  ${formatWaits(row.waits, now)}`
+
+/** When the store first and last saved a process (ms since the epoch), as far as it knows. */
+export interface StoredTimes {
+  readonly created: number | undefined
+  readonly modified: number | undefined
+}
+
+const utc = (ms: number | undefined): string =>
+  ms === undefined ? 'unknown to this store' : `${new Date(ms).toISOString()}`
 
 /** Loads the checkpoint of `pid`, or says plainly that there is none. */
 export const loadStoredProcess = async (persister: Persister, pid: string): Promise<Bundle> => {
@@ -79,12 +97,26 @@ export class UnknownProcessError extends Error {
   }
 }
 
+/** What {@link describeStoredProcess} needs besides the checkpoint. */
+export interface DescribeOptions {
+  /** Now, ms since the epoch: deadlines print relative to it. */
+  readonly now: number
+  /** The definitions, to print a work chain's position as a place in its outline. */
+  readonly registry?: DefinitionRegistry | undefined
+  /** When the store saved the process first and last; absent: the lines are left out. */
+  readonly times?: StoredTimes | undefined
+}
+
 /**
- * The lines of `show`: state, paused, status, parent, position, what it waits for, context,
+ * The lines of `show`: state, paused, status, parent, created and modified times (when the
+ * store knows them), position, what it waits for (deadlines relative to `now`), context,
  * outputs, and the error or kill message. With `registry`, a work chain's position is printed
  * as `Cursor.format` does (`0:while_(more)(1:collect)`), otherwise as the raw cursor.
  */
-export const describeStoredProcess = (data: Bundle, registry?: DefinitionRegistry): string[] => {
+export const describeStoredProcess = (
+  data: Bundle,
+  { now, registry, times }: DescribeOptions,
+): string[] => {
   const { snapshot } = data
   const state = snapshot.state
   const definition = registry?.get(data.definition.name)
@@ -95,13 +127,12 @@ export const describeStoredProcess = (data: Bundle, registry?: DefinitionRegistr
     `status      ${snapshot.status ?? '-'}`,
     `parent      ${data.parentPid ?? '-'}`,
   ]
+  if (times !== undefined)
+    lines.push(`created     ${utc(times.created)}`, `modified    ${utc(times.modified)}`)
   if ('position' in state) lines.push(`position    ${formatPosition(state.position, definition)}`)
   if (state._tag === 'WAITING') {
     if (state.message !== undefined) lines.push(`waiting     ${state.message}`)
-    for (const pending of state.awaiting) {
-      const what = pending.ref._tag === 'Child' ? `child ${pending.ref.pid}` : 'a promise'
-      lines.push(`awaits      ${pending.key} <- ${what}${pending.done ? ' (done)' : ''}`)
-    }
+    for (const item of waitsOf(snapshot)) lines.push(`waits for   ${formatWait(item, now)}`)
   }
   lines.push(`context     ${JSON.stringify(snapshot.ctx)}`)
   lines.push(`outputs     ${JSON.stringify(snapshot.outputs)}`)
@@ -115,7 +146,14 @@ export const describeStoredProcess = (data: Bundle, registry?: DefinitionRegistr
   return lines
 }
 
-const formatPosition = (position: Position, definition: ProcessDefinition | undefined): string => {
+/**
+ * A position as `show` prints it: a work chain's place in its outline (`0:while_(more)(1:collect)`)
+ * when its definition is known, otherwise the raw cursor; a step with its arguments.
+ */
+export const formatPosition = (
+  position: Position,
+  definition: ProcessDefinition | undefined,
+): string => {
   const journal =
     position.journal === undefined
       ? ''

@@ -45,6 +45,13 @@ export interface Ownership extends LauncherOwnership {
    * continues them itself. Always empty for claims that live in one program's memory.
    */
   unheld(limit: number): Promise<string[]>
+  /**
+   * Claims up to `limit` root processes whose timers are due at `now` (ms since the epoch, the
+   * runner's clock) and that no live worker holds, from the store's deadline index: the pids
+   * this owner holds now, earliest deadline first. Absent where claims live in one program's
+   * memory (the worker then claims from the store's own index, see `due-timers.ts`).
+   */
+  claimDue?(now: number, limit: number): Promise<string[]>
   /** Gives every claim back at once (a graceful stop): any worker may take them over now. */
   handBack(): Promise<void>
   /**

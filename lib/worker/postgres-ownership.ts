@@ -153,6 +153,14 @@ export class PostgresOwnership implements Ownership {
     return rows.map((row) => row.pid)
   }
 
+  async claimDue(now: number, limit: number): Promise<string[]> {
+    const { rows } = await this.lease.run((client) =>
+      client.query<{ pid: string }>(SQL.claimDue, [Math.floor(now), limit, this.lease.id]),
+    )
+    for (const { pid } of rows) this.mine.add(pid)
+    return rows.map((row) => row.pid)
+  }
+
   async handBack(): Promise<void> {
     this.mine.clear()
     await this.lease.run((client) => client.query(SQL.handBack, [this.lease.id]))

@@ -21,6 +21,7 @@ import { ProcessRunningElsewhereError } from '../comms/launcher.js'
 import { TaskRejected } from '../comms/errors.js'
 import type { Persister } from '../persistence/persister.js'
 import type { Ownership } from './ownership.js'
+import { Rounds } from './rounds.js'
 import { prune } from './prune.js'
 
 /** Lists orphan candidates older than `olderThanMs` (`PostgresPersister.orphanCandidates`). */
@@ -47,35 +48,17 @@ export interface RecoveryOptions {
 }
 
 /** Rounds of recovery, from `start()` until `stop()`. */
-export class Recovery {
-  private timer: NodeJS.Timeout | undefined
-  private round: Promise<void> | undefined
+export class Recovery extends Rounds {
   /** Processes this worker could not load: left to others, reported once. */
   private readonly unloadable = new Set<string>()
 
-  constructor(private readonly options: RecoveryOptions) {}
-
-  /** Runs a round now, and then every `everyMs`. */
-  start(): void {
-    const tick = () => {
-      void this.runRound().finally(() => {
-        if (this.timer !== undefined) this.timer = setTimeout(tick, this.options.everyMs).unref()
-      })
-    }
-    this.timer = setTimeout(tick, 0).unref()
-  }
-
-  /** No more rounds; resolves once the current one has looked (not once what it continued ends). */
-  async stop(): Promise<void> {
-    clearTimeout(this.timer)
-    this.timer = undefined
-    await this.round
+  constructor(private readonly options: RecoveryOptions) {
+    super(options.everyMs)
   }
 
   /** One round: continue what nobody holds, prune old orphans. */
-  runRound(): Promise<void> {
-    this.round ??= this.look().finally(() => (this.round = undefined))
-    return this.round
+  protected round(): Promise<void> {
+    return this.look()
   }
 
   private async look(): Promise<void> {

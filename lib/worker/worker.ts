@@ -30,12 +30,17 @@ import type { Communicator } from '../comms/communicator.js'
 import { ProcessLauncher } from '../comms/launcher.js'
 import { processControl, type ProcessControl } from '../comms/process-control.js'
 import type { Persister } from '../persistence/persister.js'
-import { consoleLogger, type Logger } from '../runtime/environment.js'
+import type { Logger } from '../runtime/environment.js'
 import type { Durability } from '../runtime/durability.js'
+import { hasHistory } from '../persistence/catalog/history.js'
+import { recordHistory, type HistoryRecorder } from '../runtime/history.js'
 import { Runner } from '../runtime/runner.js'
-import { workerLog, type LogLine } from './events.js'
+import { workerLog, workerLogger } from './events.js'
+import type { CheckpointWrite, WorkerMetrics } from './metrics.js'
 import type { Ownership } from './ownership.js'
-import { Recovery, type OrphanFinder } from './recovery.js'
+import { backgroundRounds } from './background.js'
+import type { DueTimers } from './due-timers.js'
+import type { OrphanFinder, Recovery } from './recovery.js'
 import { checkpointEveryTransition, WorkerStore, writeAheadScheduler } from './store.js'
 
 /** What a worker is made of. */
@@ -54,9 +59,10 @@ export interface WorkerOptions {
   readonly slots?: number
   /** Acknowledge tasks held longer than this, once checkpointed (default 10 minutes). */
   readonly holdLimitMs?: number
-  /** Where the one-line events go (default stdout). */
-  readonly log?: LogLine
-  /** Where warnings and errors go (default stderr). */
+  /**
+   * Where its log goes (default `workerLogger(name)`: information to stdout, warnings and errors
+   * to stderr, debug dropped). See `workerLog` for what is logged at which level.
+   */
   readonly logger?: Logger
   /** How long shutdown waits to send the continue tasks of early-acknowledged processes. */
   readonly sendTimeoutMs?: number
@@ -70,6 +76,12 @@ export interface WorkerOptions {
    * (see `recovery.ts`). Default 30,000; 0: never (then `plumpy-ts revive` does it).
    */
   readonly recoverEveryMs?: number
+  /**
+   * Every this many ms, claim and continue the processes whose timers are due by the runner's
+   * clock and that no live worker holds (their worker died while they slept; see
+   * `due-timers.ts`). Default 500; 0: never.
+   */
+  readonly timerPollMs?: number
   /** With recovery, prune orphans older than this (default 600,000 ms; see `prune.ts`). */
   readonly pruneAfterMs?: number
   /** Where orphan candidates come from (`PostgresPersister.orphanCandidates`); none: no pruning. */
@@ -80,6 +92,13 @@ export interface WorkerOptions {
    * checkpoint is committed.
    */
   readonly durability?: Durability
+  /**
+   * Record the history of its processes in the store, when the store keeps history (SQLite,
+   * PostgreSQL, memory; see `recordHistory`). Default true.
+   */
+  readonly history?: boolean
+  /** Count and time its steps and checkpoints here (see `WorkerMetrics`). */
+  readonly metrics?: WorkerMetrics
 }
 
 /** How a worker stopped. */
@@ -112,6 +131,8 @@ export class Worker {
   readonly launcher: ProcessLauncher
   private readonly control: ProcessControl
   private readonly recovery: Recovery | undefined
+  private readonly dueTimers: DueTimers | undefined
+  private readonly history: HistoryRecorder | undefined
   private readonly say: (text: string) => void
   /** Resolves once the worker has stopped, gracefully or not. */
   readonly stopped: Promise<WorkerStopped>
@@ -127,25 +148,25 @@ export class Worker {
     this.stopped = new Promise((resolve) => {
       this.markStopped = resolve
     })
-    const logger = options.logger ?? consoleLogger
-    const log = workerLog(options.name, options.log)
+    const logger = options.logger ?? workerLogger(options.name)
+    const log = workerLog(logger)
     this.say = log.say
     const fenced = options.ownership.fencedWriter
+    // A checkpoint of a process of a claimed tree commits only while the tree is this worker's;
+    // the checkpoint of a `create` task, which no one runs yet, is written as it is.
+    const write: CheckpointWrite =
+      fenced === undefined
+        ? (bundle, tag) => options.store.saveCheckpoint(bundle, tag)
+        : (bundle, tag) => {
+            const root = this.launcher.rootOf(bundle.pid)
+            return root === undefined
+              ? options.store.saveCheckpoint(bundle, tag)
+              : fenced(bundle, root, tag)
+          }
     this.store = new WorkerStore(options.store, {
       logger,
       onFencedOut: (error) => void this.abort(error.message),
-      // A checkpoint of a process of a claimed tree commits only while the tree is this
-      // worker's; the checkpoint of a `create` task, which no one runs yet, is written as it is.
-      ...(fenced === undefined
-        ? {}
-        : {
-            write: (bundle, tag) => {
-              const root = this.launcher.rootOf(bundle.pid)
-              return root === undefined
-                ? options.store.saveCheckpoint(bundle, tag)
-                : fenced(bundle, root, tag)
-            },
-          }),
+      write: options.metrics === undefined ? write : options.metrics.timed(write),
     })
     // Every transition is checkpointed by `checkpointEveryTransition` (see there for why not the
     // runner's own); the runner's persister takes the checkpoints that steps ask for.
@@ -167,6 +188,19 @@ export class Worker {
     })
     this.runner.use(this.control)
     this.runner.use(log.plugin)
+    const store = options.store
+    this.history =
+      options.history !== false && hasHistory(store)
+        ? recordHistory({ history: store, clock: this.runner.clock, logger })
+        : undefined
+    if (this.history !== undefined) this.runner.use(this.history)
+    if (options.metrics !== undefined) {
+      this.runner.use(options.metrics.plugin)
+      options.metrics.observe({
+        processes: () => this.runner.list(),
+        holds: (pid) => options.ownership.holds(pid),
+      })
+    }
     const regulate = (process: { readonly parentPid: string | undefined }) => {
       if (process.parentPid === undefined) this.regulate()
     }
@@ -182,22 +216,23 @@ export class Worker {
       written: (pid) => this.store.written(pid),
       onEvent: log.launcherEvent,
     })
-    const everyMs = options.recoverEveryMs ?? 30_000
-    this.recovery =
-      everyMs === 0
-        ? undefined
-        : new Recovery({
-            ownership: options.ownership,
-            persister: options.store,
-            registry: options.registry,
-            launcher: this.launcher,
-            room: () => this.slots - this.launcher.processCount(),
-            accepting: () => this.accepting,
-            say: this.say,
-            everyMs,
-            pruneAfterMs: options.pruneAfterMs ?? 600_000,
-            ...(options.orphans === undefined ? {} : { orphans: options.orphans }),
-          })
+    const rounds = backgroundRounds({
+      ownership: options.ownership,
+      store: options.store,
+      registry: options.registry,
+      launcher: this.launcher,
+      recoverEveryMs: options.recoverEveryMs,
+      timerPollMs: options.timerPollMs,
+      pruneAfterMs: options.pruneAfterMs,
+      orphans: options.orphans,
+      now: () => this.runner.clock(),
+      room: () => this.slots - this.launcher.processCount(),
+      accepting: () => this.accepting,
+      runsHere: (pid) => this.runner.get(pid) !== undefined,
+      say: this.say,
+    })
+    this.recovery = rounds.recovery
+    this.dueTimers = rounds.dueTimers
   }
 
   /** Builds the worker and starts taking tasks. */
@@ -207,9 +242,11 @@ export class Worker {
     worker.say(
       `ready: ${worker.slots} slots, hold limit ${options.holdLimitMs ?? 600_000} ms, ` +
         `${options.registry.definitions().length} definitions` +
-        (options.controlBroadcasts === false ? ', control broadcasts refused' : ''),
+        (options.controlBroadcasts === false ? ', control broadcasts refused' : '') +
+        (worker.dueTimers === undefined ? ', due timers not polled' : ''),
     )
     worker.recovery?.start()
+    worker.dueTimers?.start()
     return worker
   }
 
@@ -266,12 +303,14 @@ export class Worker {
    */
   abort(reason: string): Promise<WorkerStopped> {
     this.store.abandon()
+    this.history?.stop()
     if (this.stopping !== undefined) return this.stopping
     this.say(`lost the claims of some of its processes (${reason}): stopping them now`)
     const paused = this.pauseAll()
     this.stopping = (async () => {
       this.accepting = false
       await this.recovery?.stop()
+      await this.dueTimers?.stop()
       // Writes under way are fenced: they commit, or are refused if their tree is gone.
       await Promise.race([this.store.flush(), sleep(5_000)])
       await this.closeConnections()
@@ -287,6 +326,7 @@ export class Worker {
     this.say(`${reason}: shutting down`)
     this.accepting = false
     await this.recovery?.stop()
+    await this.dueTimers?.stop()
     await this.consumption
     if (this.subscriber !== undefined)
       await communicator.removeTaskSubscriber(this.subscriber).catch((error: unknown) => {
@@ -301,6 +341,7 @@ export class Worker {
     const live = this.pauseAll()
     this.say(`paused ${live.length} processes (${userPaused} were paused already)`)
     await this.store.flush()
+    await this.history?.flush()
     this.say('checkpoints written')
 
     const claims = live.filter((process) => ownership.holds(process.pid)).length

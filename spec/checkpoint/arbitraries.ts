@@ -8,6 +8,7 @@ import type { Bundle } from '../../lib/checkpoint/bundle.js'
 import type { CheckpointJson } from '../../lib/checkpoint/codec.js'
 import type { ErrorInfo } from '../../lib/process/errors.js'
 import type { Journal, Position } from '../../lib/process/position.js'
+import type { RetryState } from '../../lib/process/retry-state.js'
 import { isTerminal, type Pending, type ProcessState } from '../../lib/process/state.js'
 
 const text = fc.string({ maxLength: 6 })
@@ -59,8 +60,12 @@ const pending: fc.Arbitrary<Pending> = fc
     append: fc.boolean(),
     done: fc.boolean(),
     value: json,
+    timeout: maybe(text),
   })
-  .map(({ value, ...rest }) => (rest.done ? { ...rest, value } : rest))
+  .map(({ value, timeout, ...rest }) => ({
+    ...(rest.done ? { ...rest, value } : rest),
+    ...(timeout === undefined ? {} : { timeout }),
+  }))
 
 const error: fc.Arbitrary<ErrorInfo> = fc
   .tuple(fc.record({ name: text, message: text }), maybe(text))
@@ -96,6 +101,32 @@ const state: fc.Arbitrary<ProcessState> = fc.oneof(
   fc.record({ _tag: fc.constant('KILLED' as const), message: maybe(text) }),
 )
 
+const plainError = fc.record({ name: text, message: text })
+
+/** A guarded step's attempts (the step starts again at a position without a journal). */
+const retry: fc.Arbitrary<RetryState> = fc
+  .record({
+    step: text,
+    args: fc.array(json, { maxLength: 2 }),
+    cursor: maybe(fc.array(fc.nat(), { maxLength: 4 })),
+    maxAttempts: fc.integer({ min: 1, max: 9 }),
+    used: fc.nat({ max: 8 }),
+    deadline: maybe(deadline),
+    lastError: maybe(plainError),
+    failed: maybe(plainError),
+  })
+  .map(({ step, args, cursor, maxAttempts, used, failed, ...rest }) => ({
+    step,
+    at:
+      cursor === undefined
+        ? { _tag: 'Step' as const, step, args }
+        : { _tag: 'Outline' as const, cursor },
+    attempt: Math.min(used + 1, maxAttempts),
+    maxAttempts,
+    ...rest,
+    ...(failed === undefined ? {} : { failed }),
+  }))
+
 /** A bundle in any state, as `bundle(process)` takes it between steps. */
 export const bundleArbitrary: fc.Arbitrary<Bundle> = fc
   .record({
@@ -111,13 +142,14 @@ export const bundleArbitrary: fc.Arbitrary<Bundle> = fc
     inbox: maybe(
       fc.array(fc.record({ name: text, payload: json }), { minLength: 1, maxLength: 3 }),
     ),
+    retry: maybe(retry),
     inputs: jsonObject,
     rawInputs: fc.oneof(
       jsonObject,
       json.filter((value) => typeof value !== 'object'),
     ),
   })
-  .map(({ pid, definition, parentPid, state, inputs, rawInputs, ...snapshot }) => ({
+  .map(({ pid, definition, parentPid, state, inputs, rawInputs, retry, ...snapshot }) => ({
     pid,
     definition,
     parentPid,
@@ -125,6 +157,7 @@ export const bundleArbitrary: fc.Arbitrary<Bundle> = fc
       pid,
       state,
       ...snapshot,
+      ...(retry === undefined ? {} : { retry }),
       stepping: false,
       pendingPause: undefined,
       pendingKill: undefined,
@@ -162,7 +195,7 @@ const pendingJson = fc
       fc.record({ timer: deadline }),
       fc.record({ signal: text }),
     ),
-    some({ append: fc.constant(true) }),
+    some({ append: fc.constant(true), timeout: text }),
     fc.oneof(
       fc.constant({}),
       some({ value: json }).map((value) => ({ done: true, ...value })),
@@ -198,6 +231,19 @@ const stateJson = fc.oneof(
   some({ msg: text }).map((fields) => ({ state: 'KILLED', ...fields })),
 )
 
+const retryJson = fc
+  .tuple(
+    fc
+      .record({ step: text, of: fc.integer({ min: 1, max: 9 }), used: fc.nat({ max: 8 }) })
+      .map(({ step, of, used }) => ({ step, n: Math.min(used + 1, of), of })),
+    fc.oneof(
+      some({ args: fc.array(json, { minLength: 1, maxLength: 2 }) }),
+      fc.record({ at: fc.array(fc.nat(), { maxLength: 4 }) }),
+    ),
+    some({ until: deadline, last: plainError, failed: plainError }),
+  )
+  .map((parts) => Object.assign({}, ...parts) as Record<string, unknown>)
+
 /** A valid JSON form, written with defaults left out (as the encoder writes them). */
 export const checkpointJsonArbitrary: fc.Arbitrary<CheckpointJson> = fc
   .tuple(
@@ -215,6 +261,7 @@ export const checkpointJsonArbitrary: fc.Arbitrary<CheckpointJson> = fc
       outputs: nonEmptyObject,
       ctx: nonEmptyObject,
       inbox: fc.array(fc.tuple(text, json), { minLength: 1, maxLength: 3 }),
+      retry: retryJson,
       inputs: nonEmptyObject,
       raw: fc.oneof(
         nonEmptyObject,

@@ -46,6 +46,35 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
   it('signals a process that a worker runs, checking the payload there', async () => {
     const controller = new RemoteProcessController(communicator)
     await controller.launchProcess(Approval, {}, { pid: 'approval', nowait: true })
+    // What it waits for, in list, show and status (live and from the store).
+    await waitUntil('the approval to wait', async () =>
+      /^approval {2}\S+ \S+ {2}Approval@1 {2}WAITING/m.test(
+        (await runCli(['list', ...store()])).stdout,
+      ),
+    )
+    expect((await runCli(['list', ...store()])).stdout).toMatch(
+      /^approval {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}Approval@1 {2}WAITING {2}- {2}- {2}signal approve$/m,
+    )
+    const json = await runCli([
+      'list',
+      ...store(),
+      '--definition',
+      'Approval',
+      '--state',
+      'waiting',
+      '--json',
+    ])
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      rows: [
+        { pid: 'approval', waits: [{ kind: 'signal', key: expect.any(String), name: 'approve' }] },
+      ],
+    })
+    expect((await runCli(['show', 'approval', ...store()])).stdout).toMatch(
+      /^waits for {3}signal approve$/m,
+    )
+    expect((await runCli(['status', 'approval', ...broker()])).stdout).toMatch(
+      /waits for: signal approve {2}\(live on a worker\)$/m,
+    )
     const bad = await runCli(['signal', 'approval', 'approve', '{"by":1}', ...broker()])
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/refused signal 'approve': payload\.by: expected string, got 1/)
@@ -72,6 +101,7 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
     ).rejects.toThrow(/payload\.by: expected string, got 7/)
   }, 240_000)
 
+  // Some twenty command-line runs, each a fresh Node process: minutes on a loaded machine.
   it('inspects and controls a process that a worker runs', async () => {
     const controller = new RemoteProcessController(communicator)
     await controller.launchProcess(Pipeline, { n: 2 }, { pid: 'short' })
@@ -79,16 +109,75 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
       await controller.launchProcess(Pipeline, { n: 1e6 }, { pid: 'long', nowait: true }),
     ).toBe('long')
 
-    const list = await runCli(['list', ...store()])
+    const list = await runCli(['list', ...store(), '--roots', '--definition', 'Pipeline'])
     expect(list.code).toBe(0)
-    expect(list.stdout).toMatch(/^pid  definition  state  paused  status$/m)
-    expect(list.stdout).toMatch(/^long  Pipeline@1  (RUNNING|WAITING)  -  -$/m)
-    expect(list.stdout).toMatch(/^short  Pipeline@1  FINISHED  -  -$/m)
+    const time = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d`
+    expect(list.stdout).toMatch(/^pid  created  definition  state  paused  status  waits for$/m)
+    expect(list.stdout).toMatch(
+      new RegExp(
+        `^long  ${time}  Pipeline@1  (RUNNING  -  -  -|WAITING  -  -  (child .+|-))$`,
+        'm',
+      ),
+    )
+    expect(list.stdout).toMatch(new RegExp(`^short  ${time}  Pipeline@1  FINISHED  -  -  -$`, 'm'))
+    // Newest first: `long` was launched after `short`.
+    expect(list.stdout.indexOf('long  ')).toBeLessThan(list.stdout.indexOf('short  '))
+    expect(list.stdout).toMatch(/^1-2 of 2$/m)
+    const roots = await runCli([
+      'list',
+      ...store(),
+      '--roots',
+      '--definition',
+      'Pipeline',
+      '--state',
+      'finished',
+      '--json',
+    ])
+    expect(JSON.parse(roots.stdout)).toMatchObject({
+      total: 1,
+      rows: [{ pid: 'short', definition: 'Pipeline', state: 'FINISHED' }],
+    })
+    const paged = await runCli([
+      'list',
+      ...store(),
+      '--definition',
+      'Work',
+      '--limit',
+      '1',
+      '--offset',
+      '1',
+      '--oldest-first',
+    ])
+    // The second child stored (of `short`); more follow (those of `long`).
+    expect(paged.stdout).toMatch(/^\S+ .* Work@1 .*\n2-2 of \d+; --offset 2 for more$/m)
+    const none = await runCli(['list', ...store(), '--definition', 'Nothing', '--since', '1h'])
+    expect(none.stdout).toBe('no process matches\n')
+
+    const report = await runCli(['report', 'short', ...store()])
+    expect(report.code).toBe(0)
+    const lines = report.stdout.trimEnd().split('\n')
+    const stamp = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}`
+    expect(lines[0]).toMatch(new RegExp(`^${stamp} \\[short \\| Pipeline\\] None -> CREATED$`))
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^${stamp} \\[short \\| Pipeline\\] RUNNING -> WAITING  step submit, after \\d+ ms in RUNNING$`,
+        ),
+      ),
+    )
+    // Its two children, indented under it, in time order with its own lines.
+    const children = lines.filter((line) => /^ {2}\d/.test(line) && line.includes('| Work]'))
+    expect(children.filter((line) => line.includes('RUNNING -> FINISHED  step run'))).toHaveLength(
+      2,
+    )
+    expect(lines.at(-1)).toMatch(/\[short \| Pipeline\] RUNNING -> FINISHED  step \w+/)
+    const times = lines.map((line) => line.trim().slice(0, 23))
+    expect([...times].sort()).toEqual(times)
 
     const live = await runCli(['status', 'long', ...broker()])
     expect(live.code).toBe(0)
     expect(live.stdout).toMatch(
-      /^long {2}(RUNNING|WAITING) {2}<Pipeline> \(\w+\) {2}status: - {2}\(live on a worker\)$/m,
+      /^long {2}(RUNNING|WAITING) {2}<Pipeline> \(\w+\) {2}status: - {2}waits for: .+ {2}\(live on a worker\)$/m,
     )
 
     const pause = await runCli(['pause', 'long', ...broker(), '--message', 'for the test'])
@@ -102,6 +191,8 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
     expect(show.stdout).toMatch(/^status {6}for the test$/m)
     expect(show.stdout).toMatch(/^position {4}0:while_\(more\)\(\d:(submit|collect)\)$/m)
     expect(show.stdout).toMatch(/^context {5}\{"i":\d+,"total":\d+/m)
+    expect(show.stdout).toMatch(/^created {5}\d{4}-\d\d-\d\dT[\d:.]+Z$/m)
+    expect(show.stdout).toMatch(/^modified {4}\d{4}-\d\d-\d\dT[\d:.]+Z$/m)
     const raw = await runCli(['show', 'long', ...store()])
     expect(raw.stdout).toMatch(/^position {4}\[0, \d\]$/m)
 
@@ -113,7 +204,7 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
     expect(kill).toMatchObject({ code: 0, stdout: 'long killed\n' })
 
     await waitUntil('the kill to reach the store', async () =>
-      (await runCli(['list', ...store()])).stdout.includes('long  Pipeline@1  KILLED'),
+      /^long .* Pipeline@1 {2}KILLED/m.test((await runCli(['list', ...store(), '--roots'])).stdout),
     )
     const gone = await runCli(['status', 'long', ...broker()])
     expect(gone.code).toBe(3)
@@ -127,7 +218,7 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
     const finished = await runCli(['show', 'short', ...store()])
     expect(finished.stdout).toMatch(/^outputs {5}\{"total":1,"rounds":2\}$/m)
     expect(finished.stdout).toMatch(/^result {6}.*\(successful, exit status 0\)$/m)
-  }, 120_000)
+  }, 300_000)
 
   it('fails with a clear message and a distinct exit code', async () => {
     const sqlite = `sqlite:${join(dir, 'empty.db')}`

@@ -164,6 +164,43 @@ describe('processControl', () => {
       'state_changed.RUNNING.FINISHED',
     ])
   })
+
+  it('says what a waiting process waits for in its broadcast and its status', async () => {
+    const { communicator, runner, controller } = setup()
+    const seen: BroadcastMessage[] = []
+    await communicator.addBroadcastSubscriber((message) => void seen.push(message), {
+      subjectFilter: 'state_changed.*.WAITING',
+    })
+    const process = Waiter.create({}, { runner })
+    void process.stepUntilTerminated()
+    await turn()
+    await turn()
+    expect(seen.map((m) => m.body)).toEqual([
+      { pid: process.pid, from: 'RUNNING', to: 'WAITING', waits: [{ kind: 'resume' }] },
+    ])
+    expect((await controller.getStatus(process.pid)).waits).toEqual([{ kind: 'resume' }])
+  })
+
+  it('broadcasts every pause and play as pause_changed.<paused|played>, with the state', async () => {
+    const { communicator, runner, controller } = setup()
+    const seen: BroadcastMessage[] = []
+    await communicator.addBroadcastSubscriber((message) => void seen.push(message), {
+      subjectFilter: 'pause_changed',
+    })
+    const process = Waiter.create({}, { runner })
+    void process.stepUntilTerminated()
+    await turn()
+    await controller.pauseProcess(process.pid)
+    await turn()
+    await controller.playProcess(process.pid)
+    await turn()
+    await turn()
+    expect(seen.map((m) => [m.sender, m.subject, m.body])).toEqual([
+      [process.pid, 'pause_changed.paused', { pid: process.pid, paused: true, state: 'WAITING' }],
+      [process.pid, 'pause_changed.played', { pid: process.pid, paused: false, state: 'WAITING' }],
+    ])
+    await process.kill()
+  })
 })
 
 describe('ProcessLauncher and RemoteProcessController', () => {

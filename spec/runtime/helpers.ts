@@ -3,7 +3,12 @@
  * hand, and a listener that writes down what it hears.
  */
 import type { ErrorInfo } from '../../lib/process/errors.js'
-import { silentLogger, type Logger, type Scheduler } from '../../lib/runtime/environment.js'
+import {
+  describeLogContext,
+  silentLogger,
+  type Logger,
+  type Scheduler,
+} from '../../lib/runtime/environment.js'
 import type { ProcessHandle } from '../../lib/runtime/handle.js'
 import type { ProcessListener } from '../../lib/runtime/listener.js'
 import { Runner, type RunnerOptions } from '../../lib/runtime/runner.js'
@@ -12,13 +17,13 @@ import { Runner, type RunnerOptions } from '../../lib/runtime/runner.js'
 export const quietRunner = (options: RunnerOptions = {}): Runner =>
   new Runner({ logger: silentLogger, ...options })
 
-/** A logger that keeps its lines as `level: message`. */
+/** A logger that keeps its lines as `level: Definition pid step: message`. */
 export const recordingLogger = () => {
   const lines: string[] = []
   const logger: Logger = {
-    info: (message) => lines.push(`info: ${message}`),
-    warn: (message) => lines.push(`warn: ${message}`),
-    error: (message) => lines.push(`error: ${message}`),
+    info: (message, context) => lines.push(`info: ${describeLogContext(context)}${message}`),
+    warn: (message, context) => lines.push(`warn: ${describeLogContext(context)}${message}`),
+    error: (message, context) => lines.push(`error: ${describeLogContext(context)}${message}`),
   }
   return { lines, logger }
 }

@@ -9,10 +9,12 @@ import {
   Cursor,
   Runner,
   defineWorkChain,
+  describeLogContext,
   if_,
   input,
   silentLogger,
   while_,
+  type Logger,
 } from '../../lib/index.js'
 
 const Stepping = defineWorkChain({
@@ -85,10 +87,11 @@ describe('predicates', () => {
 
   const warningsOf = async (answer: unknown) => {
     const warnings: string[] = []
-    const logger = {
+    const logger: Logger = {
       info: () => {},
       error: () => {},
-      warn: (line: string) => void warnings.push(line),
+      // The process a line is about comes beside it, as the loggers of the runtime receive it.
+      warn: (line, context) => void warnings.push(`${describeLogContext(context)}${line}`),
     }
     await chainAnswering(answer)
       .create({}, { runner: new Runner({ logger }) })

@@ -102,6 +102,9 @@ export const startWorker = async (options: WorkerSpawnOptions): Promise<WorkerPr
       ? []
       : ['--prune-after-ms', String(options.pruneAfterMs)]),
     ...(options.leaseMs === undefined ? [] : ['--lease-ms', String(options.leaseMs)]),
+    // Every task and transition in the log, which the tests read (`args` may say otherwise).
+    '--log-level',
+    'debug',
     ...(options.args ?? []),
   ]
   const logFile = join(options.dir, `worker-${options.name}.log`)
@@ -139,7 +142,7 @@ export const startWorker = async (options: WorkerSpawnOptions): Promise<WorkerPr
       `worker ${options.name} exited (${code ?? signal}) before it was ready:\n${log()}`,
     )
   })
-  await Promise.race([worker.waitForLog(/ ready: /, 60_000), failed])
+  await Promise.race([worker.waitForLog(/[ "]ready: /, 60_000), failed])
   failed.catch(() => undefined)
   return worker
 }

@@ -9,7 +9,10 @@ import { RemoteError, UnroutableError } from '../../comms/errors.js'
 import { RemoteProcessController } from '../../comms/controller.js'
 import { isTerminal } from '../../process/state.js'
 import { loadStoredProcess } from '../../worker/inspect.js'
+import { systemClock } from '../../runtime/environment.js'
 import { CliError, EXIT, withTimeout } from '../errors.js'
+import { controlAll, type ControlAction } from '../operate/control-all.js'
+import { filterOf, filterOptions, type FilterOptions } from '../operate/filters.js'
 import {
   brokerOptions,
   openBroker,
@@ -20,14 +23,16 @@ import {
   type BrokerOptions,
 } from '../connect.js'
 
-interface ControlOptions extends BrokerOptions {
+interface ControlOptions extends BrokerOptions, FilterOptions {
   readonly store?: string
+  readonly all?: boolean
+  readonly yes?: boolean
   readonly message?: string
   readonly force?: boolean
   readonly timeout: number
 }
 
-type Action = 'pause' | 'play' | 'kill'
+type Action = ControlAction
 
 const PAST: Record<Action | 'signal', string> = {
   pause: 'paused',
@@ -42,8 +47,13 @@ export const controlCommands = (program: Command): void => {
     const command = program
       .command(action)
       .description(description)
-      .argument('<pid>', 'the process', pidArgument)
+      .argument('[pid]', 'the process (or --all)', pidArgument)
     brokerOptions(command)
+    filterOptions(
+      command
+        .option('--all', 'every live process of the store (--store) that the filters select')
+        .option('--yes', 'with --all: do not ask for confirmation'),
+    )
     storeOption(command, false).option(
       '--timeout <ms>',
       'how long to wait for the answer (a graceful pause or kill waits for the running step)',
@@ -52,7 +62,9 @@ export const controlCommands = (program: Command): void => {
     )
     if (action !== 'play') command.option('--message <text>', 'why (kept as the status)')
     if (action === 'kill') command.option('--force', 'kill at once, without waiting for the step')
-    command.action((pid: string, options: ControlOptions) => control(action, pid, options))
+    command.action((pid: string | undefined, options: ControlOptions) =>
+      options.all === true ? controlEvery(action, pid, options) : control(action, pid, options),
+    )
   }
   define('pause', 'Pause a live process (after its running step).')
   define('play', 'Play a paused process.')
@@ -101,7 +113,42 @@ const sendSignal = async (
   }
 }
 
-const control = async (action: Action, pid: string, options: ControlOptions): Promise<void> => {
+const controlEvery = async (
+  action: Action,
+  pid: string | undefined,
+  options: ControlOptions,
+): Promise<void> => {
+  if (pid !== undefined) throw new CliError(`give a pid or --all, not both`)
+  if (options.store === undefined)
+    throw new CliError('--all selects processes in the store: give --store (or PLUMPY_STORE)')
+  const persister = await openStore(options.store)
+  try {
+    const communicator = await openBroker(options)
+    try {
+      const summary = await controlAll({
+        action,
+        filter: filterOf(options, systemClock()),
+        persister,
+        communicator,
+        yes: options.yes === true,
+        message: options.message,
+        force: options.force === true,
+      })
+      console.log(summary)
+    } finally {
+      await communicator.close()
+    }
+  } finally {
+    await persister.close()
+  }
+}
+
+const control = async (
+  action: Action,
+  pid: string | undefined,
+  options: ControlOptions,
+): Promise<void> => {
+  if (pid === undefined) throw new CliError(`${action} needs a pid, or --all`)
   const communicator = await openBroker(options)
   try {
     const controller = new RemoteProcessController(communicator)

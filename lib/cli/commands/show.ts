@@ -1,6 +1,8 @@
 /** `plumpy-ts show <pid>`: one stored process in detail. */
 import type { Command } from 'commander'
 import type { DefinitionRegistry } from '../../checkpoint/registry.js'
+import { catalogOf } from '../../persistence/catalog/index.js'
+import { systemClock } from '../../runtime/environment.js'
 import { describeStoredProcess, loadStoredProcess } from '../../worker/inspect.js'
 import { loadRegistry } from '../definitions.js'
 import { openStore, pidArgument, storeOption, type StoreOptions } from '../connect.js'
@@ -13,7 +15,9 @@ interface ShowOptions extends StoreOptions {
 export const showCommand = (program: Command): void => {
   const command = program
     .command('show')
-    .description('Show a stored process: state, context, position in its outline, outputs, error.')
+    .description(
+      'Show a stored process: state, times, context, position in its outline, outputs, error.',
+    )
     .argument('<pid>', 'the process', pidArgument)
   storeOption(command)
     .option(
@@ -26,7 +30,10 @@ export const showCommand = (program: Command): void => {
       const persister = await openStore(options.store)
       try {
         const data = await loadStoredProcess(persister, pid)
-        for (const line of describeStoredProcess(data, registry)) console.log(line)
+        const [row] = (await catalogOf(persister).listProcesses({ pid, limit: 1 })).rows
+        const times = { created: row?.created, modified: row?.modified }
+        const lines = describeStoredProcess(data, { now: systemClock(), registry, times })
+        for (const line of lines) console.log(line)
       } finally {
         await persister.close()
       }

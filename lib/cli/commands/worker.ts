@@ -11,10 +11,13 @@ import { parseDurability, type Durability } from '../../runtime/durability.js'
 import { hostname } from 'node:os'
 import type { Command } from 'commander'
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../comms/communicator.js'
-import { workerLogger } from '../../worker/events.js'
 import type { OrphanFinder } from '../../worker/recovery.js'
+import type { Logger } from '../../runtime/environment.js'
+import type { WorkerMetrics } from '../../worker/metrics.js'
 import { Worker } from '../../worker/worker.js'
+import type { ChannelModel } from 'amqplib'
 import { loadRegistry } from '../definitions.js'
+import { cliLogger, logOptions, type LogOptions } from '../operate/logging.js'
 import {
   brokerOptions,
   isPostgresUrl,
@@ -29,7 +32,7 @@ import {
   type StoreOptions,
 } from '../connect.js'
 
-interface WorkerCommandOptions extends BrokerOptions, StoreOptions {
+interface WorkerCommandOptions extends BrokerOptions, StoreOptions, LogOptions {
   readonly definitions: string
   readonly slots: number
   readonly holdLimitMs: number
@@ -38,8 +41,11 @@ interface WorkerCommandOptions extends BrokerOptions, StoreOptions {
   readonly maxMessageBytes: number
   readonly leaseMs: number
   readonly recoverEveryMs: number
+  readonly timerPollMs: number
   readonly pruneAfterMs: number
   readonly durability: Durability
+  readonly metricsPort?: number
+  readonly metricsHost: string
 }
 
 /** Registers `worker` on the program. */
@@ -92,6 +98,13 @@ export const workerCommand = (program: Command): void => {
       30_000,
     )
     .option(
+      '--timer-poll-ms <ms>',
+      'claim and continue, this often, processes whose timers are due and that no live worker ' +
+        'holds (their worker died while they slept; 0: never)',
+      nonNegativeInteger,
+      500,
+    )
+    .option(
       '--prune-after-ms <ms>',
       'PostgreSQL, with recovery: delete orphan children (awaited by nothing) this old',
       nonNegativeInteger,
@@ -104,7 +117,14 @@ export const workerCommand = (program: Command): void => {
       (text: string) => parseDurability(text, '--durability'),
       'batched',
     )
-    .action((options: WorkerCommandOptions) => runWorker(options))
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics on http://<metrics-host>:<port>/metrics (0: any free port, ' +
+        'printed at start)',
+      nonNegativeInteger,
+    )
+    .option('--metrics-host <address>', 'the address the metrics endpoint listens on', '127.0.0.1')
+  logOptions(command).action((options: WorkerCommandOptions) => runWorker(options))
 }
 
 const defaultName = () => `${hostname()}-${process.pid}`
@@ -114,7 +134,9 @@ const RESTART_DELAY_MS = 1_000
 
 const runWorker = async (options: WorkerCommandOptions): Promise<void> => {
   const registry = await loadRegistry(options.definitions)
-  const say = (text: string) => console.log(`[worker ${options.name}] ${text}`)
+  const logger = cliLogger(options.name, options)
+  const say = (text: string) => logger.info(text)
+  const metrics = options.metricsPort === undefined ? undefined : await serveMetrics(options, say)
   let signal: string | undefined
   let onSignal: (signal: string) => void = () => undefined
   const signalled = new Promise<string>((resolve) => (onSignal = resolve))
@@ -130,14 +152,14 @@ const runWorker = async (options: WorkerCommandOptions): Promise<void> => {
   let code = 0
   for (let incarnation = 1; ; incarnation++) {
     if (incarnation > 1) say(`starting again (${incarnation})`)
-    const worker = await startWorker(options, registry)
+    const worker = await startWorker({ options, registry, logger, metrics })
     const next = await Promise.race([worker.stopped, signalled])
     if (typeof next === 'string') {
       // A worker stopping anyway (lost claims) answers with that stop: it wrote nothing more.
       code = await worker.shutdown(next).then(
         (how) => (how.reason === 'shutdown' ? 0 : 1),
         (error: unknown) => {
-          console.error(`plumpy-ts: worker ${options.name} did not stop cleanly: ${String(error)}`)
+          logger.error(`did not stop cleanly: ${String(error)}`)
           return 1
         },
       )
@@ -153,14 +175,59 @@ const runWorker = async (options: WorkerCommandOptions): Promise<void> => {
   process.exit(code)
 }
 
-/** Opens the connections and starts one worker on them. */
-const startWorker = async (
+/** The metrics of the worker, and where their gauges read what the broker knows. */
+interface ServedMetrics {
+  readonly metrics: WorkerMetrics
+  /** Told of each connection to the broker: the first, then reconnections. */
+  readonly onConnect: (model: ChannelModel) => void
+}
+
+const serveMetrics = async (
   options: WorkerCommandOptions,
-  registry: Awaited<ReturnType<typeof loadRegistry>>,
-): Promise<Worker> => {
+  say: (text: string) => void,
+): Promise<ServedMetrics> => {
+  let model: ChannelModel | undefined
+  let connections = 0
+  const queue = `${options.prefix}.tasks`
+  // Loaded on demand: prom-client is for workers that serve metrics only.
+  const { WorkerMetrics } = await import('../../worker/metrics.js')
+  const metrics = new WorkerMetrics(async () => {
+    if (model === undefined) return undefined
+    const channel = await model.createChannel()
+    try {
+      return (await channel.checkQueue(queue)).messageCount
+    } finally {
+      await channel.close().catch(() => undefined)
+    }
+  })
+  const server = await metrics.serve(options.metricsPort ?? 0, options.metricsHost)
+  say(`metrics on http://${options.metricsHost}:${server.port}/metrics`)
+  return {
+    metrics,
+    onConnect: (connected) => {
+      model = connected
+      if (++connections > 1) metrics.reconnected()
+    },
+  }
+}
+
+/** What {@link startWorker} needs. */
+interface StartWorkerOptions {
+  readonly options: WorkerCommandOptions
+  readonly registry: Awaited<ReturnType<typeof loadRegistry>>
+  readonly logger: Logger
+  readonly metrics: ServedMetrics | undefined
+}
+
+/** Opens the connections and starts one worker on them. */
+const startWorker = async ({
+  options,
+  registry,
+  logger,
+  metrics,
+}: StartWorkerOptions): Promise<Worker> => {
   // Claims may be lost before the worker exists: remember it for the worker.
   const started: { worker?: Worker; lost?: string } = {}
-  const logger = workerLogger(options.name)
   const store = await openStore(workerStoreUrl(options.store, options.name))
   const ownership = await openOwnership({
     storeUrl: options.store,
@@ -175,12 +242,13 @@ const startWorker = async (
   })
   const communicator = await openBroker(options, logger, {
     maxMessageBytes: options.maxMessageBytes,
+    ...(metrics === undefined ? {} : { onConnect: metrics.onConnect }),
   })
   const postgres = isPostgresUrl(options.store)
   if (!postgres)
-    console.log(
-      `[worker ${options.name}] the store is not PostgreSQL: claims are kept in this program, ` +
-        'so run a single worker on this store',
+    logger.info(
+      'the store is not PostgreSQL: claims are kept in this program, so run a single worker ' +
+        'on this store',
     )
   const orphans = postgres ? await orphanFinder(store) : undefined
   const worker = await Worker.start({
@@ -194,9 +262,11 @@ const startWorker = async (
     controlBroadcasts: options.controlBroadcasts,
     logger,
     recoverEveryMs: postgres ? options.recoverEveryMs : 0,
+    timerPollMs: options.timerPollMs,
     pruneAfterMs: options.pruneAfterMs,
     durability: options.durability,
     ...(orphans === undefined ? {} : { orphans }),
+    ...(metrics === undefined ? {} : { metrics: metrics.metrics }),
   })
   started.worker = worker
   if (started.lost !== undefined) void worker.abort(started.lost)

@@ -58,6 +58,26 @@ export const CLAIM_STATEMENTS = {
     ON CONFLICT (pid) DO UPDATE SET lease = excluded.lease
     WHERE c.lease = excluded.lease OR ${UNHELD}
     RETURNING c.pid`,
+  /**
+   * Claim for lease `$3` up to `$2` processes of the deadline index due at `$1` (ms since the
+   * epoch, by the claimant's clock) that no live worker holds, earliest first. `SKIP LOCKED`
+   * lets claimants looking at once split the due rows; the claim's own condition (as in
+   * `claim`) is checked again under the claim row's lock, so two never both win one.
+   */
+  claimDue: `
+    WITH due AS (
+      SELECT d.pid, d.deadline FROM process_deadlines d
+      WHERE d.deadline <= $1::bigint AND NOT EXISTS (
+        SELECT 1 FROM process_claims c
+        WHERE c.pid = d.pid AND c.lease IN (SELECT id FROM live_worker_leases))
+      ORDER BY d.deadline, d.pid LIMIT $2::integer
+      FOR UPDATE OF d SKIP LOCKED
+    )
+    INSERT INTO process_claims AS c (pid, lease)
+    SELECT pid, $3::integer FROM due ORDER BY deadline, pid
+    ON CONFLICT (pid) DO UPDATE SET lease = excluded.lease
+    WHERE c.lease = excluded.lease OR ${UNHELD}
+    RETURNING c.pid`,
   /** The processes of lease `$1` with pids `$2` have ended: forget their claims. */
   release: `DELETE FROM process_claims WHERE lease = $1::integer AND pid = ANY($2::text[])`,
   /** Every claim of lease `$1`. */

@@ -6,11 +6,36 @@
 import * as E from 'fp-ts/lib/Either.js'
 import pg from 'pg'
 import type { Bundle } from '../../checkpoint/bundle.js'
+import { catalogColumnsOf } from '../catalog/columns.js'
+import {
+  checkHistoryOptions,
+  type HistoryEntry,
+  type HistoryOptions,
+  type HistoryRead,
+  type ProcessHistory,
+  type StoredHistoryEntry,
+} from '../catalog/history.js'
+import type {
+  ProcessCatalog,
+  ProcessFilter,
+  ProcessPage,
+  ProcessQuery,
+  StateCounts,
+} from '../catalog/query.js'
+import type { SqlStatement } from '../catalog/sql.js'
 import { FencedOutError, type WriteFence } from '../fence.js'
-import { IncrementalHeads, reassemble, type IncrementalOptions } from '../incremental.js'
+import {
+  IncrementalHeads,
+  reassemble,
+  type IncrementalOptions,
+  type StoredRows,
+} from '../incremental.js'
 import type { PersistedCheckpoint, Persister } from '../persister.js'
+import { deadlineToIndex, type DeadlineIndex, type DueProcess } from '../deadlines.js'
 import { byAddress, checkpointText, notFound, tagKey } from '../stored.js'
+import { postgresCatalog } from './catalog.js'
 import { PostgresGroupCommit } from './group-commit.js'
+import { PostgresHistory } from './history.js'
 import { POSTGRES_SCHEMA, POSTGRES_STATEMENTS, SCHEMA_LOCK } from './schema.js'
 
 /** Where the database is: a URL to open a pool for, or a pool the caller keeps and ends. */
@@ -25,6 +50,8 @@ export type PostgresPersisterOptions = PostgresTarget & {
    * (see `group-commit.ts`). Default false: each save commits on its own.
    */
   readonly groupCommit?: boolean
+  /** How much process history to keep (default: all of it). */
+  readonly history?: HistoryOptions
 }
 
 type StatementName = keyof typeof POSTGRES_STATEMENTS
@@ -50,15 +77,17 @@ interface LoadRow {
 }
 
 /**
- * Checkpoints in a PostgreSQL database. The tables are created on first use (or by
- * `ensureSchema()`), safely when several workers start at once.
+ * Checkpoints in a PostgreSQL database, with indexed listings of its processes (`ProcessCatalog`)
+ * and their history (`ProcessHistory`), and the deadline index of waiting processes (see
+ * `../deadlines.ts`) written by the same statement as each checkpoint. The tables are created on
+ * first use (or by `ensureSchema()`), safely when several workers start at once.
  *
  * @example
  * const persister = new PostgresPersister({ connectionString: 'postgres://localhost/plumpy' })
  * await persister.saveCheckpoint(bundle)
  * await persister.close()
  */
-export class PostgresPersister implements Persister {
+export class PostgresPersister implements Persister, ProcessCatalog, ProcessHistory, DeadlineIndex {
   /** The pool, for tools and tests that read the tables directly. */
   readonly pool: pg.Pool
   private readonly owned: boolean
@@ -66,8 +95,13 @@ export class PostgresPersister implements Persister {
   private schema: Promise<void> | undefined
   /** With `groupCommit`: saves share commits while they wait (see `group-commit.ts`). */
   private readonly writes: PostgresGroupCommit | undefined
+  private readonly catalog: ProcessCatalog
+  private readonly history: PostgresHistory
 
   constructor(options: PostgresPersisterOptions) {
+    const run = (statement: SqlStatement) => this.run(statement)
+    this.catalog = postgresCatalog(run)
+    this.history = new PostgresHistory(run, checkHistoryOptions(options.history))
     this.heads = options.incremental && new IncrementalHeads(options.incremental)
     if ('pool' in options) {
       this.pool = options.pool
@@ -116,11 +150,14 @@ export class PostgresPersister implements Persister {
   ): Promise<boolean> {
     const body = checkpointText(bundle)
     const key = tagKey(tag)
-    const state = bundle.snapshot.state._tag
+    const columns = catalogColumnsOf(bundle)
+    const { state, paused, status } = columns
+    const deadline = tag === undefined ? (deadlineToIndex(bundle) ?? null) : null
     const fenced = fence === undefined ? [] : [fence.root, fence.lease]
     const saveWhole = () =>
       this.query(fence === undefined ? 'saveWhole' : 'saveWholeFenced', [
-        ...[bundle.pid, tag ?? null, key, body, state, bundle.parentPid ?? null],
+        ...[bundle.pid, tag ?? null, key, body, state, columns.parent],
+        ...[columns.definition, columns.version, paused, status, deadline],
         ...fenced,
       ])
     const heads = this.heads
@@ -129,7 +166,7 @@ export class PostgresPersister implements Persister {
       const write = heads.plan(bundle.pid, key, body)
       if (write._tag === 'Patch') {
         const patched = await this.query(fence === undefined ? 'savePatch' : 'savePatchFenced', [
-          ...[bundle.pid, key, write.after, write.patch, state],
+          ...[bundle.pid, key, write.after, write.patch, state, paused, status, deadline],
           ...fenced,
         ])
         if (patched.rowCount === 1) {
@@ -155,13 +192,7 @@ export class PostgresPersister implements Persister {
     const result = await this.query('load', [pid, tagKey(tag)])
     const row = result.rows[0] as LoadRow | undefined
     if (row === undefined) throw notFound(pid, tag)
-    const rows = {
-      body: row.body,
-      version: Number(row.version),
-      base: Number(row.base),
-      patches: row.patches,
-    }
-    const decoded = reassemble(rows, pid, tag)
+    const decoded = reassemble(storedRows(row), pid, tag)
     if (E.isLeft(decoded)) throw decoded.left
     return decoded.right
   }
@@ -182,6 +213,34 @@ export class PostgresPersister implements Persister {
   async deleteProcessCheckpoints(pid: string): Promise<void> {
     this.heads?.forgetProcess(pid)
     await this.query('deleteProcess', [pid])
+  }
+
+  async dueProcesses(now: number, limit: number): Promise<DueProcess[]> {
+    const { rows } = await this.query('dueDeadlines', [Math.floor(now), limit])
+    return (rows as { pid: string; deadline: string }[]).map((row) => ({
+      pid: row.pid,
+      deadline: Number(row.deadline),
+    }))
+  }
+
+  listProcesses(query: ProcessQuery): Promise<ProcessPage> {
+    return this.catalog.listProcesses(query)
+  }
+
+  countByState(filter: ProcessFilter): Promise<StateCounts> {
+    return this.catalog.countByState(filter)
+  }
+
+  appendHistory(entries: readonly HistoryEntry[]): Promise<void> {
+    return this.history.appendHistory(entries)
+  }
+
+  readHistory(pid: string, read?: HistoryRead): Promise<StoredHistoryEntry[]> {
+    return this.history.readHistory(pid, read)
+  }
+
+  applyHistoryRetention(): Promise<number> {
+    return this.history.applyHistoryRetention()
   }
 
   /**
@@ -207,12 +266,23 @@ export class PostgresPersister implements Persister {
     return this.pool.query({ name: `plumpy_${name}`, text: POSTGRES_STATEMENTS[name], values })
   }
 
+  /** An unnamed statement (listings vary too much to be prepared by name). */
+  private async run(statement: SqlStatement): Promise<pg.QueryResult> {
+    await this.ensureSchema()
+    return this.pool.query(statement.text, [...statement.params])
+  }
+
   private async createSchema(): Promise<void> {
     const client = await this.pool.connect()
     try {
       await client.query('BEGIN')
       await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK])
+      const { rows } = await client.query<{ missing: boolean }>(
+        `SELECT to_regclass('checkpoints') IS NOT NULL
+           AND to_regclass('process_deadlines') IS NULL AS missing`,
+      )
       await client.query(POSTGRES_SCHEMA)
+      if (rows[0]?.missing === true) await indexExisting(client)
       await client.query('COMMIT')
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined)
@@ -220,6 +290,34 @@ export class PostgresPersister implements Persister {
     } finally {
       client.release()
     }
+  }
+}
+
+const storedRows = (row: LoadRow): StoredRows => ({
+  body: row.body,
+  version: Number(row.version),
+  base: Number(row.base),
+  patches: row.patches,
+})
+
+/**
+ * A store made before the deadline index: index what its waiting roots wait on, in the
+ * transaction that creates the index. A checkpoint that cannot be decoded is left out (whatever
+ * loads it reports it).
+ */
+const indexExisting = async (client: pg.PoolClient): Promise<void> => {
+  const { rows } = await client.query<{ pid: string }>(POSTGRES_STATEMENTS.waitingRoots)
+  for (const { pid } of rows) {
+    const { rows: found } = await client.query<LoadRow>(POSTGRES_STATEMENTS.load, [pid, ''])
+    const row = found[0]
+    if (row === undefined) continue
+    const decoded = reassemble(storedRows(row), pid, undefined)
+    const deadline = E.isRight(decoded) ? deadlineToIndex(decoded.right) : undefined
+    if (deadline !== undefined)
+      await client.query('INSERT INTO process_deadlines (pid, deadline) VALUES ($1, $2)', [
+        pid,
+        deadline,
+      ])
   }
 }
 

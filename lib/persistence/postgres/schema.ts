@@ -8,6 +8,11 @@
  * save, so that finding non-terminal children (orphans to prune) reads an index instead of every
  * body. The claims of workers (`process_claims`, `worker_leases`, see `claims.ts`) live in the
  * same database, so that a checkpoint write can be fenced by a claim in one statement.
+ *
+ * `process_deadlines` is the deadline index (see `../deadlines.ts`): one row per root process
+ * whose latest checkpoint waits on a timer, written by the same statement as the checkpoint.
+ * Workers claim due rows into `process_claims` (see `claims.ts`). A store made before it is
+ * indexed when the table is created (see `PostgresPersister.ensureSchema`).
  */
 
 /** Serialises concurrent `ensureSchema` calls across workers (a fixed advisory lock key). */
@@ -45,6 +50,11 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   saved_at TIMESTAMPTZ NOT NULL DEFAULT now(),
   state TEXT,
   parent TEXT COLLATE "C",
+  created_at TIMESTAMPTZ DEFAULT now(),
+  definition TEXT COLLATE "C",
+  definition_version INTEGER,
+  paused BOOLEAN,
+  status TEXT,
   PRIMARY KEY (pid, tag_key)
 );
 CREATE TABLE IF NOT EXISTS checkpoint_patches (
@@ -63,6 +73,21 @@ CREATE TABLE IF NOT EXISTS worker_leases (
 CREATE TABLE IF NOT EXISTS process_claims (
   pid TEXT COLLATE "C" PRIMARY KEY,
   lease INTEGER
+);
+CREATE TABLE IF NOT EXISTS process_deadlines (
+  pid TEXT COLLATE "C" PRIMARY KEY,
+  deadline BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS process_history (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  pid TEXT COLLATE "C" NOT NULL,
+  at TIMESTAMPTZ NOT NULL,
+  kind TEXT NOT NULL,
+  from_state TEXT,
+  to_state TEXT NOT NULL,
+  step TEXT,
+  duration_ms BIGINT,
+  status TEXT
 );
 DO $$
 BEGIN
@@ -86,6 +111,33 @@ BEGIN
       END LOOP;
     END;
   END IF;
+  -- Stores made before the listing columns: add them, and fill them from the bodies (a row
+  -- with patches gets those of its last whole body, and the right ones at its next save).
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_attribute
+    WHERE attrelid = 'checkpoints'::regclass AND attname = 'definition' AND NOT attisdropped
+  ) THEN
+    ALTER TABLE checkpoints ADD COLUMN created_at TIMESTAMPTZ DEFAULT now(),
+      ADD COLUMN definition TEXT COLLATE "C", ADD COLUMN definition_version INTEGER,
+      ADD COLUMN paused BOOLEAN, ADD COLUMN status TEXT;
+    UPDATE checkpoints SET created_at = saved_at;
+    DECLARE r RECORD;
+    BEGIN
+      FOR r IN SELECT pid, tag_key, body FROM checkpoints LOOP
+        BEGIN
+          UPDATE checkpoints SET
+            definition = coalesce(substring(r.body::json->>'def' from '^(.+)@[0-9]+#[0-9a-f]{8}$'), '?'),
+            definition_version = substring(r.body::json->>'def' from '@([0-9]+)#[0-9a-f]{8}$')::integer,
+            paused = coalesce((r.body::json->>'paused')::boolean, false),
+            status = r.body::json->>'status'
+          WHERE pid = r.pid AND tag_key = r.tag_key;
+        EXCEPTION WHEN others THEN
+          UPDATE checkpoints SET definition = '?', state = '?'
+          WHERE pid = r.pid AND tag_key = r.tag_key;
+        END;
+      END LOOP;
+    END;
+  END IF;
   -- Created only when missing: CREATE INDEX and CREATE OR REPLACE VIEW lock what they touch,
   -- which would stall the writes of running workers each time one starts.
   IF to_regclass('checkpoints_live_children') IS NULL THEN
@@ -94,6 +146,23 @@ BEGIN
   END IF;
   IF to_regclass('process_claims_by_lease') IS NULL THEN
     CREATE INDEX process_claims_by_lease ON process_claims (lease);
+  END IF;
+  IF to_regclass('process_deadlines_due') IS NULL THEN
+    CREATE INDEX process_deadlines_due ON process_deadlines (deadline);
+  END IF;
+  IF to_regclass('checkpoints_by_created') IS NULL THEN
+    CREATE INDEX checkpoints_by_created ON checkpoints (created_at, pid) WHERE tag_key = '';
+    CREATE INDEX checkpoints_by_state ON checkpoints (state, created_at, pid) WHERE tag_key = '';
+    CREATE INDEX checkpoints_by_definition ON checkpoints (definition, created_at, pid)
+    WHERE tag_key = '';
+    CREATE INDEX checkpoints_by_parent ON checkpoints (parent, created_at, pid)
+    WHERE tag_key = '';
+    CREATE INDEX checkpoints_paused ON checkpoints (created_at, pid)
+    WHERE tag_key = '' AND paused;
+  END IF;
+  IF to_regclass('process_history_by_pid') IS NULL THEN
+    CREATE INDEX process_history_by_pid ON process_history (pid, seq);
+    CREATE INDEX process_history_by_time ON process_history (at);
   END IF;
   IF to_regclass('live_worker_leases') IS NULL THEN
     CREATE VIEW live_worker_leases AS
@@ -112,37 +181,60 @@ const fence = (root: number) => `
     WHERE pid = $${root}::text AND lease = $${root + 1}::integer FOR SHARE
   )`
 
+/**
+ * The deadline index row of a save whose write is `written` (a CTE returning a row when it
+ * wrote): the deadline `$deadline` of an untagged (`$key` empty) checkpoint, or no row.
+ */
+const indexDeadline = (written: string, deadline: number, key: number) => `
+    indexed AS (
+      INSERT INTO process_deadlines (pid, deadline)
+      SELECT $1::text, $${deadline}::bigint FROM ${written}
+      WHERE $${deadline}::bigint IS NOT NULL AND $${key}::text = ''
+      ON CONFLICT (pid) DO UPDATE SET deadline = excluded.deadline
+    ), unindexed AS (
+      DELETE FROM process_deadlines
+      WHERE pid = $1::text AND $${deadline}::bigint IS NULL AND $${key}::text = ''
+        AND EXISTS (SELECT 1 FROM ${written})
+    )`
+
 const SAVE_WHOLE = (fenced: boolean) => `
-    WITH ${fenced ? `${fence(7)},` : ''} saved AS (
-      INSERT INTO checkpoints AS c (pid, tag, tag_key, body, version, base, state, parent)
-      SELECT $1::text, $2::text, $3::text, $4::text, 1, 1, $5::text, $6::text
+    WITH ${fenced ? `${fence(12)},` : ''} saved AS (
+      INSERT INTO checkpoints AS c (pid, tag, tag_key, body, version, base, state, parent,
+        definition, definition_version, paused, status)
+      SELECT $1::text, $2::text, $3::text, $4::text, 1, 1, $5::text, $6::text,
+        $7::text, $8::integer, $9::boolean, $10::text
       ${fenced ? 'FROM fence' : ''}
       ON CONFLICT (pid, tag_key) DO UPDATE SET
         body = excluded.body, version = c.version + 1, base = c.version + 1, saved_at = now(),
-        state = excluded.state, parent = excluded.parent
+        state = excluded.state, parent = excluded.parent, definition = excluded.definition,
+        definition_version = excluded.definition_version, paused = excluded.paused,
+        status = excluded.status
       RETURNING c.version
     ), dropped AS (
       DELETE FROM checkpoint_patches WHERE pid = $1::text AND tag_key = $3::text
       ${fenced ? 'AND EXISTS (SELECT 1 FROM fence)' : ''}
-    )
+    ), ${indexDeadline('saved', 11, 3)}
     SELECT version FROM saved`
 
 const SAVE_PATCH = (fenced: boolean) => `
-    WITH ${fenced ? `${fence(6)},` : ''} head AS (
-      UPDATE checkpoints SET version = version + 1, saved_at = now(), state = $5::text
+    WITH ${fenced ? `${fence(9)},` : ''} head AS (
+      UPDATE checkpoints SET version = version + 1, saved_at = now(), state = $5::text,
+        paused = $6::boolean, status = $7::text
       WHERE pid = $1::text AND tag_key = $2::text AND version = $3::bigint
         ${fenced ? 'AND EXISTS (SELECT 1 FROM fence)' : ''}
       RETURNING version
-    )
+    ), ${indexDeadline('head', 8, 2)}
     INSERT INTO checkpoint_patches (pid, tag_key, version, patch)
     SELECT $1::text, $2::text, version, $4::text FROM head`
 
 /**
  * Every statement, run as named prepared statements. Writes that replace a whole body also drop
- * the patches it replaces, in the same statement. The fenced saves take `$7` (the root pid of
- * the process's tree) and `$8` (the writer's lease), `$6` and `$7` for patches, and write nothing unless that lease holds
- * that claim; the claim row is share-locked until the write commits, so a worker taking the
- * claim over waits for it, and then loads what it wrote.
+ * the patches it replaces, in the same statement, and every save writes its deadline index row
+ * (`$11` for whole bodies, `$8` for patches: the deadline, or NULL). The fenced saves take `$12`
+ * (the root pid of the process's tree) and `$13` (the writer's lease), `$9` and `$10` for
+ * patches, and write nothing unless that lease holds that claim; the claim row is share-locked
+ * until the write commits, so a worker taking the claim over waits for it, and then loads what it
+ * wrote.
  */
 export const POSTGRES_STATEMENTS = {
   saveWhole: SAVE_WHOLE(false),
@@ -159,11 +251,20 @@ export const POSTGRES_STATEMENTS = {
   listAll: `SELECT pid, tag FROM checkpoints`,
   listProcess: `SELECT pid, tag FROM checkpoints WHERE pid = $1::text`,
   deleteOne: `
-    WITH gone AS (DELETE FROM checkpoints WHERE pid = $1::text AND tag_key = $2::text)
+    WITH gone AS (DELETE FROM checkpoints WHERE pid = $1::text AND tag_key = $2::text),
+    unindexed AS (DELETE FROM process_deadlines WHERE pid = $1::text AND $2::text = '')
     DELETE FROM checkpoint_patches WHERE pid = $1::text AND tag_key = $2::text`,
   deleteProcess: `
-    WITH gone AS (DELETE FROM checkpoints WHERE pid = $1::text)
+    WITH gone AS (DELETE FROM checkpoints WHERE pid = $1::text),
+    unindexed AS (DELETE FROM process_deadlines WHERE pid = $1::text)
     DELETE FROM checkpoint_patches WHERE pid = $1::text`,
+  /** Up to `$2` rows of the deadline index due at `$1` (ms since the epoch), earliest first. */
+  dueDeadlines: `
+    SELECT pid, deadline FROM process_deadlines WHERE deadline <= $1::bigint
+    ORDER BY deadline, pid LIMIT $2::integer`,
+  /** The latest checkpoints of waiting roots, for indexing a store made before the index. */
+  waitingRoots: `
+    SELECT pid FROM checkpoints WHERE tag_key = '' AND parent IS NULL AND state = 'WAITING'`,
   /**
    * Children that nobody will run: not terminal, their parent terminal or not stored, last
    * saved more than `$1` ms ago; at most `$2`. Read through `checkpoints_live_children`.

@@ -14,10 +14,42 @@ import {
   type IncrementalOptions,
   type StoredRows,
 } from '../incremental.js'
+import { catalogColumnsOf } from '../catalog/columns.js'
+import {
+  checkHistoryOptions,
+  type HistoryEntry,
+  type HistoryOptions,
+  type HistoryRead,
+  type ProcessHistory,
+  type StoredHistoryEntry,
+} from '../catalog/history.js'
+import type {
+  ProcessCatalog,
+  ProcessFilter,
+  ProcessPage,
+  ProcessQuery,
+  StateCounts,
+} from '../catalog/query.js'
+import { systemClock, type Clock } from '../../runtime/environment.js'
 import type { PersistedCheckpoint, Persister } from '../persister.js'
+import {
+  byDeadline,
+  deadlineToIndex,
+  type ClaimableDeadlineIndex,
+  type DueClaim,
+  type DueProcess,
+} from '../deadlines.js'
 import { byAddress, checkpointText, notFound, tagKey } from '../stored.js'
+import { SqliteCatalog } from './catalog.js'
 import { GroupCommit } from './group-commit.js'
-import { SQLITE_SCHEMA, SQLITE_STATEMENTS } from './schema.js'
+import { SqliteHistory } from './history.js'
+import {
+  SQLITE_CATALOG_SCHEMA,
+  SQLITE_LACKS_DEADLINE_INDEX,
+  SQLITE_SCHEMA,
+  SQLITE_STATEMENTS,
+} from './schema.js'
+import { addCatalogColumns, fillCatalogColumns } from './upgrade.js'
 
 /** Where the database is: a file to open (`':memory:'` works too), or an open connection. */
 export type SqliteTarget =
@@ -31,6 +63,10 @@ export type SqliteTarget =
 export type SqlitePersisterOptions = SqliteTarget & {
   /** Store successive checkpoints of a process as patches, a whole one every `compactEvery`. */
   readonly incremental?: IncrementalOptions
+  /** How much process history to keep (default: all of it). */
+  readonly history?: HistoryOptions
+  /** The time of saves, as listings show it (default the system clock). */
+  readonly clock?: Clock
 }
 
 interface HeadRow {
@@ -55,14 +91,18 @@ interface Save {
 type Statements = { readonly [K in keyof typeof SQLITE_STATEMENTS]: Database.Statement }
 
 /**
- * Checkpoints in a SQLite database.
+ * Checkpoints in a SQLite database, with indexed listings of its processes (`ProcessCatalog`)
+ * and their history (`ProcessHistory`), and the deadline index of waiting processes (see
+ * `../deadlines.ts`) written in the same transaction as each checkpoint.
  *
  * @example
  * const persister = new SqlitePersister({ path: 'checkpoints.db', incremental: { compactEvery: 50 } })
  * await persister.saveCheckpoint(bundle)
  * await persister.close()
  */
-export class SqlitePersister implements Persister {
+export class SqlitePersister
+  implements Persister, ProcessCatalog, ProcessHistory, ClaimableDeadlineIndex
+{
   /** The connection, for tools and tests that read the tables directly. */
   readonly database: Database.Database
   private readonly owned: boolean
@@ -70,8 +110,14 @@ export class SqlitePersister implements Persister {
   private readonly heads: IncrementalHeads | undefined
   private readonly saves: GroupCommit<Save>
   private readonly readRows: (pid: string, key: string) => StoredRows | undefined
+  private readonly catalog: SqliteCatalog
+  private readonly history: SqliteHistory
+
+  private readonly clock: Clock
 
   constructor(options: SqlitePersisterOptions) {
+    this.clock = options.clock ?? systemClock
+    const historyOptions = checkHistoryOptions(options.history)
     this.heads = options.incremental && new IncrementalHeads(options.incremental)
     if ('database' in options) {
       this.database = options.database
@@ -84,7 +130,9 @@ export class SqlitePersister implements Persister {
       // Another connection (a second worker) may hold the write lock for a moment.
       this.database.pragma('busy_timeout = 5000')
     }
+    const unindexed = this.database.prepare(SQLITE_LACKS_DEADLINE_INDEX).pluck(true).get() === 1
     this.database.exec(SQLITE_SCHEMA)
+    addCatalogColumns(this.database)
     const prepare = (source: string) => this.database.prepare(source)
     this.statements = Object.fromEntries(
       Object.entries(SQLITE_STATEMENTS).map(([name, source]) => [name, prepare(source)]),
@@ -92,8 +140,13 @@ export class SqlitePersister implements Persister {
     const s = this.statements
     s.saveWhole.pluck(true)
     s.loadPatches.pluck(true)
+    // A checkpoint and its index row commit together (a savepoint inside a group's transaction).
+    const writeIndexed = this.database.transaction((save: Save) => {
+      this.write(save)
+      this.index(save)
+    })
     this.saves = new GroupCommit<Save>({
-      write: (save) => this.write(save),
+      write: (save) => writeIndexed(save),
       transaction: (body) => this.database.transaction(body)(),
       rolledBack: (save) => this.heads?.forget(save.bundle.pid, save.key),
     })
@@ -106,6 +159,11 @@ export class SqlitePersister implements Persister {
         return { ...head, patches }
       },
     )
+    if (unindexed) this.indexExisting()
+    fillCatalogColumns(this.database, (pid, tag) => this.loadNow(pid, tag))
+    this.database.exec(SQLITE_CATALOG_SCHEMA)
+    this.catalog = new SqliteCatalog(this.database, () => this.saves.flush())
+    this.history = new SqliteHistory(this.database, historyOptions)
   }
 
   /**
@@ -122,24 +180,32 @@ export class SqlitePersister implements Persister {
     return this.saves.submit(save)
   }
 
+  /** The index row of an untagged save: its deadline, or none. */
+  private index({ bundle, tag }: Save): void {
+    if (tag !== undefined) return
+    const deadline = deadlineToIndex(bundle)
+    if (deadline === undefined) this.statements.unindexDeadline.run(bundle.pid)
+    else this.statements.indexDeadline.run({ pid: bundle.pid, deadline })
+  }
+
   /** Write one save: whole, or in incremental mode as a patch when the stored version allows. */
   private write({ bundle, tag, key, body }: Save): void {
     const s = this.statements
     const heads = this.heads
+    const columns = catalogColumnsOf(bundle)
+    const row = { ...columns, paused: columns.paused ? 1 : 0, pid: bundle.pid, key }
+    const whole = { ...row, tag: tag ?? null, body, now: this.clock() }
     if (heads === undefined) {
-      s.saveWhole.run(bundle.pid, tag ?? null, key, body, Date.now())
+      s.saveWhole.run(whole)
       return
     }
     try {
       const write = heads.plan(bundle.pid, key, body)
-      if (
-        write._tag === 'Patch' &&
-        s.savePatch.run(write.patch, bundle.pid, key, write.after).changes === 1
-      ) {
+      if (write._tag === 'Patch' && this.patch(write.patch, write.after, row)) {
         heads.committed(bundle, key, write, write.after + 1, false)
         return
       }
-      const version = s.saveWhole.get(bundle.pid, tag ?? null, key, body, Date.now()) as number
+      const version = s.saveWhole.get(whole) as number
       heads.committed(bundle, key, write, version, true)
     } catch (error) {
       heads.forget(bundle.pid, key)
@@ -147,8 +213,22 @@ export class SqlitePersister implements Persister {
     }
   }
 
+  /** Writes a patch and the row's catalog columns together; false when the version moved on. */
+  private patch(patch: string, after: number, row: Record<string, unknown>): boolean {
+    return this.database.transaction(() => {
+      if (this.statements.savePatch.run(patch, row['pid'], row['key'], after).changes !== 1)
+        return false
+      this.statements.savePatchColumns.run(row)
+      return true
+    })()
+  }
+
   async loadCheckpoint(pid: string, tag?: string): Promise<Bundle> {
     this.saves.flush()
+    return this.loadNow(pid, tag)
+  }
+
+  private loadNow(pid: string, tag: string | undefined): Bundle {
     const key = tagKey(tag)
     const head = this.statements.loadHead.get(pid, key) as HeadRow | undefined
     if (head === undefined) throw notFound(pid, tag)
@@ -159,6 +239,56 @@ export class SqlitePersister implements Persister {
     const decoded = reassemble(rows, pid, tag)
     if (E.isLeft(decoded)) throw decoded.left
     return decoded.right
+  }
+
+  async dueProcesses(now: number, limit: number): Promise<DueProcess[]> {
+    this.saves.flush()
+    return (this.statements.dueDeadlines.all(now, limit) as DueProcess[]).map(toDue)
+  }
+
+  async claimDue({ now, limit, claimant, holdMs }: DueClaim): Promise<DueProcess[]> {
+    this.saves.flush()
+    const rows = this.statements.claimDue.all({ now, limit, claimant, until: now + holdMs })
+    return (rows as DueProcess[]).map(toDue).sort(byDeadline)
+  }
+
+  /**
+   * A store made before the deadline index: index what its latest checkpoints wait on, once,
+   * in one transaction. A checkpoint that cannot be decoded is left out (whatever loads it
+   * reports it).
+   */
+  private indexExisting(): void {
+    const rows = this.statements.listAll.all() as AddressRow[]
+    this.database.transaction(() => {
+      for (const { pid, tag } of rows) {
+        if (tag !== null) continue
+        const stored = this.readRows(pid, '')
+        const decoded = stored === undefined ? undefined : reassemble(stored, pid, undefined)
+        if (decoded === undefined || E.isLeft(decoded)) continue
+        const deadline = deadlineToIndex(decoded.right)
+        if (deadline !== undefined) this.statements.indexDeadline.run({ pid, deadline })
+      }
+    })()
+  }
+
+  listProcesses(query: ProcessQuery): Promise<ProcessPage> {
+    return this.catalog.listProcesses(query)
+  }
+
+  countByState(filter: ProcessFilter): Promise<StateCounts> {
+    return this.catalog.countByState(filter)
+  }
+
+  appendHistory(entries: readonly HistoryEntry[]): Promise<void> {
+    return this.history.appendHistory(entries)
+  }
+
+  readHistory(pid: string, read?: HistoryRead): Promise<StoredHistoryEntry[]> {
+    return this.history.readHistory(pid, read)
+  }
+
+  applyHistoryRetention(): Promise<number> {
+    return this.history.applyHistoryRetention()
   }
 
   async getCheckpoints(): Promise<PersistedCheckpoint[]> {
@@ -175,12 +305,14 @@ export class SqlitePersister implements Persister {
     this.saves.flush()
     this.heads?.forget(pid, tagKey(tag))
     this.statements.deleteOne.run(pid, tagKey(tag))
+    if (tag === undefined) this.statements.unindexDeadline.run(pid)
   }
 
   async deleteProcessCheckpoints(pid: string): Promise<void> {
     this.saves.flush()
     this.heads?.forgetProcess(pid)
     this.statements.deleteProcess.run(pid)
+    this.statements.unindexDeadline.run(pid)
   }
 
   async close(): Promise<void> {
@@ -189,6 +321,8 @@ export class SqlitePersister implements Persister {
     if (this.owned) this.database.close()
   }
 }
+
+const toDue = (row: DueProcess): DueProcess => ({ pid: row.pid, deadline: Number(row.deadline) })
 
 const toAddresses = (rows: readonly AddressRow[]): PersistedCheckpoint[] =>
   rows.map((row) => ({ pid: row.pid, tag: row.tag ?? undefined })).sort(byAddress)

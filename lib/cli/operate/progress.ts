@@ -1,0 +1,37 @@
+/**
+ * Progress of long operations: a bar on stderr when it is a terminal, nothing in a pipe (the
+ * summary line the command prints at the end is what scripts read).
+ */
+import cliProgress from 'cli-progress'
+import { createInterface } from 'node:readline/promises'
+
+/** Advances a progress display. */
+export interface Progress {
+  tick(): void
+  stop(): void
+}
+
+/** A bar of `total` steps labelled `what`, or nothing when stderr is not a terminal. */
+export const progressBar = (what: string, total: number): Progress => {
+  if (process.stderr.isTTY !== true || total === 0) return { tick: () => {}, stop: () => {} }
+  const bar = new cliProgress.SingleBar(
+    { format: `${what} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  )
+  bar.start(total, 0)
+  return { tick: () => bar.increment(), stop: () => bar.stop() }
+}
+
+/**
+ * Asks `question` on the terminal and resolves to the answer being yes; without a terminal to
+ * ask on, resolves to false (a script says `--yes`).
+ */
+export const confirm = async (question: string): Promise<boolean> => {
+  if (process.stdin.isTTY !== true) return false
+  const terminal = createInterface({ input: process.stdin, output: process.stderr })
+  try {
+    return /^y(es)?$/i.test((await terminal.question(`${question} [y/N] `)).trim())
+  } finally {
+    terminal.close()
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The error of a guarded step whose attempts are over: it names the step and the attempts, keeps
+ * the last error as its `cause`, and takes that error's name (so a `catch` that tells errors
+ * apart by name still can, and a reloaded process rebuilds the same name from its checkpoint).
+ */
+import type { FailureInfo } from './policy.js'
+
+/** How a guarded step's attempts ended. */
+export interface GivenUp {
+  readonly step: string
+  readonly attempt: number
+  readonly maxAttempts: number
+  /** Why `retryOn` declined (undefined: the attempts ran out). */
+  readonly refused: string | undefined
+}
+
+/** `step fetch failed after 3 attempts: <last message>`, or why it was not retried. */
+export const givenUpMessage = (ended: GivenUp, last: FailureInfo): string => {
+  const why =
+    ended.refused !== undefined
+      ? `failed on attempt ${ended.attempt} of ${ended.maxAttempts}, not retried (${ended.refused})`
+      : `failed after ${ended.attempt} attempt${ended.attempt === 1 ? '' : 's'}`
+  return `step ${ended.step} ${why}: ${last.message}`
+}
+
+/** A guarded step gave up: `attempts` were made, `cause` is the last failure. */
+export class AttemptsOverError extends Error {
+  readonly step: string
+  readonly attempts: number
+  constructor(ended: GivenUp, last: unknown) {
+    const info = last instanceof Error ? last : { name: 'Error', message: String(last) }
+    super(givenUpMessage(ended, info), { cause: last })
+    this.name = info.name
+    this.step = ended.step
+    this.attempts = ended.attempt
+  }
+}

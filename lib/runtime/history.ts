@@ -1,0 +1,131 @@
+/**
+ * Recording process history: a runner plugin that appends an entry to a store's history at
+ * every state change, pause and play of the runner's processes, with the time from the runner's
+ * clock port, the step whose run made the change, the time spent in the state left, and the
+ * status. Entries of one synchronous run of the event loop are appended in one batch, after the
+ * batches before them (one in flight at a time), so a busy runner costs one write per turn.
+ *
+ * History is for people: an append that fails for a while (the database restarting) is tried
+ * again until it succeeds; one that fails for another reason is logged and its entries dropped.
+ */
+import type { HistoryEntry, ProcessHistory } from '../persistence/catalog/history.js'
+import { isTransientStoreError } from '../persistence/transient.js'
+import type { StateName } from '../process/state.js'
+import type { Clock, Logger } from './environment.js'
+import type { ProcessHandle } from './handle.js'
+import type { RunnerPlugin } from './runner.js'
+
+/** What {@link recordHistory} needs. */
+export interface HistoryRecorderOptions {
+  /** Where entries go. */
+  readonly history: ProcessHistory
+  /** The runner's clock (`runner.clock`): the only source of the entries' times. */
+  readonly clock: Clock
+  /** Told of appends that fail. */
+  readonly logger: Logger
+  /** The longest wait between two tries of a failing append (default 2 s; the first is 100 ms). */
+  readonly maxRetryDelayMs?: number
+}
+
+/** The plugin, and a way to wait for what it has recorded so far. */
+export interface HistoryRecorder extends RunnerPlugin {
+  /** Resolves once every entry recorded so far has been appended (or dropped). */
+  flush(): Promise<void>
+  /** Stop retrying; entries not appended yet are dropped. */
+  stop(): void
+}
+
+/**
+ * A runner plugin recording the history of every process of the runner into `history`.
+ *
+ * @example
+ * const persister = new SqlitePersister({ path: 'plumpy.db' })
+ * const runner = new Runner({ persister, checkpoints: 'every-transition' })
+ * runner.use(recordHistory({ history: persister, clock: runner.clock, logger: runner.logger }))
+ */
+export const recordHistory = (options: HistoryRecorderOptions): HistoryRecorder => {
+  const { history, clock, logger } = options
+  /** When each live process entered its current state, by pid (as far as this runner saw). */
+  const entered = new Map<string, number>()
+  /** The step each process ran last, until its transition is recorded. */
+  const ran = new Map<string, string>()
+  let pending: HistoryEntry[] = []
+  let writing: Promise<void> = Promise.resolve()
+  let scheduled = false
+  let stopped = false
+
+  const record = (
+    process: ProcessHandle,
+    at: number,
+    entry: Omit<HistoryEntry, 'pid' | 'at' | 'status'>,
+  ) => {
+    pending.push({ pid: process.pid, at, status: process.status, ...entry })
+    if (scheduled) return
+    scheduled = true
+    queueMicrotask(() => {
+      scheduled = false
+      const batch = pending
+      pending = []
+      writing = writing.then(() => append(batch))
+    })
+  }
+
+  const append = async (batch: readonly HistoryEntry[]): Promise<void> => {
+    const longest = options.maxRetryDelayMs ?? 2_000
+    for (let delay = 100; !stopped; delay = Math.min(delay * 2, longest)) {
+      try {
+        await history.appendHistory(batch)
+        return
+      } catch (error) {
+        if (!isTransientStoreError(error)) {
+          logger.warn(`${batch.length} history entries not recorded: ${String(error)}`)
+          return
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay).unref())
+    }
+  }
+
+  return {
+    stepRan(process, run) {
+      if (run.step !== undefined) ran.set(process.pid, run.step)
+    },
+    stateChanged(process, from: StateName | null, to: StateName) {
+      const at = clock()
+      const since = entered.get(process.pid)
+      entered.set(process.pid, at)
+      const step = from === 'RUNNING' ? ran.get(process.pid) : undefined
+      ran.delete(process.pid)
+      record(process, at, {
+        kind: 'transition',
+        from,
+        to,
+        step,
+        durationMs: since === undefined || from === null ? undefined : at - since,
+      })
+    },
+    pausedChanged(process) {
+      const state = process.state
+      record(process, clock(), {
+        kind: process.paused ? 'paused' : 'played',
+        from: state,
+        to: state,
+        step: undefined,
+        durationMs: undefined,
+      })
+    },
+    terminated(process) {
+      entered.delete(process.pid)
+      ran.delete(process.pid)
+    },
+    async flush() {
+      // Entries recorded in this turn are batched a microtask later: let that happen first.
+      await Promise.resolve()
+      while (pending.length > 0 || scheduled) await Promise.resolve()
+      await writing
+    },
+    stop() {
+      stopped = true
+    },
+  }
+}
