@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PostgresPersister } from '../../lib/persistence/postgres/index.js'
 import { freshPgDatabase, type FreshDatabase } from '../support/services.js'
 import { expectSame } from './conformance.js'
+import { sleeping } from './deadline-index.js'
 import { loopCheckpoint } from './fixtures.js'
 
 let database: FreshDatabase
@@ -53,5 +54,29 @@ describe('PostgresPersister group commit', () => {
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1)
     expect(results[10]?.status).toBe('rejected')
     for (const bundle of good) expectSame(await persister.loadCheckpoint(bundle.pid), bundle)
+  })
+
+  it('writes the deadline row of every save of a batch, whole bodies and patches', async () => {
+    const store = new PostgresPersister({
+      connectionString: database.url,
+      groupCommit: true,
+      incremental: { compactEvery: 3 },
+    })
+    try {
+      const pids = Array.from({ length: 40 }, (_, i) => `timer-${i}`)
+      const saveAll = (base: number) =>
+        Promise.all(pids.map((pid, i) => store.saveCheckpoint(sleeping(pid, base + i))))
+      // Each round shares commits (a batch that failed would be run save by save instead).
+      await saveAll(1_000) // whole bodies
+      expect(await transactionsOf('timer-')).toBeLessThan(pids.length)
+      await saveAll(2_000) // patches on them
+      expect(await transactionsOf('timer-')).toBeLessThan(pids.length)
+      const due = await store.dueProcesses(10_000, 1_000)
+      expect(due.filter((row) => row.pid.startsWith('timer-'))).toEqual(
+        pids.map((pid, i) => ({ pid, deadline: 2_000 + i })),
+      )
+    } finally {
+      await store.close()
+    }
   })
 })
