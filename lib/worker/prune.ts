@@ -41,6 +41,11 @@ export interface PruneOptions {
   readonly candidates?: readonly string[]
   /** Only look, delete nothing. */
   readonly dryRun?: boolean
+  /**
+   * Told as candidates are looked at (`done` of `total`); a pass that finds orphans of pruned
+   * orphans starts again from 0.
+   */
+  readonly onProgress?: (done: number, total: number) => void
 }
 
 /**
@@ -71,7 +76,8 @@ const pruneAmong = async (
 ): Promise<PruneOutcome[]> => {
   const stored = new StoredProcesses(options.persister)
   const outcomes: PruneOutcome[] = []
-  for (const pid of pids) {
+  for (const [index, pid] of pids.entries()) {
+    options.onProgress?.(index, pids.length)
     try {
       const data = await stored.get(pid)
       const parent = data?.parentPid
@@ -91,6 +97,7 @@ const pruneAmong = async (
       outcomes.push({ _tag: 'Failed', pid, reason: reasonOf(error) })
     }
   }
+  options.onProgress?.(pids.length, pids.length)
   return outcomes
 }
 

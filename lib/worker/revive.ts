@@ -42,6 +42,8 @@ export interface ReviveOptions {
   readonly registry: DefinitionRegistry
   /** Only look, send nothing. */
   readonly dryRun?: boolean
+  /** Told after each stored process is read (`done` of `total`): long on a large store. */
+  readonly onProgress?: (done: number, total: number) => void
 }
 
 /**
@@ -58,7 +60,8 @@ export const revive = async (options: ReviveOptions): Promise<ReviveOutcome[]> =
   const states = new Map<string, boolean>() // pid → terminal?
   const graph = new WaitGraph()
   const stored = []
-  for (const { pid } of addresses) {
+  for (const [index, { pid }] of addresses.entries()) {
+    options.onProgress?.(index, addresses.length)
     try {
       const data = await persister.loadCheckpoint(pid)
       states.set(pid, isTerminal(data.snapshot.state))
@@ -68,6 +71,7 @@ export const revive = async (options: ReviveOptions): Promise<ReviveOutcome[]> =
       outcomes.push({ _tag: 'Unresolvable', pid, reason: reasonOf(error) })
     }
   }
+  options.onProgress?.(addresses.length, addresses.length)
   for (const data of stored) {
     const pid = data.pid
     if (isTerminal(data.snapshot.state)) continue

@@ -14,6 +14,7 @@ import { InMemoryPersister } from '../../lib/persistence/memory.js'
 import { Wait, defineProcess, input } from '../../lib/index.js'
 import { Runner } from '../../lib/runtime/runner.js'
 import { LocalClaims, LocalOwnership } from '../../lib/worker/ownership.js'
+import { prune } from '../../lib/worker/prune.js'
 import { revive } from '../../lib/worker/revive.js'
 import { waitingAt } from '../persistence/fixtures.js'
 import { quietRunner, recordingLogger } from '../runtime/helpers.js'
@@ -38,6 +39,30 @@ const stored = (pid: string, options: { parent?: string; waitsOn?: string } = {}
 const closing: { close(): Promise<void> }[] = []
 afterEach(async () => {
   for (const c of closing.splice(0)) await c.close()
+})
+
+describe('revive and prune on a large store', () => {
+  it('report their progress as they read, ending at the total', async () => {
+    const persister = new InMemoryPersister()
+    for (const pid of ['a', 'b', 'c']) await persister.saveCheckpoint(stored(pid))
+    await persister.saveCheckpoint(stored('lost', { parent: 'gone' }))
+    const communicator = new LocalCommunicator()
+    closing.push(communicator)
+    await communicator.addTaskSubscriber(() => undefined)
+    const ownership = new LocalOwnership('revive', new LocalClaims())
+    const seen: [number, number][] = []
+    const onProgress = (done: number, total: number) => void seen.push([done, total])
+    await revive({ persister, ownership, communicator, registry, dryRun: true, onProgress })
+    expect(seen).toEqual([0, 1, 2, 3, 4].map((done) => [done, 4]))
+    seen.length = 0
+    const outcomes = await prune({ persister, claims: ownership, onProgress })
+    expect(outcomes).toMatchObject([{ _tag: 'Pruned', pid: 'lost' }])
+    // Two passes: the orphan pruned, then a look for orphans of it among the three left.
+    expect(seen).toEqual([
+      ...[0, 1, 2, 3, 4].map((done) => [done, 4]),
+      ...[0, 1, 2, 3].map((done) => [done, 3]),
+    ])
+  })
 })
 
 describe('revive and checkpoints a worker would refuse', () => {

@@ -4,6 +4,7 @@
  * child whose tree a live worker holds is kept. Workers on PostgreSQL also prune by themselves,
  * after a grace period (`worker --prune-after-ms`).
  */
+import { progressOf } from '../operate/progress.js'
 import type { Command } from 'commander'
 import { describePruneOutcome, prune } from '../../worker/prune.js'
 import { CliError, EXIT } from '../errors.js'
@@ -42,7 +43,13 @@ const runPrune = async (options: PruneCommandOptions): Promise<void> => {
   try {
     const claims = await openClaims(options.store, persister)
     const dryRun = options.dryRun === true
-    const outcomes = await prune({ persister, claims, dryRun })
+    const progress = progressOf('looking for orphans')
+    const outcomes = await prune({
+      persister,
+      claims,
+      dryRun,
+      onProgress: progress.onProgress,
+    }).finally(() => progress.stop())
     for (const outcome of outcomes) console.log(describePruneOutcome(outcome, dryRun))
     const count = (tag: string) => outcomes.filter((outcome) => outcome._tag === tag).length
     console.log(

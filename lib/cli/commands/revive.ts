@@ -2,6 +2,7 @@
  * `plumpy-ts revive`: send a continue task for every stored process that is not terminal and
  * that no worker runs: processes whose task was lost. Safe while workers run.
  */
+import { progressOf } from '../operate/progress.js'
 import type { Command } from 'commander'
 import { describeReviveOutcome, revive } from '../../worker/revive.js'
 import { loadRegistry } from '../definitions.js'
@@ -55,7 +56,15 @@ const runRevive = async (options: ReviveCommandOptions): Promise<void> => {
     const communicator = await openBroker(options)
     try {
       const dryRun = options.dryRun === true
-      const outcomes = await revive({ persister, ownership, communicator, registry, dryRun })
+      const progress = progressOf('reading checkpoints')
+      const outcomes = await revive({
+        persister,
+        ownership,
+        communicator,
+        registry,
+        dryRun,
+        onProgress: progress.onProgress,
+      }).finally(() => progress.stop())
       for (const outcome of outcomes) console.log(describeReviveOutcome(outcome, dryRun))
       const count = (tag: string) => outcomes.filter((outcome) => outcome._tag === tag).length
       const continued = count('Continued')

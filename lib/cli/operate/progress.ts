@@ -23,6 +23,36 @@ export const progressBar = (what: string, total: number): Progress => {
 }
 
 /**
+ * A bar for an operation that reports `(done, total)` as it goes (revive, prune): made when the
+ * first report comes, made again when a new pass starts from 0; nothing in a pipe.
+ */
+export const progressOf = (
+  what: string,
+): { readonly onProgress: (done: number, total: number) => void; stop(): void } => {
+  let bar: cliProgress.SingleBar | undefined
+  let shown = -1
+  const stop = () => {
+    bar?.stop()
+    bar = undefined
+  }
+  return {
+    onProgress(done, total) {
+      if (process.stderr.isTTY !== true || total === 0) return
+      if (bar === undefined || done < shown) {
+        stop()
+        bar = new cliProgress.SingleBar(
+          { format: `${what} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        )
+        bar.start(total, done)
+      } else bar.update(done)
+      shown = done
+    },
+    stop,
+  }
+}
+
+/**
  * Asks `question` on the terminal and resolves to the answer being yes; without a terminal to
  * ask on, resolves to false (a script says `--yes`).
  */
