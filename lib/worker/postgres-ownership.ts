@@ -154,11 +154,24 @@ export class PostgresOwnership implements Ownership {
   }
 
   async claimDue(now: number, limit: number): Promise<string[]> {
-    const { rows } = await this.lease.run((client) =>
-      client.query<{ pid: string }>(SQL.claimDue, [Math.floor(now), limit, this.lease.id]),
-    )
-    for (const { pid } of rows) this.mine.add(pid)
-    return rows.map((row) => row.pid)
+    const got: string[] = []
+    // A contender that claimed at the same moment is not seen by this statement's snapshot:
+    // the due rows it took make the insert conflict and come back unclaimed. A new statement
+    // sees its claims and takes the next due rows instead (a few rounds at most).
+    for (let round = 0; round < 3 && got.length < limit; round++) {
+      const { rows } = await this.lease.run((client) =>
+        client.query<{ due: number; pids: string[] }>(SQL.claimDue, [
+          Math.floor(now),
+          limit - got.length,
+          this.lease.id,
+        ]),
+      )
+      const { due = 0, pids = [] } = rows[0] ?? {}
+      got.push(...pids)
+      if (pids.length === due) break
+    }
+    for (const pid of got) this.mine.add(pid)
+    return got
   }
 
   async handBack(): Promise<void> {

@@ -73,11 +73,14 @@ export const CLAIM_STATEMENTS = {
       ORDER BY d.deadline, d.pid LIMIT $2::integer
       FOR UPDATE OF d SKIP LOCKED
     )
-    INSERT INTO process_claims AS c (pid, lease)
-    SELECT pid, $3::integer FROM due ORDER BY deadline, pid
-    ON CONFLICT (pid) DO UPDATE SET lease = excluded.lease
-    WHERE c.lease = excluded.lease OR ${UNHELD}
-    RETURNING c.pid`,
+    , claimed AS (
+      INSERT INTO process_claims AS c (pid, lease)
+      SELECT pid, $3::integer FROM due ORDER BY deadline, pid
+      ON CONFLICT (pid) DO UPDATE SET lease = excluded.lease
+      WHERE c.lease = excluded.lease OR ${UNHELD}
+      RETURNING c.pid)
+    SELECT (SELECT count(*) FROM due)::integer AS due,
+      coalesce((SELECT array_agg(pid) FROM claimed), '{}') AS pids`,
   /** The processes of lease `$1` with pids `$2` have ended: forget their claims. */
   release: `DELETE FROM process_claims WHERE lease = $1::integer AND pid = ANY($2::text[])`,
   /** Every claim of lease `$1`. */
