@@ -14,12 +14,18 @@ export interface Progress {
 /** A bar of `total` steps labelled `what`, or nothing when stderr is not a terminal. */
 export const progressBar = (what: string, total: number): Progress => {
   if (process.stderr.isTTY !== true || total === 0) return { tick: () => {}, stop: () => {} }
+  const bar = startBar(what, total, 0)
+  return { tick: () => bar.increment(), stop: () => bar.stop() }
+}
+
+/** A bar on stderr labelled `what`, started at `done` of `total`. */
+const startBar = (what: string, total: number, done: number): cliProgress.SingleBar => {
   const bar = new cliProgress.SingleBar(
     { format: `${what} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true },
     cliProgress.Presets.shades_classic,
   )
-  bar.start(total, 0)
-  return { tick: () => bar.increment(), stop: () => bar.stop() }
+  bar.start(total, done)
+  return bar
 }
 
 /**
@@ -40,11 +46,7 @@ export const progressOf = (
       if (process.stderr.isTTY !== true || total === 0) return
       if (bar === undefined || done < shown) {
         stop()
-        bar = new cliProgress.SingleBar(
-          { format: `${what} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true },
-          cliProgress.Presets.shades_classic,
-        )
-        bar.start(total, done)
+        bar = startBar(what, total, done)
       } else bar.update(done)
       shown = done
     },
