@@ -12,6 +12,12 @@ import type { Persister } from './persister.js'
 export interface OpenPersisterOptions {
   /** Incremental checkpoints, for `sqlite:` and `postgres:`; ignored by the others. */
   readonly incremental?: IncrementalOptions
+  /**
+   * PostgreSQL only: saves queued behind a commit in flight share the next one (see
+   * `PostgresPersister`'s `groupCommit`). On unless `false`: a lone save costs the same either
+   * way, and the processes of a worker that wait for their commits at once share them.
+   */
+  readonly groupCommit?: boolean
 }
 
 /**
@@ -36,7 +42,8 @@ export const openPersister = async (
   if (url.startsWith('file:')) return new FilePersister({ directory: pathOf(url, 'file:') })
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const { PostgresPersister } = await import('./postgres/index.js')
-    return new PostgresPersister({ connectionString: url, ...incremental })
+    const groupCommit = options.groupCommit ?? true
+    return new PostgresPersister({ connectionString: url, ...incremental, groupCommit })
   }
   const sqlitePath = url.startsWith('sqlite:')
     ? pathOf(url, 'sqlite:')

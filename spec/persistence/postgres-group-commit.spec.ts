@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PostgresPersister } from '../../lib/persistence/postgres/index.js'
+import { openPersister, type Persister } from '../../lib/persistence/index.js'
 import { freshPgDatabase, type FreshDatabase } from '../support/services.js'
 import { expectSame } from './conformance.js'
 import { sleeping } from './deadline-index.js'
@@ -78,5 +79,57 @@ describe('PostgresPersister group commit', () => {
     } finally {
       await store.close()
     }
+  })
+
+  it('carries on when the server drops the connection of a batch in flight', async () => {
+    // A checked-out connection that the server drops emits an error event; unheard, it ends
+    // the program. The batch waits on a row lock held here, and its backend is terminated.
+    const pids = Array.from({ length: 10 }, (_, i) => `dropped-${i}`)
+    await persister.saveCheckpoint(loopCheckpoint('dropped-5', 0))
+    const locker = await persister.pool.connect()
+    try {
+      await locker.query('BEGIN')
+      await locker.query("SELECT 1 FROM checkpoints WHERE pid = 'dropped-5' FOR UPDATE")
+      const saves = Promise.allSettled(
+        pids.map((pid, i) => persister.saveCheckpoint(loopCheckpoint(pid, i + 1))),
+      )
+      const batchBackend = async (): Promise<number | undefined> => {
+        const { rows } = await locker.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity
+            WHERE wait_event_type = 'Lock' AND query LIKE 'BEGIN;%' AND pid <> pg_backend_pid()`,
+        )
+        return rows[0]?.pid
+      }
+      let backend: number | undefined
+      for (let tries = 0; backend === undefined && tries < 200; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 25))
+        backend = await batchBackend()
+      }
+      expect(backend, 'the batch waiting on the lock').toBeDefined()
+      await locker.query('SELECT pg_terminate_backend($1)', [backend])
+      await locker.query('ROLLBACK')
+      // The batch failed with its connection; its saves then ran one by one on fresh ones.
+      const results = await saves
+      expect(results.map((result) => result.status)).toEqual(pids.map(() => 'fulfilled'))
+    } finally {
+      locker.release()
+    }
+    for (const [i, pid] of pids.entries())
+      expectSame(await persister.loadCheckpoint(pid), loopCheckpoint(pid, i + 1))
+  })
+
+  it('is what openPersister gives for a PostgreSQL URL, unless asked not to', async () => {
+    const saveTwenty = async (store: Persister, prefix: string) => {
+      try {
+        const bundles = Array.from({ length: 20 }, (_, i) => loopCheckpoint(`${prefix}${i}`, i))
+        await Promise.all(bundles.map((bundle) => store.saveCheckpoint(bundle)))
+      } finally {
+        await (store as PostgresPersister).close()
+      }
+      return transactionsOf(prefix)
+    }
+    expect(await saveTwenty(await openPersister(database.url), 'opened-')).toBeLessThan(20)
+    const alone = await openPersister(database.url, { groupCommit: false })
+    expect(await saveTwenty(alone, 'opened-alone-')).toBe(20)
   })
 })

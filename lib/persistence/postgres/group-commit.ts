@@ -6,6 +6,7 @@
  * Each save's promise resolves with its own statement's result once the batch is committed.
  */
 import type pg from 'pg'
+import { withConnection } from './checked-out.js'
 
 /** One statement of a batch: its text with `$n` parameters, and their values. */
 export interface GroupedStatement {
@@ -65,23 +66,12 @@ export class PostgresGroupCommit {
   }
 
   /** The statements in one transaction, sent as one query; their results, in order. */
-  private async together(statements: readonly GroupedStatement[]): Promise<pg.QueryResult[]> {
-    const client = await this.pool.connect()
-    let broken: unknown
-    try {
+  private together(statements: readonly GroupedStatement[]): Promise<pg.QueryResult[]> {
+    return withConnection(this.pool, async (client) => {
       const text = ['BEGIN', ...statements.map((s) => inline(client, s)), 'COMMIT'].join(';\n')
       const results = (await client.query(text)) as unknown as pg.QueryResult[]
       return results.slice(1, 1 + statements.length)
-    } catch (error) {
-      broken = await client.query('ROLLBACK').then(
-        () => undefined,
-        (rollbackError: unknown) => rollbackError,
-      )
-      throw error
-    } finally {
-      // A connection that cannot even roll back is discarded, not handed to the next caller.
-      client.release(broken instanceof Error ? broken : undefined)
-    }
+    })
   }
 }
 

@@ -35,6 +35,7 @@ import { deadlineToIndex, type DeadlineIndex, type DueProcess } from '../deadlin
 import { byAddress, checkpointText, notFound, tagKey } from '../stored.js'
 import { postgresCatalog } from './catalog.js'
 import { PostgresGroupCommit } from './group-commit.js'
+import { withConnection } from './checked-out.js'
 import { PostgresHistory } from './history.js'
 import { POSTGRES_SCHEMA, POSTGRES_STATEMENTS, SCHEMA_LOCK } from './schema.js'
 
@@ -272,9 +273,8 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
     return this.pool.query(statement.text, [...statement.params])
   }
 
-  private async createSchema(): Promise<void> {
-    const client = await this.pool.connect()
-    try {
+  private createSchema(): Promise<void> {
+    return withConnection(this.pool, async (client) => {
       await client.query('BEGIN')
       await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK])
       const { rows } = await client.query<{ missing: boolean }>(
@@ -284,12 +284,7 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
       await client.query(POSTGRES_SCHEMA)
       if (rows[0]?.missing === true) await indexExisting(client)
       await client.query('COMMIT')
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined)
-      throw error
-    } finally {
-      client.release()
-    }
+    })
   }
 }
 
