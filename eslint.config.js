@@ -11,6 +11,7 @@ const pureFolders = [
   'lib/interpreter/**',
   'lib/workchain/**',
   'lib/checkpoint/**',
+  'lib/retry/**',
 ]
 
 export default tseslint.config(

@@ -36,7 +36,7 @@ const flakyService = async (): Promise<number> => {
 
 export const Deliberate = defineWorkChain({
   name: 'Deliberate',
-  spec: { outputs: { answer: output(t.number), by: output(t.string) } },
+  spec: { outputs: { answer: output(t.number), by: output(t.string) }, signals: [Approve] },
   context: () => ({ by: '' }),
   steps: {
     *nap() {

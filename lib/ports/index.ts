@@ -67,5 +67,6 @@ export {
   type ProcessSpec,
   type SpecDefinition,
   type SpecDescription,
+  type SignalDeclaration,
 } from './spec.js'
 export { REQUIRED_MESSAGE, UNEXPECTED_KEY_MESSAGE } from './validate.js'

@@ -1,7 +1,8 @@
 /**
- * `buildSpec`: a process's inputs, outputs and exit codes, checked once and built into
- * `PortNamespace`s named `inputs` and `outputs`.
+ * `buildSpec`: a process's inputs, outputs, exit codes and signals, checked once; the ports are
+ * built into `PortNamespace`s named `inputs` and `outputs`.
  */
+import type * as t from 'io-ts'
 import { buildNamespace } from './build.js'
 import type { NamespaceDescription } from './describe.js'
 import type {
@@ -34,11 +35,23 @@ export interface ExitCode<L extends string = string> {
 /** The built exit codes, one per declared label. */
 export type ExitCodesOf<X> = { readonly [L in keyof X & string]: ExitCode<L> }
 
+/**
+ * A signal the process accepts, as the spec sees it: its name and the codec its payload is
+ * checked with where it enters (`signal(...)` of plumpy-ts's commands makes them).
+ */
+export interface SignalDeclaration {
+  readonly _tag: 'Signal'
+  readonly name: string
+  readonly codec: { decode(input: unknown): t.Validation<unknown> }
+}
+
 /** The JSON description of a spec, in the shape plumpy's `get_description()` has. */
 export interface SpecDescription {
   readonly inputs: NamespaceDescription
   readonly outputs: NamespaceDescription
   readonly exit_codes?: { readonly [label: string]: ExitCodeDefinition }
+  /** The names of the signals it declares, when it declares any. */
+  readonly signals?: readonly string[]
 }
 
 /** What `buildSpec` takes. Every part is optional. */
@@ -46,6 +59,11 @@ export interface SpecDefinition<I, O, X, IO, OO> {
   readonly inputs?: I
   readonly outputs?: O
   readonly exitCodes?: X
+  /**
+   * The signals the process accepts. When given, a signal of another name is refused where it
+   * enters, and a payload is checked by its declared codec even before a step waits for it.
+   */
+  readonly signals?: readonly SignalDeclaration[]
   /** Options of the root `inputs` namespace (to make it dynamic, give it a validator...). */
   readonly inputsOptions?: IO
   /** Options of the root `outputs` namespace. */
@@ -66,7 +84,12 @@ export interface ProcessSpec<
   readonly inputs: PortNamespace<PI, I>
   readonly outputs: PortNamespace<Readonly<Record<string, unknown>>, O>
   readonly exitCodes: ExitCodesOf<X>
-  /** The spec as a JSON tree: `{ inputs, outputs }`, plus `exit_codes` when there are any. */
+  /** The declared signals, by name; undefined when the spec declares none (any name is taken). */
+  readonly signals: ReadonlyMap<string, SignalDeclaration> | undefined
+  /**
+   * The spec as a JSON tree: `{ inputs, outputs }`, plus `exit_codes` and `signals` when there
+   * are any.
+   */
   getDescription(): SpecDescription
   /** `JSON.stringify(spec)` is the description. */
   toJSON(): SpecDescription
@@ -95,6 +118,21 @@ const buildExitCodes = (definitions: ExitCodeDefinitions): ExitCodesOf<ExitCodeD
     codes[label] = Object.freeze({ label, status, message })
   }
   return Object.freeze(codes)
+}
+
+const buildSignals = (
+  declared: readonly SignalDeclaration[] | undefined,
+): ReadonlyMap<string, SignalDeclaration> | undefined => {
+  if (declared === undefined) return undefined
+  const byName = new Map<string, SignalDeclaration>()
+  declared.forEach((declaration, index) => {
+    if (declaration?._tag !== 'Signal')
+      throw new SpecError(`signals[${index}]: expected a signal made by signal(name, codec)`)
+    if (byName.has(declaration.name))
+      throw new SpecError(`signals[${index}]: '${declaration.name}' is declared twice`)
+    byName.set(declaration.name, declaration)
+  })
+  return byName
 }
 
 /**
@@ -141,14 +179,23 @@ export function buildSpec(
   const inputs = root('inputs', definition.inputs, definition.inputsOptions)
   const outputs = root('outputs', definition.outputs, definition.outputsOptions)
   const exitCodes = buildExitCodes(definition.exitCodes ?? {})
+  const signals = buildSignals(definition.signals)
   const getDescription = (): SpecDescription => {
     const described = { inputs: inputs.description(), outputs: outputs.description() }
     const codes = Object.values(exitCodes)
-    if (codes.length === 0) return described
+    const named = signals === undefined ? {} : { signals: [...signals.keys()] }
+    if (codes.length === 0) return { ...described, ...named }
     const exit_codes: Record<string, ExitCodeDefinition> = {}
     for (const code of codes)
       exit_codes[code.label] = { status: code.status, message: code.message }
-    return { ...described, exit_codes }
+    return { ...described, exit_codes, ...named }
   }
-  return Object.freeze({ inputs, outputs, exitCodes, getDescription, toJSON: getDescription })
+  return Object.freeze({
+    inputs,
+    outputs,
+    exitCodes,
+    signals,
+    getDescription,
+    toJSON: getDescription,
+  })
 }

@@ -26,6 +26,7 @@ import {
   type RawInputsOf,
   type NoOptions as NoFields,
 } from '../ports/index.js'
+import type { Signal } from '../commands/signal.js'
 import type { Hooks, ProcessDefinition, StepFn } from './definition.js'
 import { processBody } from './process-body.js'
 import type { ProcessContext, ProcessResultOf, ProcessStepsParam } from './process-steps.js'
@@ -42,6 +43,13 @@ export interface SpecConfig<FI extends Fields, FO extends Fields, OO = Namespace
   readonly exitCodes?: Readonly<
     Record<string, { readonly status: number; readonly message: string }>
   >
+  /**
+   * The signals the process accepts (`signal(name, codec)`): then a signal of another name is
+   * refused where it enters, and every payload is checked by its codec at once, even one that
+   * arrives before a step waits for it. Without it, any name is taken and a payload that arrives
+   * early is checked when the wait for it starts.
+   */
+  readonly signals?: readonly Signal<any>[]
   readonly inputsOptions?: NamespaceOptions
   readonly outputsOptions?: OO
 }

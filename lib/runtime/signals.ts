@@ -6,6 +6,7 @@
 import { shortReport } from '../checkpoint/decode-report.js'
 import type { PayloadCodec, Signal } from '../commands/signal.js'
 import { waitShape } from '../commands/suspend.js'
+import type { SignalDeclaration } from '../ports/index.js'
 import { InvalidStateError } from '../process/errors.js'
 import type { ProcessEvent } from '../process/events.js'
 import { Events } from '../process/events.js'
@@ -29,8 +30,14 @@ export class InvalidSignalError extends Error {
  * Send `signal` with a payload of its type: encoded by its codec (the form kept in the inbox
  * and in checkpoints) and checked to decode back.
  */
-export const sendSignal = <T>(process: ProcessHandle, signal: Signal<T>, payload: T): void =>
-  deliverChecked(process, signal.name, encodePayload(process.pid, signal, payload))
+export const sendSignal = <T>(process: ProcessHandle, signal: Signal<T>, payload: T): void => {
+  const declared = declarationOf(process, signal.name)
+  const wire = encodePayload(process.pid, signal, payload)
+  // A signal of the same name made elsewhere may carry another codec: the declared one decides.
+  if (declared !== undefined && declared.codec !== signal.codec)
+    checkPayload(process.pid, signal.name, declared.codec, wire)
+  deliverChecked(process, signal.name, wire)
+}
 
 /**
  * The payload as the signal's codec encodes it, checked to decode back: an
@@ -49,19 +56,38 @@ export const encodePayload = <T>(pid: string, signal: Signal<T>, payload: T): un
 
 /**
  * Deliver a signal that arrives by name with its payload in JSON form (over a communicator, from
- * the command line): checked by the codec of the wait for it when the process waits for it; a
- * signal no current wait names is kept as it came, and decoded when a wait for it starts.
+ * the command line). A process whose spec declares its signals refuses other names and checks
+ * the payload by the declared codec at once; otherwise it is checked by the codec of the wait
+ * for it when the process waits for it, and a signal no current wait names is kept as it came,
+ * decoded when a wait for it starts.
  */
 export const receiveSignal = (process: ProcessHandle, name: string, payload: unknown): void => {
-  const codec = codecWaitedFor(process, name)
+  const codec = declarationOf(process, name)?.codec ?? codecWaitedFor(process, name)
   if (codec !== undefined) checkPayload(process.pid, name, codec, payload)
   deliverChecked(process, name, payload)
+}
+
+/**
+ * The spec's declaration of signal `name`; undefined when the spec declares no signals. A name
+ * the spec does not declare is an `InvalidSignalError`: nothing changes.
+ */
+const declarationOf = (process: ProcessHandle, name: string): SignalDeclaration | undefined => {
+  const declared = process.definition.spec.signals
+  if (declared === undefined) return undefined
+  const found = declared.get(name)
+  if (found !== undefined) return found
+  const names = [...declared.keys()].map((known) => `'${known}'`).join(', ')
+  throw new InvalidSignalError(
+    process.pid,
+    name,
+    `${process.definition.name} declares no such signal (it takes ${names || 'none'})`,
+  )
 }
 
 const checkPayload = (
   pid: string,
   name: string,
-  codec: PayloadCodec<unknown>,
+  codec: Pick<PayloadCodec<unknown>, 'decode'>,
   wire: unknown,
 ): void => {
   const decoded = codec.decode(wire)

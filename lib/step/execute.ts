@@ -27,6 +27,7 @@ import { takeLive, type LiveSlot, type LiveStep } from './live.js'
 import { StepRecord } from './record.js'
 import type { StepViews } from './views.js'
 import { guardWait, judgeAttempt, type JudgedAttempt } from './guard.js'
+import { withDeclaredSignals } from './declared-signals.js'
 
 export type { LiveSlot, LiveStep } from './live.js'
 export type { JudgedAttempt } from './guard.js'
@@ -109,11 +110,15 @@ export const executeStep = (input: StepContext): Execution => {
       const outcome = guardWait(
         input.snapshot,
         located,
-        definition.body.complete(located, undefined),
+        withDeclaredSignals(definition, definition.body.complete(located, undefined)),
       )
       return completed(input, outcome, context, record, step)
     }
-    const outcome = guardWait(input.snapshot, located, definition.body.complete(located, returned))
+    const outcome = guardWait(
+      input.snapshot,
+      located,
+      withDeclaredSignals(definition, definition.body.complete(located, returned)),
+    )
     return completed(input, outcome, context, record, step)
   } catch (error) {
     input.live = undefined
@@ -234,7 +239,10 @@ const settle = (
       const outcome = guardWait(
         input.snapshot,
         located,
-        input.definition.body.complete(located, driven.value),
+        withDeclaredSignals(
+          input.definition,
+          input.definition.body.complete(located, driven.value),
+        ),
       )
       return completed(input, outcome, context, record, located.name)
     }
@@ -246,15 +254,19 @@ const settle = (
       input.live = liveStep(run, located, entryCtx, driven.on)
       const on = driven.on
       const shape = waitShape(on)
-      const outcome = guardWait(input.snapshot, located, {
-        _tag: 'Wait',
-        position: { ...located.at, journal: { entries: run.journal } },
-        message: on._tag === 'WaitForResume' ? on.message : undefined,
-        data: undefined,
-        entries: shape.entries,
-        ...(shape.race ? { race: true as const } : {}),
-        asked: driven.asked,
-      })
+      const outcome = guardWait(
+        input.snapshot,
+        located,
+        withDeclaredSignals(input.definition, {
+          _tag: 'Wait',
+          position: { ...located.at, journal: { entries: run.journal } },
+          message: on._tag === 'WaitForResume' ? on.message : undefined,
+          data: undefined,
+          entries: shape.entries,
+          ...(shape.race ? { race: true as const } : {}),
+          asked: driven.asked,
+        }),
+      )
       return {
         _tag: 'Completed',
         outcome,

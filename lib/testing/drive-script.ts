@@ -8,6 +8,8 @@ import type { ProcessSnapshot } from '../process/snapshot.js'
 import type { StateName } from '../process/state.js'
 import type { Duration } from '../commands/duration.js'
 import type { Signal } from '../commands/signal.js'
+import { shortReport } from '../checkpoint/decode-report.js'
+import type { AnyDefinition } from '../process/definition.js'
 import type { TestClock } from './test-clock.js'
 
 /** Something a step registered and the script is asked to answer. */
@@ -143,4 +145,29 @@ export interface DriveResult<O = Record<string, unknown>> {
   readonly checkpoints: readonly (string | undefined)[]
   /** The drive's clock where the drive stopped (ms since the epoch). */
   readonly now: number
+}
+
+/**
+ * Refuse, before the drive starts, a scripted signal the definition would refuse where it
+ * enters: one its spec does not declare (when it declares its signals), or a payload the
+ * declared codec does not decode.
+ */
+export const checkScriptedSignals = (
+  definition: AnyDefinition,
+  signals: readonly ScriptedSignal[],
+): void => {
+  const declared = definition.spec.signals
+  if (declared === undefined) return
+  signals.forEach((sent, index) => {
+    const declaration = declared.get(sent.name)
+    if (declaration === undefined)
+      throw new RangeError(
+        `script.signals[${index}]: ${definition.name} declares no signal '${sent.name}'`,
+      )
+    const decoded = declaration.codec.decode(sent.payload)
+    if (decoded._tag === 'Left')
+      throw new RangeError(
+        `script.signals[${index}]: ${shortReport(decoded.left, 'payload', true)}`,
+      )
+  })
 }

@@ -25,7 +25,12 @@ import { toMilliseconds } from '../commands/duration.js'
 import { parseInputs } from './inputs.js'
 import { TestClock } from './test-clock.js'
 import { hookView, scriptedRunners, type Driver } from './scripted-runners.js'
-import type { DriveResult, DriveScript, Stopped } from './drive-script.js'
+import {
+  checkScriptedSignals,
+  type DriveResult,
+  type DriveScript,
+  type Stopped,
+} from './drive-script.js'
 
 /** Drive `definition` from creation until it terminates, blocks or pauses. */
 export const driveDefinition = <O = Record<string, unknown>>(
@@ -68,6 +73,7 @@ export const driveDefinition = <O = Record<string, unknown>>(
   // As `create` does: a throwing onCreate fails the creation (the drive throws its error).
   definition.hooks.onCreate?.(hookView(loop.snapshot))
   loop.perform(creationEffects())
+  checkScriptedSignals(definition, script.signals ?? [])
   for (const sent of script.signals ?? [])
     clock.at(clock.now() + toMilliseconds(sent.after), () =>
       driver.pendingAnswers.push((l) => l.send(Events.signal(sent.name, sent.payload))),

@@ -19,3 +19,26 @@ export const Approval = defineProcess({
     },
   },
 })
+
+export const Cancel = signal('cancel', t.type({ reason: t.string }))
+
+/** Approval with its signals declared in its spec: payloads are checked where they enter. */
+export const DeclaredApproval = defineProcess({
+  name: 'DeclaredApproval',
+  spec: {
+    inputs: {
+      notes: input(t.number, { default: 0 }),
+      strayWait: input(t.boolean, { default: false }),
+    },
+    outputs: { by: output(t.string) },
+    signals: [Approve, Note],
+  },
+  steps: {
+    *run(_ctx, { inputs }) {
+      if (inputs.strayWait) yield* waitForSignal(Cancel)
+      for (let i = 0; i < inputs.notes; i++) yield* log.info(yield* waitForSignal(Note))
+      const { by } = yield* waitForSignal(Approve)
+      yield* out('by', by)
+    },
+  },
+})
