@@ -12,7 +12,8 @@
  * - `L-produce+stringify`: both, one after the other (per run: 1 / (1/produce + 1/stringify));
  * - `L-parse`: `JSON.parse` of B4's checkpoint text (the 3-step chain between steps 1 and 2);
  * - `L-sqlite`: a SQLite commit in WAL mode with `synchronous=NORMAL` (SqlitePersister's
- *   pragmas), each an autocommitted upsert of B3a's checkpoint text into a file in a temp dir;
+ *   pragmas), each an autocommitted upsert of B3a's checkpoint text into a file in a temp dir,
+ *   each changing its row (a row written again with the same bytes is a commit that writes nothing);
  * - `L-pg`: a PostgreSQL commit on loopback, each an autocommitted upsert of the same text, one
  *   after the other through `pg`: on `PLUMPY_BENCH_PG_URL` (or the tests' server), otherwise on
  *   a private server with durable commits. It is a job of its own (`--postgres 1`): `bench/run.ts`
@@ -101,7 +102,15 @@ const sqliteRate = async (runs: Plan, operations: number, body: string) => {
       'INSERT INTO checkpoints (pid, body) VALUES (?, ?) ' +
         'ON CONFLICT (pid) DO UPDATE SET body = excluded.body',
     )
-    const samples = await rate(runs, operations, (i) => upsert.run(`p${i % 100}`, body))
+    // Each commit changes its row: the same bytes written again dirty no page (the WAL grows by
+    // nothing), which would make this a commit that writes nothing. Two texts of the checkpoint
+    // (the second with a trailing space) alternate on each row's visits.
+    const bodies = [body, `${body} `]
+    let commits = 0
+    const samples = await rate(runs, operations, () => {
+      const n = commits++
+      upsert.run(`p${n % 100}`, bodies[Math.floor(n / 100) % 2])
+    })
     const journal = database.pragma('journal_mode', { simple: true }) as string
     return { samples, journal }
   } finally {
