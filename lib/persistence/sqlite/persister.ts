@@ -80,12 +80,26 @@ interface AddressRow {
   readonly tag: string | null
 }
 
+/** The parameters naming a row and its catalog columns, as the statements bind them. */
+interface RowParameters {
+  readonly pid: string
+  readonly key: string
+  readonly definition: string
+  readonly version: number
+  readonly state: string
+  readonly paused: 0 | 1
+  readonly status: string | null
+  readonly parent: string | null
+}
+
 /** One queued save. */
 interface Save {
   readonly bundle: Bundle
   readonly tag: string | undefined
-  readonly key: string
   readonly body: string
+  readonly row: RowParameters
+  /** The deadline index's row for the pid after this save (null: none); null when tagged. */
+  readonly deadline: number | null
 }
 
 type Statements = { readonly [K in keyof typeof SQLITE_STATEMENTS]: Database.Statement }
@@ -146,9 +160,11 @@ export class SqlitePersister
       this.index(save)
     })
     this.saves = new GroupCommit<Save>({
-      write: (save) => writeIndexed(save),
+      write: (save) => {
+        if (!this.overwriteBody(save)) writeIndexed(save)
+      },
       transaction: (body) => this.database.transaction(body)(),
-      rolledBack: (save) => this.heads?.forget(save.bundle.pid, save.key),
+      rolledBack: (save) => this.heads?.forget(save.bundle.pid, save.row.key),
     })
     // One read transaction, so the head and its patches come from the same commit.
     this.readRows = this.database.transaction(
@@ -173,27 +189,43 @@ export class SqlitePersister
   saveCheckpoint(bundle: Bundle, tag?: string): Promise<void> {
     let save: Save
     try {
-      save = { bundle, tag, key: tagKey(tag), body: checkpointText(bundle) }
+      const columns = catalogColumnsOf(bundle)
+      save = {
+        bundle,
+        tag,
+        body: checkpointText(bundle),
+        row: { ...columns, paused: columns.paused ? 1 : 0, pid: bundle.pid, key: tagKey(tag) },
+        deadline: tag === undefined ? (deadlineToIndex(bundle) ?? null) : null,
+      }
     } catch (error) {
       return Promise.reject(error)
     }
     return this.saves.submit(save)
   }
 
+  /**
+   * A whole-body save as one narrow UPDATE, when the stored row already shows all it would index
+   * (see `saveBody`): no catalog index but `recent` and no deadline row to write, no transaction
+   * of its own. False when it does not, and in incremental mode (whose patches have their own
+   * path): the save must then be written in full.
+   */
+  private overwriteBody({ row, body, deadline }: Save): boolean {
+    if (this.heads !== undefined) return false
+    return this.statements.saveBody.run({ ...row, body, now: this.clock(), deadline }).changes === 1
+  }
+
   /** The index row of an untagged save: its deadline, or none. */
-  private index({ bundle, tag }: Save): void {
+  private index({ bundle, tag, deadline }: Save): void {
     if (tag !== undefined) return
-    const deadline = deadlineToIndex(bundle)
-    if (deadline === undefined) this.statements.unindexDeadline.run(bundle.pid)
+    if (deadline === null) this.statements.unindexDeadline.run(bundle.pid)
     else this.statements.indexDeadline.run({ pid: bundle.pid, deadline })
   }
 
   /** Write one save: whole, or in incremental mode as a patch when the stored version allows. */
-  private write({ bundle, tag, key, body }: Save): void {
+  private write({ bundle, tag, body, row }: Save): void {
     const s = this.statements
     const heads = this.heads
-    const columns = catalogColumnsOf(bundle)
-    const row = { ...columns, paused: columns.paused ? 1 : 0, pid: bundle.pid, key }
+    const key = row.key
     const whole = { ...row, tag: tag ?? null, body, now: this.clock() }
     if (heads === undefined) {
       s.saveWhole.run(whole)
@@ -214,10 +246,9 @@ export class SqlitePersister
   }
 
   /** Writes a patch and the row's catalog columns together; false when the version moved on. */
-  private patch(patch: string, after: number, row: Record<string, unknown>): boolean {
+  private patch(patch: string, after: number, row: RowParameters): boolean {
     return this.database.transaction(() => {
-      if (this.statements.savePatch.run(patch, row['pid'], row['key'], after).changes !== 1)
-        return false
+      if (this.statements.savePatch.run(patch, row.pid, row.key, after).changes !== 1) return false
       this.statements.savePatchColumns.run(row)
       return true
     })()
