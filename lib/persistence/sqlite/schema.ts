@@ -7,8 +7,8 @@
  *
  * Beside the body, each row keeps what a listing shows (definition, state, paused, status,
  * parent, and the times in milliseconds: `created_at` of its first save, `saved_at` of its
- * last), written with every save, so that listing, filtering and paging read indices, never
- * bodies (see `catalog/sql.ts`). `process_history` is the append-only history of transitions.
+ * last), so that listing, filtering and paging read indices, never bodies (see
+ * `catalog/sql.ts`). A save rewrites these columns only when one of them changes (`saveBody`). `process_history` is the append-only history of transitions.
  * Stores made before these columns get them when opened (see `upgrade.ts`).
  *
  * `process_deadlines` is the deadline index (see `../deadlines.ts`): one row per root process
