@@ -14,7 +14,6 @@ import {
   type IncrementalOptions,
   type StoredRows,
 } from '../incremental.js'
-import { catalogColumnsOf } from '../catalog/columns.js'
 import {
   checkHistoryOptions,
   type HistoryEntry,
@@ -39,9 +38,10 @@ import {
   type DueClaim,
   type DueProcess,
 } from '../deadlines.js'
-import { byAddress, checkpointText, notFound, tagKey } from '../stored.js'
+import { byAddress, notFound, tagKey } from '../stored.js'
 import { SqliteCatalog } from './catalog.js'
 import { GroupCommit } from './group-commit.js'
+import { saveParameters, type SaveParameters } from './save-parameters.js'
 import { SqliteHistory } from './history.js'
 import {
   SQLITE_CATALOG_SCHEMA,
@@ -80,26 +80,10 @@ interface AddressRow {
   readonly tag: string | null
 }
 
-/** The parameters naming a row and its catalog columns, as the statements bind them. */
-interface RowParameters {
-  readonly pid: string
-  readonly key: string
-  readonly definition: string
-  readonly version: number
-  readonly state: string
-  readonly paused: 0 | 1
-  readonly status: string | null
-  readonly parent: string | null
-}
-
 /** One queued save. */
 interface Save {
   readonly bundle: Bundle
-  readonly tag: string | undefined
-  readonly body: string
-  readonly row: RowParameters
-  /** The deadline index's row for the pid after this save (null: none); null when tagged. */
-  readonly deadline: number | null
+  readonly params: SaveParameters
 }
 
 type Statements = { readonly [K in keyof typeof SQLITE_STATEMENTS]: Database.Statement }
@@ -164,7 +148,7 @@ export class SqlitePersister
         if (!this.overwriteBody(save)) writeIndexed(save)
       },
       transaction: (body) => this.database.transaction(body)(),
-      rolledBack: (save) => this.heads?.forget(save.bundle.pid, save.row.key),
+      rolledBack: (save) => this.heads?.forget(save.bundle.pid, save.params.key),
     })
     // One read transaction, so the head and its patches come from the same commit.
     this.readRows = this.database.transaction(
@@ -189,14 +173,7 @@ export class SqlitePersister
   saveCheckpoint(bundle: Bundle, tag?: string): Promise<void> {
     let save: Save
     try {
-      const columns = catalogColumnsOf(bundle)
-      save = {
-        bundle,
-        tag,
-        body: checkpointText(bundle),
-        row: { ...columns, paused: columns.paused ? 1 : 0, pid: bundle.pid, key: tagKey(tag) },
-        deadline: tag === undefined ? (deadlineToIndex(bundle) ?? null) : null,
-      }
+      save = { bundle, params: saveParameters(bundle, tag) }
     } catch (error) {
       return Promise.reject(error)
     }
@@ -209,35 +186,36 @@ export class SqlitePersister
    * of its own. False when it does not, and in incremental mode (whose patches have their own
    * path): the save must then be written in full.
    */
-  private overwriteBody({ row, body, deadline }: Save): boolean {
+  private overwriteBody({ params }: Save): boolean {
     if (this.heads !== undefined) return false
-    return this.statements.saveBody.run({ ...row, body, now: this.clock(), deadline }).changes === 1
+    params.now = this.clock()
+    return this.statements.saveBody.run(params).changes === 1
   }
 
   /** The index row of an untagged save: its deadline, or none. */
-  private index({ bundle, tag, deadline }: Save): void {
-    if (tag !== undefined) return
-    if (deadline === null) this.statements.unindexDeadline.run(bundle.pid)
-    else this.statements.indexDeadline.run({ pid: bundle.pid, deadline })
+  private index({ params }: Save): void {
+    if (params.tag !== null) return
+    if (params.deadline === null) this.statements.unindexDeadline.run(params.pid)
+    else this.statements.indexDeadline.run(params)
   }
 
   /** Write one save: whole, or in incremental mode as a patch when the stored version allows. */
-  private write({ bundle, tag, body, row }: Save): void {
+  private write({ bundle, params }: Save): void {
     const s = this.statements
     const heads = this.heads
-    const key = row.key
-    const whole = { ...row, tag: tag ?? null, body, now: this.clock() }
+    const { key, body } = params
+    params.now = this.clock()
     if (heads === undefined) {
-      s.saveWhole.run(whole)
+      s.saveWhole.run(params)
       return
     }
     try {
       const write = heads.plan(bundle.pid, key, body)
-      if (write._tag === 'Patch' && this.patch(write.patch, write.after, row)) {
+      if (write._tag === 'Patch' && this.patch(write.patch, write.after, params)) {
         heads.committed(bundle, key, write, write.after + 1, false)
         return
       }
-      const version = s.saveWhole.get(whole) as number
+      const version = s.saveWhole.get(params) as number
       heads.committed(bundle, key, write, version, true)
     } catch (error) {
       heads.forget(bundle.pid, key)
@@ -246,10 +224,11 @@ export class SqlitePersister
   }
 
   /** Writes a patch and the row's catalog columns together; false when the version moved on. */
-  private patch(patch: string, after: number, row: RowParameters): boolean {
+  private patch(patch: string, after: number, params: SaveParameters): boolean {
     return this.database.transaction(() => {
-      if (this.statements.savePatch.run(patch, row.pid, row.key, after).changes !== 1) return false
-      this.statements.savePatchColumns.run(row)
+      if (this.statements.savePatch.run(patch, params.pid, params.key, after).changes !== 1)
+        return false
+      this.statements.savePatchColumns.run(params)
       return true
     })()
   }
