@@ -1,4 +1,4 @@
-/** The catalog columns of a checkpoint, as the SQL stores write them with every save. */
+/** The catalog columns of a checkpoint, as the SQL stores write them beside its body. */
 import type { Bundle } from '../../checkpoint/bundle.js'
 
 /** What a listing shows of a process, as column values (`null` for none). */

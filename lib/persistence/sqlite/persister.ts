@@ -14,7 +14,6 @@ import {
   type IncrementalOptions,
   type StoredRows,
 } from '../incremental.js'
-import { catalogColumnsOf } from '../catalog/columns.js'
 import {
   checkHistoryOptions,
   type HistoryEntry,
@@ -39,9 +38,10 @@ import {
   type DueClaim,
   type DueProcess,
 } from '../deadlines.js'
-import { byAddress, checkpointText, notFound, tagKey } from '../stored.js'
+import { byAddress, notFound, tagKey } from '../stored.js'
 import { SqliteCatalog } from './catalog.js'
 import { GroupCommit } from './group-commit.js'
+import { saveParameters, type SaveParameters } from './save-parameters.js'
 import { SqliteHistory } from './history.js'
 import {
   SQLITE_CATALOG_SCHEMA,
@@ -83,9 +83,7 @@ interface AddressRow {
 /** One queued save. */
 interface Save {
   readonly bundle: Bundle
-  readonly tag: string | undefined
-  readonly key: string
-  readonly body: string
+  readonly params: SaveParameters
 }
 
 type Statements = { readonly [K in keyof typeof SQLITE_STATEMENTS]: Database.Statement }
@@ -146,9 +144,11 @@ export class SqlitePersister
       this.index(save)
     })
     this.saves = new GroupCommit<Save>({
-      write: (save) => writeIndexed(save),
+      write: (save) => {
+        if (!this.overwriteBody(save)) writeIndexed(save)
+      },
       transaction: (body) => this.database.transaction(body)(),
-      rolledBack: (save) => this.heads?.forget(save.bundle.pid, save.key),
+      rolledBack: (save) => this.heads?.forget(save.bundle.pid, save.params.key),
     })
     // One read transaction, so the head and its patches come from the same commit.
     this.readRows = this.database.transaction(
@@ -173,39 +173,49 @@ export class SqlitePersister
   saveCheckpoint(bundle: Bundle, tag?: string): Promise<void> {
     let save: Save
     try {
-      save = { bundle, tag, key: tagKey(tag), body: checkpointText(bundle) }
+      save = { bundle, params: saveParameters(bundle, tag) }
     } catch (error) {
       return Promise.reject(error)
     }
     return this.saves.submit(save)
   }
 
+  /**
+   * A whole-body save as one narrow UPDATE, when the stored row already shows all it would index
+   * (see `saveBody`): no catalog index but `recent` and no deadline row to write, no transaction
+   * of its own. False when it does not, and in incremental mode (whose patches have their own
+   * path): the save must then be written in full.
+   */
+  private overwriteBody({ params }: Save): boolean {
+    if (this.heads !== undefined) return false
+    params.now = this.clock()
+    return this.statements.saveBody.run(params).changes === 1
+  }
+
   /** The index row of an untagged save: its deadline, or none. */
-  private index({ bundle, tag }: Save): void {
-    if (tag !== undefined) return
-    const deadline = deadlineToIndex(bundle)
-    if (deadline === undefined) this.statements.unindexDeadline.run(bundle.pid)
-    else this.statements.indexDeadline.run({ pid: bundle.pid, deadline })
+  private index({ params }: Save): void {
+    if (params.tag !== null) return
+    if (params.deadline === null) this.statements.unindexDeadline.run(params.pid)
+    else this.statements.indexDeadline.run(params)
   }
 
   /** Write one save: whole, or in incremental mode as a patch when the stored version allows. */
-  private write({ bundle, tag, key, body }: Save): void {
+  private write({ bundle, params }: Save): void {
     const s = this.statements
     const heads = this.heads
-    const columns = catalogColumnsOf(bundle)
-    const row = { ...columns, paused: columns.paused ? 1 : 0, pid: bundle.pid, key }
-    const whole = { ...row, tag: tag ?? null, body, now: this.clock() }
+    const { key, body } = params
+    params.now = this.clock()
     if (heads === undefined) {
-      s.saveWhole.run(whole)
+      s.saveWhole.run(params)
       return
     }
     try {
       const write = heads.plan(bundle.pid, key, body)
-      if (write._tag === 'Patch' && this.patch(write.patch, write.after, row)) {
+      if (write._tag === 'Patch' && this.patch(write.patch, write.after, params)) {
         heads.committed(bundle, key, write, write.after + 1, false)
         return
       }
-      const version = s.saveWhole.get(whole) as number
+      const version = s.saveWhole.get(params) as number
       heads.committed(bundle, key, write, version, true)
     } catch (error) {
       heads.forget(bundle.pid, key)
@@ -214,11 +224,11 @@ export class SqlitePersister
   }
 
   /** Writes a patch and the row's catalog columns together; false when the version moved on. */
-  private patch(patch: string, after: number, row: Record<string, unknown>): boolean {
+  private patch(patch: string, after: number, params: SaveParameters): boolean {
     return this.database.transaction(() => {
-      if (this.statements.savePatch.run(patch, row['pid'], row['key'], after).changes !== 1)
+      if (this.statements.savePatch.run(patch, params.pid, params.key, after).changes !== 1)
         return false
-      this.statements.savePatchColumns.run(row)
+      this.statements.savePatchColumns.run(params)
       return true
     })()
   }

@@ -7,8 +7,8 @@
  *
  * Beside the body, each row keeps what a listing shows (definition, state, paused, status,
  * parent, and the times in milliseconds: `created_at` of its first save, `saved_at` of its
- * last), written with every save, so that listing, filtering and paging read indices, never
- * bodies (see `catalog/sql.ts`). `process_history` is the append-only history of transitions.
+ * last), so that listing, filtering and paging read indices, never bodies (see
+ * `catalog/sql.ts`). A save rewrites these columns only when one of them changes (`saveBody`). `process_history` is the append-only history of transitions.
  * Stores made before these columns get them when opened (see `upgrade.ts`).
  *
  * `process_deadlines` is the deadline index (see `../deadlines.ts`): one row per root process
@@ -152,11 +152,32 @@ export const SQLITE_STATEMENTS = {
       state = excluded.state, paused = excluded.paused, status = excluded.status,
       parent = excluded.parent
     RETURNING version`,
-  /** What a patch changes in a listing (the patch row itself moves the version on). */
+  /**
+   * Write a whole body over a row whose indexed columns all stay as they are: its catalog
+   * columns already hold `@definition`…`@parent` and, for the untagged row, the deadline index
+   * already says `@deadline` (null: no row), whoever wrote them. It sets no indexed column but
+   * `saved_at`, so only the `recent` index moves: SQLite rewrites the index entries of every
+   * column a SET names, even to an unchanged value, and most saves (a chain stepping on) change
+   * nothing a listing shows. Changes no row when anything differs or the row is missing; the
+   * save is then `saveWhole` with the deadline index.
+   */
+  saveBody: `
+    UPDATE checkpoints SET body = @body, version = version + 1, base = version + 1,
+      saved_at = @now
+    WHERE pid = @pid AND tag_key = @key
+      AND definition IS @definition AND definition_version IS @version AND state IS @state
+      AND paused IS @paused AND status IS @status AND parent IS @parent
+      AND (@key <> '' OR (SELECT deadline FROM process_deadlines WHERE pid = @pid) IS @deadline)`,
+  /**
+   * What a patch changes in a listing (the patch row itself moves the version on), written only
+   * when something did change, for the reason given at `saveBody`.
+   */
   savePatchColumns: `
     UPDATE checkpoints SET definition = @definition, definition_version = @version,
       state = @state, paused = @paused, status = @status, parent = @parent
-    WHERE pid = @pid AND tag_key = @key`,
+    WHERE pid = @pid AND tag_key = @key
+      AND NOT (definition IS @definition AND definition_version IS @version AND state IS @state
+        AND paused IS @paused AND status IS @status AND parent IS @parent)`,
   /**
    * Write the patch producing the next version, only if the stored version is still `?` (nobody
    * else wrote since); the `checkpoint_patched` trigger then raises the checkpoint's version.
