@@ -85,7 +85,7 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
 
   /** Promises this process awaits, by the id its checkpoint knows them by. */
   get awaitables(): LiveAwaitables {
-    return (this.extras.awaited ??= { promises: new Map() })
+    return (this.extras.awaited ??= { promises: new Map(), retried: new Map() })
   }
 
   // -------------------------------------------------------------------------------------------

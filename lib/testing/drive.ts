@@ -49,6 +49,7 @@ export const driveDefinition = <O = Record<string, unknown>>(
     pendingAnswers: [],
     refCount: 0,
     requestOf: new Map(),
+    retried: new Map(),
     located: undefined,
     result: {
       trace: [],
