@@ -87,6 +87,17 @@ const Fetch = defineProcess({
   },
 })
 
+describe('a retry policy on an awaitable', () => {
+  it('is checked where it is written, naming the awaitable and the field', () => {
+    expect(() => launch(Shaky, { tag: 'x', failures: 0 }, { retry: { maxAttempts: 0 } })).toThrow(
+      'launch(Shaky).retry.maxAttempts must be a whole number ≥ 1, got 0',
+    )
+    expect(() =>
+      task(async () => 1, { retry: { maxAttempts: 2, initialDelay: 'soon' as '1s' } }),
+    ).toThrow(/^task\.retry\.initialDelay: /)
+  })
+})
+
 describe('a task with a retry policy', () => {
   it('succeeds on attempt 3 after backoffs of 10s and 30s, shown as it waits', async () => {
     const { clock, runner } = onTestClock()
