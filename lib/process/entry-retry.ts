@@ -10,7 +10,7 @@
  */
 import { timerRef, type AwaitableRef, type TimerRef } from './awaitable.js'
 import type { Effect } from './effects.js'
-import { NO_EFFECTS, stateChanged, type Transition } from './enter.js'
+import { NOTIFY_WAITING, NO_EFFECTS, stateChanged, type Transition } from './enter.js'
 import {
   entryTimeoutMessage,
   entryVerdict,
@@ -114,14 +114,14 @@ export const entryRestarted = (
     after = withPending(after, slot + 1, armed)
     effects.push({ _tag: 'Await', slot: slot + 1, ref: timer })
   }
-  effects.push(stateChanged('WAITING', 'WAITING'))
+  effects.push(NOTIFY_WAITING, stateChanged('WAITING', 'WAITING'))
   return [after, effects]
 }
 
 /**
  * The entry in `slot` waits on its backoff timer until `deadline`; its timeout's timer, if one
- * is still armed, is cleared (the next attempt arms it again). The checkpoint taken on the state
- * change records the attempt and the deadline.
+ * is still armed, is cleared (the next attempt arms it again). Listeners hear what it waits for
+ * now, and the checkpoint taken on the state change records the attempt and the deadline.
  */
 const backingOff = (
   s: ProcessSnapshot,
@@ -144,7 +144,11 @@ const backingOff = (
     effects.push({ _tag: 'CancelAwaited', awaited: [{ slot: slot + 1, ref: timeout.ref }] })
     after = withPending(after, slot + 1, { ...timeout, done: true })
   }
-  effects.push({ _tag: 'Await', slot, ref: timer }, stateChanged('WAITING', 'WAITING'))
+  effects.push(
+    { _tag: 'Await', slot, ref: timer },
+    NOTIFY_WAITING,
+    stateChanged('WAITING', 'WAITING'),
+  )
   return after
 }
 

@@ -36,7 +36,7 @@ const timeoutOf = (deadline: number): Pending => ({
 const awaitingOf = (s: { readonly state: unknown }) => (s.state as Waiting).awaiting
 
 describe('transition on a retried entry', () => {
-  it('backs off in its slot on a judged failure, clearing its timeout, and says so by a state change', () => {
+  it('backs off in its slot on a judged failure, clearing its timeout, and tells listeners and the host', () => {
     const s = waiting(at('next'), { awaiting: [retried({ timeoutMs: 500 }), timeoutOf(900)] })
     const [after, effects] = transition(
       s,
@@ -59,6 +59,7 @@ describe('transition on a retried entry', () => {
     expect(effects).toEqual([
       { _tag: 'CancelAwaited', awaited: [{ slot: 1, ref: timerRef(900) }] },
       { _tag: 'Await', slot: 0, ref: timerRef(1_100) },
+      { _tag: 'Notify', event: { _tag: 'waiting' } },
       { _tag: 'StateChanged', from: 'WAITING', to: 'WAITING' },
     ])
   })
@@ -82,6 +83,7 @@ describe('transition on a retried entry', () => {
     expect(effects).toEqual([
       { _tag: 'Await', slot: 0, ref: childRef('c-2') },
       { _tag: 'Await', slot: 1, ref: timerRef(1_700) },
+      { _tag: 'Notify', event: { _tag: 'waiting' } },
       { _tag: 'StateChanged', from: 'WAITING', to: 'WAITING' },
     ])
   })
