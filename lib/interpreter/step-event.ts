@@ -60,16 +60,15 @@ export const stepEvent = (execution: Execution, host: StepHost): StepCompleted |
 
 const started = (outcome: Extract<BodyOutcome, { _tag: 'Wait' }>, host: StepHost): StepOutcome => {
   const refs = outcome.entries.length === 0 ? [] : host.startAwaitables(outcome.entries)
-  const awaiting: Pending[] = outcome.entries.map((entry, i) => {
-    const pending: Pending = {
-      key: entry.key,
-      ref: refs[i] as AwaitableRef,
-      append: entry.append,
-      done: false,
-    }
-    if (entry.timeout !== undefined) return { ...pending, timeout: entry.timeout }
+  const awaiting: Pending[] = outcome.entries.map((entry, i): Pending => {
+    const { key, append } = entry
+    const ref = refs[i] as AwaitableRef
+    if (entry.timeout !== undefined)
+      return { key, ref, append, done: false, timeout: entry.timeout }
     const retry = entryRetryOf(entry)
-    return retry === undefined ? pending : { ...pending, retry }
+    return retry === undefined
+      ? { key, ref, append, done: false }
+      : { key, ref, append, done: false, retry }
   })
   return {
     _tag: 'Wait',

@@ -35,7 +35,7 @@ export const startEntries = (
   entries: readonly ToContextEntry[],
 ): AwaitableRef[] => {
   // A new wait: the entries of the one before are no longer live (made only when one retries).
-  process.extras.awaited?.retried.clear()
+  process.liveAwaitables?.retried.clear()
   return entries.map((entry, slot) => {
     if (retryPlanOf(entry.awaitable) !== undefined) process.awaitables.retried.set(slot, entry)
     return startEntry(process, entry)

@@ -12,7 +12,7 @@ import type { ProcessHandle } from './handle.js'
  * for a plain step's wait after a reload: only its snapshot data is left.
  */
 export const liveEntry = (process: ProcessHandle, slot: number): ToContextEntry | undefined => {
-  const kept = process.extras.awaited?.retried.get(slot)
+  const kept = process.liveAwaitables?.retried.get(slot)
   if (kept !== undefined) return kept
   const suspension = suspensionOf(process)
   return suspension === undefined ? undefined : waitShape(suspension).entries[slot]
