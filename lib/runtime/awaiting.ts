@@ -17,7 +17,7 @@ import { notJsonValue } from './json-guard.js'
 import { awaitsAt } from '../process/state.js'
 import { armTimer } from './timers.js'
 import { awaitedFailedEvent, retryPlanOf } from '../interpreter/entry-retry.js'
-import { liveEntry } from './live-entry.js'
+import { cannotStartAgain, livePlan } from './live-entry.js'
 
 /** The live promises of a process, by the id its checkpoint knows them by. */
 export interface LiveAwaitables {
@@ -104,7 +104,7 @@ export const watchAwaitable = (process: ProcessHandle, slot: number, ref: Awaita
         slot,
         error,
         now: process.host.time.now(),
-        plan: retryPlanOf(liveEntry(process, slot)?.awaitable),
+        plan: livePlan(process, slot),
         ...(refused === undefined ? {} : { refused }),
       })
       process.recordError(original)
@@ -115,10 +115,11 @@ export const watchAwaitable = (process: ProcessHandle, slot: number, ref: Awaita
     if (promise === undefined) {
       // A retried task starts again if the step's description of it can be had back (a replay
       // of a generator step gives it); a plain step's cannot, so its loss is final.
-      const final = liveEntry(process, slot) === undefined
       return failLater(
         new Error(`awaited promise ${ref.id} was lost (the process was reloaded)`),
-        final ? 'a task cannot be started again after a reload' : undefined,
+        cannotStartAgain(process, slot)
+          ? 'a task cannot be started again after a reload'
+          : undefined,
       )
     }
     promise.then(
