@@ -8,17 +8,11 @@
  */
 import * as t from 'io-ts'
 import type { EntryRetry } from '../process/entry-retry-state.js'
-import type { ErrorInfo } from '../process/errors.js'
 import { refuse } from './flat.js'
+import { Count, Deadline, ErrorJson } from './retry-codec.js'
 
-const Count = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 1, 'a whole number ≥ 1')
 const Ms = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'a whole number ≥ 0')
 const Factor = t.refinement(t.number, (n) => Number.isFinite(n) && n >= 1, 'a finite number ≥ 1')
-const Deadline = t.refinement(t.number, Number.isSafeInteger, 'a whole number of ms')
-const ErrorJson: t.Type<ErrorInfo, ErrorInfo, unknown> = t.type({
-  name: t.string,
-  message: t.string,
-})
 
 /** The JSON of a retried entry's attempts. */
 export const EntryRetryJson = t.intersection([

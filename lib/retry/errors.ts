@@ -27,16 +27,26 @@ const whyGivenUp = (ended: {
     ? `failed on attempt ${ended.attempt} of ${ended.maxAttempts}, not retried (${ended.refused})`
     : `failed after ${ended.attempt} attempt${ended.attempt === 1 ? '' : 's'}`
 
-/** A guarded step gave up: `attempts` were made, `cause` is the last failure. */
-export class AttemptsOverError extends Error {
-  readonly step: string
+/**
+ * Attempts that are over: `attempts` were made, `cause` is the last failure, whose name it
+ * takes; `describe` makes the message from that failure.
+ */
+export class AttemptsSpentError extends Error {
   readonly attempts: number
-  constructor(ended: GivenUp, last: unknown) {
+  constructor(describe: (last: FailureInfo) => string, attempts: number, last: unknown) {
     const info = last instanceof Error ? last : { name: 'Error', message: String(last) }
-    super(givenUpMessage(ended, info), { cause: last })
+    super(describe(info), { cause: last })
     this.name = info.name
+    this.attempts = attempts
+  }
+}
+
+/** A guarded step gave up: `attempts` were made, `cause` is the last failure. */
+export class AttemptsOverError extends AttemptsSpentError {
+  readonly step: string
+  constructor(ended: GivenUp, last: unknown) {
+    super((info) => givenUpMessage(ended, info), ended.attempt, last)
     this.step = ended.step
-    this.attempts = ended.attempt
   }
 }
 
@@ -56,14 +66,10 @@ export const entryGivenUpMessage = (ended: EntryGivenUp, last: FailureInfo): str
  * A retried entry gave up: `attempts` were made, `cause` is the last failure; it takes that
  * failure's name, as `AttemptsOverError` does.
  */
-export class EntryAttemptsOverError extends Error {
+export class EntryAttemptsOverError extends AttemptsSpentError {
   readonly entry: string
-  readonly attempts: number
   constructor(ended: EntryGivenUp, last: unknown) {
-    const info = last instanceof Error ? last : { name: 'Error', message: String(last) }
-    super(entryGivenUpMessage(ended, info), { cause: last })
-    this.name = info.name
+    super((info) => entryGivenUpMessage(ended, info), ended.attempt, last)
     this.entry = ended.key
-    this.attempts = ended.attempt
   }
 }
