@@ -2,6 +2,7 @@ import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import { DefinitionRegistry } from '../../lib/checkpoint/registry.js'
 import { out, task, toContext } from '../../lib/commands/index.js'
+import { EntryAttemptsOverError } from '../../lib/index.js'
 import { step } from '../../lib/process/declare-step.js'
 import { input, output } from '../../lib/ports/index.js'
 import { defineProcess, defineWorkChain } from '../../lib/runtime/define.js'
@@ -106,6 +107,8 @@ describe('a task with a retry policy', () => {
     expect(error.message).toBe("entry 'got' failed after 3 attempts: no. 3")
     expect(error.name).toBe('Flake')
     expect([error.entry, error.attempts]).toEqual(['got', 3])
+    expect(error).toBeInstanceOf(EntryAttemptsOverError)
+    expect((error as Error).cause).toEqual(new Flake('no. 3'))
     const state = fetch.snapshot.state
     expect(state._tag === 'EXCEPTED' && state.error.message).toBe(
       "entry 'got' failed after 3 attempts: no. 3",
