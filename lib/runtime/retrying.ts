@@ -13,6 +13,7 @@ import { liveEntry } from './live-entry.js'
 
 /** Why an entry cannot be started again, as the reason its failure is not retried. */
 class NotRestartable extends Error {
+  override readonly name = 'RestartError'
   constructor(
     readonly reason: string,
     message: string,
