@@ -11,7 +11,7 @@ export * from './persistence/index.js'
 export * from './runtime/index.js'
 export * from './comms/index.js'
 export { RetryPolicyError, type RetryPolicy, type FailureInfo } from './retry/policy.js'
-export { AttemptsOverError } from './retry/errors.js'
+export { AttemptsOverError, AttemptsSpentError, EntryAttemptsOverError } from './retry/errors.js'
 export {
   waitsOf,
   formatWait,

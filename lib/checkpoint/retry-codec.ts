@@ -10,10 +10,17 @@ import type { Position } from '../process/position.js'
 import type { RetryState } from '../process/retry-state.js'
 import { flatPart, refuse } from './flat.js'
 
-const Count = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 1, 'a whole number ≥ 1')
+/** An attempt or a count of them: a whole number ≥ 1. */
+export const Count = t.refinement(
+  t.number,
+  (n) => Number.isSafeInteger(n) && n >= 1,
+  'a whole number ≥ 1',
+)
 const Index = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0')
-const Deadline = t.refinement(t.number, Number.isSafeInteger, 'a whole number of ms')
-const ErrorJson: t.Type<ErrorInfo, ErrorInfo, unknown> = t.type({
+/** A backoff's deadline: a whole number of ms since the epoch. */
+export const Deadline = t.refinement(t.number, Number.isSafeInteger, 'a whole number of ms')
+/** A failure as a retry keeps it: its name and message. */
+export const ErrorJson: t.Type<ErrorInfo, ErrorInfo, unknown> = t.type({
   name: t.string,
   message: t.string,
 })

@@ -26,6 +26,7 @@ import {
   type Waiting,
 } from '../process/state.js'
 import { FlatCodec, denseArray, flatPart, refuse, tagged } from './flat.js'
+import { EntryRetryJson, readEntryRetry, writeEntryRetry } from './entry-retry-codec.js'
 
 /** The state's name, as the `state` field holds it. */
 export const StateNameJson = t.keyof(
@@ -113,8 +114,8 @@ const readRef = (json: t.TypeOf<typeof RefJson>): AwaitableRef =>
 
 /**
  * One thing a WAITING process awaits: `{ key, child | promise | timer | signal, append?, done?,
- * value?, timeout? }` (`timer` is the absolute deadline, `signal` the signal's name, `timeout`
- * what a timeout's timer guards).
+ * value?, timeout?, retry? }` (`timer` is the absolute deadline, `signal` the signal's name,
+ * `timeout` what a timeout's timer guards, `retry` a retried entry's attempts).
  */
 const PendingPart = flatPart(
   {
@@ -125,6 +126,7 @@ const PendingPart = flatPart(
       value: t.unknown,
       detached: t.literal(true),
       timeout: t.string,
+      retry: EntryRetryJson,
     },
     more: [RefJson],
   },
@@ -141,6 +143,7 @@ const PendingPart = flatPart(
       done: json.done === true,
       ...(json.done === true ? { value: json.value } : {}),
       ...(json.timeout === undefined ? {} : { timeout: json.timeout }),
+      ...(json.retry === undefined ? {} : { retry: readEntryRetry(json.retry, json.key) }),
     }),
     write: (pending, json) => {
       json.key = pending.key
@@ -164,6 +167,7 @@ const PendingPart = flatPart(
       }
       if (pending.append) json.append = true
       if (pending.timeout !== undefined) json.timeout = pending.timeout
+      if (pending.retry !== undefined) json.retry = writeEntryRetry(pending.retry)
       if (pending.done) {
         json.done = true
         json.value = pending.value

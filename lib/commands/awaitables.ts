@@ -5,6 +5,7 @@
 import type { NoOptions as NoFields } from '../ports/index.js'
 import type { Signal } from './signal.js'
 import { toMilliseconds, type Duration } from './duration.js'
+import { retryPlan, type RetryPlan, type RetryPolicy } from '../retry/policy.js'
 import type {
   AnyDefinition,
   OutputsOfDefinition,
@@ -20,6 +21,8 @@ export interface Launch<O = unknown> {
   readonly detached?: true
   /** How long the parent waits for it (ms) before it is killed and the wait fails. */
   readonly timeout?: number
+  /** How a failed child is launched again (see `AwaitOptions.retry`). */
+  readonly retry?: RetryPlan
   /** Type only: the child's outputs, which are what awaiting it gives. */
   readonly _outputs?: O
 }
@@ -33,18 +36,37 @@ export interface Task<T = unknown> {
   readonly start: () => PromiseLike<T>
   /** How long the step waits for it (ms) before it is abandoned and the wait fails. */
   readonly timeout?: number
+  /** How a failed task is started again (see `AwaitOptions.retry`). */
+  readonly retry?: RetryPlan
 }
 
 /**
- * What a launched child or a task may declare: `timeout`, the longest the step waits for it
- * (the same forms as `sleep`); then it is cancelled like a race's loser (a child is killed
- * unless detached, a task abandoned) and the wait fails with a `TimeoutError`, which the step's
- * retry policy may retry. (Retrying is declared on the step: a retried step starts its work
- * again.)
+ * What a launched child or a task may declare.
+ *
+ * `timeout`: the longest the step waits for one attempt (the same forms as `sleep`); then it is
+ * cancelled like a race's loser (a child is killed unless detached, a task abandoned) and the
+ * attempt fails with a `TimeoutError`.
+ *
+ * `retry`: the same policy a step declares (`{ maxAttempts, initialDelay, factor, maxDelay,
+ * retryOn }`), for this entry alone. A failed attempt (the child EXCEPTED or KILLED by someone
+ * else, the task rejected, the timeout elapsed) that `retryOn` accepts, with attempts left, does
+ * not settle the entry: it waits on a durable backoff timer, then the child is launched again
+ * (same definition and inputs) or the task's `start` called again. Once the attempts are spent
+ * the wait fails with an error naming the entry, the attempts and the last error; a retry policy
+ * of the step itself applies after that.
  */
 export interface AwaitOptions {
   readonly timeout?: Duration
+  readonly retry?: RetryPolicy
 }
+
+const optionFields = (
+  options: AwaitOptions | undefined,
+  where: string,
+): { readonly timeout?: number; readonly retry?: RetryPlan } => ({
+  ...timeoutField(options),
+  ...(options?.retry === undefined ? {} : { retry: retryPlan(options.retry, `${where}.retry`) }),
+})
 
 const timeoutField = (options: AwaitOptions | undefined): { readonly timeout?: number } => {
   if (options?.timeout === undefined) return {}
@@ -88,17 +110,18 @@ export const launch = <D extends AnyDefinition>(
   _tag: 'Launch',
   definition,
   inputs: rest[0] ?? {},
-  ...timeoutField(rest[1]),
+  ...optionFields(rest[1], `launch(${definition.name})`),
 })
 
 /**
  * Describe asynchronous work: `start` is called by the runtime after the step has returned;
- * `task(start, { timeout: '30s' })` gives up on it after 30s.
+ * `task(start, { timeout: '30s' })` gives up on it after 30s; `task(start, { retry: {
+ * maxAttempts: 3 } })` starts it again after a failure.
  */
 export const task = <T>(start: () => PromiseLike<T>, options?: AwaitOptions): Task<T> => ({
   _tag: 'Task',
   start,
-  ...timeoutField(options),
+  ...optionFields(options, 'task'),
 })
 
 /**

@@ -40,6 +40,7 @@ export const inertRunners: EffectRunners<any> = {
   ExecuteStep: nothing,
   Await: nothing,
   CancelAwaited: nothing,
+  RestartAwaited: nothing,
   KillChildren: nothing,
   Settle: nothing,
   Checkpoint: nothing,

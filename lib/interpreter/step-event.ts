@@ -11,6 +11,7 @@ import type { AwaitableRef } from '../process/awaitable.js'
 import type { Execution, JudgedAttempt } from '../step/execute.js'
 import type { FailedAttempt } from '../process/retry-state.js'
 import { AttemptsOverError } from '../retry/errors.js'
+import { entryRetryOf } from './entry-retry.js'
 
 /** What a host does for a step runner (the runtime's process handle is one). */
 export interface StepHost {
@@ -59,17 +60,16 @@ export const stepEvent = (execution: Execution, host: StepHost): StepCompleted |
 
 const started = (outcome: Extract<BodyOutcome, { _tag: 'Wait' }>, host: StepHost): StepOutcome => {
   const refs = outcome.entries.length === 0 ? [] : host.startAwaitables(outcome.entries)
-  const awaiting: Pending[] = outcome.entries.map((entry, i) =>
-    entry.timeout === undefined
-      ? { key: entry.key, ref: refs[i] as AwaitableRef, append: entry.append, done: false }
-      : {
-          key: entry.key,
-          ref: refs[i] as AwaitableRef,
-          append: entry.append,
-          done: false,
-          timeout: entry.timeout,
-        },
-  )
+  const awaiting: Pending[] = outcome.entries.map((entry, i): Pending => {
+    const { key, append } = entry
+    const ref = refs[i] as AwaitableRef
+    if (entry.timeout !== undefined)
+      return { key, ref, append, done: false, timeout: entry.timeout }
+    const retry = entryRetryOf(entry)
+    return retry === undefined
+      ? { key, ref, append, done: false }
+      : { key, ref, append, done: false, retry }
+  })
   return {
     _tag: 'Wait',
     position: outcome.position,

@@ -100,6 +100,16 @@ export interface CancelAwaited {
   readonly awaited: readonly { readonly slot: number; readonly ref: AwaitableRef }[]
 }
 
+/**
+ * Start the next attempt of the retried entry in `slot` (its backoff is over): launch the child
+ * again, or call the task's `start` again, and send `AwaitableRestarted` with what it awaits
+ * now (or `AwaitableFailed`, judged, when it cannot be started again).
+ */
+export interface RestartAwaited {
+  readonly _tag: 'RestartAwaited'
+  readonly slot: number
+}
+
 /** Kill the children a killed process was waiting on. */
 export interface KillChildren {
   readonly _tag: 'KillChildren'
@@ -166,6 +176,7 @@ export type Effect =
   | ExecuteStep
   | Await
   | CancelAwaited
+  | RestartAwaited
   | KillChildren
   | Reply
   | Defer

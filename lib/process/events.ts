@@ -7,6 +7,8 @@ import type { ErrorInfo } from './errors.js'
 import type { Position } from './position.js'
 import type { Pending } from './state.js'
 import type { AttemptInfo, FailedAttempt } from './retry-state.js'
+import type { AwaitableRef } from './awaitable.js'
+import type { EntryJudgement } from './entry-retry-state.js'
 
 /** Take the first step. */
 export interface Start {
@@ -142,6 +144,19 @@ export interface AwaitableFailed {
   readonly _tag: 'AwaitableFailed'
   readonly slot: number
   readonly error: ErrorInfo
+  /** For an entry with a retry policy: when it failed, and what rules out another attempt. */
+  readonly judged?: EntryJudgement
+}
+
+/**
+ * A retried entry's next attempt has started (after `RestartAwaited`): `ref` is what it awaits
+ * now, `at` when it started (its timeout counts from then).
+ */
+export interface AwaitableRestarted {
+  readonly _tag: 'AwaitableRestarted'
+  readonly slot: number
+  readonly ref: AwaitableRef
+  readonly at: number
 }
 
 /** A hook (or the host acting for the process) failed. */
@@ -174,6 +189,7 @@ export type ProcessEvent =
   | KillRequested
   | AwaitableSettled
   | AwaitableFailed
+  | AwaitableRestarted
   | Fail
   | Close
   | SetStatus
@@ -207,10 +223,19 @@ export const Events = {
     slot,
     value,
   }),
-  awaitableFailed: (slot: number, error: ErrorInfo): AwaitableFailed => ({
-    _tag: 'AwaitableFailed',
+  awaitableFailed: (
+    slot: number,
+    error: ErrorInfo,
+    judged: EntryJudgement | undefined = undefined,
+  ): AwaitableFailed =>
+    judged === undefined
+      ? { _tag: 'AwaitableFailed', slot, error }
+      : { _tag: 'AwaitableFailed', slot, error, judged },
+  awaitableRestarted: (slot: number, ref: AwaitableRef, at: number): AwaitableRestarted => ({
+    _tag: 'AwaitableRestarted',
     slot,
-    error,
+    ref,
+    at,
   }),
   fail: (error: ErrorInfo): Fail => ({ _tag: 'Fail', error }),
   close: (): Close => CLOSE,

@@ -8,6 +8,8 @@ import { NO_EFFECTS, enter, finish, type Transition } from './enter.js'
 import type { ErrorInfo } from './errors.js'
 import { withJournalEntry } from './position.js'
 import { armedTimeouts, awaitedFailure, backoffOver, isBackingOff, timeoutError } from './retry.js'
+import { entryBackoffOver, entryFailed, entryTimedOut, isEntryBackoff } from './entry-retry.js'
+import type { EntryJudgement } from './entry-retry-state.js'
 import type { ProcessSnapshot } from './snapshot.js'
 import { isTerminal, type Pending, type ProcessState, type Waiting } from './state.js'
 
@@ -31,9 +33,14 @@ export const settled = (
   const pending = pendingAt(s.state, slot)
   if (pending === undefined) return undefined
   if (s.paused && pending.ref._tag === 'Timer') return [s, NO_EFFECTS]
+  // A retried entry's backoff is no result: the entry starts again, and has not settled.
+  if (isEntryBackoff(pending)) return entryBackoffOver(s, slot)
   const effects: Effect[] = []
-  if (pending.timeout !== undefined)
-    return finish(s, [awaitedFailure(s, timeoutError(s, pending), true, effects), effects])
+  if (pending.timeout !== undefined) {
+    const after =
+      entryTimedOut(s, slot, effects) ?? awaitedFailure(s, timeoutError(s, pending), true, effects)
+    return finish(s, [after, effects])
+  }
   return finish(s, [settleSlot(s, slot, value, effects), effects])
 }
 
@@ -85,10 +92,15 @@ export const failed = (
   s: ProcessSnapshot,
   slot: number,
   error: ErrorInfo,
+  judged: EntryJudgement | undefined,
 ): Transition | undefined => {
   if (isTerminal(s.state)) return [s, NO_EFFECTS]
-  if (s.state._tag !== 'WAITING' || pendingAt(s.state, slot) === undefined) return undefined
+  if (s.state._tag !== 'WAITING') return undefined
+  const pending = pendingAt(s.state, slot)
+  if (pending === undefined) return undefined
   const effects: Effect[] = []
+  if (pending.retry !== undefined)
+    return finish(s, [entryFailed(s, slot, error, judged, effects), effects])
   return finish(s, [awaitedFailure(s, error, false, effects), effects])
 }
 

@@ -5,6 +5,7 @@
 import type { ErrorInfo } from './errors.js'
 import type { Position } from './position.js'
 import { sameRef, type AwaitableRef } from './awaitable.js'
+import type { EntryRetry } from './entry-retry-state.js'
 
 /** The six states of plumpy's process state machine. */
 export type StateName = 'CREATED' | 'RUNNING' | 'WAITING' | 'FINISHED' | 'EXCEPTED' | 'KILLED'
@@ -46,6 +47,11 @@ export interface Pending {
    * key of the entry). When it fires first, the wait fails with a `TimeoutError`.
    */
   readonly timeout?: string
+  /**
+   * The entry declared a retry policy: its attempts. While it backs off, `ref` is the backoff's
+   * timer (`retry.deadline`), not a result.
+   */
+  readonly retry?: EntryRetry
 }
 
 /**

@@ -27,6 +27,7 @@ import { errorInfo, type ErrorInfo } from './errors.js'
 import type { ProcessEvent, StepCompleted, StepDeeds, StepFailed, StepOutcome } from './events.js'
 import { kill, killChildrenOf, pause, pausedNow, play, resume } from './requests.js'
 import { failed, settled } from './settle.js'
+import { entryRestarted } from './entry-retry.js'
 import { failedAttempt, retryAfterStep } from './retry.js'
 import { receiveSignal, takeFromInbox } from './signals.js'
 import { afterStepSnapshot, withStepping, type ProcessSnapshot } from './snapshot.js'
@@ -83,8 +84,11 @@ const reduce = (s: ProcessSnapshot, e: ProcessEvent): Transition => {
       )
     case 'AwaitableFailed':
       return (
-        failed(s, e.slot, e.error) ?? illegal(s, `awaitable ${e.slot} failed while ${describe(s)}`)
+        failed(s, e.slot, e.error, e.judged) ??
+        illegal(s, `awaitable ${e.slot} failed while ${describe(s)}`)
       )
+    case 'AwaitableRestarted':
+      return entryRestarted(s, e.slot, e.ref, e.at)
     case 'Fail':
       return fail(s, e.error)
     case 'Close':

@@ -95,15 +95,20 @@ export const judgeFailure = (
   attempt: number,
   error: FailureInfo,
 ): RetryVerdict => {
-  if (plan.retryOn !== undefined) {
-    let retryable: boolean
-    try {
-      retryable = plan.retryOn({ name: error.name, message: error.message })
-    } catch (thrown) {
-      return { _tag: 'Refused', reason: `retryOn threw: ${String(thrown)}` }
-    }
-    if (!retryable) return { _tag: 'Refused', reason: `retryOn refused ${error.name}` }
-  }
+  const refused = retryOnRefusal(plan, error)
+  if (refused !== undefined) return { _tag: 'Refused', reason: refused }
   if (attempt >= plan.maxAttempts) return { _tag: 'Exhausted' }
   return { _tag: 'Again', delayMs: backoffMs(plan, attempt) }
+}
+
+/** Why the plan's `retryOn` refuses `error` (it said no, or threw); undefined when it may retry. */
+export const retryOnRefusal = (plan: RetryPlan, error: FailureInfo): string | undefined => {
+  if (plan.retryOn === undefined) return undefined
+  let retryable: boolean
+  try {
+    retryable = plan.retryOn({ name: error.name, message: error.message })
+  } catch (thrown) {
+    return `retryOn threw: ${String(thrown)}`
+  }
+  return retryable ? undefined : `retryOn refused ${error.name}`
 }

@@ -4,7 +4,6 @@
  * as asyncio's future callbacks do, which gives the tutorial's interleaving.
  */
 import type { ToContextEntry } from '../commands/suspend.js'
-import { errorInfo } from '../process/errors.js'
 import { Events, type ProcessEvent } from '../process/events.js'
 import {
   childRef,
@@ -17,19 +16,34 @@ import type { ProcessHandle } from './handle.js'
 import { notJsonValue } from './json-guard.js'
 import { awaitsAt } from '../process/state.js'
 import { armTimer } from './timers.js'
+import { awaitedFailedEvent, retryPlanOf } from '../interpreter/entry-retry.js'
+import { cannotStartAgain, livePlan } from './live-entry.js'
 
 /** The live promises of a process, by the id its checkpoint knows them by. */
 export interface LiveAwaitables {
   readonly promises: Map<string, PromiseLike<unknown>>
+  /**
+   * The entries of the current wait that declared a retry policy, by slot: what starts them
+   * again (a task's `start` is code, kept here only) and their `retryOn`.
+   */
+  readonly retried: Map<number, ToContextEntry>
 }
 
 /** Start what a step registered: launch the children, start the tasks, keep the promises. */
 export const startEntries = (
   process: ProcessHandle,
   entries: readonly ToContextEntry[],
-): AwaitableRef[] => entries.map((entry) => start(process, entry))
+): AwaitableRef[] => {
+  // A new wait: the entries of the one before are no longer live (made only when one retries).
+  process.liveAwaitables?.retried.clear()
+  return entries.map((entry, slot) => {
+    if (retryPlanOf(entry.awaitable) !== undefined) process.awaitables.retried.set(slot, entry)
+    return startEntry(process, entry)
+  })
+}
 
-const start = (process: ProcessHandle, entry: ToContextEntry): AwaitableRef => {
+/** Start one awaited thing (again, for a retried entry): a reference to what it awaits. */
+export const startEntry = (process: ProcessHandle, entry: ToContextEntry): AwaitableRef => {
   const awaitable = entry.awaitable
   switch (awaitable._tag) {
     case 'Launch':
@@ -82,16 +96,31 @@ export const watchAwaitable = (process: ProcessHandle, slot: number, ref: Awaita
       if (stillAwaited()) process.driveWith(event)
     })
   // An awaitable's error becomes the process's only when its failure is what ends the process.
-  const failLater = (error: unknown) =>
+  const failLater = (error: unknown, refused?: string) =>
     process.host.schedule(() => {
       if (!stillAwaited()) return
-      process.recordError(error)
-      process.driveWith(Events.awaitableFailed(slot, errorInfo(error)))
+      const { event, original } = awaitedFailedEvent({
+        snapshot: process.snapshot,
+        slot,
+        error,
+        now: process.host.time.now(),
+        plan: livePlan(process, slot),
+        ...(refused === undefined ? {} : { refused }),
+      })
+      process.recordError(original)
+      process.driveWith(event)
     })
   if (ref._tag === 'Promise') {
     const promise = process.awaitables.promises.get(ref.id)
     if (promise === undefined) {
-      return failLater(new Error(`awaited promise ${ref.id} was lost (the process was reloaded)`))
+      // A retried task starts again if the step's description of it can be had back (a replay
+      // of a generator step gives it); a plain step's cannot, so its loss is final.
+      return failLater(
+        new Error(`awaited promise ${ref.id} was lost (the process was reloaded)`),
+        cannotStartAgain(process, slot)
+          ? 'a task cannot be started again after a reload'
+          : undefined,
+      )
     }
     promise.then(
       (value) => {

@@ -11,6 +11,7 @@ import { stepEvent } from '../interpreter/step-event.js'
 import { executeStep } from '../step/execute.js'
 import { watchAwaitable } from './awaiting.js'
 import { cancelAwaited } from './cancel.js'
+import { restartAwaited } from './retrying.js'
 import { waitsForCommit } from './commit-gate.js'
 import type { ProcessHandle } from './handle.js'
 import { notJsonStep } from './json-guard.js'
@@ -40,6 +41,7 @@ export const runtimeRunners: EffectRunners<ProcessHandle> = {
   ExecuteStep: (_effect, loop) => runStepNow(loop.owner),
   Await: ({ slot, ref }, loop) => watchAwaitable(loop.owner, slot, ref),
   CancelAwaited: (effect, loop) => cancelAwaited(loop.owner, effect),
+  RestartAwaited: ({ slot }, loop) => restartAwaited(loop.owner, slot),
   KillChildren: ({ pids, message }, loop) => {
     const process = loop.owner
     if (process.definition.killChildren)

@@ -3,6 +3,7 @@
  * waiters, the original error, live promises), kept in an object of their own that is made on
  * first use, so that they cost a created process nothing.
  */
+import type { DefinitionRegistry } from '../checkpoint/registry.js'
 import { deferred, type Deferred } from './deferred.js'
 import type { LiveAwaitables } from './awaiting.js'
 import type { ProcessListener } from './listener.js'
@@ -21,6 +22,8 @@ export class Rare<P> {
   executed = false
   /** Promises and children this process awaits. */
   awaited: LiveAwaitables | undefined = undefined
+  /** The registry the process was loaded with: a retried child is launched again from it. */
+  registry: DefinitionRegistry | undefined = undefined
   /** The durable timers armed for the process, by the slot they settle. */
   timers: Map<number, CancelTimer> | undefined = undefined
 

@@ -83,9 +83,14 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     return this.rare?.parentPid
   }
 
+  /** @internal What `awaitables` holds, if anything yet (reading it makes nothing). */
+  get liveAwaitables(): LiveAwaitables | undefined {
+    return this.rare?.awaited
+  }
+
   /** Promises this process awaits, by the id its checkpoint knows them by. */
   get awaitables(): LiveAwaitables {
-    return (this.extras.awaited ??= { promises: new Map() })
+    return (this.extras.awaited ??= { promises: new Map(), retried: new Map() })
   }
 
   // -------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ export const restoreBundle = (
   registry: DefinitionRegistry,
   data: Bundle,
   tag?: string,
-): ProcessHandle => host(runner, resolveOrThrow(registry, data, tag))
+): ProcessHandle => host(runner, registry, resolveOrThrow(registry, data, tag))
 
 const resolveOrThrow = (registry: DefinitionRegistry, data: Bundle, tag?: string): Resolved => {
   const resolved = registry.resolve(data, tag)
@@ -31,8 +31,22 @@ const resolveOrThrow = (registry: DefinitionRegistry, data: Bundle, tag?: string
   return resolved.right
 }
 
-const host = (runner: Runner, { definition, bundle, inputs }: Resolved): ProcessHandle =>
-  runner.restore(definition, bundle.snapshot, inputs, bundle.rawInputs, bundle.parentPid)
+const host = (
+  runner: Runner,
+  registry: DefinitionRegistry,
+  { definition, bundle, inputs }: Resolved,
+): ProcessHandle => {
+  const process = runner.restore(
+    definition,
+    bundle.snapshot,
+    inputs,
+    bundle.rawInputs,
+    bundle.parentPid,
+  )
+  // A retried child that must be launched again is found by name, as the process itself was.
+  process.extras.registry = registry
+  return process
+}
 
 /**
  * Load a process (and, for a waiting chain, the children it waits on) from `persister` onto
@@ -92,7 +106,7 @@ const loadWithChildren = async (
       )
     }
   }
-  return host(loading.runner, resolved)
+  return host(loading.runner, loading.registry, resolved)
 }
 
 type Found =

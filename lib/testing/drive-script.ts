@@ -23,8 +23,15 @@ export type AwaitRequest =
       readonly inputs: unknown
       /** Whether the result is appended to a list under `key` (`append_`). */
       readonly append: boolean
+      /** For an entry with a retry policy: which attempt this is (1 for the first). */
+      readonly attempt?: number
     }
-  | { readonly key: string; readonly kind: 'task' | 'promise'; readonly append: boolean }
+  | {
+      readonly key: string
+      readonly kind: 'task' | 'promise'
+      readonly append: boolean
+      readonly attempt?: number
+    }
   /** A wait for a signal: answered by the script's `signals`. */
   | {
       readonly key: string

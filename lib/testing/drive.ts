@@ -54,6 +54,7 @@ export const driveDefinition = <O = Record<string, unknown>>(
     pendingAnswers: [],
     refCount: 0,
     requestOf: new Map(),
+    retried: new Map(),
     located: undefined,
     result: {
       trace: [],

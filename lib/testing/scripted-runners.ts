@@ -19,7 +19,8 @@ import {
   type SignalRef,
   type TimerRef,
 } from '../process/awaitable.js'
-import type { Awaitable } from '../commands/awaitables.js'
+import type { ToContextEntry } from '../commands/suspend.js'
+import { awaitedFailedEvent, retryPlanOf } from '../interpreter/entry-retry.js'
 import type { ProcessLoop } from '../interpreter/loop.js'
 import type { EffectRunners } from '../interpreter/runners.js'
 import { stepEvent } from '../interpreter/step-event.js'
@@ -54,6 +55,8 @@ export interface Driver extends LiveSlot {
   readonly pendingAnswers: ((loop: ProcessLoop<Driver>) => void)[]
   refCount: number
   readonly requestOf: Map<string, AwaitRequest>
+  /** The entries of the current wait that declared a retry policy, by slot. */
+  readonly retried: Map<number, ToContextEntry>
   /** Where the last step was found (a work chain's cursor after its predicates). */
   located: Located | undefined
   readonly result: {
@@ -95,6 +98,7 @@ export const scriptedRunners: EffectRunners<Driver> = {
   },
   // A loser's answer is dropped when it comes: the process no longer waits on it.
   CancelAwaited: () => {},
+  RestartAwaited: ({ slot }, loop) => restart(loop, slot),
   KillChildren: () => {},
   Settle: () => {},
   Checkpoint: ({ tag }, loop) => void loop.owner.result.checkpoints.push(tag),
@@ -134,8 +138,13 @@ const runStep = (loop: ProcessLoop<Driver>): void => {
   const located = driver.located as Located | undefined
   const cursor = describePlace(driver.definition, located?._tag === 'Step' ? located.at : position)
   const event = stepEvent(execution, {
-    startAwaitables: (entries) =>
-      entries.map((entry) => request(driver, entry.key, entry.append, entry.awaitable)),
+    startAwaitables: (entries) => {
+      driver.retried.clear()
+      return entries.map((entry, slot) => {
+        if (retryPlanOf(entry.awaitable) !== undefined) driver.retried.set(slot, entry)
+        return request(driver, entry, 1)
+      })
+    },
     recordError: (error) => {
       driver.originalError = error
     },
@@ -153,12 +162,8 @@ const runStep = (loop: ProcessLoop<Driver>): void => {
 }
 
 /** A request for the script, with a reference the process can wait on. */
-const request = (
-  driver: Driver,
-  key: string,
-  append: boolean,
-  awaitable: Awaitable,
-): AwaitableRef => {
+const request = (driver: Driver, entry: ToContextEntry, attempt: number): AwaitableRef => {
+  const { key, append, awaitable } = entry
   if (awaitable._tag === 'Timer') {
     const deadline = awaitable.until ?? driver.clock.now() + (awaitable.ms ?? 0)
     driver.result.requests.push({ key, kind: 'timer', deadline, append })
@@ -176,7 +181,8 @@ const request = (
     awaitable._tag === 'Launch'
       ? childRef(`${pid}.child-${n}`)
       : promiseRef(`${pid}.${awaitable._tag.toLowerCase()}-${n}`)
-  const made = describeAwaitable(awaitable, key, append)
+  const described = describeAwaitable(awaitable, key, append)
+  const made = retryPlanOf(awaitable) === undefined ? described : { ...described, attempt }
   driver.result.requests.push(made)
   driver.requestOf.set(refId(ref), made)
   return ref
@@ -212,11 +218,33 @@ const answer = (loop: ProcessLoop<Driver>, slot: number, ref: AwaitableRef): voi
     return
   }
   if (value instanceof Error) {
-    driver.originalError = value
-    loop.send(Events.awaitableFailed(slot, errorInfo(value)))
+    const { event, original } = awaitedFailedEvent({
+      snapshot: loop.snapshot,
+      slot,
+      error: value,
+      now: driver.clock.now(),
+      plan: retryPlanOf(driver.retried.get(slot)?.awaitable),
+    })
+    driver.originalError = original
+    loop.send(event)
   } else {
     loop.send(Events.awaitableSettled(slot, value))
   }
+}
+
+/**
+ * Start a retried entry again: the script is asked once more, for the next attempt. (A drive is
+ * never reloaded, so the step's description of the entry is always at hand.)
+ */
+const restart = (loop: ProcessLoop<Driver>, slot: number): void => {
+  const driver = loop.owner
+  const state = loop.snapshot.state
+  const pending = state._tag === 'WAITING' ? state.awaiting[slot] : undefined
+  const entry = driver.retried.get(slot)
+  if (pending?.retry === undefined || entry === undefined)
+    throw new Error(`slot ${slot} holds no retried entry to start again`)
+  const ref = request(driver, entry, pending.retry.attempt)
+  loop.send(Events.awaitableRestarted(slot, ref, driver.clock.now()))
 }
 
 /** A timer fell due: it settles with its deadline, if the process still waits on it. */

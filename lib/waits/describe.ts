@@ -25,6 +25,15 @@ export type WaitItem =
       readonly deadline: number
       readonly lastError?: string
     }
+  /** A retried entry backing off: its attempt `attempt` of `maxAttempts` starts at `deadline`. */
+  | {
+      readonly kind: 'backoff'
+      readonly key: string
+      readonly attempt: number
+      readonly maxAttempts: number
+      readonly deadline: number
+      readonly lastError?: string
+    }
 
 /** The JSON form of a `WaitItem` (in status replies and broadcasts), checked where it enters. */
 export const WaitItemJson: t.Type<WaitItem, WaitItem, unknown> = t.union([
@@ -38,6 +47,16 @@ export const WaitItemJson: t.Type<WaitItem, WaitItem, unknown> = t.union([
     t.type({
       kind: t.literal('retry'),
       step: t.string,
+      attempt: t.number,
+      maxAttempts: t.number,
+      deadline: t.number,
+    }),
+    t.partial({ lastError: t.string }),
+  ]),
+  t.intersection([
+    t.type({
+      kind: t.literal('backoff'),
+      key: t.string,
       attempt: t.number,
       maxAttempts: t.number,
       deadline: t.number,
@@ -61,9 +80,7 @@ export const waitsOf = (snapshot: ProcessSnapshot): readonly WaitItem[] => {
         attempt: retry.attempt,
         maxAttempts: retry.maxAttempts,
         deadline: retry.deadline,
-        ...(retry.lastError === undefined
-          ? {}
-          : { lastError: `${retry.lastError.name}: ${retry.lastError.message}` }),
+        ...(retry.lastError === undefined ? {} : { lastError: errorLine(retry.lastError) }),
       },
     ]
   if (state.awaiting.length === 0)
@@ -73,6 +90,18 @@ export const waitsOf = (snapshot: ProcessSnapshot): readonly WaitItem[] => {
   return state.awaiting.flatMap((pending): WaitItem[] => {
     if (pending.done) return []
     const { key, ref } = pending
+    const retry = pending.retry
+    if (retry?.deadline !== undefined)
+      return [
+        {
+          kind: 'backoff',
+          key,
+          attempt: retry.attempt,
+          maxAttempts: retry.maxAttempts,
+          deadline: retry.deadline,
+          ...(retry.lastError === undefined ? {} : { lastError: errorLine(retry.lastError) }),
+        },
+      ]
     if (pending.timeout !== undefined && ref._tag === 'Timer')
       return [{ kind: 'timeout', of: pending.timeout, deadline: ref.deadline }]
     switch (ref._tag) {
@@ -89,6 +118,9 @@ export const waitsOf = (snapshot: ProcessSnapshot): readonly WaitItem[] => {
     }
   })
 }
+
+const errorLine = (error: { readonly name: string; readonly message: string }): string =>
+  `${error.name}: ${error.message}`
 
 /** `2026-03-01T00:00:10.000Z (in 10s)`, or `(3s ago)`, `(now)`. */
 export const formatInstant = (deadline: number, now: number): string =>
@@ -131,6 +163,12 @@ export const formatWait = (item: WaitItem, now: number): string => {
     case 'retry':
       return (
         `retry ${item.step}: attempt ${item.attempt} of ${item.maxAttempts} at ` +
+        `${formatInstant(item.deadline, now)}` +
+        (item.lastError === undefined ? '' : `, after ${item.lastError}`)
+      )
+    case 'backoff':
+      return (
+        `retry ${item.attempt}/${item.maxAttempts} of entry ${item.key} at ` +
         `${formatInstant(item.deadline, now)}` +
         (item.lastError === undefined ? '' : `, after ${item.lastError}`)
       )

@@ -9,6 +9,7 @@ import type { CheckpointJson } from '../../lib/checkpoint/codec.js'
 import type { ErrorInfo } from '../../lib/process/errors.js'
 import type { Journal, Position } from '../../lib/process/position.js'
 import type { RetryState } from '../../lib/process/retry-state.js'
+import type { EntryRetry } from '../../lib/process/entry-retry-state.js'
 import { isTerminal, type Pending, type ProcessState } from '../../lib/process/state.js'
 
 const text = fc.string({ maxLength: 6 })
@@ -43,6 +44,37 @@ const position: fc.Arbitrary<Position> = fc
   )
   .map(([position, journal]) => (journal === undefined ? position : { ...position, journal }))
 
+const plainError = fc.record({ name: text, message: text })
+
+/** A retried entry's attempts (`restarting` is never checkpointed). */
+const entryRetry: fc.Arbitrary<EntryRetry> = fc
+  .record({
+    maxAttempts: fc.integer({ min: 1, max: 9 }),
+    used: fc.nat({ max: 8 }),
+    initialDelayMs: fc.nat(),
+    factor: fc.double({ min: 1, max: 10, noNaN: true }),
+    maxDelayMs: maybe(fc.nat()),
+    retryOn: fc.boolean(),
+    timeoutMs: maybe(fc.nat()),
+    timeoutRefused: maybe(text),
+    deadline: maybe(deadline),
+    lastError: maybe(plainError),
+    relaunch: maybe(
+      fc
+        .tuple(fc.record({ definition: text, inputs: json }), fc.boolean())
+        .map(([relaunch, detached]) =>
+          detached ? { ...relaunch, detached: true as const } : relaunch,
+        ),
+    ),
+  })
+  .map(({ used, timeoutMs, timeoutRefused, relaunch, ...rest }) => ({
+    ...rest,
+    attempt: Math.min(used + 1, rest.maxAttempts),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(timeoutRefused === undefined ? {} : { timeoutRefused }),
+    ...(relaunch === undefined ? {} : { relaunch }),
+  }))
+
 const pending: fc.Arbitrary<Pending> = fc
   .record({
     key: text,
@@ -61,10 +93,12 @@ const pending: fc.Arbitrary<Pending> = fc
     done: fc.boolean(),
     value: json,
     timeout: maybe(text),
+    retry: maybe(entryRetry),
   })
-  .map(({ value, timeout, ...rest }) => ({
+  .map(({ value, timeout, retry, ...rest }) => ({
     ...(rest.done ? { ...rest, value } : rest),
     ...(timeout === undefined ? {} : { timeout }),
+    ...(retry === undefined ? {} : { retry }),
   }))
 
 const error: fc.Arbitrary<ErrorInfo> = fc
@@ -100,8 +134,6 @@ const state: fc.Arbitrary<ProcessState> = fc.oneof(
   fc.record({ _tag: fc.constant('EXCEPTED' as const), error }),
   fc.record({ _tag: fc.constant('KILLED' as const), message: maybe(text) }),
 )
-
-const plainError = fc.record({ name: text, message: text })
 
 /** A guarded step's attempts (the step starts again at a position without a journal). */
 const retry: fc.Arbitrary<RetryState> = fc
@@ -185,6 +217,30 @@ const positionJson = fc
   )
   .map(([where, journal]) => ({ ...where, ...journal }))
 
+const entryRetryJson = fc
+  .tuple(
+    fc
+      .record({
+        of: fc.integer({ min: 1, max: 9 }),
+        used: fc.nat({ max: 8 }),
+        delay: fc.nat(),
+        factor: fc.double({ min: 1, max: 10, noNaN: true }),
+      })
+      .map(({ of, used, ...rest }) => ({ n: Math.min(used + 1, of), of, ...rest })),
+    some({
+      cap: fc.nat(),
+      retryOn: fc.constant(true),
+      timeout: fc.nat(),
+      timeoutRefused: text,
+      until: deadline,
+      last: plainError,
+      launch: fc
+        .tuple(fc.record({ def: text, inputs: json }), some({ detached: fc.constant(true) }))
+        .map(([a, b]) => ({ ...a, ...b })),
+    }),
+  )
+  .map(([a, b]) => ({ ...a, ...b }))
+
 const pendingJson = fc
   .tuple(
     fc.record({ key: text }),
@@ -195,7 +251,7 @@ const pendingJson = fc
       fc.record({ timer: deadline }),
       fc.record({ signal: text }),
     ),
-    some({ append: fc.constant(true), timeout: text }),
+    some({ append: fc.constant(true), timeout: text, retry: entryRetryJson }),
     fc.oneof(
       fc.constant({}),
       some({ value: json }).map((value) => ({ done: true, ...value })),

@@ -58,9 +58,10 @@ const contains = (haystack: readonly string[], needle: readonly string[]): boole
 describe('the README', () => {
   const blocks = linkedBlocks()
 
-  it('shows the examples it links to: the first work chain, processes, task queues, testing a step, embedding', () => {
+  it('shows the examples it links to: the first work chain, retried entries, processes, task queues, testing a step, embedding', () => {
     expect(blocks.map((block) => block.file)).toEqual([
       'examples/readme/sum-of-squares.ts',
+      'examples/readme/retried-entries.ts',
       'examples/readme/processes.ts',
       'examples/readme/task-queue.ts',
       'spec/examples/testing-a-step.spec.ts',
@@ -95,6 +96,11 @@ describe('the README examples', () => {
   const printed: Record<string, string[]> = {
     'quick-start.ts': ['{ total: 285 }'],
     'processes.ts': ['WAITING', "{ greeting: 'Good day, Ada' }"],
+    'retried-entries.ts': [
+      'attempt 2 of 5 after Error: service down (call 1)',
+      'attempt 3 of 5 after Error: service down (call 2)',
+      '{ answer: 42 }',
+    ],
     'task-queue.ts': ['4 true', 'undefined', '[ 4, 9, 16 ]'],
     'own-loop.ts': [
       'CREATED -> RUNNING',

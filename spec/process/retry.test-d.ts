@@ -3,7 +3,7 @@
  */
 import * as t from 'io-ts'
 import { describe, expectTypeOf, it } from 'vitest'
-import { launch, out, task, toContext } from '../../lib/commands/index.js'
+import { all, launch, out, race, sleep, task, toContext } from '../../lib/commands/index.js'
 import { step } from '../../lib/process/declare-step.js'
 import type { RetryPolicy } from '../../lib/retry/policy.js'
 import { input, output } from '../../lib/ports/index.js'
@@ -52,5 +52,39 @@ describe('retry policies', () => {
     })
     // @ts-expect-error a timeout is a duration
     step({ timeout: 'soon' }, () => undefined)
+  })
+
+  it('declares retry on a task or a launch, in toContext, race and all, keeping the typed results', () => {
+    const policy = { maxAttempts: 3, initialDelay: '10s', factor: 2, maxDelay: '1 min' } as const
+    defineProcess({
+      name: 'RetriedEntries',
+      spec: { outputs: { y: output(t.number) } },
+      steps: {
+        *run() {
+          const { child, n } = yield* toContext({
+            child: launch(Child, { x: 1 }, { retry: policy, timeout: '30s' }),
+            n: task(async () => 2, { retry: { maxAttempts: 2, retryOn: (e) => e.name !== 'X' } }),
+          })
+          expectTypeOf(child).toEqualTypeOf<{ readonly y: number }>()
+          expectTypeOf(n).toEqualTypeOf<number>()
+          const won = yield* race({
+            child: launch(Child, { x: 2 }, { retry: policy }),
+            late: sleep('1h'),
+          })
+          const both = yield* all({
+            a: task(async () => 'a', { retry: policy }),
+            b: launch(Child, { x: 3 }, { retry: policy }),
+          })
+          expectTypeOf(both.a).toEqualTypeOf<string>()
+          yield* out('y', child.y + n + ('child' in won ? won.child.y : 0) + both.b.y)
+        },
+      },
+    })
+    // @ts-expect-error maxAttempts is required
+    task(async () => 1, { retry: { initialDelay: '1s' } })
+    // @ts-expect-error a delay must read as a duration
+    launch(Child, { x: 1 }, { retry: { maxAttempts: 2, initialDelay: '10 parsecs' } })
+    // @ts-expect-error retryOn says yes or no
+    task(async () => 1, { retry: { maxAttempts: 2, retryOn: () => 'yes' } })
   })
 })

@@ -62,6 +62,29 @@ describe('waitsOf and formatWait', () => {
     )
   })
 
+  it('describes a retried entry backing off, in its slot among the others', () => {
+    const snapshot = waiting([
+      pending('call', timerRef(NOW + 3_000), {
+        retry: {
+          attempt: 2,
+          maxAttempts: 5,
+          initialDelayMs: 3_000,
+          factor: 2,
+          maxDelayMs: undefined,
+          retryOn: false,
+          deadline: NOW + 3_000,
+          lastError: { name: 'Flake', message: 'down' },
+        },
+      }),
+      pending('timeout:call', timerRef(NOW), { timeout: 'call', done: true }),
+      pending('ok', signalRef('approve')),
+    ])
+    expect(formatWaits(waitsOf(snapshot), NOW)).toBe(
+      'retry 2/5 of entry call at 2026-03-01T00:00:03.000Z (in 3s), after Flake: down; ' +
+        'signal approve',
+    )
+  })
+
   it('says a wait on nothing waits for resume, and a process that does not wait waits for nothing', () => {
     expect(formatWaits(waitsOf(waiting([])), NOW)).toBe('resume')
     expect(waitsOf(createdSnapshot('p', stepPosition('run'), {}))).toEqual([])
