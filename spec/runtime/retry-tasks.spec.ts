@@ -40,7 +40,7 @@ const Fetch = defineProcess({
   steps: {
     *run(_ctx, { inputs, pid }) {
       const { got } = yield* toContext({
-        got: task(
+        got: task<number>(
           () => {
             const n = startCounted(pid)
             if (inputs.hangFirst && n === 1) return new Promise<number>(() => {})
@@ -154,7 +154,7 @@ const PlainFetch = defineWorkChain({
   steps: {
     ask: (_ctx, { pid }) =>
       toContext({
-        got: task(
+        got: task<number>(
           () => {
             const n = startCounted(pid)
             return n === 1 ? Promise.reject(new Flake('no. 1')) : Promise.resolve(n)
@@ -210,7 +210,7 @@ const Layered = defineProcess({
     run: step({ retry: { maxAttempts: 2, initialDelay: '1h' } }, function* (_ctx, { inputs, pid }) {
       stepRuns.set(pid, (stepRuns.get(pid) ?? 0) + 1)
       const { got } = yield* toContext({
-        got: task(
+        got: task<number>(
           () => {
             const n = startCounted(pid)
             return n <= inputs.failures ? Promise.reject(new Flake(`no. ${n}`)) : Promise.resolve(n)
