@@ -74,6 +74,8 @@ export class ProcessLoop<O = unknown> {
       this.processQueued()
     } finally {
       this.busy = false
+      // A waiting process may wait for days: it does not keep an empty mailbox meanwhile.
+      if (this.mail?.size === 0 && this.snap.state._tag === 'WAITING') this.mail = undefined
     }
   }
 

@@ -33,7 +33,7 @@ export const runtimeRunners: EffectRunners<ProcessHandle> = {
     // then the event loop gets a turn, so that a worker's heartbeats and RPCs are served.
     if (
       process.driving &&
-      (process.sliceEnd === Infinity || process.host.time.now() <= process.sliceEnd)
+      (process.sliceEnd === undefined || process.host.time.now() <= process.sliceEnd)
     )
       loop.send(Events.stepStarted())
     else process.driveLater()

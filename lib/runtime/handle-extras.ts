@@ -7,7 +7,6 @@ import type { DefinitionRegistry } from '../checkpoint/registry.js'
 import { deferred, type Deferred } from './deferred.js'
 import type { LiveAwaitables } from './awaiting.js'
 import type { ProcessListener } from './listener.js'
-import type { CancelTimer } from './timer-queue.js'
 
 /** What a handle keeps only once it needs it; `P` is the handle type (for its listeners). */
 export class Rare<P> {
@@ -18,14 +17,10 @@ export class Rare<P> {
   terminationWaiters: (() => void)[] | undefined = undefined
   terminated: Deferred<void> | undefined = undefined
   originalError: unknown = undefined
-  /** `execute()` has been called: it runs a process once. */
-  executed = false
   /** Promises and children this process awaits. */
   awaited: LiveAwaitables | undefined = undefined
   /** The registry the process was loaded with: a retried child is launched again from it. */
   registry: DefinitionRegistry | undefined = undefined
-  /** The durable timers armed for the process, by the slot they settle. */
-  timers: Map<number, CancelTimer> | undefined = undefined
 
   /** The process has ended: resolve what waits for it. */
   releaseWaiters(): void {

@@ -7,10 +7,10 @@ import type { ToContextEntry } from '../commands/suspend.js'
 import type { AwaitableRef } from '../process/awaitable.js'
 import type { ProcessDefinition, ProcessView } from '../process/definition.js'
 import type { Effect } from '../process/effects.js'
-import { ClosedError, InvalidStateError, KilledError } from '../process/errors.js'
+import { ClosedError } from '../process/errors.js'
 import { Events } from '../process/events.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
-import { isTerminal, type StateName } from '../process/state.js'
+import { isTerminal } from '../process/state.js'
 import { ProcessLoop } from '../interpreter/loop.js'
 import type { LiveStep, StepContext } from '../step/execute.js'
 import type { StepHost } from '../interpreter/step-event.js'
@@ -18,7 +18,7 @@ import { StepViews } from '../step/views.js'
 import { deferred } from './deferred.js'
 import { afterEndCommitted, endCommitted, waitsForCommit } from './commit-gate.js'
 import { Rare, settleAll } from './handle-extras.js'
-import { exceptionOf, resultOf } from './outcome.js'
+import { ProcessReading } from './handle-reading.js'
 import type { ProcessListener } from './listener.js'
 import type { ProcessHost } from './host.js'
 import { startEntries, watchAwaitable, type LiveAwaitables } from './awaiting.js'
@@ -26,32 +26,37 @@ import { runtimeRunners } from './effect-runners.js'
 import { checkResumeValue } from './resume-check.js'
 import { askOrThrow, sendSignal } from './signals.js'
 import type { Signal } from '../commands/signal.js'
-import { cancelTimers } from './timers.js'
+import { cancelTimers, type ProcessTimer } from './timers.js'
 
 /** What `pause`/`kill` return: settled at once, or when the running step ends. */
 export type ActionResult = Promise<boolean>
 
+/** Bits of `ProcessHandle.flags`: four booleans in one field, since a process may live for days. */
+const DRIVING = 1
+const SCHEDULED = 2
+const COMMIT_AWAITED = 4
+const KEPT_JSON = 8
+const EXECUTED = 16
+
 /** A live process. `I` parsed inputs, `O` outputs, `Res` what `result()` gives. */
 export class ProcessHandle<I = any, O = any, Res = unknown>
+  extends ProcessReading<O, Res>
   implements ProcessView, StepContext, StepHost
 {
   /** The interpreter loop: the snapshot and its mailbox. */
   readonly loop: ProcessLoop<ProcessHandle>
   /** A generator step suspended inside itself, kept so that going on needs no replay. */
   live: LiveStep | undefined = undefined
-  /** True while this turn of the event loop runs the process's steps one after another. */
-  driving = false
-  /** When the current run of steps should give the event loop a turn (`timeSliceMs`). */
-  sliceEnd = Infinity
-  private scheduled = false
-  /** @internal A `strict` host's commit is awaited before the next step (`commit-gate.ts`). */
-  commitAwaited = false
+  private flags = 0
+  /** When the current run of steps should give the event loop a turn (unset: no `timeSliceMs`). */
+  sliceEnd: number | undefined = undefined
   private stepViews: StepViews | undefined = undefined
   /** What most processes never need (listeners, pending actions, waiters…), made on first use. */
   private rare: Rare<ProcessHandle<I, O>> | undefined = undefined
-
-  /** Everything this process holds was checked to be JSON where it entered (see `bundle`). */
-  readonly keptJson: boolean
+  /** @internal The durable timers armed for it (a list through `ProcessTimer.nextOfProcess`). */
+  timers: ProcessTimer | undefined = undefined
+  /** Settles the promise `execute()` gave, until the process has ended. */
+  private settleExecute: ((outcome: unknown) => void) | undefined = undefined
 
   constructor(
     readonly definition: ProcessDefinition<I, any, O>,
@@ -61,11 +66,39 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     readonly host: ProcessHost,
     parentPid: string | undefined = undefined,
   ) {
+    super()
     this.loop = new ProcessLoop<ProcessHandle>(snapshot, runtimeRunners, this as ProcessHandle)
     // Fixed at creation: a host that checkpoints refuses data that is not JSON where it enters
     // (see json-guard.ts), but only from the time it does; a process older than that is walked.
-    this.keptJson = host.keepsJson === true
+    if (host.keepsJson === true) this.flags |= KEPT_JSON
     if (parentPid !== undefined) this.extras.parentPid = parentPid
+  }
+
+  /** Everything this process holds was checked to be JSON where it entered (see `bundle`). */
+  get keptJson(): boolean {
+    return (this.flags & KEPT_JSON) !== 0
+  }
+
+  /** True while this turn of the event loop runs the process's steps one after another. */
+  get driving(): boolean {
+    return (this.flags & DRIVING) !== 0
+  }
+
+  /** @internal A `strict` host's commit is awaited before the next step (`commit-gate.ts`). */
+  get commitAwaited(): boolean {
+    return (this.flags & COMMIT_AWAITED) !== 0
+  }
+
+  set commitAwaited(awaited: boolean) {
+    this.setFlag(COMMIT_AWAITED, awaited)
+  }
+
+  private setFlag(flag: number, on: boolean): void {
+    this.flags = on ? this.flags | flag : this.flags & ~flag
+  }
+
+  protected get originalError(): unknown {
+    return this.rare?.originalError
   }
 
   /** @internal What the runners keep for this process. */
@@ -93,94 +126,9 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     return (this.extras.awaited ??= { promises: new Map(), retried: new Map() })
   }
 
-  // -------------------------------------------------------------------------------------------
-  // Reading
-
-  get pid(): string {
-    return this.loop.snapshot.pid
-  }
-
-  /** The definition's name (plumpy's `get_name()`). */
-  get name(): string {
-    return this.definition.name
-  }
-
-  /** The current snapshot (immutable data). */
-  get snapshot(): ProcessSnapshot {
-    return this.loop.snapshot
-  }
-
-  get state(): StateName {
-    return this.loop.snapshot.state._tag
-  }
-
-  get status(): string | undefined {
-    return this.loop.snapshot.status
-  }
-
-  get paused(): boolean {
-    return this.loop.snapshot.paused
-  }
-
   /** Resolves once RPC to the pid reaches the process (`processControl`); see the README. */
   get reachable(): Promise<void> {
     return this.host.reachable?.(this.pid) ?? Promise.resolve()
-  }
-
-  get ctx(): unknown {
-    return this.loop.snapshot.ctx
-  }
-
-  get outputs(): Readonly<Partial<O>> {
-    return this.loop.snapshot.outputs as Partial<O>
-  }
-
-  /** True once FINISHED, EXCEPTED or KILLED. */
-  hasTerminated(): boolean {
-    return isTerminal(this.loop.snapshot.state)
-  }
-
-  /** False unless FINISHED successfully. */
-  get isSuccessful(): boolean {
-    const state = this.loop.snapshot.state
-    return state._tag === 'FINISHED' && state.successful
-  }
-
-  /** Whether the process finished successfully; an error before it has terminated. */
-  successful(): boolean {
-    if (!this.hasTerminated())
-      throw new InvalidStateError(`process ${this.pid} has not terminated (it is ${this.state})`)
-    return this.isSuccessful
-  }
-
-  /** The exit status of a FINISHED process (0 unless an exit code was returned). */
-  get exitStatus(): number | undefined {
-    const state = this.loop.snapshot.state
-    return state._tag === 'FINISHED' ? state.exitStatus : undefined
-  }
-
-  get exitMessage(): string | undefined {
-    const state = this.loop.snapshot.state
-    return state._tag === 'FINISHED' ? state.exitMessage : undefined
-  }
-
-  /**
-   * The result, typed from the steps (`Stop(x)`, `unsuccessful(x)`, a plain return). Throws
-   * `KilledError` if killed, the error if excepted, `InvalidStateError` before the end.
-   */
-  result(): Res {
-    return resultOf(this.pid, this.loop.snapshot.state, this.rare?.originalError) as Res
-  }
-
-  /** The error of an EXCEPTED process (the original one when it happened here). */
-  exception(): Error | undefined {
-    return exceptionOf(this.loop.snapshot.state, this.rare?.originalError)
-  }
-
-  /** Why the process did not finish: `KilledError` when KILLED, the error when EXCEPTED. */
-  failure(): Error | undefined {
-    const state = this.loop.snapshot.state
-    return state._tag === 'KILLED' ? new KilledError(state.message) : this.exception()
   }
 
   // -------------------------------------------------------------------------------------------
@@ -191,14 +139,29 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
    * that has ended on its own (driven by `stepUntilTerminated`, a launcher, its parent) gives its
    * outcome; a second `execute()` of a process that a first one ran is a `ClosedError`.
    */
-  async execute(): Promise<O> {
-    const extras = this.extras
-    if (extras.executed)
-      throw new ClosedError(`process ${this.pid} has already been executed: it ran once`)
-    extras.executed = true
-    await this.stepUntilTerminated()
-    this.result()
-    return this.loop.snapshot.outputs as O
+  execute(): Promise<O> {
+    if ((this.flags & EXECUTED) !== 0)
+      return Promise.reject(
+        new ClosedError(`process ${this.pid} has already been executed: it ran once`),
+      )
+    this.flags |= EXECUTED
+    this.stepOn()
+    // Only the resolver is kept while the process runs (a process may sleep for days): it is
+    // given the outputs, or a rejected promise of the failure.
+    return new Promise<O>((resolve) => {
+      if (this.closed) afterEndCommitted(this as ProcessHandle, () => resolve(this.outcome()))
+      else this.settleExecute = resolve as (outcome: unknown) => void
+    })
+  }
+
+  /** What `execute()` resolves to: the outputs, or a rejected promise of the failure. */
+  private outcome(): O | Promise<never> {
+    try {
+      this.result()
+      return this.loop.snapshot.outputs as O
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
   /**
@@ -206,9 +169,13 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
    * terminates; the promise resolves when it terminates.
    */
   stepUntilTerminated(): Promise<void> {
+    this.stepOn()
+    return this.whenTerminated()
+  }
+
+  private stepOn(): void {
     if (this.loop.snapshot.state._tag === 'CREATED') this.driveWith(Events.start())
     else this.drive()
-    return this.whenTerminated()
   }
 
   /** Resolves when the process has terminated and closed (never rejects). */
@@ -250,6 +217,18 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     if (this.loop.snapshot.state._tag === 'CREATED') this.loop.send(Events.start())
   }
 
+  /**
+   * @internal Drop what the process keeps only to go on faster, while it waits for long: its
+   * step views and its suspended generator, unless that would be replayed from a journal longer
+   * than `maxReplay` entries. Both are rebuilt when needed.
+   */
+  park(maxReplay: number): void {
+    const state = this.loop.snapshot.state
+    if (state._tag !== 'WAITING') return
+    this.stepViews = undefined
+    if ((state.position.journal?.entries.length ?? 0) <= maxReplay) this.live = undefined
+  }
+
   /** Take the steps the process can take now, in this turn (up to the host's time slice). */
   drive(): void {
     if (waitsForCommit(this as ProcessHandle)) return
@@ -263,21 +242,21 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
       return
     }
     const slice = this.host.timeSliceMs
-    this.sliceEnd = slice === undefined ? Infinity : this.host.time.now() + slice
-    this.driving = true
+    if (slice !== undefined) this.sliceEnd = this.host.time.now() + slice
+    this.flags |= DRIVING
     try {
       this.loop.send(event)
     } finally {
-      this.driving = false
+      this.flags &= ~DRIVING
     }
   }
 
   /** Take the next steps on a later turn of the event loop. */
   driveLater(): void {
-    if (this.scheduled) return
-    this.scheduled = true
+    if ((this.flags & SCHEDULED) !== 0) return
+    this.flags |= SCHEDULED
     this.host.schedule(() => {
-      this.scheduled = false
+      this.flags &= ~SCHEDULED
       this.drive()
     })
   }
@@ -374,7 +353,13 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     cancelTimers(this as ProcessHandle)
     this.live = undefined
     this.host.terminated(this as ProcessHandle)
-    if (rare !== undefined) afterEndCommitted(this as ProcessHandle, () => rare.releaseWaiters())
+    const settleExecute = this.settleExecute
+    this.settleExecute = undefined
+    if (rare !== undefined || settleExecute !== undefined)
+      afterEndCommitted(this as ProcessHandle, () => {
+        rare?.releaseWaiters()
+        settleExecute?.(this.outcome())
+      })
   }
 
   /** @internal Start what a step awaits (see `StepHost`). */

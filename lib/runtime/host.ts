@@ -8,6 +8,8 @@ import type { StateName } from '../process/state.js'
 import type { Durability } from './durability.js'
 import type { Logger, Scheduler, TimeSource } from './environment.js'
 import type { ProcessHandle } from './handle.js'
+import type { DueTimers } from './due-timers.js'
+import type { ProcessTimer } from './timers.js'
 
 /** The runner as its processes see it. */
 export interface ProcessHost {
@@ -15,6 +17,8 @@ export interface ProcessHost {
   readonly schedule: Scheduler
   /** The runner's clock and timers: the only source of time its processes see. */
   readonly time: TimeSource
+  /** Its processes' durable timers, in one queue armed through `time`. */
+  readonly timers: DueTimers<ProcessTimer>
   /**
    * When set, a process that has stepped for this long without waiting gives the event loop a
    * turn before its next step. Unset (the default), steps never yield the loop by themselves.

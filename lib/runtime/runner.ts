@@ -20,6 +20,8 @@ import {
   type TimeSource,
 } from './environment.js'
 import { systemTime } from './system-timers.js'
+import { DueTimers } from './due-timers.js'
+import type { ProcessTimer } from './timers.js'
 import { bundle } from '../checkpoint/bundle.js'
 import { checkpointLimits, type CheckpointLimits } from '../checkpoint/limits.js'
 import type { Persister } from '../persistence/persister.js'
@@ -111,6 +113,8 @@ export class Runner implements ProcessHost {
   readonly clock: Clock
   /** The clock and its timers, through which durable timers are armed. */
   readonly time: TimeSource
+  /** Its processes' durable timers: one queue, one timer of `time` for the earliest. */
+  readonly timers: DueTimers<ProcessTimer>
   readonly timeSliceMs: number | undefined
   readonly persister: Persister | undefined
   /** How deep and long what its processes keep may be, when it checkpoints them. */
@@ -139,6 +143,7 @@ export class Runner implements ProcessHost {
     const clock = options.clock ?? systemClock
     this.time = typeof clock === 'function' ? systemTime(clock) : clock
     this.clock = typeof clock === 'function' ? clock : () => this.time.now()
+    this.timers = new DueTimers(this.time)
     this.schedule = options.scheduler ?? immediateScheduler
     this.logger = options.logger ?? consoleLogger
     this.plugins = [...(options.plugins ?? [])]

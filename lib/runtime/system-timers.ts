@@ -5,7 +5,7 @@
  * loop may wake a little early: it then waits again).
  */
 import type { Clock, TimeSource } from './environment.js'
-import { TimerQueue, type CancelTimer } from './timer-queue.js'
+import { CallbackTimer, TimerQueue, type CancelTimer } from './timer-queue.js'
 
 /** `setTimeout` cannot wait longer than this (about 24.8 days): longer waits are re-armed. */
 const LONGEST_WAIT_MS = 2 ** 31 - 1
@@ -15,18 +15,20 @@ export const systemNow: Clock = () => Date.now()
 
 /** Timers on the event loop, read against `now` (the system clock unless given). */
 export const systemTime = (now: Clock = systemNow): TimeSource => {
-  const queue = new TimerQueue()
+  const queue = new TimerQueue<CallbackTimer>()
   let wake: ReturnType<typeof setTimeout> | undefined
   let wakeAt: number | undefined
 
   const fireDue = (): void => {
     wake = undefined
     wakeAt = undefined
-    for (let callback = queue.takeDue(now()); callback !== undefined; ) {
-      callback()
-      callback = queue.takeDue(now())
+    try {
+      for (let timer = queue.takeDue(now()); timer !== undefined; timer = queue.takeDue(now()))
+        timer.callback()
+    } finally {
+      // A callback that threw leaves the rest of what is due to the next wake, not stranded.
+      arm()
     }
-    arm()
   }
 
   const arm = (): void => {
@@ -46,11 +48,11 @@ export const systemTime = (now: Clock = systemNow): TimeSource => {
   return {
     now,
     at(deadline: number, callback: () => void): CancelTimer {
-      const cancel = queue.add(deadline, callback)
+      const timer = new CallbackTimer(deadline, callback)
+      queue.add(timer)
       arm()
       return () => {
-        cancel()
-        if (queue.size === 0) arm()
+        if (queue.remove(timer) && queue.size === 0) arm()
       }
     },
   }

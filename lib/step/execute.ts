@@ -16,7 +16,7 @@ import type {
   StepGenerator,
 } from '../process/definition.js'
 import type { StepDeeds } from '../process/events.js'
-import { NO_ARGS, type JournalEntry, type Position } from '../process/position.js'
+import { NO_ARGS, withJournal, type JournalEntry, type Position } from '../process/position.js'
 import { ProcessError, type ErrorInfo } from '../process/errors.js'
 import type { RetryState } from '../process/retry-state.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
@@ -259,7 +259,7 @@ const settle = (
         located,
         withDeclaredSignals(input.definition, {
           _tag: 'Wait',
-          position: { ...located.at, journal: { entries: run.journal } },
+          position: withJournal(located.at, run.journal),
           message: on._tag === 'WaitForResume' ? on.message : undefined,
           data: undefined,
           entries: shape.entries,

@@ -13,12 +13,12 @@
  */
 import { toMilliseconds, type Duration } from '../commands/duration.js'
 import type { TimeSource } from '../runtime/environment.js'
-import { TimerQueue, type CancelTimer } from '../runtime/timer-queue.js'
+import { CallbackTimer, TimerQueue, type CancelTimer } from '../runtime/timer-queue.js'
 
 /** A clock for tests: time stands still until `advance` or `advanceTo`. */
 export class TestClock implements TimeSource {
   private time: number
-  private readonly queue = new TimerQueue()
+  private readonly queue = new TimerQueue<CallbackTimer>()
 
   /** Start at `start` (ms since the epoch; 0 unless given). */
   constructor(start = 0) {
@@ -34,9 +34,10 @@ export class TestClock implements TimeSource {
    * fires at once: in a microtask, after the code that armed it.
    */
   at(deadline: number, callback: () => void): CancelTimer {
-    const cancel = this.queue.add(deadline, callback)
+    const timer = new CallbackTimer(deadline, callback)
+    this.queue.add(timer)
     if (deadline <= this.time) queueMicrotask(() => this.advanceTo(this.time))
-    return cancel
+    return () => void this.queue.remove(timer)
   }
 
   /** Move time forward by `duration`, firing what falls due on the way, in deadline order. */
@@ -53,7 +54,7 @@ export class TestClock implements TimeSource {
       throw new RangeError(`a TestClock does not go back (now ${this.time}, asked ${instant})`)
     for (let next = this.queue.next; next !== undefined && next <= instant; ) {
       this.time = Math.max(this.time, next)
-      this.queue.takeDue(this.time)?.()
+      this.queue.takeDue(this.time)?.callback()
       next = this.queue.next
     }
     this.time = instant
