@@ -175,10 +175,7 @@ export class ProcessLauncher {
     return this.run(process, task.nowait === true, delivery)
   }
 
-  /**
-   * How many processes started by tasks live here (or are being started), parked ones left out:
-   * a process waiting only for a signal or a timer holds no slot (see `isParked`).
-   */
+  /** How many processes started by tasks live here or are starting, parked ones (`isParked`) not. */
   processCount(): number {
     const { runner } = this.options
     let roots = 0
