@@ -26,7 +26,6 @@ import { RemoteProcessController, UnroutableError, silentLogger } from '../lib/i
 import { AmqpCommunicator } from '../lib/comms/amqp/index.js'
 import { Ping, Waiter } from './b9-definitions.js'
 import { startWorker, type WorkerKind, type WorkerProcess } from './b9-workers.js'
-import { SLOTS } from './launcher-worker.js'
 import { check, runIfMain, untimed, type Measurement, type WorkloadArgs } from './harness.js'
 import { postgresUnavailable, startBroker, startPostgres, type Server } from './servers.js'
 import { StateWatch } from './state-watch.js'
@@ -36,7 +35,6 @@ const quantile = (sorted: readonly number[], q: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number
 
 interface Session {
-  readonly nowait: boolean
   readonly controller: RemoteProcessController
   readonly watch: StateWatch
   readonly limitMs: number
@@ -68,38 +66,28 @@ const reachable = async (controller: RemoteProcessController, pid: string): Prom
 }
 
 /**
- * Launch `count` waiters; resolves, once every one is WAITING and answers RPC, to their pids,
- * waiter `n` being the `n`-th. With `nowait` (B7's worker) a waiting process holds no slot of the
- * worker. Without it (the worker on PostgreSQL, where `nowait` launches did not come back within
- * the limit on the shared machine: not looked into yet), each launch holds a slot until its
- * process ends, so a batch is at most the worker's slots.
+ * Launch `count` waiters `nowait`; resolves, once every one is WAITING and answers RPC, to their
+ * pids, waiter `n` being the `n`-th. A process parked on a signal holds no slot of its worker, so
+ * a batch may be larger than the worker's slots.
  */
 const launchWaiting = async (session: Session, count: number): Promise<string[]> => {
-  const { controller, watch, limitMs, nowait } = session
+  const { controller, watch, limitMs } = session
   const launches = Array.from({ length: count }, (_, n) => {
     const pid = randomUUID()
-    const launched = controller.launchProcess(Waiter, { n }, { nowait, pid })
+    const launched = controller.launchProcess(Waiter, { n }, { nowait: true, pid })
     return { pid, launched }
   })
   const pids = launches.map(({ pid }) => pid)
-  if (nowait)
-    await within(limitMs, `${count} launches`, Promise.all(launches.map((l) => l.launched)))
-  // A waited launch that fails rejects here, rather than leaving the waits below to time out.
-  const failed = Promise.all(launches.map((l) => l.launched)).then(
-    () => new Promise<never>(() => {}),
-  )
+  await within(limitMs, `${count} launches`, Promise.all(launches.map((l) => l.launched)))
   await within(
     limitMs,
     `${count} processes reaching WAITING and answering RPC`,
-    Promise.race([
-      failed,
-      Promise.all(
-        pids.map(async (pid) => {
-          await watch.reached(pid, 'WAITING')
-          await reachable(controller, pid)
-        }),
-      ),
-    ]),
+    Promise.all(
+      pids.map(async (pid) => {
+        await watch.reached(pid, 'WAITING')
+        await reachable(controller, pid)
+      }),
+    ),
   )
   return pids
 }
@@ -178,7 +166,6 @@ const measure = async (
     client = await AmqpCommunicator.connect(broker.url, { prefix, logger: silentLogger })
     const watch = await StateWatch.on(client)
     const session = {
-      nowait: kind._tag === 'runner',
       controller: new RemoteProcessController(client),
       watch,
       limitMs: 300_000,
@@ -247,10 +234,9 @@ const measure = async (
 export const main = async (args: WorkloadArgs): Promise<Measurement[]> => {
   // `--count N`: another batch size for both workers (to try the workload quickly).
   const count = args.numbers.get('count')
-  const full = (n: number) => ({ count: count ?? n, warmup: 1, runs: 3 })
-  const sizes = args.smoke ? { count: count ?? 20, warmup: 0, runs: 1 } : full(1_000)
-  // Waited launches hold a worker slot each: a batch is at most the slots.
-  const pgSizes = { ...(args.smoke ? sizes : full(SLOTS)), count: Math.min(count ?? SLOTS, SLOTS) }
+  const sizes = args.smoke
+    ? { count: count ?? 20, warmup: 0, runs: 1 }
+    : { count: count ?? 1_000, warmup: 1, runs: 3 }
   const broker = startBroker()
   try {
     const origin = { broker: broker.origin }
@@ -264,7 +250,7 @@ export const main = async (args: WorkloadArgs): Promise<Measurement[]> => {
         'B9-pg',
         { _tag: 'postgres', store: database.url },
         broker,
-        pgSizes,
+        sizes,
         {
           ...origin,
           postgres:

@@ -43,9 +43,10 @@ export interface LauncherOptions {
   /** Refuse new tasks (they go to another subscriber), e.g. while shutting down. */
   readonly accepting?: () => boolean
   /**
-   * At most this many processes started by tasks (children not counted) live on the runner:
-   * a task for one more goes back to the queue. Slots bound the tasks held unacknowledged; this
-   * bounds the processes, also once their tasks were acknowledged early. Default: no bound.
+   * At most this many processes started by tasks (children not counted, nor processes parked on
+   * signals or timers: see `isParked`) live on the runner: a task for one more goes back to the
+   * queue. Slots bound the tasks held unacknowledged; this bounds the processes, also once their
+   * tasks were acknowledged early. Default: no bound.
    */
   readonly maxProcesses?: number
   /** Claim processes before running them, so that no two workers run one process. */

@@ -37,6 +37,7 @@ import type { Persister } from '../persistence/persister.js'
 import { isTransientStoreError } from '../persistence/transient.js'
 import type { ProcessHandle } from '../runtime/handle.js'
 import { loadProcess } from '../runtime/load.js'
+import { isParked } from '../waits/parked.js'
 import { Runner } from '../runtime/runner.js'
 import type { Communicator, MessageOrigin, TaskDelivery } from './communicator.js'
 import { TaskRejected } from './errors.js'
@@ -174,11 +175,12 @@ export class ProcessLauncher {
     return this.run(process, task.nowait === true, delivery)
   }
 
-  /** How many processes started by tasks live here (or are being started). */
+  /** How many processes started by tasks live here or are starting, parked ones (`isParked`) not. */
   processCount(): number {
     const { runner } = this.options
     let roots = 0
-    for (const process of runner.list()) if (process.parentPid === undefined) roots++
+    for (const process of runner.list())
+      if (process.parentPid === undefined && !isParked(process.snapshot)) roots++
     for (const pid of this.starting.keys()) if (runner.get(pid) === undefined) roots++
     return roots
   }

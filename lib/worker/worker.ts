@@ -34,7 +34,7 @@ import type { Logger } from '../runtime/environment.js'
 import type { Durability } from '../runtime/durability.js'
 import { hasHistory } from '../persistence/catalog/history.js'
 import { recordHistory, type HistoryRecorder } from '../runtime/history.js'
-import { Runner } from '../runtime/runner.js'
+import { Runner, type RunnerPlugin } from '../runtime/runner.js'
 import { workerLog, workerLogger } from './events.js'
 import type { CheckpointWrite, WorkerMetrics } from './metrics.js'
 import type { Ownership } from './ownership.js'
@@ -201,10 +201,12 @@ export class Worker {
         holds: (pid) => options.ownership.holds(pid),
       })
     }
-    const regulate = (process: { readonly parentPid: string | undefined }) => {
-      if (process.parentPid === undefined) this.regulate()
-    }
-    this.runner.use({ created: regulate, terminated: regulate })
+    const regulate = (process: { readonly parentPid: string | undefined }) =>
+      process.parentPid === undefined && this.regulate()
+    // A root parked on a signal or a timer holds no slot (`isParked`): it may park or wake.
+    const moved: RunnerPlugin['stateChanged'] = (process, from, to) =>
+      (from === 'WAITING' || to === 'WAITING') && regulate(process)
+    this.runner.use({ created: regulate, stateChanged: moved, terminated: regulate })
     this.launcher = new ProcessLauncher({
       runner: this.runner,
       registry: options.registry,

@@ -53,7 +53,17 @@ const Fork = defineWorkChain({
   outline: (s) => [s.start, s.end],
 })
 
-const registry = DefinitionRegistry.of(Waiter, Doubler, Pipeline, Work, Failer, Fork)
+/** Waits for a `Waiter` child: not parked (its child is work under way), so it holds a slot. */
+const Parent = defineWorkChain({
+  name: 'Parent',
+  steps: {
+    start: () => toContext({ waiter: launch(Waiter, {}) }),
+    end() {},
+  },
+  outline: (s) => [s.start, s.end],
+})
+
+const registry = DefinitionRegistry.of(Waiter, Doubler, Pipeline, Work, Failer, Fork, Parent)
 
 interface FakeDelivery {
   readonly redelivered: boolean
@@ -352,14 +362,24 @@ describe('ProcessLauncher with an ownership', () => {
       registry,
       maxProcesses: 1,
     })
-    await launcher.handle({ task: 'launch', definition: 'Waiter', pid: 'w1', nowait: true })
+    await launcher.handle({ task: 'launch', definition: 'Parent', pid: 'p1', nowait: true })
     expect(launcher.processCount()).toBe(1)
     await expect(
-      launcher.handle({ task: 'launch', definition: 'Waiter', pid: 'w2', nowait: true }),
+      launcher.handle({ task: 'launch', definition: 'Parent', pid: 'p2', nowait: true }),
     ).rejects.toThrow(TaskRejected)
     // A task for a process it already runs is no new process.
     expect(
-      await launcher.handle({ task: 'launch', definition: 'Waiter', pid: 'w1', nowait: true }),
-    ).toBe('w1')
+      await launcher.handle({ task: 'launch', definition: 'Parent', pid: 'p1', nowait: true }),
+    ).toBe('p1')
+  })
+
+  it('does not count processes parked on a resume, a signal or a timer', async () => {
+    const runner = new Runner({ logger: silentLogger })
+    const launcher = new ProcessLauncher({ runner, registry, maxProcesses: 1 })
+    for (const pid of ['w1', 'w2', 'w3'])
+      expect(
+        await launcher.handle({ task: 'launch', definition: 'Waiter', pid, nowait: true }),
+      ).toBe(pid)
+    expect(launcher.processCount()).toBe(0)
   })
 })
