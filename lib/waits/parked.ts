@@ -1,6 +1,6 @@
 /**
  * Whether a process is parked: WAITING only for what comes from outside its worker (a signal, a
- * timer or timeout, a retry's backoff, a `resume`). A parked process does no work and may wait
+ * timer or timeout, a retry's backoff (of the step or of an entry), a `resume`). A parked process does no work and may wait
  * for days, so a worker does not count it among the processes its slots bound: counted, a
  * worker whose slots were all parked would take no task while the tasks queued behind them
  * could be the very ones whose processes are to be signalled (a `nowait` launch would then never
@@ -16,6 +16,7 @@ const fromOutside = (item: WaitItem): boolean => {
     case 'timer':
     case 'timeout':
     case 'retry':
+    case 'backoff':
     case 'resume':
       return true
     case 'child':

@@ -38,6 +38,18 @@ describe('isParked', () => {
       ),
     ).toBe(true)
     expect(isParked(waiting([]))).toBe(true) // a Wait command: waits for resume()
+    // A task between attempts: only its backoff timer runs until it starts again.
+    const backoff = {
+      attempt: 1,
+      maxAttempts: 3,
+      initialDelayMs: 1_000,
+      factor: 2,
+      maxDelayMs: undefined,
+      retryOn: false,
+      deadline: 5,
+      lastError: { name: 'Flake', message: 'no' },
+    }
+    expect(isParked(waiting([pending('job', timerRef(5), { retry: backoff })]))).toBe(true)
   })
 
   it('does not hold while a child or a task it waits for still works', () => {
