@@ -11,6 +11,7 @@ import type { Clock, Logger } from '../runtime/environment.js'
 import type { Communicator, MessageOrigin } from './communicator.js'
 import { pidProblem } from '../runtime/pid.js'
 import { receiveSignal } from '../runtime/signals.js'
+import { endCommitted } from '../runtime/commit-gate.js'
 import { waitsOf, type WaitItem } from '../waits/describe.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import {
@@ -99,10 +100,14 @@ export const processControl = (
     switch (message.intent) {
       case 'status':
         return statusOf(process, ctime)
-      case 'signal':
+      case 'signal': {
         // Checked against the wait for it; a refusal reaches the sender as a remote error.
         receiveSignal(process, message.name, message.payload)
-        return true
+        // Where the durability mode keeps what was reported (strict, batched), the sender hears
+        // of it once the checkpoint holding the signal is committed.
+        const committed = endCommitted(process)
+        return committed === undefined ? true : committed.then(() => true)
+      }
       default:
         return control(process, message)
     }

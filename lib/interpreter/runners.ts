@@ -41,6 +41,7 @@ export const inertRunners: EffectRunners<any> = {
   Await: nothing,
   CancelAwaited: nothing,
   RestartAwaited: nothing,
+  SignalKept: nothing,
   KillChildren: nothing,
   Settle: nothing,
   Checkpoint: nothing,

@@ -110,6 +110,14 @@ export interface RestartAwaited {
   readonly slot: number
 }
 
+/**
+ * A signal no wait names yet was kept in the inbox: nothing else changed, yet a checkpointing
+ * host saves the process now, so that a signal its sender saw accepted outlives a crash.
+ */
+export interface SignalKept {
+  readonly _tag: 'SignalKept'
+}
+
 /** Kill the children a killed process was waiting on. */
 export interface KillChildren {
   readonly _tag: 'KillChildren'
@@ -177,6 +185,7 @@ export type Effect =
   | Await
   | CancelAwaited
   | RestartAwaited
+  | SignalKept
   | KillChildren
   | Reply
   | Defer

@@ -4,11 +4,16 @@
  * that has terminated is refused. Part of the reducer (`transition.ts`).
  */
 import type { Effect } from './effects.js'
-import { REPLY_TRUE, REPLY_TRUE_EFFECT, finish, type Transition } from './enter.js'
+import { REPLY_TRUE_EFFECT, finish, type Transition } from './enter.js'
 import { reject } from './requests.js'
 import { settleSlot } from './settle.js'
 import type { ProcessSnapshot, ReceivedSignal } from './snapshot.js'
 import { isTerminal, type ProcessState } from './state.js'
+
+const KEPT_AND_REPLIED: readonly Effect[] = Object.freeze([
+  { _tag: 'SignalKept' },
+  REPLY_TRUE_EFFECT,
+])
 
 /** A signal `name` with its payload (already checked by its codec where it entered). */
 export const receiveSignal = (s: ProcessSnapshot, name: string, payload: unknown): Transition => {
@@ -16,7 +21,7 @@ export const receiveSignal = (s: ProcessSnapshot, name: string, payload: unknown
     return reject(s, `process ${s.pid} has terminated (${s.state._tag}): signal '${name}' refused`)
   const slot = slotWaitingFor(s.state, name)
   if (slot === undefined)
-    return [{ ...s, inbox: [...(s.inbox ?? []), { name, payload }] }, REPLY_TRUE]
+    return [{ ...s, inbox: [...(s.inbox ?? []), { name, payload }] }, KEPT_AND_REPLIED]
   const effects: Effect[] = []
   const next = settleSlot(s, slot, payload, effects)
   effects.push(REPLY_TRUE_EFFECT)

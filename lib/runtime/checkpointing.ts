@@ -79,6 +79,7 @@ export const checkpointing = (
     takesCheckpoints: true,
     stateChanged: save,
     pausedChanged: (process) => save(process, process.state, process.state),
+    signalKept: (process) => save(process, process.state, process.state),
     committing: (pid) => inFlight.get(pid),
     flush: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight.values()])

@@ -42,6 +42,7 @@ export const runtimeRunners: EffectRunners<ProcessHandle> = {
   Await: ({ slot, ref }, loop) => watchAwaitable(loop.owner, slot, ref),
   CancelAwaited: (effect, loop) => cancelAwaited(loop.owner, effect),
   RestartAwaited: ({ slot }, loop) => restartAwaited(loop.owner, slot),
+  SignalKept: (_effect, loop) => loop.owner.host.signalKept(loop.owner),
   KillChildren: ({ pids, message }, loop) => {
     const process = loop.owner
     if (process.definition.killChildren)

@@ -48,6 +48,8 @@ export interface ProcessHost {
   stateChanged(process: ProcessHandle, from: StateName | null, to: StateName): void
   /** The process was paused or played (a checkpoint records it). */
   pausedChanged(process: ProcessHandle): void
+  /** A signal was kept in the inbox of the process (a checkpoint records it). */
+  signalKept(process: ProcessHandle): void
   /** Save a checkpoint a step asked for. */
   saveCheckpoint(process: ProcessHandle, tag: string | undefined): void
   /** The process has terminated and closed. */

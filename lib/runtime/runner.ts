@@ -41,6 +41,8 @@ export interface RunnerPlugin {
   terminated?(process: ProcessHandle): void
   /** The process was paused or played. */
   pausedChanged?(process: ProcessHandle): void
+  /** A signal no wait names yet was kept in the inbox of the process (nothing else changed). */
+  signalKept?(process: ProcessHandle): void
   /**
    * A step ran (see `StepRun`), before its transition applies: the `stateChanged` that follows
    * for this process is that step's. Steps are timed only when some plugin has this.
@@ -331,6 +333,17 @@ export class Runner implements ProcessHost {
         ;(plugins[i] as RunnerPlugin).pausedChanged?.(process)
       } catch (error) {
         this.logger.error(`plugin failed on ${process.pid} pause/play: ${String(error)}`)
+      }
+    }
+  }
+
+  signalKept(process: ProcessHandle): void {
+    const plugins = this.plugins
+    for (let i = 0; i < plugins.length; i++) {
+      try {
+        ;(plugins[i] as RunnerPlugin).signalKept?.(process)
+      } catch (error) {
+        this.logger.error(`plugin failed on ${process.pid} signal kept: ${String(error)}`)
       }
     }
   }

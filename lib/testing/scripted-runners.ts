@@ -99,6 +99,8 @@ export const scriptedRunners: EffectRunners<Driver> = {
   // A loser's answer is dropped when it comes: the process no longer waits on it.
   CancelAwaited: () => {},
   RestartAwaited: ({ slot }, loop) => restart(loop, slot),
+  // The drive records checkpoints a step asks for; a kept signal is in the snapshot it returns.
+  SignalKept: () => {},
   KillChildren: () => {},
   Settle: () => {},
   Checkpoint: ({ tag }, loop) => void loop.owner.result.checkpoints.push(tag),

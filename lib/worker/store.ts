@@ -228,8 +228,9 @@ export const writeAheadScheduler =
     queueMicrotask(() => store.afterWrites(() => setImmediate(callback)))
 
 /**
- * Checkpoint every process at every state change, and when it is paused or played, handing each
- * checkpoint to the store at once (in the transition's own turn).
+ * Checkpoint every process at every state change, when it is paused or played, and when a signal
+ * is kept in its inbox, handing each checkpoint to the store at once (in the transition's own
+ * turn).
  *
  * - The runner's built-in `checkpoints: 'every-transition'` queues a process's next checkpoint
  *   behind its previous write before handing it over, so the store could not count it yet when
@@ -251,5 +252,6 @@ export const checkpointEveryTransition = (store: WorkerStore, logger: Logger): R
     created: (process) =>
       process.addProcessListener({ onProcessPaused: save, onProcessPlayed: save }),
     stateChanged: save,
+    signalKept: save,
   }
 }

@@ -1,0 +1,107 @@
+/**
+ * A signal kept in the inbox is checkpointed at once, though nothing else changed; and over a
+ * communicator, where the durability mode keeps what was reported (strict, batched), the sender
+ * hears that it was accepted only once the checkpoint holding it is committed.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Bundle } from '../../lib/checkpoint/bundle.js'
+import { DefinitionRegistry } from '../../lib/checkpoint/registry.js'
+import { RemoteProcessController } from '../../lib/comms/controller.js'
+import { LocalCommunicator } from '../../lib/comms/local.js'
+import { processControl } from '../../lib/comms/process-control.js'
+import { InMemoryPersister } from '../../lib/persistence/memory.js'
+import type { Durability } from '../../lib/runtime/durability.js'
+import { loadProcess } from '../../lib/runtime/load.js'
+import { silentLogger } from '../../lib/runtime/environment.js'
+import { quietRunner } from './helpers.js'
+import { Approval, Approve, Note } from './signal-fixtures.js'
+
+/** An in-memory store whose commits wait, once held, until let through. */
+class GatedStore extends InMemoryPersister {
+  private gate: Promise<void> | undefined
+  private release: (() => void) | undefined
+  commits = 0
+
+  hold(): void {
+    this.gate = new Promise((resolve) => (this.release = resolve))
+  }
+
+  letThrough(): void {
+    this.release?.()
+    this.gate = undefined
+  }
+
+  override async saveCheckpoint(bundle: Bundle, tag?: string): Promise<void> {
+    if (this.gate !== undefined) await this.gate
+    await super.saveCheckpoint(bundle, tag)
+    this.commits += 1
+  }
+}
+
+const inboxOf = async (store: InMemoryPersister, pid: string) =>
+  (await store.loadCheckpoint(pid)).snapshot.inbox
+
+const opened: LocalCommunicator[] = []
+afterEach(async () => {
+  for (const communicator of opened.splice(0)) await communicator.close()
+})
+
+describe('a signal kept in the inbox', () => {
+  it('is checkpointed at once, and a process loaded from that checkpoint gets it', async () => {
+    const store = new InMemoryPersister()
+    const runner = quietRunner({ persister: store, checkpoints: 'every-transition' })
+    const first = Approval.create({ notes: 1 }, { runner, pid: 'kept' })
+    void first.stepUntilTerminated()
+    await runner.flush()
+    expect(first.state).toBe('WAITING') // for a note: the approval comes early
+    first.signal(Approve, { by: 'ivy' })
+    await runner.flush()
+    expect(await inboxOf(store, 'kept')).toEqual([{ name: 'approve', payload: { by: 'ivy' } }])
+    // The runner is gone (a crash): another loads the process and sends the note.
+    const again = await loadProcess(
+      quietRunner({ persister: store }),
+      store,
+      DefinitionRegistry.of(Approval),
+      'kept',
+    )
+    const done = again.stepUntilTerminated()
+    again.signal(Note, 'now')
+    await done
+    expect(again.outputs).toEqual({ by: 'ivy' })
+  })
+
+  const overCommunicator = async (durability: Durability) => {
+    const store = new GatedStore()
+    const runner = quietRunner({ persister: store, checkpoints: 'every-transition', durability })
+    const communicator = new LocalCommunicator({ logger: silentLogger })
+    opened.push(communicator)
+    const control = processControl(communicator, { logger: silentLogger })
+    runner.use(control)
+    const process = Approval.create({ notes: 1 }, { runner, pid: `gated-${durability}` })
+    void process.stepUntilTerminated()
+    await control.reachable(process.pid)
+    await runner.flush()
+    store.hold()
+    const controller = new RemoteProcessController(communicator)
+    let answered = false
+    const sent = controller.signal(process.pid, Approve, { by: 'jo' }).then(() => {
+      answered = true
+    })
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve))
+    const answeredBeforeCommit = answered
+    expect(process.snapshot.inbox).toEqual([{ name: 'approve', payload: { by: 'jo' } }])
+    store.letThrough()
+    await sent
+    expect(await inboxOf(store, process.pid)).toEqual([{ name: 'approve', payload: { by: 'jo' } }])
+    return answeredBeforeCommit
+  }
+
+  it('is acknowledged to a remote sender only once committed, in strict and batched modes', async () => {
+    expect(await overCommunicator('strict')).toBe(false)
+    expect(await overCommunicator('batched')).toBe(false)
+  })
+
+  it('is acknowledged at once in async mode, which promises nothing of the kind', async () => {
+    expect(await overCommunicator('async')).toBe(true)
+  })
+})
