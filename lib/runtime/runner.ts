@@ -28,6 +28,7 @@ import type { Persister } from '../persistence/persister.js'
 import { checkpointing, type Checkpointing } from './checkpointing.js'
 import type { Durability } from './durability.js'
 import { InvalidInputsError } from './errors.js'
+import { keptRawInputs } from './kept-inputs.js'
 import { notJsonValue } from './json-guard.js'
 import { validPid } from './pid.js'
 import { ProcessHandle } from './handle.js'
@@ -228,7 +229,7 @@ export class Runner implements ProcessHost {
       definition,
       snapshot,
       inputs,
-      raw,
+      keptRawInputs(raw, inputs),
       this,
       options.parentPid,
     )

@@ -43,12 +43,14 @@ const awaitableKey = (awaitable: Awaitable): string => {
       return 'task'
     case 'Promise':
       return 'promise'
+    // Joined, not concatenated: every sleeping process keeps its key, and a concatenation is kept
+    // as a chain of pieces that weighs twice a flat string.
     case 'Timer':
       return awaitable.until === undefined
-        ? `sleep(${awaitable.ms ?? 0})`
-        : `sleepUntil(${awaitable.until})`
+        ? ['sleep(', awaitable.ms ?? 0, ')'].join('')
+        : ['sleepUntil(', awaitable.until, ')'].join('')
     case 'SignalWait':
-      return `signal(${awaitable.signal.name})`
+      return ['signal(', awaitable.signal.name, ')'].join('')
   }
 }
 
