@@ -86,7 +86,7 @@ describe('a worker whose trees are taken over while it lives', () => {
          WHERE s.application_name = 'plumpy-ts worker a'
            AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = s.pid AND l.locktype = 'advisory')`,
       )
-      // Worker b's group-committed saves share-lock the claim rows of their roots while their
+      // Worker a's group-committed saves share-lock the claim rows of their roots while their
       // batch commits, so taking many rows at once may meet one of them in the other order:
       // PostgreSQL then aborts one side (deadlock_detected), and the thief tries again, as any
       // client of a multi-row update must.
