@@ -316,6 +316,22 @@ export class Runner implements ProcessHost {
     while (this.requested.size > 0) await Promise.all([...this.requested.values()])
   }
 
+  /** Call `hook` of every plugin that has it; one that throws is logged, the others still run. */
+  private tellPlugins(
+    hook: 'pausedChanged' | 'signalKept' | 'terminated',
+    process: ProcessHandle,
+    what: string,
+  ): void {
+    const plugins = this.plugins
+    for (let i = 0; i < plugins.length; i++) {
+      try {
+        ;(plugins[i] as RunnerPlugin)[hook]?.(process)
+      } catch (error) {
+        this.logger.error(`plugin failed on ${process.pid} ${what}: ${String(error)}`)
+      }
+    }
+  }
+
   stateChanged(process: ProcessHandle, from: StateName | null, to: StateName): void {
     const plugins = this.plugins
     for (let i = 0; i < plugins.length; i++) {
@@ -328,37 +344,16 @@ export class Runner implements ProcessHost {
   }
 
   pausedChanged(process: ProcessHandle): void {
-    const plugins = this.plugins
-    for (let i = 0; i < plugins.length; i++) {
-      try {
-        ;(plugins[i] as RunnerPlugin).pausedChanged?.(process)
-      } catch (error) {
-        this.logger.error(`plugin failed on ${process.pid} pause/play: ${String(error)}`)
-      }
-    }
+    this.tellPlugins('pausedChanged', process, 'pause/play')
   }
 
   signalKept(process: ProcessHandle): void {
-    const plugins = this.plugins
-    for (let i = 0; i < plugins.length; i++) {
-      try {
-        ;(plugins[i] as RunnerPlugin).signalKept?.(process)
-      } catch (error) {
-        this.logger.error(`plugin failed on ${process.pid} signal kept: ${String(error)}`)
-      }
-    }
+    this.tellPlugins('signalKept', process, 'signal kept')
   }
 
   terminated(process: ProcessHandle): void {
     this.live.delete(process.pid)
-    const plugins = this.plugins
-    for (let i = 0; i < plugins.length; i++) {
-      try {
-        ;(plugins[i] as RunnerPlugin).terminated?.(process)
-      } catch (error) {
-        this.logger.error(`plugin failed on ${process.pid} termination: ${String(error)}`)
-      }
-    }
+    this.tellPlugins('terminated', process, 'termination')
   }
 }
 

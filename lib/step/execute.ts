@@ -107,18 +107,10 @@ export const executeStep = (input: StepContext): Execution => {
       record ??= newRecord(input)
       const forced = record.answer(returned as never)
       if (forced !== undefined) return forceKilled(input, context, record, step, forced.message)
-      const outcome = guardWait(
-        input.snapshot,
-        located,
-        withDeclaredSignals(definition, definition.body.complete(located, undefined)),
-      )
+      const outcome = judged(input, located, definition.body.complete(located, undefined))
       return completed(input, outcome, context, record, step)
     }
-    const outcome = guardWait(
-      input.snapshot,
-      located,
-      withDeclaredSignals(definition, definition.body.complete(located, returned)),
-    )
+    const outcome = judged(input, located, definition.body.complete(located, returned))
     return completed(input, outcome, context, record, step)
   } catch (error) {
     input.live = undefined
@@ -236,14 +228,7 @@ const settle = (
   const { record, context } = run
   switch (driven._tag) {
     case 'Returned': {
-      const outcome = guardWait(
-        input.snapshot,
-        located,
-        withDeclaredSignals(
-          input.definition,
-          input.definition.body.complete(located, driven.value),
-        ),
-      )
+      const outcome = judged(input, located, input.definition.body.complete(located, driven.value))
       return completed(input, outcome, context, record, located.name)
     }
     case 'ForceKilled':
@@ -254,19 +239,15 @@ const settle = (
       input.live = liveStep(run, located, entryCtx, driven.on)
       const on = driven.on
       const shape = waitShape(on)
-      const outcome = guardWait(
-        input.snapshot,
-        located,
-        withDeclaredSignals(input.definition, {
-          _tag: 'Wait',
-          position: withJournal(located.at, run.journal),
-          message: on._tag === 'WaitForResume' ? on.message : undefined,
-          data: undefined,
-          entries: shape.entries,
-          ...(shape.race ? { race: true as const } : {}),
-          asked: driven.asked,
-        }),
-      )
+      const outcome = judged(input, located, {
+        _tag: 'Wait',
+        position: withJournal(located.at, run.journal),
+        message: on._tag === 'WaitForResume' ? on.message : undefined,
+        data: undefined,
+        entries: shape.entries,
+        ...(shape.race ? { race: true as const } : {}),
+        asked: driven.asked,
+      })
       return {
         _tag: 'Completed',
         outcome,
@@ -278,6 +259,13 @@ const settle = (
     }
   }
 }
+
+/**
+ * A step's outcome once checked: a wait only for signals the spec declares (when it declares
+ * any), and a failed wait judged by the step's retry policy.
+ */
+const judged = (input: StepContext, located: LocatedStep, outcome: BodyOutcome): BodyOutcome =>
+  guardWait(input.snapshot, located, withDeclaredSignals(input.definition, outcome))
 
 const completed = (
   input: StepContext,
