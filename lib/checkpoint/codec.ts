@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { freeze } from 'immer'
 import * as t from 'io-ts'
 import { PathReporter } from 'io-ts/lib/PathReporter.js'
-import type { ProcessSnapshot } from '../process/snapshot.js'
+import type { ProcessSnapshot, ReceivedSignal } from '../process/snapshot.js'
 import { isTerminal } from '../process/state.js'
 import type { Bundle, DefinitionStamp } from './bundle.js'
 import { shortReport } from './decode-report.js'
@@ -20,8 +20,22 @@ import { RetryPart } from './retry-codec.js'
 import { JournalJson, StatePart } from './state-codec.js'
 
 /**
- * The snapshot (with `inbox`: the signals received before they were waited for, as
- * `[name, payload]` pairs; and `retry`, a guarded step's attempts). A checkpoint is taken between steps, so nothing is stepping and no interruption
+ * A kept signal as `[name, payload]`; a kept resume (the signal without a name) as `{ value }`,
+ * or `{}` for a resume without a value, as a paused wait keeps it (`resumedWith`).
+ */
+const InboxEntryJson = t.union([t.tuple([t.string, t.unknown]), t.partial({ value: t.unknown })])
+
+const readInboxEntry = (entry: t.TypeOf<typeof InboxEntryJson>): ReceivedSignal =>
+  Array.isArray(entry) ? { name: entry[0], payload: entry[1] } : { payload: entry.value }
+
+const writeInboxEntry = (received: ReceivedSignal): t.TypeOf<typeof InboxEntryJson> => {
+  if (received.name !== undefined) return [received.name, received.payload]
+  return received.payload === undefined ? {} : { value: received.payload }
+}
+
+/**
+ * The snapshot (with `inbox`: the signals, and the resume, received before they were waited
+ * for; and `retry`, a guarded step's attempts). A checkpoint is taken between steps, so nothing is stepping and no interruption
  * waits for a step; `closed` follows from the state, and the pid is the bundle's. The context and
  * the outputs are deeply frozen when read, like a live process's.
  */
@@ -34,12 +48,14 @@ const SnapshotPart = flatPart(
       prePause: t.string,
       outputs: t.UnknownRecord,
       ctx: t.UnknownRecord,
-      inbox: t.array(t.tuple([t.string, t.unknown])),
+      inbox: t.array(InboxEntryJson),
     },
     parts: [StatePart, RetryPart],
   },
   {
     read: (json): ProcessSnapshot => {
+      const resumes = json.inbox?.filter((entry) => !Array.isArray(entry)).length ?? 0
+      if (resumes > 1) refuse(`'inbox' holds ${resumes} resumes: a process keeps one at most`)
       const state = StatePart.read(json)
       const retry = RetryPart.read(json)
       return {
@@ -56,7 +72,7 @@ const SnapshotPart = flatPart(
         outputs: freeze(json.outputs ?? {}, true),
         ...(json.inbox === undefined || json.inbox.length === 0
           ? {}
-          : { inbox: json.inbox.map(([name, payload]) => ({ name, payload })) }),
+          : { inbox: json.inbox.map(readInboxEntry) }),
         ...(retry === undefined ? {} : { retry }),
       }
     },
@@ -68,7 +84,7 @@ const SnapshotPart = flatPart(
       if (!isEmptyJson(snapshot.outputs)) json.outputs = snapshot.outputs as Record<string, unknown>
       if (!isEmptyJson(snapshot.ctx)) json.ctx = snapshot.ctx as Record<string, unknown>
       if (snapshot.inbox !== undefined && snapshot.inbox.length > 0)
-        json.inbox = snapshot.inbox.map((received) => [received.name, received.payload])
+        json.inbox = snapshot.inbox.map(writeInboxEntry)
       RetryPart.write(snapshot.retry, json)
     },
   },

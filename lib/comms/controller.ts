@@ -174,6 +174,22 @@ export class RemoteProcessController {
   }
 
   /**
+   * Resume a live process with `value`: the signal without a name, sent and acknowledged as a
+   * signal is. True once the process goes on with it, takes it as a duplicate of the resume it
+   * goes on with, or keeps it until it waits for a resume (acknowledged once that is committed,
+   * where the durability mode says so); a `RemoteError` when the waiting step's codec refuses
+   * it; an `UnroutableError` when no worker runs the process (it has terminated, waits to be
+   * revived, or never existed).
+   */
+  resume(pid: string, value?: unknown): Promise<boolean> {
+    const message: IntentMessage = {
+      intent: 'signal',
+      ...(value === undefined ? {} : { payload: value }),
+    }
+    return this.rpc(pid, message, 'resume')
+  }
+
+  /**
    * Pause every process of every worker that obeys control broadcasts (subject `intent.pause`);
    * resolves once the broadcast is sent, not when the processes are paused.
    */
@@ -191,12 +207,13 @@ export class RemoteProcessController {
     return this.broadcast({ intent: 'kill', ...(message === undefined ? {} : { message }) })
   }
 
-  private async rpc(pid: string, message: IntentMessage): Promise<boolean> {
-    const reply = await this.communicator.rpcSend(
-      validPid(pid, `${message.intent}Process`),
-      message,
-    )
-    return decodeReply(t.boolean, `${message.intent} of ${pid}`, reply)
+  private async rpc(
+    pid: string,
+    message: IntentMessage,
+    what: string = message.intent,
+  ): Promise<boolean> {
+    const reply = await this.communicator.rpcSend(validPid(pid, `${what}Process`), message)
+    return decodeReply(t.boolean, `${what} of ${pid}`, reply)
   }
 
   private broadcast(message: ControlIntent): Promise<void> {

@@ -22,13 +22,13 @@ export const Pid = new t.Type<string, string, unknown>(
 
 /**
  * What a process answers to: status, pause, play, kill (RPC or broadcast), and signals (RPC:
- * a signal's name and its payload in JSON form).
+ * a signal's name and its payload in JSON form; without a name, a resume and its value).
  */
 export const IntentMessage = t.union([
   t.type({ intent: t.literal('status') }),
   t.intersection([
-    t.type({ intent: t.literal('signal'), name: t.string }),
-    t.partial({ payload: t.unknown }),
+    t.type({ intent: t.literal('signal') }),
+    t.partial({ name: t.string, payload: t.unknown }),
   ]),
   t.intersection([t.type({ intent: t.literal('pause') }), t.partial({ message: t.string })]),
   t.type({ intent: t.literal('play') }),

@@ -1,6 +1,6 @@
 /**
  * Processes on a communicator: each live process answers RPC under its pid (status, pause, play,
- * kill, signal), obeys pause/play/kill broadcasts addressed to it or to all (see `control-broadcasts.ts`;
+ * kill, signal, and resume: the signal without a name), obeys pause/play/kill broadcasts addressed to it or to all (see `control-broadcasts.ts`;
  * unless `controlBroadcasts: false`), broadcasts every state change as
  * `state_changed.<from>.<to>` and every pause and play as `pause_changed.<paused|played>`, and
  * unsubscribes when it ends. Installed on a runner as a plugin.
@@ -10,7 +10,7 @@ import type { RunnerPlugin } from '../runtime/runner.js'
 import type { Clock, Logger } from '../runtime/environment.js'
 import type { Communicator, MessageOrigin } from './communicator.js'
 import { pidProblem } from '../runtime/pid.js'
-import { receiveSignal } from '../runtime/signals.js'
+import { receiveSignal, sendResume } from '../runtime/signals.js'
 import { endCommitted } from '../runtime/commit-gate.js'
 import { waitsOf, type WaitItem } from '../waits/describe.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
@@ -101,8 +101,10 @@ export const processControl = (
       case 'status':
         return statusOf(process, ctime)
       case 'signal': {
-        // Checked against the wait for it; a refusal reaches the sender as a remote error.
-        receiveSignal(process, message.name, message.payload)
+        // Checked against the wait for it; a refusal reaches the sender as a remote error. A
+        // signal without a name is a resume.
+        if (message.name === undefined) sendResume(process, message.payload)
+        else receiveSignal(process, message.name, message.payload)
         // Where the durability mode keeps what was reported (strict, batched), the sender hears
         // of it once the checkpoint holding the signal is committed.
         const committed = endCommitted(process)

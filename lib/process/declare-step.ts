@@ -152,12 +152,24 @@ export const argumentsProblem = (fn: unknown, args: readonly unknown[]): string 
 
 /** A `Continue` gave a step arguments its codec refuses: the step that returned it fails. */
 export class InvalidArgumentsError extends Error {
-  override readonly name = 'InvalidArgumentsError'
+  override readonly name: string = 'InvalidArgumentsError'
   constructor(
     readonly definition: string,
     readonly step: string,
     readonly reason: string,
   ) {
     super(`${definition}.${step} refuses the arguments Continue gave it: ${reason}`)
+  }
+}
+
+/**
+ * A resume kept before the process waited gave a `Wait(step)` arguments the step's codec refuses
+ * (a resume that came while it waited was refused at once instead): the resumed step fails.
+ */
+export class InvalidResumeArgumentsError extends InvalidArgumentsError {
+  override readonly name = 'InvalidResumeArgumentsError'
+  constructor(definition: string, step: string, reason: string) {
+    super(definition, step, reason)
+    this.message = `${definition}.${step} refuses the arguments the kept resume gave it: ${reason}`
   }
 }

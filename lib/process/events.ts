@@ -101,16 +101,14 @@ export interface StepFailed {
   readonly retry?: FailedAttempt
 }
 
-/** `resume(value)` on a WAITING process. */
-export interface Resume {
-  readonly _tag: 'Resume'
-  readonly value: unknown
-}
-
-/** A signal `name` with its payload, checked by its codec where it entered. */
+/**
+ * A signal `name` with its payload, checked by its codec where it entered; without a name, a
+ * `resume(payload)` (the signal without a name).
+ */
 export interface SignalReceived {
   readonly _tag: 'Signal'
-  readonly name: string
+  /** The signal's name; absent for a resume. */
+  readonly name?: string
   readonly payload: unknown
 }
 
@@ -182,7 +180,6 @@ export type ProcessEvent =
   | StepStarted
   | StepCompleted
   | StepFailed
-  | Resume
   | SignalReceived
   | Pause
   | Play
@@ -213,7 +210,8 @@ export const Events = {
     retry === undefined
       ? { _tag: 'StepFailed', error, outputs, deeds }
       : { _tag: 'StepFailed', error, outputs, deeds, retry },
-  resume: (value?: unknown): Resume => ({ _tag: 'Resume', value }),
+  /** `resume(value)`: the signal without a name. */
+  resume: (value?: unknown): SignalReceived => ({ _tag: 'Signal', payload: value }),
   signal: (name: string, payload: unknown): SignalReceived => ({ _tag: 'Signal', name, payload }),
   pause: (message?: string): Pause => ({ _tag: 'Pause', message }),
   play: (): Play => PLAY,

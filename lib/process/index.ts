@@ -20,7 +20,7 @@ export type {
   OutputsRoot,
   ProcessDef,
 } from './define-process.js'
-export { step, InvalidArgumentsError } from './declare-step.js'
+export { step, InvalidArgumentsError, InvalidResumeArgumentsError } from './declare-step.js'
 export type {
   StepOptions,
   DeclaredStep,

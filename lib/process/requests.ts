@@ -1,6 +1,7 @@
 /**
- * Requests from outside a step: resume, pause, play and kill, with plumpy's answers (SEMANTICS.md
- * "Pause, play, kill"). Part of the reducer (`transition.ts`).
+ * Requests from outside a step: pause, play and kill, with plumpy's answers (SEMANTICS.md
+ * "Pause, play, kill"). Resume is the signal without a name (`signals.ts`). Part of the reducer
+ * (`transition.ts`).
  */
 import type { Effect } from './effects.js'
 import { Events } from './events.js'
@@ -17,42 +18,8 @@ import {
   notify,
   type Transition,
 } from './enter.js'
-import { withJournalEntry, type Position } from './position.js'
 import type { ProcessSnapshot } from './snapshot.js'
 import { isTerminal, type ProcessState, type Waiting } from './state.js'
-
-export const resume = (s: ProcessSnapshot, value: unknown): Transition => {
-  const state = s.state
-  if (state._tag === 'RUNNING' && state.resumed && !s.stepping) return [s, REPLY_TRUE]
-  if (state._tag !== 'WAITING')
-    return reject(s, `cannot resume a ${state._tag} process: resume is valid only while WAITING`)
-  if (state.awaiting.length > 0)
-    return reject(s, 'cannot resume a process that waits on awaitables: they resume it')
-  // Paused: nothing runs until `play()`, which goes on with the first value (resume is idempotent).
-  const kept = state.resumedWith
-  if (s.paused)
-    return kept !== undefined
-      ? [s, REPLY_TRUE]
-      : [{ ...s, state: { ...state, resumedWith: { value } } }, REPLY_TRUE]
-  const running: ProcessState = {
-    _tag: 'RUNNING',
-    position: positionWithAnswer(state, kept === undefined ? value : kept.value),
-    resumed: true,
-  }
-  return finish(s, enter(s, running, [REPLY_TRUE_EFFECT]))
-}
-
-/**
- * Where a resumed process goes on: a generator step gets the value as its journal's next answer,
- * a plain step as its arguments.
- */
-const positionWithAnswer = (state: Waiting, value: unknown): Position => {
-  const position = state.position
-  if (state.asked !== undefined)
-    return withJournalEntry(position, { asked: state.asked, answer: value })
-  if (position._tag === 'Step') return { ...position, args: value === undefined ? [] : [value] }
-  return position
-}
 
 export const pause = (s: ProcessSnapshot, message: string | undefined): Transition => {
   if (isTerminal(s.state)) return [s, REPLY_FALSE]

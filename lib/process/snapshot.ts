@@ -16,9 +16,13 @@ export interface PendingKill {
   readonly message: string | undefined
 }
 
-/** A signal received before the process waited for it, kept until it does. */
+/**
+ * A signal received before the process waited for it, kept until it does. A resume is the signal
+ * without a name: its entry has no `name`, and its `payload` is the resume value.
+ */
 export interface ReceivedSignal {
-  readonly name: string
+  /** The signal's name; absent for a resume. */
+  readonly name?: string
   /** The payload in its JSON form (it was checked by the signal's codec when it arrived). */
   readonly payload: unknown
 }
@@ -45,7 +49,10 @@ export interface ProcessSnapshot {
   readonly ctx: unknown
   /** Outputs emitted so far, deeply frozen. */
   readonly outputs: Readonly<Record<string, unknown>>
-  /** Signals received before the process waited for them, oldest first (absent: none). */
+  /**
+   * Signals (and at most one resume) received before the process waited for them, oldest first
+   * (absent: none).
+   */
   readonly inbox?: readonly ReceivedSignal[] | undefined
   /** The attempts of a step that declared a retry policy (absent: no such step is under way). */
   readonly retry?: RetryState | undefined

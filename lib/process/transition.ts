@@ -1,7 +1,7 @@
 /**
  * The process reducer: `transition(snapshot, event) -> [snapshot, effects]`. Every lifecycle rule
  * of SEMANTICS.md lives here and in the files it is split into (`enter.ts` for the moves,
- * `requests.ts` for resume, pause, play and kill, `settle.ts` for awaitables): legal moves,
+ * `requests.ts` for pause, play and kill, `signals.ts` for signals and resume, `settle.ts` for awaitables): legal moves,
  * results, hook order, status text, and the deferral of pause and kill while a step runs. It is
  * pure and total: it never throws, reads no clock and does no I/O; an event that would make an
  * illegal move sends the process to EXCEPTED instead.
@@ -25,7 +25,7 @@ import {
 } from './enter.js'
 import { errorInfo, type ErrorInfo } from './errors.js'
 import type { ProcessEvent, StepCompleted, StepDeeds, StepFailed, StepOutcome } from './events.js'
-import { kill, killChildrenOf, pause, pausedNow, play, resume } from './requests.js'
+import { kill, killChildrenOf, pause, pausedNow, play } from './requests.js'
 import { failed, settled } from './settle.js'
 import { entryRestarted } from './entry-retry.js'
 import { failedAttempt, retryAfterStep } from './retry.js'
@@ -67,8 +67,6 @@ const reduce = (s: ProcessSnapshot, e: ProcessEvent): Transition => {
       return stepCompleted(s, e)
     case 'StepFailed':
       return stepFailed(s, e)
-    case 'Resume':
-      return resume(s, e.value)
     case 'Signal':
       return receiveSignal(s, e.name, e.payload)
     case 'Pause':
@@ -131,7 +129,7 @@ const stepCompleted = (s: ProcessSnapshot, e: StepCompleted): Transition => {
     stepped.pendingKill !== undefined
       ? killInsteadOf(stepped, e.outcome, effects)
       : enter(withKillStatus(stepped, e.outcome), outcomeState(e.outcome), effects)
-  // A wait for signals that have already arrived is settled by them at once.
+  // A wait for signals (or a resume) that have already arrived is settled by them at once.
   const after =
     entered.state._tag === 'WAITING' && entered.inbox !== undefined
       ? takeFromInbox(entered, out as Effect[])

@@ -23,8 +23,7 @@ import type { ProcessListener } from './listener.js'
 import type { ProcessHost } from './host.js'
 import { startEntries, watchAwaitable, type LiveAwaitables } from './awaiting.js'
 import { runtimeRunners } from './effect-runners.js'
-import { checkResumeValue } from './resume-check.js'
-import { askOrThrow, sendSignal } from './signals.js'
+import { sendResume, sendSignal } from './signals.js'
 import type { Signal } from '../commands/signal.js'
 import { cancelTimers, type ProcessTimer } from './timers.js'
 
@@ -265,14 +264,15 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
   // Requests
 
   /**
-   * Resume a WAITING process with `value`. An `InvalidStateError` in any other state; an
-   * `InvalidResumeValueError` when the step waits with a codec the value does not fit; a
-   * `CheckpointError` ('not-json') when the runner checkpoints and the value is not JSON.
-   * Nothing changes when it throws.
+   * Resume with `value`: the signal without a name. A process waiting for a resume goes on with
+   * it; one right after a resume takes this as the same request again (nothing changes); any
+   * other live process keeps it in its inbox (one at most) until it waits for a resume. An
+   * `InvalidResumeValueError` when the waiting step's codec refuses the value; a
+   * `CheckpointError` ('not-json') when the runner checkpoints and the value is not JSON; an
+   * `InvalidStateError` once the process has terminated. Nothing changes when it throws.
    */
   resume(value?: unknown): void {
-    checkResumeValue(this, value)
-    askOrThrow(this as ProcessHandle, Events.resume(value), 'resume')
+    sendResume(this as ProcessHandle, value)
   }
 
   /**

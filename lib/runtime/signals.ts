@@ -13,6 +13,7 @@ import { Events } from '../process/events.js'
 import { suspensionOf } from '../step/execute.js'
 import type { ProcessHandle } from './handle.js'
 import { notJsonValue } from './json-guard.js'
+import { checkResumeValue } from './resume-check.js'
 
 /** A payload its signal's codec refuses: nothing changed. */
 export class InvalidSignalError extends Error {
@@ -52,6 +53,15 @@ export const encodePayload = <T>(pid: string, signal: Signal<T>, payload: T): un
   }
   checkPayload(pid, signal.name, signal.codec, wire)
   return wire
+}
+
+/**
+ * Resume: the signal without a name, checked as `checkResumeValue` says, then handed to the
+ * process's loop (a refusal, once terminated, is thrown).
+ */
+export const sendResume = (process: ProcessHandle, value: unknown): void => {
+  checkResumeValue(process, value)
+  askOrThrow(process, Events.resume(value), 'resume')
 }
 
 /**

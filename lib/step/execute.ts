@@ -28,6 +28,7 @@ import { StepRecord } from './record.js'
 import type { StepViews } from './views.js'
 import { guardWait, judgeAttempt, type JudgedAttempt } from './guard.js'
 import { withDeclaredSignals } from './declared-signals.js'
+import { checkResumedArguments } from './resumed-arguments.js'
 
 export type { LiveSlot, LiveStep } from './live.js'
 export type { JudgedAttempt } from './guard.js'
@@ -98,6 +99,7 @@ export const executeStep = (input: StepContext): Execution => {
     if (found._tag === 'Done') return completed(input, found.outcome, context, record, undefined)
     located = found
     step = located.name
+    checkResumedArguments(definition, snapshot, located)
     const returned = located.fn(context.for(located.fn), views.at(located.args, snapshot.status))
     if (isGenerator(returned)) {
       record ??= newRecord(input)

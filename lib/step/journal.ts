@@ -63,9 +63,14 @@ export const deliverAnswer = (
   switch (command._tag) {
     case 'WaitForResume': {
       if (command.codec === undefined) return answer
+      // A resume kept before the wait started was checked as JSON only: its codec decides here,
+      // and a value it refuses fails the step (as does one a changed codec no longer takes).
       const decoded = command.codec.decode(answer)
       if (decoded._tag === 'Left')
-        throw new Error(`the resume value no longer decodes with ${describeCodec(command.codec)}`)
+        throw new Error(
+          `the resume value does not decode with ${describeCodec(command.codec)}: ` +
+            shortReport(decoded.left, 'value'),
+        )
       return decoded.right
     }
     case 'Sleep':

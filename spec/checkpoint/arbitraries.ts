@@ -9,6 +9,7 @@ import type { CheckpointJson } from '../../lib/checkpoint/codec.js'
 import type { ErrorInfo } from '../../lib/process/errors.js'
 import type { Journal, Position } from '../../lib/process/position.js'
 import type { RetryState } from '../../lib/process/retry-state.js'
+import type { ReceivedSignal } from '../../lib/process/snapshot.js'
 import type { EntryRetry } from '../../lib/process/entry-retry-state.js'
 import { isTerminal, type Pending, type ProcessState } from '../../lib/process/state.js'
 
@@ -159,6 +160,23 @@ const retry: fc.Arbitrary<RetryState> = fc
     ...(failed === undefined ? {} : { failed }),
   }))
 
+/**
+ * A non-empty inbox: kept signals, and at most one kept resume (the signal without a name, its
+ * value possibly undefined) somewhere among them.
+ */
+const inbox = fc
+  .tuple(
+    fc.array(fc.record({ name: text, payload: json }), { maxLength: 3 }),
+    maybe(maybe(json).map((payload) => ({ payload }))),
+    fc.nat(),
+  )
+  .map(([named, resume, at]): ReceivedSignal[] => {
+    if (resume === undefined) return named
+    const index = at % (named.length + 1)
+    return [...named.slice(0, index), resume, ...named.slice(index)]
+  })
+  .filter((entries) => entries.length > 0)
+
 /** A bundle in any state, as `bundle(process)` takes it between steps. */
 export const bundleArbitrary: fc.Arbitrary<Bundle> = fc
   .record({
@@ -171,9 +189,7 @@ export const bundleArbitrary: fc.Arbitrary<Bundle> = fc
     prePauseStatus: maybe(text),
     ctx: jsonObject,
     outputs: jsonObject,
-    inbox: maybe(
-      fc.array(fc.record({ name: text, payload: json }), { minLength: 1, maxLength: 3 }),
-    ),
+    inbox: maybe(inbox),
     retry: maybe(retry),
     inputs: jsonObject,
     rawInputs: fc.oneof(
@@ -316,7 +332,13 @@ export const checkpointJsonArbitrary: fc.Arbitrary<CheckpointJson> = fc
       prePause: text,
       outputs: nonEmptyObject,
       ctx: nonEmptyObject,
-      inbox: fc.array(fc.tuple(text, json), { minLength: 1, maxLength: 3 }),
+      inbox: fc
+        .tuple(
+          fc.array(fc.tuple(text, json), { maxLength: 3 }),
+          maybe(fc.oneof(fc.constant({}), fc.record({ value: json }))),
+        )
+        .map(([named, resume]) => (resume === undefined ? named : [resume, ...named]))
+        .filter((entries) => entries.length > 0),
       retry: retryJson,
       inputs: nonEmptyObject,
       raw: fc.oneof(

@@ -1,28 +1,21 @@
 /**
  * The reducer over a whole run: the hook order of a run that waits then returns 42, and `resume`
- * (valid only while WAITING, idempotent right after a resume).
+ * of a process that waits for one (idempotent right after a resume).
  */
 import { describe, expect, it } from 'vitest'
 import { Events } from '../../lib/process/events.js'
 import { creationEffects, transition } from '../../lib/process/transition.js'
 import {
-  RUN_STEP,
   apply,
   at,
   continueTo,
   created,
   effectsOf,
   enterWaiting,
-  exceptedState,
   feed,
-  finished,
   hook,
-  hooks,
   killWith,
-  killedState,
-  paused,
   reply,
-  running,
   script,
   stepDone,
   stepping,
@@ -109,61 +102,7 @@ describe('transition', () => {
       expect(s).toBe(resumed)
       expect(effects).toEqual([reply(true)])
     })
-
-    it('is an error once the resumed step has started', () => {
-      const s = feed(waiting(), Events.resume(1), Events.stepStarted())
-      const [next, effects] = transition(s, Events.resume(2))
-      expect(next).toBe(s)
-      expect(effects).toEqual([
-        { _tag: 'Reject', error: { name: 'InvalidStateError', message: expect.any(String) } },
-      ])
-    })
-
-    const elsewhere = {
-      CREATED: () => created(),
-      'RUNNING (between steps)': () => running(),
-      'RUNNING (stepping)': () => stepping(),
-      FINISHED: () => finished(),
-      KILLED: () => killedState(),
-      EXCEPTED: () => exceptedState(),
-    }
-    for (const [name, build] of Object.entries(elsewhere))
-      it(`is rejected in ${name}, leaving the snapshot as it is`, () => {
-        const s = build()
-        const [next, effects] = transition(s, Events.resume(1))
-        expect(next).toBe(s)
-        expect(effects).toHaveLength(1)
-        expect(effects[0]).toMatchObject({
-          _tag: 'Reject',
-          error: { name: 'InvalidStateError', message: expect.stringMatching(/WAITING/) },
-        })
-      })
-
-    it('is rejected while the process waits on awaitables', () => {
-      const s = waiting(at('next'), {
-        awaiting: [{ key: 'a', ref: { _tag: 'Promise', id: 'p' }, append: false, done: false }],
-      })
-      const [next, effects] = transition(s, Events.resume(1))
-      expect(next).toBe(s)
-      expect(effects[0]?._tag).toBe('Reject')
-    })
-
-    it('keeps a paused WAITING process WAITING with the value; play goes on with it', () => {
-      const held = paused(waiting(at('next')))
-      const [s, effects] = transition(held, Events.resume(1))
-      expect(s.state).toEqual({ ...held.state, resumedWith: { value: 1 } })
-      expect([s.paused, effects]).toEqual([true, [reply(true)]])
-      // Resume stays idempotent: a second one is answered, and the first value stands.
-      expect(transition(s, Events.resume(2))).toEqual([s, [reply(true)]])
-      // Play raises the kept resume, so that what onPlay raises (a failure) comes first.
-      const [played, playEffects] = transition(s, Events.play())
-      expect([played.state, played.paused]).toEqual([s.state, false])
-      expect(playEffects.at(-1)).toEqual({ _tag: 'Raise', event: Events.resume(1) })
-      const [resumed, resumeEffects] = transition(played, Events.resume(1))
-      expect(resumed.state).toEqual({ _tag: 'RUNNING', position: at('next', 1), resumed: true })
-      expect(hooks(resumeEffects)).toEqual(['onExitWaiting', 'onRun', 'onRunning'])
-      expect(resumeEffects.at(-1)).toEqual(RUN_STEP)
-    })
+    // Resume elsewhere (kept, a duplicate, refused, paused): transition-resume.spec.ts.
   })
 
   describe('a whole run, scripted', () => {

@@ -5,6 +5,7 @@
  */
 import { fc, it } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
+import type { AwaitableRef } from '../../lib/process/awaitable.js'
 import type { Effect } from '../../lib/process/effects.js'
 import type { ErrorInfo } from '../../lib/process/errors.js'
 import type { ProcessEvent, StepOutcome } from '../../lib/process/events.js'
@@ -72,6 +73,7 @@ const pendingArb: fc.Arbitrary<Pending> = fc
     fc.oneof(
       fc.string({ maxLength: 4 }).map(child),
       fc.string({ maxLength: 4 }).map((id) => promiseRef(id)),
+      fc.constantFrom('go', 'stop').map((name): AwaitableRef => ({ _tag: 'Signal', name })),
     ),
     fc.boolean(),
   )
@@ -111,6 +113,7 @@ const eventArb: fc.Arbitrary<ProcessEvent> = fc.oneof(
   },
   errorArb.map((error) => Events.stepFailed(error)),
   fc.jsonValue().map(Events.resume),
+  fc.tuple(fc.constantFrom('go', 'stop'), fc.jsonValue()).map(([n, v]) => Events.signal(n, v)),
   messageArb.map(Events.pause),
   fc.constant(Events.play()),
   fc.tuple(messageArb, fc.boolean()).map(([message, force]) => Events.kill(message, force)),
@@ -142,7 +145,7 @@ const startArb: fc.Arbitrary<ProcessSnapshot> = fc.oneof(
 // ---------------------------------------------------------------------------------------------
 // The properties, checked on every transition of a run
 
-const REQUESTS = new Set(['Resume', 'Pause', 'Play', 'Kill'])
+const REQUESTS = new Set(['Signal', 'Pause', 'Play', 'Kill'])
 const ANSWERS = new Set(['Reply', 'Defer', 'Reject'])
 
 const checkTransition = (
@@ -202,6 +205,12 @@ const checkTransition = (
   const terminations = effects.filter((e) => e._tag === 'Raise' && e.event._tag === 'Close').length
   expect(terminations).toBe(changes.filter((c) => isTerminalName(c.to)).length)
   expect(terminations).toBeLessThanOrEqual(1)
+
+  // A process keeps one resume at most, and a wait for a resume never leaves one kept.
+  const keptResumes = (after.inbox ?? []).filter((received) => received.name === undefined)
+  expect(keptResumes.length).toBeLessThanOrEqual(1)
+  if (after.state._tag === 'WAITING' && after.state.awaiting.length === 0)
+    expect(keptResumes).toEqual([])
 
   // Every request gets exactly one answer; other events get none.
   const answers = effects.filter((e) => ANSWERS.has(e._tag)).length

@@ -52,14 +52,15 @@ const Waiter = defineProcess({
 })
 
 describe('ProcessHandle.resume', () => {
-  it('is an InvalidStateError when the process is not WAITING', async () => {
+  it('keeps a resume sent before the process waits, and is an InvalidStateError once terminated', async () => {
     const runner = quietRunner()
     const proc = Waiter.create(undefined, { runner })
+    expect(() => proc.resume('early')).not.toThrow()
+    expect(proc.snapshot.inbox).toEqual([{ payload: 'early' }])
+    await proc.execute()
+    expect(proc.result()).toBe('early')
     expect(() => proc.resume()).toThrow(InvalidStateError)
-    void proc.execute()
-    proc.resume(1)
-    await proc.whenTerminated()
-    expect(() => proc.resume()).toThrow(InvalidStateError)
+    expect(() => proc.resume()).toThrow(/has terminated \(FINISHED\): resume refused/)
   })
 
   it('is idempotent right after a resume: the first value wins', async () => {

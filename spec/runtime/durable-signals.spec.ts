@@ -4,7 +4,6 @@
  * hears that it was accepted only once the checkpoint holding it is committed.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Bundle } from '../../lib/checkpoint/bundle.js'
 import { DefinitionRegistry } from '../../lib/checkpoint/registry.js'
 import { RemoteProcessController } from '../../lib/comms/controller.js'
 import { LocalCommunicator } from '../../lib/comms/local.js'
@@ -15,28 +14,7 @@ import { loadProcess } from '../../lib/runtime/load.js'
 import { silentLogger } from '../../lib/runtime/environment.js'
 import { quietRunner } from './helpers.js'
 import { Approval, Approve, Note } from './signal-fixtures.js'
-
-/** An in-memory store whose commits wait, once held, until let through. */
-class GatedStore extends InMemoryPersister {
-  private gate: Promise<void> | undefined
-  private release: (() => void) | undefined
-  commits = 0
-
-  hold(): void {
-    this.gate = new Promise((resolve) => (this.release = resolve))
-  }
-
-  letThrough(): void {
-    this.release?.()
-    this.gate = undefined
-  }
-
-  override async saveCheckpoint(bundle: Bundle, tag?: string): Promise<void> {
-    if (this.gate !== undefined) await this.gate
-    await super.saveCheckpoint(bundle, tag)
-    this.commits += 1
-  }
-}
+import { GatedStore } from './gated-store.js'
 
 const inboxOf = async (store: InMemoryPersister, pid: string) =>
   (await store.loadCheckpoint(pid)).snapshot.inbox

@@ -1,6 +1,7 @@
 /**
- * `plumpy-ts pause|play|kill <pid>` and `plumpy-ts signal <pid> <name> '<json>'`: control a live
- * process through the worker that runs it.
+ * `plumpy-ts pause|play|kill <pid>`, `plumpy-ts signal <pid> <name> '<json>'` and
+ * `plumpy-ts resume <pid> '<json>'` (the signal without a name): control a live process through
+ * the worker that runs it.
  * A process that no worker runs is looked up in the store (`--store`, or PLUMPY_STORE) to say
  * which it is: terminated (refused, exit 1), waiting for a worker (exit 3), or unknown (exit 3).
  */
@@ -34,11 +35,15 @@ interface ControlOptions extends BrokerOptions, FilterOptions {
 
 type Action = ControlAction
 
-const PAST: Record<Action | 'signal', string> = {
+/** What the commands that send a signal (named, or a resume) are called. */
+type Sending = 'signal' | 'resume'
+
+const PAST: Record<Action | Sending, string> = {
   pause: 'paused',
   play: 'played',
   kill: 'killed',
   signal: 'signalled',
+  resume: 'resumed',
 }
 
 /** Registers `pause`, `play` and `kill` on the program. */
@@ -79,7 +84,21 @@ export const controlCommands = (program: Command): void => {
   storeOption(signal, false)
     .option('--timeout <ms>', 'how long to wait for the answer', positiveInteger, 30_000)
     .action((pid: string, name: string, payload: unknown, options: ControlOptions) =>
-      sendSignal(pid, name, payload, options),
+      sendSignal({ pid, name, payload }, options),
+    )
+  const resume = program
+    .command('resume')
+    .description(
+      'Resume a live process: it goes on with the value if it waits for a resume, and keeps it ' +
+        'until it does otherwise.',
+    )
+    .argument('<pid>', 'the process', pidArgument)
+    .argument('[value]', 'the resume value, as JSON', jsonArgument)
+  brokerOptions(resume)
+  storeOption(resume, false)
+    .option('--timeout <ms>', 'how long to wait for the answer', positiveInteger, 30_000)
+    .action((pid: string, value: unknown, options: ControlOptions) =>
+      sendSignal({ pid, name: undefined, payload: value }, options),
     )
 }
 
@@ -91,21 +110,27 @@ const jsonArgument = (text: string): unknown => {
   }
 }
 
-const sendSignal = async (
-  pid: string,
-  name: string,
-  payload: unknown,
-  options: ControlOptions,
-): Promise<void> => {
+/** A signal to send: its name, or none for a resume. */
+interface Sent {
+  readonly pid: string
+  readonly name: string | undefined
+  readonly payload: unknown
+}
+
+const sendSignal = async ({ pid, name, payload }: Sent, options: ControlOptions): Promise<void> => {
   const communicator = await openBroker(options)
   try {
     const controller = new RemoteProcessController(communicator)
-    const request = controller.signalByName(pid, name, payload)
+    const request =
+      name === undefined
+        ? controller.resume(pid, payload)
+        : controller.signalByName(pid, name, payload)
     await withTimeout(request, options.timeout, `from the worker running ${pid}`)
-    console.log(`${pid} signalled ${name}`)
+    console.log(name === undefined ? `${pid} resumed` : `${pid} signalled ${name}`)
   } catch (error) {
-    if (error instanceof UnroutableError) await notLive('signal', pid, options.store)
-    // The process refused it (a payload its wait's codec does not decode): said as it is.
+    if (error instanceof UnroutableError)
+      await notLive(name === undefined ? 'resume' : 'signal', pid, options.store)
+    // The process refused it (a payload or value its wait's codec does not decode): as it is.
     if (error instanceof RemoteError) throw new CliError(error.message, EXIT.refused)
     throw error
   } finally {
@@ -172,7 +197,7 @@ const control = async (
 
 /** Why a process that no worker runs cannot be controlled: always throws the CLI's answer. */
 const notLive = async (
-  action: Action | 'signal',
+  action: Action | Sending,
   pid: string,
   store: string | undefined,
 ): Promise<never> => {
