@@ -6,6 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { pidProblem } from '../runtime/pid.js'
 import { WaitItemJson, type WaitItem } from '../waits/describe.js'
+import { KeptItemJson, type KeptItem } from '../waits/inbox.js'
 import type { MessageOrigin } from './communicator.js'
 import { InvalidMessageError } from './errors.js'
 
@@ -93,13 +94,19 @@ export interface ProcessStatus {
   readonly status?: string
   /** What it waits for, when WAITING (ours: plumpy has no such field). */
   readonly waits?: readonly WaitItem[]
+  /** What it keeps in its inbox (a resume, signals), when anything (ours). */
+  readonly inbox?: readonly KeptItem[]
 }
 
 /** The codec of a `status` answer, as a controller checks it. */
 export const ProcessStatusReply: t.Type<ProcessStatus, unknown, unknown> = t.intersection(
   [
     t.type({ ctime: t.number, paused: t.boolean, process_string: t.string, state: t.string }),
-    t.partial({ status: t.string, waits: t.readonlyArray(WaitItemJson) }),
+    t.partial({
+      status: t.string,
+      waits: t.readonlyArray(WaitItemJson),
+      inbox: t.readonlyArray(KeptItemJson),
+    }),
   ],
   'ProcessStatus',
 )

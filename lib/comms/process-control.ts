@@ -13,6 +13,7 @@ import { pidProblem } from '../runtime/pid.js'
 import { receiveSignal, sendResume } from '../runtime/signals.js'
 import { endCommitted } from '../runtime/commit-gate.js'
 import { waitsOf, type WaitItem } from '../waits/describe.js'
+import { keptOf, type KeptItem } from '../waits/inbox.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import {
   INTENT_SUBJECT_PREFIX,
@@ -248,7 +249,14 @@ export const statusOf = (process: ProcessHandle, ctime: number): ProcessStatus =
   state: process.state,
   ...(process.status === undefined ? {} : { status: process.status }),
   ...waitsField(process.snapshot),
+  ...inboxField(process.snapshot),
 })
+
+/** What a process keeps in its inbox, as a field of a status reply (absent: nothing). */
+const inboxField = (snapshot: ProcessSnapshot): { readonly inbox?: readonly KeptItem[] } => {
+  const kept = keptOf(snapshot)
+  return kept.length === 0 ? {} : { inbox: kept }
+}
 
 /** What a process waits for, as a field of a status reply or a broadcast (absent: nothing). */
 const waitsField = (snapshot: ProcessSnapshot): { readonly waits?: readonly WaitItem[] } => {

@@ -12,6 +12,7 @@ import type { Position } from '../process/position.js'
 import { Cursor } from '../workchain/cursor.js'
 import type { Block } from '../workchain/outline.js'
 import { formatWait, formatWaits, waitsOf, type WaitItem } from '../waits/describe.js'
+import { formatKept, inboxSuffix, keptOf, type KeptItem } from '../waits/inbox.js'
 
 /** One stored process, as `list` shows it. */
 export interface StoredProcess {
@@ -22,6 +23,8 @@ export interface StoredProcess {
   readonly status: string | undefined
   /** What it waits for (nothing unless WAITING). */
   readonly waits: readonly WaitItem[]
+  /** What it keeps in its inbox (a resume, signals) until it waits for them. */
+  readonly inbox: readonly KeptItem[]
   /** Set when the checkpoint cannot be read; the other fields are then placeholders. */
   readonly unreadable?: string
 }
@@ -42,6 +45,7 @@ export const listStoredProcesses = async (persister: Persister): Promise<StoredP
         paused: false,
         status: undefined,
         waits: [],
+        inbox: [],
         unreadable: reason,
       })
     }
@@ -57,6 +61,7 @@ export const summaryOf = (data: Bundle): StoredProcess => ({
   paused: data.snapshot.paused,
   status: data.snapshot.status,
   waits: waitsOf(data.snapshot),
+  inbox: keptOf(data.snapshot),
 })
 
 /**
@@ -67,7 +72,7 @@ export const formatListLine = (row: StoredProcess, now: number): string =>
   row.unreadable !== undefined
     ? `${row.pid}  ?  UNREADABLE  -  ${row.unreadable}`
     : `${row.pid}  ${row.definition}  ${row.state}  ${row.paused ? 'paused' : '-'}  ` +
-      `${row.status ?? '-'}  ${formatWaits(row.waits, now)}`
+      `${row.status ?? '-'}  ${formatWaits(row.waits, now)}${inboxSuffix(row.inbox)}`
 
 /** When the store first and last saved a process (ms since the epoch), as far as it knows. */
 export interface StoredTimes {
@@ -109,7 +114,8 @@ export interface DescribeOptions {
 
 /**
  * The lines of `show`: state, paused, status, parent, created and modified times (when the
- * store knows them), position, what it waits for (deadlines relative to `now`), context,
+ * store knows them), position, what it waits for (deadlines relative to `now`) and keeps in its
+ * inbox, context,
  * outputs, and the error or kill message. With `registry`, a work chain's position is printed
  * as `Cursor.format` does (`0:while_(more)(1:collect)`), otherwise as the raw cursor.
  */
@@ -134,6 +140,8 @@ export const describeStoredProcess = (
     if (state.message !== undefined) lines.push(`waiting     ${state.message}`)
     for (const item of waitsOf(snapshot)) lines.push(`waits for   ${formatWait(item, now)}`)
   }
+  const kept = keptOf(snapshot)
+  if (kept.length > 0) lines.push(`inbox       ${formatKept(kept)}`)
   lines.push(`context     ${JSON.stringify(snapshot.ctx)}`)
   lines.push(`outputs     ${JSON.stringify(snapshot.outputs)}`)
   if (state._tag === 'FINISHED')

@@ -7,6 +7,7 @@ import { UnroutableError } from '../../comms/errors.js'
 import { RemoteProcessController } from '../../comms/controller.js'
 import { loadStoredProcess, summaryOf } from '../../worker/inspect.js'
 import { formatWaits } from '../../waits/describe.js'
+import { inboxSuffix } from '../../waits/inbox.js'
 import { CliError, EXIT, withTimeout } from '../errors.js'
 import {
   brokerOptions,
@@ -48,8 +49,8 @@ const runStatus = async (pid: string, options: StatusOptions): Promise<void> => 
     )
     console.log(
       `${pid}  ${status.state}${status.paused ? ' (paused)' : ''}  ${status.process_string}  ` +
-        `status: ${status.status ?? '-'}  waits for: ${formatWaits(status.waits ?? [], Date.now())}  ` +
-        `(live on a worker)`,
+        `status: ${status.status ?? '-'}  waits for: ${formatWaits(status.waits ?? [], Date.now())}` +
+        `${inboxSuffix(status.inbox)}  (live on a worker)`,
     )
   } catch (error) {
     if (!(error instanceof UnroutableError)) throw error
@@ -70,8 +71,8 @@ const fromStore = async (pid: string, store: string): Promise<void> => {
     const row = summaryOf(await loadStoredProcess(persister, pid))
     console.log(
       `${pid}  ${row.state}${row.paused ? ' (paused)' : ''}  <${row.definition}>  ` +
-        `status: ${row.status ?? '-'}  waits for: ${formatWaits(row.waits, Date.now())}  ` +
-        `(not live on any worker: from its checkpoint)`,
+        `status: ${row.status ?? '-'}  waits for: ${formatWaits(row.waits, Date.now())}` +
+        `${inboxSuffix(row.inbox)}  (not live on any worker: from its checkpoint)`,
     )
   } finally {
     await persister.close()

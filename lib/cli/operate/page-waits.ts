@@ -1,15 +1,24 @@
 /**
- * What the WAITING processes of one listing page wait for. The catalog's columns do not hold it,
+ * What the WAITING processes of one listing page wait for, and keep in their inbox. The catalog's
+ * columns do not hold it,
  * so the checkpoints of that page's WAITING rows are read (a page's worth, never the whole store).
  */
 import { CheckpointError } from '../../checkpoint/errors.js'
 import type { ProcessRow } from '../../persistence/catalog/index.js'
 import type { Persister } from '../../persistence/persister.js'
 import { formatWaits, waitsOf, type WaitItem } from '../../waits/describe.js'
+import { inboxSuffix, keptOf, type KeptItem } from '../../waits/inbox.js'
 
-/** The waits of one row, or why its checkpoint could not be read after it was listed. */
+/**
+ * The waits of one row (and what it keeps in its inbox), or why its checkpoint could not be read
+ * after it was listed.
+ */
 export type RowWaits =
-  | { readonly _tag: 'Read'; readonly waits: readonly WaitItem[] }
+  | {
+      readonly _tag: 'Read'
+      readonly waits: readonly WaitItem[]
+      readonly inbox: readonly KeptItem[]
+    }
   | { readonly _tag: 'Unreadable'; readonly reason: string }
 
 /** The waits of the WAITING rows of a page, by pid (other rows wait for nothing). */
@@ -22,7 +31,11 @@ export const waitsOfPage = async (
     if (row.state !== 'WAITING') continue
     try {
       const data = await persister.loadCheckpoint(row.pid)
-      found.set(row.pid, { _tag: 'Read', waits: waitsOf(data.snapshot) })
+      found.set(row.pid, {
+        _tag: 'Read',
+        waits: waitsOf(data.snapshot),
+        inbox: keptOf(data.snapshot),
+      })
     } catch (error) {
       const reason = error instanceof CheckpointError ? error.reason : String(error)
       found.set(row.pid, { _tag: 'Unreadable', reason })
@@ -36,7 +49,7 @@ export const formatRowWaits = (waits: RowWaits | undefined, now: number): string
   if (waits === undefined) return '-'
   switch (waits._tag) {
     case 'Read':
-      return formatWaits(waits.waits, now)
+      return `${formatWaits(waits.waits, now)}${inboxSuffix(waits.inbox)}`
     case 'Unreadable':
       return `? (${waits.reason})`
     default:
@@ -44,13 +57,21 @@ export const formatRowWaits = (waits: RowWaits | undefined, now: number): string
   }
 }
 
-/** A row as `list --json` prints it: `waits` on WAITING rows, `waitsUnreadable` if unread. */
+/**
+ * A row as `list --json` prints it: `waits` on WAITING rows (and `inbox` when they keep
+ * anything), `waitsUnreadable` if unread.
+ */
 export const rowWithWaits = (
   row: ProcessRow,
   waits: RowWaits | undefined,
-): ProcessRow & { readonly waits?: readonly WaitItem[]; readonly waitsUnreadable?: string } => {
+): ProcessRow & {
+  readonly waits?: readonly WaitItem[]
+  readonly inbox?: readonly KeptItem[]
+  readonly waitsUnreadable?: string
+} => {
   if (waits === undefined) return row
-  return waits._tag === 'Read'
+  if (waits._tag === 'Unreadable') return { ...row, waitsUnreadable: waits.reason }
+  return waits.inbox.length === 0
     ? { ...row, waits: waits.waits }
-    : { ...row, waitsUnreadable: waits.reason }
+    : { ...row, waits: waits.waits, inbox: waits.inbox }
 }
