@@ -1,6 +1,7 @@
 /**
- * Signals through a controller to a process on another runner, over the local communicator and
- * over RabbitMQ: delivered, kept when early, refused with the path, refused once terminated.
+ * Signals, and resumes (the signal without a name), through a controller to a process on another
+ * runner, over the local communicator and over RabbitMQ: delivered, kept when early, refused
+ * with the path, refused once terminated.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { AmqpCommunicator } from '../../lib/comms/amqp/index.js'
@@ -11,7 +12,7 @@ import { LocalCommunicator } from '../../lib/comms/local.js'
 import { processControl } from '../../lib/comms/process-control.js'
 import { silentLogger } from '../../lib/runtime/environment.js'
 import { Runner } from '../../lib/runtime/runner.js'
-import { Approval, Approve } from '../runtime/signal-fixtures.js'
+import { Approval, Approve, Verdict } from '../runtime/signal-fixtures.js'
 import { amqpUrl } from '../support/services.js'
 import { freshPrefix } from '../worker/harness.js'
 
@@ -82,5 +83,29 @@ describe.each(kinds)('controller.signal over the %s', (_name, open) => {
     await expect(controller.signal(waiting.pid, Approve, { by: 'late' })).rejects.toThrow(
       UnroutableError,
     )
+  })
+
+  it('resumes a process waiting for a resume, keeps an early one, refuses a bad value there', async () => {
+    const { runner, control, controller } = await setup()
+    const waiting = Verdict.create({}, { runner })
+    const done = waiting.execute()
+    await control.reachable(waiting.pid)
+    await expect(controller.resume(waiting.pid, 5)).rejects.toThrow(
+      /refused the resume value: value: expected string, got 5/,
+    )
+    expect(waiting.state).toBe('WAITING')
+    expect(await controller.resume(waiting.pid, 'yes')).toBe(true)
+    expect(await done).toEqual({ verdict: 'yes' })
+    await expect(controller.resume(waiting.pid, 'late')).rejects.toThrow(UnroutableError)
+
+    const early = Verdict.create({ notes: 1 }, { runner })
+    const later = early.execute()
+    await control.reachable(early.pid)
+    expect(await controller.resume(early.pid, 'kept')).toBe(true)
+    expect(await controller.resume(early.pid, 'again')).toBe(true)
+    expect(early.snapshot.inbox).toEqual([{ payload: 'kept' }])
+    expect((await controller.getStatus(early.pid)).inbox).toEqual([{ kind: 'resume' }])
+    await controller.signalByName(early.pid, 'note', 'a note')
+    expect(await later).toEqual({ verdict: 'kept' })
   })
 })

@@ -11,30 +11,16 @@ import { CheckpointError } from '../../lib/checkpoint/errors.js'
 import { RemoteProcessController } from '../../lib/comms/controller.js'
 import { LocalCommunicator } from '../../lib/comms/local.js'
 import { processControl } from '../../lib/comms/process-control.js'
-import { Wait, out, waitForResume, waitForSignal } from '../../lib/commands/index.js'
+import { Wait, waitForSignal } from '../../lib/commands/index.js'
 import { InMemoryPersister } from '../../lib/persistence/memory.js'
-import { output } from '../../lib/ports/index.js'
 import { step } from '../../lib/process/declare-step.js'
 import { defineProcess } from '../../lib/runtime/define.js'
 import type { Durability } from '../../lib/runtime/durability.js'
 import { silentLogger } from '../../lib/runtime/environment.js'
 import { loadProcess } from '../../lib/runtime/load.js'
 import { quietRunner } from './helpers.js'
-import { Note } from './signal-fixtures.js'
+import { Note, Verdict } from './signal-fixtures.js'
 import { GatedStore } from './gated-store.js'
-
-/** Waits for a note, then for a verdict by resume, and emits it. */
-const Review = defineProcess({
-  name: 'Review',
-  spec: { outputs: { verdict: output(t.string) } },
-  steps: {
-    *run() {
-      yield* waitForSignal(Note)
-      const verdict = yield* waitForResume(t.string, 'a verdict')
-      yield* out('verdict', verdict)
-    },
-  },
-})
 
 /** Waits for a note, then `Wait`s for `decide`, which declares one string argument. */
 const Decision = defineProcess({
@@ -50,7 +36,7 @@ const Decision = defineProcess({
 
 describe('a resume that comes before the wait for it', () => {
   it('is kept while the process waits on something else, and taken by the wait for a resume', async () => {
-    const review = Review.create(undefined, { runner: quietRunner() })
+    const review = Verdict.create({ notes: 1 }, { runner: quietRunner() })
     const done = review.execute()
     review.resume('yes')
     expect(review.state).toBe('WAITING')
@@ -64,7 +50,7 @@ describe('a resume that comes before the wait for it', () => {
   it('is checkpointed at once, and a process loaded from that checkpoint gets it when it waits', async () => {
     const store = new InMemoryPersister()
     const runner = quietRunner({ persister: store, checkpoints: 'every-transition' })
-    const first = Review.create(undefined, { runner, pid: 'kept-resume' })
+    const first = Verdict.create({ notes: 1 }, { runner, pid: 'kept-resume' })
     void first.stepUntilTerminated()
     await runner.flush()
     first.resume('approved')
@@ -76,7 +62,7 @@ describe('a resume that comes before the wait for it', () => {
     const again = await loadProcess(
       quietRunner({ persister: store }),
       store,
-      DefinitionRegistry.of(Review),
+      DefinitionRegistry.of(Verdict),
       'kept-resume',
     )
     expect(again.snapshot.inbox).toEqual([{ payload: 'approved' }])
@@ -87,7 +73,7 @@ describe('a resume that comes before the wait for it', () => {
   })
 
   it("fails the step loudly when the wait's codec refuses the kept value", async () => {
-    const review = Review.create(undefined, { runner: quietRunner() })
+    const review = Verdict.create({ notes: 1 }, { runner: quietRunner() })
     const done = review.execute()
     review.resume(5) // nothing to check it by yet: kept
     review.signal(Note, 'read it')
@@ -124,7 +110,7 @@ describe('a resume that comes before the wait for it', () => {
       persister: new InMemoryPersister(),
       checkpoints: 'every-transition',
     })
-    const review = Review.create(undefined, { runner })
+    const review = Verdict.create({ notes: 1 }, { runner })
     expect(() => review.resume({ at: new Map() })).toThrow(CheckpointError)
     expect(review.snapshot.inbox).toBeUndefined()
   })
@@ -138,7 +124,7 @@ describe('a resume sent through a controller', () => {
     try {
       const control = processControl(communicator, { logger: silentLogger })
       runner.use(control)
-      const review = Review.create(undefined, { runner, pid: `resumed-${durability}` })
+      const review = Verdict.create({ notes: 1 }, { runner, pid: `resumed-${durability}` })
       const done = review.stepUntilTerminated()
       await control.reachable(review.pid)
       await runner.flush()

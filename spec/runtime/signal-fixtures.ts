@@ -1,6 +1,6 @@
 /** A process that waits for signals, for the signal tests. */
 import * as t from 'io-ts'
-import { log, out, signal, waitForSignal } from '../../lib/commands/index.js'
+import { log, out, signal, waitForResume, waitForSignal } from '../../lib/commands/index.js'
 import { input, output } from '../../lib/ports/index.js'
 import { defineProcess } from '../../lib/runtime/define.js'
 
@@ -16,6 +16,22 @@ export const Approval = defineProcess({
       for (let i = 0; i < inputs.notes; i++) yield* log.info(yield* waitForSignal(Note))
       const { by } = yield* waitForSignal(Approve)
       yield* out('by', by)
+    },
+  },
+})
+
+/** Waits for `notes` notes, then for a verdict by resume (a string), and emits it. */
+export const Verdict = defineProcess({
+  name: 'Verdict',
+  spec: {
+    inputs: { notes: input(t.number, { default: 0 }) },
+    outputs: { verdict: output(t.string) },
+  },
+  steps: {
+    *run(_ctx, { inputs }) {
+      for (let i = 0; i < inputs.notes; i++) yield* log.info(yield* waitForSignal(Note))
+      const verdict = yield* waitForResume(t.string, 'a verdict')
+      yield* out('verdict', verdict)
     },
   },
 })
