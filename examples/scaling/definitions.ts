@@ -26,6 +26,7 @@ import {
   signal,
   sleep,
   toContext,
+  waitForResume,
   waitForSignal,
   while_,
 } from '../../lib/index.js'
@@ -124,6 +125,22 @@ export const Approval = defineProcess({
     *run() {
       const { by } = yield* waitForSignal(Approve)
       yield* out('by', by)
+    },
+  },
+})
+
+/**
+ * Waits for an `approve` signal, then for a verdict by resume (`plumpy-ts resume <pid> '"yes"'`).
+ * A resume sent before the approval is kept until the process waits for it.
+ */
+export const Review = defineProcess({
+  name: 'Review',
+  spec: { outputs: { by: output(t.string), verdict: output(t.string) } },
+  steps: {
+    *run() {
+      const { by } = yield* waitForSignal(Approve)
+      yield* out('by', by)
+      yield* out('verdict', yield* waitForResume(t.string, 'a verdict'))
     },
   },
 })

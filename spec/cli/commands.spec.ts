@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AmqpCommunicator } from '../../lib/comms/amqp/index.js'
 import { RemoteProcessController } from '../../lib/comms/controller.js'
-import { Approval, Approve, Pipeline } from '../../examples/scaling/definitions.js'
+import { Approval, Approve, Pipeline, Review } from '../../examples/scaling/definitions.js'
 import { amqpUrl, freshPgDatabase, type FreshDatabase } from '../support/services.js'
 import {
   DEFINITIONS,
@@ -99,6 +99,52 @@ describe('plumpy-ts list, status, show, pause, play, kill', () => {
     await expect(
       controller.signal('approval', Approve, { by: 7 } as unknown as { by: string }),
     ).rejects.toThrow(/payload\.by: expected string, got 7/)
+  }, 240_000)
+
+  it('resumes a process that a worker runs: kept until it waits for a resume, checked there', async () => {
+    const controller = new RemoteProcessController(communicator)
+    await controller.launchProcess(Review, {}, { pid: 'review', nowait: true })
+    await waitUntil('the review to wait for its approval', async () =>
+      (await runCli(['status', 'review', ...broker()])).stdout.includes(
+        'waits for: signal approve',
+      ),
+    )
+    const early = await runCli(['resume', 'review', '"yes"', ...broker()])
+    expect(early).toMatchObject({ code: 0, stdout: 'review resumed\n' })
+    // Kept (once), and checkpointed: live, and from the store.
+    expect(await runCli(['resume', 'review', '"again"', ...broker()])).toMatchObject({ code: 0 })
+    expect((await runCli(['status', 'review', ...broker()])).stdout).toMatch(
+      /waits for: signal approve {2}inbox: resume {2}\(live on a worker\)$/m,
+    )
+    expect((await runCli(['show', 'review', ...store()])).stdout).toMatch(/^inbox {7}resume$/m)
+    expect((await runCli(['list', ...store(), '--definition', 'Review'])).stdout).toMatch(
+      /^review {2}.* {2}WAITING {2}- {2}- {2}signal approve {2}inbox: resume$/m,
+    )
+    await controller.signal('review', Approve, { by: 'ann' })
+    await waitUntil('the review to finish', async () =>
+      (await runCli(['show', 'review', ...store()])).stdout.includes('FINISHED'),
+    )
+    expect((await runCli(['show', 'review', ...store()])).stdout).toMatch(
+      /^outputs {5}\{"by":"ann","verdict":"yes"\}$/m,
+    )
+
+    // Waiting for it, the value is checked by the wait's codec at once.
+    await controller.launchProcess(Review, {}, { pid: 'review-2', nowait: true })
+    await waitUntil('the second review to wait for its approval', async () =>
+      (await runCli(['status', 'review-2', ...broker()])).stdout.includes('signal approve'),
+    )
+    await controller.signal('review-2', Approve, { by: 'bo' })
+    const bad = await runCli(['resume', 'review-2', '5', ...broker()])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/refused the resume value: value: expected string, got 5/)
+    const sent = await runCli(['resume', 'review-2', '"no"', ...broker()])
+    expect(sent).toMatchObject({ code: 0, stdout: 'review-2 resumed\n' })
+    await waitUntil('the second review to finish', async () =>
+      (await runCli(['show', 'review-2', ...store()])).stdout.includes('FINISHED'),
+    )
+    const late = await runCli(['resume', 'review-2', '"late"', ...broker(), ...store()])
+    expect(late.code).toBe(1)
+    expect(late.stderr).toMatch(/review-2 was not resumed: it has terminated \(FINISHED\)/)
   }, 240_000)
 
   // Some twenty command-line runs, each a fresh Node process: minutes on a loaded machine.
