@@ -144,10 +144,12 @@ const isAppended = (value: unknown): value is Appended =>
   (value as { _tag?: unknown } | null)?._tag === 'Append'
 
 /**
- * `const n = yield* waitForResume(t.number, 'give me a number')`: wait for `resume(value)`. With
- * a codec, `resume` refuses a value that does not decode (the process stays WAITING) and the
- * step gets the decoded value, typed by the codec; without one the value is `unknown`. There is
- * deliberately no way to name the type without a codec: nothing would check it.
+ * `const n = yield* waitForResume(t.number, 'give me a number')`: wait for `resume(value)` (or
+ * take the one the process kept when it came earlier). With a codec, `resume` refuses a value
+ * that does not decode (the process stays WAITING), a kept one that does not decode fails the
+ * step, and the step gets the decoded value, typed by the codec; without one the value is
+ * `unknown`. There is deliberately no way to name the type without a codec: nothing would check
+ * it.
  */
 export function waitForResume(codec?: undefined, message?: string): WaitForResume<unknown>
 export function waitForResume<T>(codec: t.Decoder<unknown, T>, message?: string): WaitForResume<T>
