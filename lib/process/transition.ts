@@ -236,15 +236,25 @@ const outcomeState = (outcome: StepOutcome): ProcessState => {
     case 'Continue':
       return { _tag: 'RUNNING', position: outcome.position, resumed: false }
     case 'Wait':
-      return {
-        _tag: 'WAITING',
-        position: outcome.position,
-        message: outcome.message,
-        data: outcome.data,
-        awaiting: outcome.awaiting,
-        asked: outcome.asked,
-        ...(outcome.race === true ? { race: true as const } : {}),
-      }
+      // Two literals, not a spread: a spread leaves every WAITING state a slot larger.
+      return outcome.race === true
+        ? {
+            _tag: 'WAITING',
+            position: outcome.position,
+            message: outcome.message,
+            data: outcome.data,
+            awaiting: outcome.awaiting,
+            asked: outcome.asked,
+            race: true,
+          }
+        : {
+            _tag: 'WAITING',
+            position: outcome.position,
+            message: outcome.message,
+            data: outcome.data,
+            awaiting: outcome.awaiting,
+            asked: outcome.asked,
+          }
     case 'Stop':
       return {
         _tag: 'FINISHED',
