@@ -122,11 +122,9 @@ const stepCompleted = (s: ProcessSnapshot, e: StepCompleted): Transition => {
     return [afterStepSnapshot(s, next, e.ctx, e.outputs), CONTINUE_EFFECTS]
   }
   const effects: Effect[] = []
-  const stepped = withDeeds(
-    { ...s, stepping: false, ctx: e.ctx, outputs: e.outputs, retry: retryAfterStep(s, e.outcome) },
-    deeds,
-    effects,
-  )
+  const retry = retryAfterStep(s, e.outcome)
+  const base = afterStepSnapshot(s, s.state, e.ctx, e.outputs)
+  const stepped = withDeeds(retry === undefined ? base : { ...base, retry }, deeds, effects)
   const [entered, out] =
     stepped.pendingKill !== undefined
       ? killInsteadOf(stepped, e.outcome, effects)
