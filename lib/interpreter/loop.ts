@@ -24,16 +24,25 @@ export class ProcessLoop<O = unknown> {
   /** Events waiting for their turn (made on first use: most processes rarely queue). */
   private mail: Mailbox | undefined = undefined
   private busy = false
-  readonly owner: O
+  private ownedBy: O
 
-  /** `owner` left out: the loop itself (an object of a class that extends it). */
   constructor(
     snapshot: ProcessSnapshot,
     private readonly runners: EffectRunners<O>,
-    owner?: O,
+    owner: O,
   ) {
     this.snap = snapshot
-    this.owner = owner ?? (this as unknown as O)
+    this.ownedBy = owner
+  }
+
+  /** What the runners act for. */
+  get owner(): O {
+    return this.ownedBy
+  }
+
+  /** For a class that extends the loop with its process object: the runners act for this. */
+  protected ownedBySelf(): void {
+    this.ownedBy = this as unknown as O
   }
 
   /** The current snapshot: plain, immutable data. */

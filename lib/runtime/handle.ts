@@ -65,7 +65,9 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     readonly host: ProcessHost,
     parentPid: string | undefined = undefined,
   ) {
-    super(snapshot, runtimeRunners)
+    // The owner is the handle itself, which cannot be named before `super` returns.
+    super(snapshot, runtimeRunners, undefined as unknown as ProcessHandle)
+    this.ownedBySelf()
     // Fixed at creation: a host that checkpoints refuses data that is not JSON where it enters
     // (see json-guard.ts), but only from the time it does; a process older than that is walked.
     if (host.keepsJson === true) this.flags |= KEPT_JSON
