@@ -58,21 +58,25 @@ const SnapshotPart = flatPart(
       if (resumes > 1) refuse(`'inbox' holds ${resumes} resumes: a process keeps one at most`)
       const state = StatePart.read(json)
       const retry = RetryPart.read(json)
-      return {
+      const snapshot: ProcessSnapshot = {
         pid: json.pid,
         state,
         paused: json.paused === true,
         status: json.status,
-        prePauseStatus: json.prePause,
         stepping: false,
-        pendingPause: undefined,
-        pendingKill: undefined,
         closed: isTerminal(state),
         ctx: freeze(json.ctx ?? {}, true),
         outputs: freeze(json.outputs ?? {}, true),
-        ...(json.inbox === undefined || json.inbox.length === 0
+      }
+      const inbox = json.inbox
+      // The rarely set fields are absent when unset (see `ProcessSnapshot`).
+      if (json.prePause === undefined && inbox === undefined && retry === undefined) return snapshot
+      return {
+        ...snapshot,
+        ...(json.prePause === undefined ? {} : { prePauseStatus: json.prePause }),
+        ...(inbox === undefined || inbox.length === 0
           ? {}
-          : { inbox: json.inbox.map(readInboxEntry) }),
+          : { inbox: inbox.map(readInboxEntry) }),
         ...(retry === undefined ? {} : { retry }),
       }
     },

@@ -14,19 +14,35 @@ import type { Answer, EffectRunners, RunnerEffect } from './runners.js'
 
 export type { OnAnswer } from './mailbox.js'
 
-/** A process's mailbox, snapshot and runners; `owner` is what the runners act for. */
+/**
+ * A process's mailbox, snapshot and runners; `owner` is what the runners act for. A host may
+ * extend the loop with its process object (the runtime's handle does: one object per process
+ * rather than two, since a process may wait for days); the owner is then the loop itself.
+ */
 export class ProcessLoop<O = unknown> {
   private snap: ProcessSnapshot
   /** Events waiting for their turn (made on first use: most processes rarely queue). */
   private mail: Mailbox | undefined = undefined
   private busy = false
+  private ownedBy: O
 
   constructor(
     snapshot: ProcessSnapshot,
     private readonly runners: EffectRunners<O>,
-    readonly owner: O,
+    owner: O,
   ) {
     this.snap = snapshot
+    this.ownedBy = owner
+  }
+
+  /** What the runners act for. */
+  get owner(): O {
+    return this.ownedBy
+  }
+
+  /** For a class that extends the loop with its process object: the runners act for this. */
+  protected ownedBySelf(): void {
+    this.ownedBy = this as unknown as O
   }
 
   /** The current snapshot: plain, immutable data. */

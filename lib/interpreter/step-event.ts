@@ -60,7 +60,7 @@ export const stepEvent = (execution: Execution, host: StepHost): StepCompleted |
 
 const started = (outcome: Extract<BodyOutcome, { _tag: 'Wait' }>, host: StepHost): StepOutcome => {
   const refs = outcome.entries.length === 0 ? [] : host.startAwaitables(outcome.entries)
-  const awaiting: Pending[] = outcome.entries.map((entry, i): Pending => {
+  const pendingAt = (entry: ToContextEntry, i: number): Pending => {
     const { key, append } = entry
     const ref = refs[i] as AwaitableRef
     if (entry.timeout !== undefined)
@@ -69,7 +69,12 @@ const started = (outcome: Extract<BodyOutcome, { _tag: 'Wait' }>, host: StepHost
     return retry === undefined
       ? { key, ref, append, done: false }
       : { key, ref, append, done: false, retry }
-  })
+  }
+  // A wait on one thing is the most common and may last for days: a literal holds one slot,
+  // where `map` leaves room for four.
+  const entries = outcome.entries
+  const awaiting: readonly Pending[] =
+    entries.length === 1 ? [pendingAt(entries[0] as ToContextEntry, 0)] : entries.map(pendingAt)
   return {
     _tag: 'Wait',
     position: outcome.position,

@@ -44,7 +44,12 @@ export const processBody = (
     locate(position: Position) {
       if (position._tag !== 'Step')
         throw new Error(`${name} is a process: it cannot run at an outline position`)
-      const at: Position = { _tag: 'Step', step: position.step, args: position.args }
+      // The position without its journal: itself when it has none (then processes entered at
+      // one shared position share what their suspended steps keep, see `withJournal`).
+      const at: Position =
+        position.journal === undefined
+          ? position
+          : { _tag: 'Step', step: position.step, args: position.args }
       return {
         _tag: 'Step',
         name: position.step,

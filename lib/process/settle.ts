@@ -10,7 +10,7 @@ import { withJournalEntry } from './position.js'
 import { armedTimeouts, awaitedFailure, backoffOver, isBackingOff, timeoutError } from './retry.js'
 import { entryBackoffOver, entryFailed, entryTimedOut, isEntryBackoff } from './entry-retry.js'
 import type { EntryJudgement } from './entry-retry-state.js'
-import type { ProcessSnapshot } from './snapshot.js'
+import { withState, type ProcessSnapshot } from './snapshot.js'
 import { isTerminal, type Pending, type ProcessState, type Waiting } from './state.js'
 
 const pendingAt = (state: Waiting, slot: number): Pending | undefined => {
@@ -59,13 +59,13 @@ export const settleSlot = (
   if (state.race === true) return winRace(s, state, slot, value, effects)
   const awaiting = state.awaiting.map((p, i) => (i === slot ? { ...p, done: true, value } : p))
   if (awaiting.some((p) => !p.done && p.timeout === undefined))
-    return { ...s, state: { ...state, awaiting } }
+    return withState(s, { ...state, awaiting })
   const timeouts = armedTimeouts(awaiting)
-  if (timeouts.length === 0) return deliver({ ...s, state: { ...state, awaiting } }, effects)
+  if (timeouts.length === 0) return deliver(s, awaiting, effects)
   // Every result is in: the timeouts that guarded them are cleared, and are no results.
   effects.push({ _tag: 'CancelAwaited', awaited: timeouts })
   const results = awaiting.filter((p) => p.timeout === undefined)
-  return deliver({ ...s, state: { ...state, awaiting: results } }, effects)
+  return deliver(s, results, effects)
 }
 
 /**
@@ -84,7 +84,7 @@ const winRace = (
   )
   if (losers.length > 0) effects.push({ _tag: 'CancelAwaited', awaited: losers })
   const winner = { ...(state.awaiting[slot] as Pending), done: true, value }
-  return deliver({ ...s, state: { ...state, awaiting: [winner] } }, effects)
+  return deliver(s, [winner], effects)
 }
 
 /** `undefined` when the slot is not one the process waits on. */
@@ -105,19 +105,24 @@ export const failed = (
 }
 
 /**
- * Hand the awaited results over: a generator step suspended inside itself gets them as its
- * journal's next answer (it puts them in its own draft of the context when it replays);
- * otherwise they land in the context under their keys, appended for list keys, later keys
- * overwriting.
+ * Hand the awaited results over (`awaiting`: the wait `s` is in, every entry settled): a
+ * generator step suspended inside itself gets them as its journal's next answer (it puts them in
+ * its own draft of the context when it replays); otherwise they land in the context under their
+ * keys, appended for list keys, later keys overwriting.
  */
-const deliver = (s: ProcessSnapshot, effects: Effect[]): ProcessSnapshot => {
+const deliver = (
+  s: ProcessSnapshot,
+  awaiting: readonly Pending[],
+  effects: Effect[],
+): ProcessSnapshot => {
+  // The wait ends here: its settled list is read, never kept in a snapshot of its own.
   const state = s.state as Waiting
   if (state.asked !== undefined) {
-    const answer = collectResults(state.awaiting, {})
+    const answer = collectResults(awaiting, {})
     const position = withJournalEntry(state.position, { asked: state.asked, answer })
     return enter(s, running(position), effects)[0]
   }
-  const results = collectResults(state.awaiting, s.ctx)
+  const results = collectResults(awaiting, s.ctx)
   const ctx = freeze({ ...(s.ctx as object), ...results }, true)
   // The step's wait is over and it does not go on inside itself: its attempts are over too.
   return enter({ ...s, ctx, retry: undefined }, running(state.position), effects)[0]

@@ -27,7 +27,11 @@ export interface ReceivedSignal {
   readonly payload: unknown
 }
 
-/** The state of one process. */
+/**
+ * The state of one process. The fields marked "absent: …" are set in few snapshots and, when
+ * unset, are left out rather than kept as `undefined` (read them as `undefined` all the same):
+ * a process may wait for days, and each of them would cost it 8 bytes meanwhile.
+ */
 export interface ProcessSnapshot {
   readonly pid: string
   readonly state: ProcessState
@@ -35,11 +39,14 @@ export interface ProcessSnapshot {
   readonly paused: boolean
   /** Free status text; pausing keeps the previous text in `prePauseStatus`. */
   readonly status: string | undefined
-  readonly prePauseStatus: string | undefined
+  /** Absent: not paused, or paused with no status before. */
+  readonly prePauseStatus?: string | undefined
   /** True while a step function runs: interruptions then wait for it to finish. */
   readonly stepping: boolean
-  readonly pendingPause: PendingPause | undefined
-  readonly pendingKill: PendingKill | undefined
+  /** Absent: no pause waits for the running step. */
+  readonly pendingPause?: PendingPause | undefined
+  /** Absent: no kill waits for the running step. */
+  readonly pendingKill?: PendingKill | undefined
   /**
    * False while a terminal state's hooks are still being run; a failing finishing hook may then
    * still turn the process EXCEPTED. Once closed, nothing changes any more.
@@ -69,10 +76,7 @@ export const createdSnapshot = (
   state: createdState(position),
   paused: false,
   status,
-  prePauseStatus: undefined,
   stepping: false,
-  pendingPause: undefined,
-  pendingKill: undefined,
   closed: false,
   ctx,
   outputs: EMPTY_OUTPUTS,
@@ -95,25 +99,31 @@ const createdState = (position: Position): ProcessState => {
   return state
 }
 
-// The copies below write every field out: a step makes a few of them, and an explicit literal
-// costs a tenth of an object spread of the same snapshot (see bench/PROFILE.md).
+/** Whether one of the rarely set fields other than `retry` is set (see `ProcessSnapshot`). */
+const carriesRare = (s: ProcessSnapshot): boolean =>
+  s.pendingPause !== undefined ||
+  s.pendingKill !== undefined ||
+  s.prePauseStatus !== undefined ||
+  s.inbox !== undefined
+
+// The copies below write the usual fields out: a step makes a few of them, and an explicit
+// literal costs a tenth of an object spread of the same snapshot (see bench/PROFILE.md). A
+// snapshot that carries one of the rare fields is spread instead: it is rare.
 
 /** The snapshot with `stepping` set. */
-export const withStepping = (s: ProcessSnapshot, stepping: boolean): ProcessSnapshot => ({
-  pid: s.pid,
-  state: s.state,
-  paused: s.paused,
-  status: s.status,
-  prePauseStatus: s.prePauseStatus,
-  stepping,
-  pendingPause: s.pendingPause,
-  pendingKill: s.pendingKill,
-  closed: s.closed,
-  ctx: s.ctx,
-  outputs: s.outputs,
-  inbox: s.inbox,
-  retry: s.retry,
-})
+export const withStepping = (s: ProcessSnapshot, stepping: boolean): ProcessSnapshot =>
+  carriesRare(s) || s.retry !== undefined
+    ? { ...s, stepping }
+    : {
+        pid: s.pid,
+        state: s.state,
+        paused: s.paused,
+        status: s.status,
+        stepping,
+        closed: s.closed,
+        ctx: s.ctx,
+        outputs: s.outputs,
+      }
 
 /** The snapshot after a step: not stepping, with the step's context and outputs. */
 export const afterStepSnapshot = (
@@ -121,36 +131,34 @@ export const afterStepSnapshot = (
   state: ProcessState,
   ctx: unknown,
   outputs: Readonly<Record<string, unknown>>,
-): ProcessSnapshot => ({
-  pid: s.pid,
-  state,
-  paused: s.paused,
-  status: s.status,
-  prePauseStatus: s.prePauseStatus,
-  stepping: false,
-  pendingPause: s.pendingPause,
-  pendingKill: s.pendingKill,
-  closed: s.closed,
-  ctx,
-  outputs,
-  inbox: s.inbox,
+): ProcessSnapshot => {
+  if (!carriesRare(s))
+    return {
+      pid: s.pid,
+      state,
+      paused: s.paused,
+      status: s.status,
+      stepping: false,
+      closed: s.closed,
+      ctx,
+      outputs,
+    }
   // A step that went on to the next has succeeded: its attempts are over.
-  retry: undefined,
-})
+  const { retry: _over, ...rest } = s
+  return { ...rest, state, stepping: false, ctx, outputs }
+}
 
 /** The snapshot in another state. */
-export const withState = (s: ProcessSnapshot, state: ProcessState): ProcessSnapshot => ({
-  pid: s.pid,
-  state,
-  paused: s.paused,
-  status: s.status,
-  prePauseStatus: s.prePauseStatus,
-  stepping: s.stepping,
-  pendingPause: s.pendingPause,
-  pendingKill: s.pendingKill,
-  closed: s.closed,
-  ctx: s.ctx,
-  outputs: s.outputs,
-  inbox: s.inbox,
-  retry: s.retry,
-})
+export const withState = (s: ProcessSnapshot, state: ProcessState): ProcessSnapshot =>
+  carriesRare(s) || s.retry !== undefined
+    ? { ...s, state }
+    : {
+        pid: s.pid,
+        state,
+        paused: s.paused,
+        status: s.status,
+        stepping: s.stepping,
+        closed: s.closed,
+        ctx: s.ctx,
+        outputs: s.outputs,
+      }

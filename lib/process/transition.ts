@@ -120,11 +120,9 @@ const stepCompleted = (s: ProcessSnapshot, e: StepCompleted): Transition => {
     return [afterStepSnapshot(s, next, e.ctx, e.outputs), CONTINUE_EFFECTS]
   }
   const effects: Effect[] = []
-  const stepped = withDeeds(
-    { ...s, stepping: false, ctx: e.ctx, outputs: e.outputs, retry: retryAfterStep(s, e.outcome) },
-    deeds,
-    effects,
-  )
+  const retry = retryAfterStep(s, e.outcome)
+  const base = afterStepSnapshot(s, s.state, e.ctx, e.outputs)
+  const stepped = withDeeds(retry === undefined ? base : { ...base, retry }, deeds, effects)
   const [entered, out] =
     stepped.pendingKill !== undefined
       ? killInsteadOf(stepped, e.outcome, effects)
@@ -234,15 +232,25 @@ const outcomeState = (outcome: StepOutcome): ProcessState => {
     case 'Continue':
       return { _tag: 'RUNNING', position: outcome.position, resumed: false }
     case 'Wait':
-      return {
-        _tag: 'WAITING',
-        position: outcome.position,
-        message: outcome.message,
-        data: outcome.data,
-        awaiting: outcome.awaiting,
-        asked: outcome.asked,
-        ...(outcome.race === true ? { race: true as const } : {}),
-      }
+      // Two literals, not a spread: a spread leaves every WAITING state a slot larger.
+      return outcome.race === true
+        ? {
+            _tag: 'WAITING',
+            position: outcome.position,
+            message: outcome.message,
+            data: outcome.data,
+            awaiting: outcome.awaiting,
+            asked: outcome.asked,
+            race: true,
+          }
+        : {
+            _tag: 'WAITING',
+            position: outcome.position,
+            message: outcome.message,
+            data: outcome.data,
+            awaiting: outcome.awaiting,
+            asked: outcome.asked,
+          }
     case 'Stop':
       return {
         _tag: 'FINISHED',

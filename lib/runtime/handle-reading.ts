@@ -4,18 +4,23 @@
  */
 import type { ProcessDefinition } from '../process/definition.js'
 import { InvalidStateError, KilledError } from '../process/errors.js'
-import type { ProcessSnapshot } from '../process/snapshot.js'
 import { isTerminal, type StateName } from '../process/state.js'
-import type { ProcessLoop } from '../interpreter/loop.js'
+import { ProcessLoop } from '../interpreter/loop.js'
 import { exceptionOf, resultOf } from './outcome.js'
 
-/** The reading half of a process handle. `O` outputs, `Res` what `result()` gives. */
-export abstract class ProcessReading<O, Res> {
-  /** The interpreter loop: the snapshot and its mailbox. */
-  abstract readonly loop: ProcessLoop<any>
+/**
+ * The reading half of a process handle. `O` outputs, `Res` what `result()` gives. It is the
+ * process's interpreter loop too (`loop` is the handle itself): one object per live process.
+ */
+export abstract class ProcessReading<O, Res> extends ProcessLoop<any> {
   abstract readonly definition: ProcessDefinition<any, any, O>
   /** The original error of a failure that happened here (a step's, a hook's, an awaitable's). */
   protected abstract get originalError(): unknown
+
+  /** The interpreter loop: the snapshot and its mailbox (this very object). */
+  get loop(): ProcessLoop<any> {
+    return this
+  }
 
   get pid(): string {
     return this.loop.snapshot.pid
@@ -24,11 +29,6 @@ export abstract class ProcessReading<O, Res> {
   /** The definition's name (plumpy's `get_name()`). */
   get name(): string {
     return this.definition.name
-  }
-
-  /** The current snapshot (immutable data). */
-  get snapshot(): ProcessSnapshot {
-    return this.loop.snapshot
   }
 
   get state(): StateName {

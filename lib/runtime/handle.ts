@@ -1,5 +1,6 @@
 /**
- * The process handle: the Promise facade over one process's interpreter loop. It reads the
+ * The process handle: the Promise facade over one process's interpreter loop (it extends the
+ * loop, so that a live process is one object, not two). It reads the
  * snapshot, sends requests (`resume`, `pause`, `play`, `kill`) and waits for the end
  * (`execute`). The loop's effects are performed by the runtime's runners (`effect-runners.ts`).
  */
@@ -11,7 +12,7 @@ import { ClosedError } from '../process/errors.js'
 import { Events } from '../process/events.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import { isTerminal } from '../process/state.js'
-import { ProcessLoop } from '../interpreter/loop.js'
+import type { ProcessLoop } from '../interpreter/loop.js'
 import type { LiveStep, StepContext } from '../step/execute.js'
 import type { StepHost } from '../interpreter/step-event.js'
 import { StepViews } from '../step/views.js'
@@ -42,8 +43,6 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
   extends ProcessReading<O, Res>
   implements ProcessView, StepContext, StepHost
 {
-  /** The interpreter loop: the snapshot and its mailbox. */
-  readonly loop: ProcessLoop<ProcessHandle>
   /** A generator step suspended inside itself, kept so that going on needs no replay. */
   live: LiveStep | undefined = undefined
   private flags = 0
@@ -65,8 +64,9 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     readonly host: ProcessHost,
     parentPid: string | undefined = undefined,
   ) {
-    super()
-    this.loop = new ProcessLoop<ProcessHandle>(snapshot, runtimeRunners, this as ProcessHandle)
+    // The owner is the handle itself, which cannot be named before `super` returns.
+    super(snapshot, runtimeRunners, undefined as unknown as ProcessHandle)
+    this.ownedBySelf()
     // Fixed at creation: a host that checkpoints refuses data that is not JSON where it enters
     // (see json-guard.ts), but only from the time it does; a process older than that is walked.
     if (host.keepsJson === true) this.flags |= KEPT_JSON
@@ -98,6 +98,11 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
 
   protected get originalError(): unknown {
     return this.rare?.originalError
+  }
+
+  /** The interpreter loop: the snapshot and its mailbox (this very object). */
+  override get loop(): ProcessLoop<ProcessHandle> {
+    return this as ProcessHandle
   }
 
   /** @internal What the runners keep for this process. */

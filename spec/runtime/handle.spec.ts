@@ -42,6 +42,15 @@ describe('ProcessHandle.execute and result', () => {
     expect(runner.get(proc.pid)).toBeUndefined()
   })
 
+  it('is its own interpreter loop: one object per process, which the runners act for', async () => {
+    const runner = quietRunner()
+    const proc = Double.create({ x: 2, options: { label: 'once' } }, { runner })
+    expect(proc.loop).toBe(proc)
+    expect(proc.loop.owner).toBe(proc)
+    await expect(proc.execute()).resolves.toEqual({ y: 4 })
+    expect(proc.loop.snapshot).toBe(proc.snapshot)
+  })
+
   it('has an undefined result when the step returns nothing', async () => {
     const Simple = defineProcess({ name: 'Simple', steps: { run() {} } })
     const proc = Simple.create(undefined, { runner: quietRunner() })

@@ -161,4 +161,24 @@ describe('processes sleeping on a runner', () => {
     expect(clock.pending).toBe(0)
     expect(await Promise.all(done)).toEqual(['killed', 'killed', 'killed'])
   })
+
+  it('sleepers of one definition waiting in its first step share one position', async () => {
+    const { clock, runner } = onTestClock()
+    const alarms = Array.from({ length: 3 }, (_, i) =>
+      Alarm.create({ at: START + 86_400_000 + i }, { runner }),
+    )
+    const done = alarms.map((alarm) => alarm.execute())
+    const positions = alarms.map((alarm) => {
+      const state = alarm.snapshot.state
+      if (state._tag !== 'WAITING') throw new Error(`${alarm.pid} is ${state._tag}`)
+      return state.position
+    })
+    expect(positions[0]).toEqual({ _tag: 'Step', step: 'run', args: [], journal: { entries: [] } })
+    expect(positions[1]).toBe(positions[0])
+    expect(positions[2]).toBe(positions[0])
+    clock.advance('2 days')
+    expect(await Promise.all(done)).toEqual(
+      alarms.map((_, i) => ({ woke: START + 86_400_000 + i })),
+    )
+  })
 })
