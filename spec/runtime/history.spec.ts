@@ -113,7 +113,7 @@ describe('recordHistory', () => {
     const store = new InMemoryPersister()
     const appends: number[] = []
     /** While set, an append waits for it: a write in flight. */
-    let gate: Promise<void> | undefined
+    let gate: Promise<void> = Promise.resolve()
     const history: ProcessHistory = {
       appendHistory: async (entries) => {
         appends.push(entries.length)
@@ -121,6 +121,7 @@ describe('recordHistory', () => {
         return store.appendHistory(entries)
       },
       readHistory: (pid) => store.readHistory(pid),
+      applyHistoryRetention: () => store.applyHistoryRetention(),
     }
     const runner = quietRunner()
     const recorder = recordHistory({
