@@ -57,6 +57,8 @@ interface QueuedWrite {
 export class WorkerStore implements Persister {
   /** The last write of each pid while it has not started. */
   private readonly queued = new Map<string, QueuedWrite>()
+  /** Resolves at the end of the current turn, while first writes wait for it. */
+  private turnEnd: Promise<void> | undefined
   /** The last write of each pid (never rejects), while it is in flight. */
   private readonly writes = new Map<string, Promise<void>>()
   /** Children seen in bundles, by parent pid. */
@@ -104,7 +106,7 @@ export class WorkerStore implements Persister {
     // A pid's first write waits for the end of this turn (its microtasks): what the worker does
     // to a new process meanwhile (a launch starts it) is folded into that one write.
     const ready = before.every((previous) => previous === undefined)
-      ? new Promise<void>((resolve) => setImmediate(resolve))
+      ? this.endOfTurn()
       : Promise.all(before)
     const write = ready.then(() => {
       if (this.queued.get(pid) === entry) this.queued.delete(pid)
@@ -124,6 +126,19 @@ export class WorkerStore implements Persister {
       if (entry.data.snapshot.closed) this.forget(pid, entry.data.parentPid)
     })
     return write
+  }
+
+  /**
+   * Resolves at the end of this turn of the event loop: one promise for every first write of the
+   * turn, so that they start together and a group-committing store takes them in one batch.
+   */
+  private endOfTurn(): Promise<void> {
+    return (this.turnEnd ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.turnEnd = undefined
+        resolve()
+      }),
+    ))
   }
 
   /** Resolves once every write of `pid` started so far is committed (or failed). */

@@ -18,7 +18,7 @@ describe('cliLogger, pretty', () => {
     const log = cliLogger('w1', { logLevel: 'info', logFormat: 'pretty' })
     log.info('ready: 4 slots')
     log.info('started', { pid: 'p1', definition: 'Work' })
-    log.debug('not shown at info')
+    log.debug?.('not shown at info')
     log.warn('store slow', { pid: 'p2', definition: 'Work', step: 'run' })
     log.error('gone')
     vi.restoreAllMocks()
@@ -32,7 +32,7 @@ describe('cliLogger, pretty', () => {
   it('keeps to its level: debug shows every line, warn only warnings and errors', () => {
     const { out, err } = captured()
     const debug = cliLogger('d', { logLevel: 'debug', logFormat: 'pretty' })
-    debug.debug('moved')
+    debug.debug?.('moved')
     const quiet = cliLogger('q', { logLevel: 'warn', logFormat: 'pretty' })
     quiet.info('hidden')
     quiet.warn('shown')
