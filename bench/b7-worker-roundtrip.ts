@@ -1,45 +1,67 @@
 /**
- * The end-to-end round trip beside B7: sequential launch-and-wait round trips through a real
+ * The end-to-end round trip beside B7: launch-and-wait round trips through a real
  * `plumpy-ts worker` (the command, an OS process of its own) that checkpoints every transition
- * into PostgreSQL and claims every process there, over RabbitMQ. B7 measures the broker path
- * alone (its workers are runners without a store); this is what a caller of `launchProcess`
- * waits for on a deployment.
+ * into a store (PostgreSQL by default, or SQLite) and claims every process there, over RabbitMQ.
+ * B7 measures the broker path alone (its workers are runners without a store); this is what a
+ * caller of `launchProcess` waits for on a deployment, and what the worker spends on it.
  *
- *   npx tsx bench/b7-worker-roundtrip.ts [--count 2000] [--warmup 200]
+ *   npx tsx bench/b7-worker-roundtrip.ts [--count 2000] [--warmup 200] [--concurrent 0]
+ *     [--store pg|sqlite] [--durability strict|batched|async]
  *
  * The process is `Work` of examples/scaling (one step, one output). The broker and the database
  * are `PLUMPY_BENCH_AMQP_URL` and `PLUMPY_BENCH_PG_URL` when set; otherwise private servers
  * started with scripts/services in a temp directory, PostgreSQL with its durable defaults (fsync
- * and synchronous commits on, `PLUMPY_PG_DURABLE=1`), and stopped at the end. Prints the median
- * and p99 of the round trips, their rate, and the CPU model. Not part of `npm run bench`: it
- * needs both servers and takes a minute.
+ * and synchronous commits on, `PLUMPY_PG_DURABLE=1`), and stopped at the end; SQLite is a fresh
+ * file in a temp directory. Prints the median and p99 of the sequential round trips, their rate,
+ * the CPU the worker and the client spent per round trip, and, with `--concurrent N`, N launches
+ * sent at once: their rate and the worker's CPU per launch. Not part of `npm run bench`: it needs
+ * the servers and takes a minute.
  */
 import type { ChildProcess } from 'node:child_process'
-import { cpus } from 'node:os'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { AmqpCommunicator } from '../lib/comms/amqp/index.js'
 import { RemoteProcessController, silentLogger } from '../lib/index.js'
 import { Work } from '../examples/scaling/definitions.js'
-import { startBroker, startPostgres } from './servers.js'
+import { startBroker, startPostgres, type Server } from './servers.js'
 import { cpuMs, percentile, startWorker } from './worker-process.js'
+
+/** One launch of `Work`, checked. */
+const launch = async (controller: RemoteProcessController, index: number) => {
+  const outputs = (await controller.launchProcess(Work, { pipeline: 'rt', index })) as {
+    value?: number
+  }
+  if (outputs.value !== index * index)
+    throw new Error(`launch ${index} answered ${JSON.stringify(outputs)}`)
+}
 
 const main = async () => {
   const { values } = parseArgs({
     options: {
       count: { type: 'string', default: '2000' },
       warmup: { type: 'string', default: '200' },
+      concurrent: { type: 'string', default: '0' },
+      store: { type: 'string', default: 'pg' },
+      durability: { type: 'string', default: 'batched' },
     },
   })
   const count = Number(values.count)
   const warmup = Number(values.warmup)
+  const concurrent = Number(values.concurrent)
+  if (values.store !== 'pg' && values.store !== 'sqlite')
+    throw new Error(`--store is pg or sqlite, not '${values.store}'`)
   const broker = startBroker()
-  const database = startPostgres()
+  const database: Server | undefined = values.store === 'pg' ? startPostgres() : undefined
+  const directory = mkdtempSync(join(tmpdir(), 'plumpy-b7-rt-'))
+  const store = database?.url ?? `sqlite:${join(directory, 'store.db')}`
   const prefix = `roundtrip-${process.pid}`
   let worker: ChildProcess | undefined
   let communicator: AmqpCommunicator | undefined
   try {
-    worker = await startWorker(broker.url, database.url, prefix)
+    worker = await startWorker(broker.url, store, prefix, ['--durability', values.durability])
     communicator = await AmqpCommunicator.connect(broker.url, { prefix, logger: silentLogger })
     const controller = new RemoteProcessController(communicator)
     const latencies: number[] = []
@@ -51,11 +73,7 @@ const main = async () => {
         clientCpu = process.cpuUsage()
       }
       const before = performance.now()
-      const outputs = (await controller.launchProcess(Work, { pipeline: 'rt', index: i })) as {
-        value?: number
-      }
-      if (outputs.value !== i * i)
-        throw new Error(`launch ${i} answered ${JSON.stringify(outputs)}`)
+      await launch(controller, i)
       if (i >= warmup) latencies.push(performance.now() - before)
     }
     const workerMs = cpuMs(worker.pid) - workerCpu
@@ -64,10 +82,13 @@ const main = async () => {
     const total = latencies.reduce((sum, ms) => sum + ms, 0)
     const sorted = [...latencies].sort((a, b) => a - b)
     const median = percentile(sorted, 50)
-    const durable = database.origin === 'private' ? 'fsync on (private server)' : 'as configured'
+    const kind =
+      database === undefined
+        ? 'SQLite'
+        : `PostgreSQL: ${database.origin === 'private' ? 'fsync on (private server)' : 'as configured'}`
     console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, Node ${process.version}`)
     console.log(
-      `PostgreSQL: ${durable}; ${count} sequential round trips after ${warmup} of warm-up`,
+      `${kind}, --durability ${values.durability}; ${count} sequential round trips after ${warmup} of warm-up`,
     )
     console.log(
       `median ${median.toFixed(2)} ms (${Math.round(1000 / median)} round trips/s), ` +
@@ -76,13 +97,24 @@ const main = async () => {
     )
     console.log(
       `CPU per round trip: worker ${(workerMs / count).toFixed(2)} ms, ` +
-        `client ${(clientMs / count).toFixed(2)} ms (PostgreSQL and RabbitMQ not counted)`,
+        `client ${(clientMs / count).toFixed(2)} ms (the servers not counted)`,
     )
+    if (concurrent > 0) {
+      const cpuBefore = cpuMs(worker.pid)
+      const started = performance.now()
+      await Promise.all(Array.from({ length: concurrent }, (_, i) => launch(controller, i)))
+      const elapsed = performance.now() - started
+      console.log(
+        `${concurrent} launches at once: ${Math.round((concurrent * 1000) / elapsed)} launches/s, ` +
+          `worker CPU ${((cpuMs(worker.pid) - cpuBefore) / concurrent).toFixed(2)} ms per launch`,
+      )
+    }
   } finally {
     await communicator?.close()
     worker?.kill('SIGKILL')
-    database.stop()
+    database?.stop()
     broker.stop()
+    rmSync(directory, { recursive: true, force: true })
   }
 }
 

@@ -2,8 +2,11 @@
  * Recording process history: a runner plugin that appends an entry to a store's history at
  * every state change, pause and play of the runner's processes, with the time from the runner's
  * clock port, the step whose run made the change, the time spent in the state left, and the
- * status. Entries of one synchronous run of the event loop are appended in one batch, after the
- * batches before them (one in flight at a time), so a busy runner costs one write per turn.
+ * status. Entries are appended in batches, one in flight at a time: the entries of a window
+ * (`batchWindowMs`, 50 ms by default) go in one write, and those recorded while a write is in
+ * flight go in the next. A runner finishing hundreds of processes a second then costs the store
+ * a few commits a second for its history instead of one per transition, commits that would
+ * otherwise compete with the checkpoints' own.
  *
  * History is for people: an append that fails for a while (the database restarting) is tried
  * again until it succeeds; one that fails for another reason is logged and its entries dropped.
@@ -25,6 +28,11 @@ export interface HistoryRecorderOptions {
   readonly logger: Logger
   /** The longest wait between two tries of a failing append (default 2 s; the first is 100 ms). */
   readonly maxRetryDelayMs?: number
+  /**
+   * How long entries wait to be appended with those recorded after them (default 50 ms; 0
+   * appends the entries of each turn of the event loop on their own, a microtask later).
+   */
+  readonly batchWindowMs?: number
 }
 
 /** The plugin, and a way to wait for what it has recorded so far. */
@@ -49,10 +57,35 @@ export const recordHistory = (options: HistoryRecorderOptions): HistoryRecorder 
   const entered = new Map<string, number>()
   /** The step each process ran last, until its transition is recorded. */
   const ran = new Map<string, string>()
+  const windowMs = options.batchWindowMs ?? 50
   let pending: HistoryEntry[] = []
+  /** The write in flight (or the last one), and whether a batch is waiting for its window. */
   let writing: Promise<void> = Promise.resolve()
+  let inFlight = false
+  let window: ReturnType<typeof setTimeout> | undefined
   let scheduled = false
   let stopped = false
+
+  /** Append what is pending once the write in flight is done (entries arriving meanwhile join). */
+  const writeNow = () => {
+    scheduled = false
+    if (window !== undefined) clearTimeout(window)
+    window = undefined
+    if (inFlight || pending.length === 0) return
+    const batch = pending
+    pending = []
+    inFlight = true
+    writing = append(batch).finally(() => {
+      inFlight = false
+      if (pending.length > 0 && !scheduled) schedule()
+    })
+  }
+
+  const schedule = () => {
+    scheduled = true
+    if (windowMs === 0) queueMicrotask(writeNow)
+    else window = setTimeout(writeNow, windowMs)
+  }
 
   const record = (
     process: ProcessHandle,
@@ -60,14 +93,7 @@ export const recordHistory = (options: HistoryRecorderOptions): HistoryRecorder 
     entry: Omit<HistoryEntry, 'pid' | 'at' | 'status'>,
   ) => {
     pending.push({ pid: process.pid, at, status: process.status, ...entry })
-    if (scheduled) return
-    scheduled = true
-    queueMicrotask(() => {
-      scheduled = false
-      const batch = pending
-      pending = []
-      writing = writing.then(() => append(batch))
-    })
+    if (!scheduled && !inFlight) schedule()
   }
 
   const append = async (batch: readonly HistoryEntry[]): Promise<void> => {
@@ -119,13 +145,16 @@ export const recordHistory = (options: HistoryRecorderOptions): HistoryRecorder 
       ran.delete(process.pid)
     },
     async flush() {
-      // Entries recorded in this turn are batched a microtask later: let that happen first.
-      await Promise.resolve()
-      while (pending.length > 0 || scheduled) await Promise.resolve()
-      await writing
+      // Whatever is pending goes now, after the write in flight, until nothing is left.
+      for (;;) {
+        await writing
+        if (pending.length === 0) return
+        writeNow()
+      }
     },
     stop() {
       stopped = true
+      if (window !== undefined) clearTimeout(window)
     },
   }
 }

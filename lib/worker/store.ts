@@ -2,7 +2,10 @@
  * The store as a worker writes it: a persister wrapper that makes the order of checkpoint writes
  * part of the recovery guarantees.
  *
- * - **Per process, in order**: the writes of one pid are applied one after another.
+ * - **Per process, in order**: the writes of one pid are applied one after another; a save that
+ *   comes while the pid's last write has not started yet (it waits for the one before it; a
+ *   pid's first write waits for the end of the turn) is folded into it, so a process created
+ *   and started in the same turn (a launch) costs one commit, not two.
  * - **Children first**: a process's write waits for the writes in flight of its children (known
  *   from their bundles' `parentPid`). So a chain's WAITING checkpoint, which names a child, is
  *   never committed before the child's own first checkpoint, and its next one (the child's
@@ -43,8 +46,19 @@ export interface WorkerStoreOptions {
   readonly onFencedOut?: (error: FencedOutError) => void
 }
 
+/** A write of `pid` that may not have started: a later save of the same pid replaces `data`. */
+interface QueuedWrite {
+  data: Bundle
+  readonly tag: string | undefined
+  promise?: Promise<void>
+}
+
 /** The worker's view of its store. */
 export class WorkerStore implements Persister {
+  /** The last write of each pid while it has not started. */
+  private readonly queued = new Map<string, QueuedWrite>()
+  /** Resolves at the end of the current turn, while first writes wait for it. */
+  private turnEnd: Promise<void> | undefined
   /** The last write of each pid (never rejects), while it is in flight. */
   private readonly writes = new Map<string, Promise<void>>()
   /** Children seen in bundles, by parent pid. */
@@ -79,9 +93,26 @@ export class WorkerStore implements Persister {
     }
     const pid = data.pid
     if (data.parentPid !== undefined) this.childrenOf(data.parentPid).add(pid)
+    const queued = this.queued.get(pid)
+    // Folded only without children: a child's write issued since must come before this one.
+    if (queued?.promise !== undefined && queued.tag === tag && !this.children.has(pid)) {
+      queued.data = data
+      return queued.promise
+    }
     const children = [...(this.children.get(pid) ?? [])]
     const before = [this.writes.get(pid), ...children.map((child) => this.writes.get(child))]
-    const write = Promise.all(before).then(() => this.writeUntilDone(data, tag))
+    const entry: QueuedWrite = { data, tag }
+    this.queued.set(pid, entry)
+    // A pid's first write waits for the end of this turn (its microtasks): what the worker does
+    // to a new process meanwhile (a launch starts it) is folded into that one write.
+    const ready = before.every((previous) => previous === undefined)
+      ? this.endOfTurn()
+      : Promise.all(before)
+    const write = ready.then(() => {
+      if (this.queued.get(pid) === entry) this.queued.delete(pid)
+      return this.writeUntilDone(entry.data, tag)
+    })
+    entry.promise = write
     const settled = write.then(
       () => undefined,
       () => undefined,
@@ -92,9 +123,22 @@ export class WorkerStore implements Persister {
       this.sequence.end(ticket)
       if (this.writes.get(pid) !== settled) return
       this.writes.delete(pid)
-      if (data.snapshot.closed) this.forget(pid, data.parentPid)
+      if (entry.data.snapshot.closed) this.forget(pid, entry.data.parentPid)
     })
     return write
+  }
+
+  /**
+   * Resolves at the end of this turn of the event loop: one promise for every first write of the
+   * turn, so that they start together and a group-committing store takes them in one batch.
+   */
+  private endOfTurn(): Promise<void> {
+    return (this.turnEnd ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.turnEnd = undefined
+        resolve()
+      }),
+    ))
   }
 
   /** Resolves once every write of `pid` started so far is committed (or failed). */

@@ -109,6 +109,70 @@ describe('recordHistory', () => {
     },
   )
 
+  it('appends the entries of a window in one write, and flush() writes at once', async () => {
+    const store = new InMemoryPersister()
+    const appends: number[] = []
+    /** While set, an append waits for it: a write in flight. */
+    let gate: Promise<void> = Promise.resolve()
+    const history: ProcessHistory = {
+      appendHistory: async (entries) => {
+        appends.push(entries.length)
+        await gate
+        return store.appendHistory(entries)
+      },
+      readHistory: (pid) => store.readHistory(pid),
+      applyHistoryRetention: () => store.applyHistoryRetention(),
+    }
+    const runner = quietRunner()
+    const recorder = recordHistory({
+      history,
+      clock: runner.clock,
+      logger: runner.logger,
+      batchWindowMs: 60_000,
+    })
+    runner.use(recorder)
+    const finish = async (who: string) => {
+      const process = Greeter.create({ who }, { runner })
+      void process.stepUntilTerminated()
+      await turns()
+      process.resume(true)
+      await process.stepUntilTerminated()
+      return process.pid
+    }
+    // Three processes, each finishing in turns of its own: one write for all of them.
+    for (const who of ['Ada', 'Bo', 'Cy']) await finish(who)
+    expect(appends).toEqual([])
+    await recorder.flush()
+    expect(appends).toEqual([3 * 7])
+    // Recorded while a write is in flight: they wait for it, then go in one write.
+    let open = () => {}
+    gate = new Promise((resolve) => (open = resolve))
+    const first = Greeter.create({ who: 'Di' }, { runner })
+    void first.stepUntilTerminated()
+    await turns()
+    const flushed = recorder.flush()
+    await turns()
+    expect(appends).toEqual([21, 4])
+    first.resume(true)
+    await first.stepUntilTerminated()
+    const last = await finish('Ed')
+    expect(appends).toEqual([21, 4])
+    open()
+    await flushed
+    await recorder.flush()
+    expect(appends).toEqual([21, 4, 7 + 3])
+    expect((await store.readHistory(last)).map((e) => e.to)).toEqual([
+      'CREATED',
+      'RUNNING',
+      'RUNNING',
+      'WAITING',
+      'RUNNING',
+      'RUNNING',
+      'FINISHED',
+    ])
+    recorder.stop()
+  })
+
   it('tells step observers which step ran and for how long', async () => {
     const runs: StepRun[] = []
     const runner = quietRunner()

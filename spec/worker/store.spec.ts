@@ -89,6 +89,55 @@ describe('WorkerStore', () => {
     expect(written).toBe(true)
   })
 
+  it('folds the saves of a new process made in one turn into its first write', async () => {
+    const inner = new GatedPersister()
+    const store = new WorkerStore(inner)
+    const runner = new Runner({ logger: silentLogger })
+    const process = runner.create(Noop, {}, { pid: 'p' })
+    const created = store.saveCheckpoint(bundle(process))
+    // A launch starts the process a few microtasks after creating it.
+    await Promise.resolve()
+    await Promise.resolve()
+    void process.stepUntilTerminated()
+    const ended = store.saveCheckpoint(bundle(process))
+    expect(store.committing('p')).toBeDefined()
+    await turn()
+    expect(inner.started).toEqual(['p:FINISHED'])
+    await inner.openOne()
+    await Promise.all([created, ended])
+    expect(inner.committed).toEqual(['p:FINISHED'])
+    expect((await inner.loadCheckpoint('p')).snapshot.state._tag).toBe('FINISHED')
+    // Once a write has started, the next save is a write of its own, after it.
+    const again = store.saveCheckpoint(bundle(process))
+    await turn()
+    const more = store.saveCheckpoint(bundle(process))
+    await turn()
+    expect(inner.started).toEqual(['p:FINISHED', 'p:FINISHED'])
+    await inner.openOne()
+    await again
+    expect(inner.started).toHaveLength(3)
+    await inner.openOne()
+    await more
+    expect(inner.committed).toHaveLength(3)
+  })
+
+  it('does not fold a save of a process whose child has written since', async () => {
+    const inner = new GatedPersister()
+    const store = new WorkerStore(inner)
+    void store.saveCheckpoint(bundleOf('parent'))
+    void store.saveCheckpoint(bundleOf('child', 'parent'))
+    void store.saveCheckpoint(bundleOf('parent'))
+    await turn()
+    expect(inner.started).toEqual(['parent:CREATED', 'child:CREATED'])
+    await inner.openOne()
+    await inner.openOne()
+    await turn()
+    expect(inner.started).toEqual(['parent:CREATED', 'child:CREATED', 'parent:CREATED'])
+    await inner.openOne()
+    await store.barrier()
+    expect(inner.committed).toEqual(['parent:CREATED', 'child:CREATED', 'parent:CREATED'])
+  })
+
   it('drops saves once fenced, and still completes those already started', async () => {
     const inner = new GatedPersister()
     const store = new WorkerStore(inner)

@@ -3,8 +3,8 @@
  * (`--log-format`): `json`, pino's own lines on stdout, each with `level`, `time`, `worker`,
  * `msg` and, on lines about a process, `pid`, `definition` and `step`; or `pretty` (the default),
  * the same records as `[worker <name>] <Definition pid step: >message` lines, information on
- * stdout, warnings and errors on stderr (pino-pretty's own layout puts the message after a
- * coloured level and a time, and would break the lines people grep for).
+ * stdout, warnings and errors on stderr, written directly (pino-pretty's own layout puts the
+ * message after a coloured level and a time, and would break the lines people grep for).
  */
 import { InvalidArgumentError, type Command } from 'commander'
 import { pino, type Level } from 'pino'
@@ -49,46 +49,46 @@ export const logOptions = (command: Command): Command =>
       'pretty',
     )
 
-/** Where the records go: pino's JSON lines, or readable ones. */
-interface LineSink {
-  write(line: string): void
+const LEVEL_VALUES: Readonly<Record<LogLevelName, number>> = {
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  silent: Infinity,
 }
 
-interface Record {
-  readonly level: number
-  readonly msg: string
-  readonly pid?: string
-  readonly definition?: string
-  readonly step?: string
+/**
+ * Readable lines, written straight to stdout (warnings and errors to stderr): no record is
+ * serialised only to be parsed back, which a worker logging two lines per process would feel.
+ */
+const prettyLogger = (name: string, level: LogLevelName): Logger => {
+  const threshold = LEVEL_VALUES[level]
+  const at =
+    (value: number, prefix: string, stream: NodeJS.WriteStream) =>
+    (message: string, context?: LogContext): void => {
+      if (value < threshold) return
+      stream.write(`[worker ${name}] ${prefix}${describeLogContext(context)}${message}\n`)
+    }
+  return {
+    debug: at(LEVEL_VALUES.debug, '', process.stdout),
+    info: at(LEVEL_VALUES.info, '', process.stdout),
+    warn: at(LEVEL_VALUES.warn, 'warning: ', process.stderr),
+    error: at(LEVEL_VALUES.error, 'error: ', process.stderr),
+  }
 }
 
-const WARN = 40
-
-const prettySink = (name: string): LineSink => ({
-  write(line: string) {
-    const record = JSON.parse(line) as Record
-    const prefix = record.level >= 50 ? 'error: ' : record.level >= WARN ? 'warning: ' : ''
-    const text = `[worker ${name}] ${prefix}${describeLogContext(record)}${record.msg}\n`
-    if (record.level >= WARN) process.stderr.write(text)
-    else process.stdout.write(text)
-  },
-})
-
-/** A `Logger` over pino for a program named `name` (a worker's name). */
+/** A `Logger` for a program named `name` (a worker's name): pino's JSON lines, or readable ones. */
 export const cliLogger = (name: string, options: LogOptions): Logger => {
-  const log =
-    options.logFormat === 'json'
-      ? pino(
-          {
-            level: options.logLevel,
-            base: { worker: name },
-            timestamp: pino.stdTimeFunctions.isoTime,
-            formatters: { level: (label) => ({ level: label }) },
-          },
-          pino.destination({ fd: 1, sync: true }),
-        )
-      : // The pretty sink reads the level as pino's number, and prints no time.
-        pino({ level: options.logLevel, base: null, timestamp: false }, prettySink(name))
+  if (options.logFormat === 'pretty') return prettyLogger(name, options.logLevel)
+  const log = pino(
+    {
+      level: options.logLevel,
+      base: { worker: name },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    pino.destination({ fd: 1, sync: true }),
+  )
   const at =
     (level: Level) =>
     (message: string, context?: LogContext): void => {
