@@ -4,9 +4,15 @@
  * multi-statement query `BEGIN; …; COMMIT`: one round trip and one WAL flush for the lot, instead
  * of one each. A lone save is one named (prepared) autocommitted statement, as without grouping.
  * Each save's promise resolves with its own statement's result once the batch is committed.
+ *
+ * A batch runs its statements in the order of the rows they lock first (see `lock-order.ts`),
+ * not in the order they queued: a batch of fenced saves share-locks the claims of several roots,
+ * and a statement that changes several claims at once takes them in that order too. The saves
+ * of one process keep their queue order (the sort is stable), so its last save is written last.
  */
 import type pg from 'pg'
 import { withConnection } from './checked-out.js'
+import { compareLockKeys } from './lock-order.js'
 
 /** One statement of a batch: its text with `$n` parameters, and their values. */
 export interface GroupedStatement {
@@ -14,6 +20,11 @@ export interface GroupedStatement {
   readonly name: string
   readonly text: string
   readonly values: readonly unknown[]
+  /**
+   * The pid of the row it locks first, which orders it within a batch: the claim of a fenced
+   * save's root, the saved process's own pid otherwise.
+   */
+  readonly lockKey: string
 }
 
 interface Entry {
@@ -50,9 +61,12 @@ export class PostgresGroupCommit {
 
   private async write(batch: readonly Entry[]): Promise<void> {
     if (batch.length > 1) {
+      const ordered = [...batch].sort((a, b) =>
+        compareLockKeys(a.statement.lockKey, b.statement.lockKey),
+      )
       try {
-        const results = await this.together(batch.map((entry) => entry.statement))
-        batch.forEach((entry, index) => entry.resolve(results[index] as pg.QueryResult))
+        const results = await this.together(ordered.map((entry) => entry.statement))
+        ordered.forEach((entry, index) => entry.resolve(results[index] as pg.QueryResult))
         return
       } catch (_) {
         // One failing statement must not fail the others: each runs on its own instead.
