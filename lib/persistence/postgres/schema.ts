@@ -183,27 +183,57 @@ const fence = (root: number) => `
 
 /**
  * The deadline index row of a save whose write is `written` (a CTE returning a row when it
- * wrote): the deadline `$deadline` of an untagged (`$key` empty) checkpoint, or no row.
+ * wrote): the deadline `$deadline` of an untagged (`$key` empty) checkpoint, or no row. A row
+ * that already says that deadline is left as it is (no new row version, no WAL for it).
  */
 const indexDeadline = (written: string, deadline: number, key: number) => `
     indexed AS (
-      INSERT INTO process_deadlines (pid, deadline)
+      INSERT INTO process_deadlines AS d (pid, deadline)
       SELECT $1::text, $${deadline}::bigint FROM ${written}
       WHERE $${deadline}::bigint IS NOT NULL AND $${key}::text = ''
       ON CONFLICT (pid) DO UPDATE SET deadline = excluded.deadline
+      WHERE d.deadline <> excluded.deadline
     ), unindexed AS (
       DELETE FROM process_deadlines
       WHERE pid = $1::text AND $${deadline}::bigint IS NULL AND $${key}::text = ''
         AND EXISTS (SELECT 1 FROM ${written})
     )`
 
+/**
+ * `narrow`: a whole body written over a stored row that already shows everything the save
+ * would index, as an UPDATE of the body, the version and the time alone: no catalog column, no
+ * deadline row, no patch to drop. It changes no row when the row is missing, holds patches, or
+ * differs from the save in a catalog column (`$5`–`$10`) or, untagged, in its deadline row
+ * (`$11`), whoever wrote them; the full upsert then writes the save. The conditions are checked
+ * under the row's lock: a row that another connection wrote after this statement's snapshot is
+ * seen by its version differing from the snapshot's (whose deadline row the subquery read), and
+ * also goes the full way.
+ */
+const NARROW = (fenced: boolean) => `
+    narrow AS (
+      UPDATE checkpoints c SET body = $4::text, version = c.version + 1, base = c.version + 1,
+        saved_at = now()
+      WHERE c.pid = $1::text AND c.tag_key = $3::text AND c.version = c.base
+        AND c.state IS NOT DISTINCT FROM $5::text AND c.parent IS NOT DISTINCT FROM $6::text
+        AND c.definition IS NOT DISTINCT FROM $7::text
+        AND c.definition_version IS NOT DISTINCT FROM $8::integer
+        AND c.paused IS NOT DISTINCT FROM $9::boolean AND c.status IS NOT DISTINCT FROM $10::text
+        AND ($3::text <> '' OR $11::bigint IS NOT DISTINCT FROM
+          (SELECT d.deadline FROM process_deadlines d WHERE d.pid = $1::text))
+        AND c.version = (
+          SELECT k.version FROM checkpoints k WHERE k.pid = $1::text AND k.tag_key = $3::text)
+        ${fenced ? 'AND EXISTS (SELECT 1 FROM fence)' : ''}
+      RETURNING c.version
+    )`
+
 const SAVE_WHOLE = (fenced: boolean) => `
-    WITH ${fenced ? `${fence(12)},` : ''} saved AS (
+    WITH ${fenced ? `${fence(12)},` : ''} ${NARROW(fenced)}, saved AS (
       INSERT INTO checkpoints AS c (pid, tag, tag_key, body, version, base, state, parent,
         definition, definition_version, paused, status)
       SELECT $1::text, $2::text, $3::text, $4::text, 1, 1, $5::text, $6::text,
         $7::text, $8::integer, $9::boolean, $10::text
       ${fenced ? 'FROM fence' : ''}
+      WHERE NOT EXISTS (SELECT 1 FROM narrow)
       ON CONFLICT (pid, tag_key) DO UPDATE SET
         body = excluded.body, version = c.version + 1, base = c.version + 1, saved_at = now(),
         state = excluded.state, parent = excluded.parent, definition = excluded.definition,
@@ -212,9 +242,9 @@ const SAVE_WHOLE = (fenced: boolean) => `
       RETURNING c.version
     ), dropped AS (
       DELETE FROM checkpoint_patches WHERE pid = $1::text AND tag_key = $3::text
-      ${fenced ? 'AND EXISTS (SELECT 1 FROM fence)' : ''}
+        AND EXISTS (SELECT 1 FROM saved)
     ), ${indexDeadline('saved', 11, 3)}
-    SELECT version FROM saved`
+    SELECT version FROM narrow UNION ALL SELECT version FROM saved`
 
 const SAVE_PATCH = (fenced: boolean) => `
     WITH ${fenced ? `${fence(9)},` : ''} head AS (
@@ -229,7 +259,8 @@ const SAVE_PATCH = (fenced: boolean) => `
 
 /**
  * Every statement, run as named prepared statements. Writes that replace a whole body also drop
- * the patches it replaces, in the same statement, and every save writes its deadline index row
+ * the patches it replaces, in the same statement (unless narrow, see `NARROW`: there are none),
+ * and every save writes its deadline index row when it changes
  * (`$11` for whole bodies, `$8` for patches: the deadline, or NULL). The fenced saves take `$12`
  * (the root pid of the process's tree) and `$13` (the writer's lease), `$9` and `$10` for
  * patches, and write nothing unless that lease holds that claim; the claim row is share-locked
