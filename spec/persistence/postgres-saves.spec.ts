@@ -196,14 +196,15 @@ describe.each([false, true])('PostgresPersister saves (groupCommit: %s)', (group
     const a = await store({ name: WAITER })
     const p = fresh()
     for (let i = 0; i < 2; i++) await a.saveCheckpoint(sleeping(p, 5_000))
-    // Another writer moves the deadline, in a transaction still open when the save starts:
-    // the save's snapshot shows the row as it would leave it, and the deadline it replaces.
+    // Another writer moves the deadline (as a save does: on the row and in the index), in a
+    // transaction still open when the save starts: the save's snapshot shows the row as the save
+    // would leave it, and the row's lock is taken when the other writer has committed.
     const other = new pg.Client({ connectionString: database.url })
     await other.connect()
     try {
       await other.query('BEGIN')
       await other.query(
-        `UPDATE checkpoints SET version = version + 1, base = version + 1
+        `UPDATE checkpoints SET version = version + 1, base = version + 1, deadline = 7000
          WHERE pid = $1 AND tag_key = ''`,
         [p],
       )

@@ -4,6 +4,7 @@
  * multi-statement query `BEGIN; …; COMMIT`: one round trip and one WAL flush for the lot, instead
  * of one each. A lone save is one named (prepared) autocommitted statement, as without grouping.
  * Each save's promise resolves with its own statement's result once the batch is committed.
+ * Writes follow each other on one connection held while they keep coming (`held-connection.ts`).
  *
  * A batch runs its statements in the order of the rows they lock first (see `lock-order.ts`),
  * not in the order they queued: a batch of fenced saves share-locks the claims of several roots,
@@ -11,7 +12,7 @@
  * of one process keep their queue order (the sort is stable), so its last save is written last.
  */
 import type pg from 'pg'
-import { withConnection } from './checked-out.js'
+import { HeldConnection } from './held-connection.js'
 import { compareLockKeys } from './lock-order.js'
 
 /** One statement of a batch: its text with `$n` parameters, and their values. */
@@ -37,8 +38,16 @@ interface Entry {
 export class PostgresGroupCommit {
   private queue: Entry[] = []
   private inFlight = false
+  private readonly connection: HeldConnection
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: pg.Pool) {
+    this.connection = new HeldConnection(pool)
+  }
+
+  /** Give the held connection back to the pool (before the pool ends). */
+  close(): void {
+    this.connection.close()
+  }
 
   /** Run `statement`; resolves with its result once it is committed. */
   submit(statement: GroupedStatement): Promise<pg.QueryResult> {
@@ -72,6 +81,14 @@ export class PostgresGroupCommit {
         // One failing statement must not fail the others: each runs on its own instead.
       }
     }
+    const lone = batch.length === 1 ? batch[0] : undefined
+    if (lone !== undefined) {
+      const { name, text, values } = lone.statement
+      await this.connection
+        .run((client) => client.query({ name, text, values: [...values] }))
+        .then(lone.resolve, lone.reject)
+      return
+    }
     await Promise.all(
       batch.map(({ statement: { name, text, values }, resolve, reject }) =>
         this.pool.query({ name, text, values: [...values] }).then(resolve, reject),
@@ -81,10 +98,20 @@ export class PostgresGroupCommit {
 
   /** The statements in one transaction, sent as one query; their results, in order. */
   private together(statements: readonly GroupedStatement[]): Promise<pg.QueryResult[]> {
-    return withConnection(this.pool, async (client) => {
+    return this.connection.run(async (client) => {
       const text = ['BEGIN', ...statements.map((s) => inline(client, s)), 'COMMIT'].join(';\n')
-      const results = (await client.query(text)) as unknown as pg.QueryResult[]
-      return results.slice(1, 1 + statements.length)
+      try {
+        const results = (await client.query(text)) as unknown as pg.QueryResult[]
+        return results.slice(1, 1 + statements.length)
+      } catch (error) {
+        // The failed statement left the transaction aborted: roll it back so that the
+        // connection can be used again (one that cannot is destroyed when released).
+        if (!this.connection.broken)
+          await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+            this.connection.discard(rollbackError)
+          })
+        throw error
+      }
     })
   }
 }

@@ -259,8 +259,12 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
     return (rows as { pid: string }[]).map((row) => row.pid)
   }
 
-  /** Ends the pool this persister opened; a pool given to it is left to its owner. */
+  /**
+   * Gives back the connection group commit holds, and ends the pool this persister opened; a
+   * pool given to it is left to its owner.
+   */
   async close(): Promise<void> {
+    this.writes?.close()
     if (this.owned && !this.pool.ending) await this.pool.end()
   }
 
@@ -326,11 +330,15 @@ const indexExisting = async (client: pg.PoolClient): Promise<void> => {
     if (row === undefined) continue
     const decoded = reassemble(storedRows(row), pid, undefined)
     const deadline = E.isRight(decoded) ? deadlineToIndex(decoded.right) : undefined
-    if (deadline !== undefined)
-      await client.query('INSERT INTO process_deadlines (pid, deadline) VALUES ($1, $2)', [
-        pid,
-        deadline,
-      ])
+    if (deadline === undefined) continue
+    await client.query('INSERT INTO process_deadlines (pid, deadline) VALUES ($1, $2)', [
+      pid,
+      deadline,
+    ])
+    await client.query(`UPDATE checkpoints SET deadline = $2 WHERE pid = $1 AND tag_key = ''`, [
+      pid,
+      deadline,
+    ])
   }
 }
 
