@@ -58,8 +58,10 @@ export type PostgresPersisterOptions = PostgresTarget & {
 type StatementName = keyof typeof POSTGRES_STATEMENTS
 
 /** The statements of a save, which queue for a shared commit. */
-type SaveStatementName = StatementName &
-  ('saveWhole' | 'saveWholeFenced' | 'savePatch' | 'savePatchFenced')
+type SaveStatementName = Extract<
+  StatementName,
+  'saveWhole' | 'saveWholeFenced' | 'savePatch' | 'savePatchFenced'
+>
 
 interface AddressRow {
   readonly pid: string
