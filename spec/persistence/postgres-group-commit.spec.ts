@@ -3,6 +3,7 @@
  * together, and one that fails does not take the others with it. Which saves shared a
  * transaction is read from the rows themselves (`xmin`, the id of the transaction that wrote each).
  */
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PostgresPersister } from '../../lib/persistence/postgres/index.js'
 import { openPersister, type Persister } from '../../lib/persistence/index.js'
@@ -116,6 +117,25 @@ describe('PostgresPersister group commit', () => {
     }
     for (const [i, pid] of pids.entries())
       expectSame(await persister.loadCheckpoint(pid), loopCheckpoint(pid, i + 1))
+  })
+
+  it('gives the connection it holds for consecutive saves back to the pool once they stop', async () => {
+    const pool = new pg.Pool({ connectionString: database.url })
+    const store = new PostgresPersister({ pool, groupCommit: true })
+    try {
+      await store.ensureSchema()
+      let checkouts = 0
+      pool.on('acquire', () => (checkouts += 1))
+      // One after the other, as a strict process saves: each the next save of the one before.
+      for (let i = 0; i < 20; i++) await store.saveCheckpoint(loopCheckpoint('held', i))
+      expect(checkouts, 'checkouts for 20 consecutive saves').toBe(1)
+      expect(pool.totalCount - pool.idleCount, 'held while saves keep coming').toBe(1)
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(pool.totalCount - pool.idleCount, 'checked out after the saves stopped').toBe(0)
+    } finally {
+      // Not closed first: ending a caller's pool must not wait for the store.
+      await pool.end()
+    }
   })
 
   it('is what openPersister gives for a PostgreSQL URL, unless asked not to', async () => {

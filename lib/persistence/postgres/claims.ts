@@ -9,7 +9,9 @@
  * - `process_claims (pid, lease)`: one row per root process that a worker runs (children run with
  *   their root and are covered by its claim). `lease` NULL: handed back by a worker that stopped.
  *
- * Every statement names its parameters by position; durations are milliseconds.
+ * Every statement names its parameters by position; durations are milliseconds. A statement
+ * that changes several claim rows takes their locks in pid order (see `lock-order.ts`), the
+ * order in which a group-committed batch of fenced saves share-locks them too.
  */
 import { LEASE_LOCK_CLASS } from './schema.js'
 
@@ -17,6 +19,14 @@ const TTL = `now() + make_interval(secs => $3::integer / 1000.0)`
 
 /** Whether the claim row `c` is held by no live lease (dead or handed back). */
 const UNHELD = `(c.lease IS NULL OR c.lease NOT IN (SELECT id FROM live_worker_leases))`
+
+/**
+ * `locked`: the pids of the claim rows `c` matching `where`, locked in pid order before the
+ * statement changes them (its own scan would take them in whatever order its plan reads them).
+ */
+const lockedInPidOrder = (where: string) => `
+  locked AS MATERIALIZED (
+    SELECT c.pid FROM process_claims c WHERE ${where} ORDER BY c.pid FOR UPDATE OF c)`
 
 export const CLAIM_STATEMENTS = {
   /** A new lease for worker `$1`, expiring in `$2` ms; not locked yet. */
@@ -54,7 +64,7 @@ export const CLAIM_STATEMENTS = {
    */
   claim: `
     INSERT INTO process_claims AS c (pid, lease)
-    SELECT unnest($1::text[]), $2::integer
+    SELECT u.pid, $2::integer FROM unnest($1::text[]) AS u(pid) ORDER BY u.pid COLLATE "C"
     ON CONFLICT (pid) DO UPDATE SET lease = excluded.lease
     WHERE c.lease = excluded.lease OR ${UNHELD}
     RETURNING c.pid`,
@@ -75,18 +85,22 @@ export const CLAIM_STATEMENTS = {
     )
     , claimed AS (
       INSERT INTO process_claims AS c (pid, lease)
-      SELECT pid, $3::integer FROM due ORDER BY deadline, pid
+      SELECT pid, $3::integer FROM due ORDER BY pid
       ON CONFLICT (pid) DO UPDATE SET lease = excluded.lease
       WHERE c.lease = excluded.lease OR ${UNHELD}
       RETURNING c.pid)
     SELECT (SELECT count(*) FROM due)::integer AS due,
       coalesce((SELECT array_agg(pid) FROM claimed), '{}') AS pids`,
   /** The processes of lease `$1` with pids `$2` have ended: forget their claims. */
-  release: `DELETE FROM process_claims WHERE lease = $1::integer AND pid = ANY($2::text[])`,
+  release: `
+    WITH ${lockedInPidOrder('c.lease = $1::integer AND c.pid = ANY($2::text[])')}
+    DELETE FROM process_claims c USING locked WHERE c.pid = locked.pid`,
   /** Every claim of lease `$1`. */
   held: `SELECT pid FROM process_claims WHERE lease = $1::integer`,
   /** Lease `$1` stops: its claims are handed back (free for any worker at once). */
-  handBack: `UPDATE process_claims SET lease = NULL WHERE lease = $1::integer`,
+  handBack: `
+    WITH ${lockedInPidOrder('c.lease = $1::integer')}
+    UPDATE process_claims c SET lease = NULL FROM locked WHERE c.pid = locked.pid`,
   closeLease: `DELETE FROM worker_leases WHERE id = $1::integer`,
   /** The name of the live worker holding `$1`, if any. */
   ownerOf: `
@@ -97,10 +111,10 @@ export const CLAIM_STATEMENTS = {
    * (A worker that died between a process's last checkpoint and its release leaves one.)
    */
   dropSettled: `
-    DELETE FROM process_claims c
-    WHERE ${UNHELD} AND NOT EXISTS (
+    WITH ${lockedInPidOrder(`${UNHELD} AND NOT EXISTS (
       SELECT 1 FROM checkpoints k
-      WHERE k.pid = c.pid AND k.tag_key = '' AND k.state NOT IN ('FINISHED', 'EXCEPTED', 'KILLED'))`,
+      WHERE k.pid = c.pid AND k.tag_key = '' AND k.state NOT IN ('FINISHED', 'EXCEPTED', 'KILLED'))`)}
+    DELETE FROM process_claims c USING locked WHERE c.pid = locked.pid`,
   /** Up to `$1` pids of stored, non-terminal processes that a worker ran and none holds now. */
   unheld: `SELECT c.pid FROM process_claims c WHERE ${UNHELD} ORDER BY random() LIMIT $1::integer`,
   /** Leases dead for a day and holding nothing. */

@@ -58,12 +58,10 @@ export type PostgresPersisterOptions = PostgresTarget & {
 type StatementName = keyof typeof POSTGRES_STATEMENTS
 
 /** The statements of a save, which queue for a shared commit. */
-const WRITES: ReadonlySet<StatementName> = new Set([
-  'saveWhole',
-  'saveWholeFenced',
-  'savePatch',
-  'savePatchFenced',
-])
+type SaveStatementName = Extract<
+  StatementName,
+  'saveWhole' | 'saveWholeFenced' | 'savePatch' | 'savePatchFenced'
+>
 
 interface AddressRow {
   readonly pid: string
@@ -155,21 +153,30 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
     const { state, paused, status } = columns
     const deadline = tag === undefined ? (deadlineToIndex(bundle) ?? null) : null
     const fenced = fence === undefined ? [] : [fence.root, fence.lease]
+    const lockKey = fence?.root ?? bundle.pid
     const saveWhole = () =>
-      this.query(fence === undefined ? 'saveWhole' : 'saveWholeFenced', [
-        ...[bundle.pid, tag ?? null, key, body, state, columns.parent],
-        ...[columns.definition, columns.version, paused, status, deadline],
-        ...fenced,
-      ])
+      this.write(
+        fence === undefined ? 'saveWhole' : 'saveWholeFenced',
+        [
+          ...[bundle.pid, tag ?? null, key, body, state, columns.parent],
+          ...[columns.definition, columns.version, paused, status, deadline],
+          ...fenced,
+        ],
+        lockKey,
+      )
     const heads = this.heads
     if (heads === undefined) return (await saveWhole()).rowCount === 1
     try {
       const write = heads.plan(bundle.pid, key, body)
       if (write._tag === 'Patch') {
-        const patched = await this.query(fence === undefined ? 'savePatch' : 'savePatchFenced', [
-          ...[bundle.pid, key, write.after, write.patch, state, paused, status, deadline],
-          ...fenced,
-        ])
+        const patched = await this.write(
+          fence === undefined ? 'savePatch' : 'savePatchFenced',
+          [
+            ...[bundle.pid, key, write.after, write.patch, state, paused, status, deadline],
+            ...fenced,
+          ],
+          lockKey,
+        )
         if (patched.rowCount === 1) {
           heads.committed(bundle, key, write, write.after + 1, false)
           return true
@@ -254,17 +261,34 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
     return (rows as { pid: string }[]).map((row) => row.pid)
   }
 
-  /** Ends the pool this persister opened; a pool given to it is left to its owner. */
+  /**
+   * Gives back the connection group commit holds, and ends the pool this persister opened; a
+   * pool given to it is left to its owner.
+   */
   async close(): Promise<void> {
+    this.writes?.close()
     if (this.owned && !this.pool.ending) await this.pool.end()
   }
 
   private async query(name: StatementName, values: unknown[]): Promise<pg.QueryResult> {
     await this.ensureSchema()
-    if (this.writes !== undefined && WRITES.has(name))
-      return this.writes.submit({ name: `plumpy_${name}`, text: POSTGRES_STATEMENTS[name], values })
     // Named: each pooled connection parses and plans the statement once.
     return this.pool.query({ name: `plumpy_${name}`, text: POSTGRES_STATEMENTS[name], values })
+  }
+
+  /**
+   * A save's statement; with group commit, queued for a shared commit, ordered in its batch by
+   * `lockKey` (the pid of the first row it locks, see `group-commit.ts`).
+   */
+  private async write(
+    name: SaveStatementName,
+    values: unknown[],
+    lockKey: string,
+  ): Promise<pg.QueryResult> {
+    if (this.writes === undefined) return this.query(name, values)
+    await this.ensureSchema()
+    const text = POSTGRES_STATEMENTS[name]
+    return this.writes.submit({ name: `plumpy_${name}`, text, values, lockKey })
   }
 
   /** An unnamed statement (listings vary too much to be prepared by name). */
@@ -308,11 +332,15 @@ const indexExisting = async (client: pg.PoolClient): Promise<void> => {
     if (row === undefined) continue
     const decoded = reassemble(storedRows(row), pid, undefined)
     const deadline = E.isRight(decoded) ? deadlineToIndex(decoded.right) : undefined
-    if (deadline !== undefined)
-      await client.query('INSERT INTO process_deadlines (pid, deadline) VALUES ($1, $2)', [
-        pid,
-        deadline,
-      ])
+    if (deadline === undefined) continue
+    await client.query('INSERT INTO process_deadlines (pid, deadline) VALUES ($1, $2)', [
+      pid,
+      deadline,
+    ])
+    await client.query(`UPDATE checkpoints SET deadline = $2 WHERE pid = $1 AND tag_key = ''`, [
+      pid,
+      deadline,
+    ])
   }
 }
 

@@ -4,9 +4,10 @@
  * reorder keys and refuses `\u0000` escapes), a damaged row is reported by the codec like any
  * other damage, and the server does not parse what it only stores.
  *
- * Besides the body, a row keeps the process's state and parent as columns, written with every
- * save, so that finding non-terminal children (orphans to prune) reads an index instead of every
- * body. The claims of workers (`process_claims`, `worker_leases`, see `claims.ts`) live in the
+ * Besides the body, a row keeps the process's state and parent as columns, written by the saves
+ * that change them, so that finding non-terminal children (orphans to prune) reads an index
+ * instead of every body; the listing's columns likewise, and the deadline the deadline index
+ * holds for it (so that a save tells from the row alone whether it changes anything indexed). The claims of workers (`process_claims`, `worker_leases`, see `claims.ts`) live in the
  * same database, so that a checkpoint write can be fenced by a claim in one statement.
  *
  * `process_deadlines` is the deadline index (see `../deadlines.ts`): one row per root process
@@ -55,6 +56,7 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   definition_version INTEGER,
   paused BOOLEAN,
   status TEXT,
+  deadline BIGINT,
   PRIMARY KEY (pid, tag_key)
 );
 CREATE TABLE IF NOT EXISTS checkpoint_patches (
@@ -138,6 +140,16 @@ BEGIN
       END LOOP;
     END;
   END IF;
+  -- Stores made before the row kept its deadline (what the deadline index says of an untagged
+  -- row, so that a save sees in the row alone whether anything it indexes changed): copy it.
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_attribute
+    WHERE attrelid = 'checkpoints'::regclass AND attname = 'deadline' AND NOT attisdropped
+  ) THEN
+    ALTER TABLE checkpoints ADD COLUMN deadline BIGINT;
+    UPDATE checkpoints c SET deadline = d.deadline
+    FROM process_deadlines d WHERE d.pid = c.pid AND c.tag_key = '';
+  END IF;
   -- Created only when missing: CREATE INDEX and CREATE OR REPLACE VIEW lock what they touch,
   -- which would stall the writes of running workers each time one starts.
   IF to_regclass('checkpoints_live_children') IS NULL THEN
@@ -183,43 +195,69 @@ const fence = (root: number) => `
 
 /**
  * The deadline index row of a save whose write is `written` (a CTE returning a row when it
- * wrote): the deadline `$deadline` of an untagged (`$key` empty) checkpoint, or no row.
+ * wrote): the deadline `$deadline` of an untagged (`$key` empty) checkpoint, or no row. A row
+ * that already says that deadline is left as it is (no new row version, no WAL for it).
  */
 const indexDeadline = (written: string, deadline: number, key: number) => `
     indexed AS (
-      INSERT INTO process_deadlines (pid, deadline)
+      INSERT INTO process_deadlines AS d (pid, deadline)
       SELECT $1::text, $${deadline}::bigint FROM ${written}
       WHERE $${deadline}::bigint IS NOT NULL AND $${key}::text = ''
       ON CONFLICT (pid) DO UPDATE SET deadline = excluded.deadline
+      WHERE d.deadline <> excluded.deadline
     ), unindexed AS (
       DELETE FROM process_deadlines
       WHERE pid = $1::text AND $${deadline}::bigint IS NULL AND $${key}::text = ''
         AND EXISTS (SELECT 1 FROM ${written})
     )`
 
+/**
+ * `narrow`: a whole body written over a stored row that already shows everything the save
+ * would index, as an UPDATE of the body, the version and the time alone: no catalog column, no
+ * deadline row, no patch to drop. It changes no row when the row is missing, holds patches, or
+ * differs from the save in a catalog column (`$5`–`$10`) or its deadline (`$11`, which the row
+ * keeps beside the deadline index), whoever wrote them; the full upsert then writes the save.
+ * Every condition is on the row itself, so it is checked again on the row's latest version when
+ * another connection wrote it while this statement waited for its lock.
+ */
+const NARROW = (fenced: boolean) => `
+    narrow AS (
+      UPDATE checkpoints c SET body = $4::text, version = c.version + 1, base = c.version + 1,
+        saved_at = now()
+      WHERE c.pid = $1::text AND c.tag_key = $3::text AND c.version = c.base
+        AND c.state IS NOT DISTINCT FROM $5::text AND c.parent IS NOT DISTINCT FROM $6::text
+        AND c.definition IS NOT DISTINCT FROM $7::text
+        AND c.definition_version IS NOT DISTINCT FROM $8::integer
+        AND c.paused IS NOT DISTINCT FROM $9::boolean AND c.status IS NOT DISTINCT FROM $10::text
+        AND c.deadline IS NOT DISTINCT FROM $11::bigint
+        ${fenced ? 'AND EXISTS (SELECT 1 FROM fence)' : ''}
+      RETURNING c.version
+    )`
+
 const SAVE_WHOLE = (fenced: boolean) => `
-    WITH ${fenced ? `${fence(12)},` : ''} saved AS (
+    WITH ${fenced ? `${fence(12)},` : ''} ${NARROW(fenced)}, saved AS (
       INSERT INTO checkpoints AS c (pid, tag, tag_key, body, version, base, state, parent,
-        definition, definition_version, paused, status)
+        definition, definition_version, paused, status, deadline)
       SELECT $1::text, $2::text, $3::text, $4::text, 1, 1, $5::text, $6::text,
-        $7::text, $8::integer, $9::boolean, $10::text
+        $7::text, $8::integer, $9::boolean, $10::text, $11::bigint
       ${fenced ? 'FROM fence' : ''}
+      WHERE NOT EXISTS (SELECT 1 FROM narrow)
       ON CONFLICT (pid, tag_key) DO UPDATE SET
         body = excluded.body, version = c.version + 1, base = c.version + 1, saved_at = now(),
         state = excluded.state, parent = excluded.parent, definition = excluded.definition,
         definition_version = excluded.definition_version, paused = excluded.paused,
-        status = excluded.status
+        status = excluded.status, deadline = excluded.deadline
       RETURNING c.version
     ), dropped AS (
       DELETE FROM checkpoint_patches WHERE pid = $1::text AND tag_key = $3::text
-      ${fenced ? 'AND EXISTS (SELECT 1 FROM fence)' : ''}
+        AND EXISTS (SELECT 1 FROM saved)
     ), ${indexDeadline('saved', 11, 3)}
-    SELECT version FROM saved`
+    SELECT version FROM narrow UNION ALL SELECT version FROM saved`
 
 const SAVE_PATCH = (fenced: boolean) => `
     WITH ${fenced ? `${fence(9)},` : ''} head AS (
       UPDATE checkpoints SET version = version + 1, saved_at = now(), state = $5::text,
-        paused = $6::boolean, status = $7::text
+        paused = $6::boolean, status = $7::text, deadline = $8::bigint
       WHERE pid = $1::text AND tag_key = $2::text AND version = $3::bigint
         ${fenced ? 'AND EXISTS (SELECT 1 FROM fence)' : ''}
       RETURNING version
@@ -229,7 +267,8 @@ const SAVE_PATCH = (fenced: boolean) => `
 
 /**
  * Every statement, run as named prepared statements. Writes that replace a whole body also drop
- * the patches it replaces, in the same statement, and every save writes its deadline index row
+ * the patches it replaces, in the same statement (unless narrow, see `NARROW`: there are none),
+ * and every save writes its deadline index row when it changes
  * (`$11` for whole bodies, `$8` for patches: the deadline, or NULL). The fenced saves take `$12`
  * (the root pid of the process's tree) and `$13` (the writer's lease), `$9` and `$10` for
  * patches, and write nothing unless that lease holds that claim; the claim row is share-locked
