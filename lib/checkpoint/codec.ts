@@ -74,9 +74,7 @@ const SnapshotPart = flatPart(
       return {
         ...snapshot,
         ...(json.prePause === undefined ? {} : { prePauseStatus: json.prePause }),
-        ...(inbox === undefined || inbox.length === 0
-          ? {}
-          : { inbox: inbox.map(readInboxEntry) }),
+        ...(inbox === undefined || inbox.length === 0 ? {} : { inbox: inbox.map(readInboxEntry) }),
         ...(retry === undefined ? {} : { retry }),
       }
     },
