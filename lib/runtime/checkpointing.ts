@@ -7,6 +7,7 @@
 import { bundle, type Bundle } from '../checkpoint/bundle.js'
 import type { Persister } from '../persistence/persister.js'
 import type { StateName } from '../process/state.js'
+import { checkpointNotCommitted } from './commit-gate.js'
 import type { ProcessHandle } from './handle.js'
 import type { RunnerPlugin } from './runner.js'
 
@@ -18,7 +19,10 @@ export interface CheckpointingOptions {
     from: StateName | null,
     to: StateName,
   ) => string | undefined
-  /** Called when a save fails (default: log it on the runner's logger). */
+  /**
+   * Called when a save fails (default: log it on the runner's logger). On a `strict` runner the
+   * process then fails with a `CheckpointNotCommittedError` (see `checkpointNotCommitted`).
+   */
   readonly onError?: (error: unknown, process: ProcessHandle) => void
   /**
    * Merge the saves of a process (under one tag) that wait behind its write in flight: only the
@@ -65,11 +69,11 @@ export const checkpointing = (
         if (waiting.get(pid) === entry) waiting.delete(pid)
         return persister.saveCheckpoint(entry.data, entry.tag)
       })
-      .catch((error: unknown) =>
-        options.onError !== undefined
-          ? options.onError(error, process)
-          : process.host.logger.error(`checkpoint of ${pid} failed: ${String(error)}`),
-      )
+      .catch((error: unknown) => {
+        if (options.onError !== undefined) options.onError(error, process)
+        else process.host.logger.error(`checkpoint of ${pid} failed: ${String(error)}`)
+        checkpointNotCommitted(process, error)
+      })
     inFlight.set(pid, write)
     void write.then(() => {
       if (inFlight.get(pid) === write) inFlight.delete(pid)

@@ -3,7 +3,10 @@
  * `durability.ts`): before each step on a `strict` host, and before it counts as ended on a
  * `strict` or `batched` one.
  */
+import { errorInfo } from '../process/errors.js'
+import { Events } from '../process/events.js'
 import { endsWhenCommitted } from './durability.js'
+import { CheckpointNotCommittedError } from './errors.js'
 import type { ProcessHandle } from './handle.js'
 
 /**
@@ -34,4 +37,18 @@ export const afterEndCommitted = (process: ProcessHandle, callback: () => void):
   const pending = endCommitted(process)
   if (pending === undefined) callback()
   else void pending.then(callback)
+}
+
+/**
+ * A checkpoint of `process` could not be committed and will not be (the store refused it; a store
+ * that is down for a while is retried, not reported here). On a `strict` host no step may run past
+ * an uncommitted checkpoint, so the process fails with a `CheckpointNotCommittedError` before its
+ * next step; the store keeps its last committed checkpoint, from which it can be continued. Other
+ * modes let it run on, as they run ahead of their commits anyway.
+ */
+export const checkpointNotCommitted = (process: ProcessHandle, reason: unknown): void => {
+  if (process.host.durability !== 'strict' || process.hasTerminated()) return
+  const error = new CheckpointNotCommittedError(process.pid, reason)
+  process.recordError(error)
+  process.driveWith(Events.fail(errorInfo(error)))
 }

@@ -13,7 +13,7 @@ export type {
   ProcessDefinitionOf,
   WorkChainDefinitionOf,
 } from './define.js'
-export { InvalidInputsError } from './errors.js'
+export { CheckpointNotCommittedError, InvalidInputsError } from './errors.js'
 export {
   InvalidPidError,
   MAX_PID_LENGTH,

@@ -30,6 +30,7 @@ import { FencedOutError } from '../persistence/fence.js'
 import type { PersistedCheckpoint, Persister } from '../persistence/persister.js'
 import { isTransientStoreError } from '../persistence/transient.js'
 import { silentLogger, type Logger, type Scheduler } from '../runtime/environment.js'
+import { checkpointNotCommitted } from '../runtime/commit-gate.js'
 import type { ProcessHandle } from '../runtime/handle.js'
 import type { RunnerPlugin } from '../runtime/runner.js'
 import { WriteSequence } from './write-sequence.js'
@@ -284,11 +285,11 @@ export const writeAheadScheduler =
  */
 export const checkpointEveryTransition = (store: WorkerStore, logger: Logger): RunnerPlugin => {
   const save = (process: ProcessHandle) => {
-    store
-      .saveCheckpoint(bundle(process))
-      .catch((error: unknown) =>
-        logger.error(`checkpoint of ${process.pid} failed: ${String(error)}`),
-      )
+    store.saveCheckpoint(bundle(process)).catch((error: unknown) => {
+      logger.error(`checkpoint of ${process.pid} failed: ${String(error)}`)
+      // Fenced out: the tree is another worker's now, and this one stops (see `onFencedOut`).
+      if (!(error instanceof FencedOutError)) checkpointNotCommitted(process, error)
+    })
   }
   return {
     takesCheckpoints: true,

@@ -10,6 +10,7 @@ import { InMemoryPersister } from '../../lib/persistence/memory.js'
 import { input } from '../../lib/ports/index.js'
 import type { Durability } from '../../lib/runtime/durability.js'
 import { parseDurability } from '../../lib/runtime/durability.js'
+import { CheckpointNotCommittedError } from '../../lib/runtime/errors.js'
 import { defineWorkChain } from '../../lib/runtime/define.js'
 import { while_ } from '../../lib/workchain/index.js'
 import { quietRunner } from './helpers.js'
@@ -112,6 +113,52 @@ describe('durability', () => {
     process.play()
     await done
     expect(committedBeforeSteps(timeline)).toEqual([0, 1, 2])
+  })
+
+  it('strict: a checkpoint the store refuses stops the process before its next step', async () => {
+    const timeline: string[] = []
+    /** Refuses, for good, every checkpoint from i = 2 on (the EXCEPTED one too). */
+    class RefusingStore extends SlowStore {
+      override async saveCheckpoint(bundle: Bundle, tag?: string): Promise<void> {
+        if ((bundle.snapshot.ctx as { i: number }).i >= 2)
+          throw new Error('value too long for the column')
+        return super.saveCheckpoint(bundle, tag)
+      }
+    }
+    const runner = quietRunner({
+      persister: new RefusingStore(timeline, 2),
+      checkpoints: 'every-transition',
+      durability: 'strict',
+    })
+    const process = chain(timeline).create({ n: 5 }, { runner })
+    await expect(process.execute()).rejects.toThrow(
+      /the checkpoint of .* was not committed \(value too long for the column\): a strict process does not step on past it/,
+    )
+    await runner.flush()
+    expect(process.state).toBe('EXCEPTED')
+    expect(process.exception()).toBeInstanceOf(CheckpointNotCommittedError)
+    // Steps 1 and 2 ran; step 3 would have run past the refused checkpoint.
+    expect(timeline.filter((line) => line.startsWith('step'))).toEqual(['step 1', 'step 2'])
+    // What the store keeps is the last checkpoint it committed, before the refused one.
+    expect(timeline.filter((line) => line.startsWith('commit')).at(-1)).toBe('commit RUNNING 1')
+  })
+
+  it('batched: a refused checkpoint is logged and the process runs on', async () => {
+    const timeline: string[] = []
+    class RefusingStore extends SlowStore {
+      override async saveCheckpoint(bundle: Bundle, tag?: string): Promise<void> {
+        if ((bundle.snapshot.ctx as { i: number }).i === 2) throw new Error('refused')
+        return super.saveCheckpoint(bundle, tag)
+      }
+    }
+    const runner = quietRunner({
+      persister: new RefusingStore(timeline, 2),
+      checkpoints: 'every-transition',
+      durability: 'batched',
+    })
+    const process = chain(timeline).create({ n: 5 }, { runner })
+    await expect(process.execute()).resolves.toEqual({})
+    expect(timeline.filter((line) => line.startsWith('step'))).toHaveLength(5)
   })
 
   it('names the modes, and says which are known when given another', () => {

@@ -243,6 +243,42 @@ describe('writeAheadScheduler', () => {
     expect(ran).toEqual(['after a and b', 'after c'])
   })
 
+  it('stops a strict process whose checkpoint the store refuses for good, before its next step', async () => {
+    const steps: number[] = []
+    const Counted = defineWorkChain({
+      name: 'Counted',
+      context: () => ({ i: 0 }),
+      steps: {
+        more: (ctx) => ctx.i < 5,
+        inc(ctx) {
+          steps.push(ctx.i + 1)
+          ctx.i += 1
+        },
+      },
+      outline: (s) => [while_(s.more)(s.inc)],
+    })
+    class RefusingPersister extends InMemoryPersister {
+      override async saveCheckpoint(data: Bundle, tag?: string) {
+        if ((data.snapshot.ctx as { i: number }).i >= 2) throw new Error('row too large')
+        await super.saveCheckpoint(data, tag)
+      }
+    }
+    const inner = new RefusingPersister()
+    const store = new WorkerStore(inner)
+    const runner = new Runner({
+      persister: store,
+      scheduler: writeAheadScheduler(store),
+      plugins: [checkpointEveryTransition(store, silentLogger)],
+      durability: 'strict',
+      logger: silentLogger,
+    })
+    const process = runner.create(Counted)
+    await expect(process.execute()).rejects.toThrow(/was not committed \(row too large\)/)
+    await store.flush()
+    expect(steps).toEqual([1, 2])
+    expect((await inner.loadCheckpoint(process.pid)).snapshot.ctx).toEqual({ i: 1 })
+  })
+
   it('never lets a work chain step past a checkpoint that is not written', async () => {
     const events: string[] = []
     const Child = defineProcess({
