@@ -76,16 +76,28 @@ export const bundle = (process: Bundleable): Bundle => {
     pid: snapshot.pid,
     definition: stampOf(process.definition),
     parentPid: process.parentPid,
-    snapshot: {
-      ...snapshot,
-      stepping: false,
-      pendingPause: undefined,
-      pendingKill: undefined,
-      closed: isTerminal(snapshot.state),
-    },
+    snapshot: atRest(snapshot),
     inputs,
     rawInputs: process.rawInputs,
   }
+}
+
+/**
+ * The snapshot as a checkpoint holds it: no step running, no pause or kill waiting for one, closed
+ * once terminal. Most snapshots are so already and are kept as they are (a copy that adds the
+ * fields a snapshot leaves out while unset would give every checkpoint a shape of its own).
+ */
+const atRest = (snapshot: ProcessSnapshot): ProcessSnapshot => {
+  const closed = isTerminal(snapshot.state)
+  if (
+    !snapshot.stepping &&
+    snapshot.pendingPause === undefined &&
+    snapshot.pendingKill === undefined &&
+    snapshot.closed === closed
+  )
+    return snapshot
+  const { pendingPause: _pause, pendingKill: _kill, ...rest } = snapshot
+  return { ...rest, stepping: false, closed }
 }
 
 /** The first value of a process that a checkpoint cannot keep as it is, by its path. */
