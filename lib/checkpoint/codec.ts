@@ -19,17 +19,33 @@ import { FlatCodec, flatPart, refuse } from './flat.js'
 import { RetryPart } from './retry-codec.js'
 import { JournalJson, StatePart } from './state-codec.js'
 
+/** A kept signal: `[name, payload]`, or `[name]` when it has none (JSON has no `undefined`). */
+type KeptSignalJson = readonly [string] | readonly [string, unknown]
+
+const isKeptSignal = (u: unknown): u is KeptSignalJson =>
+  Array.isArray(u) && (u.length === 1 || u.length === 2) && typeof u[0] === 'string'
+
+const KeptSignalJson = new t.Type<KeptSignalJson, KeptSignalJson, unknown>(
+  'KeptSignal',
+  isKeptSignal,
+  (u, c) =>
+    isKeptSignal(u) ? t.success(u) : t.failure(u, c, 'a kept signal is [name] or [name, payload]'),
+  t.identity,
+)
+
 /**
- * A kept signal as `[name, payload]`; a kept resume (the signal without a name) as `{ value }`,
- * or `{}` for a resume without a value, as a paused wait keeps it (`resumedWith`).
+ * A kept signal as `[name, payload]` (`[name]` without one); a kept resume (the signal without a
+ * name) as `{ value }`, or `{}` for a resume without a value, as a paused wait keeps it
+ * (`resumedWith`).
  */
-const InboxEntryJson = t.union([t.tuple([t.string, t.unknown]), t.partial({ value: t.unknown })])
+const InboxEntryJson = t.union([KeptSignalJson, t.partial({ value: t.unknown })])
 
 const readInboxEntry = (entry: t.TypeOf<typeof InboxEntryJson>): ReceivedSignal =>
-  Array.isArray(entry) ? { name: entry[0], payload: entry[1] } : { payload: entry.value }
+  isKeptSignal(entry) ? { name: entry[0], payload: entry[1] } : { payload: entry.value }
 
 const writeInboxEntry = (received: ReceivedSignal): t.TypeOf<typeof InboxEntryJson> => {
-  if (received.name !== undefined) return [received.name, received.payload]
+  if (received.name !== undefined)
+    return received.payload === undefined ? [received.name] : [received.name, received.payload]
   return received.payload === undefined ? {} : { value: received.payload }
 }
 
@@ -54,7 +70,7 @@ const SnapshotPart = flatPart(
   },
   {
     read: (json): ProcessSnapshot => {
-      const resumes = json.inbox?.filter((entry) => !Array.isArray(entry)).length ?? 0
+      const resumes = json.inbox?.filter((entry) => !isKeptSignal(entry)).length ?? 0
       if (resumes > 1) refuse(`'inbox' holds ${resumes} resumes: a process keeps one at most`)
       const state = StatePart.read(json)
       const retry = RetryPart.read(json)

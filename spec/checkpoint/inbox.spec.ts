@@ -36,6 +36,28 @@ describe('the inbox of a checkpoint', () => {
     expect(encodeCheckpoint(decoded.right)).toEqual(json)
   })
 
+  it('keeps a signal without a payload as [name], read back without one (not as null)', () => {
+    const json = withInbox([['ping'], ['go', null]])
+    const decoded = decodeCheckpoint(JSON.stringify(json))
+    if (E.isLeft(decoded)) throw decoded.left
+    expect(decoded.right.snapshot.inbox).toEqual([
+      { name: 'ping', payload: undefined },
+      { name: 'go', payload: null },
+    ])
+    expect('payload' in (decoded.right.snapshot.inbox?.[0] ?? {})).toBe(true)
+    // Through JSON text, as a store keeps it: still no payload, and a null stays a null.
+    const again = decodeCheckpoint(JSON.stringify(encodeCheckpoint(decoded.right)))
+    if (E.isLeft(again)) throw again.left
+    expect(again.right.snapshot.inbox?.[0]?.payload).toBeUndefined()
+    expect(again.right.snapshot.inbox?.[1]?.payload).toBeNull()
+    expect(encodeCheckpoint(again.right)).toEqual(json)
+  })
+
+  it('refuses a kept signal with more than a name and a payload, by its path', () => {
+    const decoded = decodeCheckpoint(withInbox([['go', 1, 2]]), { pid: 'p-1' })
+    expect(E.isLeft(decoded) && decoded.left.message).toMatch(/inbox/)
+  })
+
   it('refuses an inbox that keeps two resumes, naming the rule', () => {
     const decoded = decodeCheckpoint(withInbox([{ value: 1 }, ['go', 1], {}]), { pid: 'p-1' })
     expect(E.isLeft(decoded) && decoded.left.message).toMatch(
