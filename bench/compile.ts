@@ -6,9 +6,9 @@
  * path that makes closures (B2, B4). `ts.transpileModule` emits each file as `tsc` would (the
  * code is `isolatedModules`-clean), without a type check, in about a second.
  *
- * Output: `bench/results/compiled/{lib,bench}/…js`, with inline source maps so that profiles
- * point at the TypeScript lines; inside the repository, so that packages resolve from
- * `node_modules`.
+ * Output: `bench/results/compiled/{lib,bench,examples}/…js` (the workloads run some of the
+ * examples' definitions), with inline source maps so that profiles point at the TypeScript lines;
+ * inside the repository, so that packages resolve from `node_modules`.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -36,10 +36,13 @@ const sourcesUnder = (dir: string): string[] =>
     return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [path] : []
   })
 
-/** Emit `lib/` and `bench/` as JavaScript under `COMPILED_DIR`; returns how many files. */
-export const compileForBench = (): number => {
-  rmSync(COMPILED_DIR, { recursive: true, force: true })
-  const files = [...sourcesUnder(join(ROOT, 'lib')), ...sourcesUnder(BENCH_DIR)]
+/** The folders whose TypeScript the workloads import. */
+const SOURCE_DIRS = ['lib', 'bench', 'examples']
+
+/** Emit `lib/`, `bench/` and `examples/` as JavaScript under `outDir`; returns how many files. */
+export const compileForBench = (outDir: string = COMPILED_DIR): number => {
+  rmSync(outDir, { recursive: true, force: true })
+  const files = SOURCE_DIRS.flatMap((dir) => sourcesUnder(join(ROOT, dir)))
   for (const file of files) {
     const output = ts.transpileModule(readFileSync(file, 'utf8'), {
       // The source map names the TypeScript file where it is, not next to the output.
@@ -52,7 +55,7 @@ export const compileForBench = (): number => {
       throw new Error(
         `${relative(ROOT, file)}: ${ts.flattenDiagnosticMessageText(problems[0]?.messageText ?? '', '\n')}`,
       )
-    const target = join(COMPILED_DIR, relative(ROOT, file)).replace(/\.ts$/, '.js')
+    const target = join(outDir, relative(ROOT, file)).replace(/\.ts$/, '.js')
     mkdirSync(dirname(target), { recursive: true })
     writeFileSync(target, output.outputText)
   }
