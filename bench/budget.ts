@@ -159,6 +159,16 @@ export const BUDGET: Readonly<Record<string, BudgetRow>> = {
     plumpy: { text: '5.7 ms (client 2.2, worker 2.4, broker 1.0)', best: 5.7 },
     goal: atMost(1.1, '≤ 1.1 ms in all'),
   },
+  'B10-flat-spread': {
+    workload: 'B1 loop with 10 and 10,000 keys at the context root: rate at 10 ÷ rate at 10,000',
+    plumpy: NONE,
+    goal: atMost(2, '≤ 2×'),
+  },
+  'B10-nested-spread': {
+    workload: 'the same with the keys under ctx.data: rate at 10 ÷ rate at 10,000',
+    plumpy: NONE,
+    goal: atMost(2, '≤ 2×'),
+  },
   B8: {
     workload:
       '10,000 processes sleeping on durable timers, one runner: V8 heap per process at rest',

@@ -107,6 +107,15 @@ const jobs = (smoke: boolean, sizes: Sizes): Job[] => {
       unavailable: () => brokerUnavailable(smoke),
       unmeasuredId: 'B7',
     }),
+    job(
+      ['flat', 'nested'].flatMap((shape) => [
+        ...[10, 1_000, 10_000].flatMap((size) =>
+          ['', '-checkpointed', '-bytes'].map((row) => `B10-${shape}@${size}${row}`),
+        ),
+        `B10-${shape}-spread`,
+      ]),
+      'b10-context-size.ts',
+    ),
     job(['B8', 'B8-lateness', 'B8-fires', 'B8-rss'], 'b8-timers.ts', {
       nodeFlags: ['--expose-gc'],
       alwaysFresh: true,
@@ -207,8 +216,14 @@ const parseOptions = (argv: readonly string[]): Options => {
   return { smoke, code, only, out: resolve(out), sizes }
 }
 
+/** `B3` names B3a, B3b…; `B1` names B1, not B10. */
+const names = (prefix: string, id: string): boolean => {
+  const upper = id.toUpperCase()
+  return upper.startsWith(prefix) && !/^\d/.test(upper.slice(prefix.length))
+}
+
 const selected = (job: Job, only: readonly string[] | undefined): boolean =>
-  only === undefined || job.ids.some((id) => only.some((f) => id.toUpperCase().startsWith(f)))
+  only === undefined || job.ids.some((id) => only.some((prefix) => names(prefix, id)))
 
 /**
  * The jobs `--only` asks for, with the limits they are read against (measured in the same run,

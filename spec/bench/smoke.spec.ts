@@ -54,7 +54,7 @@ const LIMITS = [
 const MEMORY = new Set(['B5', 'B8', 'B8-rss'])
 
 describe('bench/run.ts --smoke', () => {
-  it('runs every workload and prints a row with a number for each of B1 to B6, B8, B9 and the limits', async () => {
+  it('runs every workload and prints a row with a number for each of B1 to B6, B8 to B10 and the limits', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'plumpy-bench-smoke-'))
     try {
       const out = join(directory, 'smoke.json')
@@ -76,6 +76,11 @@ describe('bench/run.ts --smoke', () => {
         'B8-rss',
         'B8-lateness',
         'B8-fires',
+        'B10-flat@10',
+        'B10-flat@10000-checkpointed',
+        'B10-nested@10000-bytes',
+        'B10-flat-spread',
+        'B10-nested-spread',
         ...LIMITS,
       ])
         expect(oursCell(ran.stdout, id), `row ${id}`).toMatch(
