@@ -7,8 +7,9 @@
  * `lib/persistence/deadlines.ts`). Every `everyMs` a worker claims, from that index, up to its
  * free slots of processes due by its runner's clock that no live worker holds, and continues
  * each the way a `continue` task would; the reloaded process fires its past-due timer at once.
- * The claim is atomic (PostgreSQL: claim rows held by the worker's lease, taken with `SKIP
- * LOCKED`; SQLite: a conditional UPDATE of the index row), so two workers never both run one.
+ * The claim is atomic (PostgreSQL: claim rows held by the worker's lease, whose condition is
+ * checked again under the row's lock; SQLite: a conditional UPDATE of the index row), so two
+ * workers never both run one.
  * A process whose worker is alive is not claimed: that worker fires its timer itself.
  */
 import { TaskRejected } from '../comms/errors.js'

@@ -1,11 +1,13 @@
 /**
  * Every path that locks several claim rows takes them in pid order: a group-committed batch of
  * fenced saves (which share-locks the claims of its roots until it commits) and the statements
- * that change several claims at once. Each test makes the crossing that would deadlock in the
- * other order: another transaction holds claim `a`, the path under test starts and waits for it
- * (seen in `pg_stat_activity`), and the other transaction then asks for claim `b`. In pid order
- * the path holds nothing of `b` while it waits for `a`, so both finish; in any other order
- * PostgreSQL aborts one of them (`deadlock_detected`, 40P01).
+ * that change several claims at once; and claim rows come before deadline rows (a fenced save
+ * locks its claim and then writes its deadline row, so claiming due processes locks no deadline
+ * row). Each test makes the crossing that would deadlock in the other order: another transaction
+ * holds claim `a`, the path under test starts and waits for it (seen in `pg_stat_activity`), and
+ * the other transaction then asks for claim `b` (or for `a`'s deadline row). In that order the
+ * path holds nothing of what the other asks for while it waits for `a`, so both finish; in any
+ * other order PostgreSQL aborts one of them (`deadlock_detected`, 40P01).
  */
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -45,18 +47,19 @@ const pathWaitsForALock = async (): Promise<void> => {
 
 /**
  * The crossing: `other` holds claim `a` (as `lock`), `start` begins the path, which waits for it;
- * `other` then asks for claim `b` and commits. What `other`'s request for `b` came to: 'locked',
- * or the error code it failed with.
+ * `other` then asks for claim `b` (or runs `then`) and commits. What `other`'s request came to:
+ * 'locked', or the error code it failed with.
  */
 const crossing = async (
   lock: 'FOR SHARE' | 'FOR UPDATE',
   start: () => Promise<unknown>,
+  then = `SELECT 1 FROM process_claims WHERE pid = 'b' ${lock}`,
 ): Promise<{ other: string; path: PromiseSettledResult<unknown> }> => {
   await other.query('BEGIN')
   await other.query(`SELECT 1 FROM process_claims WHERE pid = 'a' ${lock}`)
   const path = Promise.allSettled([start()])
   await pathWaitsForALock()
-  const asked = await other.query(`SELECT 1 FROM process_claims WHERE pid = 'b' ${lock}`).then(
+  const asked = await other.query(then).then(
     () => 'locked',
     (error: unknown) => String((error as { code?: unknown }).code ?? error),
   )
@@ -174,6 +177,26 @@ describe('a statement that changes several claims', () => {
     expect(asked).toBe('locked')
     expect(released.status).toBe('fulfilled')
     expect((await admin.query('SELECT pid FROM process_claims')).rows).toEqual([])
+  })
+
+  it('claims a due process without locking its deadline row before its claim', async () => {
+    await claims(['a', 12]) // lease 12 is not alive: the due process can be taken
+    await admin.query(`INSERT INTO process_deadlines (pid, deadline) VALUES ('a', 100)`)
+    // `other` is a fenced save of `a`: its claim share-locked, it goes on to index its deadline.
+    const indexDeadline = `
+      INSERT INTO process_deadlines (pid, deadline) VALUES ('a', 200)
+      ON CONFLICT (pid) DO UPDATE SET deadline = excluded.deadline`
+    const { other: asked, path: claimed } = await crossing(
+      'FOR SHARE',
+      () => path.query(CLAIM_STATEMENTS.claimDue, [1_000, 10, 13]),
+      indexDeadline,
+    )
+    expect(asked).toBe('locked')
+    expect(claimed.status).toBe('fulfilled')
+    const result = (claimed as PromiseFulfilledResult<pg.QueryResult<{ pids: string[] }>>).value
+    expect(result.rows[0]?.pids).toEqual(['a'])
+    const { rows } = await admin.query('SELECT pid, lease FROM process_claims')
+    expect(rows).toEqual([{ pid: 'a', lease: 13 }])
   })
 
   it('drops the claims of settled processes in pid order', async () => {

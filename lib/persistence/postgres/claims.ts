@@ -70,18 +70,20 @@ export const CLAIM_STATEMENTS = {
     RETURNING c.pid`,
   /**
    * Claim for lease `$3` up to `$2` processes of the deadline index due at `$1` (ms since the
-   * epoch, by the claimant's clock) that no live worker holds, earliest first. `SKIP LOCKED`
-   * lets claimants looking at once split the due rows; the claim's own condition (as in
-   * `claim`) is checked again under the claim row's lock, so two never both win one.
+   * epoch, by the claimant's clock) that no live worker holds, earliest first. It locks claim
+   * rows only, in pid order, never the deadline rows: a fenced save locks its claim and then
+   * writes its deadline row, so a claimant holding deadline rows while it waits for a claim would
+   * deadlock with it (see `lock-order.ts`). Claimants looking at once aim at the same earliest
+   * rows; the claim's own condition (as in `claim`) is checked again under the claim row's lock,
+   * so one wins each and the others get it back unclaimed (`due` counts what was aimed at).
    */
   claimDue: `
-    WITH due AS (
-      SELECT d.pid, d.deadline FROM process_deadlines d
+    WITH due AS MATERIALIZED (
+      SELECT d.pid FROM process_deadlines d
       WHERE d.deadline <= $1::bigint AND NOT EXISTS (
         SELECT 1 FROM process_claims c
         WHERE c.pid = d.pid AND c.lease IN (SELECT id FROM live_worker_leases))
       ORDER BY d.deadline, d.pid LIMIT $2::integer
-      FOR UPDATE OF d SKIP LOCKED
     )
     , claimed AS (
       INSERT INTO process_claims AS c (pid, lease)

@@ -3,6 +3,9 @@
  * processes waiting on their checkpoints) queue up; they then go to the server together, as one
  * multi-statement query `BEGIN; …; COMMIT`: one round trip and one WAL flush for the lot, instead
  * of one each. A lone save is one named (prepared) autocommitted statement, as without grouping.
+ * Statements are prepared under names made from their text (see `statement-names.ts`), so that
+ * stores of other versions sharing the pool, or sharing it at the same version, never meet on a
+ * name with another text.
  * Each save's promise resolves with its own statement's result once the batch is committed.
  * Writes follow each other on one connection held while they keep coming (`held-connection.ts`).
  *
@@ -14,11 +17,12 @@
 import type pg from 'pg'
 import { HeldConnection } from './held-connection.js'
 import { compareLockKeys } from './lock-order.js'
+import { preparedNames, type PreparedNames } from './statement-names.js'
 
 /** One statement of a batch: its text with `$n` parameters, and their values. */
 export interface GroupedStatement {
-  /** The name it is prepared under when it runs alone. */
-  readonly name: string
+  /** What the statement is (`saveWhole`): the stem of the names it is prepared under. */
+  readonly label: string
   readonly text: string
   readonly values: readonly unknown[]
   /**
@@ -39,8 +43,10 @@ export class PostgresGroupCommit {
   private queue: Entry[] = []
   private inFlight = false
   private readonly connection: HeldConnection
-  /** The statements prepared for batches on each connection (see `prepare`). */
+  /** The batch names known to be prepared on each connection (see `prepare`). */
   private readonly prepared = new WeakMap<pg.PoolClient, Set<string>>()
+  /** The names of each statement text submitted, made once per text. */
+  private readonly names = new Map<string, PreparedNames>()
 
   constructor(private readonly pool: pg.Pool) {
     this.connection = new HeldConnection(pool)
@@ -85,17 +91,26 @@ export class PostgresGroupCommit {
     }
     const lone = batch.length === 1 ? batch[0] : undefined
     if (lone !== undefined) {
-      const { name, text, values } = lone.statement
-      await this.connection
-        .run((client) => client.query({ name, text, values: [...values] }))
-        .then(lone.resolve, lone.reject)
+      const query = this.loneQuery(lone.statement)
+      await this.connection.run((client) => client.query(query)).then(lone.resolve, lone.reject)
       return
     }
     await Promise.all(
-      batch.map(({ statement: { name, text, values }, resolve, reject }) =>
-        this.pool.query({ name, text, values: [...values] }).then(resolve, reject),
+      batch.map(({ statement, resolve, reject }) =>
+        this.pool.query(this.loneQuery(statement)).then(resolve, reject),
       ),
     )
+  }
+
+  /** `statement` as a query the client library prepares at the protocol level. */
+  private loneQuery({ label, text, values }: GroupedStatement): pg.QueryConfig {
+    return { name: this.namesOf(label, text).lone, text, values: [...values] }
+  }
+
+  private namesOf(label: string, text: string): PreparedNames {
+    let names = this.names.get(text)
+    if (names === undefined) this.names.set(text, (names = preparedNames(label, text)))
+    return names
   }
 
   /**
@@ -107,7 +122,8 @@ export class PostgresGroupCommit {
   private together(statements: readonly GroupedStatement[]): Promise<pg.QueryResult[]> {
     return this.connection.run(async (client) => {
       await this.prepare(client, statements)
-      const text = ['BEGIN', ...statements.map((s) => execute(client, s)), 'COMMIT'].join(';\n')
+      const executions = statements.map((s) => execute(client, this.namesOf(s.label, s.text), s))
+      const text = ['BEGIN', ...executions, 'COMMIT'].join(';\n')
       try {
         const results = (await client.query(text)) as unknown as pg.QueryResult[]
         return results.slice(1, 1 + statements.length)
@@ -123,37 +139,55 @@ export class PostgresGroupCommit {
     })
   }
 
-  /** Prepare on `client` (SQL `PREPARE`, once per connection) what `statements` run. */
+  /**
+   * Prepare on `client` (SQL `PREPARE`, once per connection) what `statements` run. What the
+   * connection has already is asked of the server first: another store sharing the pool may
+   * have prepared the same text under the same name (a second `PREPARE` would fail), and a
+   * `PREPARE` of several that failed part way has kept those before the failure.
+   */
   private async prepare(
     client: pg.PoolClient,
     statements: readonly GroupedStatement[],
   ): Promise<void> {
-    let names = this.prepared.get(client)
-    if (names === undefined) this.prepared.set(client, (names = new Set()))
+    let known = this.prepared.get(client)
+    if (known === undefined) this.prepared.set(client, (known = new Set()))
     const missing = new Map<string, string>()
-    for (const { name, text } of statements) if (!names.has(name)) missing.set(name, text)
+    for (const { label, text } of statements) {
+      const { batch } = this.namesOf(label, text)
+      if (!known.has(batch)) missing.set(batch, text)
+    }
     if (missing.size === 0) return
-    await client.query(
-      [...missing].map(([name, text]) => `PREPARE ${batchName(name)} AS ${text}`).join(';\n'),
+    const { rows } = await client.query<{ name: string }>(
+      'SELECT name FROM pg_prepared_statements WHERE name = ANY($1::text[])',
+      [[...missing.keys()]],
     )
-    for (const name of missing.keys()) names.add(name)
+    for (const { name } of rows) {
+      known.add(name)
+      missing.delete(name)
+    }
+    if (missing.size === 0) return
+    // Quoted: unquoted, the server would fold the name to lower case, and then not find it in
+    // `pg_prepared_statements` under the name asked for.
+    const prepares = [...missing].map(
+      ([name, text]) => `PREPARE ${client.escapeIdentifier(name)} AS ${text}`,
+    )
+    await client.query(prepares.join(';\n'))
+    for (const name of missing.keys()) known.add(name)
   }
 }
-
-/**
- * The name a statement is prepared under for batches: not its own, which the client library
- * prepares at the protocol level for lone runs on the same connection.
- */
-const batchName = (name: string): string => `${name}_batch`
 
 /**
  * `EXECUTE` of the statement prepared for batches, its parameters as quoted literals (every
  * parameter of the store's statements is cast, `$1::text`, so a quoted literal takes the type
  * the statement names).
  */
-const execute = (client: pg.PoolClient, { name, values }: GroupedStatement): string => {
+const execute = (
+  client: pg.PoolClient,
+  names: PreparedNames,
+  { values }: GroupedStatement,
+): string => {
   const literals = values.map((value) =>
     value === null || value === undefined ? 'NULL' : client.escapeLiteral(String(value)),
   )
-  return `EXECUTE ${batchName(name)}(${literals.join(', ')})`
+  return `EXECUTE ${client.escapeIdentifier(names.batch)}(${literals.join(', ')})`
 }

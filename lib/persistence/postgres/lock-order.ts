@@ -5,6 +5,11 @@
  * transactions that take rows in the same order never wait on each other in a cycle, so
  * PostgreSQL never has to abort one of them (`deadlock_detected`).
  *
+ * Claim rows come before deadline rows (`process_deadlines`): a fenced save share-locks its
+ * claim and then writes its deadline row in one statement, so no path may hold a deadline row
+ * while it waits for a claim. Claiming due processes reads the deadline index without locking
+ * it, and locks only the claim rows it takes.
+ *
  * The order is PostgreSQL's `ORDER BY pid` on the `COLLATE "C"` pid columns: the bytes of UTF-8,
  * which is the order of code points. JavaScript's `<` compares UTF-16 code units instead, which
  * puts a character above U+FFFF (a surrogate pair) before one in U+E000–U+FFFF: this comparison

@@ -38,6 +38,7 @@ import { PostgresGroupCommit } from './group-commit.js'
 import { withConnection } from './checked-out.js'
 import { PostgresHistory } from './history.js'
 import { POSTGRES_SCHEMA, POSTGRES_STATEMENTS, SCHEMA_LOCK } from './schema.js'
+import { preparedNames } from './statement-names.js'
 
 /** Where the database is: a URL to open a pool for, or a pool the caller keeps and ends. */
 export type PostgresTarget = { readonly connectionString: string } | { readonly pool: pg.Pool }
@@ -56,6 +57,14 @@ export type PostgresPersisterOptions = PostgresTarget & {
 }
 
 type StatementName = keyof typeof POSTGRES_STATEMENTS
+
+/** The name each statement is prepared under: made from its text (see `statement-names.ts`). */
+const PREPARED_NAMES = Object.fromEntries(
+  Object.entries(POSTGRES_STATEMENTS).map(([label, text]) => [
+    label,
+    preparedNames(label, text).lone,
+  ]),
+) as Record<StatementName, string>
 
 /** The statements of a save, which queue for a shared commit. */
 type SaveStatementName = Extract<
@@ -273,7 +282,7 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
   private async query(name: StatementName, values: unknown[]): Promise<pg.QueryResult> {
     await this.ensureSchema()
     // Named: each pooled connection parses and plans the statement once.
-    return this.pool.query({ name: `plumpy_${name}`, text: POSTGRES_STATEMENTS[name], values })
+    return this.pool.query({ name: PREPARED_NAMES[name], text: POSTGRES_STATEMENTS[name], values })
   }
 
   /**
@@ -288,7 +297,7 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
     if (this.writes === undefined) return this.query(name, values)
     await this.ensureSchema()
     const text = POSTGRES_STATEMENTS[name]
-    return this.writes.submit({ name: `plumpy_${name}`, text, values, lockKey })
+    return this.writes.submit({ label: name, text, values, lockKey })
   }
 
   /** An unnamed statement (listings vary too much to be prepared by name). */
