@@ -4,10 +4,26 @@ import type { Persister } from '../persistence/persister.js'
 import type { Runner } from '../runtime/runner.js'
 import type { LauncherTask } from './messages.js'
 
+/** A claim, and what the store held of its pid once it was claimed. */
+export interface CheckedClaim {
+  /** True when this worker holds the pid afterwards; false when another one does. */
+  readonly claimed: boolean
+  /**
+   * Whether the store held a checkpoint (untagged) of the pid, read once the claim was held;
+   * undefined when not read.
+   */
+  readonly stored: boolean | undefined
+}
+
 /** What a launcher needs of an ownership (the worker's `Ownership` is one). */
 export interface LauncherOwnership {
   /** True when this worker holds `pid` afterwards; false when another one does. */
   claim(pid: string): Promise<boolean>
+  /**
+   * A claim that also reads whether the store holds a checkpoint of `pid` (in the same round
+   * trip): a launch that finds none creates its process without reading the store again.
+   */
+  claimChecked?(pid: string): Promise<CheckedClaim>
   release(pid: string): Promise<void>
   /** Who holds `pid`, if anyone. */
   ownerOf(pid: string): Promise<string | undefined>

@@ -203,14 +203,17 @@ export class ProcessLauncher {
     const { claims } = this
     const pid = task.pid
     // No claim, no run: the task goes back to the queue for a worker that can claim.
-    const owner = await claims?.claim(pid).catch((error: unknown) => {
+    const claim = await claims?.claim(pid).catch((error: unknown) => {
       throw new TaskRejected(`cannot claim ${pid}: ${String(error)}`)
     })
-    if (owner !== undefined) return { _tag: 'Elsewhere', owner }
+    if (claim?._tag === 'Elsewhere') return claim
     let process: ProcessHandle
     try {
       if (this.options.accepting?.() === false) throw new TaskRejected('this launcher is stopping')
-      process = task.task === 'continue' ? await this.load(task) : await this.build(task)
+      process =
+        task.task === 'continue'
+          ? await this.load(task)
+          : await this.build(task, claim?.stored === false)
     } catch (error) {
       await claims?.abandon(pid).catch(() => undefined)
       // The store is down for a while: another attempt (here or elsewhere) may do better.
@@ -227,8 +230,12 @@ export class ProcessLauncher {
     return { _tag: 'Here', process }
   }
 
-  private async build(task: LaunchTask): Promise<ProcessHandle> {
-    const stored = await this.storedCheckpoint(task.pid)
+  /**
+   * The process of a launch task: created, or loaded when a checkpoint of its pid is stored (the
+   * task came again). `noneStored`: the claim read that there is none, no need to read again.
+   */
+  private async build(task: LaunchTask, noneStored: boolean): Promise<ProcessHandle> {
+    const stored = noneStored ? undefined : await this.storedCheckpoint(task.pid)
     if (stored !== undefined) {
       // A launch delivered again: the process it started, from its checkpoint (and children).
       checkIdentity(task, identityOfBundle(stored))

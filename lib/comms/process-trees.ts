@@ -84,6 +84,14 @@ export class ProcessTrees {
   }
 }
 
+/**
+ * A claim of a tree's root: held here, with whether the store held a checkpoint of the root
+ * once claimed (undefined when unknown), or held by `owner`.
+ */
+export type TreeClaim =
+  | { readonly _tag: 'Claimed'; readonly stored: boolean | undefined }
+  | { readonly _tag: 'Elsewhere'; readonly owner: string }
+
 /** What {@link ClaimedTrees} needs. */
 export interface ClaimedTreesOptions {
   readonly ownership: LauncherOwnership
@@ -121,21 +129,27 @@ export class ClaimedTrees {
   }
 
   /**
-   * Claim `root` for a tree to run here: undefined once it is this worker's, or the name of the
-   * worker that holds it.
+   * Claim `root` for a tree to run here: `Claimed` once it is this worker's (with whether the
+   * store held a checkpoint of it then, when the ownership says), or the name of the worker that
+   * holds it.
    */
-  async claim(root: string): Promise<string | undefined> {
+  async claim(root: string): Promise<TreeClaim> {
     const { ownership } = this.options
     // A root that has just ended here is still claimed by this worker while its last
     // checkpoints are on their way: a claim now would succeed, load the checkpoint before them
     // and run its last steps a second time. Wait until they are written and the claim let go.
     await this.closing.get(root)
     await this.releasing.get(root)
-    if (await ownership.claim(root)) {
+    const claim =
+      ownership.claimChecked === undefined
+        ? { claimed: await ownership.claim(root), stored: undefined }
+        : await ownership.claimChecked(root)
+    if (claim.claimed) {
       this.trees.claimed(root)
-      return undefined
+      return { _tag: 'Claimed', stored: claim.stored }
     }
-    return (await ownership.ownerOf(root).catch(() => undefined)) ?? 'another worker'
+    const owner = (await ownership.ownerOf(root).catch(() => undefined)) ?? 'another worker'
+    return { _tag: 'Elsewhere', owner }
   }
 
   /**

@@ -15,8 +15,10 @@
  *   restart until its expiry, renewed in the background. One lock per worker, not per process.
  * - **One claim row per process tree** (`process_claims (pid, lease)`), taken before the root
  *   runs, deleted once the whole tree has ended and been written, handed back (lease NULL) when
- *   the worker stops. Claims and releases are batched into one statement per burst. A claim held
- *   by a dead lease is taken over by the next claim of that pid.
+ *   the worker stops. Claims and releases are batched into one transaction per burst, which
+ *   does not wait for its own flush (see `claim-transactions.ts`); a claim reads in the same
+ *   transaction whether its pid has a checkpoint. A claim held by a dead lease is taken over by
+ *   the next claim of that pid.
  * - **Fenced writes**: every checkpoint of a tree is written only while the tree's claim row
  *   names this worker's lease, and share-locks that row until it commits. A worker whose lease
  *   died while it lived (a partition, a pause longer than its lease, a connection ended by an
@@ -34,6 +36,8 @@
  */
 import type pg from 'pg'
 import type { Bundle } from '../checkpoint/bundle.js'
+import type { CheckedClaim } from '../comms/launcher-options.js'
+import { claimAndLook, releaseClaims } from '../persistence/postgres/claim-transactions.js'
 import { CLAIM_STATEMENTS as SQL } from '../persistence/postgres/claims.js'
 import type { PostgresPersister } from '../persistence/postgres/persister.js'
 import { consoleLogger, type Logger } from '../runtime/environment.js'
@@ -66,7 +70,7 @@ const MAX_BATCH = 2_000
 interface Pending {
   readonly kind: 'claim' | 'release'
   readonly pid: string
-  readonly settle: (outcome: boolean | Error) => void
+  readonly settle: (outcome: CheckedClaim | Error) => void
 }
 
 /**
@@ -121,8 +125,16 @@ export class PostgresOwnership implements Ownership {
     return this.lease.id
   }
 
-  claim(pid: string): Promise<boolean> {
-    if (this.mine.has(pid)) return Promise.resolve(true)
+  async claim(pid: string): Promise<boolean> {
+    return (await this.claimChecked(pid)).claimed
+  }
+
+  /**
+   * Claim `pid`, and say whether the store held a checkpoint of it once claimed (read in the
+   * claim's transaction; unknown when this owner held it already, as no statement runs then).
+   */
+  claimChecked(pid: string): Promise<CheckedClaim> {
+    if (this.mine.has(pid)) return Promise.resolve({ claimed: true, stored: undefined })
     return this.enqueue('claim', pid)
   }
 
@@ -185,8 +197,8 @@ export class PostgresOwnership implements Ownership {
     await this.lease.close()
   }
 
-  private enqueue(kind: Pending['kind'], pid: string): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
+  private enqueue(kind: Pending['kind'], pid: string): Promise<CheckedClaim> {
+    return new Promise<CheckedClaim>((resolve, reject) => {
       this.pending.push({
         kind,
         pid,
@@ -209,15 +221,15 @@ export class PostgresOwnership implements Ownership {
         const pids = [...new Set(batch.map((entry) => entry.pid))]
         try {
           if (kind === 'claim') {
-            const { rows } = await this.lease.run((client) =>
-              client.query<{ pid: string }>(SQL.claim, [pids, this.lease.id]),
+            const { claimed, stored } = await this.lease.run((client) =>
+              claimAndLook(client, pids, this.lease.id),
             )
-            const got = new Set(rows.map((row) => row.pid))
-            for (const pid of got) this.mine.add(pid)
-            for (const entry of batch) entry.settle(got.has(entry.pid))
+            for (const pid of claimed) this.mine.add(pid)
+            for (const entry of batch)
+              entry.settle({ claimed: claimed.has(entry.pid), stored: stored.has(entry.pid) })
           } else {
-            await this.lease.run((client) => client.query(SQL.release, [this.lease.id, pids]))
-            for (const entry of batch) entry.settle(true)
+            await this.lease.run((client) => releaseClaims(client, pids, this.lease.id))
+            for (const entry of batch) entry.settle({ claimed: false, stored: undefined })
           }
         } catch (error) {
           const failure = error instanceof Error ? error : new Error(String(error))
