@@ -22,23 +22,17 @@
  * The exit code is 0 when every workload ran (whether or not it met its goal): benchmarks are
  * measurements, never tests.
  */
-import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Unmeasured } from './budget.js'
 import { limitsOf } from './fractions.js'
-import { COMPILED_DIR, compileForBench, compiledPath } from './compile.js'
-import {
-  RESULT_PREFIX,
-  median,
-  parseWorkloadArgs,
-  type Measurement,
-  type WorkloadArgs,
-} from './harness.js'
+import { COMPILED_DIR, compileForBench } from './compile.js'
+import { median, parseWorkloadArgs, type Measurement, type WorkloadArgs } from './harness.js'
 import { machineInfo } from './machine.js'
 import { brokerUnavailable, postgresUnavailable } from './servers.js'
 import { printTable, rowsOf } from './table.js'
+import { runWorkloadProcess, type Code } from './workload-process.js'
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url))
 const ROOT = resolve(BENCH_DIR, '..')
@@ -133,31 +127,6 @@ const jobs = (smoke: boolean, sizes: Sizes): Job[] => {
     ),
   ]
 }
-
-/** Which code the workload processes run: compiled JavaScript, or TypeScript through tsx. */
-type Code = 'compiled' | 'tsx'
-
-/** Start one workload process and collect its measurements. */
-const runProcess = (job: Job, smoke: boolean, code: Code): Promise<Measurement[]> =>
-  new Promise((done, fail) => {
-    const program =
-      code === 'compiled'
-        ? [compiledPath(job.file)]
-        : ['--import', 'tsx', join(BENCH_DIR, job.file)]
-    const args = [...job.nodeFlags, ...program, ...job.args, ...(smoke ? ['--smoke'] : [])]
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', fail)
-    child.on('close', (code) => {
-      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX))
-      if (code !== 0 || line === undefined)
-        return fail(new Error(`${job.file} ${job.args.join(' ')} exited ${code}:\n${stderr}`))
-      done(JSON.parse(line.slice(RESULT_PREFIX.length)) as Measurement[])
-    })
-  })
 
 /** Run a workload module's `main` in this process (smoke runs). */
 const runHere = async (job: Job): Promise<Measurement[]> => {
@@ -255,7 +224,7 @@ const main = async (): Promise<void> => {
       if (options.smoke && !job.alwaysFresh) runs.push(await runHere(job))
       else
         for (let i = 0; i < job.processes; i++)
-          runs.push(await runProcess(job, options.smoke, options.code))
+          runs.push(await runWorkloadProcess({ ...job, smoke: options.smoke, code: options.code }))
       measurements.push(...pool(runs))
       console.log(` ${((performance.now() - started) / 1000).toFixed(1)} s`)
     } catch (error) {
