@@ -22,7 +22,6 @@
  * The exit code is 0 when every workload ran (whether or not it met its goal): benchmarks are
  * measurements, never tests.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Unmeasured } from './budget.js'
@@ -32,7 +31,8 @@ import { median, parseWorkloadArgs, type Measurement, type WorkloadArgs } from '
 import { machineInfo } from './machine.js'
 import { brokerUnavailable, postgresUnavailable } from './servers.js'
 import { printTable, rowsOf } from './table.js'
-import { runWorkloadProcess, type Code } from './workload-process.js'
+import { runWorkloadProcess } from './workload-process.js'
+import { optionValue, parseRunOptions, writeRunReport, type RunOptions } from './run-options.js'
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url))
 const ROOT = resolve(BENCH_DIR, '..')
@@ -149,31 +149,19 @@ const pool = (runs: readonly Measurement[][]): Measurement[] => {
   })
 }
 
-interface Options {
-  readonly smoke: boolean
-  readonly code: Code
-  readonly only: readonly string[] | undefined
-  readonly out: string
+interface Options extends RunOptions {
   readonly sizes: Sizes
 }
 
 const parseOptions = (argv: readonly string[]): Options => {
-  const smoke = argv.includes('--smoke')
-  const value = (name: string) => {
-    const at = argv.indexOf(name)
-    return at < 0 ? undefined : argv[at + 1]
-  }
-  const only = value('--only')
-    ?.split(',')
-    .map((id) => id.trim().toUpperCase())
-    .filter((id) => id !== '')
-  const out = value('--out') ?? join(BENCH_DIR, 'results', smoke ? 'smoke.json' : 'latest.json')
-  const code = smoke || argv.includes('--tsx') ? 'tsx' : 'compiled'
-  const processes = value('--processes')
+  const shared = parseRunOptions(argv, (smoke) =>
+    join(BENCH_DIR, 'results', smoke ? 'smoke.json' : 'latest.json'),
+  )
+  const processes = optionValue(argv, '--processes')
   if (processes !== undefined && !(Number.isInteger(Number(processes)) && Number(processes) > 0))
     throw new Error(`--processes needs a whole number above 0, got '${processes}'`)
   const sizes = { processes: processes === undefined ? undefined : Number(processes) }
-  return { smoke, code, only, out: resolve(out), sizes }
+  return { ...shared, sizes }
 }
 
 const selected = (job: Job, only: readonly string[] | undefined): boolean =>
@@ -255,13 +243,7 @@ const main = async (): Promise<void> => {
     measurements,
     failures,
   }
-  mkdirSync(dirname(options.out), { recursive: true })
-  writeFileSync(options.out, JSON.stringify(report, null, 2) + '\n')
-  console.log(`\nFigures written to ${options.out}`)
-  if (failures.length > 0) {
-    console.error(`\n${failures.length} workload(s) failed: ${failures.join('; ')}`)
-    process.exitCode = 1
-  }
+  writeRunReport(options.out, report, failures)
 }
 
 main().catch((error: unknown) => {

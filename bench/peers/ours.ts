@@ -4,7 +4,8 @@
  * the same way in the same process.
  */
 import { InMemoryPersister, Runner, silentLogger, type MemoryStore } from '../../lib/index.js'
-import { CountingPersister, Loop, ThreeSteps } from '../definitions.js'
+import { runThreeSteps } from '../b2-processes.js'
+import { CountingPersister, Loop } from '../definitions.js'
 import { check, timed, type Timing } from '../harness.js'
 
 /** P1 (B1): one loop chain of `n` steps created and executed on a runner without a store. */
@@ -16,17 +17,7 @@ export const oursLoop = (n: number): Promise<Timing> =>
   })
 
 /** P2 (B2): `count` three-step chains created on one runner, then executed together. */
-export const oursThreeSteps = async (count: number): Promise<Timing> => {
-  const runner = new Runner({ logger: silentLogger })
-  let outputs: { y: number }[] = []
-  const timing = await timed(async () => {
-    const processes = []
-    for (let x = 0; x < count; x++) processes.push(ThreeSteps.create({ x }, { runner }))
-    outputs = await Promise.all(processes.map((process) => process.execute()))
-  })
-  check(outputs.length === count && outputs.every((o, x) => o.y === x), 'every chain gave y = x')
-  return timing
-}
+export const oursThreeSteps = runThreeSteps
 
 /**
  * P3 (B3a): one loop chain of `n` steps checkpointing every transition into an in-memory store

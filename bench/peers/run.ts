@@ -13,7 +13,7 @@
  * run. P4 needs PostgreSQL (`PLUMPY_BENCH_PG_URL`, or a private server started for it), as B3d
  * does; a smoke run without a URL skips it.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { COMPILED_DIR, compileForBench } from '../compile.js'
@@ -21,7 +21,8 @@ import { formatNumber, type Measurement } from '../harness.js'
 import { machineInfo } from '../machine.js'
 import { printMarkdownTable } from '../markdown-table.js'
 import { postgresUnavailable } from '../servers.js'
-import { runWorkloadProcess, type Code } from '../workload-process.js'
+import { runWorkloadProcess } from '../workload-process.js'
+import { parseRunOptions, writeRunReport, type RunOptions } from '../run-options.js'
 
 const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const ROOT = resolve(BENCH_DIR, '..')
@@ -51,30 +52,14 @@ const versions = (): Record<string, string> =>
     }),
   )
 
-interface Options {
-  readonly smoke: boolean
-  readonly code: Code
-  readonly only: readonly string[] | undefined
-  readonly out: string
-}
-
-const parseOptions = (argv: readonly string[]): Options => {
-  const smoke = argv.includes('--smoke')
-  const value = (name: string) => {
-    const at = argv.indexOf(name)
-    return at < 0 ? undefined : argv[at + 1]
-  }
-  const only = value('--only')
-    ?.split(',')
-    .map((id) => id.trim().toUpperCase())
-    .filter((id) => id !== '')
-  const unknown = only?.filter((id) => !JOBS.some((job) => job.id === id)) ?? []
+const parseOptions = (argv: readonly string[]): RunOptions => {
+  const options = parseRunOptions(argv, (smoke) =>
+    join(BENCH_DIR, 'results', smoke ? 'peers-smoke.json' : 'peers.json'),
+  )
+  const unknown = options.only?.filter((id) => !JOBS.some((job) => job.id === id)) ?? []
   if (unknown.length > 0)
     throw new Error(`--only: no workload ${unknown.join(', ')} (there are P1, P2, P3, P4)`)
-  const out =
-    value('--out') ?? join(BENCH_DIR, 'results', smoke ? 'peers-smoke.json' : 'peers.json')
-  const code = smoke || argv.includes('--tsx') ? 'tsx' : 'compiled'
-  return { smoke, code, only, out: resolve(out) }
+  return options
 }
 
 /** A figure with its unit: `×` ratios as `×0.82`, rates and sizes as `1,234 steps/s`. */
@@ -155,13 +140,7 @@ const main = async (): Promise<void> => {
     notMeasured: skipped,
     failures,
   }
-  mkdirSync(dirname(options.out), { recursive: true })
-  writeFileSync(options.out, JSON.stringify(report, null, 2) + '\n')
-  console.log(`\nFigures written to ${options.out}`)
-  if (failures.length > 0) {
-    console.error(`\n${failures.length} workload(s) failed: ${failures.join(', ')}`)
-    process.exitCode = 1
-  }
+  writeRunReport(options.out, report, failures)
 }
 
 main().catch((error: unknown) => {
