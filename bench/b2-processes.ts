@@ -8,25 +8,37 @@
  */
 import { Runner, silentLogger } from '../lib/index.js'
 import { ThreeSteps } from './definitions.js'
-import { check, measurement, plan, runIfMain, sample, timed, type WorkloadArgs } from './harness.js'
+import {
+  check,
+  measurement,
+  plan,
+  runIfMain,
+  sample,
+  timed,
+  type Timing,
+  type WorkloadArgs,
+} from './harness.js'
+
+/**
+ * One run: a fresh runner (untimed), then `count` chains created and executed together (timed);
+ * every output is checked after the clock stops.
+ */
+export const runThreeSteps = async (count: number): Promise<Timing> => {
+  const runner = new Runner({ logger: silentLogger })
+  let outputs: { y: number }[] = []
+  const timing = await timed(async () => {
+    const processes = []
+    for (let x = 0; x < count; x++) processes.push(ThreeSteps.create({ x }, { runner }))
+    outputs = await Promise.all(processes.map((process) => process.execute()))
+  })
+  check(outputs.length === count && outputs.every((o, x) => o.y === x), 'every chain emitted y = x')
+  return timing
+}
 
 export const main = async (args: WorkloadArgs) => {
   const count = args.smoke ? 50 : 1_000
   const runs = plan(args, { warmup: 5, runs: 15 })
-  const once = async () => {
-    const runner = new Runner({ logger: silentLogger })
-    let outputs: { y: number }[] = []
-    const timing = await timed(async () => {
-      const processes = []
-      for (let x = 0; x < count; x++) processes.push(ThreeSteps.create({ x }, { runner }))
-      outputs = await Promise.all(processes.map((process) => process.execute()))
-    })
-    check(
-      outputs.length === count && outputs.every((o, x) => o.y === x),
-      'every chain emitted y = x',
-    )
-    return timing
-  }
+  const once = () => runThreeSteps(count)
   const samples = await sample(runs, count, 'per-second', once)
   return [
     measurement(

@@ -25,7 +25,7 @@ import {
 import { startPostgres } from './servers.js'
 
 /** Sequential autocommitted upserts of one row, the size of a loop chain's checkpoint. */
-const loopbackCommits = async (pool: pg.Pool, commits: number) => {
+export const loopbackCommits = async (pool: pg.Pool, commits: number) => {
   await pool.query('CREATE TABLE IF NOT EXISTS bench_loopback (k TEXT PRIMARY KEY, v TEXT)')
   const body = 'x'.repeat(160)
   const client = await pool.connect()
@@ -44,7 +44,7 @@ const loopbackCommits = async (pool: pg.Pool, commits: number) => {
 }
 
 /** `chains` loop chains of `steps` steps each, strict, into `persister`; all run to the end. */
-const strictChains = async (persister: PostgresPersister, chains: number, steps: number) => {
+export const strictChains = async (persister: PostgresPersister, chains: number, steps: number) => {
   const runner = new Runner({
     persister,
     checkpoints: 'every-transition',

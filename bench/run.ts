@@ -22,23 +22,17 @@
  * The exit code is 0 when every workload ran (whether or not it met its goal): benchmarks are
  * measurements, never tests.
  */
-import { spawn } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Unmeasured } from './budget.js'
 import { limitsOf } from './fractions.js'
-import { COMPILED_DIR, compileForBench, compiledPath } from './compile.js'
-import {
-  RESULT_PREFIX,
-  median,
-  parseWorkloadArgs,
-  type Measurement,
-  type WorkloadArgs,
-} from './harness.js'
+import { COMPILED_DIR, compileForBench } from './compile.js'
+import { median, parseWorkloadArgs, type Measurement, type WorkloadArgs } from './harness.js'
 import { machineInfo } from './machine.js'
 import { brokerUnavailable, postgresUnavailable } from './servers.js'
 import { printTable, rowsOf } from './table.js'
+import { runWorkloadProcess } from './workload-process.js'
+import { optionValue, parseRunOptions, writeRunReport, type RunOptions } from './run-options.js'
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url))
 const ROOT = resolve(BENCH_DIR, '..')
@@ -143,31 +137,6 @@ const jobs = (smoke: boolean, sizes: Sizes): Job[] => {
   ]
 }
 
-/** Which code the workload processes run: compiled JavaScript, or TypeScript through tsx. */
-type Code = 'compiled' | 'tsx'
-
-/** Start one workload process and collect its measurements. */
-const runProcess = (job: Job, smoke: boolean, code: Code): Promise<Measurement[]> =>
-  new Promise((done, fail) => {
-    const program =
-      code === 'compiled'
-        ? [compiledPath(job.file)]
-        : ['--import', 'tsx', join(BENCH_DIR, job.file)]
-    const args = [...job.nodeFlags, ...program, ...job.args, ...(smoke ? ['--smoke'] : [])]
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', fail)
-    child.on('close', (code) => {
-      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX))
-      if (code !== 0 || line === undefined)
-        return fail(new Error(`${job.file} ${job.args.join(' ')} exited ${code}:\n${stderr}`))
-      done(JSON.parse(line.slice(RESULT_PREFIX.length)) as Measurement[])
-    })
-  })
-
 /** Run a workload module's `main` in this process (smoke runs). */
 const runHere = async (job: Job): Promise<Measurement[]> => {
   const module = (await import(pathToFileURL(join(BENCH_DIR, job.file)).href)) as {
@@ -189,31 +158,19 @@ const pool = (runs: readonly Measurement[][]): Measurement[] => {
   })
 }
 
-interface Options {
-  readonly smoke: boolean
-  readonly code: Code
-  readonly only: readonly string[] | undefined
-  readonly out: string
+interface Options extends RunOptions {
   readonly sizes: Sizes
 }
 
 const parseOptions = (argv: readonly string[]): Options => {
-  const smoke = argv.includes('--smoke')
-  const value = (name: string) => {
-    const at = argv.indexOf(name)
-    return at < 0 ? undefined : argv[at + 1]
-  }
-  const only = value('--only')
-    ?.split(',')
-    .map((id) => id.trim().toUpperCase())
-    .filter((id) => id !== '')
-  const out = value('--out') ?? join(BENCH_DIR, 'results', smoke ? 'smoke.json' : 'latest.json')
-  const code = smoke || argv.includes('--tsx') ? 'tsx' : 'compiled'
-  const processes = value('--processes')
+  const shared = parseRunOptions(argv, (smoke) =>
+    join(BENCH_DIR, 'results', smoke ? 'smoke.json' : 'latest.json'),
+  )
+  const processes = optionValue(argv, '--processes')
   if (processes !== undefined && !(Number.isInteger(Number(processes)) && Number(processes) > 0))
     throw new Error(`--processes needs a whole number above 0, got '${processes}'`)
   const sizes = { processes: processes === undefined ? undefined : Number(processes) }
-  return { smoke, code, only, out: resolve(out), sizes }
+  return { ...shared, sizes }
 }
 
 /** `B3` names B3a, B3b…; `B1` names B1, not B10. */
@@ -270,7 +227,7 @@ const main = async (): Promise<void> => {
       if (options.smoke && !job.alwaysFresh) runs.push(await runHere(job))
       else
         for (let i = 0; i < job.processes; i++)
-          runs.push(await runProcess(job, options.smoke, options.code))
+          runs.push(await runWorkloadProcess({ ...job, smoke: options.smoke, code: options.code }))
       measurements.push(...pool(runs))
       console.log(` ${((performance.now() - started) / 1000).toFixed(1)} s`)
     } catch (error) {
@@ -301,13 +258,7 @@ const main = async (): Promise<void> => {
     measurements,
     failures,
   }
-  mkdirSync(dirname(options.out), { recursive: true })
-  writeFileSync(options.out, JSON.stringify(report, null, 2) + '\n')
-  console.log(`\nFigures written to ${options.out}`)
-  if (failures.length > 0) {
-    console.error(`\n${failures.length} workload(s) failed: ${failures.join('; ')}`)
-    process.exitCode = 1
-  }
+  writeRunReport(options.out, report, failures)
 }
 
 main().catch((error: unknown) => {

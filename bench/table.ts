@@ -8,6 +8,7 @@
 import { NOT_MEASURED, budgetOf, ratioToPlumpy, type Unmeasured } from './budget.js'
 import { fractionOf, type Fraction } from './fractions.js'
 import { formatNumber, mad, type Measurement } from './harness.js'
+import { printMarkdownTable } from './markdown-table.js'
 
 /** One printed (and stored) row. */
 export interface Row {
@@ -154,14 +155,7 @@ export const printTable = (rows: readonly Row[]): void => {
     row.limit?.goal ?? '—',
     yesNo(row.limit?.met ?? null),
   ])
-  const widths = HEADERS.map((header, i) =>
-    Math.max(header.length, ...cells.map((line) => (line[i] as string).length)),
-  )
-  const line = (values: readonly string[]) =>
-    `| ${values.map((v, i) => v.padEnd(widths[i] as number)).join(' | ')} |`
-  console.log(line(HEADERS))
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)
-  for (const row of cells) console.log(line(row))
+  printMarkdownTable(HEADERS, cells)
   console.log(
     '\nours vs plumpy: > 1 means plumpy-ts is better (rates: ours / plumpy; sizes and times: ' +
       "plumpy / ours), against plumpy's best figure. CPU time: the same figure from the " +

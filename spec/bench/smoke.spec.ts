@@ -1,30 +1,10 @@
-import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { runScript } from './run-script.js'
 
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..')
-
-interface Ran {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const runBench = (args: readonly string[]): Promise<Ran> =>
-  new Promise((done) => {
-    execFile(
-      'npx',
-      ['tsx', 'bench/run.ts', ...args],
-      { cwd: ROOT, timeout: 270_000, maxBuffer: 16 * 2 ** 20 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1
-        done({ code, stdout, stderr })
-      },
-    )
-  })
+const runBench = (args: readonly string[]) => runScript('bench/run.ts', args)
 
 /** The cells of the printed row of `id`, if there is such a row. */
 const cellsOf = (stdout: string, id: string): string[] | undefined =>
