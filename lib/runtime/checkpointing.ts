@@ -63,21 +63,28 @@ export const checkpointing = (
     }
     const entry: Waiting = { data, tag }
     if (options.merge === true) waiting.set(pid, entry)
-    const previous = inFlight.get(pid) ?? Promise.resolve()
-    const write = previous
-      .then(() => {
-        if (waiting.get(pid) === entry) waiting.delete(pid)
-        return persister.saveCheckpoint(entry.data, entry.tag)
-      })
-      .catch((error: unknown) => {
-        if (options.onError !== undefined) options.onError(error, process)
-        else process.host.logger.error(`checkpoint of ${pid} failed: ${String(error)}`)
-        checkpointNotCommitted(process, error)
-      })
-    inFlight.set(pid, write)
-    void write.then(() => {
+    const start = (): Promise<void> => {
+      if (waiting.get(pid) === entry) waiting.delete(pid)
+      return persister.saveCheckpoint(entry.data, entry.tag)
+    }
+    const done = () => {
       if (inFlight.get(pid) === write) inFlight.delete(pid)
-    })
+    }
+    const failed = (error: unknown) => {
+      done()
+      if (options.onError !== undefined) options.onError(error, process)
+      else process.host.logger.error(`checkpoint of ${pid} failed: ${String(error)}`)
+      checkpointNotCommitted(process, error)
+    }
+    // With nothing of the process in flight the store gets the save at once: a strict process
+    // waits for this commit before its next step, and every promise turn between the commit and
+    // that step is on its path.
+    const previous = inFlight.get(pid)
+    const write = (previous === undefined ? startNow(start) : previous.then(start)).then(
+      done,
+      failed,
+    )
+    inFlight.set(pid, write)
   }
   return {
     takesCheckpoints: true,
@@ -88,5 +95,14 @@ export const checkpointing = (
     flush: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight.values()])
     },
+  }
+}
+
+/** `start()`, a synchronous throw turned into a rejection as if it had run in a `then`. */
+const startNow = (start: () => Promise<void>): Promise<void> => {
+  try {
+    return start()
+  } catch (error) {
+    return Promise.reject(error)
   }
 }

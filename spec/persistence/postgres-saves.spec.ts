@@ -252,4 +252,22 @@ describe.each([false, true])('PostgresPersister saves (groupCommit: %s)', (group
     await persister.saveCheckpoint(sleeping(q, 6_000))
     expect((await due(persister)).filter(([pid]) => pid === q)).toEqual([[q, 6_000]])
   })
+
+  it('drops the patches of an incremental store when a plain store writes the process whole', async () => {
+    // A plain save reads nothing back: dropping the patches is its statement's own result.
+    const [incremental, plain] = [await store({ incremental: { compactEvery: 50 } }), await store()]
+    const patchCount = async (pid: string) =>
+      (await admin.query('SELECT count(*)::int AS n FROM checkpoint_patches WHERE pid = $1', [pid]))
+        .rows[0]?.n
+    const p = fresh()
+    for (let i = 0; i < 3; i++) await incremental.saveCheckpoint(loopCheckpoint(p, i))
+    expect(await patchCount(p)).toBe(2)
+    await plain.saveCheckpoint(loopCheckpoint(p, 3))
+    expect(await patchCount(p)).toBe(0)
+    expectSame(await incremental.loadCheckpoint(p), loopCheckpoint(p, 3))
+    await plain.saveCheckpoint(sleeping(p, 5_000))
+    expect(await row(plain, p)).toMatchObject({ state: 'WAITING' })
+    expect((await due(plain)).filter(([pid]) => pid === p)).toEqual([[p, 5_000]])
+    expectSame(await incremental.loadCheckpoint(p), sleeping(p, 5_000))
+  })
 })

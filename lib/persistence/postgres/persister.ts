@@ -69,7 +69,7 @@ const PREPARED_NAMES = Object.fromEntries(
 /** The statements of a save, which queue for a shared commit. */
 type SaveStatementName = Extract<
   StatementName,
-  'saveWhole' | 'saveWholeFenced' | 'savePatch' | 'savePatchFenced'
+  'saveWhole' | 'saveWholeUnread' | 'saveWholeFenced' | 'savePatch' | 'savePatchFenced'
 >
 
 interface AddressRow {
@@ -101,6 +101,8 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
   private readonly owned: boolean
   private readonly heads: IncrementalHeads | undefined
   private schema: Promise<void> | undefined
+  /** Whether `schema` has resolved: writes then skip waiting for it. */
+  private schemaReady = false
   /** With `groupCommit`: saves share commits while they wait (see `group-commit.ts`). */
   private readonly writes: PostgresGroupCommit | undefined
   private readonly catalog: ProcessCatalog
@@ -129,10 +131,15 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
    * collide in the catalog, so the creation holds a transaction-scoped advisory lock.
    */
   ensureSchema(): Promise<void> {
-    this.schema ??= this.createSchema().catch((error: unknown) => {
-      this.schema = undefined // let a later call retry, e.g. once the server is up
-      throw error
-    })
+    this.schema ??= this.createSchema().then(
+      () => {
+        this.schemaReady = true
+      },
+      (error: unknown) => {
+        this.schema = undefined // let a later call retry, e.g. once the server is up
+        throw error
+      },
+    )
     return this.schema
   }
 
@@ -163,9 +170,9 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
     const deadline = tag === undefined ? (deadlineToIndex(bundle) ?? null) : null
     const fenced = fence === undefined ? [] : [fence.root, fence.lease]
     const lockKey = fence?.root ?? bundle.pid
-    const saveWhole = () =>
+    const saveWhole = (name: 'saveWhole' | 'saveWholeUnread' | 'saveWholeFenced') =>
       this.write(
-        fence === undefined ? 'saveWhole' : 'saveWholeFenced',
+        name,
         [
           ...[bundle.pid, tag ?? null, key, body, state, columns.parent],
           ...[columns.definition, columns.version, paused, status, deadline],
@@ -174,7 +181,13 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
         lockKey,
       )
     const heads = this.heads
-    if (heads === undefined) return (await saveWhole()).rowCount === 1
+    if (heads === undefined && fence === undefined) {
+      // Nothing to read back: an unfenced upsert always writes its row (or throws).
+      await saveWhole('saveWholeUnread')
+      return true
+    }
+    const readBack = fence === undefined ? 'saveWhole' : 'saveWholeFenced'
+    if (heads === undefined) return (await saveWhole(readBack)).rowCount === 1
     try {
       const write = heads.plan(bundle.pid, key, body)
       if (write._tag === 'Patch') {
@@ -191,7 +204,7 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
           return true
         }
       }
-      const saved = await saveWhole()
+      const saved = await saveWhole(readBack)
       if (saved.rowCount !== 1) {
         heads.forget(bundle.pid, key)
         return false
@@ -289,15 +302,18 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
    * A save's statement; with group commit, queued for a shared commit, ordered in its batch by
    * `lockKey` (the pid of the first row it locks, see `group-commit.ts`).
    */
-  private async write(
+  private write(
     name: SaveStatementName,
     values: unknown[],
     lockKey: string,
   ): Promise<pg.QueryResult> {
-    if (this.writes === undefined) return this.query(name, values)
-    await this.ensureSchema()
-    const text = POSTGRES_STATEMENTS[name]
-    return this.writes.submit({ label: name, text, values, lockKey })
+    const writes = this.writes
+    if (writes === undefined) return this.query(name, values)
+    const statement = { label: name, text: POSTGRES_STATEMENTS[name], values, lockKey }
+    // Once the tables exist a save queues at once: a strict process waits for its commit, and
+    // every promise turn before the statement is sent is on that path.
+    if (this.schemaReady) return writes.submit(statement)
+    return this.ensureSchema().then(() => writes.submit(statement))
   }
 
   /** An unnamed statement (listings vary too much to be prepared by name). */
