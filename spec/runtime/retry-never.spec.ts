@@ -18,6 +18,7 @@ import {
 import { step } from '../../lib/process/declare-step.js'
 import { output } from '../../lib/ports/index.js'
 import { NEVER_RETRIED } from '../../lib/retry/never-retried.js'
+import type { RetryPolicy } from '../../lib/retry/policy.js'
 import { defineProcess } from '../../lib/runtime/define.js'
 import type { ProcessHandle } from '../../lib/runtime/handle.js'
 import { receiveSignal } from '../../lib/runtime/signals.js'
@@ -26,7 +27,7 @@ import { quietRunner, turns } from './helpers.js'
 import { Approve, Cancel, Note } from './signal-fixtures.js'
 
 /** A policy that would retry anything, three times. */
-const retry = { maxAttempts: 3, initialDelay: '1s', retryOn: () => true }
+const retry: RetryPolicy = { maxAttempts: 3, initialDelay: '1s', retryOn: () => true }
 
 /** How often each step body ran, by `<definition>.<step>`. */
 const ran = new Map<string, number>()
