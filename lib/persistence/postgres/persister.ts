@@ -159,7 +159,7 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
         fence === undefined ? 'saveWhole' : 'saveWholeFenced',
         [
           ...[bundle.pid, tag ?? null, key, body, state, columns.parent],
-          ...[columns.definition, columns.version, paused, status, deadline],
+          ...[columns.definition, columns.version, paused, status, deadline, columns.inbox],
           ...fenced,
         ],
         lockKey,
@@ -173,6 +173,7 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
           fence === undefined ? 'savePatch' : 'savePatchFenced',
           [
             ...[bundle.pid, key, write.after, write.patch, state, paused, status, deadline],
+            columns.inbox,
             ...fenced,
           ],
           lockKey,
