@@ -5,7 +5,7 @@
  */
 import { stampOf, type Bundle } from '../checkpoint/bundle.js'
 import type { DefinitionRegistry } from '../checkpoint/registry.js'
-import type { ProcessRow, StoredHistoryEntry } from '../persistence/catalog/index.js'
+import { rowOf, type ProcessRow, type StoredHistoryEntry } from '../persistence/catalog/index.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import type { ProcessState } from '../process/state.js'
 import { systemClock } from '../runtime/environment.js'
@@ -50,7 +50,7 @@ export const detailOf = async (
   const { snapshot } = data
   const state = snapshot.state
   const definition = sources.registry?.get(data.definition.name)
-  const row = (await sources.store.rowOf(pid)) ?? rowOfBundle(data)
+  const row = (await sources.store.rowOf(pid)) ?? rowOf(data)
   const budget = { left: CHILD_BUDGET }
   const { children, more } = await childrenOf(sources.store, pid, CHILD_DEPTH, budget)
   // One more than is shown, to know whether earlier entries are left out.
@@ -92,18 +92,6 @@ export const rowJson = (row: ProcessRow): RowJson => ({
   ...(row.created === undefined ? {} : { created: row.created }),
   ...(row.modified === undefined ? {} : { modified: row.modified }),
   ...(row.unreadable === undefined ? {} : { unreadable: row.unreadable }),
-})
-
-const rowOfBundle = (data: Bundle): ProcessRow => ({
-  pid: data.pid,
-  definition: data.definition.name,
-  version: data.definition.version,
-  state: data.snapshot.state._tag,
-  paused: data.snapshot.paused,
-  status: data.snapshot.status,
-  parent: data.parentPid,
-  created: undefined,
-  modified: undefined,
 })
 
 const terminalParts = (state: ProcessState): Partial<DetailJson> => {
