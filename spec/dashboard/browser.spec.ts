@@ -222,10 +222,16 @@ describe('the dashboard in a browser', () => {
     await page.goto(new URL(`/#/process/${target}`, dashboard.url).href)
     await expect.poll(() => page.locator('#state').textContent(), SEEN_WITHIN).toBe('WAITING')
     await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }))
+    // Someone is typing a signal's name meanwhile: the redraws leave the input alone.
+    await page.locator('#signal-name').fill('')
+    await page.locator('#signal-name').focus()
+    await page.keyboard.type('appr')
     // Not through the page: as `plumpy-ts pause` would, on a connection of its own.
     const elsewhere = new RemoteProcessController(await broker.open())
     expect(await elsewhere.pauseProcess(target, 'from the command line')).toBe(true)
     await expect.poll(() => page.locator('#state').textContent(), SEEN_WITHIN).toBe('WAITINGpaused')
+    await page.keyboard.type('ove')
+    expect(await page.locator('#signal-name').inputValue()).toBe('approve')
     expect(await elsewhere.playProcess(target)).toBe(true)
     await expect.poll(() => page.locator('#state').textContent(), SEEN_WITHIN).toBe('WAITING')
     expect(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(

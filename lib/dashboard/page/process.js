@@ -77,6 +77,14 @@ export const showProcess = (view, pid) => {
   // Made once, so that live redraws keep what is typed in them.
   const signal = signalForm(act, refuse)
   const resume = resumeForm(act, refuse)
+  // Redraws replace the buttons only: an input taken out of the page and put back loses the
+  // focus, and with it what is being typed.
+  const buttons = h('span', { class: 'buttons' })
+  controls.append(
+    buttons,
+    h('span', { class: 'signal-form' }, ...signal),
+    h('span', { class: 'signal-form' }, ...resume),
+  )
 
   const render = (/** @type {DetailJson} */ detail) => {
     const { row } = detail
@@ -116,7 +124,7 @@ export const showProcess = (view, pid) => {
         ? ''
         : 'it has terminated'
     replace(
-      controls,
+      buttons,
       h(
         'button',
         {
@@ -153,8 +161,6 @@ export const showProcess = (view, pid) => {
         },
         'Kill',
       ),
-      h('span', { class: 'signal-form' }, ...signal),
-      h('span', { class: 'signal-form' }, ...resume),
     )
     for (const element of [...signal, ...resume]) {
       element.toggleAttribute('disabled', off)
