@@ -12,6 +12,7 @@ export * from './runtime/index.js'
 export * from './comms/index.js'
 export { RetryPolicyError, type RetryPolicy, type FailureInfo } from './retry/policy.js'
 export { AttemptsOverError, AttemptsSpentError, EntryAttemptsOverError } from './retry/errors.js'
+export { NEVER_RETRIED } from './retry/never-retried.js'
 export {
   waitsOf,
   formatWait,
@@ -35,5 +36,8 @@ export {
   OutputError,
   NondeterminismError,
   NotACommandError,
+  ResumeValueRefusedError,
+  SignalPayloadRefusedError,
+  UndeclaredSignalError,
 } from './step/index.js'
 export type { Divergence, Execution, LiveSlot, LiveStep, StepContext } from './step/index.js'

@@ -1,6 +1,7 @@
 /**
- * Pause, play, kill and signals from the page, through a `RemoteProcessController`: the answer
- * of the worker that runs the process, or why there is none, as a sentence the page shows.
+ * Pause, play, kill, signals and resumes from the page, through a `RemoteProcessController` (the
+ * calls `plumpy-ts pause`, `signal`, `resume`… make): the answer of the worker that runs the
+ * process, or why there is none, as a sentence the page shows.
  */
 import type { RemoteProcessController } from '../comms/controller.js'
 import { UnroutableError } from '../comms/errors.js'
@@ -10,7 +11,13 @@ import type { ControlJson } from './wire.js'
 export type ControlAction = ControlJson['action']
 
 /** The actions, for routing. */
-export const CONTROL_ACTIONS: readonly ControlAction[] = ['pause', 'play', 'kill', 'signal']
+export const CONTROL_ACTIONS: readonly ControlAction[] = [
+  'pause',
+  'play',
+  'kill',
+  'signal',
+  'resume',
+]
 
 /** One request of the page. */
 export interface ControlRequest {
@@ -25,6 +32,11 @@ export interface ControlRequest {
    * codec for it (a bad one is refused with the dotted path, and nothing changes).
    */
   readonly signal?: { readonly name: string; readonly payload: unknown }
+  /**
+   * The resume (action `resume`): with a JSON value, or without one (`{}`); checked by the wait
+   * for a resume, or kept in the inbox when the process does not wait for one yet.
+   */
+  readonly resume?: { readonly value?: unknown }
 }
 
 const PAST: Record<ControlAction, string> = {
@@ -32,6 +44,7 @@ const PAST: Record<ControlAction, string> = {
   play: 'played',
   kill: 'killed',
   signal: 'signalled',
+  resume: 'resumed',
 }
 
 /** Sends what `request` asks; true when done (or kept, for an early signal). */
@@ -47,6 +60,10 @@ const send = (controller: RemoteProcessController, request: ControlRequest): Pro
     case 'signal':
       if (request.signal === undefined) throw new Error('a signal needs a name')
       return controller.signalByName(pid, request.signal.name, request.signal.payload)
+    case 'resume':
+      return request.resume === undefined || !('value' in request.resume)
+        ? controller.resume(pid)
+        : controller.resume(pid, request.resume.value)
     default:
       return action satisfies never
   }

@@ -1,15 +1,16 @@
 /**
  * One process in detail, for its page: what its checkpoint holds (state, status, inputs,
- * outputs, context, result or error, what it waits for), its children as a tree, its outline
- * drawn with the current position, and its history.
+ * outputs, context, result or error, what it waits for and keeps in its inbox), its children as
+ * a tree, its outline drawn with the current position, and its history.
  */
 import { stampOf, type Bundle } from '../checkpoint/bundle.js'
 import type { DefinitionRegistry } from '../checkpoint/registry.js'
-import type { ProcessRow, StoredHistoryEntry } from '../persistence/catalog/index.js'
+import { rowOf, type ProcessRow, type StoredHistoryEntry } from '../persistence/catalog/index.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import type { ProcessState } from '../process/state.js'
 import { systemClock } from '../runtime/environment.js'
 import { formatWait, waitsOf } from '../waits/describe.js'
+import { keptOf } from '../waits/inbox.js'
 import { formatPosition } from '../worker/inspect.js'
 import { toMermaid } from '../workchain/mermaid.js'
 import type { Block } from '../workchain/outline.js'
@@ -20,6 +21,7 @@ import type {
   DetailJson,
   DiagramJson,
   HistoryJson,
+  KeptJson,
   RowJson,
   WaitingJson,
 } from './wire.js'
@@ -48,7 +50,7 @@ export const detailOf = async (
   const { snapshot } = data
   const state = snapshot.state
   const definition = sources.registry?.get(data.definition.name)
-  const row = (await sources.store.rowOf(pid)) ?? rowOfBundle(data)
+  const row = (await sources.store.rowOf(pid)) ?? rowOf(data)
   const budget = { left: CHILD_BUDGET }
   const { children, more } = await childrenOf(sources.store, pid, CHILD_DEPTH, budget)
   // One more than is shown, to know whether earlier entries are left out.
@@ -62,6 +64,7 @@ export const detailOf = async (
     ...('position' in state ? { position: formatPosition(state.position, definition) } : {}),
     ...terminalParts(state),
     ...(state._tag === 'WAITING' ? { waiting: waitingOf(snapshot, systemClock()) } : {}),
+    ...inboxOf(snapshot),
     children,
     ...(more > 0 ? { moreChildren: more } : {}),
     diagram: diagramOf(data, sources.registry),
@@ -69,6 +72,12 @@ export const detailOf = async (
     ...(newest !== undefined && newest.length > HISTORY_LIMIT ? { earlierHistory: true } : {}),
     controllable: sources.controllable,
   }
+}
+
+/** What the inbox keeps, as a field of the detail (none when it keeps nothing). */
+const inboxOf = (snapshot: ProcessSnapshot): { readonly inbox?: readonly KeptJson[] } => {
+  const kept = keptOf(snapshot)
+  return kept.length === 0 ? {} : { inbox: kept }
 }
 
 /** A listing row as JSON (absent fields left out). */
@@ -83,18 +92,6 @@ export const rowJson = (row: ProcessRow): RowJson => ({
   ...(row.created === undefined ? {} : { created: row.created }),
   ...(row.modified === undefined ? {} : { modified: row.modified }),
   ...(row.unreadable === undefined ? {} : { unreadable: row.unreadable }),
-})
-
-const rowOfBundle = (data: Bundle): ProcessRow => ({
-  pid: data.pid,
-  definition: data.definition.name,
-  version: data.definition.version,
-  state: data.snapshot.state._tag,
-  paused: data.snapshot.paused,
-  status: data.snapshot.status,
-  parent: data.parentPid,
-  created: undefined,
-  modified: undefined,
 })
 
 const terminalParts = (state: ProcessState): Partial<DetailJson> => {

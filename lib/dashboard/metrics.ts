@@ -63,7 +63,7 @@ export class DashboardMetrics implements DashboardObserver {
     })
     this.controls = new Counter({
       name: 'plumpy_dashboard_controls_total',
-      help: 'Pauses, plays and kills sent, by whether the worker did it',
+      help: 'Pauses, plays, kills, signals and resumes sent, by whether the worker did it',
       labelNames: ['action', 'outcome'],
       registers,
     })

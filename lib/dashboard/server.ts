@@ -7,7 +7,7 @@
  * | `GET /api/info`                          | `{ live, controllable }`                        |
  * | `GET /api/processes?state=…&q=…`         | a page of the table (`ListJson`, see query.ts)  |
  * | `GET /api/processes/<pid>`               | one process in detail (`DetailJson`)            |
- * | `POST /api/processes/<pid>/<action>`     | pause, play or kill (`ControlJson`)             |
+ * | `POST /api/processes/<pid>/<action>`     | a control: pause … resume (`ControlJson`)       |
  * | `GET /api/events`                        | state changes as server-sent events             |
  *
  * Changes (POST) are taken only from the dashboard's own page: a JSON body, and an `Origin`
@@ -147,7 +147,7 @@ const post = async (
     return sendJson(response, 404, { error: 'no such action' })
   if (!CONTROL_ACTIONS.includes(action as ControlAction))
     return sendJson(response, 404, {
-      error: `no action '${action}': pause, play, kill or signal`,
+      error: `no action '${action}': pause, play, kill, signal or resume`,
     })
   const refused = foreignRequest(request)
   if (refused !== undefined) return sendJson(response, 403, { error: refused })
@@ -171,6 +171,8 @@ const post = async (
       ...(action === 'signal'
         ? { signal: { name: String(name).trim(), payload: body['payload'] ?? null } }
         : {}),
+      // A resume without a value is `{}`: `value: null` resumes with null, as the CLI's `null`.
+      ...(action === 'resume' ? { resume: 'value' in body ? { value: body['value'] } : {} } : {}),
     },
     options.controlTimeoutMs,
   )

@@ -48,6 +48,11 @@ export interface WaitingJson {
   readonly waits: readonly { readonly text: string; readonly child?: string }[]
 }
 
+/** One thing an inbox keeps: a resume (the signal without a name), or a signal by name. */
+export type KeptJson =
+  | { readonly kind: 'resume' }
+  | { readonly kind: 'signal'; readonly name: string }
+
 /** A work chain's outline, drawn, or why it is not. */
 export type DiagramJson =
   | {
@@ -92,6 +97,8 @@ export interface DetailJson {
   readonly error?: { readonly name: string; readonly message: string; readonly stack?: string }
   readonly killed?: { readonly message?: string }
   readonly waiting?: WaitingJson
+  /** What its inbox keeps, oldest first, payloads left out; absent when it keeps nothing. */
+  readonly inbox?: readonly KeptJson[]
   readonly children: readonly ChildJson[]
   /** Set when the process has more children than are shown. */
   readonly moreChildren?: number
@@ -100,13 +107,13 @@ export interface DetailJson {
   readonly history?: readonly HistoryJson[]
   /** Set when older entries than those in `history` are kept (`plumpy-ts report` prints all). */
   readonly earlierHistory?: true
-  /** Whether pause, play and kill can be sent (the dashboard was given a broker). */
+  /** Whether pause, play, kill, signals and resumes can be sent (the dashboard has a broker). */
   readonly controllable: boolean
 }
 
 /** `POST /api/processes/<pid>/<action>`: what the worker answered. */
 export interface ControlJson {
-  readonly action: 'pause' | 'play' | 'kill' | 'signal'
+  readonly action: 'pause' | 'play' | 'kill' | 'signal' | 'resume'
   readonly pid: string
   /** True when done (or to be done after the running step); false when refused. */
   readonly ok: boolean

@@ -16,6 +16,7 @@ import { errorInfo } from '../process/errors.js'
 import { Events, type AwaitableFailed } from '../process/events.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import { EntryAttemptsOverError } from '../retry/errors.js'
+import { neverRetried } from '../retry/never-retried.js'
 import { retryOnRefusal, type RetryPlan } from '../retry/policy.js'
 
 /** The retry plan an awaitable declared, if any. */
@@ -78,7 +79,8 @@ export const awaitedFailedEvent = (
   const retry = pending?.retry
   if (pending === undefined || retry === undefined)
     return { event: Events.awaitableFailed(slot, info), original: error }
-  const judged = { at: failure.now, refused: failure.refused ?? refusal(retry, failure, info) }
+  const refused = failure.refused ?? neverRetried(info) ?? refusal(retry, failure, info)
+  const judged = { at: failure.now, refused }
   const verdict = entryVerdict(retry, judged)
   const original =
     verdict._tag === 'Again'

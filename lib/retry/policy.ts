@@ -6,6 +6,7 @@
  * the reducer: what reaches the snapshot is its verdict.
  */
 import { toMilliseconds, type Duration } from '../commands/duration.js'
+import { neverRetried } from './never-retried.js'
 
 /** What `retryOn` is shown of a failure: the error's name and message. */
 export interface FailureInfo {
@@ -89,13 +90,13 @@ export type RetryVerdict =
   | { readonly _tag: 'Exhausted' }
   | { readonly _tag: 'Refused'; readonly reason: string }
 
-/** Judge one failed attempt against a plan. */
+/** Judge one failed attempt against a plan (a failure `neverRetried` names is refused first). */
 export const judgeFailure = (
   plan: RetryPlan,
   attempt: number,
   error: FailureInfo,
 ): RetryVerdict => {
-  const refused = retryOnRefusal(plan, error)
+  const refused = neverRetried(error) ?? retryOnRefusal(plan, error)
   if (refused !== undefined) return { _tag: 'Refused', reason: refused }
   if (attempt >= plan.maxAttempts) return { _tag: 'Exhausted' }
   return { _tag: 'Again', delayMs: backoffMs(plan, attempt) }

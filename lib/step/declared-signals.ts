@@ -3,6 +3,7 @@
  * fails at once, naming it, instead of waiting for a signal every sender would be refused.
  */
 import type { BodyOutcome, ProcessDefinition } from '../process/definition.js'
+import { UndeclaredSignalError } from './errors.js'
 
 /** `outcome`, once every signal it waits for is one the spec declares (when it declares any). */
 export const withDeclaredSignals = (
@@ -14,10 +15,7 @@ export const withDeclaredSignals = (
   for (const entry of outcome.entries) {
     const awaitable = entry.awaitable
     if (awaitable._tag === 'SignalWait' && !declared.has(awaitable.signal.name))
-      throw new Error(
-        `waits for signal '${awaitable.signal.name}', which ${definition.name} does not declare ` +
-          `(its spec's signals: ${[...declared.keys()].join(', ') || 'none'})`,
-      )
+      throw new UndeclaredSignalError(definition.name, awaitable.signal.name, [...declared.keys()])
   }
   return outcome
 }

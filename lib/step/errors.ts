@@ -47,3 +47,46 @@ export class NotACommandError extends Error {
     super(`step ${step} yielded ${yielded}: a generator step yields commands only`)
   }
 }
+
+/**
+ * A resume value that `waitForResume`'s codec refuses when the wait takes it (one kept before
+ * the wait started, or a value a changed codec no longer takes): the step fails, never retried.
+ */
+export class ResumeValueRefusedError extends Error {
+  override readonly name = 'ResumeValueRefusedError'
+  constructor(
+    readonly codec: string,
+    readonly reason: string,
+  ) {
+    super(`the resume value does not decode with ${codec}: ${reason}`)
+  }
+}
+
+/**
+ * A signal's payload that its codec refuses when the wait takes it (an undeclared signal kept
+ * before the wait started is checked only then): the step fails, never retried.
+ */
+export class SignalPayloadRefusedError extends Error {
+  override readonly name = 'SignalPayloadRefusedError'
+  constructor(
+    readonly signal: string,
+    readonly reason: string,
+  ) {
+    super(`the payload of signal '${signal}' does not decode: ${reason}`)
+  }
+}
+
+/** A step of a process whose spec declares its signals waits for another: it fails at once. */
+export class UndeclaredSignalError extends Error {
+  override readonly name = 'UndeclaredSignalError'
+  constructor(
+    readonly definition: string,
+    readonly signal: string,
+    declared: readonly string[],
+  ) {
+    super(
+      `waits for signal '${signal}', which ${definition} does not declare ` +
+        `(its spec's signals: ${declared.join(', ') || 'none'})`,
+    )
+  }
+}

@@ -5,6 +5,13 @@
 export { executeStep, suspensionOf } from './execute.js'
 export type { Execution, LiveSlot, LiveStep, StepContext } from './execute.js'
 export { StepViews } from './views.js'
-export { OutputError, NondeterminismError, NotACommandError } from './errors.js'
+export {
+  OutputError,
+  NondeterminismError,
+  NotACommandError,
+  ResumeValueRefusedError,
+  SignalPayloadRefusedError,
+  UndeclaredSignalError,
+} from './errors.js'
 export type { Divergence } from './errors.js'
 export { initialContext } from './context.js'

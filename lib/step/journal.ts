@@ -9,6 +9,7 @@ import type { Awaitable, SignalWait } from '../commands/awaitables.js'
 import { shortReport } from '../checkpoint/decode-report.js'
 import { SINGLE, type SuspendCommand, type ToContextEntry } from '../commands/suspend.js'
 import { fingerprint } from '../process/fingerprint.js'
+import { ResumeValueRefusedError, SignalPayloadRefusedError } from './errors.js'
 
 /**
  * The key of what a suspension asks for: `resume`; `sleep(259200000)` (the duration, not the
@@ -67,9 +68,9 @@ export const deliverAnswer = (
       // and a value it refuses fails the step (as does one a changed codec no longer takes).
       const decoded = command.codec.decode(answer)
       if (decoded._tag === 'Left')
-        throw new Error(
-          `the resume value does not decode with ${describeCodec(command.codec)}: ` +
-            shortReport(decoded.left, 'value'),
+        throw new ResumeValueRefusedError(
+          describeCodec(command.codec),
+          shortReport(decoded.left, 'value'),
         )
       return decoded.right
     }
@@ -92,8 +93,9 @@ export const deliverAnswer = (
 const decodePayload = (wait: SignalWait, payload: unknown): unknown => {
   const decoded = wait.signal.codec.decode(payload)
   if (decoded._tag === 'Left')
-    throw new Error(
-      `the payload of signal '${wait.signal.name}' does not decode: ${shortReport(decoded.left, 'payload', true)}`,
+    throw new SignalPayloadRefusedError(
+      wait.signal.name,
+      shortReport(decoded.left, 'payload', true),
     )
   return decoded.right
 }

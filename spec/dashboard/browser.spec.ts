@@ -4,7 +4,8 @@
  * controls on one connection; the dashboard listens and controls on another, as a separate
  * program would. The page loads the table, filters it, opens a process, shows its outline with
  * the position highlighted, pauses and plays it, and follows it to its end without reloading;
- * a pause and a play made by another program show on the page as they happen.
+ * a pause and a play made by another program show on the page as they happen; it sends signals
+ * and resumes, and shows what the process keeps in its inbox.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -19,7 +20,16 @@ import { silentLogger } from '../../lib/runtime/index.js'
 import { communicators, type CommunicatorSet } from '../comms/amqp-helpers.js'
 import { amqpUrl } from '../support/services.js'
 import { launchChromium, type HeadlessBrowser } from './browser.js'
-import { Approval, Broken, Gated, openGate, Pipeline, Work } from './fixtures/definitions.js'
+import {
+  Approval,
+  Approve,
+  Broken,
+  Gated,
+  openGate,
+  Pipeline,
+  Review,
+  Work,
+} from './fixtures/definitions.js'
 import { seed, waitForState, type Seeded } from './seed.js'
 
 const dir = mkdtempSync(join(process.env['PLUMPY_TEST_TMP'] ?? tmpdir(), 'plumpy-browser-'))
@@ -42,7 +52,7 @@ describe('the dashboard in a browser', () => {
     dashboard = await startDashboard({
       store: persister,
       communicator: await broker.open(),
-      registry: DefinitionRegistry.of(Gated, Broken, Pipeline, Work, Approval),
+      registry: DefinitionRegistry.of(Gated, Broken, Pipeline, Work, Approval, Review),
       port: 0,
       logger: silentLogger,
     })
@@ -154,15 +164,74 @@ describe('the dashboard in a browser', () => {
     expect(pageErrors).toEqual([])
   })
 
+  it('resumes: a resume that comes early shows in the inbox, a bad value is refused by path', async () => {
+    const review = seeded.runner.create(Review, {})
+    const finished = review.execute()
+    await waitForState(seeded.runner, review.pid, 'WAITING')
+    await seeded.runner.flush()
+    await page.goto(new URL(`/#/process/${review.pid}`, dashboard.url).href)
+    await expect.poll(() => page.locator('#state').textContent(), SEEN_WITHIN).toBe('WAITING')
+    expect(await page.locator('#inbox').count()).toBe(0)
+    // Refused on the page before anything is sent.
+    await page.locator('#resume-value').fill('yes')
+    await page.locator('#resume').click()
+    expect(await page.locator('#control-result').textContent()).toMatch(/^value: not JSON \(/)
+    // Early: it waits for an approval first, so the resume is kept and shown in its inbox.
+    await page.locator('#resume-value').fill('"yes"')
+    await page.locator('#resume').click()
+    await expect
+      .poll(() => page.locator('#control-result').textContent(), SEEN_WITHIN)
+      .toBe(`${review.pid} resumed`)
+    await expect.poll(() => page.locator('#inbox').textContent(), SEEN_WITHIN).toBe('resume')
+    await page.locator('#signal-name').fill('note')
+    await page.locator('#signal-payload').fill('"later"')
+    await page.locator('#signal').click()
+    await expect
+      .poll(() => page.locator('#inbox li').allTextContents(), SEEN_WITHIN)
+      .toEqual(['resume', 'signal note'])
+    review.signal(Approve, { by: 'ann' })
+    expect(await finished).toEqual({ by: 'ann', verdict: 'yes' })
+    await expect.poll(() => page.locator('#state').textContent(), SEEN_WITHIN).toBe('FINISHED')
+    expect(await page.locator('#resume').isDisabled()).toBe(true)
+
+    // Waiting for it: the wait's codec checks the value at once, and refuses a number by path.
+    const second = seeded.runner.create(Review, {})
+    const done = second.execute()
+    second.signal(Approve, { by: 'bo' })
+    await waitForState(seeded.runner, second.pid, 'WAITING')
+    await seeded.runner.flush()
+    await page.goto(new URL(`/#/process/${second.pid}`, dashboard.url).href)
+    await expect
+      .poll(() => page.locator('#waiting').textContent(), SEEN_WITHIN)
+      .toContain('a verdict')
+    await page.locator('#resume-value').fill('5')
+    await page.locator('#resume').click()
+    await expect
+      .poll(() => page.locator('#control-result').textContent(), SEEN_WITHIN)
+      .toMatch(/^resume failed: .*value: expected string, got 5$/)
+    expect(second.state).toBe('WAITING')
+    await page.locator('#resume-value').fill('"no"')
+    await page.locator('#resume').click()
+    expect(await done).toEqual({ by: 'bo', verdict: 'no' })
+    await expect.poll(() => page.locator('#state').textContent(), SEEN_WITHIN).toBe('FINISHED')
+    expect(pageErrors).toEqual([])
+  })
+
   it('shows a pause and a play made elsewhere (another program) as they happen', async () => {
     const target = seeded.gated[1] as string
     await page.goto(new URL(`/#/process/${target}`, dashboard.url).href)
     await expect.poll(() => page.locator('#state').textContent(), SEEN_WITHIN).toBe('WAITING')
     await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }))
+    // Someone is typing a signal's name meanwhile: the redraws leave the input alone.
+    await page.locator('#signal-name').fill('')
+    await page.locator('#signal-name').focus()
+    await page.keyboard.type('appr')
     // Not through the page: as `plumpy-ts pause` would, on a connection of its own.
     const elsewhere = new RemoteProcessController(await broker.open())
     expect(await elsewhere.pauseProcess(target, 'from the command line')).toBe(true)
     await expect.poll(() => page.locator('#state').textContent(), SEEN_WITHIN).toBe('WAITINGpaused')
+    await page.keyboard.type('ove')
+    expect(await page.locator('#signal-name').inputValue()).toBe('approve')
     expect(await elsewhere.playProcess(target)).toBe(true)
     await expect.poll(() => page.locator('#state').textContent(), SEEN_WITHIN).toBe('WAITING')
     expect(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(

@@ -76,7 +76,7 @@ describe('what a process keeps in its inbox', () => {
     expect(describeStoredProcess(data, { now: 0 })).toContain('inbox       resume; signal approve')
     const { rows } = await catalogOf(store).listProcesses({ limit: 10 })
     const waits = await waitsOfPage(store, rows)
-    expect(formatRowWaits(waits.get('review-show'), 0)).toBe(
+    expect(formatRowWaits(rows[0]!, waits.get('review-show'), 0)).toBe(
       'signal note  inbox: resume; signal approve',
     )
     expect(rowWithWaits(rows[0]!, waits.get('review-show'))).toMatchObject({ inbox: KEPT })

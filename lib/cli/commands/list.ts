@@ -1,7 +1,7 @@
 /**
  * `plumpy-ts list`: one page of the store's processes, filtered and sorted by the store (indexed
  * on SQLite and PostgreSQL), newest first: pid, created, definition, state, paused, status, and
- * what it waits for.
+ * what it waits for and keeps in its inbox.
  */
 import type { Command } from 'commander'
 import { catalogOf, type ProcessPage, type ProcessRow } from '../../persistence/catalog/index.js'
@@ -32,7 +32,8 @@ export const listCommand = (program: Command): void => {
     .option('--oldest-first', 'sort by creation, oldest first')
     .option(
       '--json',
-      'print the page as JSON: { rows, total }, times in ms since the epoch, waits on WAITING rows',
+      'print the page as JSON: { rows, total }, times in ms since the epoch, waits on WAITING ' +
+        'rows, inbox on rows that keep something',
     )
     .action(async (options: ListOptions) => {
       const persister = await openStore(options.store)
@@ -74,7 +75,7 @@ export const listLines = ({ page, waits, now }: ListedPage, options: ListOptions
     return [hasFilter(options) ? 'no process matches' : 'no processes in the store']
   const lines = [
     'pid  created  definition  state  paused  status  waits for',
-    ...page.rows.map((row) => listLine(row, formatRowWaits(waits.get(row.pid), now))),
+    ...page.rows.map((row) => listLine(row, formatRowWaits(row, waits.get(row.pid), now))),
   ]
   const first = options.offset + 1
   const last = options.offset + page.rows.length

@@ -39,10 +39,11 @@ export const processDetail = (pid) => get(`/api/processes/${encodeURIComponent(p
 export const info = () => get('/api/info')
 
 /**
- * Pause, play, kill, or send a signal (`body`: its `name` and JSON `payload`).
+ * Pause, play, kill, send a signal (`body`: its `name` and JSON `payload`), or resume (`body`:
+ * its JSON `value`, or none).
  * @param {string} pid
- * @param {'pause' | 'play' | 'kill' | 'signal'} action
- * @param {{ message?: string, force?: boolean, name?: string, payload?: unknown }} [body]
+ * @param {'pause' | 'play' | 'kill' | 'signal' | 'resume'} action
+ * @param {{ message?: string, force?: boolean, name?: string, payload?: unknown, value?: unknown }} [body]
  * @returns {Promise<ControlJson>}
  */
 export const controlProcess = async (pid, action, body = {}) => {

@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * The process page: its state and status, the buttons (pause, play, kill), its outline with the
- * current position, what it waits for, its result or error, inputs, outputs and context as
+ * The process page: its state and status, the buttons (pause, play, kill) and the forms (signal,
+ * resume), its outline with the current position, what it waits for and what its inbox keeps,
+ * its result or error, inputs, outputs and context as
  * trees, its children and its history. State changes of it or of its children, broadcast by
  * the workers, redraw the page in place.
  * @typedef {import('../wire.js').DetailJson} DetailJson
@@ -10,6 +11,7 @@ import { controlProcess, onStateChange, processDetail } from './api.js'
 import { h, replace, stateBadge } from './dom.js'
 import { formatTime } from './format.js'
 import { jsonTree } from './json-tree.js'
+import { inboxList, resumeForm, signalForm } from './message-forms.js'
 import {
   childrenTree,
   historyTimeline,
@@ -50,7 +52,7 @@ export const showProcess = (view, pid) => {
   }
 
   const act = async (
-    /** @type {'pause' | 'play' | 'kill' | 'signal'} */ action,
+    /** @type {import('./message-forms.js').Action} */ action,
     /** @type {Record<string, unknown>} */ request = {},
   ) => {
     result.className = 'control-result busy'
@@ -67,44 +69,21 @@ export const showProcess = (view, pid) => {
     await load()
   }
 
-  // Made once, so that live redraws keep what is typed in it.
-  const signalName = h('input', {
-    id: 'signal-name',
-    'aria-label': 'signal name',
-    placeholder: 'signal name',
-    size: 14,
-  })
-  const signalPayload = h('input', {
-    id: 'signal-payload',
-    'aria-label': 'signal payload (JSON)',
-    placeholder: 'payload (JSON)',
-    size: 22,
-  })
-  const signalButton = h(
-    'button',
-    {
-      type: 'button',
-      id: 'signal',
-      onclick: () => {
-        const name = /** @type {HTMLInputElement} */ (signalName).value.trim()
-        const text = /** @type {HTMLInputElement} */ (signalPayload).value.trim()
-        let payload = null
-        try {
-          payload = text === '' ? null : JSON.parse(text)
-        } catch (e) {
-          result.className = 'control-result refused'
-          result.textContent = `payload: not JSON (${e instanceof Error ? e.message : String(e)})`
-          return
-        }
-        if (name === '') {
-          result.className = 'control-result refused'
-          result.textContent = 'name: a signal is sent by its name'
-          return
-        }
-        void act('signal', { name, payload })
-      },
-    },
-    'Signal',
+  /** Shows why a form did not send what it holds. */
+  const refuse = (/** @type {string} */ text) => {
+    result.className = 'control-result refused'
+    result.textContent = text
+  }
+  // Made once, so that live redraws keep what is typed in them.
+  const signal = signalForm(act, refuse)
+  const resume = resumeForm(act, refuse)
+  // Redraws replace the buttons only: an input taken out of the page and put back loses the
+  // focus, and with it what is being typed.
+  const buttons = h('span', { class: 'buttons' })
+  controls.append(
+    buttons,
+    h('span', { class: 'signal-form' }, ...signal),
+    h('span', { class: 'signal-form' }, ...resume),
   )
 
   const render = (/** @type {DetailJson} */ detail) => {
@@ -145,7 +124,7 @@ export const showProcess = (view, pid) => {
         ? ''
         : 'it has terminated'
     replace(
-      controls,
+      buttons,
       h(
         'button',
         {
@@ -182,9 +161,8 @@ export const showProcess = (view, pid) => {
         },
         'Kill',
       ),
-      h('span', { class: 'signal-form' }, signalName, signalPayload, signalButton),
     )
-    for (const element of [signalName, signalPayload, signalButton]) {
+    for (const element of [...signal, ...resume]) {
       element.toggleAttribute('disabled', off)
       element.title = why
     }
@@ -192,6 +170,7 @@ export const showProcess = (view, pid) => {
       body,
       section('Outline', outlineDiagram(detail.diagram, detail.position)),
       detail.waiting === undefined ? null : section('Waits for', waitingList(detail.waiting)),
+      detail.inbox === undefined ? null : section('Inbox', inboxList(detail.inbox)),
       detail.error === undefined
         ? null
         : section(

@@ -5,6 +5,7 @@
  * memory) answer the same queries by reading every checkpoint (see `scan.ts`).
  */
 import { STATE_NAMES, type StateName } from '../../process/state.js'
+import type { KeptItem } from '../../waits/inbox.js'
 import type { Persister } from '../persister.js'
 
 /** Which processes. Every field narrows; none: all of them. Only untagged checkpoints count. */
@@ -61,6 +62,8 @@ export interface ProcessRow {
   readonly created: number | undefined
   /** When the store last saved it, if it knows. */
   readonly modified: number | undefined
+  /** What its inbox keeps (a resume, signals by name), whatever its state; absent when nothing. */
+  readonly inbox?: readonly KeptItem[]
   /** Set when its checkpoint cannot be read: why. */
   readonly unreadable?: string
 }

@@ -6,6 +6,7 @@
 import type { Bundle } from '../../checkpoint/bundle.js'
 import { CheckpointError } from '../../checkpoint/errors.js'
 import type { Persister } from '../persister.js'
+import { keptOf } from '../../waits/inbox.js'
 import {
   checkFilter,
   noCounts,
@@ -28,17 +29,21 @@ export interface SavedTimes {
 const UNKNOWN_TIMES: SavedTimes = { created: undefined, modified: undefined }
 
 /** The row of a checkpoint. */
-export const rowOf = (data: Bundle, times: SavedTimes = UNKNOWN_TIMES): ProcessRow => ({
-  pid: data.pid,
-  definition: data.definition.name,
-  version: data.definition.version,
-  state: data.snapshot.state._tag,
-  paused: data.snapshot.paused,
-  status: data.snapshot.status,
-  parent: data.parentPid,
-  created: times.created,
-  modified: times.modified,
-})
+export const rowOf = (data: Bundle, times: SavedTimes = UNKNOWN_TIMES): ProcessRow => {
+  const row: ProcessRow = {
+    pid: data.pid,
+    definition: data.definition.name,
+    version: data.definition.version,
+    state: data.snapshot.state._tag,
+    paused: data.snapshot.paused,
+    status: data.snapshot.status,
+    parent: data.parentPid,
+    created: times.created,
+    modified: times.modified,
+  }
+  const inbox = keptOf(data.snapshot)
+  return inbox.length === 0 ? row : { ...row, inbox }
+}
 
 /** Whether `row` passes `filter`. */
 export const rowMatches = (row: ProcessRow, filter: ProcessFilter): boolean => {

@@ -12,6 +12,7 @@ import {
   type ProcessQuery,
   type ProcessRow,
 } from './query.js'
+import { keptOfColumn } from './columns.js'
 
 /** What differs between the two databases. */
 export interface SqlDialect {
@@ -75,7 +76,8 @@ export interface SqlStatement {
 /** The columns of a listing from the rows of `c`, under the names `rowFromColumns` reads. */
 const columns = (dialect: SqlDialect) =>
   `c.pid, c.definition, c.definition_version AS version, c.state, c.paused, c.status, ` +
-  `c.parent, ${dialect.millis('c.created_at')} AS created, ${dialect.millis('c.saved_at')} AS modified`
+  `c.parent, ${dialect.millis('c.created_at')} AS created, ${dialect.millis('c.saved_at')} AS modified, ` +
+  `c.inbox`
 
 /** The WHERE clause of a filter (over untagged checkpoints only). */
 const where = (filter: ProcessFilter, dialect: SqlDialect, params: unknown[]): string => {
@@ -168,6 +170,7 @@ export interface ColumnsRow {
   readonly parent: string | null
   readonly created: number | string | null
   readonly modified: number | string | null
+  readonly inbox: string | null
 }
 
 const STATES = new Set(['CREATED', 'RUNNING', 'WAITING', 'FINISHED', 'EXCEPTED', 'KILLED'])
@@ -176,7 +179,8 @@ const STATES = new Set(['CREATED', 'RUNNING', 'WAITING', 'FINISHED', 'EXCEPTED',
 export const rowFromColumns = (row: ColumnsRow): ProcessRow => {
   const number = (value: number | string | null) => (value === null ? undefined : Number(value))
   const known = row.state !== null && STATES.has(row.state) && row.definition !== null
-  return {
+  const kept = keptOfColumn(row.inbox)
+  const listed: ProcessRow = {
     pid: row.pid,
     definition: row.definition ?? '?',
     version: number(row.version),
@@ -190,4 +194,6 @@ export const rowFromColumns = (row: ColumnsRow): ProcessRow => {
       ? {}
       : { unreadable: 'its checkpoint could not be read when the store was upgraded' }),
   }
+  if ('unreadable' in kept) return { ...listed, unreadable: listed.unreadable ?? kept.unreadable }
+  return kept.inbox.length === 0 ? listed : { ...listed, inbox: kept.inbox }
 }

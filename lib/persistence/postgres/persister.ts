@@ -175,7 +175,7 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
         name,
         [
           ...[bundle.pid, tag ?? null, key, body, state, columns.parent],
-          ...[columns.definition, columns.version, paused, status, deadline],
+          ...[columns.definition, columns.version, paused, status, deadline, columns.inbox],
           ...fenced,
         ],
         lockKey,
@@ -195,6 +195,7 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
           fence === undefined ? 'savePatch' : 'savePatchFenced',
           [
             ...[bundle.pid, key, write.after, write.patch, state, paused, status, deadline],
+            columns.inbox,
             ...fenced,
           ],
           lockKey,

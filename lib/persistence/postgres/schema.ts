@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   paused BOOLEAN,
   status TEXT,
   deadline BIGINT,
+  inbox TEXT,
   PRIMARY KEY (pid, tag_key)
 );
 CREATE TABLE IF NOT EXISTS checkpoint_patches (
@@ -150,6 +151,31 @@ BEGIN
     UPDATE checkpoints c SET deadline = d.deadline
     FROM process_deadlines d WHERE d.pid = c.pid AND c.tag_key = '';
   END IF;
+  -- Stores made before the row kept what its inbox holds (listed for every state): add it, and
+  -- fill it for the processes that have not ended from their bodies (as above, a row with
+  -- patches gets its last whole body's, and the right one at its next save).
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_attribute
+    WHERE attrelid = 'checkpoints'::regclass AND attname = 'inbox' AND NOT attisdropped
+  ) THEN
+    ALTER TABLE checkpoints ADD COLUMN inbox TEXT;
+    DECLARE r RECORD;
+    BEGIN
+      FOR r IN SELECT pid, tag_key, body FROM checkpoints
+        WHERE state NOT IN ${TERMINAL_STATES} AND strpos(body, '"inbox"') > 0 LOOP
+        BEGIN
+          UPDATE checkpoints SET inbox = (
+            SELECT json_agg(CASE WHEN json_typeof(e) = 'array'
+              THEN json_build_object('kind', 'signal', 'name', e->>0)
+              ELSE json_build_object('kind', 'resume') END)::text
+            FROM json_array_elements(r.body::json->'inbox') e)
+          WHERE pid = r.pid AND tag_key = r.tag_key;
+        EXCEPTION WHEN others THEN
+          NULL; -- a body that does not parse is reported by whatever loads it
+        END;
+      END LOOP;
+    END;
+  END IF;
   -- Created only when missing: CREATE INDEX and CREATE OR REPLACE VIEW lock what they touch,
   -- which would stall the writes of running workers each time one starts.
   IF to_regclass('checkpoints_live_children') IS NULL THEN
@@ -223,7 +249,7 @@ const indexDeadline = (written: string, deadline: number, key: number) => `
 const NARROW = (fenced: boolean) => `
     narrow AS (
       UPDATE checkpoints c SET body = $4::text, version = c.version + 1, base = c.version + 1,
-        saved_at = now()
+        saved_at = now(), inbox = $12::text
       WHERE c.pid = $1::text AND c.tag_key = $3::text AND c.version = c.base
         AND c.state IS NOT DISTINCT FROM $5::text AND c.parent IS NOT DISTINCT FROM $6::text
         AND c.definition IS NOT DISTINCT FROM $7::text
@@ -243,18 +269,18 @@ const NARROW = (fenced: boolean) => `
 type WholeResult = 'version' | 'none'
 
 const SAVE_WHOLE = (fenced: boolean, result: WholeResult) => `
-    WITH ${fenced ? `${fence(12)},` : ''} ${NARROW(fenced)}, saved AS (
+    WITH ${fenced ? `${fence(13)},` : ''} ${NARROW(fenced)}, saved AS (
       INSERT INTO checkpoints AS c (pid, tag, tag_key, body, version, base, state, parent,
-        definition, definition_version, paused, status, deadline)
+        definition, definition_version, paused, status, deadline, inbox)
       SELECT $1::text, $2::text, $3::text, $4::text, 1, 1, $5::text, $6::text,
-        $7::text, $8::integer, $9::boolean, $10::text, $11::bigint
+        $7::text, $8::integer, $9::boolean, $10::text, $11::bigint, $12::text
       ${fenced ? 'FROM fence' : ''}
       WHERE NOT EXISTS (SELECT 1 FROM narrow)
       ON CONFLICT (pid, tag_key) DO UPDATE SET
         body = excluded.body, version = c.version + 1, base = c.version + 1, saved_at = now(),
         state = excluded.state, parent = excluded.parent, definition = excluded.definition,
         definition_version = excluded.definition_version, paused = excluded.paused,
-        status = excluded.status, deadline = excluded.deadline
+        status = excluded.status, deadline = excluded.deadline, inbox = excluded.inbox
       RETURNING c.version
     ), ${indexDeadline('saved', 11, 3)}
     ${result === 'version' ? `, dropped AS (${DROP_PATCHES}) ${READ_VERSION}` : DROP_PATCHES}`
@@ -268,9 +294,9 @@ const DROP_PATCHES = `
 const READ_VERSION = `SELECT version FROM narrow UNION ALL SELECT version FROM saved`
 
 const SAVE_PATCH = (fenced: boolean) => `
-    WITH ${fenced ? `${fence(9)},` : ''} head AS (
+    WITH ${fenced ? `${fence(10)},` : ''} head AS (
       UPDATE checkpoints SET version = version + 1, saved_at = now(), state = $5::text,
-        paused = $6::boolean, status = $7::text, deadline = $8::bigint
+        paused = $6::boolean, status = $7::text, deadline = $8::bigint, inbox = $9::text
       WHERE pid = $1::text AND tag_key = $2::text AND version = $3::bigint
         ${fenced ? 'AND EXISTS (SELECT 1 FROM fence)' : ''}
       RETURNING version
@@ -282,9 +308,9 @@ const SAVE_PATCH = (fenced: boolean) => `
  * Every statement, run as named prepared statements. Writes that replace a whole body also drop
  * the patches it replaces, in the same statement (unless narrow, see `NARROW`: there are none),
  * and every save writes its deadline index row when it changes
- * (`$11` for whole bodies, `$8` for patches: the deadline, or NULL). The fenced saves take `$12`
- * (the root pid of the process's tree) and `$13` (the writer's lease), `$9` and `$10` for
- * patches, and write nothing unless that lease holds that claim; the claim row is share-locked
+ * (`$11` for whole bodies, `$8` for patches: the deadline, or NULL), and the inbox column (`$12`,
+ * `$9`). The fenced saves take `$13` (the root pid of the process's tree) and `$14` (the
+ * writer's lease), `$10` and `$11` for patches, and write nothing unless that lease holds that claim; the claim row is share-locked
  * until the write commits, so a worker taking the claim over waits for it, and then loads what it
  * wrote.
  */

@@ -22,6 +22,8 @@ export interface SaveParameters {
   readonly paused: 0 | 1
   readonly status: string | null
   readonly parent: string | null
+  /** What the inbox keeps, as JSON (null: nothing). */
+  readonly inbox: string | null
   /** The deadline index's row for the pid after this save (null: none); null when tagged. */
   readonly deadline: number | null
   /** When the save is written, set by the store's clock just before. */
@@ -42,6 +44,7 @@ export const saveParameters = (bundle: Bundle, tag: string | undefined): SavePar
     paused: columns.paused ? 1 : 0,
     status: columns.status,
     parent: columns.parent,
+    inbox: columns.inbox,
     deadline: tag === undefined ? (deadlineToIndex(bundle) ?? null) : null,
     now: 0,
   }

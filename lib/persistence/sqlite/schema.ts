@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   paused INTEGER,
   status TEXT,
   parent TEXT,
+  inbox TEXT,
   PRIMARY KEY (pid, tag_key)
 ) WITHOUT ROWID;
 
@@ -136,6 +137,7 @@ export const CATALOG_COLUMNS = [
   'paused',
   'status',
   'parent',
+  'inbox',
 ] as const
 
 /** Every statement the persister runs, prepared once. */
@@ -143,14 +145,14 @@ export const SQLITE_STATEMENTS = {
   /** Write a whole body: the new version is both `version` and `base`. */
   saveWhole: `
     INSERT INTO checkpoints (pid, tag, tag_key, body, version, base, saved_at, created_at,
-      definition, definition_version, state, paused, status, parent)
+      definition, definition_version, state, paused, status, parent, inbox)
     VALUES (@pid, @tag, @key, @body, 1, 1, @now, @now,
-      @definition, @version, @state, @paused, @status, @parent)
+      @definition, @version, @state, @paused, @status, @parent, @inbox)
     ON CONFLICT (pid, tag_key) DO UPDATE SET
       body = excluded.body, version = version + 1, base = version + 1, saved_at = excluded.saved_at,
       definition = excluded.definition, definition_version = excluded.definition_version,
       state = excluded.state, paused = excluded.paused, status = excluded.status,
-      parent = excluded.parent
+      parent = excluded.parent, inbox = excluded.inbox
     RETURNING version`,
   /**
    * Write a whole body over a row whose indexed columns all stay as they are: its catalog
@@ -159,11 +161,11 @@ export const SQLITE_STATEMENTS = {
    * `saved_at`, so only the `recent` index moves: SQLite rewrites the index entries of every
    * column a SET names, even to an unchanged value, and most saves (a chain stepping on) change
    * nothing a listing shows. Changes no row when anything differs or the row is missing; the
-   * save is then `saveWhole` with the deadline index.
+   * save is then `saveWhole` with the deadline index. `inbox` is in no index: it is set as it is.
    */
   saveBody: `
     UPDATE checkpoints SET body = @body, version = version + 1, base = version + 1,
-      saved_at = @now
+      saved_at = @now, inbox = @inbox
     WHERE pid = @pid AND tag_key = @key
       AND definition IS @definition AND definition_version IS @version AND state IS @state
       AND paused IS @paused AND status IS @status AND parent IS @parent
@@ -174,10 +176,10 @@ export const SQLITE_STATEMENTS = {
    */
   savePatchColumns: `
     UPDATE checkpoints SET definition = @definition, definition_version = @version,
-      state = @state, paused = @paused, status = @status, parent = @parent
+      state = @state, paused = @paused, status = @status, parent = @parent, inbox = @inbox
     WHERE pid = @pid AND tag_key = @key
       AND NOT (definition IS @definition AND definition_version IS @version AND state IS @state
-        AND paused IS @paused AND status IS @status AND parent IS @parent)`,
+        AND paused IS @paused AND status IS @status AND parent IS @parent AND inbox IS @inbox)`,
   /**
    * Write the patch producing the next version, only if the stored version is still `?` (nobody
    * else wrote since); the `checkpoint_patched` trigger then raises the checkpoint's version.

@@ -10,7 +10,12 @@ import { catalogColumnsOf } from '../catalog/columns.js'
 import { tagOfKey } from '../stored.js'
 import { CATALOG_COLUMNS } from './schema.js'
 
-/** Adds the catalog columns that `database` lacks (before any statement naming them is prepared). */
+/**
+ * Adds the catalog columns that `database` lacks (before any statement naming them is prepared).
+ * A store that has the others but not `inbox` gets its processes that have not ended filled
+ * again (their `definition` cleared for `fillCatalogColumns`), so that what their inboxes keep
+ * is listed; an ended process keeps nothing anyone will take.
+ */
 export const addCatalogColumns = (database: Database.Database): void => {
   const present = new Set(
     (database.prepare('PRAGMA table_info(checkpoints)').all() as { name: string }[]).map(
@@ -27,10 +32,16 @@ export const addCatalogColumns = (database: Database.Database): void => {
     paused: 'INTEGER',
     status: 'TEXT',
     parent: 'TEXT',
+    inbox: 'TEXT',
   }
   database.transaction(() => {
     for (const column of missing)
       database.exec(`ALTER TABLE checkpoints ADD COLUMN ${column} ${types[column]}`)
+    if (missing.length === 1 && missing[0] === 'inbox')
+      database.exec(
+        `UPDATE checkpoints SET definition = NULL
+         WHERE state NOT IN ('FINISHED', 'EXCEPTED', 'KILLED')`,
+      )
   })()
 }
 
@@ -48,7 +59,7 @@ export const fillCatalogColumns = (
   const fill = database.prepare(`
     UPDATE checkpoints SET created_at = coalesce(created_at, saved_at), definition = @definition,
       definition_version = @version, state = @state, paused = @paused, status = @status,
-      parent = @parent
+      parent = @parent, inbox = @inbox
     WHERE pid = @pid AND tag_key = @key`)
   database.transaction(() => {
     for (const { pid, key } of rows) {
@@ -70,4 +81,5 @@ const UNREADABLE = {
   paused: false,
   status: null,
   parent: null,
+  inbox: null,
 }
