@@ -1,11 +1,10 @@
 /**
- * `ProcessLauncher`: takes launch, continue and create tasks from a communicator and runs them on
- * a runner. Tasks carry the pid, so they are idempotent: a launch delivered again (its first
- * worker died) continues the process from its checkpoint instead of starting it twice, and a
- * continue for a process already live here joins it. A launch or create whose pid names a
- * process of another definition, or with other inputs (live, stored or running elsewhere) is
- * refused with a `PidConflictError` (see `same-process.ts`); a task whose pid breaks the pid
- * rule is refused as malformed.
+ * `ProcessLauncher`: runs launch, continue and create tasks from a communicator on a runner.
+ * Tasks carry the pid, so they are idempotent: a launch delivered again (its first worker died)
+ * continues the process from its checkpoint, a continue for a process live here joins it. A
+ * task whose pid names a process of another definition or inputs (live, stored or elsewhere) is
+ * refused with a `PidConflictError` (`same-process.ts`); one whose pid breaks the pid rule, as
+ * malformed.
  *
  * A task is acknowledged when its handler settles. A `nowait` task is acknowledged early, once
  * its process has a stored checkpoint (the way back if this worker dies) and answers RPC under
@@ -20,10 +19,9 @@
  *
  * With an `ownership` (several workers on one store), a process tree runs on one worker at a
  * time: the launcher claims a task's pid before it creates or loads the process, and releases
- * the claim once the whole tree (the process and every child it launched, see
- * `process-trees.ts`) has terminated and been written. Children run under their root's claim;
- * a task naming a child is refused (`ChildTaskError`). A task for a pid that another
- * worker holds:
+ * the claim once the whole tree (`process-trees.ts`) has terminated and been written. Children
+ * run under their root's claim; a task naming a child is refused (`ChildTaskError`). A task for
+ * a pid that another worker holds:
  * - a `continue` sent afresh is refused with {@link ProcessRunningElsewhereError} (it would run
  *   the process twice);
  * - a `launch`, or a task delivered again, is **followed**: the launcher waits until the process
@@ -230,10 +228,7 @@ export class ProcessLauncher {
     return { _tag: 'Here', process }
   }
 
-  /**
-   * The process of a launch task: created, or loaded when a checkpoint of its pid is stored (the
-   * task came again). `noneStored`: the claim read that there is none, no need to read again.
-   */
+  /** A launch's process: loaded if its checkpoint is stored (`noneStored`: the claim saw none). */
   private async build(task: LaunchTask, noneStored: boolean): Promise<ProcessHandle> {
     const stored = noneStored ? undefined : await this.storedCheckpoint(task.pid)
     if (stored !== undefined) {
