@@ -21,10 +21,11 @@
  *   release none.
  *
  * Several statements go in one query only through the simple protocol, which takes no
- * parameters: the values go in as literals escaped by the connection.
+ * parameters: the values go in as literals escaped by the connection (`sql-literals.ts`).
  */
 import type pg from 'pg'
 import { CLAIM_STATEMENTS as SQL } from './claims.js'
+import { sqlLiteral } from './sql-literals.js'
 
 /** What one claim transaction found, by pid. */
 export interface ClaimRound {
@@ -48,7 +49,7 @@ export const claimAndLook = async (
   pids: readonly string[],
   lease: number,
 ): Promise<ClaimRound> => {
-  const values = [textArray(client, pids), integer(lease)]
+  const values = [sqlLiteral(client, pids), sqlLiteral(client, lease)]
   const text = [ASYNC_COMMIT, inline(SQL.claim, values), inline(STORED, values)].join(';\n')
   const results = (await client.query(text)) as unknown as pg.QueryResult<{ pid: string }>[]
   const rowsOf = (index: number) => (results[index]?.rows ?? []).map((row) => row.pid)
@@ -61,25 +62,14 @@ export const releaseClaims = async (
   pids: readonly string[],
   lease: number,
 ): Promise<void> => {
-  const values = [integer(lease), textArray(client, pids)]
+  const values = [sqlLiteral(client, lease), sqlLiteral(client, pids)]
   await client.query([ASYNC_COMMIT, inline(SQL.release, values)].join(';\n'))
 }
 
-/**
- * `text` with its parameters `$1`, `$2`, … replaced by `literals` (SQL already escaped). Every
- * parameter of these statements carries its cast (`$1::text[]`), which applies to the literal.
- */
+/** `text` with its parameters `$1`, `$2`, … replaced by `literals` (SQL already escaped). */
 const inline = (text: string, literals: readonly string[]): string =>
   text.replace(/\$(\d+)/g, (_, n: string) => {
     const literal = literals[Number(n) - 1]
     if (literal === undefined) throw new Error(`statement parameter $${n} has no value`)
     return literal
   })
-
-const textArray = (client: pg.Client, values: readonly string[]): string =>
-  `ARRAY[${values.map((value) => client.escapeLiteral(value)).join(', ')}]::text[]`
-
-const integer = (value: number): string => {
-  if (!Number.isSafeInteger(value)) throw new Error(`lease id ${value} is not an integer`)
-  return String(value)
-}

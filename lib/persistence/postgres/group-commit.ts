@@ -17,6 +17,7 @@
 import type pg from 'pg'
 import { HeldConnection } from './held-connection.js'
 import { compareLockKeys } from './lock-order.js'
+import { sqlLiteral } from './sql-literals.js'
 import { preparedNames, type PreparedNames } from './statement-names.js'
 
 /** One statement of a batch: its text with `$n` parameters, and their values. */
@@ -176,18 +177,12 @@ export class PostgresGroupCommit {
   }
 }
 
-/**
- * `EXECUTE` of the statement prepared for batches, its parameters as quoted literals (every
- * parameter of the store's statements is cast, `$1::text`, so a quoted literal takes the type
- * the statement names).
- */
+/** `EXECUTE` of the statement prepared for batches, its parameters as literals. */
 const execute = (
   client: pg.PoolClient,
   names: PreparedNames,
   { values }: GroupedStatement,
 ): string => {
-  const literals = values.map((value) =>
-    value === null || value === undefined ? 'NULL' : client.escapeLiteral(String(value)),
-  )
+  const literals = values.map((value) => sqlLiteral(client, value))
   return `EXECUTE ${client.escapeIdentifier(names.batch)}(${literals.join(', ')})`
 }
