@@ -163,7 +163,18 @@ describe.each(Object.keys(stores))('the dashboard API over %s', (kind) => {
   it('serves the page and its files, and nothing else', async () => {
     const page = await fetch(dashboard.url)
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8')
-    expect(await page.text()).toContain('<script type="module" src="/assets/main.js">')
+    const html = await page.text()
+    expect(html).toContain('<script type="module" src="/assets/main.js">')
+    // Every file the page links is served, with its type.
+    const linked = [...html.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map(
+      (m) => m[1] as string,
+    )
+    expect(linked).toEqual(expect.arrayContaining(['/assets/style.css', '/assets/process.css']))
+    for (const path of linked) {
+      const asset = await fetch(new URL(path, dashboard.url))
+      expect(asset.status, path).toBe(200)
+      expect(asset.headers.get('content-type'), path).toMatch(/^text\/(css|javascript);/)
+    }
     const script = await fetch(new URL('/assets/table.js', dashboard.url))
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
     expect((await fetch(new URL('/assets/..%2Fserver.ts', dashboard.url))).status).toBe(404)
