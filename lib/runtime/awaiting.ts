@@ -142,8 +142,14 @@ export const watchAwaitable = (process: ProcessHandle, slot: number, ref: Awaita
     promise.then(
       (value) => {
         process.awaitables.promises.delete(ref.id)
-        const notJson =
-          process.host.keepsJson === true ? notJsonAwaited(process, slot, value) : undefined
+        let notJson: Error | undefined
+        try {
+          notJson =
+            process.host.keepsJson === true ? notJsonAwaited(process, slot, value) : undefined
+        } catch (unreadable) {
+          // A getter that throws, a revoked proxy: the value cannot be kept, and why is this.
+          return failLater(unreadable)
+        }
         if (notJson !== undefined) return failLater(notJson)
         later(Events.awaitableSettled(slot, value))
       },
