@@ -25,12 +25,8 @@ import { defineProcess } from '../../lib/runtime/define.js'
 import { loadProcess } from '../../lib/runtime/load.js'
 import { quietRunner, turns } from './helpers.js'
 import { onTestClock } from './retry-entry-helpers.js'
-import { outcome, retry } from './retry-never-helpers.js'
+import { count, outcome, ran, retry } from './retry-never-helpers.js'
 import { Note } from './signal-fixtures.js'
-
-/** How often each step body ran, by `<definition>.<step>`. */
-const ran = new Map<string, number>()
-const count = (key: string) => ran.set(key, (ran.get(key) ?? 0) + 1)
 
 /** Emits a string on a port that takes numbers. */
 const BadOutput = defineProcess({

@@ -1,12 +1,21 @@
 /**
- * Helpers for the tests of failures no policy retries: a policy that would retry anything, and
- * the end of a process once a test clock has passed every backoff that policy allows.
+ * Helpers for the tests of failures no policy retries: a count of step runs, a policy that would
+ * retry anything, and the end of a process once a test clock has passed every backoff that
+ * policy allows.
  */
 import { expect } from 'vitest'
 import type { RetryPolicy } from '../../lib/retry/policy.js'
 import type { ProcessHandle } from '../../lib/runtime/handle.js'
 import type { TestClock } from '../../lib/testing/test-clock.js'
 import { turns } from './helpers.js'
+
+/** How often each step body ran, by `<definition>.<step>` (a test file's own count). */
+export const ran = new Map<string, number>()
+
+/** Count one run of a step body. */
+export const count = (key: string): void => {
+  ran.set(key, (ran.get(key) ?? 0) + 1)
+}
 
 /** A policy that would retry anything, three times. */
 export const retry: RetryPolicy = { maxAttempts: 3, initialDelay: '1s', retryOn: () => true }

@@ -21,12 +21,8 @@ import { NEVER_RETRIED } from '../../lib/retry/never-retried.js'
 import { defineProcess } from '../../lib/runtime/define.js'
 import { receiveSignal } from '../../lib/runtime/signals.js'
 import { onTestClock } from './retry-entry-helpers.js'
-import { outcome, retry } from './retry-never-helpers.js'
+import { count, outcome, ran, retry } from './retry-never-helpers.js'
 import { Approve, Cancel, Note } from './signal-fixtures.js'
-
-/** How often each step body ran, by `<definition>.<step>`. */
-const ran = new Map<string, number>()
-const count = (key: string) => ran.set(key, (ran.get(key) ?? 0) + 1)
 
 /** Waits for a note, then `Wait`s for `decide`, which declares one string argument. */
 const Decision = defineProcess({
