@@ -16,6 +16,7 @@ import type { ProcessHandle } from './handle.js'
 import { notJsonValue } from './json-guard.js'
 import { awaitsAt } from '../process/state.js'
 import { armTimer } from './timers.js'
+import { cancelAwaited } from './cancel.js'
 import { awaitedFailedEvent, retryPlanOf } from '../interpreter/entry-retry.js'
 import { cannotStartAgain, livePlan } from './live-entry.js'
 
@@ -29,18 +30,34 @@ export interface LiveAwaitables {
   readonly retried: Map<number, ToContextEntry>
 }
 
-/** Start what a step registered: launch the children, start the tasks, keep the promises. */
+/**
+ * Start what a step registered: launch the children, start the tasks, keep the promises. When
+ * one cannot be started (a child's inputs are refused), the wait never begins: what it started
+ * before is cancelled as a race's losers are, and the error fails the step.
+ */
 export const startEntries = (
   process: ProcessHandle,
   entries: readonly ToContextEntry[],
 ): AwaitableRef[] => {
   // A new wait: the entries of the one before are no longer live (made only when one retries).
   process.liveAwaitables?.retried.clear()
-  return entries.map((entry, slot) => {
-    if (retryPlanOf(entry.awaitable) !== undefined) process.awaitables.retried.set(slot, entry)
-    return startEntry(process, entry)
-  })
+  const started: AwaitableRef[] = []
+  try {
+    entries.forEach((entry, slot) => {
+      if (retryPlanOf(entry.awaitable) !== undefined) process.awaitables.retried.set(slot, entry)
+      started.push(startEntry(process, entry))
+    })
+  } catch (error) {
+    process.liveAwaitables?.retried.clear()
+    cancelAwaited(process, { _tag: 'CancelAwaited', awaited: unarmed(started) })
+    throw error
+  }
+  return started
 }
+
+/** What a wait that never began had started: its timers are not armed yet (`watchAwaitable`). */
+const unarmed = (refs: readonly AwaitableRef[]) =>
+  refs.flatMap((ref, slot) => (ref._tag === 'Timer' ? [] : [{ slot, ref }]))
 
 /** Start one awaited thing (again, for a retried entry): a reference to what it awaits. */
 export const startEntry = (process: ProcessHandle, entry: ToContextEntry): AwaitableRef => {
@@ -125,8 +142,14 @@ export const watchAwaitable = (process: ProcessHandle, slot: number, ref: Awaita
     promise.then(
       (value) => {
         process.awaitables.promises.delete(ref.id)
-        const notJson =
-          process.host.keepsJson === true ? notJsonAwaited(process, slot, value) : undefined
+        let notJson: Error | undefined
+        try {
+          notJson =
+            process.host.keepsJson === true ? notJsonAwaited(process, slot, value) : undefined
+        } catch (unreadable) {
+          // A getter that throws, a revoked proxy: the value cannot be kept, and why is this.
+          return failLater(unreadable)
+        }
         if (notJson !== undefined) return failLater(notJson)
         later(Events.awaitableSettled(slot, value))
       },

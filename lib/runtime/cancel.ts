@@ -1,8 +1,8 @@
 /**
- * Cancelling what a process no longer waits for (the losers of a race): timers are cleared,
- * children killed unless launched `detached`, promises and tasks abandoned (a task already
- * started runs on, but its result is dropped). Signals need nothing: one that comes later is
- * kept in the inbox.
+ * Cancelling what a process no longer waits for (the losers of a race, what a wait that failed
+ * to start had started): timers are cleared, children killed unless launched `detached`, promises
+ * and tasks abandoned (a task already started runs on, but its result is dropped, its failure
+ * too). Signals need nothing: one that comes later is kept in the inbox.
  */
 import type { CancelAwaited } from '../process/effects.js'
 import type { ProcessHandle } from './handle.js'
@@ -20,7 +20,7 @@ export const cancelAwaited = (process: ProcessHandle, effect: CancelAwaited): vo
           void process.host.get(ref.pid)?.kill(`${process.pid} no longer waits for it`)
         break
       case 'Promise':
-        process.awaitables.promises.delete(ref.id)
+        abandon(process, ref.id)
         break
       case 'Signal':
         break
@@ -28,4 +28,14 @@ export const cancelAwaited = (process: ProcessHandle, effect: CancelAwaited): vo
         ref satisfies never
     }
   }
+}
+
+/**
+ * Drop a promise the process no longer awaits. Its rejection is handled here: one that was never
+ * watched (its wait failed to start) would otherwise be reported as unhandled.
+ */
+const abandon = (process: ProcessHandle, id: string): void => {
+  const promises = process.awaitables.promises
+  promises.get(id)?.then(undefined, () => undefined)
+  promises.delete(id)
 }

@@ -72,8 +72,9 @@ export const checkpointing = (
     }
     const failed = (error: unknown) => {
       done()
-      if (options.onError !== undefined) options.onError(error, process)
-      else process.host.logger.error(`checkpoint of ${pid} failed: ${String(error)}`)
+      if (options.onError === undefined)
+        process.host.logger.error(`checkpoint of ${pid} failed: ${String(error)}`)
+      else tell(options.onError, error, process)
       checkpointNotCommitted(process, error)
     }
     // With nothing of the process in flight the store gets the save at once: a strict process
@@ -95,6 +96,25 @@ export const checkpointing = (
     flush: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight.values()])
     },
+  }
+}
+
+/**
+ * Tell `onError` of a failed save. One that throws is logged and ignored, as a throwing listener
+ * is: the write must still settle (a strict process waits on it), and the process still learns
+ * of the failure.
+ */
+const tell = (
+  onError: NonNullable<CheckpointingOptions['onError']>,
+  error: unknown,
+  process: ProcessHandle,
+): void => {
+  try {
+    onError(error, process)
+  } catch (thrown) {
+    process.host.logger.error(
+      `onError of checkpointing threw on the failed save of ${process.pid}: ${String(thrown)}`,
+    )
   }
 }
 

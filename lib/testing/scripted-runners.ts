@@ -175,6 +175,9 @@ const request = (driver: Driver, entry: ToContextEntry, attempt: number): Awaita
     driver.result.requests.push({ key, kind: 'signal', name: awaitable.signal.name, append })
     return signalRef(awaitable.signal.name)
   }
+  // The script answers in the promise's place: the promise itself is never read, and a rejection
+  // of it must not be left unhandled.
+  if (awaitable._tag === 'Promise') awaitable.promise.then(undefined, () => undefined)
   const n = ++driver.refCount
   const pid = driver.views.pid
   if (awaitable._tag === 'Launch')

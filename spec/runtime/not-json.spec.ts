@@ -11,7 +11,11 @@ import { InMemoryPersister } from '../../lib/persistence/memory.js'
 import { input, output } from '../../lib/ports/index.js'
 import { out, task, toContext, Wait } from '../../lib/commands/index.js'
 import { defineProcess, defineWorkChain } from '../../lib/runtime/define.js'
+import { recordUnhandledRejections } from '../support/unhandled.js'
 import { quietRunner } from './helpers.js'
+import { until } from './retry-entry-helpers.js'
+
+const unhandled = recordUnhandledRejections()
 
 const Stamped = defineWorkChain({
   name: 'Stamped',
@@ -95,6 +99,36 @@ describe('a checkpointing runner and data that is not JSON', () => {
     await process.stepUntilTerminated()
     expect(process.state).toBe('EXCEPTED')
     expect(process.exception()?.message).toMatch(/ctx\.found: a Map is not JSON/)
+  })
+
+  it('excepts a chain, once, whose awaited task resolves to something that cannot be read', async () => {
+    const { runner } = checkpointingRunner()
+    const unreadable = new Error('this getter cannot be read')
+    const Awaits = defineWorkChain({
+      name: 'AwaitsUnreadable',
+      steps: {
+        *start(_ctx) {
+          yield* toContext({
+            found: task(async () => ({
+              get x(): number {
+                throw unreadable
+              },
+            })),
+          })
+        },
+        use() {},
+      },
+      outline: (s) => [s.start, s.use],
+    })
+    const process = Awaits.create({}, { runner })
+    const done = process.execute().then(
+      () => undefined,
+      (error: unknown) => error,
+    )
+    await until(() => process.hasTerminated())
+    expect(unhandled).toEqual([])
+    expect(process.state).toBe('EXCEPTED')
+    expect(await done).toBe(unreadable)
   })
 
   it('refuses a resume value that is not JSON, leaving the process waiting', async () => {

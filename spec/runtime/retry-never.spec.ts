@@ -18,20 +18,11 @@ import {
 import { step } from '../../lib/process/declare-step.js'
 import { output } from '../../lib/ports/index.js'
 import { NEVER_RETRIED } from '../../lib/retry/never-retried.js'
-import type { RetryPolicy } from '../../lib/retry/policy.js'
 import { defineProcess } from '../../lib/runtime/define.js'
-import type { ProcessHandle } from '../../lib/runtime/handle.js'
 import { receiveSignal } from '../../lib/runtime/signals.js'
-import { TestClock } from '../../lib/testing/test-clock.js'
-import { quietRunner, turns } from './helpers.js'
+import { onTestClock } from './retry-entry-helpers.js'
+import { count, outcome, ran, retry } from './retry-never-helpers.js'
 import { Approve, Cancel, Note } from './signal-fixtures.js'
-
-/** A policy that would retry anything, three times. */
-const retry: RetryPolicy = { maxAttempts: 3, initialDelay: '1s', retryOn: () => true }
-
-/** How often each step body ran, by `<definition>.<step>`. */
-const ran = new Map<string, number>()
-const count = (key: string) => ran.set(key, (ran.get(key) ?? 0) + 1)
 
 /** Waits for a note, then `Wait`s for `decide`, which declares one string argument. */
 const Decision = defineProcess({
@@ -118,27 +109,6 @@ const Launcher = defineProcess({
     },
   },
 })
-
-const onTestClock = () => {
-  const clock = new TestClock(Date.parse('2026-03-01T00:00:00Z'))
-  return { clock, runner: quietRunner({ clock }) }
-}
-
-/** The process's end, after the test clock has passed every backoff its policy allows. */
-const outcome = async (process: ProcessHandle, clock: TestClock, done: Promise<unknown>) => {
-  const settled = done.then(
-    () => undefined,
-    (error: unknown) => error,
-  )
-  for (let i = 0; i < 5; i++) {
-    await turns(10)
-    clock.advance('1 min')
-  }
-  expect(process.state).toBe('EXCEPTED')
-  expect(clock.pending).toBe(0)
-  expect(process.snapshot.retry).toBeUndefined()
-  return (await settled) as Error
-}
 
 describe('a guarded step that fails on a refusal', () => {
   it("ends EXCEPTED at once on a kept resume that a Wait(step)'s arguments refuse, not running the step", async () => {
@@ -235,6 +205,11 @@ describe('NEVER_RETRIED', () => {
       'UndeclaredSignalError',
       'InvalidArgumentsError',
       'InvalidInputsError',
+      'OutputError',
+      'NondeterminismError',
+      'NotACommandError',
+      'DurationError',
+      'RetryPolicyError',
     ])
   })
 })
