@@ -8,9 +8,10 @@
 import type { Effect } from '../process/effects.js'
 import type { ProcessEvent } from '../process/events.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
+import { absurd } from '../process/enter.js'
 import { transition } from '../process/transition.js'
 import { Mailbox, type OnAnswer } from './mailbox.js'
-import type { Answer, EffectRunners, RunnerEffect } from './runners.js'
+import type { Answer, EffectRunners } from './runners.js'
 
 export type { OnAnswer } from './mailbox.js'
 
@@ -112,10 +113,28 @@ export class ProcessLoop<O = unknown> {
   }
 
   private performAll(effects: readonly Effect[]): void {
-    // Indexed: `for … of` allocates an iterator result per effect, on every step.
+    const runners = this.runners
+    // Indexed: `for … of` allocates an iterator result per effect, on every step. One call site
+    // per kind, the most frequent first: each sees one runner, where a single
+    // `runners[effect._tag](…)` would see them all and call none of them directly.
     for (let i = 0; i < effects.length; i++) {
       const effect = effects[i] as Effect
       switch (effect._tag) {
+        case 'Hook':
+          runners.Hook(effect, this)
+          break
+        case 'Notify':
+          runners.Notify(effect, this)
+          break
+        case 'StateChanged':
+          runners.StateChanged(effect, this)
+          break
+        case 'RunStep':
+          runners.RunStep(effect, this)
+          break
+        case 'ExecuteStep':
+          runners.ExecuteStep(effect, this)
+          break
         case 'Raise':
           ;(this.mail ??= new Mailbox()).push(effect.event, undefined)
           break
@@ -123,11 +142,35 @@ export class ProcessLoop<O = unknown> {
         case 'Defer':
         case 'Reject':
           break
+        case 'Await':
+          runners.Await(effect, this)
+          break
+        case 'CancelAwaited':
+          runners.CancelAwaited(effect, this)
+          break
+        case 'RestartAwaited':
+          runners.RestartAwaited(effect, this)
+          break
+        case 'SignalKept':
+          runners.SignalKept(effect, this)
+          break
+        case 'KillChildren':
+          runners.KillChildren(effect, this)
+          break
+        case 'Settle':
+          runners.Settle(effect, this)
+          break
+        case 'Checkpoint':
+          runners.Checkpoint(effect, this)
+          break
+        case 'Log':
+          runners.Log(effect, this)
+          break
+        case 'Terminated':
+          runners.Terminated(effect, this)
+          break
         default:
-          ;(this.runners[effect._tag] as (effect: RunnerEffect, loop: ProcessLoop<O>) => void)(
-            effect,
-            this,
-          )
+          absurd(effect)
       }
     }
   }

@@ -88,6 +88,12 @@ export type ProcessDef<FI extends Fields, FO extends Fields, OO, S> = ProcessDef
   ProcessResultOf<S>
 >
 
+/**
+ * The hooks of a definition that declares none: one shared, frozen table, so that a host can
+ * skip a hook effect without looking its name up (three lookups of missing names per step).
+ */
+export const NO_HOOKS: Hooks = Object.freeze({})
+
 /** Build a plain process definition (pure: nothing runs until a runner creates a process). */
 export const defineProcessDefinition = <
   const FI extends Fields = NoFields,
@@ -111,7 +117,7 @@ export const defineProcessDefinition = <
     spec,
     body,
     steps: steps as S,
-    hooks: config.hooks ?? {},
+    hooks: config.hooks ?? NO_HOOKS,
     context: () => ({}),
     killChildren: config.killChildren ?? true,
     getDescription: () => spec.getDescription(),

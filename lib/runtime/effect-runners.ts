@@ -4,6 +4,7 @@
  * the test drivers have their own set (`lib/testing/`), over the same loop.
  */
 import type { HookName, ListenerEvent } from '../process/effects.js'
+import { NO_HOOKS } from '../process/define-process.js'
 import { errorInfo } from '../process/errors.js'
 import { Events } from '../process/events.js'
 import type { EffectRunners } from '../interpreter/runners.js'
@@ -96,7 +97,9 @@ const runStepNow = (process: ProcessHandle): void => {
 }
 
 const callHook = (process: ProcessHandle, name: HookName, args: readonly unknown[]): void => {
-  const hook = process.definition.hooks[name]
+  const hooks = process.definition.hooks
+  if (hooks === NO_HOOKS) return
+  const hook = hooks[name]
   if (hook === undefined) return
   try {
     hook(process, ...args)

@@ -16,11 +16,17 @@ import type {
   StepFn,
 } from '../process/definition.js'
 import { terminalOutcome, waitAt } from '../process/outcomes.js'
-import { NO_ARGS, outlinePosition, type Position } from '../process/position.js'
+import {
+  NO_ARGS,
+  outlinePosition,
+  type OutlinePosition,
+  type Position,
+} from '../process/position.js'
 import type { StepView } from '../process/view.js'
-import { Cursor, type Resolution } from './cursor.js'
+import { Cursor } from './cursor.js'
 import { describeOutline, structureOf } from './describe.js'
 import type { Block } from './outline.js'
+import { END, placesOf, walk, type Place, type ReturnHit } from './places.js'
 
 /** Exit codes a `return_(code)` may name, by label. */
 export type ExitCodeTable = Readonly<
@@ -35,24 +41,32 @@ export const workChainBody = (
   exitCodes: ExitCodeTable,
 ): Body => {
   const step = (stepName: string): StepFn => steps[stepName] as StepFn
+  const root = placesOf(outline)
 
-  const finish = (resolution: Extract<Resolution, { _tag: 'End' | 'Return' }>): BodyOutcome =>
-    resolution._tag === 'End'
-      ? returnOutcome(undefined, exitCodes)
-      : returnOutcome(resolution.exitCode, exitCodes)
+  const finish = (hit: ReturnHit | typeof END): BodyOutcome =>
+    returnOutcome(hit._tag === 'End' ? undefined : hit.exitCode, exitCodes)
 
-  /** The end of the outline, as a cursor (a chain waits there before it finishes). */
-  const end: Cursor = [outline.length]
+  /** The end of the outline (a chain waits there before it finishes). */
+  const end = root.child(outline.length)
+
+  /** The place after the step at `place` (null: the outline ends there). */
+  const nextOf = (place: Place): Place | null => {
+    if (place.next === undefined) {
+      const after = Cursor.after(outline, place.cursor)
+      place.next = after === undefined ? null : root.at(after)
+    }
+    return place.next
+  }
 
   const next = (located: LocatedStep, entries: readonly ToContextEntry[]): BodyOutcome => {
-    const after = Cursor.after(outline, (located.at as { cursor: Cursor }).cursor)
-    if (entries.length > 0) return waitAt(outlinePosition(after ?? end), entries)
-    if (after === undefined) return finish(END)
-    return { _tag: 'Continue', position: outlinePosition(after) }
+    const after = nextOf(root.at((located.at as OutlinePosition).cursor))
+    if (entries.length > 0) return waitAt((after ?? end).position, entries)
+    if (after === null) return finish(END)
+    return continueAt(after)
   }
 
   return {
-    initial: outlinePosition(Cursor.start()),
+    initial: root.child(0).position,
     structure: structureOf(outline),
     describe: () => describeOutline(outline),
     checkPosition(position: Position) {
@@ -65,26 +79,19 @@ export const workChainBody = (
         throw new Error(`${name} is a work chain: it runs at outline positions`)
       if (position.journal !== undefined) {
         // A generator step suspended inside itself: the cursor names the step; no predicate runs.
-        const resolved = Cursor.resolve(outline, position.cursor, () => {
-          throw new Error(`${name}: a journal position must name a step`)
-        })
+        const resolved = walk(outline, { cursor: position.cursor, evaluate: noPredicate(name) })
         if (resolved._tag !== 'Step') throw new Error(`${name}: no step at the journal position`)
         return located(resolved.name, position.cursor)
       }
-      const resolution = Cursor.resolve(outline, position.cursor, (predicate) =>
-        evaluate(name, predicate, step(predicate), context, view),
-      )
-      switch (resolution._tag) {
+      const hit = walk(outline, new Predicates(name, steps, position.cursor, context, view))
+      switch (hit._tag) {
         case 'Step':
-          return located(resolution.name, resolution.cursor)
+          return (hit.place.located ??= located(hit.name, hit.place.cursor, hit.place.position))
         case 'Skip':
           // The predicates chose no step: this call ends, the next goes on from there.
-          return {
-            _tag: 'Done',
-            outcome: { _tag: 'Continue', position: outlinePosition(resolution.cursor) },
-          }
+          return { _tag: 'Done', outcome: continueAt(hit.place) }
         default:
-          return { _tag: 'Done', outcome: finish(resolution) }
+          return { _tag: 'Done', outcome: finish(hit) }
       }
     },
     complete(located: LocatedStep, returned: unknown) {
@@ -103,40 +110,52 @@ export const workChainBody = (
     },
   }
 
-  function located(stepName: string, cursor: Cursor): LocatedStep {
-    return {
-      _tag: 'Step',
-      name: stepName,
-      fn: step(stepName),
-      at: outlinePosition(cursor),
-      args: NO_ARGS,
-    }
+  function located(
+    stepName: string,
+    cursor: readonly number[],
+    at: Position = outlinePosition(cursor),
+  ): LocatedStep {
+    return { _tag: 'Step', name: stepName, fn: step(stepName), at, args: NO_ARGS }
   }
 }
 
-const NO_ENTRIES: readonly ToContextEntry[] = Object.freeze([])
-const END = { _tag: 'End' } as const
+/** Go on at `place`: one outcome per place, shared by every step that goes on there. */
+const continueAt = (place: Place): BodyOutcome =>
+  (place.continued ??= { _tag: 'Continue', position: place.position })
 
-/**
- * A predicate's answer. `undefined` and `null` count as false; any other value that is not a
- * boolean counts as what JavaScript makes of it, with a warning (plumpy warns too): a predicate
- * returning `'false'` is most likely a bug.
- */
-const evaluate = (
-  chain: string,
-  name: string,
-  predicate: StepFn,
-  context: ContextSource,
-  view: StepView,
-): boolean => {
-  const answer = predicate(context.for(predicate), view)
-  if (typeof answer === 'boolean') return answer
-  if (answer !== undefined && answer !== null)
-    context.warn(
-      `${chain}: predicate '${name}' returned ${show(answer)}, not a boolean; it counts as ${String(Boolean(answer))}`,
-    )
-  return Boolean(answer)
+/** The predicates of one step call, evaluated on its context draft, with its view. */
+class Predicates {
+  constructor(
+    private readonly chain: string,
+    private readonly steps: Readonly<Record<string, StepFn>>,
+    readonly cursor: readonly number[],
+    private readonly context: ContextSource,
+    private readonly view: StepView,
+  ) {}
+
+  /**
+   * A predicate's answer. `undefined` and `null` count as false; any other value that is not a
+   * boolean counts as what JavaScript makes of it, with a warning (plumpy warns too): a predicate
+   * returning `'false'` is most likely a bug.
+   */
+  evaluate(name: string): boolean {
+    const predicate = this.steps[name] as StepFn
+    const answer = predicate(this.context.for(predicate), this.view)
+    if (typeof answer === 'boolean') return answer
+    if (answer !== undefined && answer !== null)
+      this.context.warn(
+        `${this.chain}: predicate '${name}' returned ${show(answer)}, not a boolean; it counts as ${String(Boolean(answer))}`,
+      )
+    return Boolean(answer)
+  }
 }
+
+/** A walk from a journal position names a step: it evaluates no predicate. */
+const noPredicate = (chain: string) => (): boolean => {
+  throw new Error(`${chain}: a journal position must name a step`)
+}
+
+const NO_ENTRIES: readonly ToContextEntry[] = Object.freeze([])
 
 const returnOutcome = (
   exitCode: number | string | undefined,

@@ -5,7 +5,8 @@
  * `while_` that has been entered adds the path inside its body. A path that stops at an `if_` or
  * `while_` means "not entered yet": its conditions are still to be evaluated.
  */
-import type { Block, IfInstruction, Instruction } from './outline.js'
+import type { Block, Instruction } from './outline.js'
+import { branchBody, walk } from './places.js'
 
 /** A position in an outline. */
 export type Cursor = readonly number[]
@@ -43,8 +44,15 @@ export const Cursor = {
    * entered, a `while_`'s before each iteration).
    */
   resolve(outline: Block, cursor: Cursor, evaluate: PredicateEvaluator): Resolution {
-    const result = resolveBlock(outline, cursor, 0, [], evaluate)
-    return result === DONE ? END : result
+    const hit = walk(outline, { cursor, evaluate })
+    switch (hit._tag) {
+      case 'Step':
+        return { _tag: 'Step', name: hit.name, cursor: hit.place.cursor }
+      case 'Skip':
+        return { _tag: 'Skip', cursor: hit.place.cursor }
+      default:
+        return hit
+    }
   },
 
   /**
@@ -74,84 +82,6 @@ export const Cursor = {
     return formatBlock(outline, cursor)
   },
 }
-
-const END: Resolution = { _tag: 'End' }
-
-/**
- * Take one step of `block` from `cursor[depth..]`: a step, a return, or where the next call goes
- * on. `path` collects the indices of the place found; a step or a skip gets a copy of it, so a
- * step call allocates one cursor. A block entered anew is resolved from `cursor.length`: reading
- * past the end of the cursor gives index 0, the start of the block, at every level down.
- */
-const resolveBlock = (
-  block: Block,
-  cursor: Cursor,
-  depth: number,
-  path: number[],
-  evaluate: PredicateEvaluator,
-): Resolution | Done => {
-  const index = cursor[depth] ?? 0
-  const instruction = block[index]
-  // A cursor just past the end of a block (as checkpoints of earlier versions may hold).
-  if (instruction === undefined) return DONE
-  const mark = path.length
-  path.push(index)
-  const inner = resolveInstruction(instruction, cursor, depth + 1, path, evaluate)
-  if (inner !== DONE) return inner
-  path.length = mark
-  if (index + 1 >= block.length) return DONE
-  path.push(index + 1)
-  return { _tag: 'Skip', cursor: path.slice() }
-}
-
-const resolveInstruction = (
-  instruction: Instruction,
-  cursor: Cursor,
-  depth: number,
-  path: number[],
-  evaluate: PredicateEvaluator,
-): Resolution | Done => {
-  switch (instruction._tag) {
-    case 'Step':
-      return { _tag: 'Step', name: instruction.name, cursor: path.slice() }
-    case 'Return':
-      return { _tag: 'Return', exitCode: instruction.exitCode }
-    case 'If': {
-      let branch = cursor[depth]
-      let inside = depth + 1
-      if (branch === undefined) {
-        branch = instruction.branches.findIndex((b) => evaluate(b.predicate))
-        if (branch === -1) branch = instruction.branches.length
-        inside = cursor.length
-      }
-      const body = branchBody(instruction, branch)
-      if (body === undefined) return DONE
-      path.push(branch)
-      return resolveBlock(body, cursor, inside, path, evaluate)
-    }
-    case 'While': {
-      let inside = depth
-      // Not entered yet, or at the end of its body (as earlier versions left it): check again.
-      if (depth >= cursor.length || (cursor[depth] ?? 0) >= instruction.body.length) {
-        if (!evaluate(instruction.predicate)) return DONE
-        inside = cursor.length
-      }
-      const mark = path.length
-      const result = resolveBlock(instruction.body, cursor, inside, path, evaluate)
-      if (result !== DONE) return result
-      // The body ended without a step: the loop goes on, its predicate checked by the next call.
-      path.length = mark
-      return { _tag: 'Skip', cursor: path.slice() }
-    }
-  }
-}
-
-const branchBody = (instruction: IfInstruction, branch: number): Block | undefined =>
-  branch < instruction.branches.length
-    ? instruction.branches[branch]?.body
-    : branch === instruction.branches.length
-      ? instruction.otherwise
-      : undefined
 
 /** The cursor after the instruction at `cursor` in `block` has run (DONE: the block ended). */
 const afterIn = (block: Block, cursor: Cursor): Cursor | Done => {

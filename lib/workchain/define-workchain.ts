@@ -14,7 +14,7 @@ import {
   type NoOptions as NoFields,
 } from '../ports/index.js'
 import { argsCodecOf } from '../process/declare-step.js'
-import type { OutputsRoot, SpecConfig } from '../process/define-process.js'
+import { NO_HOOKS, type OutputsRoot, type SpecConfig } from '../process/define-process.js'
 import type { Hooks, ProcessDefinition, StepFn } from '../process/definition.js'
 import { DefinitionError } from '../process/process-body.js'
 import { workChainBody } from './body.js'
@@ -108,7 +108,7 @@ export const defineWorkChainDefinition = <
     body,
     steps: steps as S,
     outline,
-    hooks: config.hooks ?? {},
+    hooks: config.hooks ?? NO_HOOKS,
     context: (inputs) => (config.context === undefined ? {} : config.context(inputs)) as Ctx,
     killChildren: config.killChildren ?? true,
     getDescription: () => ({
