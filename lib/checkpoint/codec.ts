@@ -157,16 +157,36 @@ const BundlePart = flatPart(
       }
     },
     write: (bundle, json) => {
-      json.v = VERSION
-      json.pid = bundle.pid
-      DefinitionPart.write(bundle.definition, json)
-      if (bundle.parentPid !== undefined) json.parent = bundle.parentPid
+      writeLeading(bundle, json)
       SnapshotPart.write(bundle.snapshot, json)
-      if (!isEmptyJson(bundle.inputs)) json.inputs = bundle.inputs as Record<string, unknown>
-      if (!isEmptyJson(bundle.rawInputs)) json.raw = bundle.rawInputs
+      writeTrailing(bundle, json)
     },
   },
 )
+
+/**
+ * The fields a checkpoint writes before its snapshot's: the same for every checkpoint of a
+ * process (see `text.ts`, which serialises them once per process).
+ */
+export const writeLeading = (bundle: Bundle, json: Partial<CheckpointJson>): void => {
+  json.v = VERSION
+  json.pid = bundle.pid
+  DefinitionPart.write(bundle.definition, json as CheckpointJson)
+  if (bundle.parentPid !== undefined) json.parent = bundle.parentPid
+}
+
+/** The fields a checkpoint writes after its snapshot's: a process's inputs, as parsed and raw. */
+export const writeTrailing = (bundle: Bundle, json: Partial<CheckpointJson>): void => {
+  if (!isEmptyJson(bundle.inputs)) json.inputs = bundle.inputs as Record<string, unknown>
+  if (!isEmptyJson(bundle.rawInputs)) json.raw = bundle.rawInputs
+}
+
+/** The snapshot's own fields of a checkpoint, in the order a whole checkpoint holds them. */
+export const snapshotJson = (snapshot: ProcessSnapshot): Partial<CheckpointJson> => {
+  const json = {} as CheckpointJson
+  SnapshotPart.write(snapshot, json)
+  return json
+}
 
 /**
  * The checkpoint codec: `CheckpointCodec.decode(json)` checks a checkpoint's JSON form and reads
@@ -252,7 +272,15 @@ const isBundleShaped = (value: unknown): value is Record<string, unknown> =>
  */
 const isEmptyJson = (value: unknown): boolean => {
   if (value === undefined) return true
-  if (isPlainJson(value)) for (const key in value) if (keptByJson(value[key])) return false
+  if (isPlainJson(value)) {
+    let keys = false
+    for (const key in value) {
+      if (keptByJson(value[key])) return false
+      keys = true
+    }
+    // A plain object without a key (a process's outputs until its first `out`) is `{}`.
+    if (!keys && !Array.isArray(value)) return true
+  }
   return JSON.stringify(value) === '{}'
 }
 
