@@ -49,6 +49,9 @@ const writeInboxEntry = (received: ReceivedSignal): t.TypeOf<typeof InboxEntryJs
   return received.payload === undefined ? {} : { value: received.payload }
 }
 
+/** The context or outputs a checkpoint leaves out: empty, frozen, so shared. */
+const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({})
+
 /**
  * The snapshot (with `inbox`: the signals, and the resume, received before they were waited
  * for; and `retry`, a guarded step's attempts). A checkpoint is taken between steps, so nothing is stepping and no interruption
@@ -81,8 +84,8 @@ const SnapshotPart = flatPart(
         status: json.status,
         stepping: false,
         closed: isTerminal(state),
-        ctx: freeze(json.ctx ?? {}, true),
-        outputs: freeze(json.outputs ?? {}, true),
+        ctx: json.ctx === undefined ? EMPTY : freeze(json.ctx, true),
+        outputs: json.outputs === undefined ? EMPTY : freeze(json.outputs, true),
       }
       const inbox = json.inbox
       // The rarely set fields are absent when unset (see `ProcessSnapshot`).
@@ -111,14 +114,32 @@ const SnapshotPart = flatPart(
 /** `name@version#hash`. */
 const DEF_PATTERN = /^(.+)@(\d+)#([0-9a-f]{8})$/
 
+/**
+ * The stamps of the `def`s read lately: a store holds the checkpoints of a few definitions, so
+ * reading one needs no pattern match and no new stamp. Stamps are frozen, so they can be shared.
+ */
+const readStamps = new Map<string, DefinitionStamp>()
+
+/** How many `def`s `readStamps` keeps before it starts again. */
+const READ_STAMPS = 256
+
 /** Which definition the checkpoint belongs to, as `def`: `name@version#hash`. */
 const DefinitionPart = flatPart(
   { required: { def: t.string } },
   {
     read: (json): DefinitionStamp => {
+      const known = readStamps.get(json.def)
+      if (known !== undefined) return known
       const parts = DEF_PATTERN.exec(json.def)
       if (parts === null) return refuse(`'def' must read name@version#hash, got '${json.def}'`)
-      return { name: parts[1] as string, version: Number(parts[2]), hash: parts[3] as string }
+      const stamp = Object.freeze({
+        name: parts[1] as string,
+        version: Number(parts[2]),
+        hash: parts[3] as string,
+      })
+      if (readStamps.size >= READ_STAMPS) readStamps.clear()
+      readStamps.set(json.def, stamp)
+      return stamp
     },
     write: (stamp, json) => {
       json.def = `${stamp.name}@${stamp.version}#${stamp.hash}`
@@ -241,7 +262,9 @@ export const decodeCheckpoint = (
       return fail(`not a bundle: ${String(error)}`, pid)
     }
   }
-  const decoded = CheckpointCodec.decode(value)
+  // Text is parsed here, so its object holds nothing but its own fields.
+  const decoded =
+    typeof input === 'string' ? CheckpointCodec.decodeParsed(value) : CheckpointCodec.decode(value)
   if (E.isRight(decoded)) return decoded
   const claimed = (value as { pid?: unknown } | null)?.pid
   const pid = typeof claimed === 'string' ? claimed : source.pid
