@@ -23,19 +23,7 @@ import type { ProcessHandle } from '../../lib/runtime/handle.js'
 import { loadProcess, restoreBundle } from '../../lib/runtime/load.js'
 import type { Runner } from '../../lib/runtime/runner.js'
 import { while_ } from '../../lib/workchain/outline.js'
-import { quietRunner } from '../runtime/helpers.js'
-
-/** An ISO 8601 string on the wire, a Date in the process. */
-const DateFromISO = new t.Type<Date, string, unknown>(
-  'DateFromISO',
-  (u): u is Date => u instanceof Date,
-  (u, c) => {
-    if (typeof u !== 'string') return t.failure(u, c, 'expected an ISO date string')
-    const date = new Date(u)
-    return Number.isNaN(date.getTime()) ? t.failure(u, c, 'not a date') : t.success(date)
-  },
-  (date) => date.toISOString(),
-)
+import { DateFromISO, quietRunner } from '../runtime/helpers.js'
 
 const Go = signal('go', t.type({ by: t.string }))
 
