@@ -70,11 +70,12 @@ export interface Bundleable {
 export const bundle = (process: Bundleable): Bundle => {
   const snapshot = process.snapshot
   const known = wired.get(process)
-  const first =
-    known === undefined ||
-    known.inputs !== process.inputs ||
-    known.definition !== process.definition
-  const inputs = known === undefined || first ? wireInputs(process) : known.wire
+  const reused =
+    known !== undefined &&
+    known.inputs === process.inputs &&
+    known.definition === process.definition
+  // Parsed inputs in their wire form: a codec that decodes text into a Date encodes it back.
+  const inputs = reused ? known.wire : process.definition.spec.inputs.encode(process.inputs)
   const found = process.keptJson === true ? undefined : problemIn(snapshot, inputs, process)
   if (found !== undefined)
     throw new CheckpointError(found.problem, snapshot.pid, undefined, found.reason)
@@ -86,10 +87,7 @@ export const bundle = (process: Bundleable): Bundle => {
     inputs,
     rawInputs: process.rawInputs,
   }
-  if (first) {
-    wired.set(process, { inputs: process.inputs, definition: process.definition, wire: inputs })
-    keepFixedParts(made)
-  }
+  if (!reused && Object.isFrozen(process.inputs)) keepWireInputs(process, made)
   return made
 }
 
@@ -104,12 +102,16 @@ interface Wired {
 const wired = new WeakMap<Bundleable, Wired>()
 
 /**
- * Parsed inputs in their wire form (a codec that decodes text into a Date encodes it back),
- * deeply frozen: every bundle of the process shares it, and its checkpoints' text is written
- * from it once (`text.ts`).
+ * Keep the wire form of a process's frozen inputs (a live process's, parsed or decoded, are
+ * deeply frozen), deeply frozen in turn: every later bundle of the process shares it, and its
+ * checkpoints' text is written from it once (`text.ts`). Inputs that are not frozen belong to
+ * whoever made the bundleable: they are encoded again at every checkpoint, and never frozen.
  */
-const wireInputs = (process: Bundleable): unknown =>
-  deepFreeze(process.definition.spec.inputs.encode(process.inputs))
+const keepWireInputs = (process: Bundleable, first: Bundle): void => {
+  const wire = deepFreeze(first.inputs)
+  wired.set(process, { inputs: process.inputs, definition: process.definition, wire })
+  keepFixedParts(first)
+}
 
 /**
  * The snapshot as a checkpoint holds it: no step running, no pause or kill waiting for one, closed

@@ -177,6 +177,26 @@ describe('checkpointText', () => {
     })
   })
 
+  it('leaves inputs it was not given frozen alone, and encodes them at every checkpoint', () => {
+    const process = Chain.create(inputs, { runner: quietRunner() })
+    // A bundleable made by hand, whose inputs are its maker's to change.
+    const own = { due: new Date(inputs.due), label: 'mine', n: 2 }
+    const made = {
+      definition: Chain,
+      snapshot: process.snapshot,
+      inputs: own,
+      rawInputs: {},
+      parentPid: undefined,
+    }
+    const first = bundle(made)
+    expect(Object.isFrozen(own)).toBe(false)
+    expect(writtenFromFixedParts(first)).toBe(false)
+    own.n = 3
+    const second = bundle(made)
+    expect(JSON.parse(checkpointText(second)).inputs.n).toBe(3)
+    expect(checkpointText(second)).toBe(JSON.stringify(encodeCheckpoint(second)))
+  })
+
   it('writes a bundle not made by `bundle` whole, from its own fields', () => {
     const runner = quietRunner()
     const process = Chain.create(inputs, { runner })
