@@ -6,9 +6,11 @@
 import type { ProcessDefinition } from '../process/definition.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
 import { isTerminal, type ProcessState } from '../process/state.js'
+import { deepFreeze } from '../ports/plain.js'
 import { fingerprint } from '../workchain/describe.js'
 import { CheckpointError } from './errors.js'
 import { itemsProblem, valueProblem, type ValueProblem } from './json-values.js'
+import { keepFixedParts } from './text.js'
 
 /** Which definition a checkpoint belongs to: name, version and a hash of its structure. */
 export interface DefinitionStamp {
@@ -67,12 +69,17 @@ export interface Bundleable {
  */
 export const bundle = (process: Bundleable): Bundle => {
   const snapshot = process.snapshot
+  const known = wired.get(process)
+  const reused =
+    known !== undefined &&
+    known.inputs === process.inputs &&
+    known.definition === process.definition
   // Parsed inputs in their wire form: a codec that decodes text into a Date encodes it back.
-  const inputs = process.definition.spec.inputs.encode(process.inputs)
+  const inputs = reused ? known.wire : process.definition.spec.inputs.encode(process.inputs)
   const found = process.keptJson === true ? undefined : problemIn(snapshot, inputs, process)
   if (found !== undefined)
     throw new CheckpointError(found.problem, snapshot.pid, undefined, found.reason)
-  return {
+  const made: Bundle = {
     pid: snapshot.pid,
     definition: stampOf(process.definition),
     parentPid: process.parentPid,
@@ -80,6 +87,30 @@ export const bundle = (process: Bundleable): Bundle => {
     inputs,
     rawInputs: process.rawInputs,
   }
+  if (!reused && Object.isFrozen(process.inputs)) keepWireInputs(process, made)
+  return made
+}
+
+/** A process's inputs in their wire form, made from these inputs of this definition. */
+interface Wired {
+  readonly inputs: unknown
+  readonly definition: ProcessDefinition
+  readonly wire: unknown
+}
+
+/** By process: its inputs never change, so neither does their wire form. */
+const wired = new WeakMap<Bundleable, Wired>()
+
+/**
+ * Keep the wire form of a process's frozen inputs (a live process's, parsed or decoded, are
+ * deeply frozen), deeply frozen in turn: every later bundle of the process shares it, and its
+ * checkpoints' text is written from it once (`text.ts`). Inputs that are not frozen belong to
+ * whoever made the bundleable: they are encoded again at every checkpoint, and never frozen.
+ */
+const keepWireInputs = (process: Bundleable, first: Bundle): void => {
+  const wire = deepFreeze(first.inputs)
+  wired.set(process, { inputs: process.inputs, definition: process.definition, wire })
+  keepFixedParts(first)
 }
 
 /**

@@ -49,6 +49,9 @@ const writeInboxEntry = (received: ReceivedSignal): t.TypeOf<typeof InboxEntryJs
   return received.payload === undefined ? {} : { value: received.payload }
 }
 
+/** The context or outputs a checkpoint leaves out: empty, frozen, so shared. */
+const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({})
+
 /**
  * The snapshot (with `inbox`: the signals, and the resume, received before they were waited
  * for; and `retry`, a guarded step's attempts). A checkpoint is taken between steps, so nothing is stepping and no interruption
@@ -81,8 +84,8 @@ const SnapshotPart = flatPart(
         status: json.status,
         stepping: false,
         closed: isTerminal(state),
-        ctx: freeze(json.ctx ?? {}, true),
-        outputs: freeze(json.outputs ?? {}, true),
+        ctx: json.ctx === undefined ? EMPTY : freeze(json.ctx, true),
+        outputs: json.outputs === undefined ? EMPTY : freeze(json.outputs, true),
       }
       const inbox = json.inbox
       // The rarely set fields are absent when unset (see `ProcessSnapshot`).
@@ -111,14 +114,32 @@ const SnapshotPart = flatPart(
 /** `name@version#hash`. */
 const DEF_PATTERN = /^(.+)@(\d+)#([0-9a-f]{8})$/
 
+/**
+ * The stamps of the `def`s read lately: a store holds the checkpoints of a few definitions, so
+ * reading one needs no pattern match and no new stamp. Stamps are frozen, so they can be shared.
+ */
+const readStamps = new Map<string, DefinitionStamp>()
+
+/** How many `def`s `readStamps` keeps before it starts again. */
+const READ_STAMPS = 256
+
 /** Which definition the checkpoint belongs to, as `def`: `name@version#hash`. */
 const DefinitionPart = flatPart(
   { required: { def: t.string } },
   {
     read: (json): DefinitionStamp => {
+      const known = readStamps.get(json.def)
+      if (known !== undefined) return known
       const parts = DEF_PATTERN.exec(json.def)
       if (parts === null) return refuse(`'def' must read name@version#hash, got '${json.def}'`)
-      return { name: parts[1] as string, version: Number(parts[2]), hash: parts[3] as string }
+      const stamp = Object.freeze({
+        name: parts[1] as string,
+        version: Number(parts[2]),
+        hash: parts[3] as string,
+      })
+      if (readStamps.size >= READ_STAMPS) readStamps.clear()
+      readStamps.set(json.def, stamp)
+      return stamp
     },
     write: (stamp, json) => {
       json.def = `${stamp.name}@${stamp.version}#${stamp.hash}`
@@ -157,16 +178,36 @@ const BundlePart = flatPart(
       }
     },
     write: (bundle, json) => {
-      json.v = VERSION
-      json.pid = bundle.pid
-      DefinitionPart.write(bundle.definition, json)
-      if (bundle.parentPid !== undefined) json.parent = bundle.parentPid
+      writeLeading(bundle, json)
       SnapshotPart.write(bundle.snapshot, json)
-      if (!isEmptyJson(bundle.inputs)) json.inputs = bundle.inputs as Record<string, unknown>
-      if (!isEmptyJson(bundle.rawInputs)) json.raw = bundle.rawInputs
+      writeTrailing(bundle, json)
     },
   },
 )
+
+/**
+ * The fields a checkpoint writes before its snapshot's: the same for every checkpoint of a
+ * process (see `text.ts`, which serialises them once per process).
+ */
+export const writeLeading = (bundle: Bundle, json: Partial<CheckpointJson>): void => {
+  json.v = VERSION
+  json.pid = bundle.pid
+  DefinitionPart.write(bundle.definition, json as CheckpointJson)
+  if (bundle.parentPid !== undefined) json.parent = bundle.parentPid
+}
+
+/** The fields a checkpoint writes after its snapshot's: a process's inputs, as parsed and raw. */
+export const writeTrailing = (bundle: Bundle, json: Partial<CheckpointJson>): void => {
+  if (!isEmptyJson(bundle.inputs)) json.inputs = bundle.inputs as Record<string, unknown>
+  if (!isEmptyJson(bundle.rawInputs)) json.raw = bundle.rawInputs
+}
+
+/** The snapshot's own fields of a checkpoint, in the order a whole checkpoint holds them. */
+export const snapshotJson = (snapshot: ProcessSnapshot): Partial<CheckpointJson> => {
+  const json = {} as CheckpointJson
+  SnapshotPart.write(snapshot, json)
+  return json
+}
 
 /**
  * The checkpoint codec: `CheckpointCodec.decode(json)` checks a checkpoint's JSON form and reads
@@ -221,7 +262,9 @@ export const decodeCheckpoint = (
       return fail(`not a bundle: ${String(error)}`, pid)
     }
   }
-  const decoded = CheckpointCodec.decode(value)
+  // Text is parsed here, so its object holds nothing but its own fields.
+  const decoded =
+    typeof input === 'string' ? CheckpointCodec.decodeParsed(value) : CheckpointCodec.decode(value)
   if (E.isRight(decoded)) return decoded
   const claimed = (value as { pid?: unknown } | null)?.pid
   const pid = typeof claimed === 'string' ? claimed : source.pid
@@ -252,7 +295,15 @@ const isBundleShaped = (value: unknown): value is Record<string, unknown> =>
  */
 const isEmptyJson = (value: unknown): boolean => {
   if (value === undefined) return true
-  if (isPlainJson(value)) for (const key in value) if (keptByJson(value[key])) return false
+  if (isPlainJson(value)) {
+    let keys = false
+    for (const key in value) {
+      if (keptByJson(value[key])) return false
+      keys = true
+    }
+    // A plain object without a key (a process's outputs until its first `out`) is `{}`.
+    if (!keys && !Array.isArray(value)) return true
+  }
   return JSON.stringify(value) === '{}'
 }
 

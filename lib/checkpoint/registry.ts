@@ -179,13 +179,15 @@ const differences = (bundle: Bundle, definition: ProcessDefinition): string => {
       ? `the outline is unchanged (structure ${now.hash})`
       : `the outline changed (structure ${was.hash}, now ${now.hash}: ${definition.body.structure})`,
   ]
-  const position = positionIn(definition, bundle)
-  if (position !== undefined)
+  const position = livePosition(bundle)
+  if (position !== undefined) {
+    const problem = definition.body.checkPosition(position)
     found.push(
-      position.problem === undefined
-        ? `its position ${position.text} is one of ${target}'s`
-        : `its position ${position.text} is not one of ${target}'s (${position.problem})`,
+      problem === undefined
+        ? `its position ${positionText(position)} is one of ${target}'s`
+        : `its position ${positionText(position)} is not one of ${target}'s (${problem})`,
     )
+  }
   const inputs = definition.spec.inputs.parse(bundle.rawInputs)
   if (E.isLeft(inputs)) {
     const shown = inputs.left.slice(0, 3).map((e) => `${e.path}: ${e.message}`)
@@ -195,20 +197,21 @@ const differences = (bundle: Bundle, definition: ProcessDefinition): string => {
   return found.join('; ')
 }
 
-/** A live checkpoint's position as text, and why `definition` cannot run from it (if so). */
-const positionIn = (
-  definition: ProcessDefinition,
-  bundle: Bundle,
-): { readonly text: string; readonly problem: string | undefined } | undefined => {
+/** A live checkpoint's position (a terminal one has none). */
+const livePosition = (bundle: Bundle): Position | undefined => {
   const state = bundle.snapshot.state
-  if (state._tag !== 'CREATED' && state._tag !== 'RUNNING' && state._tag !== 'WAITING')
-    return undefined
-  const position: Position = state.position
-  return {
-    text: position._tag === 'Outline' ? `[${position.cursor.join(', ')}]` : `'${position.step}'`,
-    problem: definition.body.checkPosition(position),
-  }
+  return state._tag === 'CREATED' || state._tag === 'RUNNING' || state._tag === 'WAITING'
+    ? state.position
+    : undefined
 }
+
+/** A definition's name and version, as messages show them: `Name@2`. */
+const versionOf = (definition: ProcessDefinition): string =>
+  `${definition.name}@${definition.version}`
+
+/** A position as messages show it: `[1, 0]` or `'step'`. */
+const positionText = (position: Position): string =>
+  position._tag === 'Outline' ? `[${position.cursor.join(', ')}]` : `'${position.step}'`
 
 /**
  * The resolved checkpoint, once its position is known to be one of its definition's (a cursor
@@ -221,15 +224,15 @@ const checked = (
   bundle: Bundle,
   tag: string | undefined,
 ): E.Either<CheckpointError, Resolved> => {
-  const target = `${definition.name}@${definition.version}`
-  const position = positionIn(definition, bundle)
-  if (position?.problem !== undefined)
+  const position = livePosition(bundle)
+  const problem = position === undefined ? undefined : definition.body.checkPosition(position)
+  if (position !== undefined && problem !== undefined)
     return E.left(
       new CheckpointError(
         'invalid-position',
         bundle.pid,
         tag,
-        `position ${position.text} is outside ${target}: ${position.problem}`,
+        `position ${positionText(position)} is outside ${versionOf(definition)}: ${problem}`,
       ),
     )
   const inputs = definition.spec.inputs.decode(bundle.inputs)
@@ -240,7 +243,7 @@ const checked = (
         'invalid-inputs',
         bundle.pid,
         tag,
-        `its inputs are not valid for ${target}: ${problems}`,
+        `its inputs are not valid for ${versionOf(definition)}: ${problems}`,
       ),
     )
   }

@@ -4,7 +4,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Bundle } from '../checkpoint/bundle.js'
-import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint/codec.js'
+import { decodeCheckpoint } from '../checkpoint/codec.js'
 import { CheckpointError } from '../checkpoint/errors.js'
 
 /**
@@ -17,8 +17,8 @@ export const tagKey = (tag: string | undefined): string => (tag === undefined ? 
 /** The tag a `tagKey` came from. */
 export const tagOfKey = (key: string): string | undefined => (key === '' ? undefined : key.slice(1))
 
-/** The stored text of a bundle: its compact JSON form. */
-export const checkpointText = (bundle: Bundle): string => JSON.stringify(encodeCheckpoint(bundle))
+/** The stored text of a bundle: its compact JSON form (see `checkpoint/text.ts`). */
+export { checkpointText } from '../checkpoint/text.js'
 
 /** The error for a checkpoint that is not there. */
 export const notFound = (pid: string, tag: string | undefined): CheckpointError =>

@@ -103,7 +103,11 @@ export const checkNamespace = (
     if (E.isLeft(checked)) errors.push(...checked.left)
     else if (checked.right !== undefined) setOwn(result, name, checked.right)
   }
-  for (const [key, item] of Object.entries(value)) {
+  // `for…in` over a plain object's own keys: the order `Object.entries` gives, without its array
+  // of pairs (checkpoint reloads and creations run this for every process).
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue
+    const item = value[key]
     if (namespace.ports.has(key) || item === undefined) continue
     const path = childPath(namespace.path, key)
     if (!namespace.dynamic) {

@@ -13,20 +13,8 @@ import { input, output } from '../../lib/ports/index.js'
 import { defineWorkChain } from '../../lib/runtime/define.js'
 import { loadProcess } from '../../lib/runtime/load.js'
 import { checkResumeEquivalence } from '../../lib/testing/index.js'
-import { quietRunner } from './helpers.js'
+import { DateFromISO, quietRunner } from './helpers.js'
 import { out } from '../../lib/commands/index.js'
-
-/** An ISO 8601 string on the wire, a Date in the process. */
-const DateFromISO = new t.Type<Date, string, unknown>(
-  'DateFromISO',
-  (u): u is Date => u instanceof Date,
-  (u, c) => {
-    if (typeof u !== 'string') return t.failure(u, c, 'expected an ISO date string')
-    const date = new Date(u)
-    return Number.isNaN(date.getTime()) ? t.failure(u, c, 'not a date') : t.success(date)
-  },
-  (date) => date.toISOString(),
-)
 
 const Deadline = defineWorkChain({
   name: 'Deadline',

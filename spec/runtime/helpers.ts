@@ -2,6 +2,7 @@
  * Helpers for runtime tests: a quiet runner, a logger that records, a scheduler the test turns by
  * hand, and a listener that writes down what it hears.
  */
+import * as t from 'io-ts'
 import type { ErrorInfo } from '../../lib/process/errors.js'
 import {
   describeLogContext,
@@ -78,3 +79,15 @@ export const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> =
   }
   throw new Error('expected the promise to reject')
 }
+
+/** An ISO 8601 string on the wire, a Date in the process. */
+export const DateFromISO = new t.Type<Date, string, unknown>(
+  'DateFromISO',
+  (u): u is Date => u instanceof Date,
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c, 'expected an ISO date string')
+    const date = new Date(u)
+    return Number.isNaN(date.getTime()) ? t.failure(u, c, 'not a date') : t.success(date)
+  },
+  (date) => date.toISOString(),
+)
