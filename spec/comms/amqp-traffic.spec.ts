@@ -1,8 +1,9 @@
 /**
- * What the broker carries to a communicator, counted on its channels: broadcasts routed by
- * subject (a worker that obeys control broadcasts receives none of the state changes of other
- * processes, a watcher still receives all of them), RPC bindings that are not sent when their
- * subscriber is gone before its turn, and a broadcast exchange of the old type refused clearly.
+ * What travels between a communicator and the broker, counted on its channels and its socket:
+ * broadcasts routed by subject (a worker that obeys control broadcasts receives none of the
+ * state changes of other processes, a watcher still receives all of them), RPC bindings that
+ * are not sent when their subscriber is gone before its turn, frames written in bursts, and a
+ * broadcast exchange of the old type refused clearly.
  */
 import type { ChannelModel, ConsumeMessage } from 'amqplib'
 import { connect } from 'amqplib'
@@ -65,7 +66,7 @@ const tapConnection = (connection: ChannelModel, tap: Tap): void => {
 const Waiter = defineProcess({ name: 'Waiter', steps: { run: () => Wait('run') } })
 const Quick = defineProcess({ name: 'Quick', steps: { run: () => undefined } })
 
-describe('AmqpCommunicator routing', () => {
+describe('AmqpCommunicator traffic', () => {
   let set: CommunicatorSet
   afterEach(async () => {
     await set.cleanup()
@@ -147,6 +148,32 @@ describe('AmqpCommunicator routing', () => {
     await communicator.addRpcSubscriber(() => 'here', 'stays')
     expect(await sender.rpcSend('stays', 'status')).toBe('here')
     expect(tap.binds).toBe(1)
+  })
+
+  it('writes a burst of frames to its socket in a few system calls, not one per frame', async () => {
+    set = communicators(amqpUrl())
+    const calls = { write: 0, writev: 0 }
+    const sender = await set.open({
+      onConnect: (model) => {
+        const socket = (model.connection as unknown as { stream: Record<string, unknown> }).stream
+        for (const name of ['_write', '_writev'] as const) {
+          const original = socket[name] as (...args: unknown[]) => unknown
+          socket[name] = (...args: unknown[]) => {
+            calls[name === '_write' ? 'write' : 'writev'] += 1
+            return original.apply(socket, args)
+          }
+        }
+      },
+    })
+    const heard: unknown[] = []
+    await (await set.open()).addBroadcastSubscriber((message) => void heard.push(message.body))
+    const before = { ...calls }
+    await Promise.all(Array.from({ length: 50 }, (_, i) => sender.broadcastSend(i)))
+    await waitFor('the 50 broadcasts', () => heard.length === 50)
+    expect(heard).toEqual(Array.from({ length: 50 }, (_, i) => i))
+    const writes = calls.write + calls.writev - before.write - before.writev
+    expect(writes).toBeGreaterThan(0)
+    expect(writes).toBeLessThan(10)
   })
 
   it('refuses, naming the exchange and its type, a broadcast exchange declared fanout', async () => {
