@@ -91,11 +91,12 @@ export class BroadcastExchangeTypeError extends Error {
     /** The type the broker has, as it names it (`fanout`…), or `undefined` if it did not say. */
     readonly current: string | undefined,
   ) {
+    const kind = current === undefined ? 'another type' : `a ${current} exchange`
+    const why = current === 'fanout' ? ' (declared so by an earlier plumpy-ts)' : ''
     super(
-      `the broadcast exchange '${exchange}' exists as ${current === undefined ? 'another type' : `a ${current} exchange`}, ` +
-        'not a topic exchange (an earlier plumpy-ts declared it fanout): stop every communicator ' +
-        `on this prefix, delete the exchange (e.g. rabbitmqadmin delete exchange name=${exchange}) ` +
-        'and start them again, or use another prefix',
+      `the broadcast exchange '${exchange}' exists as ${kind}${why}, not a topic exchange: ` +
+        'stop every communicator on this prefix, delete the exchange (e.g. ' +
+        `rabbitmqadmin delete exchange name=${exchange}) and start them again, or use another prefix`,
     )
   }
 }
