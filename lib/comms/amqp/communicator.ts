@@ -3,9 +3,9 @@
  *
  * Topology (names from {@link AmqpCommunicatorOptions}): a durable task queue, persistent
  * tasks published with confirms, one consumer channel per task subscriber (prefetch = slots,
- * acknowledged after the handler); a direct exchange for RPC and a fanout exchange for
- * broadcasts, both delivered to the communicator's exclusive inbox, which also receives the
- * replies (`replyTo` + `correlationId`). See `wire.ts` for the messages. RPC identifiers are
+ * acknowledged after the handler); a direct exchange for RPC and a topic exchange for
+ * broadcasts (routed by subject: `broadcast-routing.ts`), both delivered to the communicator's
+ * exclusive inbox, which also receives the replies (`replyTo` + `correlationId`). See `wire.ts` for the messages. RPC identifiers are
  * unique per communicator; two communicators that serve the same identifier both receive its
  * calls and the sender keeps the first answer (the broker cannot tell them apart).
  *
@@ -47,6 +47,7 @@ import {
   UnroutableError,
 } from '../errors.js'
 import { broadcastPredicate } from '../filters.js'
+import { broadcastBindingKey, broadcastRoutingKey } from './broadcast-routing.js'
 import { PendingAnswers } from '../pending.js'
 import { pullQueue, validTaskQueueName } from '../task-queue.js'
 import { amqpTaskSource } from './task-source.js'
@@ -211,7 +212,13 @@ export class AmqpCommunicator implements Communicator {
     if (this.subscribers.rpc.has(identifier)) throw new DuplicateSubscriberError(identifier, 'RPC')
     this.subscribers.rpc.set(identifier, handler)
     const undo = () => this.subscribers.rpc.delete(identifier)
-    await link.apply((session) => session.inbox.bindRpc(identifier), undo)
+    await link.apply(async (session) => {
+      // Removed before its turn came (a process that ended while the bindings of others went
+      // out): binding it now would only be undone, so neither goes to the broker. An RPC sent
+      // meanwhile was unroutable, as it would have been before the binding or after the unbinding.
+      if (this.subscribers.rpc.has(identifier) && !session.inbox.receivesRpc(identifier))
+        await session.inbox.bindRpc(identifier)
+    }, undo)
     return identifier
   }
 
@@ -221,7 +228,8 @@ export class AmqpCommunicator implements Communicator {
       throw new UnknownSubscriberError(identifier, 'RPC')
     // A new subscriber for the same identifier may have come in the meantime: keep its binding.
     await link.apply(async (session) => {
-      if (!this.subscribers.rpc.has(identifier)) await session.inbox.unbindRpc(identifier)
+      if (!this.subscribers.rpc.has(identifier) && session.inbox.receivesRpc(identifier))
+        await session.inbox.unbindRpc(identifier)
     })
   }
 
@@ -246,7 +254,8 @@ export class AmqpCommunicator implements Communicator {
     const matches = broadcastPredicate(filter)
     if (this.subscribers.broadcasts.has(identifier))
       throw new DuplicateSubscriberError(identifier, 'broadcast')
-    this.subscribers.broadcasts.set(identifier, { handler, matches })
+    const bindingKey = broadcastBindingKey(filter.subjectFilter)
+    this.subscribers.broadcasts.set(identifier, { handler, matches, bindingKey })
     await link.apply((session) => this.syncBroadcasts(session))
     return identifier
   }
@@ -266,7 +275,12 @@ export class AmqpCommunicator implements Communicator {
       this.maxBytes,
     )
     await this.publish('broadcastSend', (session) =>
-      session.publisher.publish(this.topology.broadcastExchange, '', content, {}),
+      session.publisher.publish(
+        this.topology.broadcastExchange,
+        broadcastRoutingKey(subject),
+        content,
+        {},
+      ),
     )
   }
 
@@ -334,7 +348,7 @@ export class AmqpCommunicator implements Communicator {
   }
 
   private syncBroadcasts(session: Session): Promise<void> {
-    return session.inbox.receiveBroadcasts(this.subscribers.broadcasts.size > 0)
+    return session.inbox.receiveBroadcasts(this.subscribers.broadcastKeys())
   }
 
   private openSession(model: ChannelModel): Promise<Session> {

@@ -3,7 +3,8 @@
  * - replies to its tasks and RPCs (it is the `replyTo` of everything it sends),
  * - RPCs for its identifiers (one binding per identifier on the direct RPC exchange; an
  *   identifier bound nowhere makes a mandatory publish come back: unroutable),
- * - broadcasts, while it has broadcast subscribers (bound to the fanout exchange).
+ * - broadcasts, while it has broadcast subscribers: one binding on the topic exchange per
+ *   subject prefix they ask for (`broadcast-routing.ts`).
  *
  * One queue and one consumer however many processes subscribe: a process costs a binding, not
  * a queue. Deliveries are unacknowledged (`noAck`): these messages are only useful to this
@@ -39,7 +40,10 @@ export interface InboxHooks {
 /** The inbox queue and its bindings on one connection. */
 export class Inbox {
   private closing = false
-  private broadcastsBound = false
+  /** The identifiers bound on the RPC exchange. */
+  private readonly rpcIdentifiers = new Set<string>()
+  /** The binding keys on the broadcast exchange. */
+  private broadcastKeys: ReadonlySet<string> = new Set()
 
   private constructor(
     private readonly channel: Channel,
@@ -72,22 +76,31 @@ export class Inbox {
     return inbox
   }
 
+  /** Whether RPCs sent to `identifier` are bound to this inbox. */
+  receivesRpc(identifier: string): boolean {
+    return this.rpcIdentifiers.has(identifier)
+  }
+
   /** Receive RPCs sent to `identifier`. */
   async bindRpc(identifier: string): Promise<void> {
     await this.channel.bindQueue(this.queue, this.topology.rpcExchange, identifier)
+    this.rpcIdentifiers.add(identifier)
   }
 
   /** Stop receiving RPCs sent to `identifier`. */
   async unbindRpc(identifier: string): Promise<void> {
     await this.channel.unbindQueue(this.queue, this.topology.rpcExchange, identifier)
+    this.rpcIdentifiers.delete(identifier)
   }
 
-  /** Receive broadcasts (`wanted`) or not; does nothing when already so. */
-  async receiveBroadcasts(wanted: boolean): Promise<void> {
-    if (wanted === this.broadcastsBound) return
-    if (wanted) await this.channel.bindQueue(this.queue, this.topology.broadcastExchange, '')
-    else await this.channel.unbindQueue(this.queue, this.topology.broadcastExchange, '')
-    this.broadcastsBound = wanted
+  /** Receive the broadcasts routed with these binding keys, and no others. */
+  async receiveBroadcasts(keys: ReadonlySet<string>): Promise<void> {
+    const exchange = this.topology.broadcastExchange
+    for (const key of keys)
+      if (!this.broadcastKeys.has(key)) await this.channel.bindQueue(this.queue, exchange, key)
+    for (const key of this.broadcastKeys)
+      if (!keys.has(key)) await this.channel.unbindQueue(this.queue, exchange, key)
+    this.broadcastKeys = keys
   }
 
   /** Closes the channel on purpose; the queue goes with it. */

@@ -4,3 +4,4 @@
  */
 export { AmqpCommunicator } from './communicator.js'
 export type { AmqpCommunicatorOptions, ReconnectOptions } from './options.js'
+export { BroadcastExchangeTypeError } from './broadcast-routing.js'

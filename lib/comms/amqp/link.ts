@@ -12,6 +12,7 @@
 import { connect, type ChannelModel, type RecoveringChannelModel } from 'amqplib'
 import type { Logger } from '../../runtime/environment.js'
 import { BrokerUnreachableError, CommunicatorClosedError } from '../errors.js'
+import { coalesceWrites } from './coalesced-writes.js'
 import { redactUrl, type ReconnectOptions } from './options.js'
 import { SerialQueue } from './serial.js'
 import type { Session } from './session.js'
@@ -157,6 +158,9 @@ export class Link {
     if (this.closed) throw new Error('the communicator closed while connecting')
     // Until amqplib adopts the connection after this hook, its errors are ours to listen to.
     model.on('error', () => undefined)
+    const uncoalesced = coalesceWrites(model)
+    if (uncoalesced !== undefined)
+      this.hooks.logger.warn(`one socket write per frame (${uncoalesced})`)
     const session = await this.hooks.openSession(model)
     this.session = session
     for (const waiter of this.waiters.splice(0)) waiter.resolve(session)

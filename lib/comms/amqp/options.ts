@@ -51,7 +51,10 @@ export interface Topology {
   readonly taskQueue: string
   /** Direct exchange: RPC routing key = recipient identifier. */
   readonly rpcExchange: string
-  /** Fanout exchange: every inbox with a broadcast subscriber is bound to it. */
+  /**
+   * Topic exchange: routing key = the broadcast's subject; an inbox is bound with the subject
+   * prefixes its broadcast subscribers ask for (`broadcast-routing.ts`).
+   */
   readonly broadcastExchange: string
   /** The durable queue of the pull API's task queue `name` (`Communicator.taskQueue`). */
   readonly namedQueue: (name: string) => string

@@ -5,6 +5,7 @@
  */
 import type { ChannelModel } from 'amqplib'
 import type { Logger } from '../../runtime/environment.js'
+import { declareBroadcastExchange } from './broadcast-routing.js'
 import { Inbox } from './inbox.js'
 import type { Topology } from './options.js'
 import { Publisher } from './publisher.js'
@@ -18,7 +19,8 @@ import type { Outcome } from '../outcome.js'
 export interface Registry {
   readonly tasks: ReadonlyMap<string, TaskSubscription>
   readonly rpcIdentifiers: Iterable<string>
-  readonly wantsBroadcasts: boolean
+  /** The binding keys of the broadcast subscribers (`broadcast-routing.ts`). */
+  readonly broadcastKeys: ReadonlySet<string>
 }
 
 /** What a session hands back to its communicator. */
@@ -69,7 +71,7 @@ export class Session {
     const { channel } = publisher
     await channel.assertQueue(topology.taskQueue, { durable: true })
     await channel.assertExchange(topology.rpcExchange, 'direct', { durable: true })
-    await channel.assertExchange(topology.broadcastExchange, 'fanout', { durable: true })
+    await declareBroadcastExchange(channel, topology.broadcastExchange)
     const inbox = await Inbox.open(model, topology, {
       logger: hooks.logger,
       receive: hooks.receive,
@@ -80,7 +82,7 @@ export class Session {
     const session = new Session(model, publisher, inbox, topology, hooks)
     built.session = session
     for (const identifier of registry.rpcIdentifiers) await inbox.bindRpc(identifier)
-    await inbox.receiveBroadcasts(registry.wantsBroadcasts)
+    await inbox.receiveBroadcasts(registry.broadcastKeys)
     for (const [id, subscription] of registry.tasks) await session.startConsumer(id, subscription)
     return session
   }

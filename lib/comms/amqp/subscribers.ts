@@ -4,6 +4,7 @@
  * communicator.
  */
 import type { BroadcastHandler, BroadcastMessage, RpcHandler } from '../communicator.js'
+import { inboxBindings } from './broadcast-routing.js'
 import type { Registry } from './session.js'
 import type { TaskSubscription } from './task-consumer.js'
 
@@ -11,6 +12,8 @@ import type { TaskSubscription } from './task-consumer.js'
 export interface BroadcastSubscription {
   readonly handler: BroadcastHandler
   readonly matches: (message: BroadcastMessage) => boolean
+  /** What the inbox binds for it on the broadcast exchange (see `broadcast-routing.ts`). */
+  readonly bindingKey: string
 }
 
 /** Task, RPC and broadcast subscribers by identifier. */
@@ -20,12 +23,17 @@ export class Subscribers {
   /** RPC handlers by the identifier they serve. */
   readonly rpc = new Map<string, RpcHandler>()
 
+  /** The binding keys the broadcast subscribers need (none without subscribers). */
+  broadcastKeys(): ReadonlySet<string> {
+    return inboxBindings([...this.broadcasts.values()].map(({ bindingKey }) => bindingKey))
+  }
+
   /** What a new session must restore. */
   registry(): Registry {
     return {
       tasks: new Map(this.tasks),
       rpcIdentifiers: [...this.rpc.keys()],
-      wantsBroadcasts: this.broadcasts.size > 0,
+      broadcastKeys: this.broadcastKeys(),
     }
   }
 }

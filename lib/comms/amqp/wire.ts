@@ -10,7 +10,8 @@
  * | Task      | the task queue, persistent         | correlationId + replyTo, or none   |
  * | Rpc       | RPC exchange, key = recipient id   | correlationId + replyTo            |
  * | Reply     | the sender's inbox (default exch.) | correlationId                      |
- * | Broadcast | broadcast exchange (fanout)        | none                               |
+ * | Broadcast | broadcast exchange (topic), key    | none                               |
+ * |           | from the subject (lowered)         |                                    |
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
