@@ -6,6 +6,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PostgresPersister } from '../../lib/persistence/postgres/index.js'
+import { PostgresGroupCommit } from '../../lib/persistence/postgres/group-commit.js'
 import { openPersister, type Persister } from '../../lib/persistence/index.js'
 import { freshPgDatabase, type FreshDatabase } from '../support/services.js'
 import { expectSame } from './conformance.js'
@@ -56,6 +57,51 @@ describe('PostgresPersister group commit', () => {
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1)
     expect(results[10]?.status).toBe('rejected')
     for (const bundle of good) expectSame(await persister.loadCheckpoint(bundle.pid), bundle)
+  })
+
+  it('fails a save whose statement cannot be built, alone or in a batch, and writes the others', async () => {
+    const group = new PostgresGroupCommit(persister.pool)
+    const unhandled: unknown[] = []
+    const record = (reason: unknown) => void unhandled.push(reason)
+    process.on('unhandledRejection', record)
+    try {
+      const broken = new Error('values that cannot be read')
+      // Values whose reading throws: neither the batch's text nor a prepared statement can be built.
+      const unreadable = new Proxy([1], {
+        get: () => {
+          throw broken
+        },
+      }) as unknown as readonly unknown[]
+      const statement = (values: readonly unknown[], lockKey: string) => ({
+        label: 'probe',
+        text: 'SELECT $1::int AS n',
+        values,
+        lockKey,
+      })
+      await expect(group.submit(statement(unreadable, 'a'))).rejects.toBe(broken)
+      // A batch: the first statement in flight, the other three queue behind it together.
+      const saves = [
+        group.submit(statement([1], 'a')),
+        group.submit(statement([2], 'b')),
+        group.submit(statement(unreadable, 'c')),
+        group.submit(statement([4], 'd')),
+      ]
+      const results = await Promise.allSettled(saves)
+      expect(results.map((r) => r.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ])
+      expect(
+        results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.rows[0]?.n as unknown] : [])),
+      ).toEqual([1, 2, 4])
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', record)
+      group.close()
+    }
   })
 
   it('writes the deadline row of every save of a batch, whole bodies and patches', async () => {

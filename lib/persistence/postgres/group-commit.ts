@@ -71,10 +71,16 @@ export class PostgresGroupCommit {
     if (batch.length === 0) return
     this.queue = []
     this.inFlight = true
-    void this.write(batch).finally(() => {
-      this.inFlight = false
-      this.next()
-    })
+    void this.write(batch)
+      .catch((error: unknown) => {
+        // Not a statement the server refused (each entry gets its own): a fault of ours, so no
+        // save is left waiting for ever. Settling an entry twice changes nothing.
+        for (const entry of batch) entry.reject(error)
+      })
+      .finally(() => {
+        this.inFlight = false
+        this.next()
+      })
   }
 
   private async write(batch: readonly Entry[]): Promise<void> {
@@ -92,14 +98,20 @@ export class PostgresGroupCommit {
     }
     const lone = batch.length === 1 ? batch[0] : undefined
     if (lone !== undefined) {
-      const query = this.loneQuery(lone.statement)
-      await this.connection.run((client) => client.query(query)).then(lone.resolve, lone.reject)
+      // Built inside the use, so that a statement that cannot be built fails its own save.
+      await this.connection
+        .run(async (client) => client.query(this.loneQuery(lone.statement)))
+        .then(lone.resolve, lone.reject)
       return
     }
     await Promise.all(
-      batch.map(({ statement, resolve, reject }) =>
-        this.pool.query(this.loneQuery(statement)).then(resolve, reject),
-      ),
+      batch.map(async ({ statement, resolve, reject }) => {
+        try {
+          resolve(await this.pool.query(this.loneQuery(statement)))
+        } catch (error) {
+          reject(error)
+        }
+      }),
     )
   }
 
