@@ -16,17 +16,9 @@ import {
   task,
   unsuccessful,
   while_,
-  type ProcessHandle,
 } from '../../lib/index.js'
 import { out } from '../../lib/commands/index.js'
-
-const newRunner = () => new Runner({ logger: silentLogger })
-
-/** Create on a fresh runner, run to the end, and return the handle (never rejects). */
-const run = async <I, O>(process: ProcessHandle<I, O>) => {
-  await process.stepUntilTerminated()
-  return process
-}
+import { newRunner, run } from './helpers.js'
 
 describe('defineWorkChain: the outline', () => {
   it('runs its steps in order', async () => {

@@ -3,21 +3,14 @@ import { describe, expect, expectTypeOf, it } from 'vitest'
 import {
   Runner,
   append_,
-  defineProcess,
   defineWorkChain,
-  input,
   launch,
   output,
   silentLogger,
   task,
 } from '../../lib/index.js'
 import { out, toContext } from '../../lib/commands/index.js'
-
-const Double = defineProcess({
-  name: 'Double',
-  spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
-  steps: { run: (_ctx, { inputs }) => out('y', inputs.x * 2) },
-})
+import { Double } from './helpers.js'
 
 describe('toContext in a generator step', () => {
   it('gives typed results back through yield*, and the step continues inside itself', async () => {

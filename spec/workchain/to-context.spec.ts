@@ -1,4 +1,3 @@
-import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import {
   KilledError,
@@ -7,14 +6,13 @@ import {
   append_,
   defineProcess,
   defineWorkChain,
-  input,
   launch,
-  output,
   silentLogger,
   task,
   type ProcessHandle,
 } from '../../lib/index.js'
-import { kill, out, toContext, type ToContext } from '../../lib/commands/index.js'
+import { kill, toContext, type ToContext } from '../../lib/commands/index.js'
+import { Double } from './helpers.js'
 
 /** A runner that remembers every process it creates. */
 const recordingRunner = () => {
@@ -25,12 +23,6 @@ const recordingRunner = () => {
   })
   return { runner, created }
 }
-
-const Double = defineProcess({
-  name: 'Double',
-  spec: { inputs: { x: input(t.number) }, outputs: { y: output(t.number) } },
-  steps: { run: (_ctx, { inputs }) => out('y', inputs.x * 2) },
-})
 
 const childError = new Error('the child failed')
 const Failing = defineProcess({

@@ -1,29 +1,16 @@
 import * as t from 'io-ts'
 import { describe, expect, it } from 'vitest'
 import {
-  Runner,
   defineWorkChain,
   if_,
   input,
   return_,
-  silentLogger,
   waitForResume,
   while_,
   type ProcessHandle,
 } from '../../lib/index.js'
-
-const newRunner = () => new Runner({ logger: silentLogger })
-
-/** Create on a fresh runner, run to the end, and return the handle (never rejects). */
-const run = async <I, O>(process: ProcessHandle<I, O>) => {
-  await process.stepUntilTerminated()
-  return process
-}
-
-const isDeeplyFrozen = (value: unknown): boolean =>
-  typeof value !== 'object' ||
-  value === null ||
-  (Object.isFrozen(value) && Object.values(value).every(isDeeplyFrozen))
+import { newRunner, run } from './helpers.js'
+import { isDeeplyFrozen } from '../ports/helpers.js'
 
 describe('defineWorkChain: the context', () => {
   const Context = defineWorkChain({
