@@ -3,8 +3,13 @@ import type { Bundle } from '../checkpoint/bundle.js'
 import { KilledError, ProcessError } from '../process/errors.js'
 import type { ProcessHandle } from '../runtime/handle.js'
 
-/** The outputs of a finished process; its failure (as an error) otherwise. */
+/**
+ * The outputs of a finished process; its failure (as an error) otherwise, or why its end was not
+ * committed where it counts as ended only then (`endNotCommitted`).
+ */
 export const outcome = (process: ProcessHandle): unknown => {
+  const notCommitted = process.endNotCommitted
+  if (notCommitted !== undefined) throw notCommitted
   const failure = process.failure()
   if (failure !== undefined) throw failure
   return process.outputs

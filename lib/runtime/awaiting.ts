@@ -165,6 +165,10 @@ export const watchAwaitable = (process: ProcessHandle, slot: number, ref: Awaita
     return failLater(new Error(`awaited child ${ref.pid} cannot be found`))
   }
   child.onTerminated(() => {
+    // Its end was not committed: a restart would run its last steps again, so its outcome is not
+    // one to go on with.
+    const notCommitted = child.endNotCommitted
+    if (notCommitted !== undefined) return failLater(notCommitted)
     const state = child.snapshot.state
     if (state._tag === 'FINISHED') return later(Events.awaitableSettled(slot, child.outputs))
     failLater(child.failure() ?? new Error(`child ${child.pid} ended ${state._tag}`))

@@ -75,7 +75,7 @@ export const checkpointing = (
       if (options.onError === undefined)
         process.host.logger.error(`checkpoint of ${pid} failed: ${String(error)}`)
       else tell(options.onError, error, process)
-      checkpointNotCommitted(process, error)
+      checkpointNotCommitted(process, error, entry.data)
     }
     // With nothing of the process in flight the store gets the save at once: a strict process
     // waits for this commit before its next step, and every promise turn between the commit and

@@ -3,6 +3,7 @@
  * `durability.ts`): before each step on a `strict` host, and before it counts as ended on a
  * `strict` or `batched` one.
  */
+import type { Bundle } from '../checkpoint/bundle.js'
 import { errorInfo } from '../process/errors.js'
 import { Events } from '../process/events.js'
 import { endsWhenCommitted } from './durability.js'
@@ -11,20 +12,29 @@ import type { ProcessHandle } from './handle.js'
 
 /**
  * On a `strict` host, while a checkpoint of `process` is being committed: arrange for it to step
- * on once it is, and say so (true), so that no step runs past an uncommitted checkpoint.
+ * on once it is (or to fail, if the commit fails), and say so (true), so that no step runs past
+ * an uncommitted checkpoint.
  */
 export const waitsForCommit = (process: ProcessHandle): boolean => {
   const host = process.host
   if (host.durability !== 'strict') return false
+  // One wait at a time, which ends by driving the process on (or failing it): asking for the
+  // commit again meanwhile would only make promises that nobody handles if it fails.
+  if (process.commitAwaited) return true
   const pending = host.committing?.(process.pid)
   if (pending === undefined) return false
-  if (!process.commitAwaited) {
-    process.commitAwaited = true
-    void pending.then(() => {
+  process.commitAwaited = true
+  void pending.then(
+    () => {
       process.commitAwaited = false
       process.drive()
-    })
-  }
+    },
+    (reason: unknown) => {
+      process.commitAwaited = false
+      if (process.hasTerminated()) endNotCommitted(process, reason)
+      else failBeforeNextStep(process, reason)
+    },
+  )
   return true
 }
 
@@ -32,23 +42,57 @@ export const waitsForCommit = (process: ProcessHandle): boolean => {
 export const endCommitted = (process: ProcessHandle): Promise<void> | undefined =>
   endsWhenCommitted(process.host.durability) ? process.host.committing?.(process.pid) : undefined
 
-/** Call `callback` once the end of `process` is committed (at once when nothing is awaited). */
+/**
+ * Call `callback` once the end of `process` is committed (at once when nothing is awaited), or
+ * once its commit failed: `process.endNotCommitted` then says why, and what waits for the end
+ * must not take it as committed.
+ */
 export const afterEndCommitted = (process: ProcessHandle, callback: () => void): void => {
   const pending = endCommitted(process)
   if (pending === undefined) callback()
-  else void pending.then(callback)
+  else
+    void pending.then(callback, (reason: unknown) => {
+      endNotCommitted(process, reason)
+      callback()
+    })
 }
 
 /**
- * A checkpoint of `process` could not be committed and will not be (the store refused it; a store
- * that is down for a while is retried, not reported here). On a `strict` host no step may run past
- * an uncommitted checkpoint, so the process fails with a `CheckpointNotCommittedError` before its
- * next step; the store keeps its last committed checkpoint, from which it can be continued. Other
- * modes let it run on, as they run ahead of their commits anyway.
+ * The checkpoint `refused` of `process` could not be committed and will not be (the store
+ * refused it; a store that is down for a while is retried, not reported here). Call it before
+ * the commit it belongs to settles, so that what waits for that commit knows.
+ *
+ * - Before the end: on a `strict` host no step may run past an uncommitted checkpoint, so the
+ *   process fails with a `CheckpointNotCommittedError` before its next step; the store keeps its
+ *   last committed checkpoint, from which it can be continued. Other modes let it run on, as
+ *   they run ahead of their commits anyway.
+ * - Its last checkpoint, once it has ended: on a `strict` or `batched` host its end does not
+ *   count as committed (see `afterEndCommitted`). An earlier checkpoint refused after the
+ *   process ended (batched processes run ahead) changes nothing: later writes replace it.
  */
-export const checkpointNotCommitted = (process: ProcessHandle, reason: unknown): void => {
-  if (process.host.durability !== 'strict' || process.hasTerminated()) return
+export const checkpointNotCommitted = (
+  process: ProcessHandle,
+  reason: unknown,
+  refused: Bundle,
+): void => {
+  if (process.hasTerminated()) {
+    // The last checkpoint holds the state it ended in; FINISHED refused and then EXCEPTED (a
+    // finishing hook that failed) committed is a committed end.
+    if (refused.snapshot.state._tag === process.state) endNotCommitted(process, reason)
+    return
+  }
+  if (process.host.durability === 'strict') failBeforeNextStep(process, reason)
+}
+
+/** A strict process's checkpoint was not committed: it fails instead of taking its next step. */
+const failBeforeNextStep = (process: ProcessHandle, reason: unknown): void => {
   const error = new CheckpointNotCommittedError(process.pid, reason)
   process.recordError(error)
   process.driveWith(Events.fail(errorInfo(error)))
+}
+
+/** Where the end counts once committed: record that it was not, and why (the first reason). */
+const endNotCommitted = (process: ProcessHandle, reason: unknown): void => {
+  if (!endsWhenCommitted(process.host.durability)) return
+  process.extras.endNotCommitted ??= new CheckpointNotCommittedError(process.pid, reason, 'end')
 }

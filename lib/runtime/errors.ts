@@ -17,17 +17,29 @@ export class InvalidInputsError extends Error {
 
 /**
  * A checkpoint the store refused for good (not a store that is down for a while, which is waited
- * for): on a `strict` runner the process cannot step on past it, and fails with this error.
+ * for), or a plugin's commit that failed (see `RunnerPlugin.committing`).
+ *
+ * - `at: 'step'`: on a `strict` runner the process cannot step on past it, and fails with this
+ *   error before its next step.
+ * - `at: 'end'`: the last checkpoint of a process that ended, on a `strict` or `batched` runner,
+ *   where a process counts as ended only once that checkpoint is committed. The process did end
+ *   in memory, but its end is reported as this error (`execute()` rejects with it, a parent
+ *   awaiting it sees it fail, a worker answers it): the store holds an earlier checkpoint, from
+ *   which the process would run its last steps again.
  */
 export class CheckpointNotCommittedError extends Error {
   override readonly name = 'CheckpointNotCommittedError'
   constructor(
     readonly pid: string,
     readonly reason: unknown,
+    readonly at: 'step' | 'end' = 'step',
   ) {
+    const why = reason instanceof Error ? reason.message : String(reason)
     super(
-      `the checkpoint of ${pid} was not committed (${reason instanceof Error ? reason.message : String(reason)}): ` +
-        'a strict process does not step on past it',
+      at === 'step'
+        ? `the checkpoint of ${pid} was not committed (${why}): a strict process does not step on past it`
+        : `the end of ${pid} was not committed (${why}): the store holds an earlier checkpoint, ` +
+            'from which the process would run its last steps again',
     )
   }
 }

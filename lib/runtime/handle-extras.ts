@@ -5,6 +5,7 @@
  */
 import type { DefinitionRegistry } from '../checkpoint/registry.js'
 import { deferred, type Deferred } from './deferred.js'
+import type { CheckpointNotCommittedError } from './errors.js'
 import type { LiveAwaitables } from './awaiting.js'
 import type { ProcessListener } from './listener.js'
 
@@ -17,6 +18,8 @@ export class Rare<P> {
   terminationWaiters: (() => void)[] | undefined = undefined
   terminated: Deferred<void> | undefined = undefined
   originalError: unknown = undefined
+  /** Why its end, on a host where a process ends once committed, was not committed. */
+  endNotCommitted: CheckpointNotCommittedError | undefined = undefined
   /** Promises and children this process awaits. */
   awaited: LiveAwaitables | undefined = undefined
   /** The registry the process was loaded with: a retried child is launched again from it. */

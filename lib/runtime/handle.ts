@@ -17,7 +17,8 @@ import type { LiveStep, StepContext } from '../step/execute.js'
 import type { StepHost } from '../interpreter/step-event.js'
 import { StepViews } from '../step/views.js'
 import { deferred } from './deferred.js'
-import { afterEndCommitted, endCommitted, waitsForCommit } from './commit-gate.js'
+import { afterEndCommitted, waitsForCommit } from './commit-gate.js'
+import type { CheckpointNotCommittedError } from './errors.js'
 import { Rare, settleAll } from './handle-extras.js'
 import { ProcessReading } from './handle-reading.js'
 import type { ProcessListener } from './listener.js'
@@ -158,8 +159,13 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     })
   }
 
-  /** What `execute()` resolves to: the outputs, or a rejected promise of the failure. */
+  /**
+   * What `execute()` resolves to: the outputs, or a rejected promise of the failure, or of why
+   * its end was not committed.
+   */
   private outcome(): O | Promise<never> {
+    const notCommitted = this.rare?.endNotCommitted
+    if (notCommitted !== undefined) return Promise.reject(notCommitted)
     try {
       this.result()
       return this.loop.snapshot.outputs as O
@@ -182,9 +188,13 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     else this.drive()
   }
 
-  /** Resolves when the process has terminated and closed (never rejects). */
+  /**
+   * Resolves when the process has terminated and closed, and by durability its end committed or
+   * known not to be (`endNotCommitted`). Never rejects.
+   */
   whenTerminated(): Promise<void> {
-    if (this.closed) return endCommitted(this as ProcessHandle) ?? Promise.resolve()
+    if (this.closed)
+      return new Promise((resolve) => afterEndCommitted(this as ProcessHandle, resolve))
     return (this.extras.terminated ??= deferred<void>()).promise
   }
 
@@ -192,6 +202,15 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
   onTerminated(callback: () => void): void {
     if (this.closed) afterEndCommitted(this as ProcessHandle, callback)
     else (this.extras.terminationWaiters ??= []).push(callback)
+  }
+
+  /**
+   * Why its end does not count as committed, if it does not: on a `strict` or `batched` host its
+   * last checkpoint was refused (a `CheckpointNotCommittedError` at `'end'`). It still is in the
+   * state it ended in; what it reports (`execute()`, a parent, a worker's answer) is this error.
+   */
+  get endNotCommitted(): CheckpointNotCommittedError | undefined {
+    return this.rare?.endNotCommitted
   }
 
   private get closed(): boolean {

@@ -174,14 +174,21 @@ export class Runner implements ProcessHost {
     this.observeSteps()
   }
 
+  /**
+   * Settles once every checkpoint of `pid` handed over so far (by its steps and by every plugin)
+   * is committed; rejects, once all have settled, if a plugin's commit failed. Undefined when
+   * none is in flight.
+   */
   committing(pid: string): Promise<void> | undefined {
-    let pending = this.requested.get(pid)
+    let first = this.requested.get(pid)
+    let more: Promise<void>[] | undefined
     for (const plugin of this.committers) {
-      const more = plugin.committing?.(pid)
-      if (more !== undefined)
-        pending = pending === undefined ? more : Promise.all([pending, more]).then(() => undefined)
+      const pending = plugin.committing?.(pid)
+      if (pending === undefined) continue
+      if (first === undefined) first = pending
+      else (more ??= [first]).push(pending)
     }
-    return pending
+    return more === undefined ? first : allCommitted(more)
   }
 
   private observeSteps(): void {
@@ -355,6 +362,16 @@ export class Runner implements ProcessHost {
     this.live.delete(process.pid)
     this.tellPlugins('terminated', process, 'termination')
   }
+}
+
+/**
+ * Settles once every one of `commits` has, and rejects with the first failure if any failed: not
+ * at that failure (as `Promise.all` would), since a process then reported as not committed must
+ * not still have writes on their way.
+ */
+const allCommitted = async (commits: readonly Promise<void>[]): Promise<void> => {
+  const settled = await Promise.allSettled(commits)
+  for (const result of settled) if (result.status === 'rejected') throw result.reason
 }
 
 let shared: Runner | undefined

@@ -285,10 +285,13 @@ export const writeAheadScheduler =
  */
 export const checkpointEveryTransition = (store: WorkerStore, logger: Logger): RunnerPlugin => {
   const save = (process: ProcessHandle) => {
-    store.saveCheckpoint(bundle(process)).catch((error: unknown) => {
+    const data = bundle(process)
+    // What `store.committing(pid)` gives settles through a handler of this write attached before
+    // this one: whatever waits for it runs after this one, and so knows of the failure.
+    store.saveCheckpoint(data).catch((error: unknown) => {
       logger.error(`checkpoint of ${process.pid} failed: ${String(error)}`)
       // Fenced out: the tree is another worker's now, and this one stops (see `onFencedOut`).
-      if (!(error instanceof FencedOutError)) checkpointNotCommitted(process, error)
+      if (!(error instanceof FencedOutError)) checkpointNotCommitted(process, error, data)
     })
   }
   return {
