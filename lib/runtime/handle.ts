@@ -159,10 +159,7 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     })
   }
 
-  /**
-   * What `execute()` resolves to: the outputs, or a rejected promise of the failure, or of why
-   * its end was not committed.
-   */
+  /** What `execute()` gives: the outputs, or a rejection (the failure, or `endNotCommitted`). */
   private outcome(): O | Promise<never> {
     const notCommitted = this.rare?.endNotCommitted
     if (notCommitted !== undefined) return Promise.reject(notCommitted)
@@ -188,10 +185,7 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     else this.drive()
   }
 
-  /**
-   * Resolves when the process has terminated and closed, and by durability its end committed or
-   * known not to be (`endNotCommitted`). Never rejects.
-   */
+  /** Resolves once terminated, closed and its end committed or known not to be (never rejects). */
   whenTerminated(): Promise<void> {
     if (this.closed)
       return new Promise((resolve) => afterEndCommitted(this as ProcessHandle, resolve))
@@ -205,9 +199,8 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
   }
 
   /**
-   * Why its end does not count as committed, if it does not: on a `strict` or `batched` host its
-   * last checkpoint was refused (a `CheckpointNotCommittedError` at `'end'`). It still is in the
-   * state it ended in; what it reports (`execute()`, a parent, a worker's answer) is this error.
+   * Why its end does not count as committed (strict, batched: its last checkpoint was refused).
+   * It keeps the state it ended in, but reports this (`execute()`, to a parent, a worker answers).
    */
   get endNotCommitted(): CheckpointNotCommittedError | undefined {
     return this.rare?.endNotCommitted
