@@ -20,8 +20,10 @@ export interface CheckpointingOptions {
     to: StateName,
   ) => string | undefined
   /**
-   * Called when a save fails (default: log it on the runner's logger). On a `strict` runner the
-   * process then fails with a `CheckpointNotCommittedError` (see `checkpointNotCommitted`).
+   * Called when a save fails (default: log it on the runner's logger); one that throws is logged
+   * and ignored. On a `strict` runner the process then fails with a `CheckpointNotCommittedError`
+   * before its next step, and on a `strict` or `batched` one a refused last checkpoint is
+   * reported in place of its outcome (see `checkpointNotCommitted`).
    */
   readonly onError?: (error: unknown, process: ProcessHandle) => void
   /**

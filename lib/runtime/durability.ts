@@ -13,6 +13,11 @@
  * - `async`: checkpoints are written behind the steps, and `execute()` may resolve before the
  *   last one is committed (`runner.flush()` waits for them). A crash can lose any tail of steps,
  *   the end of a process included, even after its outcome was reported.
+ *
+ * A checkpoint that is not committed and will not be (the store refused it, a plugin's commit
+ * failed) is reported as a `CheckpointNotCommittedError`: on a `strict` host before the next
+ * step (the process fails there), and on a `strict` or `batched` host at the end, in place of
+ * the outcome (`execute()` rejects, a parent awaiting it sees it fail, a worker answers it).
  */
 
 /** A durability mode (see the module comment). */

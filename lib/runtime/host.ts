@@ -32,8 +32,9 @@ export interface ProcessHost {
   /** How far processes may run ahead of their checkpoints' commits (unset: `async`). */
   readonly durability?: Durability
   /**
-   * Resolves once every checkpoint of `pid` saved so far is committed; undefined when none is in
-   * flight (a step of a `strict` host waits for it, see `durability.ts`).
+   * Resolves once every checkpoint of `pid` saved so far is committed, rejects if one will not
+   * be; undefined when none is in flight (a step of a `strict` host waits for it, and the end of
+   * a process on a `strict` or `batched` one: see `durability.ts`, `commit-gate.ts`).
    */
   committing?(pid: string): Promise<void> | undefined
   /** How deep and long what a checkpointed process keeps may be (the defaults when unset). */

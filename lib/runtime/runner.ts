@@ -62,7 +62,9 @@ export interface RunnerPlugin {
   reachable?(pid: string): Promise<void>
   /**
    * Set by plugins that checkpoint: resolves once the checkpoints of `pid` handed to the store
-   * so far are committed, or undefined when none is in flight (see `durability`).
+   * so far are committed, or undefined when none is in flight (see `durability`). A rejection
+   * says they will not be: a strict process fails before its next step, and an end waited for
+   * is not committed (`CheckpointNotCommittedError`).
    */
   committing?(pid: string): Promise<void> | undefined
 }
