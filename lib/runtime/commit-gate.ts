@@ -31,8 +31,8 @@ export const waitsForCommit = (process: ProcessHandle): boolean => {
     },
     (reason: unknown) => {
       process.commitAwaited = false
-      if (process.hasTerminated()) endNotCommitted(process, reason)
-      else failBeforeNextStep(process, reason)
+      // Ended meanwhile (killed): its end waits for its own, later commit (`afterEndCommitted`).
+      if (!process.hasTerminated()) failBeforeNextStep(process, reason)
     },
   )
   return true

@@ -239,4 +239,22 @@ describe('a strict process whose plugin fails a commit before a step', () => {
     await turns()
     expect(unhandled).toEqual([])
   })
+
+  it('killed while it waits for that commit, ends as its own last commit says', async () => {
+    const runner = quietRunner({
+      durability: 'strict',
+      plugins: [shipping((to, i) => to === 'RUNNING' && i === 1, 30)],
+    })
+    const process = Counted.create({ n: 5 }, { runner })
+    const done = within(process.execute())
+    while ((process.ctx as { i: number }).i < 1)
+      await new Promise((resolve) => setTimeout(resolve, 1))
+    expect(await process.kill('enough')).toBe(true)
+    // The KILLED checkpoint was committed: the end is, and execute() says KILLED.
+    const outcome = (await done) as { error?: Error }
+    expect(outcome.error?.name).toBe('KilledError')
+    expect(process.endNotCommitted).toBeUndefined()
+    await turns()
+    expect(unhandled).toEqual([])
+  })
 })
