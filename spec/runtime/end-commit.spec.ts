@@ -12,7 +12,7 @@ import type { Bundle } from '../../lib/checkpoint/bundle.js'
 import { launch, out, toContext } from '../../lib/commands/index.js'
 import { InMemoryPersister } from '../../lib/persistence/memory.js'
 import { input, output } from '../../lib/ports/index.js'
-import { defineWorkChain } from '../../lib/runtime/define.js'
+import { defineProcess, defineWorkChain } from '../../lib/runtime/define.js'
 import type { Durability } from '../../lib/runtime/durability.js'
 import { CheckpointNotCommittedError } from '../../lib/runtime/errors.js'
 import type { RunnerPlugin } from '../../lib/runtime/runner.js'
@@ -157,6 +157,33 @@ describe('the end of a process on a strict or batched runner', () => {
       expect(unhandled).toEqual([])
     })
   }
+
+  it('counts the end committed when a refused FINISHED is followed by a committed EXCEPTED', async () => {
+    /** Refuses every FINISHED checkpoint. */
+    class FinishedRefusingStore extends InMemoryPersister {
+      override async saveCheckpoint(bundle: Bundle, tag?: string): Promise<void> {
+        if (bundle.snapshot.state._tag === 'FINISHED') throw new Error('refused')
+        await super.saveCheckpoint(bundle, tag)
+      }
+    }
+    const hookFailed = new Error('the finishing hook failed')
+    const FailsToFinish = defineProcess({
+      name: 'FailsToFinish',
+      hooks: {
+        onFinish() {
+          throw hookFailed
+        },
+      },
+      steps: { run: () => 42 },
+    })
+    const store = new FinishedRefusingStore()
+    const runner = checkpointed('strict', store)
+    const process = FailsToFinish.create(undefined, { runner })
+    // FINISHED, then EXCEPTED by the hook: the store holds EXCEPTED, the end it reports.
+    expect(await within(process.execute())).toEqual({ error: hookFailed })
+    expect(process.endNotCommitted).toBeUndefined()
+    expect((await store.loadCheckpoint(process.pid)).snapshot.state._tag).toBe('EXCEPTED')
+  })
 
   it('settles the end once every plugin has settled its commit, not at the first failure', async () => {
     const timeline: string[] = []
