@@ -18,7 +18,8 @@ import { Client } from 'pg'
 
 const run = promisify(execFile)
 
-const RABBITMQ_SCRIPT = fileURLToPath(
+/** scripts/services/rabbitmq.sh. */
+export const RABBITMQ_SCRIPT = fileURLToPath(
   new URL('../../scripts/services/rabbitmq.sh', import.meta.url),
 )
 
@@ -153,7 +154,7 @@ export interface PrivateBroker extends Broker {
 }
 
 /** A port that can be bound on loopback, in the range scripts/test.sh uses. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const port = 20_000 + Math.floor(Math.random() * 10_000)
     const free = await new Promise<boolean>((resolve) => {
