@@ -49,6 +49,10 @@ export class StepContextDraft {
 
   /** What `fn` receives as its context. */
   for(fn: object): Draft<any> {
+    // Once the draft exists a stand-in would save nothing: a step called after a predicate that
+    // read the context (every `while_` iteration) gets the draft without a lookup in `touching`.
+    const draft = this.draft
+    if (draft !== undefined) return draft
     // An array's stand-in could not pass for it (`Array.isArray` looks at a proxy's target).
     if (touching.has(fn) || Array.isArray(this.base)) return this.real
     const { proxy, revoke } = Proxy.revocable<Draft<any>>(

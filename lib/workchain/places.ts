@@ -98,10 +98,11 @@ export const placesOf = (outline: Block): Place => {
 
 /**
  * Take one step of `outline` from `cursor`, evaluating the predicates on the way (an `if_`'s
- * once when it is entered, a `while_`'s before each iteration); see `Cursor.resolve`.
+ * once when it is entered, a `while_`'s before each iteration); see `Cursor.resolve`. A body
+ * that keeps the outline's root place passes it, and saves a lookup per step call.
  */
-export const walk = (outline: Block, w: Walk): Hit => {
-  const found = walkBlock(outline, w, 0, placesOf(outline))
+export const walk = (outline: Block, w: Walk, root: Place = placesOf(outline)): Hit => {
+  const found = walkBlock(outline, w, 0, root)
   return found === DONE ? END : found
 }
 
