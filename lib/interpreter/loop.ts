@@ -106,10 +106,8 @@ export class ProcessLoop<O = unknown> {
   }
 
   private process(event: ProcessEvent, onAnswer: OnAnswer | undefined): void {
-    // Indexed rather than destructured: destructuring goes through the array iterator, per event.
-    const moved = transition(this.snap, event)
-    const effects = moved[1]
-    this.snap = moved[0]
+    const [next, effects] = transition(this.snap, event)
+    this.snap = next
     if (onAnswer !== undefined) onAnswer(answersIn(effects))
     this.performAll(effects)
   }

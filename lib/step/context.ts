@@ -33,21 +33,6 @@ const isPlainEmpty = (value: object): boolean => {
 /** Step functions (and predicates) seen to use their context: they get the draft itself. */
 const touching = new WeakSet<object>()
 
-/**
- * The function last found in `touching`, checked first: the first function of a step call is
- * most often the one of the call before (a `while_` predicate, a plain step), and comparing it
- * costs nothing where the lookup costs a hash probe per step. `touching` only grows, so a
- * function once found there stays a right answer.
- */
-let lastTouching: object | undefined = undefined
-
-const touches = (fn: object): boolean => {
-  if (fn === lastTouching) return true
-  if (!touching.has(fn)) return false
-  lastTouching = fn
-  return true
-}
-
 /** The context of one step call: its predicates and its step share one draft. */
 export class StepContextDraft {
   private draft: Draft<any> | undefined = undefined
@@ -64,12 +49,8 @@ export class StepContextDraft {
 
   /** What `fn` receives as its context. */
   for(fn: object): Draft<any> {
-    // Once the draft exists a stand-in would save nothing: a step called after a predicate that
-    // read the context (every `while_` iteration) gets the draft without a lookup in `touching`.
-    const draft = this.draft
-    if (draft !== undefined) return draft
     // An array's stand-in could not pass for it (`Array.isArray` looks at a proxy's target).
-    if (touches(fn) || Array.isArray(this.base)) return this.real
+    if (touching.has(fn) || Array.isArray(this.base)) return this.real
     const { proxy, revoke } = Proxy.revocable<Draft<any>>(
       { owner: this, fn } as never,
       FORWARD as ProxyHandler<Draft<any>>,

@@ -83,7 +83,7 @@ export const workChainBody = (
         if (resolved._tag !== 'Step') throw new Error(`${name}: no step at the journal position`)
         return located(resolved.name, position.cursor)
       }
-      const hit = walk(outline, new Predicates(name, steps, position.cursor, context, view), root)
+      const hit = walk(outline, new Predicates(name, steps, position.cursor, context, view))
       switch (hit._tag) {
         case 'Step':
           return (hit.place.located ??= located(hit.name, hit.place.cursor, hit.place.position))

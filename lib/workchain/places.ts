@@ -98,11 +98,10 @@ export const placesOf = (outline: Block): Place => {
 
 /**
  * Take one step of `outline` from `cursor`, evaluating the predicates on the way (an `if_`'s
- * once when it is entered, a `while_`'s before each iteration); see `Cursor.resolve`. A body
- * that keeps the outline's root place passes it, and saves a lookup per step call.
+ * once when it is entered, a `while_`'s before each iteration); see `Cursor.resolve`.
  */
-export const walk = (outline: Block, w: Walk, root: Place = placesOf(outline)): Hit => {
-  const found = walkBlock(outline, w, 0, root)
+export const walk = (outline: Block, w: Walk): Hit => {
+  const found = walkBlock(outline, w, 0, placesOf(outline))
   return found === DONE ? END : found
 }
 

@@ -61,15 +61,6 @@ describe('StepContextDraft', () => {
     second.close()
   })
 
-  it('gives a function called once the draft is open (a predicate read the context) the draft itself', () => {
-    const context = new StepContextDraft(base())
-    const predicate = () => undefined
-    const step = () => undefined
-    expect((context.for(predicate) as { n: number }).n).toBe(1)
-    expect(context.for(step)).toBe(context.real)
-    context.close()
-  })
-
   it('shares one draft between the predicates and the step of one call', () => {
     const context = new StepContextDraft(base())
     const predicate = () => undefined
