@@ -6,7 +6,8 @@
  * Nothing is lost or reordered: the lines of a turn are written in the order they were logged,
  * before the next turn's; a stderr line (a warning, an error) is written at once, after the
  * stdout lines logged before it; and the program's output is written out when it exits (also by
- * `process.exit`) and before Node reports an uncaught exception or unhandled rejection.
+ * `process.exit`) and before Node reports an uncaught exception or unhandled rejection. Only a
+ * program killed outright (SIGKILL, a signal it does not handle) loses its last turn's lines.
  */
 
 /** A stream the log writes text to: `process.stdout`, `process.stderr`, or any other. */
