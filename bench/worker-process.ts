@@ -5,7 +5,19 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { ROOT } from './servers.js'
+
+const HERE = fileURLToPath(import.meta.url)
+/**
+ * Run from the sources (`--tsx`), the worker runs through tsx too; run from the compiled copy
+ * (bench/results/compiled), it runs the compiled `plumpy-ts` and definitions in plain Node, as
+ * users run the built command.
+ */
+const TYPESCRIPT = HERE.endsWith('.ts')
+/** The compiled tree beside this file (bench/results/compiled), or the repository. */
+const CODE = TYPESCRIPT ? ROOT : join(HERE, '..', '..')
+const program = (path: string) => join(CODE, TYPESCRIPT ? path : path.replace(/\.ts$/, '.js'))
 
 /** `plumpy-ts worker`, resolved once it says it is ready. */
 export const startWorker = (
@@ -18,9 +30,8 @@ export const startWorker = (
     const child = spawn(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        join(ROOT, 'lib/cli/main.ts'),
+        ...(TYPESCRIPT ? ['--import', 'tsx'] : []),
+        program('lib/cli/main.ts'),
         'worker',
         '--broker',
         broker,
@@ -29,7 +40,7 @@ export const startWorker = (
         '--prefix',
         prefix,
         '--definitions',
-        join(ROOT, 'examples/scaling/definitions.ts'),
+        program('examples/scaling/definitions.ts'),
         '--name',
         'roundtrip',
         ...more,

@@ -16,6 +16,7 @@ import { statusCommand } from './commands/status.js'
 import { watchCommand } from './commands/watch.js'
 import { workerCommand } from './commands/worker.js'
 import { EXIT_CODES_HELP, exitCodeOf, messageOf } from './errors.js'
+import { flushProcessLog } from './operate/log-output.js'
 
 const program = new Command()
   .name('plumpy-ts')
@@ -39,6 +40,8 @@ try {
   await program.parseAsync()
 } catch (error) {
   const message = messageOf(error)
+  // What the command logged comes before why it failed.
+  flushProcessLog()
   if (message !== undefined) console.error(`plumpy-ts: ${message}`)
   process.exitCode = exitCodeOf(error)
 }

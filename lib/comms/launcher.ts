@@ -30,8 +30,7 @@
  * - with `nowait`, the pid is the answer: the process runs, elsewhere.
  */
 import { bundle, type Bundle } from '../checkpoint/bundle.js'
-import { CheckpointError } from '../checkpoint/errors.js'
-import type { Persister } from '../persistence/persister.js'
+import { findCheckpoint, type Persister } from '../persistence/persister.js'
 import { isTransientStoreError } from '../persistence/transient.js'
 import type { ProcessHandle } from '../runtime/handle.js'
 import { loadProcess } from '../runtime/load.js'
@@ -276,10 +275,7 @@ export class ProcessLauncher {
   private async storedCheckpoint(pid: string): Promise<Bundle | undefined> {
     const persister = this.options.persister
     if (persister === undefined) return undefined
-    return persister.loadCheckpoint(pid).catch((error: unknown) => {
-      if (error instanceof CheckpointError && error.problem === 'not-found') return undefined
-      throw error
-    })
+    return findCheckpoint(persister, pid)
   }
 
   private createProcess(task: LaunchTask | CreateTask, runner: Runner): ProcessHandle {

@@ -95,6 +95,11 @@ export class InMemoryPersister implements Persister, ProcessCatalog, ProcessHist
     return loadStored(text, pid, tag)
   }
 
+  async findCheckpoint(pid: string, tag?: string): Promise<Bundle | undefined> {
+    const text = this.store.get(pid)?.get(tag)
+    return text === undefined ? undefined : loadStored(text, pid, tag)
+  }
+
   async getCheckpoints(): Promise<PersistedCheckpoint[]> {
     const all: PersistedCheckpoint[] = []
     for (const [pid, tags] of this.store) for (const tag of tags.keys()) all.push({ pid, tag })

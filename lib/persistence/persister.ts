@@ -3,6 +3,7 @@
  * SQLite, PostgreSQL) passes the same conformance suite (`spec/persistence/conformance.ts`).
  */
 import type { Bundle } from '../checkpoint/bundle.js'
+import { CheckpointError } from '../checkpoint/errors.js'
 
 /** The address of one stored checkpoint. `tag` is undefined for the untagged (latest) one. */
 export interface PersistedCheckpoint {
@@ -27,6 +28,12 @@ export interface Persister {
   saveCheckpoint(bundle: Bundle, tag?: string): Promise<void>
   /** Load the checkpoint (pid, tag); a `CheckpointError` ('not-found', 'malformed'…) otherwise. */
   loadCheckpoint(pid: string, tag?: string): Promise<Bundle>
+  /**
+   * Load the checkpoint (pid, tag), or undefined when none is stored, for callers to whom none is
+   * no failure (a new launch looks for one): no `not-found` error is built, its stack neither.
+   * Other failures reject as `loadCheckpoint`'s do. Optional: see {@link findCheckpoint}.
+   */
+  findCheckpoint?(pid: string, tag?: string): Promise<Bundle | undefined>
   /** Every stored checkpoint's address. */
   getCheckpoints(): Promise<PersistedCheckpoint[]>
   /** The addresses of one process's checkpoints. */
@@ -43,4 +50,20 @@ export interface Persister {
   damaged?(): Promise<DamagedEntry[]>
   /** Release connections and handles. */
   close(): Promise<void>
+}
+
+/**
+ * The checkpoint (pid, tag) of `persister`, or undefined when it holds none: through its
+ * `findCheckpoint` when it has one, else `loadCheckpoint` with its `not-found` error caught.
+ */
+export const findCheckpoint = (
+  persister: Persister,
+  pid: string,
+  tag?: string,
+): Promise<Bundle | undefined> => {
+  if (persister.findCheckpoint !== undefined) return persister.findCheckpoint(pid, tag)
+  return persister.loadCheckpoint(pid, tag).catch((error: unknown) => {
+    if (error instanceof CheckpointError && error.problem === 'not-found') return undefined
+    throw error
+  })
 }

@@ -27,7 +27,11 @@
  */
 import { bundle, type Bundle } from '../checkpoint/bundle.js'
 import { FencedOutError } from '../persistence/fence.js'
-import type { PersistedCheckpoint, Persister } from '../persistence/persister.js'
+import {
+  findCheckpoint,
+  type PersistedCheckpoint,
+  type Persister,
+} from '../persistence/persister.js'
 import { isTransientStoreError } from '../persistence/transient.js'
 import { silentLogger, type Logger, type Scheduler } from '../runtime/environment.js'
 import { checkpointNotCommitted } from '../runtime/commit-gate.js'
@@ -221,6 +225,10 @@ export class WorkerStore implements Persister {
 
   loadCheckpoint(pid: string, tag?: string): Promise<Bundle> {
     return this.inner.loadCheckpoint(pid, tag)
+  }
+
+  findCheckpoint(pid: string, tag?: string): Promise<Bundle | undefined> {
+    return findCheckpoint(this.inner, pid, tag)
   }
 
   getCheckpoints(): Promise<PersistedCheckpoint[]> {

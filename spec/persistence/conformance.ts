@@ -6,7 +6,7 @@
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Bundle } from '../../lib/checkpoint/bundle.js'
-import type { Persister } from '../../lib/persistence/persister.js'
+import { findCheckpoint, type Persister } from '../../lib/persistence/persister.js'
 import { incrementalChecks } from './conformance-incremental.js'
 import { damagedBody } from './damage.js'
 import {
@@ -94,6 +94,23 @@ export const persisterConformance = (
       await expectCheckpointError(persister.loadCheckpoint(created.pid, ''), created.pid, '', [
         'not-found',
       ])
+    })
+
+    it('finds a stored checkpoint, answers undefined for a missing one, rejects a corrupt one', async () => {
+      expect(await findCheckpoint(persister, 'nobody')).toBeUndefined()
+      await persister.saveCheckpoint(created, 'only-this')
+      expect(await findCheckpoint(persister, created.pid)).toBeUndefined()
+      expect(await findCheckpoint(persister, created.pid, '')).toBeUndefined()
+      expectSame((await findCheckpoint(persister, created.pid, 'only-this'))!, created)
+      await persister.saveCheckpoint(finished)
+      expectSame((await findCheckpoint(persister, finished.pid))!, finished)
+      await store.corrupt(finished.pid, undefined)
+      await expectCheckpointError(
+        findCheckpoint(persister, finished.pid),
+        finished.pid,
+        undefined,
+        ['unreadable', 'malformed'],
+      )
     })
 
     it('lists every checkpoint, and those of one process', async () => {

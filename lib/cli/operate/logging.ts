@@ -4,11 +4,13 @@
  * `msg` and, on lines about a process, `pid`, `definition` and `step`; or `pretty` (the default),
  * the same records as `[worker <name>] <Definition pid step: >message` lines, information on
  * stdout, warnings and errors on stderr, written directly (pino-pretty's own layout puts the
- * message after a coloured level and a time, and would break the lines people grep for).
+ * message after a coloured level and a time, and would break the lines people grep for). Either
+ * way the lines of one turn of the event loop go out in one write (`log-output.ts`).
  */
 import { InvalidArgumentError, type Command } from 'commander'
 import { pino, type Level } from 'pino'
 import { describeLogContext, type LogContext, type Logger } from '../../runtime/environment.js'
+import { processLogOutput, type LogOutput } from './log-output.js'
 
 /** The levels `--log-level` takes, quietest last. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
@@ -58,28 +60,35 @@ const LEVEL_VALUES: Readonly<Record<LogLevelName, number>> = {
 }
 
 /**
- * Readable lines, written straight to stdout (warnings and errors to stderr): no record is
+ * Readable lines, written straight to the output (warnings and errors to stderr): no record is
  * serialised only to be parsed back, which a worker logging two lines per process would feel.
  */
-const prettyLogger = (name: string, level: LogLevelName): Logger => {
+const prettyLogger = (name: string, level: LogLevelName, output: LogOutput): Logger => {
   const threshold = LEVEL_VALUES[level]
   const at =
-    (value: number, prefix: string, stream: NodeJS.WriteStream) =>
+    (value: number, prefix: string, stream: 'out' | 'err') =>
     (message: string, context?: LogContext): void => {
       if (value < threshold) return
-      stream.write(`[worker ${name}] ${prefix}${describeLogContext(context)}${message}\n`)
+      output[stream](`[worker ${name}] ${prefix}${describeLogContext(context)}${message}\n`)
     }
   return {
-    debug: at(LEVEL_VALUES.debug, '', process.stdout),
-    info: at(LEVEL_VALUES.info, '', process.stdout),
-    warn: at(LEVEL_VALUES.warn, 'warning: ', process.stderr),
-    error: at(LEVEL_VALUES.error, 'error: ', process.stderr),
+    debug: at(LEVEL_VALUES.debug, '', 'out'),
+    info: at(LEVEL_VALUES.info, '', 'out'),
+    warn: at(LEVEL_VALUES.warn, 'warning: ', 'err'),
+    error: at(LEVEL_VALUES.error, 'error: ', 'err'),
   }
 }
 
-/** A `Logger` for a program named `name` (a worker's name): pino's JSON lines, or readable ones. */
-export const cliLogger = (name: string, options: LogOptions): Logger => {
-  if (options.logFormat === 'pretty') return prettyLogger(name, options.logLevel)
+/**
+ * A `Logger` for a program named `name` (a worker's name): pino's JSON lines, or readable ones,
+ * on `output` (default: the program's stdout and stderr).
+ */
+export const cliLogger = (
+  name: string,
+  options: LogOptions,
+  output: LogOutput = processLogOutput(),
+): Logger => {
+  if (options.logFormat === 'pretty') return prettyLogger(name, options.logLevel, output)
   const log = pino(
     {
       level: options.logLevel,
@@ -87,7 +96,8 @@ export const cliLogger = (name: string, options: LogOptions): Logger => {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    pino.destination({ fd: 1, sync: true }),
+    // Every record on stdout, as pino writes them.
+    { write: (line: string) => output.out(line) },
   )
   const at =
     (level: Level) =>

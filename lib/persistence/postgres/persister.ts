@@ -220,9 +220,15 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
   }
 
   async loadCheckpoint(pid: string, tag?: string): Promise<Bundle> {
+    const found = await this.findCheckpoint(pid, tag)
+    if (found === undefined) throw notFound(pid, tag)
+    return found
+  }
+
+  async findCheckpoint(pid: string, tag?: string): Promise<Bundle | undefined> {
     const result = await this.query('load', [pid, tagKey(tag)])
     const row = result.rows[0] as LoadRow | undefined
-    if (row === undefined) throw notFound(pid, tag)
+    if (row === undefined) return undefined
     const decoded = reassemble(storedRows(row), pid, tag)
     if (E.isLeft(decoded)) throw decoded.left
     return decoded.right

@@ -238,14 +238,25 @@ export class SqlitePersister
     return this.loadNow(pid, tag)
   }
 
+  async findCheckpoint(pid: string, tag?: string): Promise<Bundle | undefined> {
+    this.saves.flush()
+    return this.findNow(pid, tag)
+  }
+
   private loadNow(pid: string, tag: string | undefined): Bundle {
+    const found = this.findNow(pid, tag)
+    if (found === undefined) throw notFound(pid, tag)
+    return found
+  }
+
+  private findNow(pid: string, tag: string | undefined): Bundle | undefined {
     const key = tagKey(tag)
     const head = this.statements.loadHead.get(pid, key) as HeadRow | undefined
-    if (head === undefined) throw notFound(pid, tag)
+    if (head === undefined) return undefined
     // Whole bodies (the common case) need no transaction: one SELECT reads one commit.
     const rows: StoredRows | undefined =
       head.version === head.base ? { ...head, patches: [] } : this.readRows(pid, key)
-    if (rows === undefined) throw notFound(pid, tag)
+    if (rows === undefined) return undefined
     const decoded = reassemble(rows, pid, tag)
     if (E.isLeft(decoded)) throw decoded.left
     return decoded.right
