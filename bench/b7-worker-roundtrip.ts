@@ -14,7 +14,9 @@
  * and synchronous commits on, `PLUMPY_PG_DURABLE=1`), and stopped at the end; SQLite is a fresh
  * file in a temp directory. Prints the median and p99 of the sequential round trips, their rate,
  * the CPU the worker and the client spent per round trip, and, with `--concurrent N`, N launches
- * sent at once: their rate and the worker's CPU per launch. Not part of `npm run bench`: it needs
+ * sent at once: their rate and the CPU each program spent per launch (the worker, the client, and
+ * the broker and the database with their child processes when they are private servers), which
+ * bounds the rate this machine's cores can reach. Not part of `npm run bench`: it needs
  * the servers and takes a minute.
  */
 import type { ChildProcess } from 'node:child_process'
@@ -27,7 +29,7 @@ import { AmqpCommunicator } from '../lib/comms/amqp/index.js'
 import { RemoteProcessController, silentLogger } from '../lib/index.js'
 import { Work } from '../examples/scaling/definitions.js'
 import { startBroker, startPostgres, type Server } from './servers.js'
-import { cpuMs, percentile, startWorker } from './worker-process.js'
+import { cpuMs, percentile, startWorker, treeCpuMs } from './worker-process.js'
 
 /** One launch of `Work`, checked. */
 const launch = async (controller: RemoteProcessController, index: number) => {
@@ -100,13 +102,30 @@ const main = async () => {
         `client ${(clientMs / count).toFixed(2)} ms (the servers not counted)`,
     )
     if (concurrent > 0) {
-      const cpuBefore = cpuMs(worker.pid)
+      // Every program's CPU: the worker, this client, and the servers when they are ours.
+      const programs: Record<string, number | undefined> = {
+        worker: worker.pid,
+        broker: broker.pid,
+        database: database?.pid,
+      }
+      const before = Object.entries(programs).map(([name, pid]) => [name, treeCpuMs(pid)] as const)
+      const clientBefore = process.cpuUsage()
       const started = performance.now()
       await Promise.all(Array.from({ length: concurrent }, (_, i) => launch(controller, i)))
       const elapsed = performance.now() - started
+      const clientUsed = process.cpuUsage(clientBefore)
+      const perLaunch = [
+        ...before.map(
+          ([name, ms]) => [name, (treeCpuMs(programs[name]) - ms) / concurrent] as const,
+        ),
+        ['client', (clientUsed.user + clientUsed.system) / 1000 / concurrent] as const,
+      ].filter(([, ms]) => !Number.isNaN(ms))
+      const total = perLaunch.reduce((sum, [, ms]) => sum + ms, 0)
       console.log(
-        `${concurrent} launches at once: ${Math.round((concurrent * 1000) / elapsed)} launches/s, ` +
-          `worker CPU ${((cpuMs(worker.pid) - cpuBefore) / concurrent).toFixed(2)} ms per launch`,
+        `${concurrent} launches at once: ${Math.round((concurrent * 1000) / elapsed)} launches/s; ` +
+          `CPU per launch: ${perLaunch.map(([name, ms]) => `${name} ${ms.toFixed(3)}`).join(', ')} ms, ` +
+          `${total.toFixed(3)} in all: at most ${Math.round((cpus().length * 1000) / total)} ` +
+          `launches/s on ${cpus().length} cores`,
       )
     }
   } finally {

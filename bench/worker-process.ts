@@ -3,7 +3,7 @@
  * they read about it: its CPU time, and percentiles of what they measure.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ROOT } from './servers.js'
@@ -77,6 +77,33 @@ export const cpuMs = (pid: number | undefined): number => {
   } catch {
     return NaN
   }
+}
+
+/**
+ * utime + stime in ms of a process and every live process below it (a server's workers: the
+ * PostgreSQL backends under the postmaster, the Erlang VM's helpers), from /proc (Linux).
+ */
+export const treeCpuMs = (root: number | undefined): number => {
+  if (root === undefined) return NaN
+  const children = new Map<number, number[]>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)])
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  let total = 0
+  const stack = [root]
+  for (let pid = stack.pop(); pid !== undefined; pid = stack.pop()) {
+    const own = cpuMs(pid)
+    if (!Number.isNaN(own)) total += own
+    stack.push(...(children.get(pid) ?? []))
+  }
+  return total
 }
 
 /** The `p`th percentile of sorted values. */
