@@ -6,7 +6,7 @@
 import type { Bundle } from '../checkpoint/bundle.js'
 import { CheckpointError } from '../checkpoint/errors.js'
 import type { DefinitionRegistry } from '../checkpoint/registry.js'
-import type { Persister } from '../persistence/persister.js'
+import { findCheckpoint, type Persister } from '../persistence/persister.js'
 import type { ProcessDefinition } from '../process/definition.js'
 import type { Position } from '../process/position.js'
 import { Cursor } from '../workchain/cursor.js'
@@ -85,13 +85,9 @@ const utc = (ms: number | undefined): string =>
 
 /** Loads the checkpoint of `pid`, or says plainly that there is none. */
 export const loadStoredProcess = async (persister: Persister, pid: string): Promise<Bundle> => {
-  try {
-    return await persister.loadCheckpoint(pid)
-  } catch (error) {
-    if (error instanceof CheckpointError && error.problem === 'not-found')
-      throw new UnknownProcessError(pid)
-    throw error
-  }
+  const stored = await findCheckpoint(persister, pid)
+  if (stored === undefined) throw new UnknownProcessError(pid)
+  return stored
 }
 
 /** No process with that pid in the store. */

@@ -13,8 +13,7 @@
  * ancestors).
  */
 import type { Bundle } from '../checkpoint/bundle.js'
-import { CheckpointError } from '../checkpoint/errors.js'
-import type { Persister } from '../persistence/persister.js'
+import { findCheckpoint, type Persister } from '../persistence/persister.js'
 import { isTerminal } from '../process/state.js'
 import type { Ownership } from './ownership.js'
 
@@ -109,10 +108,7 @@ class StoredProcesses {
 
   async get(pid: string): Promise<Bundle | undefined> {
     if (this.loaded.has(pid)) return this.loaded.get(pid)
-    const data = await this.persister.loadCheckpoint(pid).catch((error: unknown) => {
-      if (error instanceof CheckpointError && error.problem === 'not-found') return undefined
-      throw error
-    })
+    const data = await findCheckpoint(this.persister, pid)
     this.loaded.set(pid, data)
     return data
   }

@@ -11,31 +11,16 @@ import { describe, expect, it } from 'vitest'
 import type { Bundle } from '../../lib/checkpoint/bundle.js'
 import { launch, out, toContext } from '../../lib/commands/index.js'
 import { InMemoryPersister } from '../../lib/persistence/memory.js'
-import { input, output } from '../../lib/ports/index.js'
+import { output } from '../../lib/ports/index.js'
 import { defineProcess, defineWorkChain } from '../../lib/runtime/define.js'
 import type { Durability } from '../../lib/runtime/durability.js'
 import { CheckpointNotCommittedError } from '../../lib/runtime/errors.js'
 import type { RunnerPlugin } from '../../lib/runtime/runner.js'
-import { while_ } from '../../lib/workchain/index.js'
 import { recordUnhandledRejections } from '../support/unhandled.js'
+import { Counted } from '../workchain/helpers.js'
 import { quietRunner, turns } from './helpers.js'
 
 const unhandled = recordUnhandledRejections()
-
-/** Counts to `n`, one step at a time, and outputs the count. */
-const Counted = defineWorkChain({
-  name: 'Counted',
-  spec: { inputs: { n: input(t.number) }, outputs: { count: output(t.number) } },
-  context: () => ({ i: 0 }),
-  steps: {
-    more: (ctx, { inputs }) => ctx.i < inputs.n,
-    inc(ctx) {
-      ctx.i += 1
-    },
-    report: (ctx) => out('count', ctx.i),
-  },
-  outline: (s) => [while_(s.more)(s.inc), s.report],
-})
 
 /** Awaits a `Counted` child and outputs its count. */
 const Parent = defineWorkChain({

@@ -6,41 +6,22 @@
  */
 import { mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
-import * as t from 'io-ts'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Bundle } from '../../lib/checkpoint/bundle.js'
 import { DefinitionRegistry } from '../../lib/checkpoint/registry.js'
-import { out } from '../../lib/commands/index.js'
 import { RemoteProcessController } from '../../lib/comms/controller.js'
 import { RemoteError } from '../../lib/comms/errors.js'
 import { LocalCommunicator } from '../../lib/comms/local.js'
 import { SqlitePersister } from '../../lib/persistence/sqlite/index.js'
-import { input, output } from '../../lib/ports/index.js'
-import { defineWorkChain } from '../../lib/runtime/define.js'
 import type { Durability } from '../../lib/runtime/durability.js'
 import { silentLogger } from '../../lib/runtime/environment.js'
-import { while_ } from '../../lib/workchain/index.js'
 import { LocalClaims, LocalOwnership } from '../../lib/worker/ownership.js'
 import { Worker } from '../../lib/worker/worker.js'
 import { recordUnhandledRejections } from '../support/unhandled.js'
+import { Counted } from '../workchain/helpers.js'
 import { scratchDir } from './harness.js'
 
 const unhandled = recordUnhandledRejections()
-
-/** Counts to `n`, one step at a time, and outputs the count. */
-const Counted = defineWorkChain({
-  name: 'Counted',
-  spec: { inputs: { n: input(t.number) }, outputs: { count: output(t.number) } },
-  context: () => ({ i: 0 }),
-  steps: {
-    more: (ctx, { inputs }) => ctx.i < inputs.n,
-    inc(ctx) {
-      ctx.i += 1
-    },
-    report: (ctx) => out('count', ctx.i),
-  },
-  outline: (s) => [while_(s.more)(s.inc), s.report],
-})
 
 /** A SQLite store that refuses, for good, the FINISHED checkpoint of the pid `refused`. */
 class EndRefusingStore extends SqlitePersister {
