@@ -11,7 +11,7 @@ import type { Clock, Logger } from '../runtime/environment.js'
 import type { Communicator, MessageOrigin } from './communicator.js'
 import { pidProblem } from '../runtime/pid.js'
 import { receiveSignal, sendResume } from '../runtime/signals.js'
-import { endCommitted } from '../runtime/commit-gate.js'
+import { answerOnceCommitted, refusalMark } from '../runtime/commit-gate.js'
 import { waitsOf, type WaitItem } from '../waits/describe.js'
 import { keptOf, type KeptItem } from '../waits/inbox.js'
 import type { ProcessSnapshot } from '../process/snapshot.js'
@@ -97,23 +97,18 @@ export const processControl = (
     }
   }
 
+  // Where the durability mode keeps what was reported (strict, batched), the sender hears of
+  // what it sent once the checkpoint recording it is committed, and of the refusal if it is not.
   const answer = (process: ProcessHandle, ctime: number, message: IntentMessage) => {
-    switch (message.intent) {
-      case 'status':
-        return statusOf(process, ctime)
-      case 'signal': {
-        // Checked against the wait for it; a refusal reaches the sender as a remote error. A
-        // signal without a name is a resume.
-        if (message.name === undefined) sendResume(process, message.payload)
-        else receiveSignal(process, message.name, message.payload)
-        // Where the durability mode keeps what was reported (strict, batched), the sender hears
-        // of it once the checkpoint holding the signal is committed.
-        const committed = endCommitted(process)
-        return committed === undefined ? true : committed.then(() => true)
-      }
-      default:
-        return control(process, message)
-    }
+    if (message.intent === 'status') return statusOf(process, ctime)
+    const mark = refusalMark(process)
+    if (message.intent !== 'signal')
+      return control(process, message).then((done) => answerOnceCommitted(process, mark, done))
+    // Checked against the wait for it; a refusal reaches the sender as a remote error. A signal
+    // without a name is a resume.
+    if (message.name === undefined) sendResume(process, message.payload)
+    else receiveSignal(process, message.name, message.payload)
+    return answerOnceCommitted(process, mark, true)
   }
 
   const obey = (process: ProcessHandle, message: ControlIntent) =>

@@ -1,7 +1,7 @@
 /**
  * Where a process waits for the commits of its checkpoints, by its host's durability mode (see
- * `durability.ts`): before each step on a `strict` host, and before it counts as ended on a
- * `strict` or `batched` one.
+ * `durability.ts`): before each step on a `strict` host, before it counts as ended on a
+ * `strict` or `batched` one, and before a signal sent to it on such a host is answered.
  */
 import type { Bundle } from '../checkpoint/bundle.js'
 import { errorInfo } from '../process/errors.js'
@@ -75,6 +75,7 @@ export const checkpointNotCommitted = (
   reason: unknown,
   refused: Bundle,
 ): void => {
+  checkpointRefused(process, reason)
   if (process.hasTerminated()) {
     // The last checkpoint holds the state it ended in; FINISHED refused and then EXCEPTED (a
     // finishing hook that failed) committed is a committed end.
@@ -95,4 +96,44 @@ const failBeforeNextStep = (process: ProcessHandle, reason: unknown): void => {
 const endNotCommitted = (process: ProcessHandle, reason: unknown): void => {
   if (!endsWhenCommitted(process.host.durability)) return
   process.extras.endNotCommitted ??= new CheckpointNotCommittedError(process.pid, reason, 'end')
+}
+
+/**
+ * A checkpoint of `process` was not committed and will not be: refused by the store (see
+ * `checkpointNotCommitted`), or by the fence of a worker that lost the process's tree. Counted,
+ * so that an answer waiting for that commit (`answerOnceCommitted`) is not given as if it were.
+ */
+export const checkpointRefused = (process: ProcessHandle, reason: unknown): void => {
+  const extras = process.extras
+  extras.refusedCheckpoints += 1
+  extras.lastRefusal = reason
+}
+
+/** How many checkpoints of `process` were refused so far: the mark `answerOnceCommitted` takes. */
+export const refusalMark = (process: ProcessHandle): number => process.extras.refusedCheckpoints
+
+/**
+ * The answer to what was sent to `process` (a signal, a resume, a pause, a play, a kill), where
+ * its host reports only what is committed (`strict`, `batched`): `value` once every checkpoint of
+ * the process handed to the store so far is committed, and a `CheckpointNotCommittedError`
+ * (`at: 'signal'`) instead if one was refused since `mark` (taken when the request arrived; a
+ * checkpoint in flight then counts too, since which one holds the request is not known) or a
+ * plugin's commit failed. On an `async` host `value` at once, as it runs ahead of its commits.
+ */
+export const answerOnceCommitted = <T>(
+  process: ProcessHandle,
+  mark: number,
+  value: T,
+): T | Promise<T> => {
+  if (!endsWhenCommitted(process.host.durability)) return value
+  const answer = (): T => {
+    const extras = process.extras
+    if (extras.refusedCheckpoints === mark) return value
+    throw new CheckpointNotCommittedError(process.pid, extras.lastRefusal, 'signal')
+  }
+  const pending = process.host.committing?.(process.pid)
+  if (pending === undefined) return answer()
+  return pending.then(answer, (reason: unknown) => {
+    throw new CheckpointNotCommittedError(process.pid, reason, 'signal')
+  })
 }

@@ -26,20 +26,36 @@ export class InvalidInputsError extends Error {
  *   in memory, but its end is reported as this error (`execute()` rejects with it, a parent
  *   awaiting it sees it fail, a worker answers it): the store holds an earlier checkpoint, from
  *   which the process would run its last steps again.
+ * - `at: 'signal'`: a signal, resume, pause, play or kill sent over a communicator to a process
+ *   on a `strict` or `batched` runner is answered once the checkpoint recording it is committed;
+ *   this is the answer when a checkpoint of the process was refused meanwhile. The sender must
+ *   not count on what it sent: a process continued from the store may not have it.
  */
 export class CheckpointNotCommittedError extends Error {
   override readonly name = 'CheckpointNotCommittedError'
   constructor(
     readonly pid: string,
     readonly reason: unknown,
-    readonly at: 'step' | 'end' = 'step',
+    readonly at: 'step' | 'end' | 'signal' = 'step',
   ) {
-    const why = reason instanceof Error ? reason.message : String(reason)
-    super(
-      at === 'step'
-        ? `the checkpoint of ${pid} was not committed (${why}): a strict process does not step on past it`
-        : `the end of ${pid} was not committed (${why}): the store holds an earlier checkpoint, ` +
-            'from which the process would run its last steps again',
-    )
+    super(notCommittedMessage(pid, reason, at))
+  }
+}
+
+const notCommittedMessage = (pid: string, reason: unknown, at: 'step' | 'end' | 'signal') => {
+  const why = reason instanceof Error ? reason.message : String(reason)
+  switch (at) {
+    case 'step':
+      return `the checkpoint of ${pid} was not committed (${why}): a strict process does not step on past it`
+    case 'end':
+      return (
+        `the end of ${pid} was not committed (${why}): the store holds an earlier checkpoint, ` +
+        'from which the process would run its last steps again'
+      )
+    case 'signal':
+      return (
+        `what was sent to ${pid} was not committed (${why}): the process continued from its ` +
+        'store may not have it'
+      )
   }
 }

@@ -20,6 +20,9 @@ export class Rare<P> {
   originalError: unknown = undefined
   /** Why its end, on a host where a process ends once committed, was not committed. */
   endNotCommitted: CheckpointNotCommittedError | undefined = undefined
+  /** How many of its checkpoints were refused so far (see `checkpointRefused`), and the last why. */
+  refusedCheckpoints = 0
+  lastRefusal: unknown = undefined
   /** Promises and children this process awaits. */
   awaited: LiveAwaitables | undefined = undefined
   /** The registry the process was loaded with: a retried child is launched again from it. */

@@ -34,7 +34,7 @@ import {
 } from '../persistence/persister.js'
 import { isTransientStoreError } from '../persistence/transient.js'
 import { silentLogger, type Logger, type Scheduler } from '../runtime/environment.js'
-import { checkpointNotCommitted } from '../runtime/commit-gate.js'
+import { checkpointNotCommitted, checkpointRefused } from '../runtime/commit-gate.js'
 import type { ProcessHandle } from '../runtime/handle.js'
 import type { RunnerPlugin } from '../runtime/runner.js'
 import { WriteSequence } from './write-sequence.js'
@@ -298,8 +298,11 @@ export const checkpointEveryTransition = (store: WorkerStore, logger: Logger): R
     // this one: whatever waits for it runs after this one, and so knows of the failure.
     store.saveCheckpoint(data).catch((error: unknown) => {
       logger.error(`checkpoint of ${process.pid} failed: ${String(error)}`)
-      // Fenced out: the tree is another worker's now, and this one stops (see `onFencedOut`).
-      if (!(error instanceof FencedOutError)) checkpointNotCommitted(process, error, data)
+      // Fenced out: the tree is another worker's now, and this one stops (see `onFencedOut`);
+      // the process is not failed here, but nothing waiting for this commit is answered as if
+      // it were.
+      if (error instanceof FencedOutError) checkpointRefused(process, error)
+      else checkpointNotCommitted(process, error, data)
     })
   }
   return {
