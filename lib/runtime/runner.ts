@@ -25,7 +25,9 @@ import type { ProcessTimer } from './timers.js'
 import { bundle } from '../checkpoint/bundle.js'
 import { checkpointLimits, type CheckpointLimits } from '../checkpoint/limits.js'
 import type { Persister } from '../persistence/persister.js'
+import { FencedOutError } from '../persistence/fence.js'
 import { checkpointing, type Checkpointing } from './checkpointing.js'
+import { checkpointNotCommitted, checkpointRefused } from './commit-gate.js'
 import type { Durability } from './durability.js'
 import { InvalidInputsError } from './errors.js'
 import { keptRawInputs } from './kept-inputs.js'
@@ -293,6 +295,12 @@ export class Runner implements ProcessHost {
     return child
   }
 
+  /**
+   * Save the checkpoint a step asked for. A strict process waits for its commit before its next
+   * step (`committing`), and one the store refuses fails it there, as a refused automatic
+   * checkpoint does (`checkpointNotCommitted`); other modes log the failure and run on. A save
+   * refused by a worker's fence changes nothing here: that worker stops.
+   */
   saveCheckpoint(process: ProcessHandle, tag: string | undefined): void {
     if (this.persister === undefined) {
       this.logger.warn(`${process.pid} asked for a checkpoint, but the runner has no persister`)
@@ -300,9 +308,12 @@ export class Runner implements ProcessHost {
     }
     const pid = process.pid
     const earlier = this.requested.get(pid)
-    const write = this.persister
-      .saveCheckpoint(bundle(process), tag)
-      .catch((error: unknown) => this.logger.error(`checkpoint of ${pid} failed: ${String(error)}`))
+    const data = bundle(process)
+    const write = this.persister.saveCheckpoint(data, tag).catch((error: unknown) => {
+      this.logger.error(`checkpoint of ${pid} failed: ${String(error)}`)
+      if (error instanceof FencedOutError) checkpointRefused(process, error)
+      else checkpointNotCommitted(process, error, data)
+    })
     const chained =
       earlier === undefined ? write : Promise.all([earlier, write]).then(() => undefined)
     this.requested.set(pid, chained)
