@@ -69,7 +69,9 @@ export interface LauncherOptions {
   readonly ownership?: LauncherOwnership
   /**
    * Resolves once every checkpoint of `pid` saved so far is written; a claim is released and an
-   * answer sent only then. Default: `runner.flush()` (every process's).
+   * answer sent only then. Rejects when they were not because this launcher's worker lost the
+   * process or let it go (a fenced write refused, saves dropped): its task is then not answered
+   * but goes back to the queue (`TaskRejected`). Default: `runner.flush()` (every process's).
    */
   readonly written?: (pid: string) => Promise<void>
   /**

@@ -300,7 +300,10 @@ export class ProcessLauncher {
     }
     // The continue task in this one's place answers the sender: whatever this returns is dropped.
     if (delivery?.isHandedOn === true) return undefined
-    await this.written(process.pid)
+    await this.written(process.pid).catch((error: unknown) => {
+      // Lost (its tree taken over) or let go: not the outcome; the task goes to its holder.
+      throw new TaskRejected(`${process.pid} not answered here: ${reasonOf(error)}`)
+    })
     return outcome(process)
   }
 

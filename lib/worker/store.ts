@@ -24,6 +24,9 @@
  *   processes (shutdown) or when it lost its claims, so that it can never overwrite the
  *   checkpoint of a process that another worker has taken over; `abandon()` also stops the
  *   retries of writes under way.
+ * - **Let go**: `writtenHere(pid)` rejects when a save of `pid` was not written because this
+ *   worker let the process go (refused by the fence, dropped once fenced, given up once
+ *   abandoned): what the process did since is not this worker's to report.
  */
 import { bundle, type Bundle } from '../checkpoint/bundle.js'
 import { FencedOutError } from '../persistence/fence.js'
@@ -72,6 +75,8 @@ export class WorkerStore implements Persister {
   private fenced = false
   private abandoned = false
   private dropped = 0
+  /** Why saves of a pid were not written since this worker let the process go (`writtenHere`). */
+  private readonly letGo = new Map<string, Error>()
   /** Since when writes fail (undefined while they succeed), and how many retries since. */
   private failingSince: number | undefined
   private retries = 0
@@ -92,11 +97,12 @@ export class WorkerStore implements Persister {
   }
 
   saveCheckpoint(data: Bundle, tag?: string): Promise<void> {
+    const pid = data.pid
     if (this.fenced) {
       this.dropped += 1
+      this.letGo.set(pid, new Error(`checkpoint of ${pid} not written: this worker let it go`))
       return Promise.resolve()
     }
-    const pid = data.pid
     if (data.parentPid !== undefined) this.childrenOf(data.parentPid).add(pid)
     const queued = this.queued.get(pid)
     // Folded only without children: a child's write issued since must come before this one.
@@ -120,7 +126,9 @@ export class WorkerStore implements Persister {
     entry.promise = write
     const settled = write.then(
       () => undefined,
-      () => undefined,
+      (error: unknown) => {
+        if (error instanceof FencedOutError || this.abandoned) this.letGo.set(pid, asError(error))
+      },
     )
     const ticket = this.sequence.begin()
     this.writes.set(pid, settled)
@@ -149,6 +157,18 @@ export class WorkerStore implements Persister {
   /** Resolves once every write of `pid` started so far is committed (or failed). */
   async written(pid: string): Promise<void> {
     await this.writes.get(pid)
+  }
+
+  /**
+   * Resolves as `written(pid)` does, but rejects when a save of `pid` was not written because
+   * this worker let the process go: a write refused by the fence (another worker took the tree
+   * over), a save dropped after `fence()`, or a write given up by `abandon()`. A launcher does
+   * not answer the task of such a process: its outcome here is not the committed one.
+   */
+  async writtenHere(pid: string): Promise<void> {
+    await this.writes.get(pid)
+    const letGo = this.letGo.get(pid)
+    if (letGo !== undefined) throw letGo
   }
 
   /** Resolves once every write of `pid` started so far is done; undefined if none is in flight. */
@@ -266,6 +286,9 @@ export class WorkerStore implements Persister {
     if (siblings?.size === 0) this.children.delete(parentPid)
   }
 }
+
+const asError = (error: unknown): Error =>
+  error instanceof Error ? error : new Error(String(error))
 
 /**
  * A runner scheduler that writes ahead: a callback (the next step of a process, a child's start,

@@ -215,7 +215,7 @@ export class Worker {
       accepting: () => this.accepting,
       maxProcesses: this.slots,
       ownership: options.ownership,
-      written: (pid) => this.store.written(pid),
+      written: (pid) => this.store.writtenHere(pid),
       onEvent: log.launcherEvent,
     })
     const rounds = backgroundRounds({

@@ -211,6 +211,24 @@ describe('WorkerStore', () => {
     ])
   })
 
+  it('says, once written, that a save refused by the fence or dropped once fenced was not', async () => {
+    const store = new WorkerStore(new InMemoryPersister(), {
+      write: async (data) => {
+        if (data.pid === 'taken') throw new FencedOutError(data.pid, { lease: 7, root: 'taken' })
+      },
+    })
+    await store.saveCheckpoint(bundleOf('kept'))
+    await expect(store.saveCheckpoint(bundleOf('taken'))).rejects.toBeInstanceOf(FencedOutError)
+    await expect(store.writtenHere('kept')).resolves.toBeUndefined()
+    await expect(store.writtenHere('taken')).rejects.toThrow(/another worker took it over/)
+    store.fence()
+    await store.saveCheckpoint(bundleOf('dropped'))
+    await expect(store.writtenHere('dropped')).rejects.toThrow(
+      'checkpoint of dropped not written: this worker let it go',
+    )
+    await expect(store.writtenHere('kept')).resolves.toBeUndefined()
+  })
+
   it('reports a failed save to its caller, and counts it as done', async () => {
     const failing = new InMemoryPersister()
     failing.saveCheckpoint = () => Promise.reject(new Error('disk full'))
