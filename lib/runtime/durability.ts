@@ -16,8 +16,10 @@
  *
  * A checkpoint that is not committed and will not be (the store refused it, a plugin's commit
  * failed) is reported as a `CheckpointNotCommittedError`: on a `strict` host before the next
- * step (the process fails there), and on a `strict` or `batched` host at the end, in place of
- * the outcome (`execute()` rejects, a parent awaiting it sees it fail, a worker answers it).
+ * step (the process fails there, a checkpoint a step asked for included), and on a `strict` or
+ * `batched` host at the end, in place of the outcome (`execute()` rejects, a parent awaiting it
+ * sees it fail, a worker answers it), and in place of `true` in the answer to a signal, resume,
+ * pause, play or kill sent over a communicator, which waits for that commit.
  */
 
 /** A durability mode (see the module comment). */
