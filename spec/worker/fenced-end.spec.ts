@@ -67,7 +67,7 @@ const admin = async (url: string, text: string, values: unknown[] = []) => {
 }
 
 /**
- * Makes every write of a RUNNING checkpoint of the pids `fenced-*` take a second inside its
+ * Makes every write of a RUNNING checkpoint of the pids `fenced-*` take two seconds inside its
  * statement, which holds the claim row of the process's tree share-locked meanwhile.
  */
 const slowRunningWrites = (url: string) =>
@@ -75,7 +75,7 @@ const slowRunningWrites = (url: string) =>
     url,
     `CREATE FUNCTION slow_running() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN
-       IF NEW.pid LIKE 'fenced-%' AND NEW.state = 'RUNNING' THEN PERFORM pg_sleep(1); END IF;
+       IF NEW.pid LIKE 'fenced-%' AND NEW.state = 'RUNNING' THEN PERFORM pg_sleep(2); END IF;
        RETURN NEW;
      END $$;
      CREATE TRIGGER slow_running BEFORE INSERT OR UPDATE ON checkpoints
@@ -126,7 +126,8 @@ describe('a worker whose write of the end of a process is refused by the fence',
       await waitUntil('the RUNNING checkpoint to be written', async () => {
         const sleeping = await admin(
           db.url,
-          "SELECT count(*)::integer AS n FROM pg_stat_activity WHERE wait_event = 'PgSleep'",
+          `SELECT count(*)::integer AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event = 'PgSleep'`,
         )
         return (sleeping.rows[0]?.n ?? 0) > 0
       })
