@@ -11,11 +11,11 @@ import { freeze } from 'immer'
 import * as t from 'io-ts'
 import { PathReporter } from 'io-ts/lib/PathReporter.js'
 import type { ProcessSnapshot, ReceivedSignal } from '../process/snapshot.js'
-import { isTerminal } from '../process/state.js'
+import { isTerminal, type ProcessState } from '../process/state.js'
 import type { Bundle, DefinitionStamp } from './bundle.js'
 import { shortReport } from './decode-report.js'
 import { CheckpointError } from './errors.js'
-import { FlatCodec, flatPart, refuse } from './flat.js'
+import { FlatCodec, flatPart, refuse, type JsonOf } from './flat.js'
 import { RetryPart } from './retry-codec.js'
 import { JournalJson, StatePart } from './state-codec.js'
 
@@ -52,6 +52,31 @@ const writeInboxEntry = (received: ReceivedSignal): t.TypeOf<typeof InboxEntryJs
 /** The context or outputs a checkpoint leaves out: empty, frozen, so shared. */
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({})
 
+/** The snapshot's own fields, besides its state's and its retry's. */
+const SNAPSHOT_FIELDS = {
+  paused: t.literal(true),
+  status: t.string,
+  prePause: t.string,
+  outputs: t.UnknownRecord,
+  ctx: t.UnknownRecord,
+  inbox: t.array(InboxEntryJson),
+}
+
+/** The JSON of the snapshot's fields that follow its state's. */
+type SnapshotFieldsJson = t.TypeOf<t.PartialC<typeof SNAPSHOT_FIELDS>> & JsonOf<typeof RetryPart>
+
+/** Write the snapshot's fields that follow its state's, in the order a checkpoint holds them. */
+const writeSnapshotFields = (snapshot: ProcessSnapshot, json: SnapshotFieldsJson): void => {
+  if (snapshot.paused) json.paused = true
+  if (snapshot.status !== undefined) json.status = snapshot.status
+  if (snapshot.prePauseStatus !== undefined) json.prePause = snapshot.prePauseStatus
+  if (!isEmptyJson(snapshot.outputs)) json.outputs = snapshot.outputs as Record<string, unknown>
+  if (!isEmptyJson(snapshot.ctx)) json.ctx = snapshot.ctx as Record<string, unknown>
+  if (snapshot.inbox !== undefined && snapshot.inbox.length > 0)
+    json.inbox = snapshot.inbox.map(writeInboxEntry)
+  RetryPart.write(snapshot.retry, json)
+}
+
 /**
  * The snapshot (with `inbox`: the signals, and the resume, received before they were waited
  * for; and `retry`, a guarded step's attempts). A checkpoint is taken between steps, so nothing is stepping and no interruption
@@ -61,14 +86,7 @@ const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({})
 const SnapshotPart = flatPart(
   {
     required: { pid: t.string },
-    optional: {
-      paused: t.literal(true),
-      status: t.string,
-      prePause: t.string,
-      outputs: t.UnknownRecord,
-      ctx: t.UnknownRecord,
-      inbox: t.array(InboxEntryJson),
-    },
+    optional: SNAPSHOT_FIELDS,
     parts: [StatePart, RetryPart],
   },
   {
@@ -99,14 +117,7 @@ const SnapshotPart = flatPart(
     },
     write: (snapshot, json) => {
       StatePart.write(snapshot.state, json)
-      if (snapshot.paused) json.paused = true
-      if (snapshot.status !== undefined) json.status = snapshot.status
-      if (snapshot.prePauseStatus !== undefined) json.prePause = snapshot.prePauseStatus
-      if (!isEmptyJson(snapshot.outputs)) json.outputs = snapshot.outputs as Record<string, unknown>
-      if (!isEmptyJson(snapshot.ctx)) json.ctx = snapshot.ctx as Record<string, unknown>
-      if (snapshot.inbox !== undefined && snapshot.inbox.length > 0)
-        json.inbox = snapshot.inbox.map(writeInboxEntry)
-      RetryPart.write(snapshot.retry, json)
+      writeSnapshotFields(snapshot, json)
     },
   },
 )
@@ -202,10 +213,21 @@ export const writeTrailing = (bundle: Bundle, json: Partial<CheckpointJson>): vo
   if (!isEmptyJson(bundle.rawInputs)) json.raw = bundle.rawInputs
 }
 
-/** The snapshot's own fields of a checkpoint, in the order a whole checkpoint holds them. */
-export const snapshotJson = (snapshot: ProcessSnapshot): Partial<CheckpointJson> => {
+/**
+ * The fields a checkpoint writes for the snapshot's state (`state`, the position, the state's
+ * own), which come first among the snapshot's; see `text.ts`, which keeps the text of those that
+ * depend on the position alone.
+ */
+export const stateJson = (state: ProcessState): Partial<CheckpointJson> => {
   const json = {} as CheckpointJson
-  SnapshotPart.write(snapshot, json)
+  StatePart.write(state, json)
+  return json
+}
+
+/** The snapshot's fields that follow its state's (the context, the outputs…), in order. */
+export const snapshotFieldsJson = (snapshot: ProcessSnapshot): Partial<CheckpointJson> => {
+  const json = {} as CheckpointJson
+  writeSnapshotFields(snapshot, json)
   return json
 }
 

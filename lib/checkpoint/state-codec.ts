@@ -21,6 +21,7 @@ import {
   type Finished,
   type Killed,
   type Pending,
+  type ProcessState,
   type Running,
   type StateName,
   type Waiting,
@@ -289,6 +290,14 @@ const KilledPart = flatPart(
     },
   },
 )
+
+/**
+ * Whether what `StatePart` writes of `state` is its name and its position, nothing else: so for
+ * a CREATED state, and a RUNNING one that was not resumed (see `CreatedPart`, `RunningPart`).
+ * Every such state of one kind at one position is written the same (see `text.ts`).
+ */
+export const writesPositionOnly = (state: ProcessState): state is Created | Running =>
+  state._tag === 'CREATED' || (state._tag === 'RUNNING' && !state.resumed)
 
 /** Every process state, by the `state` field. */
 export const StatePart = tagged('state', StateNameJson, {

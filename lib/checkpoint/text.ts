@@ -5,15 +5,26 @@
  * its snapshot's fields and puts them between. The text is the very same, byte for byte and key
  * for key, as `JSON.stringify(encodeCheckpoint(bundle))`: both are written by the same parts of
  * the codec, in the same order (fields before the snapshot's, the snapshot's, fields after).
+ *
+ * Of the snapshot's fields, those of its state come first, and most states are written from
+ * their position alone (`writesPositionOnly`): a work chain's positions are its places' own,
+ * frozen and shared (`lib/workchain/places.ts`), so that text is kept by position and written
+ * once per place. The fields that follow (the context, the outputs…) are serialised value by
+ * value: `JSON.stringify` costs about as much again for each object it goes into, and these
+ * values sit in an object of their own only to be written.
  */
+import type { OutlinePosition, Position } from '../process/position.js'
+import type { Created, ProcessState, Running } from '../process/state.js'
 import type { Bundle, DefinitionStamp } from './bundle.js'
 import {
   encodeCheckpoint,
-  snapshotJson,
+  snapshotFieldsJson,
+  stateJson,
   writeLeading,
   writeTrailing,
   type CheckpointJson,
 } from './codec.js'
+import { writesPositionOnly } from './state-codec.js'
 
 /** What a process's checkpoints share, and that text once it is written. */
 interface FixedParts {
@@ -57,10 +68,56 @@ export const checkpointText = (bundle: Bundle): string => {
   if (fixed === undefined) return JSON.stringify(encodeCheckpoint(bundle))
   const leading = (fixed.leading ??= leadingText(bundle))
   const trailing = (fixed.trailing ??= trailingText(bundle))
-  // The snapshot always writes its state, so its object is never empty.
-  const own = JSON.stringify(snapshotJson(bundle.snapshot))
-  return leading + own.slice(1, -1) + trailing
+  // A state always writes its name, so its text is never empty.
+  const state = stateText(bundle.snapshot.state)
+  const fields = fieldsText(snapshotFieldsJson(bundle.snapshot))
+  return fields === '' ? leading + state + trailing : `${leading}${state},${fields}${trailing}`
 }
+
+/** The state texts of positions: `"state":"RUNNING","at":[0]`, by the state's name. */
+const stateTexts = new WeakMap<OutlinePosition, Partial<Record<ProcessState['_tag'], string>>>()
+
+/**
+ * The text of a state's fields. A state written from its position alone, at a position that can
+ * never change (frozen, its cursor too, and no journal), has it kept on the position.
+ */
+const stateText = (state: ProcessState): string => {
+  if (!stateTextKept(state)) return fieldsText(stateJson(state))
+  const position = (state as Created | Running).position as OutlinePosition
+  let texts = stateTexts.get(position)
+  if (texts === undefined) stateTexts.set(position, (texts = {}))
+  return (texts[state._tag] ??= fieldsText(stateJson(state)))
+}
+
+const isFixedPosition = (position: Position): position is OutlinePosition =>
+  position._tag === 'Outline' &&
+  position.journal === undefined &&
+  Object.isFrozen(position) &&
+  Object.isFrozen(position.cursor)
+
+/** `"ctx":`, by key: the keys are the codec's few field names. */
+const keyTexts = new Map<string, string>()
+
+/**
+ * The fields of `json`, as `JSON.stringify(json)` writes them between its braces: each key and
+ * value in order, a value that JSON leaves out (undefined) left out. The values are JSON data
+ * (checked where they entered a process), which has no `toJSON` to be called with its key.
+ */
+const fieldsText = (json: Partial<CheckpointJson>): string => {
+  let text = ''
+  for (const key in json) {
+    const value = JSON.stringify(json[key as keyof CheckpointJson])
+    if (value === undefined) continue
+    let keyText = keyTexts.get(key)
+    if (keyText === undefined) keyTexts.set(key, (keyText = `${JSON.stringify(key)}:`))
+    text = text === '' ? keyText + value : `${text},${keyText}${value}`
+  }
+  return text
+}
+
+/** @internal Whether `checkpointText` keeps the text of `state` on its position. */
+export const stateTextKept = (state: ProcessState): boolean =>
+  writesPositionOnly(state) && isFixedPosition(state.position)
 
 /** @internal Whether `checkpointText` writes `bundle` from its process's fixed parts. */
 export const writtenFromFixedParts = (bundle: Bundle): boolean => fixedPartsOf(bundle) !== undefined

@@ -82,10 +82,10 @@ export class InMemoryPersister implements Persister, ProcessCatalog, ProcessHist
     tags.set(tag, text)
     if (tag === undefined) {
       const now = this.clock()
-      this.times.set(bundle.pid, {
-        created: this.times.get(bundle.pid)?.created ?? now,
-        modified: now,
-      })
+      // One record per process, brought up to date: listings copy the times out of it.
+      const times = this.times.get(bundle.pid)
+      if (times === undefined) this.times.set(bundle.pid, { created: now, modified: now })
+      else times.modified = now
     }
   }
 

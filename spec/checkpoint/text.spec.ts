@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest'
 import { bundle, type Bundle } from '../../lib/checkpoint/bundle.js'
 import { decodeCheckpoint, encodeCheckpoint } from '../../lib/checkpoint/codec.js'
 import { DefinitionRegistry } from '../../lib/checkpoint/registry.js'
-import { checkpointText, writtenFromFixedParts } from '../../lib/checkpoint/text.js'
+import { checkpointText, stateTextKept, writtenFromFixedParts } from '../../lib/checkpoint/text.js'
 import { out } from '../../lib/commands/instant.js'
 import { signal, waitForSignal } from '../../lib/commands/signal.js'
 import { launch } from '../../lib/commands/awaitables.js'
@@ -22,6 +22,8 @@ import { defineWorkChain } from '../../lib/runtime/define.js'
 import type { ProcessHandle } from '../../lib/runtime/handle.js'
 import { loadProcess, restoreBundle } from '../../lib/runtime/load.js'
 import type { Runner } from '../../lib/runtime/runner.js'
+import type { ProcessSnapshot } from '../../lib/process/snapshot.js'
+import type { ProcessState } from '../../lib/process/state.js'
 import { while_ } from '../../lib/workchain/outline.js'
 import { DateFromISO, quietRunner } from '../runtime/helpers.js'
 
@@ -215,5 +217,64 @@ describe('checkpointText', () => {
     }
     expect(JSON.parse(checkpointText(renamed)).pid).toBe('another')
     expect(JSON.parse(checkpointText(reinput)).inputs.n).toBe(7)
+  })
+
+  it('writes every state at a place as the codec does, whichever was written there first', () => {
+    const runner = quietRunner()
+    const process = Chain.create(inputs, { runner })
+    const taken = bundle(process)
+    const at = taken.snapshot.state
+    if (at._tag !== 'CREATED' || at.position._tag !== 'Outline') throw new Error('a new chain')
+    const place = at.position
+    const withState = (state: ProcessState, more: Partial<ProcessSnapshot> = {}): Bundle => ({
+      ...taken,
+      snapshot: { ...taken.snapshot, ...more, state },
+    })
+    const running = { _tag: 'RUNNING', position: place, resumed: false } as const
+    const states: [ProcessState, boolean][] = [
+      [at, true],
+      [running, true],
+      [{ ...running, resumed: true }, false],
+      [{ ...running, position: { _tag: 'Outline', cursor: [...place.cursor] } }, false],
+      [{ ...running, position: { ...place, journal: { entries: [] } } }, false],
+      [
+        {
+          _tag: 'WAITING',
+          position: place,
+          message: 'why',
+          data: undefined,
+          awaiting: [],
+          asked: undefined,
+        },
+        false,
+      ],
+      [{ _tag: 'FINISHED', result: 1, successful: true, exitStatus: 0, exitMessage: 'ok' }, false],
+    ]
+    // Twice over: the second time, the kept texts are written.
+    for (const [state, kept] of [...states, ...states]) {
+      const made = withState(state)
+      expect(stateTextKept(state)).toBe(kept)
+      expect(writtenFromFixedParts(made)).toBe(true)
+      expect(checkpointText(made)).toBe(JSON.stringify(encodeCheckpoint(made)))
+    }
+    // Every field a snapshot writes after its state's, strings that JSON escapes among them.
+    const full = withState(running, {
+      paused: true,
+      status: 'held "here" \u2028',
+      prePauseStatus: 'ünïcode',
+      outputs: { total: 2 },
+      ctx: { i: 1, nested: { list: [1, 'two', null, true] } },
+      inbox: [{ name: 'go', payload: { by: 'ann' } }, { payload: undefined }],
+      retry: {
+        step: 'inc',
+        at: place,
+        attempt: 2,
+        maxAttempts: 3,
+        deadline: 1_000,
+        lastError: { name: 'Error', message: 'once' },
+      },
+    })
+    expect(checkpointText(full)).toBe(JSON.stringify(encodeCheckpoint(full)))
+    expect(JSON.parse(checkpointText(full))).toMatchObject({ paused: true, retry: { n: 2 } })
   })
 })

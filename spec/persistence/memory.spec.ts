@@ -31,4 +31,23 @@ describe('InMemoryPersister', () => {
     await new InMemoryPersister({ store }).saveCheckpoint(runningChain, 't')
     expect(typeof store.get(runningChain.pid)?.get('t')).toBe('string')
   })
+
+  it('lists the time of the first save and of the last, as they were when listed', async () => {
+    let now = 1_000
+    const persister = new InMemoryPersister({ clock: () => now })
+    await persister.saveCheckpoint(runningChain)
+    const first = await persister.listProcesses({})
+    now = 2_000
+    await persister.saveCheckpoint(runningChain, 'tagged')
+    await persister.saveCheckpoint(runningChain)
+    const second = await persister.listProcesses({})
+    expect(first.rows.map(({ created, modified }) => [created, modified])).toEqual([[1_000, 1_000]])
+    expect(second.rows.map(({ created, modified }) => [created, modified])).toEqual([
+      [1_000, 2_000],
+    ])
+    await persister.deleteCheckpoint(runningChain.pid)
+    await persister.saveCheckpoint(runningChain)
+    const third = await persister.listProcesses({})
+    expect(third.rows.map(({ created, modified }) => [created, modified])).toEqual([[2_000, 2_000]])
+  })
 })
