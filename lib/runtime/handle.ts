@@ -18,6 +18,7 @@ import type { StepHost } from '../interpreter/step-event.js'
 import { StepViews } from '../step/views.js'
 import { deferred } from './deferred.js'
 import { afterEndCommitted, waitsForCommit } from './commit-gate.js'
+import { endsWhenCommitted } from './durability.js'
 import type { CheckpointNotCommittedError } from './errors.js'
 import { Rare, settleAll } from './handle-extras.js'
 import { ProcessReading } from './handle-reading.js'
@@ -151,6 +152,15 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
       )
     this.flags |= EXECUTED
     this.stepOn()
+    // Ended in this turn, on a host where an end needs no commit (a short process, a reload
+    // that finishes): the outcome is known, so no callback is made for it. A failure still goes
+    // through a resolver, so that it settles as late as it always has.
+    if (this.closed && !endsWhenCommitted(this.host.durability)) {
+      const outcome = this.outcome()
+      return outcome instanceof Promise
+        ? new Promise<O>((resolve) => resolve(outcome))
+        : Promise.resolve(outcome)
+    }
     // Only the resolver is kept while the process runs (a process may sleep for days): it is
     // given the outputs, or a rejected promise of the failure.
     return new Promise<O>((resolve) => {
