@@ -113,7 +113,9 @@ export class StepRecord {
     const checked = this.ports.checkOutput(port, value)
     if (checked._tag === 'Left')
       throw new OutputError(port, checked.left.map((e) => `${e.path}: ${e.message}`).join('; '))
-    this.outputs = setPath(this.outputs, port.split('.'), value)
+    this.outputs = port.includes('.')
+      ? setPath(this.outputs, port.split('.'), value)
+      : Object.freeze({ ...this.outputs, [port]: deepFreeze(value) })
     if (!this.replaying) (this.emitted ??= []).push({ port, value, dynamic: checked.right.dynamic })
   }
 }
