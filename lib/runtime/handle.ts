@@ -379,6 +379,8 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     settleAll(rare?.pendingKills, this.state === 'KILLED')
     cancelTimers(this as ProcessHandle)
     this.live = undefined
+    // Its steps are over: what they were given is not kept for as long as the handle is.
+    this.stepViews = undefined
     this.host.terminated(this as ProcessHandle)
     const settleExecute = this.settleExecute
     this.settleExecute = undefined
