@@ -116,7 +116,11 @@ export class StepRecord {
     this.outputs = port.includes('.')
       ? setPath(this.outputs, port.split('.'), value)
       : Object.freeze({ ...this.outputs, [port]: deepFreeze(value) })
-    if (!this.replaying) (this.emitted ??= []).push({ port, value, dynamic: checked.right.dynamic })
+    if (this.replaying) return
+    const emitted = { port, value, dynamic: checked.right.dynamic }
+    // A literal for the first: `[]` grown by a push would hold room for sixteen.
+    if (this.emitted === undefined) this.emitted = [emitted]
+    else this.emitted.push(emitted)
   }
 }
 
