@@ -17,10 +17,9 @@ import type { LiveStep, StepContext } from '../step/execute.js'
 import type { StepHost } from '../interpreter/step-event.js'
 import { StepViews } from '../step/views.js'
 import { deferred } from './deferred.js'
-import { afterEndCommitted, waitsForCommit } from './commit-gate.js'
-import { endsWhenCommitted } from './durability.js'
+import { afterEndCommitted, endsAtOnce, waitsForCommit } from './commit-gate.js'
 import type { CheckpointNotCommittedError } from './errors.js'
-import { Rare, settleAll } from './handle-extras.js'
+import { Rare, settleAll, settledWith } from './handle-extras.js'
 import { ProcessReading } from './handle-reading.js'
 import type { ProcessListener } from './listener.js'
 import type { ProcessHost } from './host.js'
@@ -152,15 +151,8 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
       )
     this.flags |= EXECUTED
     this.stepOn()
-    // Ended in this turn, on a host where an end needs no commit (a short process, a reload
-    // that finishes): the outcome is known, so no callback is made for it. A failure still goes
-    // through a resolver, so that it settles as late as it always has.
-    if (this.closed && !endsWhenCommitted(this.host.durability)) {
-      const outcome = this.outcome()
-      return outcome instanceof Promise
-        ? new Promise<O>((resolve) => resolve(outcome))
-        : Promise.resolve(outcome)
-    }
+    // Ended in this turn where an end needs no commit: its outcome is known, no callback needed.
+    if (this.closed && endsAtOnce(this as ProcessHandle)) return settledWith(this.outcome())
     // Only the resolver is kept while the process runs (a process may sleep for days): it is
     // given the outputs, or a rejected promise of the failure.
     return new Promise<O>((resolve) => {
@@ -379,8 +371,7 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     settleAll(rare?.pendingKills, this.state === 'KILLED')
     cancelTimers(this as ProcessHandle)
     this.live = undefined
-    // Its steps are over: what they were given is not kept for as long as the handle is.
-    this.stepViews = undefined
+    this.stepViews = undefined // its steps are over: it need not keep what they were given
     this.host.terminated(this as ProcessHandle)
     const settleExecute = this.settleExecute
     this.settleExecute = undefined
