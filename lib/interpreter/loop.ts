@@ -91,8 +91,10 @@ export class ProcessLoop<O = unknown> {
       this.processQueued()
     } finally {
       this.busy = false
-      // A waiting process may wait for days: it does not keep an empty mailbox meanwhile.
-      if (this.mail?.size === 0 && this.snap.state._tag === 'WAITING') this.mail = undefined
+      // A waiting process may wait for days, and an ended one be kept as long as its handle:
+      // neither keeps an empty mailbox meanwhile.
+      if (this.mail?.size === 0 && (this.snap.state._tag === 'WAITING' || this.snap.closed))
+        this.mail = undefined
     }
   }
 

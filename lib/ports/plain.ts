@@ -53,7 +53,8 @@ export const deepFreeze = <A>(value: A): A => {
     return Object.freeze(value)
   }
   if (!isPlainObject(value)) return value
-  for (const item of Object.values(value)) deepFreeze(item)
+  // `for…in` over its own keys: the values `Object.values` gives, without its array.
+  for (const key in value) if (Object.hasOwn(value, key)) deepFreeze(value[key])
   return Object.freeze(value)
 }
 

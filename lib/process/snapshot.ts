@@ -162,3 +162,18 @@ export const withState = (s: ProcessSnapshot, state: ProcessState): ProcessSnaps
         ctx: s.ctx,
         outputs: s.outputs,
       }
+
+/** The snapshot closed: its terminal state's hooks have run, and nothing changes any more. */
+export const closedSnapshot = (s: ProcessSnapshot): ProcessSnapshot =>
+  carriesRare(s) || s.retry !== undefined
+    ? { ...s, closed: true }
+    : {
+        pid: s.pid,
+        state: s.state,
+        paused: s.paused,
+        status: s.status,
+        stepping: s.stepping,
+        closed: true,
+        ctx: s.ctx,
+        outputs: s.outputs,
+      }

@@ -30,7 +30,12 @@ import { failed, settled } from './settle.js'
 import { entryRestarted } from './entry-retry.js'
 import { failedAttempt, retryAfterStep } from './retry.js'
 import { receiveSignal, takeFromInbox } from './signals.js'
-import { afterStepSnapshot, withStepping, type ProcessSnapshot } from './snapshot.js'
+import {
+  afterStepSnapshot,
+  closedSnapshot,
+  withStepping,
+  type ProcessSnapshot,
+} from './snapshot.js'
 import { isTerminal, type ProcessState } from './state.js'
 
 export type { Transition } from './enter.js'
@@ -91,7 +96,7 @@ const reduce = (s: ProcessSnapshot, e: ProcessEvent): Transition => {
       return fail(s, e.error)
     case 'Close':
       if (!isTerminal(s.state)) return illegal(s, `cannot close a ${s.state._tag} process`)
-      return s.closed ? [s, NO_EFFECTS] : [{ ...s, closed: true }, CLOSING]
+      return s.closed ? [s, NO_EFFECTS] : [closedSnapshot(s), CLOSING]
     case 'SetStatus':
       return [{ ...s, status: e.status }, NO_EFFECTS]
     default:
@@ -169,7 +174,10 @@ const withDeeds = (
     effects.push({ _tag: 'Log', level: line.level, message: line.message, step: deeds.step })
   for (const out of deeds.emitted) {
     effects.push(hook('onOutputEmitted', [out.port, out.value, out.dynamic]))
-    effects.push(notify({ _tag: 'outputEmitted', ...out }))
+    // A literal, not a spread of `out`: a spread copies through the slow generic path.
+    effects.push(
+      notify({ _tag: 'outputEmitted', port: out.port, value: out.value, dynamic: out.dynamic }),
+    )
   }
   if (deeds.pause === undefined && deeds.kill === undefined) return s
   return {

@@ -38,6 +38,10 @@ export const waitsForCommit = (process: ProcessHandle): boolean => {
   return true
 }
 
+/** Whether `process` counts as ended as soon as it ends (its host's ends wait for no commit). */
+export const endsAtOnce = (process: ProcessHandle): boolean =>
+  !endsWhenCommitted(process.host.durability)
+
 /** On a host whose processes end once committed: the commit still awaited, if any. */
 export const endCommitted = (process: ProcessHandle): Promise<void> | undefined =>
   endsWhenCommitted(process.host.durability) ? process.host.committing?.(process.pid) : undefined

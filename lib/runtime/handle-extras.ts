@@ -48,3 +48,12 @@ export class Rare<P> {
 export const settleAll = (pending: Deferred<boolean>[] | undefined, value: boolean): void => {
   for (const d of pending?.splice(0) ?? []) d.resolve(value)
 }
+
+/**
+ * A promise settled with `outcome` (a process's outputs, or a rejected promise of its failure)
+ * as a resolver given it settles it: the outputs at once, a failure two turns later.
+ */
+export const settledWith = <O>(outcome: O | Promise<never>): Promise<O> =>
+  outcome instanceof Promise
+    ? new Promise<O>((resolve) => resolve(outcome))
+    : Promise.resolve(outcome)

@@ -17,9 +17,9 @@ import type { LiveStep, StepContext } from '../step/execute.js'
 import type { StepHost } from '../interpreter/step-event.js'
 import { StepViews } from '../step/views.js'
 import { deferred } from './deferred.js'
-import { afterEndCommitted, waitsForCommit } from './commit-gate.js'
+import { afterEndCommitted, endsAtOnce, waitsForCommit } from './commit-gate.js'
 import type { CheckpointNotCommittedError } from './errors.js'
-import { Rare, settleAll } from './handle-extras.js'
+import { Rare, settleAll, settledWith } from './handle-extras.js'
 import { ProcessReading } from './handle-reading.js'
 import type { ProcessListener } from './listener.js'
 import type { ProcessHost } from './host.js'
@@ -151,6 +151,8 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
       )
     this.flags |= EXECUTED
     this.stepOn()
+    // Ended in this turn where an end needs no commit: its outcome is known, no callback needed.
+    if (this.closed && endsAtOnce(this as ProcessHandle)) return settledWith(this.outcome())
     // Only the resolver is kept while the process runs (a process may sleep for days): it is
     // given the outputs, or a rejected promise of the failure.
     return new Promise<O>((resolve) => {
@@ -369,6 +371,7 @@ export class ProcessHandle<I = any, O = any, Res = unknown>
     settleAll(rare?.pendingKills, this.state === 'KILLED')
     cancelTimers(this as ProcessHandle)
     this.live = undefined
+    this.stepViews = undefined // its steps are over: it need not keep what they were given
     this.host.terminated(this as ProcessHandle)
     const settleExecute = this.settleExecute
     this.settleExecute = undefined

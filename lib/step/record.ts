@@ -113,8 +113,14 @@ export class StepRecord {
     const checked = this.ports.checkOutput(port, value)
     if (checked._tag === 'Left')
       throw new OutputError(port, checked.left.map((e) => `${e.path}: ${e.message}`).join('; '))
-    this.outputs = setPath(this.outputs, port.split('.'), value)
-    if (!this.replaying) (this.emitted ??= []).push({ port, value, dynamic: checked.right.dynamic })
+    this.outputs = port.includes('.')
+      ? setPath(this.outputs, port.split('.'), value)
+      : Object.freeze({ ...this.outputs, [port]: deepFreeze(value) })
+    if (this.replaying) return
+    const emitted = { port, value, dynamic: checked.right.dynamic }
+    // A literal for the first: `[]` grown by a push would hold room for sixteen.
+    if (this.emitted === undefined) this.emitted = [emitted]
+    else this.emitted.push(emitted)
   }
 }
 

@@ -345,3 +345,37 @@ describe('ProcessHandle steps and arguments', () => {
     expect(frozen).toBe(true)
   })
 })
+
+/** How many microtask turns pass before `promise` settles (counted up to 10). */
+const turnsUntilSettled = async (promise: Promise<unknown>): Promise<number> => {
+  let turns = 0
+  let settledAt: number | undefined
+  const settled = promise.then(
+    () => void (settledAt ??= turns),
+    () => void (settledAt ??= turns),
+  )
+  for (let i = 0; i < 10; i++) {
+    await Promise.resolve()
+    turns += 1
+  }
+  await settled
+  return settledAt ?? -1
+}
+
+describe('ProcessHandle.execute of a process that ends in the same turn', () => {
+  it('fulfils with the outputs at once, and rejects with a failure two turns later', async () => {
+    const Fails = defineProcess({
+      name: 'Fails',
+      steps: {
+        run() {
+          throw new Error('no')
+        },
+      },
+    })
+    const runner = quietRunner()
+    const finished = Double.create({ x: 1, options: { label: 'l' } }, { runner })
+    expect(await turnsUntilSettled(finished.execute())).toBe(0)
+    const failed = Fails.create(undefined, { runner })
+    expect(await turnsUntilSettled(failed.execute())).toBe(2)
+  })
+})
