@@ -41,7 +41,7 @@ export interface GroupedStatement extends LabelledStatement {
    * go first: an update of a row as the writer last left it, which another write may have moved,
    * before the upsert that writes whatever the row holds (and reads back what it stored).
    */
-  readonly alone?: readonly LabelledStatement[]
+  readonly alone?: readonly LabelledStatement[] | undefined
 }
 
 /** A committed statement: its result, and which of its `alone` statements wrote it. */

@@ -326,7 +326,7 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
     const writes = this.writes
     if (writes === undefined)
       return writeAlone(statement(name, values), alone, (s) => this.query(s.label, s.values))
-    const grouped = { ...statement(name, values), lockKey, ...(alone && { alone }) }
+    const grouped = { label: name, text: POSTGRES_STATEMENTS[name], values, lockKey, alone }
     // Once the tables exist a save queues at once: a strict process waits for its commit, and
     // every promise turn before the statement is sent is on that path.
     if (this.schemaReady) return writes.submit(grouped)

@@ -27,7 +27,7 @@ const REMEMBERED_ROWS = 10_000
 
 /** The rows a store wrote last, and what it wrote (see the module comment). */
 export class WrittenRows {
-  /** By pid, then tag key. Maps keep insertion order, and `wrote` re-inserts: oldest first. */
+  /** By pid, then tag key. Maps keep insertion order, and `wrote` sets a pid again: oldest first. */
   private readonly rows = new Map<string, Map<string, Written>>()
   private size = 0
 
@@ -39,11 +39,12 @@ export class WrittenRows {
 
   /** This store wrote `indexed` to (pid, tagKey), which is now at `version`. */
   wrote(pid: string, tagKey: string, indexed: IndexedColumns, version: number): void {
-    this.forget(pid, tagKey)
     let tags = this.rows.get(pid)
-    if (tags === undefined) this.rows.set(pid, (tags = new Map()))
+    if (tags === undefined) tags = new Map()
+    else this.rows.delete(pid) // set again below: the pid written last comes last
+    this.rows.set(pid, tags)
+    if (!tags.has(tagKey)) this.size += 1
     tags.set(tagKey, { columns: indexed.columns, deadline: indexed.deadline, version })
-    this.size += 1
     if (this.size > REMEMBERED_ROWS) this.forgetOldest()
   }
 
