@@ -94,7 +94,9 @@ describe('PostgresPersister group commit', () => {
         'fulfilled',
       ])
       expect(
-        results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.rows[0]?.n as unknown] : [])),
+        results.flatMap((r) =>
+          r.status === 'fulfilled' ? [r.value.result.rows[0]?.n as unknown] : [],
+        ),
       ).toEqual([1, 2, 4])
       await new Promise((resolve) => setTimeout(resolve, 20))
       expect(unhandled).toEqual([])

@@ -54,11 +54,12 @@ describe.each([false, true])('PostgresPersister saves (groupCommit: %s)', (group
   const open: { persister: PostgresPersister; pool: pg.Pool }[] = []
   /** A store on a pool of its own (another connection than any other store's). */
   const store = async (
-    options: Pick<PostgresPersisterOptions, 'incremental'> & { name?: string } = {},
+    options: Pick<PostgresPersisterOptions, 'incremental'> & { name?: string; max?: number } = {},
   ) => {
     const pool = new pg.Pool({
       connectionString: database.url,
       application_name: options.name ?? 'plumpy saves',
+      max: options.max ?? 10,
     })
     const persister = new PostgresPersister({
       pool,
@@ -114,6 +115,42 @@ describe.each([false, true])('PostgresPersister saves (groupCommit: %s)', (group
       { tag_key: '', version: 3, base: 3, moved: true },
       { tag_key: '=kept', version: 2, base: 2, moved: true },
     ])
+  })
+
+  it('updates the body alone of a row it wrote last, and the whole row once another store wrote it', async () => {
+    // One connection: what it has prepared is what this store's saves ran.
+    const persister = await store({ max: 1 })
+    const other = await store()
+    const p = fresh()
+    const prepared = async () =>
+      (
+        await persister.pool.query<{ name: string }>(
+          `SELECT name FROM pg_prepared_statements WHERE name LIKE 'plumpy_save%' ORDER BY name`,
+        )
+      ).rows.map(({ name }) => name.replace(/_[0-9a-f]{16}$/, ''))
+    for (const i of [1, 2, 3]) await persister.saveCheckpoint(loopCheckpoint(p, i))
+    expect(await prepared()).toEqual(['plumpy_saveBody', 'plumpy_saveWhole'])
+    expectSame(await persister.loadCheckpoint(p), loopCheckpoint(p, 3))
+    // Another store moves the row (same listing columns, another body), then pauses it.
+    await other.saveCheckpoint(loopCheckpoint(p, 7))
+    await persister.saveCheckpoint(loopCheckpoint(p, 4))
+    expectSame(await other.loadCheckpoint(p), loopCheckpoint(p, 4))
+    await other.saveCheckpoint(changed(loopCheckpoint(p, 8), { paused: true, status: 'held' }))
+    await persister.saveCheckpoint(loopCheckpoint(p, 5))
+    expect(await row(other, p)).toMatchObject({ paused: false, status: undefined })
+    expectSame(await other.loadCheckpoint(p), loopCheckpoint(p, 5))
+    // Deleted and written again by the other store up to the version this one last wrote.
+    const { rows } = await admin.query(
+      `SELECT version::int FROM checkpoints WHERE pid = $1 AND tag_key = ''`,
+      [p],
+    )
+    const version = (rows[0] as { version: number }).version
+    await persister.deleteProcessCheckpoints(p)
+    for (let i = 0; i < version; i++) await other.saveCheckpoint(sleeping(p, 5_000 + i))
+    await persister.saveCheckpoint(loopCheckpoint(p, 6))
+    expect(await row(other, p)).toMatchObject({ state: 'RUNNING' })
+    expect((await due(other)).filter(([pid]) => pid === p)).toEqual([])
+    expectSame(await other.loadCheckpoint(p), loopCheckpoint(p, 6))
   })
 
   it('updates the listing and the counts when the state, pause or status changes after unchanged saves', async () => {

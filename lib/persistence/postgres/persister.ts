@@ -34,11 +34,12 @@ import type { PersistedCheckpoint, Persister } from '../persister.js'
 import { deadlineToIndex, type DeadlineIndex, type DueProcess } from '../deadlines.js'
 import { byAddress, checkpointText, notFound, tagKey } from '../stored.js'
 import { postgresCatalog } from './catalog.js'
-import { PostgresGroupCommit } from './group-commit.js'
+import { PostgresGroupCommit, writeAlone, type Committed } from './group-commit.js'
 import { withConnection } from './checked-out.js'
 import { PostgresHistory } from './history.js'
 import { POSTGRES_SCHEMA, POSTGRES_STATEMENTS, SCHEMA_LOCK } from './schema.js'
 import { preparedNames } from './statement-names.js'
+import { PlainSaves, statement, type StatementName, type StoreStatement } from './plain-saves.js'
 
 /** Where the database is: a URL to open a pool for, or a pool the caller keeps and ends. */
 export type PostgresTarget = { readonly connectionString: string } | { readonly pool: pg.Pool }
@@ -55,8 +56,6 @@ export type PostgresPersisterOptions = PostgresTarget & {
   /** How much process history to keep (default: all of it). */
   readonly history?: HistoryOptions
 }
-
-type StatementName = keyof typeof POSTGRES_STATEMENTS
 
 /** The name each statement is prepared under: made from its text (see `statement-names.ts`). */
 const PREPARED_NAMES = Object.fromEntries(
@@ -100,6 +99,8 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
   readonly pool: pg.Pool
   private readonly owned: boolean
   private readonly heads: IncrementalHeads | undefined
+  /** Unfenced whole saves, which update the body alone where nothing indexed changes. */
+  private readonly plain: PlainSaves
   private schema: Promise<void> | undefined
   /** Whether `schema` has resolved: writes then skip waiting for it. */
   private schemaReady = false
@@ -123,6 +124,9 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
       this.pool.on('error', () => undefined)
     }
     this.writes = options.groupCommit === true ? new PostgresGroupCommit(this.pool) : undefined
+    this.plain = new PlainSaves((name, values, lockKey, alone) =>
+      this.write(name, values, lockKey, alone),
+    )
   }
 
   /**
@@ -170,28 +174,25 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
     const deadline = tag === undefined ? (deadlineToIndex(bundle) ?? null) : null
     const fenced = fence === undefined ? [] : [fence.root, fence.lease]
     const lockKey = fence?.root ?? bundle.pid
-    const saveWhole = (name: 'saveWhole' | 'saveWholeUnread' | 'saveWholeFenced') =>
-      this.write(
-        name,
-        [
-          ...[bundle.pid, tag ?? null, key, body, state, columns.parent],
-          ...[columns.definition, columns.version, paused, status, deadline, columns.inbox],
-          ...fenced,
-        ],
-        lockKey,
-      )
+    const wholeValues = [
+      ...[bundle.pid, tag ?? null, key, body, state, columns.parent],
+      ...[columns.definition, columns.version, paused, status, deadline, columns.inbox],
+      ...fenced,
+    ]
+    const saveWhole = async (name: 'saveWhole' | 'saveWholeFenced') =>
+      (await this.write(name, wholeValues, lockKey)).result
     const heads = this.heads
     if (heads === undefined && fence === undefined) {
-      // Nothing to read back: an unfenced upsert always writes its row (or throws).
-      await saveWhole('saveWholeUnread')
+      await this.plain.save({ bundle, tagKey: key, indexed: { columns, deadline }, wholeValues })
       return true
     }
+    this.plain.forget(bundle.pid, key)
     const readBack = fence === undefined ? 'saveWhole' : 'saveWholeFenced'
     if (heads === undefined) return (await saveWhole(readBack)).rowCount === 1
     try {
       const write = heads.plan(bundle.pid, key, body)
       if (write._tag === 'Patch') {
-        const patched = await this.write(
+        const { result: patched } = await this.write(
           fence === undefined ? 'savePatch' : 'savePatchFenced',
           [
             ...[bundle.pid, key, write.after, write.patch, state, paused, status, deadline],
@@ -244,11 +245,13 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
 
   async deleteCheckpoint(pid: string, tag?: string): Promise<void> {
     this.heads?.forget(pid, tagKey(tag))
+    this.plain.forget(pid, tagKey(tag))
     await this.query('deleteOne', [pid, tagKey(tag)])
   }
 
   async deleteProcessCheckpoints(pid: string): Promise<void> {
     this.heads?.forgetProcess(pid)
+    this.plain.forgetProcess(pid)
     await this.query('deleteProcess', [pid])
   }
 
@@ -299,28 +302,35 @@ export class PostgresPersister implements Persister, ProcessCatalog, ProcessHist
     if (this.owned && !this.pool.ending) await this.pool.end()
   }
 
-  private async query(name: StatementName, values: unknown[]): Promise<pg.QueryResult> {
+  private async query(name: StatementName, values: readonly unknown[]): Promise<pg.QueryResult> {
     await this.ensureSchema()
     // Named: each pooled connection parses and plans the statement once.
-    return this.pool.query({ name: PREPARED_NAMES[name], text: POSTGRES_STATEMENTS[name], values })
+    return this.pool.query({
+      name: PREPARED_NAMES[name],
+      text: POSTGRES_STATEMENTS[name],
+      values: [...values],
+    })
   }
 
   /**
    * A save's statement; with group commit, queued for a shared commit, ordered in its batch by
-   * `lockKey` (the pid of the first row it locks, see `group-commit.ts`).
+   * `lockKey` (the pid of the first row it locks, see `group-commit.ts`). Written as `alone`
+   * says when it is not in a batch (without group commit, never).
    */
   private write(
     name: SaveStatementName,
-    values: unknown[],
+    values: readonly unknown[],
     lockKey: string,
-  ): Promise<pg.QueryResult> {
+    alone?: readonly StoreStatement[],
+  ): Promise<Committed> {
     const writes = this.writes
-    if (writes === undefined) return this.query(name, values)
-    const statement = { label: name, text: POSTGRES_STATEMENTS[name], values, lockKey }
+    if (writes === undefined)
+      return writeAlone(statement(name, values), alone, (s) => this.query(s.label, s.values))
+    const grouped = { label: name, text: POSTGRES_STATEMENTS[name], values, lockKey, alone }
     // Once the tables exist a save queues at once: a strict process waits for its commit, and
     // every promise turn before the statement is sent is on that path.
-    if (this.schemaReady) return writes.submit(statement)
-    return this.ensureSchema().then(() => writes.submit(statement))
+    if (this.schemaReady) return writes.submit(grouped)
+    return this.ensureSchema().then(() => writes.submit(grouped))
   }
 
   /** An unnamed statement (listings vary too much to be prepared by name). */

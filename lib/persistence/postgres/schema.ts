@@ -319,6 +319,16 @@ export const POSTGRES_STATEMENTS = {
   /** `saveWhole` without its result: the patches it drops are the statement itself. */
   saveWholeUnread: SAVE_WHOLE(false, 'none'),
   saveWholeFenced: SAVE_WHOLE(true, 'version'),
+  /**
+   * A whole body over the row this store last wrote whole at version `$5`, with the same indexed
+   * columns (see `written-rows.ts`): the body (`$3`), the inbox column (`$4`), the version and
+   * the time alone. No row changes when anything else wrote the row since (its version moved);
+   * the full upsert then writes the save. A row this store wrote whole has no patches to drop.
+   */
+  saveBody: `
+    UPDATE checkpoints SET body = $3::text, inbox = $4::text, version = version + 1,
+      base = version + 1, saved_at = now()
+    WHERE pid = $1::text AND tag_key = $2::text AND version = $5::bigint`,
   savePatch: SAVE_PATCH(false),
   savePatchFenced: SAVE_PATCH(true),
   load: `
