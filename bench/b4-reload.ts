@@ -46,7 +46,7 @@ export const main = async (args: WorkloadArgs) => {
   const count = args.smoke ? 50 : 1_000
   // Each run keeps its 1,000 reloaded processes, and V8 grows its young generation somewhere in
   // the first dozen runs: the runs after that growth pay minor page faults and fall to a third
-  // of the steady rate (bench/PROFILE.md, B4). The warm-up covers it, so the median is the
+  // of the steady rate (bench/findings/b4.md). The warm-up covers it, so the median is the
   // steady state's, not the side of the growth it happened to land on.
   const runs = plan(args, { warmup: 20, runs: 11 })
   const texts = await checkpointsAfterFirstStep(count)

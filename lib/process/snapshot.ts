@@ -107,7 +107,7 @@ const carriesRare = (s: ProcessSnapshot): boolean =>
   s.inbox !== undefined
 
 // The copies below write the usual fields out: a step makes a few of them, and an explicit
-// literal costs a tenth of an object spread of the same snapshot (see bench/PROFILE.md). A
+// literal costs a tenth of an object spread of the same snapshot (see bench/findings/). A
 // snapshot that carries one of the rare fields is spread instead: it is rare.
 
 /** The snapshot with `stepping` set. */

@@ -3,7 +3,7 @@
  * what its channels write and, once per turn of the event loop, hands the frames to the socket
  * one by one: on loopback each is a `write` system call, which carries the broker's side of the
  * delivery too, and was the largest single item of a worker's CPU (B7e: a launch's
- * acknowledgement, answer and broadcasts, 13–15 % of a worker's samples, bench/PROFILE.md).
+ * acknowledgement, answer and broadcasts, 13–15 % of a worker's samples, bench/findings/b7e.md).
  * Corking the socket around that hand-over sends the same bytes, in the same order, at the same
  * moment, in one `writev`.
  *

@@ -4,7 +4,7 @@
  * the ones remembered changes nothing indexed, so it can be written as an `UPDATE` of the body
  * alone (`saveBody` in `schema.ts`): a single plan node and five parameters instead of the full
  * upsert's five CTEs and twelve (measured per commit on one connection: 80 µs of the server's
- * CPU against 130, and 48 µs of the client's against 60; see bench/PROFILE.md, B3d). That update names the version remembered, so it changes no row unless the row
+ * CPU against 130, and 48 µs of the client's against 60; see bench/findings/b3d.md). That update names the version remembered, so it changes no row unless the row
  * is still as this store left it: any other write of the row moves its version, and the full
  * upsert then writes the save. Deleting the row through this store forgets it (a row created
  * again starts again from version 1).
