@@ -13,6 +13,7 @@ import type { Bundle } from '../checkpoint/bundle.js'
 import { CheckpointError } from '../checkpoint/errors.js'
 import { isTerminal } from '../process/state.js'
 import { applyJsonPatches, decodePatches, diffJson, encodePatches, type Patch } from './patches.js'
+import { RowMemory } from './row-memory.js'
 import { decodeStored } from './stored.js'
 
 /** The incremental option of the SQL persisters. */
@@ -49,23 +50,21 @@ interface Head {
 /** The last body this persister wrote for each checkpoint, and what to write next. */
 export class IncrementalHeads {
   private readonly compactEvery: number
-  private readonly remember: number
-  private readonly heads = new Map<string, Map<string, Head>>()
-  private size = 0
+  private readonly heads: RowMemory<Head>
 
   constructor(options: IncrementalOptions) {
     if (!Number.isInteger(options.compactEvery) || options.compactEvery < 1) {
       throw new RangeError(`compactEvery must be a positive integer, got ${options.compactEvery}`)
     }
     this.compactEvery = options.compactEvery
-    this.remember = Math.max(1, options.remember ?? 10_000)
+    this.heads = new RowMemory(Math.max(1, options.remember ?? 10_000))
   }
 
   /** What to write to save `body` (a checkpoint's text) under (pid, tagKey). */
   plan(pid: string, tagKey: string, body: string): Write {
     // Parsed from the text, never taken from the bundle, whose objects a caller may still change.
     const json: unknown = JSON.parse(body)
-    const head = this.heads.get(pid)?.get(tagKey)
+    const head = this.heads.get(pid, tagKey)
     if (head === undefined || head.saves >= this.compactEvery) return { _tag: 'Whole', body, json }
     const patch = encodePatches(diffJson(head.json, json))
     return { _tag: 'Patch', patch, after: head.version, body, json }
@@ -76,38 +75,22 @@ export class IncrementalHeads {
    * whether a whole body was written (a patch whose version check failed is written whole).
    */
   committed(bundle: Bundle, tagKey: string, write: Write, version: number, whole: boolean): void {
-    const previous = this.heads.get(bundle.pid)?.get(tagKey)
-    this.forget(bundle.pid, tagKey)
+    const previous = this.heads.get(bundle.pid, tagKey)
+    this.heads.forget(bundle.pid, tagKey)
     // A finished process takes no more checkpoints: remembering it would only hold memory.
     if (isTerminal(bundle.snapshot.state)) return
     const saves = whole || previous === undefined ? 1 : previous.saves + 1
-    let tags = this.heads.get(bundle.pid)
-    if (tags === undefined) this.heads.set(bundle.pid, (tags = new Map()))
-    tags.set(tagKey, { json: write.json, version, saves })
-    this.size += 1
-    if (this.size > this.remember) this.forgetOldest()
+    this.heads.set(bundle.pid, tagKey, { json: write.json, version, saves })
   }
 
   /** Forget one checkpoint (it was deleted, or its save failed). */
   forget(pid: string, tagKey: string): void {
-    const tags = this.heads.get(pid)
-    if (tags?.delete(tagKey) !== true) return
-    this.size -= 1
-    if (tags.size === 0) this.heads.delete(pid)
+    this.heads.forget(pid, tagKey)
   }
 
   /** Forget every checkpoint of a process. */
   forgetProcess(pid: string): void {
-    this.size -= this.heads.get(pid)?.size ?? 0
-    this.heads.delete(pid)
-  }
-
-  /** Maps keep insertion order, and `committed` re-inserts: the first pid saved least lately. */
-  private forgetOldest(): void {
-    const [pid, tags] = this.heads.entries().next().value ?? []
-    if (pid === undefined || tags === undefined) return
-    const [tagKey] = tags.keys()
-    if (tagKey !== undefined) this.forget(pid, tagKey)
+    this.heads.forgetProcess(pid)
   }
 }
 

@@ -8,18 +8,13 @@ import { mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Bundle } from '../../lib/checkpoint/bundle.js'
-import { DefinitionRegistry } from '../../lib/checkpoint/registry.js'
-import { RemoteProcessController } from '../../lib/comms/controller.js'
 import { RemoteError } from '../../lib/comms/errors.js'
-import { LocalCommunicator } from '../../lib/comms/local.js'
 import { SqlitePersister } from '../../lib/persistence/sqlite/index.js'
 import type { Durability } from '../../lib/runtime/durability.js'
-import { silentLogger } from '../../lib/runtime/environment.js'
-import { LocalClaims, LocalOwnership } from '../../lib/worker/ownership.js'
-import { Worker } from '../../lib/worker/worker.js'
 import { recordUnhandledRejections } from '../support/unhandled.js'
 import { Counted } from '../workchain/helpers.js'
 import { scratchDir } from './harness.js'
+import { startLocalWorker } from './local-worker.js'
 
 const unhandled = recordUnhandledRejections()
 
@@ -50,23 +45,8 @@ const startWorker = async (durability: Durability, refused: string) => {
   const path = join(mkdtempSync(join(scratchDir('end-commit'), 'db-')), 'store.db')
   const store = new EndRefusingStore(path, refused)
   closing.push(() => store.close())
-  const workerSide = new LocalCommunicator({ logger: silentLogger })
-  const ownership = new LocalOwnership('w', new LocalClaims())
-  const worker = await Worker.start({
-    name: 'w',
-    communicator: workerSide,
-    store,
-    ownership,
-    registry: DefinitionRegistry.of(Counted),
-    logger: silentLogger,
-    recoverEveryMs: 0,
-    timerPollMs: 0,
-    durability,
-  })
-  closing.push(() => worker.shutdown())
-  const communicator = new LocalCommunicator({ bus: workerSide.bus, logger: silentLogger })
-  closing.push(() => communicator.close())
-  return { store, controller: new RemoteProcessController(communicator) }
+  const { controller } = await startLocalWorker({ store, definition: Counted, durability, closing })
+  return { store, controller }
 }
 
 describe('a worker whose store refuses the last checkpoint of a process', () => {

@@ -8,18 +8,13 @@ import { mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Bundle } from '../../lib/checkpoint/bundle.js'
-import { DefinitionRegistry } from '../../lib/checkpoint/registry.js'
-import { RemoteProcessController } from '../../lib/comms/controller.js'
 import type { RemoteError } from '../../lib/comms/errors.js'
-import { LocalCommunicator } from '../../lib/comms/local.js'
 import { SqlitePersister } from '../../lib/persistence/sqlite/index.js'
 import type { Durability } from '../../lib/runtime/durability.js'
-import { silentLogger } from '../../lib/runtime/environment.js'
-import { LocalClaims, LocalOwnership } from '../../lib/worker/ownership.js'
-import { Worker } from '../../lib/worker/worker.js'
 import { Approval, Approve } from '../runtime/signal-fixtures.js'
 import { recordUnhandledRejections } from '../support/unhandled.js'
 import { scratchDir, waitUntil } from './harness.js'
+import { startLocalWorker } from './local-worker.js'
 
 const unhandled = recordUnhandledRejections()
 
@@ -41,22 +36,7 @@ const startWorker = async (durability: Durability) => {
   const path = join(mkdtempSync(join(scratchDir('refused-signal'), 'db-')), 'store.db')
   const store = new InboxRefusingStore({ path })
   closing.push(() => store.close())
-  const workerSide = new LocalCommunicator({ logger: silentLogger })
-  const worker = await Worker.start({
-    name: 'w',
-    communicator: workerSide,
-    store,
-    ownership: new LocalOwnership('w', new LocalClaims()),
-    registry: DefinitionRegistry.of(Approval),
-    logger: silentLogger,
-    recoverEveryMs: 0,
-    timerPollMs: 0,
-    durability,
-  })
-  closing.push(() => worker.shutdown())
-  const communicator = new LocalCommunicator({ bus: workerSide.bus, logger: silentLogger })
-  closing.push(() => communicator.close())
-  return { worker, controller: new RemoteProcessController(communicator) }
+  return startLocalWorker({ store, definition: Approval, durability, closing })
 }
 
 /** What the sender of an early approval hears, its process waiting for a note first. */

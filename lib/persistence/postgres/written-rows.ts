@@ -10,6 +10,7 @@
  * again starts again from version 1).
  */
 import type { CatalogColumns } from '../catalog/columns.js'
+import { RowMemory } from '../row-memory.js'
 
 /** What a save indexes: its catalog columns (the inbox aside) and its deadline. */
 export interface IndexedColumns {
@@ -27,45 +28,27 @@ const REMEMBERED_ROWS = 10_000
 
 /** The rows a store wrote last, and what it wrote (see the module comment). */
 export class WrittenRows {
-  /** By pid, then tag key. Maps keep insertion order, and `wrote` sets a pid again: oldest first. */
-  private readonly rows = new Map<string, Map<string, Written>>()
-  private size = 0
+  private readonly rows = new RowMemory<Written>(REMEMBERED_ROWS)
 
   /** The version of (pid, tagKey) as this store last wrote it, if it wrote `indexed` then. */
   versionIf(pid: string, tagKey: string, indexed: IndexedColumns): number | undefined {
-    const written = this.rows.get(pid)?.get(tagKey)
+    const written = this.rows.get(pid, tagKey)
     return written !== undefined && sameIndexed(written, indexed) ? written.version : undefined
   }
 
   /** This store wrote `indexed` to (pid, tagKey), which is now at `version`. */
   wrote(pid: string, tagKey: string, indexed: IndexedColumns, version: number): void {
-    let tags = this.rows.get(pid)
-    if (tags === undefined) tags = new Map()
-    else this.rows.delete(pid) // set again below: the pid written last comes last
-    this.rows.set(pid, tags)
-    if (!tags.has(tagKey)) this.size += 1
-    tags.set(tagKey, { columns: indexed.columns, deadline: indexed.deadline, version })
-    if (this.size > REMEMBERED_ROWS) this.forgetOldest()
+    this.rows.set(pid, tagKey, { columns: indexed.columns, deadline: indexed.deadline, version })
   }
 
   /** Forget (pid, tagKey): deleted, written in another way, or its save failed. */
   forget(pid: string, tagKey: string): void {
-    const tags = this.rows.get(pid)
-    if (tags?.delete(tagKey) !== true) return
-    this.size -= 1
-    if (tags.size === 0) this.rows.delete(pid)
+    this.rows.forget(pid, tagKey)
   }
 
   /** Forget every row of a process (deleted). */
   forgetProcess(pid: string): void {
-    this.size -= this.rows.get(pid)?.size ?? 0
-    this.rows.delete(pid)
-  }
-
-  private forgetOldest(): void {
-    const [pid, tags] = this.rows.entries().next().value ?? []
-    const [tagKey] = tags?.keys() ?? []
-    if (pid !== undefined && tagKey !== undefined) this.forget(pid, tagKey)
+    this.rows.forgetProcess(pid)
   }
 }
 
